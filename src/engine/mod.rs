@@ -1,0 +1,385 @@
+//! The discrete-event engine: one replication of a world under a policy.
+//!
+//! Continuous time in seconds from UTC midnight. Each population keeps exactly
+//! one pending arrival in the event list; a session draws all its attributes at
+//! arrival from its population's attribute stream, so the draws a policy sees do
+//! not depend on earlier decisions (common random numbers across policies). The
+//! hot path allocates nothing once the heap and slabs have grown to their peak.
+
+pub mod policy;
+pub mod queue;
+pub mod rng;
+
+use std::collections::VecDeque;
+
+use rand::Rng;
+use rand_distr::{Distribution, Exp1};
+
+use crate::model::{Patience, World};
+use crate::stats::{Layout, RunStats};
+use policy::{AnyPolicy, Decision, Load, Policy, Request};
+use queue::{EventQueue, Kind};
+use rng::{stream, Purpose, SimRng};
+
+/// How often (in events) the engine reports progress.
+const PROGRESS_EVERY: u64 = 1 << 16;
+
+/// Everything about one session, drawn at its arrival.
+#[derive(Debug, Clone, Copy)]
+struct Session {
+    pop: u32,
+    city: u32,
+    home_region: u32,
+    attempt: u32,
+    arrival: f64,
+    duration: f64,
+    /// Seconds the user will wait; 0 = none, infinity = unlimited.
+    patience: f64,
+    dispatch: f64,
+    startup: f64,
+    jitter_ms: f64,
+    counted: bool,
+}
+
+/// A session parked while it waits in a queue or for a re-dispatch.
+#[derive(Debug, Clone, Copy)]
+struct Parked {
+    session: Session,
+    /// The deployment whose queue holds it (unused while awaiting re-dispatch).
+    deployment: u32,
+    generation: u32,
+    live: bool,
+}
+
+/// Slots for parked sessions, reused; generations invalidate stale events.
+#[derive(Debug, Default)]
+struct Slab {
+    slots: Vec<Parked>,
+    free: Vec<u32>,
+}
+
+impl Slab {
+    fn insert(&mut self, session: Session, deployment: u32) -> (u32, u32) {
+        if let Some(i) = self.free.pop() {
+            let p = &mut self.slots[i as usize];
+            p.session = session;
+            p.deployment = deployment;
+            p.live = true;
+            (i, p.generation)
+        } else {
+            self.slots.push(Parked {
+                session,
+                deployment,
+                generation: 0,
+                live: true,
+            });
+            ((self.slots.len() - 1) as u32, 0)
+        }
+    }
+
+    /// Take the session out if (slot, generation) still names it.
+    fn take(&mut self, slot: u32, generation: u32) -> Option<(Session, u32)> {
+        let p = self.slots.get_mut(slot as usize)?;
+        if !p.live || p.generation != generation {
+            return None;
+        }
+        p.live = false;
+        p.generation = p.generation.wrapping_add(1);
+        self.free.push(slot);
+        Some((p.session, p.deployment))
+    }
+
+    fn is_live(&self, slot: u32, generation: u32) -> bool {
+        self.slots
+            .get(slot as usize)
+            .is_some_and(|p| p.live && p.generation == generation)
+    }
+}
+
+/// Something to tell about progress: simulated seconds advanced.
+pub trait Progress: Sync {
+    /// Called now and then with the simulated time advanced since the last call.
+    fn advance(&self, sim_seconds: f64);
+}
+
+impl Progress for () {
+    fn advance(&self, _: f64) {}
+}
+
+/// Run one replication of `world` with the scenario's policy.
+pub fn simulate(world: &World, replication: u32, progress: &dyn Progress) -> RunStats {
+    simulate_with(world, AnyPolicy::from_world(world), replication, progress)
+}
+
+/// Run one replication of `world` under `policy`.
+pub fn simulate_with<P: Policy>(
+    world: &World,
+    policy: P,
+    replication: u32,
+    progress: &dyn Progress,
+) -> RunStats {
+    let mut engine = Engine::new(world, policy, replication);
+    engine.run(progress);
+    engine.stats
+}
+
+struct Engine<'w, P> {
+    world: &'w World,
+    policy: P,
+    queue: EventQueue,
+    busy: Vec<u32>,
+    capacity: Vec<u32>,
+    region_of: Vec<u32>,
+    region_busy: Vec<u32>,
+    region_capacity: Vec<u32>,
+    arrival_rng: Vec<SimRng>,
+    attr_rng: Vec<SimRng>,
+    policy_rng: SimRng,
+    cursors: Vec<crate::model::rate::RateCursor>,
+    parked: Slab,
+    waiting: Vec<VecDeque<(u32, u32)>>,
+    waiting_live: Vec<u32>,
+    stats: RunStats,
+    now: f64,
+}
+
+impl<'w, P: Policy> Engine<'w, P> {
+    fn new(world: &'w World, policy: P, replication: u32) -> Self {
+        let seed = world.run.seed;
+        let n_pop = world.populations.len();
+        let capacity: Vec<u32> = world.deployments.iter().map(|d| d.capacity).collect();
+        let region_capacity = world.region_capacity();
+        let layout = Layout {
+            populations: n_pop,
+            regions: world.regions.len(),
+            warmup_s: world.run.warmup_s,
+            horizon_s: world.run.horizon_s,
+            bin_s: world.run.bin_s,
+            slo_rtt_ms: world.slo.media_rtt_ms,
+            slo_join_ms: world.slo.join_latency_s * 1000.0,
+        };
+        let total_capacity: usize = capacity.iter().map(|&c| c as usize).sum();
+        Self {
+            world,
+            policy,
+            queue: EventQueue::with_capacity(total_capacity + n_pop + 16),
+            busy: vec![0; capacity.len()],
+            region_of: world.deployments.iter().map(|d| d.region as u32).collect(),
+            region_busy: vec![0; world.regions.len()],
+            stats: RunStats::new(layout, &region_capacity),
+            region_capacity,
+            capacity,
+            arrival_rng: (0..n_pop)
+                .map(|p| stream(seed, replication, Purpose::Arrivals, p as u32))
+                .collect(),
+            attr_rng: (0..n_pop)
+                .map(|p| stream(seed, replication, Purpose::Attributes, p as u32))
+                .collect(),
+            policy_rng: stream(seed, replication, Purpose::Policy, 0),
+            cursors: world
+                .populations
+                .iter()
+                .map(|p| p.rate.cursor_at(0.0))
+                .collect(),
+            parked: Slab::default(),
+            waiting: vec![VecDeque::new(); world.deployments.len()],
+            waiting_live: vec![0; world.deployments.len()],
+            now: 0.0,
+        }
+    }
+
+    fn run(&mut self, progress: &dyn Progress) {
+        for p in 0..self.world.populations.len() {
+            self.schedule_arrival(p, 0.0);
+        }
+        let horizon = self.world.run.horizon_s;
+        let mut events = 0u64;
+        let mut reported = 0.0;
+        while let Some(ev) = self.queue.pop() {
+            if ev.time > horizon {
+                break;
+            }
+            self.now = ev.time;
+            events += 1;
+            match ev.kind {
+                Kind::Arrival => self.on_arrival(ev.a as usize),
+                Kind::Departure => self.on_departure(ev.a as usize),
+                Kind::Abandon => self.on_abandon(ev.a, ev.b),
+                Kind::Redispatch => {
+                    if let Some((mut s, _)) = self.parked.take(ev.a, ev.b) {
+                        s.attempt += 1;
+                        self.dispatch(s);
+                    }
+                }
+            }
+            if events % PROGRESS_EVERY == 0 {
+                progress.advance(self.now - reported);
+                reported = self.now;
+            }
+        }
+        progress.advance(horizon - reported);
+        let pending = self
+            .parked
+            .slots
+            .iter()
+            .filter(|p| p.live && p.session.counted)
+            .count() as u64;
+        // Sessions holding a slot at the horizon: count their departures still queued.
+        let mut running = 0;
+        while let Some(ev) = self.queue.pop() {
+            running += u64::from(ev.kind == Kind::Departure);
+        }
+        self.stats.finish(pending, running, events);
+    }
+
+    fn schedule_arrival(&mut self, p: usize, after: f64) {
+        let e: f64 = Exp1.sample(&mut self.arrival_rng[p]);
+        let rate = &self.world.populations[p].rate;
+        if let Some(t) = rate.next_arrival(&mut self.cursors[p], after, e) {
+            if t <= self.world.run.horizon_s {
+                self.queue.push(t, Kind::Arrival, p as u32, 0);
+            }
+        }
+    }
+
+    fn on_arrival(&mut self, p: usize) {
+        let t = self.now;
+        self.schedule_arrival(p, t);
+        let world = self.world;
+        let pop = &world.populations[p];
+        let rng = &mut self.attr_rng[p];
+        // Fixed draw order: city, duration, patience, dispatch, start-up, jitter.
+        let city = if pop.city_cdf.is_empty() {
+            pop.cities[0]
+        } else {
+            let u: f64 = rng.random();
+            pop.cities[pop
+                .city_cdf
+                .partition_point(|&c| c < u)
+                .min(pop.cities.len() - 1)]
+        };
+        let duration = pop.session.sample(rng);
+        let patience = match &pop.patience {
+            Patience::None => 0.0,
+            Patience::Unlimited => f64::INFINITY,
+            Patience::Dist(d) => d.sample(rng),
+        };
+        let dispatch = world.delays.dispatch.sample(rng);
+        let startup = world.delays.startup.sample(rng);
+        let jitter_ms = world.delays.jitter.sample(rng) * 1000.0;
+        let counted = t >= world.run.warmup_s;
+        let req = Request {
+            population: p,
+            city,
+            attempt: 0,
+        };
+        let home_region = self.region_of[self.policy.home(&req)];
+        self.stats.arrival(p, t, counted);
+        self.dispatch(Session {
+            pop: p as u32,
+            city: city as u32,
+            home_region,
+            attempt: 0,
+            arrival: t,
+            duration,
+            patience,
+            dispatch,
+            startup,
+            jitter_ms,
+            counted,
+        });
+    }
+
+    fn dispatch(&mut self, s: Session) {
+        let req = Request {
+            population: s.pop as usize,
+            city: s.city as usize,
+            attempt: s.attempt,
+        };
+        let load = Load {
+            busy: &self.busy,
+            capacity: &self.capacity,
+        };
+        match self.policy.decide(&req, load, &mut self.policy_rng) {
+            Decision::Serve(d) => self.start(s, d),
+            Decision::Queue(d) if s.patience > 0.0 => {
+                let (slot, generation) = self.parked.insert(s, d as u32);
+                self.waiting[d].push_back((slot, generation));
+                self.waiting_live[d] += 1;
+                if s.patience.is_finite() {
+                    self.queue
+                        .push(self.now + s.patience, Kind::Abandon, slot, generation);
+                }
+            }
+            Decision::Retry(delay) => {
+                let (slot, generation) = self.parked.insert(s, u32::MAX);
+                self.queue
+                    .push(self.now + delay, Kind::Redispatch, slot, generation);
+            }
+            Decision::Queue(_) | Decision::Reject => {
+                self.stats.rejected(s.pop as usize, self.now, s.counted)
+            }
+        }
+    }
+
+    fn start(&mut self, s: Session, d: usize) {
+        debug_assert!(self.busy[d] < self.capacity[d], "capacity exceeded");
+        let t = self.now;
+        self.busy[d] += 1;
+        let r = self.region_of[d] as usize;
+        self.region_busy[r] += 1;
+        self.stats
+            .level(r, t, self.region_busy[r], self.region_capacity[r]);
+        let wait = t - s.arrival;
+        let hold = s.dispatch + s.startup + s.duration;
+        self.queue.push(t + hold, Kind::Departure, d as u32, 0);
+        let rtt = self.world.cities[s.city as usize].rtt_ms[r] + s.jitter_ms;
+        let join_ms = (wait + s.dispatch + s.startup) * 1000.0;
+        let home = r as u32 == s.home_region;
+        self.stats.served(
+            s.pop as usize,
+            r,
+            home,
+            t,
+            rtt,
+            join_ms,
+            wait * 1000.0,
+            hold,
+            s.counted,
+        );
+    }
+
+    fn on_departure(&mut self, d: usize) {
+        let t = self.now;
+        self.busy[d] -= 1;
+        let r = self.region_of[d] as usize;
+        self.region_busy[r] -= 1;
+        self.stats
+            .level(r, t, self.region_busy[r], self.region_capacity[r]);
+        if self.waiting_live[d] > 0 {
+            while let Some((slot, generation)) = self.waiting[d].pop_front() {
+                if let Some((s, _)) = self.parked.take(slot, generation) {
+                    self.waiting_live[d] -= 1;
+                    self.start(s, d);
+                    break;
+                }
+            }
+        }
+    }
+
+    fn on_abandon(&mut self, slot: u32, generation: u32) {
+        let Some((s, d)) = self.parked.take(slot, generation) else {
+            return;
+        };
+        // The queue entry stays behind and is skipped, or compacted away once
+        // stale entries outnumber live ones (so queues stay bounded).
+        let d = d as usize;
+        self.waiting_live[d] -= 1;
+        let q = &mut self.waiting[d];
+        if q.len() > 64 && q.len() > 2 * self.waiting_live[d] as usize {
+            let parked = &self.parked;
+            q.retain(|&(s, g)| parked.is_live(s, g));
+        }
+        self.stats.abandoned(s.pop as usize, self.now, s.counted);
+    }
+}

@@ -1,0 +1,16 @@
+//! regionsim: a discrete-event simulator for deciding where AI agents should run,
+//! how many each region needs, and which dispatch policy serves users best.
+//!
+//! Data flows one way: [`scenario`] (parse + validate) -> [`model`] (the world)
+//! -> [`engine`] (events, RNG streams, policies) -> [`stats`] (streaming,
+//! mergeable) -> [`experiment`] (replications) -> [`report`] (files).
+//! See ARCHITECTURE.md.
+
+#![warn(missing_docs)]
+
+pub mod engine;
+pub mod experiment;
+pub mod model;
+pub mod report;
+pub mod scenario;
+pub mod stats;

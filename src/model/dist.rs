@@ -1,0 +1,262 @@
+//! Validated probability distributions of times (session length, patience,
+//! dispatch and start-up delays, jitter), all in seconds.
+//!
+//! Constructors check their parameters and return `Result`, so a `TimeDist` that
+//! exists can always be sampled: the engine never re-validates.
+
+use rand::Rng;
+use rand_distr::{Distribution, Exp1, Gamma, StandardNormal};
+
+/// A distribution of non-negative times in seconds.
+#[derive(Debug, Clone)]
+pub enum TimeDist {
+    /// Always the same value.
+    Deterministic(f64),
+    /// Exponential with the given mean.
+    Exponential {
+        /// Mean, seconds.
+        mean: f64,
+    },
+    /// Uniform on [min, max].
+    Uniform {
+        /// Lower bound, seconds.
+        min: f64,
+        /// Upper bound, seconds.
+        max: f64,
+    },
+    /// Lognormal: ln X ~ N(mu, sigma^2).
+    LogNormal {
+        /// Location of ln X.
+        mu: f64,
+        /// Scale of ln X.
+        sigma: f64,
+    },
+    /// Gamma with shape k and scale theta.
+    Gamma(Gamma<f64>, f64),
+    /// Weibull with shape k and scale lambda.
+    Weibull {
+        /// Shape k.
+        shape: f64,
+        /// Scale lambda, seconds.
+        scale: f64,
+    },
+    /// Pareto with index alpha truncated to [min, max] (sampled by inversion).
+    BoundedPareto {
+        /// Tail index.
+        alpha: f64,
+        /// Lower bound, seconds.
+        min: f64,
+        /// Upper bound, seconds.
+        max: f64,
+    },
+    /// Resampling of observed values, each equally likely.
+    Empirical(Vec<f64>),
+}
+
+/// Why distribution parameters were refused.
+pub type ParamError = String;
+
+fn positive(name: &str, v: f64) -> Result<f64, ParamError> {
+    if v.is_finite() && v > 0.0 {
+        Ok(v)
+    } else {
+        Err(format!("`{name}` must be a finite number > 0, got {v}"))
+    }
+}
+
+fn non_negative(name: &str, v: f64) -> Result<f64, ParamError> {
+    if v.is_finite() && v >= 0.0 {
+        Ok(v)
+    } else {
+        Err(format!("`{name}` must be a finite number >= 0, got {v}"))
+    }
+}
+
+impl TimeDist {
+    /// A constant.
+    pub fn deterministic(value: f64) -> Result<Self, ParamError> {
+        Ok(Self::Deterministic(non_negative("value", value)?))
+    }
+
+    /// Exponential by its mean.
+    pub fn exponential(mean: f64) -> Result<Self, ParamError> {
+        Ok(Self::Exponential {
+            mean: positive("mean", mean)?,
+        })
+    }
+
+    /// Uniform on [min, max].
+    pub fn uniform(min: f64, max: f64) -> Result<Self, ParamError> {
+        let min = non_negative("min", min)?;
+        let max = non_negative("max", max)?;
+        if max < min {
+            return Err(format!("`max` ({max}) must be >= `min` ({min})"));
+        }
+        Ok(Self::Uniform { min, max })
+    }
+
+    /// Lognormal by mean and coefficient of variation, the way planners state it.
+    pub fn lognormal(mean: f64, cv: f64) -> Result<Self, ParamError> {
+        let mean = positive("mean", mean)?;
+        let cv = positive("cv", cv)?;
+        let sigma2 = (1.0 + cv * cv).ln();
+        Ok(Self::LogNormal {
+            mu: mean.ln() - sigma2 / 2.0,
+            sigma: sigma2.sqrt(),
+        })
+    }
+
+    /// Gamma by mean and coefficient of variation (shape = 1/cv^2).
+    pub fn gamma(mean: f64, cv: f64) -> Result<Self, ParamError> {
+        let mean = positive("mean", mean)?;
+        let cv = positive("cv", cv)?;
+        let shape = 1.0 / (cv * cv);
+        let scale = mean / shape;
+        let g = Gamma::new(shape, scale).map_err(|e| format!("invalid gamma parameters: {e}"))?;
+        Ok(Self::Gamma(g, mean))
+    }
+
+    /// Weibull by shape and scale.
+    pub fn weibull(shape: f64, scale: f64) -> Result<Self, ParamError> {
+        Ok(Self::Weibull {
+            shape: positive("shape", shape)?,
+            scale: positive("scale", scale)?,
+        })
+    }
+
+    /// Bounded Pareto on [min, max] with tail index alpha.
+    pub fn bounded_pareto(alpha: f64, min: f64, max: f64) -> Result<Self, ParamError> {
+        let alpha = positive("alpha", alpha)?;
+        let min = positive("min", min)?;
+        let max = positive("max", max)?;
+        if max <= min {
+            return Err(format!("`max` ({max}) must be > `min` ({min})"));
+        }
+        Ok(Self::BoundedPareto { alpha, min, max })
+    }
+
+    /// Resampling from a non-empty list of observed values.
+    pub fn empirical(values: Vec<f64>) -> Result<Self, ParamError> {
+        if values.is_empty() {
+            return Err("`values` must hold at least one value".into());
+        }
+        for (i, v) in values.iter().enumerate() {
+            non_negative(&format!("values[{i}]"), *v)?;
+        }
+        Ok(Self::Empirical(values))
+    }
+
+    /// The mean, used for offered load (A = lambda x mean) and reports.
+    pub fn mean(&self) -> f64 {
+        match self {
+            Self::Deterministic(v) => *v,
+            Self::Exponential { mean } => *mean,
+            Self::Uniform { min, max } => (min + max) / 2.0,
+            Self::LogNormal { mu, sigma } => (mu + sigma * sigma / 2.0).exp(),
+            Self::Gamma(_, mean) => *mean,
+            Self::Weibull { shape, scale } => {
+                scale * statrs::function::gamma::gamma(1.0 + 1.0 / shape)
+            }
+            Self::BoundedPareto { alpha, min, max } => {
+                let (a, l, h) = (*alpha, *min, *max);
+                if (a - 1.0).abs() < 1e-12 {
+                    (h * l / (h - l)) * (h / l).ln()
+                } else {
+                    let la = l.powf(a);
+                    la / (1.0 - (l / h).powf(a))
+                        * (a / (a - 1.0))
+                        * (1.0 / l.powf(a - 1.0) - 1.0 / h.powf(a - 1.0))
+                }
+            }
+            Self::Empirical(v) => v.iter().sum::<f64>() / v.len() as f64,
+        }
+    }
+
+    /// Whether every sample is zero (lets the engine skip the stream draw's effect).
+    pub fn is_zero(&self) -> bool {
+        matches!(self, Self::Deterministic(v) if *v == 0.0)
+    }
+
+    /// One sample, in seconds.
+    #[inline]
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match self {
+            Self::Deterministic(v) => *v,
+            Self::Exponential { mean } => {
+                let e: f64 = Exp1.sample(rng);
+                e * mean
+            }
+            Self::Uniform { min, max } => min + (max - min) * rng.random::<f64>(),
+            Self::LogNormal { mu, sigma } => {
+                let z: f64 = StandardNormal.sample(rng);
+                (mu + sigma * z).exp()
+            }
+            Self::Gamma(g, _) => g.sample(rng),
+            Self::Weibull { shape, scale } => {
+                let u: f64 = rng.random::<f64>();
+                scale * (-(1.0 - u).ln()).powf(1.0 / shape)
+            }
+            Self::BoundedPareto { alpha, min, max } => {
+                let u: f64 = rng.random::<f64>();
+                let (la, ha) = (min.powf(*alpha), max.powf(*alpha));
+                let x = -(u * ha - u * la - ha) / (ha * la);
+                x.powf(-1.0 / alpha)
+            }
+            Self::Empirical(v) => v[rng.random_range(0..v.len())],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_xoshiro::Xoshiro256PlusPlus;
+
+    fn sample_mean(d: &TimeDist, n: usize) -> (f64, f64) {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+        let (mut s, mut s2) = (0.0, 0.0);
+        for _ in 0..n {
+            let x = d.sample(&mut rng);
+            assert!(x >= 0.0 && x.is_finite());
+            s += x;
+            s2 += x * x;
+        }
+        let m = s / n as f64;
+        let var = s2 / n as f64 - m * m;
+        (m, (var / n as f64).sqrt())
+    }
+
+    /// Sample means fall within 4 standard errors of the analytic mean.
+    #[test]
+    fn sample_means_match_analytic_means() {
+        let dists = [
+            TimeDist::exponential(120.0).unwrap(),
+            TimeDist::uniform(1.0, 3.0).unwrap(),
+            TimeDist::lognormal(120.0, 1.5).unwrap(),
+            TimeDist::gamma(120.0, 0.5).unwrap(),
+            TimeDist::weibull(1.5, 100.0).unwrap(),
+            TimeDist::bounded_pareto(1.5, 10.0, 1000.0).unwrap(),
+            TimeDist::bounded_pareto(1.0, 10.0, 1000.0).unwrap(),
+            TimeDist::empirical(vec![1.0, 2.0, 6.0]).unwrap(),
+        ];
+        for d in &dists {
+            let (m, se) = sample_mean(d, 400_000);
+            assert!(
+                (m - d.mean()).abs() < 4.0 * se + 1e-12,
+                "{d:?}: {m} vs {}",
+                d.mean()
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_parameters_are_refused() {
+        assert!(TimeDist::exponential(0.0).is_err());
+        assert!(TimeDist::exponential(f64::NAN).is_err());
+        assert!(TimeDist::uniform(3.0, 1.0).is_err());
+        assert!(TimeDist::bounded_pareto(1.0, 5.0, 5.0).is_err());
+        assert!(TimeDist::empirical(vec![]).is_err());
+        assert!(TimeDist::deterministic(-1.0).is_err());
+    }
+}

@@ -1,0 +1,225 @@
+//! The validated world a simulation runs on: regions, deployments, populations
+//! with their cities, the latency matrix, the dispatch policy and run settings.
+//!
+//! Everything here has been checked by `scenario`; the engine trusts it. This
+//! module knows nothing of the file format.
+
+pub mod dist;
+pub mod geo;
+pub mod rate;
+pub mod reference;
+
+use dist::TimeDist;
+use geo::LatLon;
+use rate::DailyRate;
+
+/// A place that may host agents, a media edge, or both.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// Stable identifier, e.g. `eu-central`.
+    pub id: String,
+    /// Human-readable name, e.g. `Frankfurt`.
+    pub name: String,
+    /// Location.
+    pub location: LatLon,
+    /// Whether agent deployments may live here.
+    pub agents: bool,
+    /// Whether users can connect their media here.
+    pub media_edge: bool,
+}
+
+/// One agent deployment: an agent name in one region with a session capacity.
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    /// The agent name applications dispatch to.
+    pub agent: String,
+    /// Index into [`World::regions`].
+    pub region: usize,
+    /// Concurrent sessions it can hold.
+    pub capacity: u32,
+}
+
+/// A city where some of a population's users are.
+#[derive(Debug, Clone)]
+pub struct City {
+    /// Display name.
+    pub name: String,
+    /// Location.
+    pub location: LatLon,
+    /// Index of the media edge region the users connect to.
+    pub edge: usize,
+    /// Base media RTT in ms from this city to an agent in each region (indexed by
+    /// region): user to edge, edge to agent region, intra-region term.
+    pub rtt_ms: Vec<f64>,
+}
+
+/// How long users wait for an agent before giving up.
+#[derive(Debug, Clone)]
+pub enum Patience {
+    /// No waiting: a user who cannot be placed at once is rejected.
+    None,
+    /// Users wait as long as it takes.
+    Unlimited,
+    /// Users wait a random time drawn from this distribution.
+    Dist(TimeDist),
+}
+
+/// A group of users sharing a daily rhythm and session behaviour.
+#[derive(Debug, Clone)]
+pub struct Population {
+    /// Unique name.
+    pub name: String,
+    /// Indices into [`World::cities`].
+    pub cities: Vec<usize>,
+    /// Cumulative city weights, last = 1 (empty when there is one city).
+    pub city_cdf: Vec<f64>,
+    /// Hours east of UTC.
+    pub utc_offset_h: f64,
+    /// Hourly local-time multipliers of the peak rate.
+    pub profile: [f64; 24],
+    /// Peak arrival rate, per second.
+    pub peak_rate_per_s: f64,
+    /// The arrival rate over UTC time.
+    pub rate: DailyRate,
+    /// Session length.
+    pub session: TimeDist,
+    /// Waiting behaviour.
+    pub patience: Patience,
+}
+
+/// What a full deployment does with a new job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnFull {
+    /// The dispatch fails at once.
+    Reject,
+    /// The job waits in the deployment's queue up to the user's patience.
+    Wait,
+}
+
+/// When nearest dispatch sends a user away from the nearest region.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpillRule {
+    /// Spill when the home deployment's utilisation reaches this (1.0 = only when full).
+    pub utilization_threshold: f64,
+    /// Never spill to a region more than this many ms of extra RTT away.
+    pub max_extra_rtt_ms: f64,
+}
+
+/// One population's explicit route: a primary deployment and ordered fallbacks.
+#[derive(Debug, Clone)]
+pub struct Route {
+    /// Deployment indices, primary first.
+    pub chain: Vec<usize>,
+}
+
+/// The dispatch policy and its parameters.
+#[derive(Debug, Clone)]
+pub enum PolicySpec {
+    /// Nearest region with a spill rule.
+    Nearest {
+        /// Deployments of the dispatched agent name.
+        deployments: Vec<usize>,
+        /// When to spill.
+        spill: SpillRule,
+        /// What happens when nowhere can take the user.
+        on_full: OnFull,
+    },
+    /// The application pins each population to an agent name.
+    Explicit {
+        /// Route per population index.
+        routes: Vec<Route>,
+        /// Time the application needs to re-dispatch to the next fallback, seconds.
+        redispatch_delay_s: f64,
+        /// What a full deployment does.
+        on_full: OnFull,
+    },
+}
+
+impl PolicySpec {
+    /// The policy's short name, as reports print it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Nearest { .. } => "nearest",
+            Self::Explicit { .. } => "explicit",
+        }
+    }
+}
+
+/// Delays on the way to a joined agent, and the per-session RTT noise.
+#[derive(Debug, Clone)]
+pub struct Delays {
+    /// From dispatch request to an agent assigned.
+    pub dispatch: TimeDist,
+    /// From agent assigned to agent joined.
+    pub startup: TimeDist,
+    /// Added to each session's RTT (seconds; reported in ms).
+    pub jitter: TimeDist,
+}
+
+/// Service-level targets reports measure attainment against.
+#[derive(Debug, Clone, Copy)]
+pub struct Slo {
+    /// Media RTT target, ms.
+    pub media_rtt_ms: f64,
+    /// Join latency target, seconds.
+    pub join_latency_s: f64,
+}
+
+/// Run settings.
+#[derive(Debug, Clone, Copy)]
+pub struct RunSpec {
+    /// Simulated time, seconds from UTC midnight.
+    pub horizon_s: f64,
+    /// Statistics ignore sessions arriving before this.
+    pub warmup_s: f64,
+    /// Master seed.
+    pub seed: u64,
+    /// Independent replications.
+    pub replications: u32,
+    /// Time-series bin width, seconds.
+    pub bin_s: f64,
+    /// Confidence level of reported intervals, e.g. 0.95.
+    pub confidence: f64,
+}
+
+/// The whole validated scenario.
+#[derive(Debug, Clone)]
+pub struct World {
+    /// Scenario name (names the report folder).
+    pub name: String,
+    /// Free text from the scenario.
+    pub description: String,
+    /// All regions.
+    pub regions: Vec<Region>,
+    /// All agent deployments.
+    pub deployments: Vec<Deployment>,
+    /// All populations.
+    pub populations: Vec<Population>,
+    /// All cities of all populations.
+    pub cities: Vec<City>,
+    /// Dispatch policy.
+    pub policy: PolicySpec,
+    /// Dispatch/start-up delays and jitter.
+    pub delays: Delays,
+    /// Targets.
+    pub slo: Slo,
+    /// Run settings.
+    pub run: RunSpec,
+}
+
+impl World {
+    /// Offered load in Erlangs of a population at its peak hour.
+    pub fn peak_offered_load(&self, pop: usize) -> f64 {
+        let p = &self.populations[pop];
+        p.rate.max_rate() * p.session.mean()
+    }
+
+    /// Capacity per region (sum over its deployments).
+    pub fn region_capacity(&self) -> Vec<u32> {
+        let mut cap = vec![0; self.regions.len()];
+        for d in &self.deployments {
+            cap[d.region] += d.capacity;
+        }
+        cap
+    }
+}

@@ -1,0 +1,60 @@
+//! The one error type of scenario loading: it names the file, the JSON path, the
+//! line and column where known, and what is allowed.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// The file could not be read.
+    #[error("{}: cannot read the scenario file: {source}", file.display())]
+    Io {
+        /// The file.
+        file: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The file was read but is not a valid scenario.
+    #[error("{0}")]
+    Invalid(Box<Invalid>),
+}
+
+/// A located complaint about a scenario's content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    /// The file (or a stand-in name for text not read from disk).
+    pub file: PathBuf,
+    /// JSON path of the offending value, e.g. `populations[2].rate.peak_per_hour`;
+    /// empty for the document as a whole.
+    pub path: String,
+    /// 1-based line, where known.
+    pub line: Option<usize>,
+    /// 1-based column, where known.
+    pub column: Option<usize>,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if !self.path.is_empty() {
+            write!(f, ": at `{}`", self.path)?;
+        }
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(f, " (line {l}, column {c})")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl ScenarioError {
+    /// The located complaint, if the file was readable.
+    pub fn invalid(&self) -> Option<&Invalid> {
+        match self {
+            Self::Invalid(i) => Some(i),
+            Self::Io { .. } => None,
+        }
+    }
+}

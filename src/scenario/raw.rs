@@ -1,0 +1,310 @@
+//! The scenario file format as serde sees it: one struct per JSON object, unknown
+//! fields refused. Nothing here is checked beyond JSON types; `validate` turns
+//! these into the domain types of `model`.
+
+use std::collections::BTreeMap;
+
+use serde::de::{self, Deserializer};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::units::Secs;
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub regions: Vec<RawRegion>,
+    pub deployments: Vec<RawDeployment>,
+    pub populations: Vec<RawPopulation>,
+    #[serde(default)]
+    pub latency: RawLatency,
+    pub policy: RawPolicy,
+    #[serde(default)]
+    pub slo: RawSlo,
+    #[serde(default)]
+    pub run: RawRun,
+}
+
+/// A region: a built-in id alone, or a full definition.
+#[derive(Debug)]
+pub enum RawRegion {
+    Id(String),
+    Def(RawRegionDef),
+}
+
+impl<'de> Deserialize<'de> for RawRegion {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            Value::String(s) => Ok(Self::Id(s)),
+            v @ Value::Object(_) => from_value(v).map(Self::Def),
+            other => Err(de::Error::custom(format!(
+                "expected a region id (string) or a region object, got {}",
+                kind(&other)
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegionDef {
+    pub id: String,
+    pub name: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub agents: Option<bool>,
+    pub media_edge: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDeployment {
+    pub agent: String,
+    pub region: String,
+    pub capacity: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPopulation {
+    pub name: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub cities: Option<Vec<RawCity>>,
+    pub utc_offset_h: f64,
+    pub rate: RawRate,
+    pub session: RawDist,
+    #[serde(default)]
+    pub patience: RawPatience,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCity {
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+    #[serde(default = "one")]
+    pub weight: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRate {
+    pub peak_per_hour: Option<f64>,
+    pub peak_per_s: Option<f64>,
+    /// A profile name or 24 hourly multipliers; checked in `validate`.
+    pub profile: Option<Value>,
+}
+
+/// A distribution of times.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawDist {
+    Deterministic { value: Secs },
+    Exponential { mean: Secs },
+    Uniform { min: Secs, max: Secs },
+    Lognormal { mean: Secs, cv: f64 },
+    Gamma { mean: Secs, cv: f64 },
+    Weibull { shape: f64, scale: Secs },
+    BoundedPareto { alpha: f64, min: Secs, max: Secs },
+    Empirical { values: Vec<Secs> },
+}
+
+/// Patience: 0 (no waiting), "unlimited", a duration, or a distribution.
+#[derive(Debug, Clone, Default)]
+pub enum RawPatience {
+    #[default]
+    None,
+    Unlimited,
+    Fixed(Secs),
+    Dist(RawDist),
+}
+
+impl<'de> Deserialize<'de> for RawPatience {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            Value::String(s) if s == "unlimited" => Ok(Self::Unlimited),
+            Value::String(s) if s == "none" => Ok(Self::None),
+            v @ (Value::String(_) | Value::Number(_)) => from_value(v).map(Self::Fixed),
+            v @ Value::Object(_) => from_value(v).map(Self::Dist),
+            other => Err(de::Error::custom(format!(
+                "expected 0 or \"none\" (no waiting), \"unlimited\", a duration such as \"30s\", \
+                 or a distribution object, got {}",
+                kind(&other)
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawLatency {
+    pub fibre_km_per_ms: f64,
+    pub route_factor: f64,
+    pub access_rtt_ms: f64,
+    pub intra_region_rtt_ms: f64,
+    pub use_measured_reference_rtts: bool,
+    pub region_rtt_ms: BTreeMap<String, BTreeMap<String, f64>>,
+    pub population_rtt_ms: BTreeMap<String, BTreeMap<String, f64>>,
+    pub dispatch: Option<RawDist>,
+    pub startup: Option<RawDist>,
+    pub jitter: Option<RawDist>,
+}
+
+impl Default for RawLatency {
+    fn default() -> Self {
+        Self {
+            fibre_km_per_ms: 200.0,
+            route_factor: 1.5,
+            access_rtt_ms: 10.0,
+            intra_region_rtt_ms: 2.0,
+            use_measured_reference_rtts: true,
+            region_rtt_ms: BTreeMap::new(),
+            population_rtt_ms: BTreeMap::new(),
+            dispatch: None,
+            startup: None,
+            jitter: None,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawPolicy {
+    Nearest {
+        agent: Option<String>,
+        #[serde(default)]
+        spill: RawSpill,
+        #[serde(default)]
+        on_full: RawOnFull,
+    },
+    Explicit {
+        routes: BTreeMap<String, RawRoute>,
+        redispatch_delay: Option<Secs>,
+        #[serde(default)]
+        on_full: RawOnFull,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpill {
+    #[serde(default = "one")]
+    pub utilization_threshold: f64,
+    pub max_extra_rtt_ms: Option<f64>,
+}
+
+impl Default for RawSpill {
+    fn default() -> Self {
+        Self {
+            utilization_threshold: 1.0,
+            max_extra_rtt_ms: None,
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawOnFull {
+    #[default]
+    Wait,
+    Reject,
+}
+
+/// An explicit route: an agent name, or an agent name with ordered fallbacks.
+#[derive(Debug)]
+pub struct RawRoute {
+    pub agent: String,
+    pub fallbacks: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRouteDef {
+    agent: String,
+    #[serde(default)]
+    fallbacks: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for RawRoute {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            Value::String(agent) => Ok(Self {
+                agent,
+                fallbacks: Vec::new(),
+            }),
+            v @ Value::Object(_) => from_value::<RawRouteDef, _>(v).map(|r| Self {
+                agent: r.agent,
+                fallbacks: r.fallbacks,
+            }),
+            other => Err(de::Error::custom(format!(
+                "expected an agent name or {{\"agent\": ..., \"fallbacks\": [...]}}, got {}",
+                kind(&other)
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawSlo {
+    pub media_rtt_ms: f64,
+    pub join_latency: Secs,
+}
+
+impl Default for RawSlo {
+    fn default() -> Self {
+        Self {
+            media_rtt_ms: 150.0,
+            join_latency: Secs(2.0),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawRun {
+    pub horizon: Secs,
+    pub warmup: Secs,
+    pub seed: u64,
+    pub replications: u32,
+    pub bin: Secs,
+    pub confidence: f64,
+}
+
+impl Default for RawRun {
+    fn default() -> Self {
+        Self {
+            horizon: Secs(86_400.0),
+            warmup: Secs(0.0),
+            seed: 1,
+            replications: 1,
+            bin: Secs(900.0),
+            confidence: 0.95,
+        }
+    }
+}
+
+fn from_value<T: de::DeserializeOwned, E: de::Error>(v: Value) -> Result<T, E> {
+    serde_json::from_value(v).map_err(|e| E::custom(e.to_string()))
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

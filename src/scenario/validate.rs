@@ -1,0 +1,650 @@
+//! Raw scenario -> validated [`World`]: every range, reference and cross-field
+//! rule is checked here, once, with the JSON path of the offending value.
+
+use serde_json::Value;
+
+use super::raw::*;
+use super::units::Secs;
+use crate::model::dist::TimeDist;
+use crate::model::geo::{GeoModel, LatLon};
+use crate::model::rate::{named_profile, DailyRate, PROFILE_NAMES};
+use crate::model::{
+    reference, City, Delays, Deployment, OnFull, Patience, PolicySpec, Population, Region, Route,
+    RunSpec, Slo, SpillRule, World,
+};
+
+/// A complaint with the JSON path it is about.
+pub struct VErr {
+    pub path: String,
+    pub message: String,
+}
+
+type R<T> = Result<T, VErr>;
+
+fn err<T>(path: impl Into<String>, message: impl Into<String>) -> R<T> {
+    Err(VErr {
+        path: path.into(),
+        message: message.into(),
+    })
+}
+
+fn finite_at_least(path: &str, v: f64, min: f64) -> R<f64> {
+    if v.is_finite() && v >= min {
+        Ok(v)
+    } else {
+        err(path, format!("must be a finite number >= {min}, got {v}"))
+    }
+}
+
+fn secs(path: &str, s: Secs) -> R<f64> {
+    finite_at_least(path, s.0, 0.0).map_err(|e| VErr {
+        message: format!("duration {}", e.message),
+        ..e
+    })
+}
+
+fn coord(path: &str, lat: f64, lon: f64) -> R<LatLon> {
+    if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
+        return err(
+            format!("{path}.lat"),
+            format!("latitude must be between -90 and 90, got {lat}"),
+        );
+    }
+    if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
+        return err(
+            format!("{path}.lon"),
+            format!("longitude must be between -180 and 180, got {lon}"),
+        );
+    }
+    Ok(LatLon { lat, lon })
+}
+
+/// Build a time distribution, attributing parameter errors to the field.
+pub fn dist(path: &str, raw: &RawDist) -> R<TimeDist> {
+    let field = |name: &str| format!("{path}.{name}");
+    let result = match raw {
+        RawDist::Deterministic { value } => TimeDist::deterministic(secs(&field("value"), *value)?),
+        RawDist::Exponential { mean } => TimeDist::exponential(secs(&field("mean"), *mean)?),
+        RawDist::Uniform { min, max } => {
+            TimeDist::uniform(secs(&field("min"), *min)?, secs(&field("max"), *max)?)
+        }
+        RawDist::Lognormal { mean, cv } => TimeDist::lognormal(secs(&field("mean"), *mean)?, *cv),
+        RawDist::Gamma { mean, cv } => TimeDist::gamma(secs(&field("mean"), *mean)?, *cv),
+        RawDist::Weibull { shape, scale } => {
+            TimeDist::weibull(*shape, secs(&field("scale"), *scale)?)
+        }
+        RawDist::BoundedPareto { alpha, min, max } => TimeDist::bounded_pareto(
+            *alpha,
+            secs(&field("min"), *min)?,
+            secs(&field("max"), *max)?,
+        ),
+        RawDist::Empirical { values } => {
+            let mut v = Vec::with_capacity(values.len());
+            for (i, x) in values.iter().enumerate() {
+                v.push(secs(&format!("{path}.values[{i}]"), *x)?);
+            }
+            TimeDist::empirical(v)
+        }
+    };
+    result.map_err(|message| VErr {
+        path: path.to_string(),
+        message,
+    })
+}
+
+fn name_ok(path: &str, name: &str) -> R<()> {
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return err(path, format!("`{name}` is not a valid name: use letters, digits, '-', '_' and '.' only (it names the report folder)"));
+    }
+    Ok(())
+}
+
+fn regions(raw: &[RawRegion]) -> R<Vec<Region>> {
+    let mut out: Vec<Region> = Vec::with_capacity(raw.len());
+    for (i, r) in raw.iter().enumerate() {
+        let path = format!("regions[{i}]");
+        let region = match r {
+            RawRegion::Id(id) => {
+                match reference::region(id) {
+                    Some(b) => Region {
+                        id: id.clone(),
+                        name: b.name.into(),
+                        location: b.location,
+                        agents: true,
+                        media_edge: true,
+                    },
+                    None => {
+                        let known: Vec<_> = reference::REGIONS.iter().map(|r| r.id).collect();
+                        return err(path, format!("`{id}` is not a built-in region ({}); define it with id, lat and lon", known.join(", ")));
+                    }
+                }
+            }
+            RawRegion::Def(d) => {
+                let builtin = reference::region(&d.id);
+                let location = match (d.lat, d.lon, builtin) {
+                    (Some(lat), Some(lon), _) => coord(&path, lat, lon)?,
+                    (None, None, Some(b)) => b.location,
+                    _ => {
+                        return err(
+                            path,
+                            format!("region `{}` needs both `lat` and `lon`", d.id),
+                        )
+                    }
+                };
+                if d.id.is_empty() {
+                    return err(format!("{path}.id"), "must not be empty");
+                }
+                Region {
+                    id: d.id.clone(),
+                    name: d
+                        .name
+                        .clone()
+                        .or(builtin.map(|b| b.name.to_string()))
+                        .unwrap_or_else(|| d.id.clone()),
+                    location,
+                    agents: d.agents.unwrap_or(true),
+                    media_edge: d.media_edge.unwrap_or(true),
+                }
+            }
+        };
+        if out.iter().any(|o| o.id == region.id) {
+            return err(path, format!("region `{}` is defined twice", region.id));
+        }
+        out.push(region);
+    }
+    if out.is_empty() {
+        return err("regions", "must list at least one region");
+    }
+    if !out.iter().any(|r| r.media_edge) {
+        return err(
+            "regions",
+            "no region has a media edge (`media_edge`), so users cannot connect",
+        );
+    }
+    Ok(out)
+}
+
+fn region_index(regions: &[Region], path: &str, id: &str) -> R<usize> {
+    regions.iter().position(|r| r.id == id).ok_or_else(|| {
+        let ids: Vec<_> = regions.iter().map(|r| r.id.as_str()).collect();
+        VErr {
+            path: path.into(),
+            message: format!(
+                "unknown region `{id}`; the scenario defines: {}",
+                ids.join(", ")
+            ),
+        }
+    })
+}
+
+fn profile(path: &str, v: &Option<Value>) -> R<[f64; 24]> {
+    match v {
+        None => Ok([1.0; 24]),
+        Some(Value::String(name)) => named_profile(name).ok_or_else(|| VErr {
+            path: path.into(),
+            message: format!(
+                "unknown profile `{name}`; use one of {} or 24 hourly multipliers",
+                PROFILE_NAMES.join(", ")
+            ),
+        }),
+        Some(Value::Array(items)) => {
+            if items.len() != 24 {
+                return err(
+                    path,
+                    format!(
+                        "must have 24 hourly multipliers (local hours 0..23), got {}",
+                        items.len()
+                    ),
+                );
+            }
+            let mut p = [0.0; 24];
+            for (h, item) in items.iter().enumerate() {
+                let x = item.as_f64().ok_or_else(|| VErr {
+                    path: format!("{path}[{h}]"),
+                    message: format!("must be a number, got {item}"),
+                })?;
+                p[h] = finite_at_least(&format!("{path}[{h}]"), x, 0.0)?;
+            }
+            Ok(p)
+        }
+        Some(other) => err(
+            path,
+            format!(
+                "must be a profile name ({}) or an array of 24 numbers, got {other}",
+                PROFILE_NAMES.join(", ")
+            ),
+        ),
+    }
+}
+
+fn patience(path: &str, p: &RawPatience) -> R<Patience> {
+    Ok(match p {
+        RawPatience::None => Patience::None,
+        RawPatience::Unlimited => Patience::Unlimited,
+        RawPatience::Fixed(s) => {
+            let v = secs(path, *s)?;
+            if v == 0.0 {
+                Patience::None
+            } else {
+                Patience::Dist(TimeDist::Deterministic(v))
+            }
+        }
+        RawPatience::Dist(d) => Patience::Dist(dist(path, d)?),
+    })
+}
+
+struct Geo {
+    model: GeoModel,
+    access_rtt_ms: f64,
+    intra_ms: f64,
+    /// Backbone RTT between regions, ms.
+    backbone: Vec<Vec<f64>>,
+}
+
+fn latency(raw: &RawLatency, regions: &[Region]) -> R<Geo> {
+    let model = GeoModel {
+        fibre_km_per_ms: finite_at_least("latency.fibre_km_per_ms", raw.fibre_km_per_ms, 1.0)?,
+        route_factor: finite_at_least("latency.route_factor", raw.route_factor, 1.0)?,
+    };
+    let access_rtt_ms = finite_at_least("latency.access_rtt_ms", raw.access_rtt_ms, 0.0)?;
+    let intra_ms = finite_at_least("latency.intra_region_rtt_ms", raw.intra_region_rtt_ms, 0.0)?;
+    let n = regions.len();
+    let mut backbone = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..n {
+            if i != j {
+                backbone[i][j] = model.rtt_ms(regions[i].location, regions[j].location);
+            }
+        }
+    }
+    if raw.use_measured_reference_rtts {
+        for (a, b, ms) in reference::MEASURED_RTT_MS {
+            if let (Some(i), Some(j)) = (
+                regions.iter().position(|r| r.id == *a),
+                regions.iter().position(|r| r.id == *b),
+            ) {
+                backbone[i][j] = *ms;
+                backbone[j][i] = *ms;
+            }
+        }
+    }
+    for (a, row) in &raw.region_rtt_ms {
+        let i = region_index(regions, &format!("latency.region_rtt_ms.{a}"), a)?;
+        for (b, ms) in row {
+            let path = format!("latency.region_rtt_ms.{a}.{b}");
+            let j = region_index(regions, &path, b)?;
+            let ms = finite_at_least(&path, *ms, 0.0)?;
+            if i == j {
+                return err(path, "the RTT of a region to itself is the intra-region term (`latency.intra_region_rtt_ms`)");
+            }
+            backbone[i][j] = ms;
+            backbone[j][i] = ms;
+        }
+    }
+    Ok(Geo {
+        model,
+        access_rtt_ms,
+        intra_ms,
+        backbone,
+    })
+}
+
+/// Base RTT from a user location to an agent in each region via the nearest edge.
+fn city_rtts(geo: &Geo, regions: &[Region], at: LatLon) -> (usize, Vec<f64>) {
+    let edge = (0..regions.len())
+        .filter(|&r| regions[r].media_edge)
+        .min_by(|&a, &b| {
+            at.distance_km(regions[a].location)
+                .total_cmp(&at.distance_km(regions[b].location))
+        })
+        .expect("validated: at least one media edge");
+    let to_edge = geo.access_rtt_ms + geo.model.rtt_ms(at, regions[edge].location);
+    let rtts = (0..regions.len())
+        .map(|r| to_edge + geo.backbone[edge][r] + geo.intra_ms)
+        .collect();
+    (edge, rtts)
+}
+
+fn populations(
+    raw: &RawScenario,
+    regions: &[Region],
+    geo: &Geo,
+) -> R<(Vec<Population>, Vec<City>)> {
+    let mut pops = Vec::with_capacity(raw.populations.len());
+    let mut cities = Vec::new();
+    if raw.populations.is_empty() {
+        return err("populations", "must list at least one population");
+    }
+    for (i, p) in raw.populations.iter().enumerate() {
+        let path = format!("populations[{i}]");
+        if p.name.is_empty() {
+            return err(format!("{path}.name"), "must not be empty");
+        }
+        if raw.populations[..i].iter().any(|q| q.name == p.name) {
+            return err(
+                format!("{path}.name"),
+                format!("population `{}` is defined twice", p.name),
+            );
+        }
+        let places: Vec<(String, LatLon, f64)> = match (&p.cities, p.lat, p.lon) {
+            (Some(list), None, None) => {
+                if list.is_empty() {
+                    return err(format!("{path}.cities"), "must list at least one city");
+                }
+                let mut v = Vec::with_capacity(list.len());
+                for (k, c) in list.iter().enumerate() {
+                    let cpath = format!("{path}.cities[{k}]");
+                    let w = c.weight;
+                    if !(w.is_finite() && w > 0.0) {
+                        return err(format!("{cpath}.weight"), format!("must be a finite number > 0, got {w}"));
+                    }
+                    v.push((c.name.clone(), coord(&cpath, c.lat, c.lon)?, w));
+                }
+                v
+            }
+            (None, Some(lat), Some(lon)) => vec![(p.name.clone(), coord(&path, lat, lon)?, 1.0)],
+            _ => return err(path, "give either `lat` and `lon` (one place) or `cities` (several weighted places), not both"),
+        };
+        let offset = p.utc_offset_h;
+        if !(offset.is_finite() && (-12.0..=14.0).contains(&offset)) {
+            return err(
+                format!("{path}.utc_offset_h"),
+                format!("must be between -12 and 14 hours, got {offset}"),
+            );
+        }
+        let peak = match (p.rate.peak_per_hour, p.rate.peak_per_s) {
+            (Some(h), None) => {
+                finite_at_least(&format!("{path}.rate.peak_per_hour"), h, 0.0)? / 3600.0
+            }
+            (None, Some(s)) => finite_at_least(&format!("{path}.rate.peak_per_s"), s, 0.0)?,
+            _ => {
+                return err(
+                    format!("{path}.rate"),
+                    "give exactly one of `peak_per_hour` and `peak_per_s`",
+                )
+            }
+        };
+        let shape = profile(&format!("{path}.rate.profile"), &p.rate.profile)?;
+        let overrides = raw.latency.population_rtt_ms.get(&p.name);
+        let total_w: f64 = places.iter().map(|c| c.2).sum();
+        let mut acc = 0.0;
+        let mut cdf = Vec::new();
+        let mut idx = Vec::new();
+        for (name, at, w) in places {
+            let (edge, mut rtt_ms) = city_rtts(geo, regions, at);
+            if let Some(row) = overrides {
+                for (rid, ms) in row {
+                    let opath = format!("latency.population_rtt_ms.{}.{rid}", p.name);
+                    let r = region_index(regions, &opath, rid)?;
+                    rtt_ms[r] = finite_at_least(&opath, *ms, 0.0)?;
+                }
+            }
+            acc += w / total_w;
+            cdf.push(acc);
+            idx.push(cities.len());
+            cities.push(City {
+                name,
+                location: at,
+                edge,
+                rtt_ms,
+            });
+        }
+        if let Some(last) = cdf.last_mut() {
+            *last = 1.0;
+        }
+        if cdf.len() == 1 {
+            cdf.clear();
+        }
+        pops.push(Population {
+            name: p.name.clone(),
+            cities: idx,
+            city_cdf: cdf,
+            utc_offset_h: offset,
+            profile: shape,
+            peak_rate_per_s: peak,
+            rate: DailyRate::from_local_profile(peak, &shape, offset),
+            session: dist(&format!("{path}.session"), &p.session)?,
+            patience: patience(&format!("{path}.patience"), &p.patience)?,
+        });
+    }
+    for name in raw.latency.population_rtt_ms.keys() {
+        if !raw.populations.iter().any(|p| &p.name == name) {
+            return err(
+                format!("latency.population_rtt_ms.{name}"),
+                format!("unknown population `{name}`"),
+            );
+        }
+    }
+    Ok((pops, cities))
+}
+
+fn deployments(raw: &[RawDeployment], regions: &[Region]) -> R<Vec<Deployment>> {
+    let mut out: Vec<Deployment> = Vec::with_capacity(raw.len());
+    for (i, d) in raw.iter().enumerate() {
+        let path = format!("deployments[{i}]");
+        if d.agent.is_empty() {
+            return err(format!("{path}.agent"), "must not be empty");
+        }
+        let region = region_index(regions, &format!("{path}.region"), &d.region)?;
+        if !regions[region].agents {
+            return err(
+                format!("{path}.region"),
+                format!(
+                    "region `{}` does not host agents (`agents: false`)",
+                    d.region
+                ),
+            );
+        }
+        if out.iter().any(|o| o.agent == d.agent && o.region == region) {
+            return err(
+                path,
+                format!(
+                    "agent `{}` is deployed twice in `{}`; give one deployment its total capacity",
+                    d.agent, d.region
+                ),
+            );
+        }
+        out.push(Deployment {
+            agent: d.agent.clone(),
+            region,
+            capacity: d.capacity,
+        });
+    }
+    if out.is_empty() {
+        return err("deployments", "must list at least one deployment");
+    }
+    Ok(out)
+}
+
+fn agent_names(deps: &[Deployment]) -> Vec<&str> {
+    let mut names: Vec<&str> = deps.iter().map(|d| d.agent.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+fn policy(raw: &RawScenario, deps: &[Deployment]) -> R<PolicySpec> {
+    let names = agent_names(deps);
+    let on_full = |f: RawOnFull| match f {
+        RawOnFull::Wait => OnFull::Wait,
+        RawOnFull::Reject => OnFull::Reject,
+    };
+    Ok(match &raw.policy {
+        RawPolicy::Nearest {
+            agent,
+            spill,
+            on_full: full,
+        } => {
+            let agent = match agent {
+                Some(a) if names.contains(&a.as_str()) => a.clone(),
+                Some(a) => return err("policy.agent", format!("no deployment of agent `{a}`; deployed agents: {}", names.join(", "))),
+                None if names.len() == 1 => names[0].to_string(),
+                None => return err("policy", format!("several agent names are deployed ({}); say which one is dispatched with `agent`", names.join(", "))),
+            };
+            let threshold = spill.utilization_threshold;
+            if !(threshold.is_finite() && threshold > 0.0 && threshold <= 1.0) {
+                return err(
+                    "policy.spill.utilization_threshold",
+                    format!("must be in (0, 1], got {threshold}"),
+                );
+            }
+            let max_extra = match spill.max_extra_rtt_ms {
+                Some(ms) => finite_at_least("policy.spill.max_extra_rtt_ms", ms, 0.0)?,
+                None => f64::INFINITY,
+            };
+            let deployments: Vec<usize> = (0..deps.len())
+                .filter(|&d| deps[d].agent == agent)
+                .collect();
+            PolicySpec::Nearest {
+                deployments,
+                spill: SpillRule {
+                    utilization_threshold: threshold,
+                    max_extra_rtt_ms: max_extra,
+                },
+                on_full: on_full(*full),
+            }
+        }
+        RawPolicy::Explicit {
+            routes,
+            redispatch_delay,
+            on_full: full,
+        } => {
+            let full = on_full(*full);
+            let single = |path: String, name: &str| -> R<usize> {
+                let found: Vec<usize> =
+                    (0..deps.len()).filter(|&d| deps[d].agent == name).collect();
+                match found.as_slice() {
+                    [d] => Ok(*d),
+                    [] => err(path, format!("no deployment of agent `{name}`; deployed agents: {}", names.join(", "))),
+                    _ => err(path, format!("agent `{name}` is deployed in several regions; explicit dispatch needs one agent name per region")),
+                }
+            };
+            let mut by_pop: Vec<Option<Route>> = vec![None; raw.populations.len()];
+            for (pop, route) in routes {
+                let path = format!("policy.routes.{pop}");
+                let Some(i) = raw.populations.iter().position(|p| &p.name == pop) else {
+                    return err(path, format!("unknown population `{pop}`"));
+                };
+                let mut chain = vec![single(path.clone(), &route.agent)?];
+                for (k, f) in route.fallbacks.iter().enumerate() {
+                    chain.push(single(format!("{path}.fallbacks[{k}]"), f)?);
+                }
+                if chain.len() > 1 && full == OnFull::Wait {
+                    return err(format!("{path}.fallbacks"), "fallbacks are only tried when a full region rejects: set `policy.on_full` to \"reject\"");
+                }
+                by_pop[i] = Some(Route { chain });
+            }
+            let mut out = Vec::with_capacity(by_pop.len());
+            for (i, r) in by_pop.into_iter().enumerate() {
+                match r {
+                    Some(r) => out.push(r),
+                    None => {
+                        return err(
+                            "policy.routes",
+                            format!(
+                                "population `{}` is routed to nothing; add it to `routes`",
+                                raw.populations[i].name
+                            ),
+                        )
+                    }
+                }
+            }
+            PolicySpec::Explicit {
+                routes: out,
+                redispatch_delay_s: match redispatch_delay {
+                    Some(s) => secs("policy.redispatch_delay", *s)?,
+                    None => 1.0,
+                },
+                on_full: full,
+            }
+        }
+    })
+}
+
+fn run(raw: &RawRun) -> R<RunSpec> {
+    let horizon = secs("run.horizon", raw.horizon)?;
+    if horizon <= 0.0 {
+        return err("run.horizon", "must be > 0");
+    }
+    let warmup = secs("run.warmup", raw.warmup)?;
+    if warmup >= horizon {
+        return err(
+            "run.warmup",
+            format!("must be shorter than the horizon ({horizon} s), got {warmup} s"),
+        );
+    }
+    let bin = secs("run.bin", raw.bin)?;
+    if bin <= 0.0 || horizon / bin > 1e6 {
+        return err(
+            "run.bin",
+            format!("must be > 0 and give at most a million bins over the horizon, got {bin} s"),
+        );
+    }
+    if raw.replications == 0 || raw.replications > 100_000 {
+        return err(
+            "run.replications",
+            format!("must be between 1 and 100000, got {}", raw.replications),
+        );
+    }
+    let c = raw.confidence;
+    if !(c.is_finite() && c > 0.0 && c < 1.0) {
+        return err(
+            "run.confidence",
+            format!("must be strictly between 0 and 1 (e.g. 0.95), got {c}"),
+        );
+    }
+    Ok(RunSpec {
+        horizon_s: horizon,
+        warmup_s: warmup,
+        seed: raw.seed,
+        replications: raw.replications,
+        bin_s: bin,
+        confidence: c,
+    })
+}
+
+/// Check everything and build the world.
+pub fn build(raw: RawScenario) -> R<World> {
+    name_ok("name", &raw.name)?;
+    let regions = regions(&raw.regions)?;
+    let geo = latency(&raw.latency, &regions)?;
+    let deployments = deployments(&raw.deployments, &regions)?;
+    let (populations, cities) = populations(&raw, &regions, &geo)?;
+    let policy = policy(&raw, &deployments)?;
+    let zero = TimeDist::Deterministic(0.0);
+    let delays = Delays {
+        dispatch: match &raw.latency.dispatch {
+            Some(d) => dist("latency.dispatch", d)?,
+            None => TimeDist::uniform(0.05, 0.15).expect("valid constant"),
+        },
+        startup: match &raw.latency.startup {
+            Some(d) => dist("latency.startup", d)?,
+            None => zero.clone(),
+        },
+        jitter: match &raw.latency.jitter {
+            Some(d) => dist("latency.jitter", d)?,
+            None => zero,
+        },
+    };
+    let slo = Slo {
+        media_rtt_ms: finite_at_least("slo.media_rtt_ms", raw.slo.media_rtt_ms, 0.0)?,
+        join_latency_s: secs("slo.join_latency", raw.slo.join_latency)?,
+    };
+    let run = run(&raw.run)?;
+    Ok(World {
+        name: raw.name,
+        description: raw.description,
+        regions,
+        deployments,
+        populations,
+        cities,
+        policy,
+        delays,
+        slo,
+        run,
+    })
+}

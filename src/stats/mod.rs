@@ -1,0 +1,287 @@
+//! Streaming, mergeable statistics of a run. Memory depends on the numbers of
+//! populations, regions and time bins, never on the number of sessions; merging
+//! two runs' statistics gives exactly the statistics of their union.
+//!
+//! The engine calls the recording methods; `summary` turns the totals into the
+//! numbers reports show. No I/O, no serde.
+
+mod histogram;
+mod summary;
+mod timeseries;
+
+pub use histogram::Distribution;
+pub use summary::{DistSummary, PopulationSummary, RegionSummary, Summary, ValueKind};
+pub use timeseries::{BinCounts, TimeSeries};
+
+/// What the statistics need to know about the run's shape.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Number of populations.
+    pub populations: usize,
+    /// Number of regions.
+    pub regions: usize,
+    /// Statistics window start (warm-up end), seconds.
+    pub warmup_s: f64,
+    /// Statistics window end, seconds.
+    pub horizon_s: f64,
+    /// Time-series bin width, seconds.
+    pub bin_s: f64,
+    /// Media RTT target, ms.
+    pub slo_rtt_ms: f64,
+    /// Join latency target, ms.
+    pub slo_join_ms: f64,
+}
+
+/// Per-population outcome totals and distributions.
+#[derive(Debug, Clone)]
+pub struct PopulationStats {
+    /// Sessions that arrived in the window.
+    pub sessions: u64,
+    /// Served in their home region.
+    pub served_home: u64,
+    /// Served in another region.
+    pub overflow: u64,
+    /// Rejected.
+    pub rejected: u64,
+    /// Gave up waiting.
+    pub abandoned: u64,
+    /// Served sessions per serving region.
+    pub served_by: Vec<u64>,
+    /// Served sessions meeting the RTT target, the join target, both.
+    pub slo_met: [u64; 3],
+    /// Media RTT of served sessions, ms.
+    pub rtt: Distribution,
+    /// Join latency of served sessions, ms.
+    pub join: Distribution,
+    /// Wait before an agent was assigned, served sessions, ms.
+    pub wait: Distribution,
+}
+
+/// Per-region occupancy over the statistics window.
+#[derive(Debug, Clone, Default)]
+pub struct RegionStats {
+    /// Integral of concurrency over the window, session-seconds.
+    pub busy_area: f64,
+    /// Integral of capacity over the window, slot-seconds.
+    pub capacity_area: f64,
+    /// Highest concurrency in the window.
+    pub peak: u32,
+    /// Sessions served here (window arrivals).
+    pub served: u64,
+    /// Of those, sessions whose home is elsewhere.
+    pub overflow_in: u64,
+    level: u32,
+    capacity: u32,
+    last_t: f64,
+}
+
+/// All statistics of one run, or the merge of several.
+#[derive(Debug, Clone)]
+pub struct RunStats {
+    /// The run's shape.
+    pub layout: Layout,
+    /// Per population.
+    pub populations: Vec<PopulationStats>,
+    /// Per region.
+    pub regions: Vec<RegionStats>,
+    /// Sum of slot holding times of served window sessions, seconds.
+    pub hold_sum_s: f64,
+    /// Window sessions still waiting or being re-dispatched at the horizon.
+    pub pending_at_horizon: u64,
+    /// Window sessions holding a slot at the horizon.
+    pub running_at_horizon: u64,
+    /// Per-bin series.
+    pub series: TimeSeries,
+    /// Events processed (for throughput figures).
+    pub events: u64,
+    /// Runs merged into this.
+    pub runs: u32,
+}
+
+impl RunStats {
+    /// Empty statistics for a run of this shape; `capacity` per region at time 0.
+    pub fn new(layout: Layout, capacity: &[u32]) -> Self {
+        let regions = capacity
+            .iter()
+            .map(|&c| RegionStats {
+                capacity: c,
+                ..RegionStats::default()
+            })
+            .collect();
+        let populations = (0..layout.populations)
+            .map(|_| PopulationStats {
+                sessions: 0,
+                served_home: 0,
+                overflow: 0,
+                rejected: 0,
+                abandoned: 0,
+                served_by: vec![0; layout.regions],
+                slo_met: [0; 3],
+                rtt: Distribution::new(),
+                join: Distribution::new(),
+                wait: Distribution::new(),
+            })
+            .collect();
+        let series = TimeSeries::new(layout.horizon_s, layout.bin_s, layout.regions);
+        Self {
+            layout,
+            populations,
+            regions,
+            hold_sum_s: 0.0,
+            pending_at_horizon: 0,
+            running_at_horizon: 0,
+            series,
+            events: 0,
+            runs: 1,
+        }
+    }
+
+    /// A session arrived at t; `counted` when t is inside the window.
+    #[inline]
+    pub fn arrival(&mut self, pop: usize, t: f64, counted: bool) {
+        if counted {
+            self.populations[pop].sessions += 1;
+        }
+        if let Some(b) = self.series.at(t) {
+            b.arrivals += 1;
+        }
+    }
+
+    /// A session got a slot at t.
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    pub fn served(
+        &mut self,
+        pop: usize,
+        region: usize,
+        home: bool,
+        t: f64,
+        rtt_ms: f64,
+        join_ms: f64,
+        wait_ms: f64,
+        hold_s: f64,
+        counted: bool,
+    ) {
+        if let Some(b) = self.series.at(t) {
+            b.served += 1;
+            b.overflow += u64::from(!home);
+        }
+        if !counted {
+            return;
+        }
+        let (rtt_target, join_target) = (self.layout.slo_rtt_ms, self.layout.slo_join_ms);
+        let p = &mut self.populations[pop];
+        if home {
+            p.served_home += 1;
+        } else {
+            p.overflow += 1;
+            self.regions[region].overflow_in += 1;
+        }
+        self.regions[region].served += 1;
+        p.served_by[region] += 1;
+        let (r_ok, j_ok) = (rtt_ms <= rtt_target, join_ms <= join_target);
+        p.slo_met[0] += u64::from(r_ok);
+        p.slo_met[1] += u64::from(j_ok);
+        p.slo_met[2] += u64::from(r_ok && j_ok);
+        p.rtt.record(rtt_ms);
+        p.join.record(join_ms);
+        p.wait.record(wait_ms);
+        self.hold_sum_s += hold_s;
+    }
+
+    /// A session was rejected at t.
+    #[inline]
+    pub fn rejected(&mut self, pop: usize, t: f64, counted: bool) {
+        if let Some(b) = self.series.at(t) {
+            b.rejected += 1;
+        }
+        if counted {
+            self.populations[pop].rejected += 1;
+        }
+    }
+
+    /// A waiting session gave up at t.
+    #[inline]
+    pub fn abandoned(&mut self, pop: usize, t: f64, counted: bool) {
+        if let Some(b) = self.series.at(t) {
+            b.abandoned += 1;
+        }
+        if counted {
+            self.populations[pop].abandoned += 1;
+        }
+    }
+
+    /// Region concurrency or capacity changes at t (call with the new values).
+    #[inline]
+    pub fn level(&mut self, region: usize, t: f64, level: u32, capacity: u32) {
+        self.advance(region, t);
+        let r = &mut self.regions[region];
+        r.level = level;
+        r.capacity = capacity;
+        if level > r.peak && t >= self.layout.warmup_s {
+            r.peak = level;
+        }
+    }
+
+    fn advance(&mut self, region: usize, t: f64) {
+        let warmup = self.layout.warmup_s;
+        let r = &mut self.regions[region];
+        let (from, level, cap) = (r.last_t, r.level, r.capacity);
+        if t <= from {
+            return;
+        }
+        let w_from = from.max(warmup);
+        if t > w_from {
+            r.busy_area += level as f64 * (t - w_from);
+            r.capacity_area += cap as f64 * (t - w_from);
+            // A level carried into the window counts towards its peak.
+            r.peak = r.peak.max(level);
+        }
+        r.last_t = t;
+        self.series.integrate(region, from, t, level, cap);
+    }
+
+    /// Close the window at the horizon.
+    pub fn finish(&mut self, pending: u64, running: u64, events: u64) {
+        let h = self.layout.horizon_s;
+        for r in 0..self.regions.len() {
+            self.advance(r, h);
+        }
+        self.pending_at_horizon = pending;
+        self.running_at_horizon = running;
+        self.events = events;
+    }
+
+    /// Fold another run of the same shape in.
+    pub fn merge(&mut self, other: &RunStats) {
+        for (a, b) in self.populations.iter_mut().zip(&other.populations) {
+            a.sessions += b.sessions;
+            a.served_home += b.served_home;
+            a.overflow += b.overflow;
+            a.rejected += b.rejected;
+            a.abandoned += b.abandoned;
+            for (x, y) in a.served_by.iter_mut().zip(&b.served_by) {
+                *x += y;
+            }
+            for (x, y) in a.slo_met.iter_mut().zip(&b.slo_met) {
+                *x += y;
+            }
+            a.rtt.merge(&b.rtt);
+            a.join.merge(&b.join);
+            a.wait.merge(&b.wait);
+        }
+        for (a, b) in self.regions.iter_mut().zip(&other.regions) {
+            a.busy_area += b.busy_area;
+            a.capacity_area += b.capacity_area;
+            a.peak = a.peak.max(b.peak);
+            a.served += b.served;
+            a.overflow_in += b.overflow_in;
+        }
+        self.hold_sum_s += other.hold_sum_s;
+        self.pending_at_horizon += other.pending_at_horizon;
+        self.running_at_horizon += other.running_at_horizon;
+        self.series.merge(&other.series);
+        self.events += other.events;
+        self.runs += other.runs;
+    }
+}

@@ -1,0 +1,288 @@
+//! The numbers a report shows, computed from a run's (or a merge's) totals. The
+//! same struct holds point estimates and, in a second instance, confidence
+//! half-widths: `visit` walks every scalar in a fixed order so the experiment layer
+//! can aggregate replications field by field without knowing the fields.
+
+use super::{Distribution, RunStats};
+
+/// How a scalar is aggregated across replications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// Point estimate = mean of the replications' values.
+    Mean,
+    /// Point estimate = the value of the pooled (merged) distribution.
+    Pooled,
+}
+
+/// Location and spread of a distribution, ms.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct DistSummary {
+    /// Mean.
+    pub mean: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// 99.9th percentile.
+    pub p999: f64,
+}
+
+impl DistSummary {
+    /// From a streaming distribution.
+    pub fn of(d: &Distribution) -> Self {
+        Self {
+            mean: d.mean(),
+            p50: d.quantile(0.5),
+            p90: d.quantile(0.9),
+            p95: d.quantile(0.95),
+            p99: d.quantile(0.99),
+            p999: d.quantile(0.999),
+        }
+    }
+
+    fn visit(&mut self, f: &mut impl FnMut(ValueKind, &mut f64)) {
+        f(ValueKind::Mean, &mut self.mean);
+        for v in [
+            &mut self.p50,
+            &mut self.p90,
+            &mut self.p95,
+            &mut self.p99,
+            &mut self.p999,
+        ] {
+            f(ValueKind::Pooled, v);
+        }
+    }
+}
+
+/// One region's figures.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RegionSummary {
+    /// Time-averaged capacity, slots.
+    pub capacity: f64,
+    /// Time-averaged busy / capacity.
+    pub utilization: f64,
+    /// Time-averaged concurrency.
+    pub mean_concurrency: f64,
+    /// Highest concurrency.
+    pub peak_concurrency: f64,
+    /// Sessions served here.
+    pub served: f64,
+    /// Sessions served here whose home is elsewhere.
+    pub overflow_in: f64,
+}
+
+/// One population's figures.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PopulationSummary {
+    /// Arrivals in the window.
+    pub sessions: f64,
+    /// Got an agent.
+    pub served: f64,
+    /// Served elsewhere / sessions.
+    pub overflow_rate: f64,
+    /// Rejected / sessions.
+    pub rejection_rate: f64,
+    /// Abandoned / sessions.
+    pub abandonment_rate: f64,
+    /// Share of served sessions per serving region.
+    pub served_by: Vec<f64>,
+    /// Media RTT of served sessions.
+    pub media_rtt_ms: DistSummary,
+    /// Join latency of served sessions.
+    pub join_latency_ms: DistSummary,
+}
+
+/// Everything a report states about a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    /// Arrivals in the window.
+    pub sessions: f64,
+    /// Got an agent (home or elsewhere).
+    pub served: f64,
+    /// Served in their home region.
+    pub served_home: f64,
+    /// Served elsewhere.
+    pub overflow: f64,
+    /// Rejected.
+    pub rejected: f64,
+    /// Gave up waiting.
+    pub abandoned: f64,
+    /// Still waiting or being re-dispatched at the horizon.
+    pub pending_at_horizon: f64,
+    /// Holding a slot at the horizon (included in `served`).
+    pub running_at_horizon: f64,
+    /// overflow / sessions.
+    pub overflow_rate: f64,
+    /// rejected / sessions.
+    pub rejection_rate: f64,
+    /// abandoned / sessions.
+    pub abandonment_rate: f64,
+    /// Media RTT, served sessions.
+    pub media_rtt_ms: DistSummary,
+    /// Join latency (wait + dispatch + start-up), served sessions.
+    pub join_latency_ms: DistSummary,
+    /// Wait before an agent was assigned, served sessions.
+    pub wait_ms: DistSummary,
+    /// Share of served sessions within the RTT target.
+    pub slo_rtt: f64,
+    /// Share of served sessions within the join target.
+    pub slo_join: f64,
+    /// Share of served sessions within both.
+    pub slo_both: f64,
+    /// Little's law, L: time-averaged busy slots over all regions.
+    pub little_l: f64,
+    /// Little's law, lambda x W: served per second x mean slot holding time.
+    pub little_lambda_w: f64,
+    /// Per region.
+    pub regions: Vec<RegionSummary>,
+    /// Per population.
+    pub populations: Vec<PopulationSummary>,
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+impl Summary {
+    /// The figures of a run, or of a merge taken as one big run.
+    pub fn of(s: &RunStats) -> Self {
+        let window = s.layout.horizon_s - s.layout.warmup_s;
+        let mut rtt = Distribution::new();
+        let mut join = Distribution::new();
+        let mut wait = Distribution::new();
+        let (mut sessions, mut home, mut over, mut rej, mut ab) = (0, 0, 0, 0, 0);
+        let mut slo = [0u64; 3];
+        let mut populations = Vec::with_capacity(s.populations.len());
+        for p in &s.populations {
+            rtt.merge(&p.rtt);
+            join.merge(&p.join);
+            wait.merge(&p.wait);
+            sessions += p.sessions;
+            home += p.served_home;
+            over += p.overflow;
+            rej += p.rejected;
+            ab += p.abandoned;
+            for k in 0..3 {
+                slo[k] += p.slo_met[k];
+            }
+            let served = p.served_home + p.overflow;
+            populations.push(PopulationSummary {
+                sessions: p.sessions as f64,
+                served: served as f64,
+                overflow_rate: ratio(p.overflow, p.sessions),
+                rejection_rate: ratio(p.rejected, p.sessions),
+                abandonment_rate: ratio(p.abandoned, p.sessions),
+                served_by: p.served_by.iter().map(|&n| ratio(n, served)).collect(),
+                media_rtt_ms: DistSummary::of(&p.rtt),
+                join_latency_ms: DistSummary::of(&p.join),
+            });
+        }
+        let served = home + over;
+        let runs = s.runs as f64;
+        let regions: Vec<RegionSummary> = s
+            .regions
+            .iter()
+            .map(|r| RegionSummary {
+                capacity: r.capacity_area / (window * runs),
+                utilization: if r.capacity_area > 0.0 {
+                    r.busy_area / r.capacity_area
+                } else {
+                    0.0
+                },
+                mean_concurrency: r.busy_area / (window * runs),
+                peak_concurrency: r.peak as f64,
+                served: r.served as f64,
+                overflow_in: r.overflow_in as f64,
+            })
+            .collect();
+        let little_l = regions.iter().map(|r| r.mean_concurrency).sum();
+        let little_lambda_w = s.hold_sum_s / (window * runs);
+        Self {
+            sessions: sessions as f64,
+            served: served as f64,
+            served_home: home as f64,
+            overflow: over as f64,
+            rejected: rej as f64,
+            abandoned: ab as f64,
+            pending_at_horizon: s.pending_at_horizon as f64,
+            running_at_horizon: s.running_at_horizon as f64,
+            overflow_rate: ratio(over, sessions),
+            rejection_rate: ratio(rej, sessions),
+            abandonment_rate: ratio(ab, sessions),
+            media_rtt_ms: DistSummary::of(&rtt),
+            join_latency_ms: DistSummary::of(&join),
+            wait_ms: DistSummary::of(&wait),
+            slo_rtt: ratio(slo[0], served),
+            slo_join: ratio(slo[1], served),
+            slo_both: ratio(slo[2], served),
+            little_l,
+            little_lambda_w,
+            regions,
+            populations,
+        }
+    }
+
+    /// Walk every scalar in a fixed order (the same for all summaries of a world).
+    pub fn visit(&mut self, f: &mut impl FnMut(ValueKind, &mut f64)) {
+        use ValueKind::Mean;
+        for v in [
+            &mut self.sessions,
+            &mut self.served,
+            &mut self.served_home,
+            &mut self.overflow,
+            &mut self.rejected,
+            &mut self.abandoned,
+            &mut self.pending_at_horizon,
+            &mut self.running_at_horizon,
+            &mut self.overflow_rate,
+            &mut self.rejection_rate,
+            &mut self.abandonment_rate,
+            &mut self.slo_rtt,
+            &mut self.slo_join,
+            &mut self.slo_both,
+            &mut self.little_l,
+            &mut self.little_lambda_w,
+        ] {
+            f(Mean, v);
+        }
+        self.media_rtt_ms.visit(f);
+        self.join_latency_ms.visit(f);
+        self.wait_ms.visit(f);
+        for r in &mut self.regions {
+            for v in [
+                &mut r.capacity,
+                &mut r.utilization,
+                &mut r.mean_concurrency,
+                &mut r.peak_concurrency,
+                &mut r.served,
+                &mut r.overflow_in,
+            ] {
+                f(Mean, v);
+            }
+        }
+        for p in &mut self.populations {
+            for v in [
+                &mut p.sessions,
+                &mut p.served,
+                &mut p.overflow_rate,
+                &mut p.rejection_rate,
+                &mut p.abandonment_rate,
+            ] {
+                f(Mean, v);
+            }
+            for v in &mut p.served_by {
+                f(Mean, v);
+            }
+            p.media_rtt_ms.visit(f);
+            p.join_latency_ms.visit(f);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Per-bin time series over the whole horizon (warm-up included, so its effect is
+//! visible): outcome counts by bin of the event, and time-averaged and peak
+//! concurrency and capacity per region. Size depends on horizon / bin width only.
+
+/// Outcome counts of one bin.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct BinCounts {
+    /// Sessions that arrived.
+    pub arrivals: u64,
+    /// Sessions that got an agent.
+    pub served: u64,
+    /// Of those, served outside their home region.
+    pub overflow: u64,
+    /// Sessions rejected.
+    pub rejected: u64,
+    /// Sessions that gave up waiting.
+    pub abandoned: u64,
+}
+
+/// The time series of one run (or the sum of several).
+#[derive(Debug, Clone)]
+pub struct TimeSeries {
+    /// Bin width, seconds.
+    pub bin_s: f64,
+    /// Regions per bin.
+    pub regions: usize,
+    /// Counts per bin.
+    pub counts: Vec<BinCounts>,
+    /// Integral of concurrency over each (bin, region), session-seconds; index bin * regions + region.
+    pub busy_area: Vec<f64>,
+    /// Integral of capacity over each (bin, region).
+    pub capacity_area: Vec<f64>,
+    /// Highest concurrency in each (bin, region).
+    pub peak: Vec<u32>,
+    /// Runs summed into this series.
+    pub runs: u32,
+}
+
+impl TimeSeries {
+    /// Empty series covering [0, horizon).
+    pub fn new(horizon_s: f64, bin_s: f64, regions: usize) -> Self {
+        let bins = (horizon_s / bin_s).ceil().max(1.0) as usize;
+        Self {
+            bin_s,
+            regions,
+            counts: vec![BinCounts::default(); bins],
+            busy_area: vec![0.0; bins * regions],
+            capacity_area: vec![0.0; bins * regions],
+            peak: vec![0; bins * regions],
+            runs: 1,
+        }
+    }
+
+    /// Number of bins.
+    pub fn bins(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// The counts of the bin holding time t (None past the horizon).
+    #[inline]
+    pub fn at(&mut self, t: f64) -> Option<&mut BinCounts> {
+        self.counts.get_mut((t / self.bin_s) as usize)
+    }
+
+    /// Add a level held constant over [from, to) to the region's per-bin integrals.
+    #[inline]
+    pub(crate) fn integrate(
+        &mut self,
+        region: usize,
+        from: f64,
+        to: f64,
+        level: u32,
+        capacity: u32,
+    ) {
+        let mut t = from;
+        let n = self.counts.len();
+        while t < to {
+            let b = (t / self.bin_s) as usize;
+            if b >= n {
+                break;
+            }
+            let end = ((b + 1) as f64 * self.bin_s).min(to);
+            let i = b * self.regions + region;
+            self.busy_area[i] += level as f64 * (end - t);
+            self.capacity_area[i] += capacity as f64 * (end - t);
+            if level > self.peak[i] {
+                self.peak[i] = level;
+            }
+            t = end;
+        }
+    }
+
+    /// Sum another run's series into this one.
+    pub fn merge(&mut self, other: &TimeSeries) {
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            a.arrivals += b.arrivals;
+            a.served += b.served;
+            a.overflow += b.overflow;
+            a.rejected += b.rejected;
+            a.abandoned += b.abandoned;
+        }
+        for (a, b) in self.busy_area.iter_mut().zip(&other.busy_area) {
+            *a += b;
+        }
+        for (a, b) in self.capacity_area.iter_mut().zip(&other.capacity_area) {
+            *a += b;
+        }
+        for (a, b) in self.peak.iter_mut().zip(&other.peak) {
+            *a = (*a).max(*b);
+        }
+        self.runs += other.runs;
+    }
+}
