@@ -170,8 +170,8 @@ impl Summary {
             over += p.overflow;
             rej += p.rejected;
             ab += p.abandoned;
-            for k in 0..3 {
-                slo[k] += p.slo_met[k];
+            for (total, met) in slo.iter_mut().zip(&p.slo_met) {
+                *total += met;
             }
             let served = p.served_home + p.overflow;
             populations.push(PopulationSummary {

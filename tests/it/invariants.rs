@@ -1,0 +1,72 @@
+//! Invariants every run must keep, on scenarios that exercise every session path.
+
+use crate::common::*;
+
+const SCENARIOS: &[&str] = &[
+    "scenarios/tests/tiny.json",
+    "scenarios/tests/explicit-fallback.json",
+    "scenarios/tests/spill-anywhere.json",
+];
+
+/// arrivals = served + rejected + abandoned + still pending at the horizon.
+#[test]
+fn conservation_of_sessions() {
+    for s in SCENARIOS {
+        let est = estimate(&world(s));
+        for p in &est.pooled.populations {
+            let served = p.served_home + p.overflow;
+            assert_eq!(p.served_by.iter().sum::<u64>(), served, "{s}");
+        }
+        let total: u64 = est.pooled.populations.iter().map(|p| p.sessions).sum();
+        let accounted: u64 = est
+            .pooled
+            .populations
+            .iter()
+            .map(|p| p.served_home + p.overflow + p.rejected + p.abandoned)
+            .sum::<u64>()
+            + est.pooled.pending_at_horizon;
+        assert_eq!(total, accounted, "{s}");
+    }
+}
+
+/// No region ever holds more sessions than its capacity, in any bin.
+#[test]
+fn capacity_is_never_exceeded() {
+    for s in SCENARIOS {
+        let w = world(s);
+        let est = estimate(&w);
+        let cap = w.region_capacity();
+        let ts = &est.pooled.series;
+        for b in 0..ts.bins() {
+            for (r, &c) in cap.iter().enumerate() {
+                assert!(ts.peak[b * ts.regions + r] <= c, "{s}: bin {b} region {r}");
+            }
+        }
+        for (r, reg) in est.pooled.regions.iter().enumerate() {
+            assert!(reg.peak <= cap[r], "{s}: region {r}");
+        }
+    }
+}
+
+/// Explicit dispatch without fallback never serves a user outside their region.
+#[test]
+fn explicit_dispatch_without_fallback_never_overflows() {
+    let mut w = world("scenarios/tests/explicit-fallback.json");
+    if let regionsim::model::PolicySpec::Explicit { routes, .. } = &mut w.policy {
+        for r in routes.iter_mut() {
+            r.chain.truncate(1);
+        }
+    }
+    let est = estimate(&w);
+    assert_eq!(est.point.overflow, 0.0);
+    assert!(est.point.rejection_rate > 0.0);
+}
+
+/// Fallbacks move some of the rejected users elsewhere, paying the re-dispatch delay.
+#[test]
+fn explicit_fallbacks_overflow_after_the_redispatch_delay() {
+    let est = estimate(&world("scenarios/tests/explicit-fallback.json"));
+    assert!(est.point.overflow_rate > 0.0);
+    // Overflowed users waited the 2 s re-dispatch delay before dispatch.
+    assert!(est.point.wait_ms.p99 >= 2000.0, "{}", est.point.wait_ms.p99);
+}

@@ -1,0 +1,7 @@
+//! The one integration-test binary: scenario files in, numbers out.
+
+mod cli;
+mod common;
+mod invariants;
+mod queueing;
+mod scenario_errors;
