@@ -52,6 +52,9 @@ struct Common {
 struct RunArgs {
     #[command(flatten)]
     common: Common,
+    /// Skip the charts (PNG, SVG) and report.html; write only the summaries.
+    #[arg(long)]
+    no_charts: bool,
 }
 
 /// Exit status 2: the input was at fault.
@@ -133,7 +136,10 @@ fn run(args: RunArgs) -> Result<()> {
     let est = pool.install(|| experiment::replicate(&world, &bar));
     bar.finish();
     let elapsed = started.elapsed().as_secs_f64();
-    let files = report::write_run(&out, &world, &est)
+    let opts = report::Options {
+        charts: !args.no_charts,
+    };
+    let files = report::write_run_with(&out, &world, &est, opts)
         .with_context(|| format!("cannot write reports to {}", out.display()))?;
     if !c.quiet {
         let p = &est.point;
