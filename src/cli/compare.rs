@@ -18,6 +18,11 @@ pub struct CompareArgs {
 
 pub fn run(args: CompareArgs) -> Result<()> {
     let c = &args.common;
+    if c.policy.is_some() {
+        return Err(bad(
+            "compare takes its policies from --policies, not --policy",
+        ));
+    }
     let world = c.world(&[])?;
     let mut specs = Vec::with_capacity(args.policies.len());
     for label in &args.policies {

@@ -49,6 +49,9 @@ pub struct Common {
     /// Override the scenario's number of replications.
     #[arg(long)]
     replications: Option<u32>,
+    /// Use this labelled policy (from the scenario's `policies`) instead of `policy`.
+    #[arg(long, value_name = "LABEL")]
+    policy: Option<String>,
     /// Override the confidence level of intervals (e.g. 0.99).
     #[arg(long)]
     confidence: Option<f64>,
@@ -97,6 +100,16 @@ impl Common {
     /// Load the scenario (with `set` fields changed) and apply the overrides.
     pub fn world(&self, set: &[(String, f64)]) -> Result<World> {
         let mut world = scenario::load_with(&self.scenario, set)?;
+        if let Some(label) = &self.policy {
+            let spec = world.policy_named(label).cloned().ok_or_else(|| {
+                bad(format!(
+                    "{}: no policy labelled `{label}`; this scenario offers: {}",
+                    self.scenario.display(),
+                    world.policy_labels().join(", ")
+                ))
+            })?;
+            world.policy = spec;
+        }
         if let Some(seed) = self.seed {
             world.run.seed = seed;
         }
