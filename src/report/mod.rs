@@ -3,18 +3,22 @@
 //! interrupted run never leaves a half-written report.
 
 pub mod charts;
+mod compare;
 mod csv;
+mod headline;
 mod html;
 mod json;
 mod markdown;
+mod sweep;
 
+pub use headline::{headline, Headline, HEADLINE};
 pub use json::{summary_json, SCHEMA_VERSION};
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::experiment::Estimate;
+use crate::experiment::{Comparison, Estimate, SweepPoint};
 use crate::model::World;
 
 /// Write `bytes` to `path` atomically: temporary file in the same folder, fsync, rename.
@@ -37,6 +41,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Write rendered files into `dir` (created if needed); returns their paths.
+fn write_all<N: AsRef<str>>(dir: &Path, files: Vec<(N, Vec<u8>)>) -> std::io::Result<Vec<PathBuf>> {
+    fs::create_dir_all(dir)?;
+    let mut written = Vec::with_capacity(files.len());
+    for (name, bytes) in files {
+        let path = dir.join(name.as_ref());
+        write_atomic(&path, &bytes)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
 /// What a run's report folder holds beyond the summaries.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
@@ -50,7 +66,7 @@ impl Default for Options {
     }
 }
 
-/// Render every report of a run into `dir` (created if needed); returns the files written.
+/// Render every report of a run into `dir`, charts included; returns the files written.
 pub fn write_run(dir: &Path, world: &World, est: &Estimate) -> std::io::Result<Vec<PathBuf>> {
     write_run_with(dir, world, est, Options::default())
 }
@@ -89,12 +105,34 @@ pub fn write_run_with(
         files.push((format!("{}.png", c.stem), c.png));
         files.push((format!("{}.svg", c.stem), c.svg.into_bytes()));
     }
-    fs::create_dir_all(dir)?;
-    let mut written = Vec::with_capacity(files.len());
-    for (name, bytes) in files {
-        let path = dir.join(name);
-        write_atomic(&path, &bytes)?;
-        written.push(path);
-    }
-    Ok(written)
+    write_all(dir, files)
+}
+
+/// Render a policy comparison into `dir`; returns the files written.
+pub fn write_compare(dir: &Path, world: &World, cmp: &Comparison) -> std::io::Result<Vec<PathBuf>> {
+    write_all(
+        dir,
+        vec![
+            (
+                "compare.json",
+                compare::compare_json(world, cmp).into_bytes(),
+            ),
+            ("compare.md", compare::compare_md(world, cmp).into_bytes()),
+        ],
+    )
+}
+
+/// Render the sweep's finished points into `dir` (rewritten after every point).
+pub fn write_sweep(
+    dir: &Path,
+    world: &World,
+    points: &[SweepPoint],
+) -> std::io::Result<Vec<PathBuf>> {
+    write_all(
+        dir,
+        vec![
+            ("sweep.csv", sweep::sweep_csv(points).into_bytes()),
+            ("sweep.json", sweep::sweep_json(world, points).into_bytes()),
+        ],
+    )
 }
