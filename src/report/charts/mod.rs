@@ -10,6 +10,7 @@
 mod cdf;
 mod concurrency;
 mod data;
+mod encode;
 mod flows;
 mod join;
 mod overflow;
@@ -111,7 +112,7 @@ where
             png_draw(&root).map_err(|e| fail("png", &e))?;
             root.present().map_err(|e| fail("png", &e))?;
         }
-        let png = encode_png(&rgb).map_err(|e| fail("png encoding", &e))?;
+        let png = encode::png(&rgb, WIDTH, HEIGHT).map_err(|e| fail("png encoding", &e))?;
         Ok(Chart {
             stem,
             title,
@@ -120,22 +121,6 @@ where
         })
     }));
     caught.unwrap_or_else(|_| Err(fail("plotting", &"internal error")))
-}
-
-/// Encode an RGB buffer; fixed settings so the bytes depend on the pixels only.
-fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
-    let mut out = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut out, WIDTH, HEIGHT);
-        enc.set_color(png::ColorType::Rgb);
-        enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Best);
-        enc.set_filter(png::FilterType::Paeth);
-        let mut w = enc.write_header()?;
-        w.write_image_data(rgb)?;
-        w.finish()?;
-    }
-    Ok(out)
 }
 
 /// The mesh of a chart over simulated time: UTC clock labels, light grid.

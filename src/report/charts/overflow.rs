@@ -66,8 +66,9 @@ where
         .right_y_label_area_size(100)
         .build_cartesian_2d(0.0..hz, 0.0..top)?
         .set_secondary_coord(0.0..hz, 0.0..arr_top);
+    let digits = if top >= 5.0 { 0 } else { 1 };
     time_axis(&mut chart, hz, "share of sessions", &|v| {
-        format!("{v:.1} %")
+        format!("{v:.digits$} %")
     })?;
     chart
         .configure_secondary_axes()
