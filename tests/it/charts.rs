@@ -148,3 +148,19 @@ fn no_charts_writes_only_the_summaries() {
     assert_eq!(names, ["summary.json", "summary.md", "timeseries.csv"]);
     assert!(!read_text(&dir.path().join("summary.md")).contains(".png"));
 }
+
+#[test]
+fn degenerate_runs_still_chart_without_failing() {
+    // A one-minute run: a single time bin, few or no served sessions.
+    let mut world = crate::common::world("scenarios/tests/tiny.json");
+    world.run.horizon_s = 60.0;
+    world.run.warmup_s = 0.0;
+    world.run.replications = 1;
+    let est = crate::common::estimate(&world);
+    let dir = tempfile::tempdir().unwrap();
+    let files = regionsim::report::write_run(dir.path(), &world, &est).unwrap();
+    for stem in STEMS {
+        assert!(files.iter().any(|f| f.ends_with(format!("{stem}.png"))));
+        assert!(dir.path().join(format!("{stem}.svg")).is_file());
+    }
+}

@@ -163,8 +163,18 @@ impl<'a> Ctx<'a> {
         d
     }
 
-    /// Bin midpoints in hours with the bin's length in seconds.
+    /// Bin midpoints in hours with the bin's length in seconds. A run of a
+    /// single bin gets its two ends instead, so lines through it have a length.
     pub fn bins(&self) -> Vec<(f64, f64)> {
+        let s = &self.est.pooled.series;
+        if s.bins() == 1 {
+            let len = self.world.run.horizon_s.min(s.bin_s).max(1e-9);
+            return vec![(0.0, len), (len / 3600.0, len)];
+        }
+        self.bin_mids()
+    }
+
+    fn bin_mids(&self) -> Vec<(f64, f64)> {
         let s = &self.est.pooled.series;
         let h = self.world.run.horizon_s;
         (0..s.bins())
@@ -184,7 +194,7 @@ impl<'a> Ctx<'a> {
             .into_iter()
             .enumerate()
             .map(|(b, (t, len))| {
-                let i = b * s.regions + region;
+                let i = b.min(s.bins().saturating_sub(1)) * s.regions + region;
                 let busy = s.busy_area.get(i).copied().unwrap_or(0.0);
                 let cap = s.capacity_area.get(i).copied().unwrap_or(0.0);
                 (t, busy / (len * runs), cap / (len * runs))

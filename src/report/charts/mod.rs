@@ -133,9 +133,12 @@ fn time_axis<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let clock = horizon_h <= 48.0;
+    // Clock labels for a day or two; minutes for runs too short for them.
+    let (minutes, clock) = (horizon_h < 3.0, horizon_h <= 48.0);
     let x_fmt = move |h: &f64| {
-        if clock {
+        if minutes {
+            format!("{:.1} min", h * 60.0)
+        } else if clock {
             let m = (h * 60.0).round() as i64;
             format!("{:02}:{:02}", (m / 60) % 24, m % 60)
         } else {
@@ -144,7 +147,9 @@ where
     };
     chart
         .configure_mesh()
-        .x_desc(if clock {
+        .x_desc(if minutes {
+            "time since start (minutes, UTC midnight = 0)"
+        } else if clock {
             "time of day (UTC)"
         } else {
             "time since start (hours, UTC midnight = 0)"

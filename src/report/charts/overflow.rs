@@ -37,17 +37,19 @@ where
     let s = &ctx.est.pooled.series;
     let runs = f64::from(s.runs.max(1));
     let bins = ctx.bins();
+    let last = s.counts.len().saturating_sub(1);
     let rows: Vec<Row> = bins
         .iter()
-        .zip(&s.counts)
-        .map(|(&(t, len), c)| {
-            (
+        .enumerate()
+        .filter_map(|(b, &(t, len))| {
+            let c = s.counts.get(b.min(last))?;
+            Some((
                 t,
                 share(c.overflow, c.served),
                 share(c.rejected, c.arrivals),
                 share(c.abandoned, c.arrivals),
                 c.arrivals as f64 / runs / len * 3600.0,
-            )
+            ))
         })
         .collect();
     let top = rows
