@@ -137,7 +137,11 @@ where
     let (minutes, clock) = (horizon_h < 3.0, horizon_h <= 48.0);
     let x_fmt = move |h: &f64| {
         if minutes {
-            format!("{:.1} min", h * 60.0)
+            format!(
+                "{:.prec$} min",
+                h * 60.0,
+                prec = usize::from(horizon_h < 1.0 / 6.0)
+            )
         } else if clock {
             let m = (h * 60.0).round() as i64;
             format!("{:02}:{:02}", (m / 60) % 24, m % 60)
