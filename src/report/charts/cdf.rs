@@ -32,7 +32,7 @@ pub fn fmt_ms(ms: f64) -> String {
         "–".into()
     } else if ms == 0.0 {
         "0".into()
-    } else if ms >= 10_000.0 || (ms >= 1000.0 && (ms / 1000.0).fract() < 0.05) {
+    } else if ms >= 10_000.0 {
         format!("{:.0} s", ms / 1000.0)
     } else if ms >= 1000.0 {
         format!("{:.1} s", ms / 1000.0)
@@ -40,6 +40,15 @@ pub fn fmt_ms(ms: f64) -> String {
         format!("{ms:.0} ms")
     } else {
         format!("{ms:.1} ms")
+    }
+}
+
+/// An axis tick: like [`fmt_ms`], whole seconds without a decimal.
+fn fmt_tick(ms: f64) -> String {
+    if ms >= 1000.0 && (ms / 1000.0).fract() < 0.05 {
+        format!("{:.0} s", ms / 1000.0)
+    } else {
+        fmt_ms(ms)
     }
 }
 
@@ -94,7 +103,7 @@ where
         .y_label_area_size(90)
         .build_cartesian_2d(x0..x1, 0.0..1.0)?;
     let log_x = spec.log_x;
-    let x_fmt = move |v: &f64| fmt_ms(if log_x { 10f64.powf(*v) } else { *v });
+    let x_fmt = move |v: &f64| fmt_tick(if log_x { 10f64.powf(*v) } else { *v });
     chart
         .configure_mesh()
         .x_desc(format!(
@@ -149,7 +158,7 @@ where
                 )))?;
                 let (px, py) = chart.backend_coord(&(v, 0.0));
                 area.draw(&Text::new(
-                    fmt_ms(decade * m),
+                    fmt_tick(decade * m),
                     (px - ox, py - oy + 8),
                     anchored(17, INK, HPos::Center, VPos::Top),
                 ))?;

@@ -17,6 +17,8 @@ pub const TITLE: &str = "Flow matrix: who serves whom";
 
 const SERVED: RGBColor = RGBColor(33, 102, 172);
 const LOST: RGBColor = RGBColor(190, 30, 45);
+/// Losing a quarter of arrivals is already a failed plan: the red scale saturates there.
+const LOST_FULL: f64 = 0.25;
 
 /// White to `c` by `v` in [0, 1].
 fn shade(c: RGBColor, v: f64) -> RGBColor {
@@ -44,7 +46,7 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Dra
 where
     DB::ErrorType: 'static,
 {
-    let note = "Cells: share of each population's served sessions by serving region (outlined: home region). Last column: share of arrivals rejected or abandoned.";
+    let note = "Share of each population's served sessions by serving region (outlined: home). Lost: share of arrivals rejected or abandoned (full red at 25 %).";
     let area = heading(root, ctx, TITLE, note)?;
     let w = ctx.world;
     let (cols, rows) = (ctx.regions.len(), w.populations.len());
@@ -111,16 +113,13 @@ where
             .regions
             .iter()
             .map(|&r| {
-                (
-                    ps.served_by.get(r).copied().unwrap_or(0.0),
-                    SERVED,
-                    home == Some(r),
-                )
+                let v = ps.served_by.get(r).copied().unwrap_or(0.0);
+                (v, v, SERVED, home == Some(r))
             })
-            .chain(std::iter::once((lost, LOST, false)));
-        for (j, (v, c, is_home)) in cells.enumerate() {
+            .chain(std::iter::once((lost, lost / LOST_FULL, LOST, false)));
+        for (j, (v, depth, c, is_home)) in cells.enumerate() {
             let x = x0 + cell_w * j as i32;
-            let fill = shade(c, v);
+            let fill = shade(c, depth);
             area.draw(&Rectangle::new(
                 [(x, y), (x + cell_w, y + cell_h)],
                 fill.filled(),
@@ -135,7 +134,7 @@ where
                     INK.stroke_width(2),
                 ))?;
             }
-            let ink = if v > 0.55 { WHITE } else { INK };
+            let ink = if depth > 0.55 { WHITE } else { INK };
             area.draw(&Text::new(
                 cell_text(v),
                 (x + cell_w / 2, y + cell_h / 2),

@@ -24,6 +24,7 @@ const LAT: (f64, f64) = (-58.0, 84.0);
 const LAND: RGBColor = RGBColor(160, 160, 160);
 const GRID: RGBColor = RGBColor(225, 225, 225);
 const CITY: RGBColor = RGBColor(60, 60, 60);
+const LOST: RGBColor = RGBColor(190, 30, 45);
 
 /// Coastline polylines inside the latitude frame (lines break where they leave it).
 fn coastlines() -> Vec<Vec<(f64, f64)>> {
@@ -77,6 +78,15 @@ fn lat_label(v: i32) -> String {
 
 /// A label to draw on a halo: text, anchor point, size, anchoring.
 type Label = (String, (i32, i32), u32, HPos, VPos);
+
+/// Grey for a city whose users all got an agent, deepening red with the share
+/// of its population's arrivals lost (rejected or abandoned; full at 25 %).
+fn city_fill(lost: f64) -> ShapeStyle {
+    if lost.is_nan() || lost < 0.001 {
+        return CITY.mix(0.35).filled();
+    }
+    LOST.mix(0.3 + 0.6 * (lost / 0.25).min(1.0)).filled()
+}
 
 /// Line width for a share of served sessions.
 fn width(share: f64) -> u32 {
@@ -180,11 +190,15 @@ where
             }
         }
     }
-    for &(_, c, s) in &cities {
+    for &(p, c, s) in &cities {
         let city = &w.cities[c];
         let at = clamp(city.location.lon, city.location.lat);
         let r = radius(s);
-        plot.draw(&Circle::new(at, r, CITY.mix(0.35).filled()))?;
+        let lost = point
+            .populations
+            .get(p)
+            .map_or(0.0, |q| q.rejection_rate + q.abandonment_rate);
+        plot.draw(&Circle::new(at, r, city_fill(lost)))?;
         plot.draw(&Circle::new(at, r, CITY.stroke_width(1)))?;
     }
     let mut labels: Vec<Label> = Vec::new();
@@ -309,7 +323,7 @@ where
         left(17, INK),
     ))?;
     for (k, f) in [1.0, 0.25, 0.05].iter().enumerate() {
-        let y = 48 + 40 * k as i32;
+        let y = 46 + 36 * k as i32;
         let r = (4.0 + 14.0 * f64::sqrt(*f)).round() as i32;
         area.draw(&Circle::new((x2 + 20, y), r, CITY.mix(0.35).filled()))?;
         area.draw(&Circle::new((x2 + 20, y), r, CITY.stroke_width(1)))?;
@@ -319,6 +333,14 @@ where
             left(15, INK),
         ))?;
     }
+    let y = 46 + 36 * 3;
+    area.draw(&Circle::new((x2 + 20, y), 9, city_fill(0.1)))?;
+    area.draw(&Circle::new((x2 + 20, y), 9, CITY.stroke_width(1)))?;
+    area.draw(&Text::new(
+        "red: arrivals lost (full at 25 %)",
+        (x2 + 46, y),
+        left(15, INK),
+    ))?;
     area.draw(&Text::new(
         "Lines (width ∝ share served)",
         (x3, 14),
