@@ -2,6 +2,7 @@
 //! Scenario errors exit with status 2; other failures with 1.
 
 mod progress;
+mod validate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +26,8 @@ struct Cli {
 enum Command {
     /// Simulate a scenario and write its reports.
     Run(RunArgs),
+    /// Check the simulator against exact queueing theory (docs/validation.md).
+    Validate(validate::ValidateArgs),
 }
 
 #[derive(Args)]
@@ -87,6 +90,7 @@ impl std::error::Error for BadInput {}
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run(args),
+        Command::Validate(args) => validate::validate(args),
     }
 }
 

@@ -77,6 +77,11 @@ fn metrics(world: &World, p: &Summary, h: Option<&Summary>) -> Value {
         p.abandonment_rate,
         h.map(|h| h.abandonment_rate),
     );
+    m.put(
+        "wait_probability",
+        p.wait_probability,
+        h.map(|h| h.wait_probability),
+    );
     m.raw(
         "media_rtt_ms",
         dist(&p.media_rtt_ms, h.map(|h| &h.media_rtt_ms)),
@@ -110,6 +115,11 @@ fn metrics(world: &World, p: &Summary, h: Option<&Summary>) -> Value {
                 "mean_concurrency",
                 r.mean_concurrency,
                 rh.map(|h| h.mean_concurrency),
+            );
+            o.put(
+                "concurrency_variance",
+                r.concurrency_variance,
+                rh.map(|h| h.concurrency_variance),
             );
             o.put(
                 "peak_concurrency",
@@ -147,6 +157,11 @@ fn metrics(world: &World, p: &Summary, h: Option<&Summary>) -> Value {
                 "abandonment_rate",
                 q.abandonment_rate,
                 qh.map(|h| h.abandonment_rate),
+            );
+            o.put(
+                "wait_probability",
+                q.wait_probability,
+                qh.map(|h| h.wait_probability),
             );
             let mut by = Map::new();
             let mut by_ci = Map::new();

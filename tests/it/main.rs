@@ -5,3 +5,4 @@ mod common;
 mod invariants;
 mod queueing;
 mod scenario_errors;
+mod validation;
