@@ -4,6 +4,7 @@
 
 mod error;
 mod locate;
+mod policy;
 mod raw;
 mod units;
 mod validate;
