@@ -34,13 +34,15 @@ fn agent_deployments(path: &str, agent: &Option<String>, deps: &[Deployment]) ->
             )
         }
         None if names.len() == 1 => names[0],
-        None => return err(
-            path,
-            format!(
+        None => {
+            return err(
+                path,
+                format!(
                 "several agent names are deployed ({}); say which one is dispatched with `agent`",
                 names.join(", ")
             ),
-        ),
+            )
+        }
     };
     Ok((0..deps.len())
         .filter(|&d| deps[d].agent == agent)
