@@ -45,3 +45,48 @@ fn validate_command_prints_the_table_and_fails_on_unknown_cases() {
         .assert()
         .code(2);
 }
+
+/// The intervals are tight enough to tell the right theory from near misses:
+/// one slot more or less, or a spill order that tries the farther region first.
+#[test]
+fn the_suite_rejects_near_miss_answers() {
+    use regionsim::validation::ctmc::LossNetwork;
+    use regionsim::validation::exact::erlang_b;
+    use regionsim::validation::{Runs, CASES, CONFIDENCE};
+
+    let case = |name: &str| {
+        let c = CASES.iter().find(|c| c.name == name).unwrap();
+        let mut w = c.world().unwrap();
+        w.run.confidence = CONFIDENCE;
+        Runs::simulate(c.name, w)
+    };
+    let runs = case("erlang-b-exponential");
+    for (c, expect) in [(9, false), (10, true), (11, false)] {
+        let check = runs.check("rejection", erlang_b(c, 8.0), |_, m| m.rejection_rate);
+        assert_eq!(check.passed(), expect, "Erlang B({c}, 8): {check:?}");
+    }
+
+    // spill-ctmc: regions 0 = us-east (3), 1 = eu-central (4), 2 = ap-south (5).
+    let runs = case("spill-ctmc");
+    let shares = |americas: Vec<usize>| {
+        LossNetwork {
+            capacity: vec![3, 4, 5],
+            mean_s: 60.0,
+            classes: vec![
+                (0.05, americas),
+                (0.05 / 1.2, vec![1, 0, 2]),
+                (0.075, vec![2, 1, 0]),
+            ],
+        }
+        .solve()
+        .unwrap()
+    };
+    let served_in_eu = |exact: f64| {
+        runs.check("americas served in eu-central", exact, |s, _| {
+            let p = &s.populations[0];
+            p.served_by[1] as f64 / p.sessions as f64
+        })
+    };
+    assert!(served_in_eu(shares(vec![0, 1, 2]).served[0][1]).passed());
+    assert!(!served_in_eu(shares(vec![0, 2, 1]).served[0][1]).passed());
+}
