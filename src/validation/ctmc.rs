@@ -4,7 +4,8 @@
 //!
 //! A state is the occupancy vector (n_1, ..., n_R), n_r in 0..=c_r. Class p
 //! arrives at rate lambda_p and takes the first region of its preference order
-//! with room, or is lost; each busy slot frees at rate mu. The stationary law is
+//! below the spill threshold (n_r / c_r < threshold), else the first with room,
+//! or is lost; each busy slot frees at rate mu. The stationary law is
 //! found by Gauss-Seidel sweeps over the global balance equations; then, by PASTA,
 //! the share of class p served in region r is the stationary mass of the states
 //! in which p's first region with room is r.
@@ -18,6 +19,8 @@ pub struct LossNetwork {
     pub mean_s: f64,
     /// Per class: arrival rate (per second) and regions in preference order.
     pub classes: Vec<(f64, Vec<usize>)>,
+    /// Spill threshold on utilisation; 1 or more = spill only when full.
+    pub threshold: f64,
 }
 
 /// Where each class's arrivals end up, in the steady state.
@@ -64,11 +67,17 @@ impl LossNetwork {
 
     /// The region class `p` is placed in from occupancy `occ`, if any.
     fn route(&self, p: usize, occ: &[u32]) -> Option<usize> {
-        self.classes[p]
-            .1
-            .iter()
-            .copied()
-            .find(|&r| occ[r] < self.capacity[r])
+        let order = &self.classes[p].1;
+        let room = |r: &usize| occ[*r] < self.capacity[*r];
+        let below = |r: &usize| {
+            room(r) && f64::from(occ[*r]) < self.threshold * f64::from(self.capacity[*r])
+        };
+        if self.threshold < 1.0 {
+            if let Some(&r) = order.iter().find(|r| below(r)) {
+                return Some(r);
+            }
+        }
+        order.iter().copied().find(room)
     }
 
     /// Solve for the stationary shares. `None` for an invalid or too large network
@@ -77,6 +86,7 @@ impl LossNetwork {
         let n = self.states()?;
         let regions = self.capacity.len();
         let valid = self.mean_s.is_finite()
+            && !self.threshold.is_nan()
             && self.mean_s > 0.0
             && !self.classes.is_empty()
             && self
@@ -163,6 +173,7 @@ mod tests {
             capacity: vec![6],
             mean_s: 2.0,
             classes: vec![(2.5, vec![0])],
+            threshold: 1.0,
         };
         let s = net.solve().unwrap();
         assert!((s.rejected[0] - erlang_b(6, 5.0)).abs() < 1e-12);
@@ -179,6 +190,7 @@ mod tests {
                 (3.0, vec![1, 2, 0]),
                 (1.5, vec![2, 0, 1]),
             ],
+            threshold: 1.0,
         };
         let s = net.solve().unwrap();
         // Every class sees the same all-full state, so each loses Erlang B(9, 6.5).
@@ -197,10 +209,27 @@ mod tests {
             capacity: vec![3, 5],
             mean_s: 1.0,
             classes: vec![(2.0, vec![0]), (4.0, vec![1])],
+            threshold: 1.0,
         };
         let s = net.solve().unwrap();
         assert!((s.rejected[0] - erlang_b(3, 2.0)).abs() < 1e-12);
         assert!((s.rejected[1] - erlang_b(5, 4.0)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_spill_threshold_moves_load_away_before_home_is_full() {
+        let net = |threshold| LossNetwork {
+            capacity: vec![4, 4],
+            mean_s: 1.0,
+            classes: vec![(3.0, vec![0, 1])],
+            threshold,
+        };
+        let (full, early) = (net(1.0).solve().unwrap(), net(0.5).solve().unwrap());
+        assert!(early.served[0][1] > full.served[0][1]);
+        // Both regions are still used up to full, so the pool loses Erlang B(8, 3).
+        for s in [full, early] {
+            assert!((s.rejected[0] - erlang_b(8, 3.0)).abs() < 1e-10);
+        }
     }
 
     #[test]
@@ -209,6 +238,7 @@ mod tests {
             capacity,
             mean_s: 1.0,
             classes,
+            threshold: 1.0,
         };
         assert!(bad(vec![2], vec![(1.0, vec![1])]).solve().is_none());
         assert!(bad(vec![2], vec![]).solve().is_none());

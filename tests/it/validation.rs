@@ -47,7 +47,8 @@ fn validate_command_prints_the_table_and_fails_on_unknown_cases() {
 }
 
 /// The intervals are tight enough to tell the right theory from near misses:
-/// one slot more or less, or a spill order that tries the farther region first.
+/// one slot more or less, a spill order that tries the farther region first, or
+/// a spill rule that ignores the utilisation threshold.
 #[test]
 fn the_suite_rejects_near_miss_answers() {
     use regionsim::validation::ctmc::LossNetwork;
@@ -77,6 +78,7 @@ fn the_suite_rejects_near_miss_answers() {
                 (0.05 / 1.2, vec![1, 0, 2]),
                 (0.075, vec![2, 1, 0]),
             ],
+            threshold: 1.0,
         }
         .solve()
         .unwrap()
@@ -89,4 +91,30 @@ fn the_suite_rejects_near_miss_answers() {
     };
     assert!(served_in_eu(shares(vec![0, 1, 2]).served[0][1]).passed());
     assert!(!served_in_eu(shares(vec![0, 2, 1]).served[0][1]).passed());
+
+    // spill-threshold-ctmc: the budget leaves americas us-east then eu-central,
+    // europe eu-central then us-east, asia ap-south alone.
+    let runs = case("spill-threshold-ctmc");
+    let shares = |threshold: f64| {
+        LossNetwork {
+            capacity: vec![4, 6, 5],
+            mean_s: 60.0,
+            classes: vec![
+                (0.05, vec![0, 1]),
+                (0.2 / 3.0, vec![1, 0]),
+                (0.035 / 0.6, vec![2]),
+            ],
+            threshold,
+        }
+        .solve()
+        .unwrap()
+    };
+    let served_in_eu = |exact: f64| {
+        runs.check("americas served in eu-central", exact, |s, _| {
+            let p = &s.populations[0];
+            p.served_by[1] as f64 / p.sessions as f64
+        })
+    };
+    assert!(served_in_eu(shares(0.75).served[0][1]).passed());
+    assert!(!served_in_eu(shares(1.0).served[0][1]).passed());
 }
