@@ -108,8 +108,12 @@ fn steady_state(_: &World) -> Option<f64> {
 /// the integral of lambda(t) m exp(-(to - t) / m). The rate is constant on each
 /// one-second piece (profiles change on whole seconds), where the integral is
 /// exact; pieces older than 50 m weigh less than e^-50 and are skipped.
-fn residual_work(rate: &crate::model::rate::DailyRate, m: f64, from: f64, to: f64) -> f64 {
+/// None when that would take more than ten million pieces.
+fn residual_work(rate: &crate::model::rate::DailyRate, m: f64, from: f64, to: f64) -> Option<f64> {
     let start = from.max(to - 50.0 * m);
+    if to - start > 1e7 {
+        return None;
+    }
     let mut total = 0.0;
     let mut a = start;
     while a < to {
@@ -118,12 +122,13 @@ fn residual_work(rate: &crate::model::rate::DailyRate, m: f64, from: f64, to: f6
         total += rate.rate_at((a + b) / 2.0) * m * m * weight;
         a = b;
     }
-    total
+    Some(total)
 }
 
 /// L - lambda W of a window when every session starts on arrival and lasts an
 /// exponential time: (work carried in at the warm-up - work carried out at the
-/// horizon) / window length. None where that theory does not hold.
+/// horizon) / window length. None where that theory does not hold; that no
+/// session ever waits is the case's design (100 000 slots for a 60-Erlang peak).
 fn edge_work_gap(w: &World) -> Option<f64> {
     use crate::model::dist::TimeDist;
     let pop = match w.populations.as_slice() {
@@ -134,8 +139,8 @@ fn edge_work_gap(w: &World) -> Option<f64> {
         return None;
     };
     let (warmup, horizon) = (w.run.warmup_s, w.run.horizon_s);
-    let carried_in = residual_work(&pop.rate, mean, 0.0, warmup);
-    let carried_out = residual_work(&pop.rate, mean, warmup, horizon);
+    let carried_in = residual_work(&pop.rate, mean, 0.0, warmup)?;
+    let carried_out = residual_work(&pop.rate, mean, warmup, horizon)?;
     Some((carried_in - carried_out) / (horizon - warmup))
 }
 
@@ -225,23 +230,35 @@ fn no_theory(r: &Runs, why: &str) -> Check {
 /// Nearest dispatch as a loss network: each (single-city) population's
 /// preference order computed as the policy does (deployments by ascending media
 /// RTT, ties in scenario order, within the extra-RTT budget) and its spill
-/// threshold. Exponential sessions of one mean are assumed (the chain's state
-/// holds occupancies only).
+/// threshold. None unless the chain is exact: one city per population,
+/// exponential sessions of one common mean (the state holds occupancies only),
+/// and nobody waits.
 fn nearest_network(w: &World) -> Option<LossNetwork> {
+    use crate::model::{dist::TimeDist, OnFull, Patience};
     let PolicySpec::Nearest {
-        deployments, spill, ..
+        deployments,
+        spill,
+        on_full,
     } = &w.policy
     else {
         return None;
     };
     let mean_s = w.populations.first()?.session.mean();
+    let markovian = w.populations.iter().all(|p| {
+        matches!(p.session, TimeDist::Exponential { mean } if mean == mean_s)
+            && p.cities.len() == 1
+            && (*on_full == OnFull::Reject || matches!(p.patience, Patience::None))
+    });
+    if !markovian {
+        return None;
+    }
     let mut classes = Vec::new();
     for (p, pop) in w.populations.iter().enumerate() {
-        let city = &w.cities[*pop.cities.first()?];
+        let city = w.cities.get(*pop.cities.first()?)?;
         let rtt = |d: usize| city.rtt_ms[w.deployments[d].region];
         let mut order: Vec<usize> = (0..deployments.len()).collect();
         order.sort_by(|&a, &b| rtt(deployments[a]).total_cmp(&rtt(deployments[b])));
-        let home = rtt(deployments[order[0]]);
+        let home = rtt(deployments[*order.first()?]);
         order.retain(|&i| rtt(deployments[i]) - home <= spill.max_extra_rtt_ms);
         classes.push((rate_and_mean(w, p).0, order));
     }
@@ -259,7 +276,10 @@ fn nearest_network(w: &World) -> Option<LossNetwork> {
 fn spill_ctmc(r: &Runs) -> Vec<Check> {
     let w = &r.world;
     let Some(net) = nearest_network(w) else {
-        return vec![no_theory(r, "the case needs nearest dispatch")];
+        return vec![no_theory(
+            r,
+            "the chain needs nearest dispatch, one city per population, exponential sessions of one mean, no waiting",
+        )];
     };
     let Some(shares) = net.solve() else {
         return vec![no_theory(r, "the Markov chain is too large or invalid")];
@@ -271,7 +291,7 @@ fn spill_ctmc(r: &Runs) -> Vec<Check> {
     for (p, pop) in w.populations.iter().enumerate() {
         for &i in &net.classes[p].1 {
             let region = w.deployments[deployments[i]].region;
-            let home = i == net.classes[p].1[0];
+            let home = net.classes[p].1.first() == Some(&i);
             let label = if home { "at home" } else { "in" };
             out.push(r.check(
                 format!("{} served {label} {}", pop.name, w.regions[region].id),
