@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use clap::Args;
 
 use regionsim::validation;
@@ -29,11 +29,18 @@ pub fn validate(args: ValidateArgs) -> Result<()> {
         }
         return Ok(());
     }
-    let pool = super::pool(args.threads)?;
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = args.threads {
+        if n == 0 {
+            return Err(super::bad("--threads must be at least 1"));
+        }
+        pool = pool.num_threads(n);
+    }
+    let pool = pool.build().context("cannot start worker threads")?;
     let started = Instant::now();
     let checks = pool.install(|| validation::run(args.case.as_deref()))?;
     if checks.is_empty() {
-        return Err(anyhow::Error::new(super::BadInput).context(format!(
+        return Err(super::bad(format!(
             "no validation case matches `{}` (see `regionsim validate --list`)",
             args.case.unwrap_or_default()
         )));

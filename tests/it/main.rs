@@ -2,6 +2,7 @@
 
 mod cli;
 mod common;
+mod experiments;
 mod invariants;
 mod queueing;
 mod scenario_errors;
