@@ -18,7 +18,7 @@ pub use cases::CASES;
 pub const FAMILY_CONFIDENCE: f64 = 0.99;
 
 /// Most checks the suite may hold; the per-check level is set for this many.
-pub const MAX_CHECKS: usize = 50;
+pub const MAX_CHECKS: usize = 60;
 
 /// Confidence level of each check's interval (Bonferroni): with at most
 /// [`MAX_CHECKS`] checks at this level, a correct simulator passes them all with
