@@ -20,6 +20,10 @@ const LOST: RGBColor = RGBColor(190, 30, 45);
 /// Losing a quarter of arrivals is already a failed plan: the red scale saturates there.
 const LOST_FULL: f64 = 0.25;
 
+/// Rows and columns beyond these would not be readable at 1200 x 800.
+const MAX_ROWS: usize = 30;
+const MAX_COLS: usize = 12;
+
 /// White to `c` by `v` in [0, 1].
 fn shade(c: RGBColor, v: f64) -> RGBColor {
     let v = if v.is_finite() {
@@ -49,7 +53,8 @@ where
     let note = "Share of each population's served sessions by serving region (outlined: home). Lost: share of arrivals rejected or abandoned (full red at 25 %).";
     let area = heading(root, ctx, TITLE, note)?;
     let w = ctx.world;
-    let (cols, rows) = (ctx.regions.len(), w.populations.len());
+    let regions = &ctx.regions[..ctx.regions.len().min(MAX_COLS)];
+    let (cols, rows) = (regions.len(), w.populations.len().min(MAX_ROWS));
     if cols == 0 || rows == 0 {
         return empty(
             &area,
@@ -70,9 +75,9 @@ where
     let cell_w = ((aw - label_w - right - 20) / (cols as i32 + 1)).clamp(40, 190);
     let cell_h = ((ah - top - bottom) / rows as i32).clamp(8, 56);
     let x0 = label_w + ((aw - label_w - right - cell_w * (cols as i32 + 1)) / 2).max(0);
-    let font = (cell_h * 2 / 5).clamp(8, 18) as u32;
+    let font = (cell_h * 11 / 20).clamp(9, 18) as u32;
     let point = &ctx.est.point;
-    for (j, &r) in ctx.regions.iter().enumerate() {
+    for (j, &r) in regions.iter().enumerate() {
         let cx = x0 + cell_w * j as i32 + cell_w / 2;
         let region = &w.regions[r];
         area.draw(&Text::new(
@@ -97,7 +102,18 @@ where
         (lx, top - 22),
         anchored(13, MUTED, HPos::Center, VPos::Top),
     ))?;
-    for (i, pop) in w.populations.iter().enumerate() {
+    if w.populations.len() > rows || ctx.regions.len() > cols {
+        area.draw(&Text::new(
+            format!(
+                "Showing {rows} of {} populations and {cols} of {} regions; summary.md lists every flow.",
+                w.populations.len(),
+                ctx.regions.len()
+            ),
+            (aw / 2, ah - 4),
+            anchored(14, MUTED, HPos::Center, VPos::Bottom),
+        ))?;
+    }
+    for (i, pop) in w.populations.iter().enumerate().take(rows) {
         let y = top + cell_h * i as i32;
         let Some(ps) = point.populations.get(i) else {
             continue;
@@ -109,8 +125,7 @@ where
         ))?;
         let home = pop.cities.first().and_then(|&c| ctx.home_region(i, c));
         let lost = ps.rejection_rate + ps.abandonment_rate;
-        let cells = ctx
-            .regions
+        let cells = regions
             .iter()
             .map(|&r| {
                 let v = ps.served_by.get(r).copied().unwrap_or(0.0);
@@ -144,6 +159,11 @@ where
     }
     // Colour scale.
     let (bx, by, bh) = (aw - right + 40, top, (cell_h * rows as i32).min(400));
+    area.draw(&Text::new(
+        "served share",
+        (bx + 11, top - 22),
+        anchored(14, MUTED, HPos::Center, VPos::Top),
+    ))?;
     for k in 0..bh {
         let v = 1.0 - f64::from(k) / f64::from(bh.max(1));
         area.draw(&Rectangle::new(

@@ -21,6 +21,7 @@ pub const TITLE: &str = "World view: who is served where";
 static COAST: &str = include_str!("../../../assets/geo/coastline-110m.txt");
 
 const LAT: (f64, f64) = (-58.0, 84.0);
+const MAX_CITY_LABELS: usize = 30;
 const LAND: RGBColor = RGBColor(160, 160, 160);
 const GRID: RGBColor = RGBColor(225, 225, 225);
 const CITY: RGBColor = RGBColor(60, 60, 60);
@@ -222,7 +223,10 @@ where
             ))?;
         }
     }
-    for &(_, c, s) in &cities {
+    // Name the largest cities only: beyond a few dozen, names hide each other.
+    let mut by_size: Vec<&(usize, usize, f64)> = cities.iter().collect();
+    by_size.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.1.cmp(&b.1)));
+    for &&(_, c, s) in by_size.iter().take(MAX_CITY_LABELS) {
         let city = &w.cities[c];
         let (px, py) = to_local(chart.backend_coord(&clamp(city.location.lon, city.location.lat)));
         labels.push((
