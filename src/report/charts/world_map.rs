@@ -341,7 +341,7 @@ where
     area.draw(&Circle::new((x2 + 20, y), 9, city_fill(0.1)))?;
     area.draw(&Circle::new((x2 + 20, y), 9, CITY.stroke_width(1)))?;
     area.draw(&Text::new(
-        "red: arrivals lost (full at 25 %)",
+        "red: arrivals lost",
         (x2 + 46, y),
         left(15, INK),
     ))?;
