@@ -61,6 +61,9 @@ pub struct Common {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
+    /// Skip the charts (PNG, SVG) and report.html; write only the data files.
+    #[arg(long)]
+    no_charts: bool,
     /// No progress bar and no closing summary.
     #[arg(long, short)]
     quiet: bool,
@@ -141,6 +144,13 @@ impl Common {
         self.out
             .clone()
             .unwrap_or_else(|| Path::new("reports").join(format!("{}{suffix}", world.name)))
+    }
+
+    /// Which files the reports include.
+    pub fn report_options(&self) -> regionsim::report::Options {
+        regionsim::report::Options {
+            charts: !self.no_charts,
+        }
     }
 
     /// The thread pool the experiment runs on.

@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use clap::Args;
 
-use super::{bad, list_written, progress::Bar, Common};
+use super::{bad, progress::Bar, Common};
 use regionsim::{experiment, report};
 
 #[derive(Args)]
@@ -14,6 +14,13 @@ pub struct SweepArgs {
     /// (`[*]` sets every element). Repeat for a grid.
     #[arg(long = "set", required = true, value_name = "PATH=V1,V2,...")]
     set: Vec<String>,
+    /// Metrics to chart against the first field (names as in sweep.csv).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "overflow_rate,rejection_rate,abandonment_rate,media_rtt_ms.p95,join_latency_ms.p95"
+    )]
+    metrics: Vec<String>,
 }
 
 /// `PATH=v1,v2` -> (path, values).
@@ -56,6 +63,19 @@ fn grid(axes: &[(String, Vec<f64>)]) -> Vec<Vec<(String, f64)>> {
 
 pub fn run(args: SweepArgs) -> Result<()> {
     let c = &args.common;
+    let metrics = args
+        .metrics
+        .iter()
+        .map(|m| {
+            report::headline(m).ok_or_else(|| {
+                let names: Vec<&str> = report::HEADLINE.iter().map(|h| h.0).collect();
+                bad(format!(
+                    "--metrics: unknown metric `{m}`; known: {}",
+                    names.join(", ")
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let axes = args
         .set
         .iter()
@@ -102,6 +122,11 @@ pub fn run(args: SweepArgs) -> Result<()> {
         )
     });
     bar.finish();
+    if c.report_options().charts && !done.is_empty() {
+        if let Err(e) = report::write_sweep_charts(&out, base, &done, &metrics) {
+            write_error.get_or_insert(e);
+        }
+    }
     if let Some(e) = write_error {
         return Err(e).with_context(|| format!("cannot write reports to {}", out.display()));
     }
@@ -114,7 +139,12 @@ pub fn run(args: SweepArgs) -> Result<()> {
         );
         return Err(e.into());
     }
-    list_written(c.quiet, &[out.join("sweep.csv"), out.join("sweep.json")]);
+    if !c.quiet {
+        eprintln!(
+            "  wrote {} (sweep.csv, sweep.json and charts)",
+            out.display()
+        );
+    }
     Ok(())
 }
 

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use serde_json::{json, Map, Value};
 
+use super::charts::Chart;
 use super::headline::HEADLINE;
 use super::json::{metrics, num, SCHEMA_VERSION};
 use crate::experiment::Comparison;
@@ -72,8 +73,8 @@ fn fmt(name: &str, v: f64, hw: f64) -> String {
     }
 }
 
-/// The `compare.md` text.
-pub fn compare_md(world: &World, cmp: &Comparison) -> String {
+/// The `compare.md` text, linking the charts' PNGs.
+pub fn compare_md(world: &World, cmp: &Comparison, charts: &[Chart]) -> String {
     let mut s = String::new();
     let n = cmp.estimates[0].replications;
     let _ = writeln!(s, "# {} — policy comparison\n", world.name);
@@ -115,6 +116,9 @@ pub fn compare_md(world: &World, cmp: &Comparison) -> String {
                 fmt(name, get(&d.unpaired_half_width), f64::NAN)
             );
         }
+    }
+    for ch in charts {
+        let _ = writeln!(s, "\n![{}]({}.png)", ch.title, ch.stem);
     }
     s
 }

@@ -254,7 +254,7 @@ pub fn report_html(world: &World, est: &Estimate, charts: &[Chart]) -> String {
         let _ = write!(
             s,
             "<figure id=\"{stem}\">\n<h3>{}</h3>\n{}\n<figcaption>Also as <code>{stem}.png</code> and <code>{stem}.svg</code>.</figcaption>\n</figure>\n",
-            esc(c.title),
+            esc(&c.title),
             inline_svg(&c.svg),
             stem = c.stem
         );

@@ -101,25 +101,53 @@ pub fn write_run_with(
             html::report_html(world, est, &charts).into_bytes(),
         ));
     }
+    push_charts(&mut files, charts);
+    write_all(dir, files)
+}
+
+/// Render a policy comparison (and its charts unless disabled) into `dir`.
+pub fn write_compare(
+    dir: &Path,
+    world: &World,
+    cmp: &Comparison,
+    opts: Options,
+) -> std::io::Result<Vec<PathBuf>> {
+    let charts = if opts.charts {
+        charts::render_compare(world, cmp)?
+    } else {
+        Vec::new()
+    };
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        (
+            "compare.json".into(),
+            compare::compare_json(world, cmp).into_bytes(),
+        ),
+        (
+            "compare.md".into(),
+            compare::compare_md(world, cmp, &charts).into_bytes(),
+        ),
+    ];
+    push_charts(&mut files, charts);
+    write_all(dir, files)
+}
+
+/// Render the charts of a finished (or interrupted) sweep into `dir`.
+pub fn write_sweep_charts(
+    dir: &Path,
+    world: &World,
+    points: &[SweepPoint],
+    metrics: &[Headline],
+) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    push_charts(&mut files, charts::render_sweep(world, points, metrics)?);
+    write_all(dir, files)
+}
+
+fn push_charts(files: &mut Vec<(String, Vec<u8>)>, charts: Vec<charts::Chart>) {
     for c in charts {
         files.push((format!("{}.png", c.stem), c.png));
         files.push((format!("{}.svg", c.stem), c.svg.into_bytes()));
     }
-    write_all(dir, files)
-}
-
-/// Render a policy comparison into `dir`; returns the files written.
-pub fn write_compare(dir: &Path, world: &World, cmp: &Comparison) -> std::io::Result<Vec<PathBuf>> {
-    write_all(
-        dir,
-        vec![
-            (
-                "compare.json",
-                compare::compare_json(world, cmp).into_bytes(),
-            ),
-            ("compare.md", compare::compare_md(world, cmp).into_bytes()),
-        ],
-    )
 }
 
 /// Render the sweep's finished points into `dir` (rewritten after every point).

@@ -154,7 +154,13 @@ fn compare_writes_identical_files_whatever_the_thread_count() {
             .assert()
             .success();
     }
-    for f in ["compare.json", "compare.md"] {
+    for f in [
+        "compare.json",
+        "compare.md",
+        "compare.svg",
+        "compare-rtt.svg",
+        "compare.png",
+    ] {
         assert_eq!(
             std::fs::read(dir.path().join("1").join(f)).unwrap(),
             std::fs::read(dir.path().join("2").join(f)).unwrap(),
@@ -166,6 +172,15 @@ fn compare_writes_identical_files_whatever_the_thread_count() {
     assert_eq!(v["baseline"], "nearest");
     assert_eq!(v["policies"].as_array().unwrap().len(), 3);
     assert!(v["differences"][0]["metrics"]["overflow_rate"]["paired_ci"].is_number());
+    for svg in ["compare.svg", "compare-rtt.svg"] {
+        let text = std::fs::read_to_string(dir.path().join("1").join(svg)).unwrap();
+        for label in ["nearest", "score", "fenced"] {
+            assert!(text.contains(label), "{svg} names {label}");
+        }
+    }
+    assert!(std::fs::read_to_string(dir.path().join("1/compare.md"))
+        .unwrap()
+        .contains("](compare.png)"));
 }
 
 #[test]
@@ -226,6 +241,74 @@ fn sweep_writes_one_row_per_grid_point() {
     assert_eq!(
         json["points"][2]["settings"]["deployments[0].capacity"],
         14.0
+    );
+    let svg = std::fs::read_to_string(dir.path().join("sweep-rejection_rate.svg")).unwrap();
+    assert!(svg.contains("deployments[0].capacity") && svg.contains("rejection_rate"));
+    assert!(dir.path().join("sweep-media_rtt_ms-p95.png").exists());
+}
+
+#[test]
+fn no_charts_writes_only_the_data_files_of_compare_and_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let scen = repo("scenarios/tests/policies.json");
+    cli()
+        .args([
+            "compare",
+            scen.to_str().unwrap(),
+            "--policies",
+            "nearest,score",
+            "--replications",
+            "2",
+            "--no-charts",
+            "-q",
+            "--out",
+        ])
+        .arg(dir.path().join("c"))
+        .assert()
+        .success();
+    cli()
+        .args([
+            "sweep",
+            scen.to_str().unwrap(),
+            "--set",
+            "deployments[0].capacity=3,4",
+            "--replications",
+            "2",
+            "--no-charts",
+            "-q",
+            "--out",
+        ])
+        .arg(dir.path().join("s"))
+        .assert()
+        .success();
+    let names = |d: &str| {
+        let mut v: Vec<String> = std::fs::read_dir(dir.path().join(d))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names("c"), ["compare.json", "compare.md"]);
+    assert_eq!(names("s"), ["sweep.csv", "sweep.json"]);
+}
+
+#[test]
+fn sweep_refuses_an_unknown_metric() {
+    let scen = repo("scenarios/tests/erlang-b-single.json");
+    let out = cli()
+        .args([
+            "sweep",
+            scen.to_str().unwrap(),
+            "--set",
+            "deployments[0].capacity=5",
+            "--metrics",
+            "happiness",
+        ])
+        .assert()
+        .code(2);
+    assert!(
+        String::from_utf8_lossy(&out.get_output().stderr).contains("unknown metric `happiness`")
     );
 }
 

@@ -69,7 +69,7 @@ where
         },
         fmt_ms(spec.target_ms)
     );
-    let area = heading(root, ctx, spec.title, &note)?;
+    let area = heading(root, &ctx.heading, spec.title, &note)?;
     let dists: Vec<(usize, Distribution)> = groups
         .iter()
         .enumerate()

@@ -19,7 +19,7 @@ where
     DB::ErrorType: 'static,
 {
     let note = "Thick: mean concurrent sessions in each bin; thin: highest in the bin; dashed: capacity. Grey band: warm-up.";
-    let area = heading(root, ctx, TITLE, note)?;
+    let area = heading(root, &ctx.heading, TITLE, note)?;
     if ctx.regions.is_empty() {
         return empty(&area, "No region hosts agents: nothing to plot.");
     }

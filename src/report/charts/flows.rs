@@ -51,7 +51,7 @@ where
     DB::ErrorType: 'static,
 {
     let note = "Share of each population's served sessions by serving region (outlined: home). Lost: share of arrivals rejected or abandoned (full red at 25 %).";
-    let area = heading(root, ctx, TITLE, note)?;
+    let area = heading(root, &ctx.heading, TITLE, note)?;
     let w = ctx.world;
     let regions = &ctx.regions[..ctx.regions.len().min(MAX_COLS)];
     let (cols, rows) = (regions.len(), w.populations.len().min(MAX_ROWS));

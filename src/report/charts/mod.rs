@@ -8,6 +8,7 @@
 //! of one chart to both formats.
 
 mod cdf;
+mod compare;
 mod concurrency;
 mod data;
 mod encode;
@@ -17,6 +18,7 @@ mod overflow;
 mod raster;
 mod rtt;
 mod style;
+mod sweep;
 
 mod world_map;
 
@@ -31,7 +33,9 @@ use plotters::prelude::*;
 use crate::experiment::Estimate;
 use crate::model::World;
 
+pub use compare::render_compare;
 pub(crate) use data::Ctx;
+pub use sweep::render_sweep;
 
 /// Chart width in pixels (SVG user units).
 pub const WIDTH: u32 = 1200;
@@ -45,9 +49,9 @@ type Drawn = Result<(), Box<dyn Error + Send + Sync>>;
 #[derive(Debug, Clone)]
 pub struct Chart {
     /// File stem: the chart is written as `<stem>.png` and `<stem>.svg`.
-    pub stem: &'static str,
+    pub stem: String,
     /// What the chart shows (without the scenario heading).
-    pub title: &'static str,
+    pub title: String,
     /// The SVG document.
     pub svg: String,
     /// The PNG file.
@@ -81,12 +85,7 @@ pub fn render_all(world: &World, est: &Estimate) -> io::Result<Vec<Chart>> {
 /// Draw a chart on the SVG and the bitmap backend; plotters' own panics (it
 /// asserts on some degenerate geometry) become errors rather than aborting a run
 /// whose statistics are already computed.
-fn render<S, P>(
-    stem: &'static str,
-    title: &'static str,
-    svg_draw: S,
-    png_draw: P,
-) -> io::Result<Chart>
+fn render<S, P>(stem: &str, title: &str, svg_draw: S, png_draw: P) -> io::Result<Chart>
 where
     S: FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Drawn,
     P: FnOnce(&DrawingArea<raster::Raster<'_>, Shift>) -> Drawn,
@@ -114,8 +113,8 @@ where
         }
         let png = encode::png(&rgb, WIDTH, HEIGHT).map_err(|e| fail("png encoding", &e))?;
         Ok(Chart {
-            stem,
-            title,
+            stem: stem.to_string(),
+            title: title.to_string(),
             svg,
             png,
         })

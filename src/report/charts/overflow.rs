@@ -33,7 +33,7 @@ where
     DB::ErrorType: 'static,
 {
     let note = "Overflow: share of sessions served in the bin that went outside their home region. Rejected, abandoned: share of arrivals. Grey: arrivals (right axis).";
-    let area = heading(root, ctx, TITLE, note)?;
+    let area = heading(root, &ctx.heading, TITLE, note)?;
     let s = &ctx.est.pooled.series;
     let runs = f64::from(s.runs.max(1));
     let bins = ctx.bins();

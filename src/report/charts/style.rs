@@ -9,7 +9,6 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
-use super::data::Ctx;
 use super::Drawn;
 
 /// DejaVu Sans (Bitstream Vera licence, see assets/fonts/LICENSE-DejaVu.txt):
@@ -79,7 +78,7 @@ pub fn color(i: usize) -> RGBColor {
 /// on how to read the chart); returns the area below it.
 pub fn heading<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    ctx: &Ctx,
+    head: &str,
     title: &str,
     note: &str,
 ) -> Result<DrawingArea<DB, Shift>, Box<dyn std::error::Error + Send + Sync>>
@@ -89,7 +88,7 @@ where
     let (w, _) = root.dim_in_pixel();
     let x = w as i32 / 2;
     root.draw(&Text::new(
-        format!("{} — {}", ctx.heading, title),
+        format!("{head} — {title}"),
         (x, 14),
         anchored(30, INK, HPos::Center, VPos::Top),
     ))?;

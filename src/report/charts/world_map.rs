@@ -100,7 +100,7 @@ where
     DB::ErrorType: 'static,
 {
     let note = "Lines join each city to the regions that served its population, wider for a larger share: faint = home region, strong = overflow.";
-    let area = heading(root, ctx, TITLE, note)?;
+    let area = heading(root, &ctx.heading, TITLE, note)?;
     let (map_area, legend) = area.split_vertically(500);
     let mut chart = ChartBuilder::on(&map_area)
         .margin_left(20)

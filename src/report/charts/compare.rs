@@ -1,0 +1,254 @@
+//! Comparison charts: the headline metrics of every policy side by side as bars
+//! with confidence error bars, and the media RTT distributions overlaid.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::cdf::fmt_ms;
+use super::data::{positive_or, thin_cdf};
+use super::style::{anchored, color, heading, text, INK, TARGET};
+use super::{render, Chart, Drawn};
+use crate::experiment::Comparison;
+use crate::model::World;
+use crate::stats::{Distribution, Summary};
+use plotters::style::text_anchor::{HPos, VPos};
+
+/// A metric drawn as a panel of bars.
+struct Panel {
+    title: &'static str,
+    get: fn(&Summary) -> f64,
+    /// Multiplier for display (100 for rates shown in %).
+    scale: f64,
+    unit: &'static str,
+}
+
+const PANELS: [Panel; 4] = [
+    Panel {
+        title: "overflow rate",
+        get: |s| s.overflow_rate,
+        scale: 100.0,
+        unit: "%",
+    },
+    Panel {
+        title: "rejected + abandoned",
+        get: |s| s.rejection_rate + s.abandonment_rate,
+        scale: 100.0,
+        unit: "%",
+    },
+    Panel {
+        title: "media RTT p95",
+        get: |s| s.media_rtt_ms.p95,
+        scale: 1.0,
+        unit: "ms",
+    },
+    Panel {
+        title: "join latency p95",
+        get: |s| s.join_latency_ms.p95,
+        scale: 1.0,
+        unit: "ms",
+    },
+];
+
+fn bars<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, world: &World, cmp: &Comparison) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let note = format!(
+        "{} replications per policy on the same users; whiskers: {:.0} % confidence interval.",
+        cmp.estimates[0].replications,
+        world.run.confidence * 100.0
+    );
+    let area = heading(
+        root,
+        &format!("{} · policy comparison", world.name),
+        "Policies side by side",
+        &note,
+    )?;
+    let k = cmp.labels.len();
+    for (panel, cell) in PANELS.iter().zip(area.split_evenly((2, 2))) {
+        let vals: Vec<(f64, f64)> = cmp
+            .estimates
+            .iter()
+            .map(|e| {
+                let v = (panel.get)(&e.point) * panel.scale;
+                let hw = e
+                    .half_width
+                    .as_ref()
+                    .map_or(0.0, |h| (panel.get)(h) * panel.scale);
+                (
+                    if v.is_finite() { v } else { 0.0 },
+                    if hw.is_finite() { hw } else { 0.0 },
+                )
+            })
+            .collect();
+        let top = positive_or(
+            vals.iter().map(|(v, h)| v + h).fold(0.0, f64::max) * 1.18,
+            1.0,
+        );
+        let mut chart = ChartBuilder::on(&cell)
+            .caption(format!("{} ({})", panel.title, panel.unit), text(20, INK))
+            .margin(12)
+            .margin_bottom(4)
+            .x_label_area_size(44)
+            .y_label_area_size(70)
+            .build_cartesian_2d(-0.5..k as f64 - 0.5, 0.0..top)?;
+        let decimals = usize::from(top < 10.0);
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_desc(panel.unit)
+            .y_label_formatter(&|v| format!("{v:.decimals$}"))
+            .label_style(text(15, INK))
+            .axis_desc_style(text(16, INK))
+            .light_line_style(WHITE)
+            .bold_line_style(RGBColor(215, 215, 215))
+            .draw()?;
+        let (ox, oy) = cell.get_base_pixel();
+        for (i, &(v, hw)) in vals.iter().enumerate() {
+            let (c, x) = (color(i), i as f64);
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x - 0.34, 0.0), (x + 0.34, v)],
+                c.mix(0.85).filled(),
+            )))?;
+            if hw > 0.0 {
+                for seg in [
+                    vec![(x, (v - hw).max(0.0)), (x, v + hw)],
+                    vec![(x - 0.1, v + hw), (x + 0.1, v + hw)],
+                    vec![(x - 0.1, (v - hw).max(0.0)), (x + 0.1, (v - hw).max(0.0))],
+                ] {
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(seg, INK.stroke_width(2))))?;
+                }
+            }
+            let value = if panel.unit == "%" {
+                format!("{v:.2}")
+            } else {
+                fmt_ms(v)
+            };
+            chart.draw_series(std::iter::once(Text::new(
+                value,
+                (x, v + hw + top * 0.02),
+                anchored(15, INK, HPos::Center, VPos::Bottom),
+            )))?;
+            // Policy names under the axis, staggered so long names never collide.
+            let (px, py) = chart.backend_coord(&(x, 0.0));
+            cell.draw(&Text::new(
+                cmp.labels[i].clone(),
+                (px - ox, py - oy + 6 + 18 * (i as i32 % 2)),
+                anchored(15, INK, HPos::Center, VPos::Top),
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+fn rtt_cdfs<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    world: &World,
+    cmp: &Comparison,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let note = format!(
+        "Share of served sessions with media RTT at or below x, all populations; dashed red: SLO target {}.",
+        fmt_ms(world.slo.media_rtt_ms)
+    );
+    let area = heading(
+        root,
+        &format!("{} · policy comparison", world.name),
+        "Media RTT by policy",
+        &note,
+    )?;
+    let dists: Vec<Distribution> = cmp
+        .estimates
+        .iter()
+        .map(|e| {
+            let mut d = Distribution::new();
+            for p in &e.pooled.populations {
+                d.merge(&p.rtt);
+            }
+            d
+        })
+        .collect();
+    let hi = dists
+        .iter()
+        .filter(|d| d.count() > 0)
+        .map(|d| d.quantile(0.999))
+        .fold(world.slo.media_rtt_ms * 1.15, f64::max);
+    let hi = positive_or(hi * 1.05, 1.0);
+    let mut chart = ChartBuilder::on(&area)
+        .margin_left(20)
+        .margin_right(40)
+        .margin_bottom(15)
+        .x_label_area_size(60)
+        .y_label_area_size(90)
+        .build_cartesian_2d(0.0..hi, 0.0..1.0)?;
+    chart
+        .configure_mesh()
+        .x_desc("media RTT (ms)")
+        .y_desc("share of served sessions")
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| format!("{:.0} %", v * 100.0))
+        .label_style(text(17, INK))
+        .axis_desc_style(text(19, INK))
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()?;
+    for (i, d) in dists.iter().enumerate() {
+        if d.count() == 0 {
+            continue;
+        }
+        let c = color(i);
+        let pts: Vec<(f64, f64)> = thin_cdf(&d.cdf_points(), 400)
+            .into_iter()
+            .map(|(x, y)| (x.min(hi), y))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(pts, c.stroke_width(3)))?
+            .label(format!(
+                "{}  (p95 {})",
+                cmp.labels[i],
+                fmt_ms(d.quantile(0.95))
+            ))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
+    }
+    let t = world.slo.media_rtt_ms;
+    chart
+        .draw_series(DashedLineSeries::new(
+            vec![(t, 0.0), (t, 1.0)],
+            10,
+            6,
+            TARGET.stroke_width(2),
+        ))?
+        .label(format!("SLO target {}", fmt_ms(t)))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 10, y)], TARGET.stroke_width(2)));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(190, 190, 190))
+        .label_font(text(16, INK))
+        .draw()?;
+    Ok(())
+}
+
+/// The comparison's charts: `compare` (bars) and `compare-rtt` (CDFs).
+pub fn render_compare(world: &World, cmp: &Comparison) -> std::io::Result<Vec<Chart>> {
+    super::style::register_font()?;
+    Ok(vec![
+        render(
+            "compare",
+            "Policies side by side",
+            |a| bars(a, world, cmp),
+            |a| bars(a, world, cmp),
+        )?,
+        render(
+            "compare-rtt",
+            "Media RTT by policy",
+            |a| rtt_cdfs(a, world, cmp),
+            |a| rtt_cdfs(a, world, cmp),
+        )?,
+    ])
+}
