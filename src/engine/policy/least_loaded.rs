@@ -2,7 +2,7 @@
 //! the one with the lowest utilisation (nearest wins ties). Spreads load before
 //! any region is full, trading a little RTT for headroom everywhere.
 
-use super::{by_rtt, when_full, Decision, Load, Policy, Request};
+use super::{when_full, within_budget, Decision, Load, Policy, Request};
 use crate::engine::rng::SimRng;
 use crate::model::{OnFull, World};
 
@@ -21,16 +21,8 @@ impl LeastLoaded {
         max_extra_rtt_ms: f64,
         on_full: OnFull,
     ) -> Self {
-        let candidates = by_rtt(world, deployments)
-            .into_iter()
-            .map(|order| {
-                let home = order[0].1;
-                order
-                    .into_iter()
-                    .filter(|(_, r)| r - home <= max_extra_rtt_ms)
-                    .map(|(d, _)| d)
-                    .collect()
-            })
+        let candidates = (0..world.cities.len())
+            .map(|c| within_budget(world, c, deployments, max_extra_rtt_ms))
             .collect();
         Self {
             candidates,

@@ -90,6 +90,23 @@ pub fn city_order(world: &World, city: usize, deployments: &[usize]) -> Vec<(u32
     v
 }
 
+/// The deployments of `city_order` no more than `max_extra_rtt_ms` beyond the
+/// nearest, nearest first: the candidates of the budgeted policies.
+pub fn within_budget(
+    world: &World,
+    city: usize,
+    deployments: &[usize],
+    max_extra_rtt_ms: f64,
+) -> Vec<u32> {
+    let order = city_order(world, city, deployments);
+    let home = order[0].1;
+    order
+        .into_iter()
+        .filter(|(_, rtt)| rtt - home <= max_extra_rtt_ms)
+        .map(|(d, _)| d)
+        .collect()
+}
+
 /// [`city_order`] for every city.
 pub fn by_rtt(world: &World, deployments: &[usize]) -> Vec<Vec<(u32, f64)>> {
     (0..world.cities.len())

@@ -2,7 +2,7 @@
 //! the lowest media RTT first; spill to the next nearest when the home deployment
 //! is at or above the utilisation threshold, never beyond the extra-RTT budget.
 
-use super::{city_order, when_full, Decision, Load, Policy, Request};
+use super::{when_full, within_budget, Decision, Load, Policy, Request};
 use crate::engine::rng::SimRng;
 use crate::model::{OnFull, SpillRule, World};
 
@@ -29,15 +29,7 @@ impl Nearest {
         on_full: OnFull,
     ) -> Self {
         let candidates = (0..world.cities.len())
-            .map(|c| {
-                let order = city_order(world, c, allowed(c));
-                let home_rtt = order[0].1;
-                order
-                    .iter()
-                    .filter(|(_, rtt)| rtt - home_rtt <= spill.max_extra_rtt_ms)
-                    .map(|(d, _)| *d)
-                    .collect()
-            })
+            .map(|c| within_budget(world, c, allowed(c), spill.max_extra_rtt_ms))
             .collect();
         Self {
             candidates,

@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::data::{positive_or, thin_cdf, Ctx};
-use super::style::{anchored, color, empty, heading, text, INK, MUTED, TARGET};
+use super::style::{anchored, builder, color, empty, heading, legend, text, INK, TARGET};
 use super::Drawn;
 use crate::stats::{Distribution, PopulationStats};
 
@@ -95,13 +95,7 @@ where
         0.0
     };
     let (x0, x1) = (tx(lo_ms), tx(hi_ms));
-    let mut chart = ChartBuilder::on(&area)
-        .margin_left(20)
-        .margin_right(40)
-        .margin_bottom(15)
-        .x_label_area_size(60)
-        .y_label_area_size(90)
-        .build_cartesian_2d(x0..x1, 0.0..1.0)?;
+    let mut chart = builder(&area).build_cartesian_2d(x0..x1, 0.0..1.0)?;
     let log_x = spec.log_x;
     let x_fmt = move |v: &f64| fmt_tick(if log_x { 10f64.powf(*v) } else { *v });
     chart
@@ -176,14 +170,6 @@ where
         ))?
         .label(format!("SLO target {}", fmt_ms(spec.target_ms)))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 10, y)], TARGET.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .margin(15)
-        .legend_area_size(30)
-        .label_font(text(16, INK))
-        .background_style(WHITE.mix(0.8))
-        .border_style(MUTED)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     Ok(())
 }

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::cdf::fmt_ms;
 use super::data::{positive_or, thin_cdf};
-use super::style::{anchored, color, heading, text, INK, TARGET};
+use super::style::{anchored, builder, color, heading, legend, text, INK, TARGET};
 use super::{render, Chart, Drawn};
 use crate::experiment::Comparison;
 use crate::model::World;
@@ -178,13 +178,7 @@ where
         .map(|d| d.quantile(0.999))
         .fold(world.slo.media_rtt_ms * 1.15, f64::max);
     let hi = positive_or(hi * 1.05, 1.0);
-    let mut chart = ChartBuilder::on(&area)
-        .margin_left(20)
-        .margin_right(40)
-        .margin_bottom(15)
-        .x_label_area_size(60)
-        .y_label_area_size(90)
-        .build_cartesian_2d(0.0..hi, 0.0..1.0)?;
+    let mut chart = builder(&area).build_cartesian_2d(0.0..hi, 0.0..1.0)?;
     chart
         .configure_mesh()
         .x_desc("media RTT (ms)")
@@ -224,13 +218,7 @@ where
         ))?
         .label(format!("SLO target {}", fmt_ms(t)))
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 10, y)], TARGET.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(190, 190, 190))
-        .label_font(text(16, INK))
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     Ok(())
 }
 

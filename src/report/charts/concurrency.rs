@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::{positive_or, Ctx, Levels};
-use super::style::{color, empty, heading, text, INK, MUTED};
+use super::style::{builder, color, empty, heading, legend, MUTED};
 use super::{time_axis, Drawn};
 
 /// File stem.
@@ -39,13 +39,7 @@ where
     }
     let top = positive_or(top * 1.15, 1.0);
     let hz = ctx.horizon_h();
-    let mut chart = ChartBuilder::on(&area)
-        .margin_left(20)
-        .margin_right(40)
-        .margin_bottom(15)
-        .x_label_area_size(60)
-        .y_label_area_size(90)
-        .build_cartesian_2d(0.0..hz, 0.0..top)?;
+    let mut chart = builder(&area).build_cartesian_2d(0.0..hz, 0.0..top)?;
     time_axis(&mut chart, hz, "concurrent sessions", &|v| {
         format!("{v:.0}")
     })?;
@@ -83,14 +77,6 @@ where
         .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())?
         .label("capacity (dashed)")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 9, y)], MUTED.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .margin(15)
-        .legend_area_size(30)
-        .label_font(text(16, INK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(MUTED)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::{positive_or, Ctx};
-use super::style::{color, heading, text, INK, MUTED};
+use super::style::{color, heading, legend, text, INK};
 use super::{time_axis, Drawn};
 
 /// File stem.
@@ -105,14 +105,6 @@ where
             .label(label)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .margin(15)
-        .legend_area_size(30)
-        .label_font(text(16, INK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(MUTED)
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     Ok(())
 }

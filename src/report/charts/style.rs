@@ -113,3 +113,35 @@ where
     ))?;
     Ok(())
 }
+
+/// The legend box every chart uses, at `pos`.
+pub fn legend<'a, DB, CT>(chart: &mut ChartContext<'a, DB, CT>, pos: SeriesLabelPosition) -> Drawn
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    CT: plotters::coord::CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(pos)
+        .margin(15)
+        .legend_area_size(30)
+        .label_font(text(16, INK))
+        .background_style(WHITE.mix(0.9))
+        .border_style(MUTED)
+        .draw()?;
+    Ok(())
+}
+
+/// A chart builder with the margins and label areas of full-size charts.
+pub fn builder<'a, 'b, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut b = ChartBuilder::on(area);
+    b.margin_left(20)
+        .margin_right(40)
+        .margin_bottom(15)
+        .x_label_area_size(60)
+        .y_label_area_size(90);
+    b
+}

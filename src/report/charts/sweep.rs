@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::positive_or;
-use super::style::{color, heading, text, INK};
+use super::style::{color, heading, legend, text, INK};
 use super::{render, Chart, Drawn};
 use crate::experiment::SweepPoint;
 use crate::model::World;
@@ -125,13 +125,7 @@ where
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
         chart.draw_series(line.into_iter().map(|p| Circle::new(p, 5, c.filled())))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(190, 190, 190))
-        .label_font(text(16, INK))
-        .draw()?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     Ok(())
 }
 
