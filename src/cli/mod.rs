@@ -40,6 +40,10 @@ struct Common {
     /// Override the scenario's number of replications.
     #[arg(long)]
     replications: Option<u32>,
+    /// Override the scenario's horizon (e.g. "11700h"): scales a run's length,
+    /// and so its number of sessions, without editing the file.
+    #[arg(long, value_name = "DURATION")]
+    horizon: Option<String>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
@@ -111,6 +115,23 @@ fn load(c: &Common) -> Result<regionsim::model::World> {
             return Err(anyhow::Error::new(BadInput).context("--replications must be at least 1"));
         }
         world.run.replications = n;
+    }
+    if let Some(h) = &c.horizon {
+        let bad = |why: String| anyhow::Error::new(BadInput).context(format!("--horizon: {why}"));
+        let h = scenario::parse_duration(h).map_err(bad)?;
+        if !(h.is_finite() && h > world.run.warmup_s) {
+            return Err(bad(format!(
+                "must be longer than the warm-up ({} s), got {h} s",
+                world.run.warmup_s
+            )));
+        }
+        if h / world.run.bin_s > 1e6 {
+            return Err(bad(format!(
+                "gives more than a million bins of {} s",
+                world.run.bin_s
+            )));
+        }
+        world.run.horizon_s = h;
     }
     Ok(world)
 }
