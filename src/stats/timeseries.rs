@@ -34,6 +34,10 @@ pub struct TimeSeries {
     pub peak: Vec<u32>,
     /// Runs summed into this series.
     pub runs: u32,
+    /// Per region: the bin the last integration ended in and that bin's end time.
+    /// Region levels change many times per bin, so the common case is one
+    /// multiply-add into the cached bin with no division or loop.
+    cursor: Vec<(usize, f64)>,
 }
 
 impl TimeSeries {
@@ -48,6 +52,7 @@ impl TimeSeries {
             capacity_area: vec![0.0; bins * regions],
             peak: vec![0; bins * regions],
             runs: 1,
+            cursor: vec![(0, bin_s); regions],
         }
     }
 
@@ -63,8 +68,31 @@ impl TimeSeries {
     }
 
     /// Add a level held constant over [from, to) to the region's per-bin integrals.
+    /// Calls for one region must come in time order (`from` = the previous `to`).
     #[inline]
     pub(crate) fn integrate(
+        &mut self,
+        region: usize,
+        from: f64,
+        to: f64,
+        level: u32,
+        capacity: u32,
+    ) {
+        let (b, end) = self.cursor[region];
+        if to <= end && b < self.counts.len() {
+            let i = b * self.regions + region;
+            self.busy_area[i] += level as f64 * (to - from);
+            self.capacity_area[i] += capacity as f64 * (to - from);
+            if level > self.peak[i] {
+                self.peak[i] = level;
+            }
+            return;
+        }
+        self.integrate_across_bins(region, from, to, level, capacity);
+    }
+
+    #[cold]
+    fn integrate_across_bins(
         &mut self,
         region: usize,
         from: f64,
@@ -86,6 +114,7 @@ impl TimeSeries {
             if level > self.peak[i] {
                 self.peak[i] = level;
             }
+            self.cursor[region] = (b, (b + 1) as f64 * self.bin_s);
             t = end;
         }
     }
