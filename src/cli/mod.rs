@@ -1,17 +1,21 @@
-//! Command-line front end: argument parsing, progress display, exit codes.
-//! Scenario errors exit with status 2; other failures with 1.
+//! Command-line front end: argument parsing, progress display, Ctrl-C, exit codes.
+//! Bad input (scenario or arguments) exits with status 2, an interruption with
+//! 130, other failures with 1.
 
+mod compare;
 mod progress;
+mod run;
+mod sweep;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
+use regionsim::experiment::Cancelled;
+use regionsim::model::World;
 use regionsim::scenario::{self, ScenarioError};
-use regionsim::{experiment, report};
 
 /// Simulate where AI agents should run and how dispatch policies serve users.
 #[derive(Parser)]
@@ -24,14 +28,19 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Simulate a scenario and write its reports.
-    Run(RunArgs),
+    Run(run::RunArgs),
+    /// Run several policies on the same users and report their paired differences.
+    Compare(compare::CompareArgs),
+    /// Replicate a scenario over a grid of values of numeric fields.
+    Sweep(sweep::SweepArgs),
 }
 
+/// Options every simulating command shares.
 #[derive(Args)]
-struct Common {
+pub struct Common {
     /// Scenario file (JSON); see docs/scenarios.md.
     scenario: PathBuf,
-    /// Output folder [default: reports/<scenario name>].
+    /// Output folder [default: reports/<scenario name>, with a suffix for compare/sweep].
     #[arg(long)]
     out: Option<PathBuf>,
     /// Override the scenario's seed.
@@ -40,6 +49,12 @@ struct Common {
     /// Override the scenario's number of replications.
     #[arg(long)]
     replications: Option<u32>,
+    /// Use this labelled policy (from the scenario's `policies`) instead of `policy`.
+    #[arg(long, value_name = "LABEL")]
+    policy: Option<String>,
+    /// Override the confidence level of intervals (e.g. 0.99).
+    #[arg(long)]
+    confidence: Option<f64>,
     /// Override the scenario's horizon (e.g. "11700h"): scales a run's length,
     /// and so its number of sessions, without editing the file.
     #[arg(long, value_name = "DURATION")]
@@ -47,33 +62,37 @@ struct Common {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
-    /// No progress bar and no closing summary line.
+    /// No progress bar and no closing summary.
     #[arg(long, short)]
     quiet: bool,
 }
 
-#[derive(Args)]
-struct RunArgs {
-    #[command(flatten)]
-    common: Common,
-}
+/// The input was at fault: exit status 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
 
-/// Exit status 2: the input was at fault.
-#[derive(Debug)]
-struct BadInput;
+/// Shorthand for a [`BadInput`] error.
+pub fn bad(msg: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(BadInput(msg.into()))
+}
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match dispatch(cli) {
+    let result = match cli.command {
+        Command::Run(a) => run::run(a),
+        Command::Compare(a) => compare::run(a),
+        Command::Sweep(a) => sweep::run(a),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            if let Some(se) = e.downcast_ref::<ScenarioError>() {
-                eprintln!("error: {se}");
-                return ExitCode::from(2);
-            }
             eprintln!("error: {e:#}");
-            if e.downcast_ref::<BadInput>().is_some() {
+            if e.downcast_ref::<ScenarioError>().is_some() || e.downcast_ref::<BadInput>().is_some()
+            {
                 ExitCode::from(2)
+            } else if e.downcast_ref::<Cancelled>().is_some() {
+                ExitCode::from(130)
             } else {
                 ExitCode::from(1)
             }
@@ -81,97 +100,83 @@ pub fn main() -> ExitCode {
     }
 }
 
-impl std::fmt::Display for BadInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("invalid input")
+impl Common {
+    /// Load the scenario (with `set` fields changed) and apply the overrides.
+    pub fn world(&self, set: &[(String, f64)]) -> Result<World> {
+        let mut world = scenario::load_with(&self.scenario, set)?;
+        if let Some(label) = &self.policy {
+            let spec = world.policy_named(label).cloned().ok_or_else(|| {
+                bad(format!(
+                    "{}: no policy labelled `{label}`; this scenario offers: {}",
+                    self.scenario.display(),
+                    world.policy_labels().join(", ")
+                ))
+            })?;
+            world.policy = spec;
+        }
+        if let Some(seed) = self.seed {
+            world.run.seed = seed;
+        }
+        if let Some(n) = self.replications {
+            if !(1..=100_000).contains(&n) {
+                return Err(bad(format!(
+                    "--replications must be between 1 and 100000, got {n}"
+                )));
+            }
+            world.run.replications = n;
+        }
+        if let Some(c) = self.confidence {
+            if !(c > 0.0 && c < 1.0) {
+                return Err(bad(format!(
+                    "--confidence must be strictly between 0 and 1, got {c}"
+                )));
+            }
+            world.run.confidence = c;
+        }
+        if let Some(h) = &self.horizon {
+            let h = scenario::parse_duration(h).map_err(|e| bad(format!("--horizon: {e}")))?;
+            if !(h.is_finite() && h > world.run.warmup_s) {
+                return Err(bad(format!(
+                    "--horizon must be longer than the warm-up ({} s), got {h} s",
+                    world.run.warmup_s
+                )));
+            }
+            if h / world.run.bin_s > 1e6 {
+                return Err(bad(format!(
+                    "--horizon gives more than a million bins of {} s",
+                    world.run.bin_s
+                )));
+            }
+            world.run.horizon_s = h;
+        }
+        Ok(world)
+    }
+
+    /// The output folder: `--out`, else `reports/<name><suffix>`.
+    pub fn out_dir(&self, world: &World, suffix: &str) -> PathBuf {
+        self.out
+            .clone()
+            .unwrap_or_else(|| Path::new("reports").join(format!("{}{suffix}", world.name)))
+    }
+
+    /// The thread pool the experiment runs on.
+    pub fn pool(&self) -> Result<rayon::ThreadPool> {
+        let mut b = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = self.threads {
+            if n == 0 {
+                return Err(bad("--threads must be at least 1"));
+            }
+            b = b.num_threads(n);
+        }
+        b.build().context("cannot start worker threads")
     }
 }
-impl std::error::Error for BadInput {}
 
-fn dispatch(cli: Cli) -> Result<()> {
-    match cli.command {
-        Command::Run(args) => run(args),
-    }
-}
-
-fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
-    let mut b = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = threads {
-        if n == 0 {
-            return Err(anyhow::Error::new(BadInput).context("--threads must be at least 1"));
-        }
-        b = b.num_threads(n);
-    }
-    b.build().context("cannot start worker threads")
-}
-
-fn load(c: &Common) -> Result<regionsim::model::World> {
-    let mut world = scenario::load(&c.scenario)?;
-    if let Some(seed) = c.seed {
-        world.run.seed = seed;
-    }
-    if let Some(n) = c.replications {
-        if n == 0 {
-            return Err(anyhow::Error::new(BadInput).context("--replications must be at least 1"));
-        }
-        world.run.replications = n;
-    }
-    if let Some(h) = &c.horizon {
-        let bad = |why: String| anyhow::Error::new(BadInput).context(format!("--horizon: {why}"));
-        let h = scenario::parse_duration(h).map_err(bad)?;
-        if !(h.is_finite() && h > world.run.warmup_s) {
-            return Err(bad(format!(
-                "must be longer than the warm-up ({} s), got {h} s",
-                world.run.warmup_s
-            )));
-        }
-        if h / world.run.bin_s > 1e6 {
-            return Err(bad(format!(
-                "gives more than a million bins of {} s",
-                world.run.bin_s
-            )));
-        }
-        world.run.horizon_s = h;
-    }
-    Ok(world)
-}
-
-fn run(args: RunArgs) -> Result<()> {
-    let c = &args.common;
-    let world = load(c)?;
-    let out = c
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("reports").join(&world.name));
-    let pool = pool(c.threads)?;
-    let total = world.run.horizon_s * world.run.replications as f64;
-    let bar = progress::Bar::new(
-        total,
-        c.quiet,
-        &format!("{} ({} replications)", world.name, world.run.replications),
-    );
-    let started = Instant::now();
-    let est = pool.install(|| experiment::replicate(&world, &bar));
-    bar.finish();
-    let elapsed = started.elapsed().as_secs_f64();
-    let files = report::write_run(&out, &world, &est)
-        .with_context(|| format!("cannot write reports to {}", out.display()))?;
-    if !c.quiet {
-        let p = &est.point;
-        eprintln!(
-            "{}: {:.0} sessions/replication, overflow {:.2} %, rejection {:.2} %, abandonment {:.2} %, RTT p95 {:.1} ms ({:.2} s, {:.2} M events/s)",
-            world.name,
-            p.sessions,
-            p.overflow_rate * 100.0,
-            p.rejection_rate * 100.0,
-            p.abandonment_rate * 100.0,
-            p.media_rtt_ms.p95,
-            elapsed,
-            est.pooled.events as f64 / elapsed / 1e6
-        );
+/// Print where files went (unless quiet).
+pub fn list_written(quiet: bool, files: &[PathBuf]) {
+    if !quiet {
         for f in files {
             eprintln!("  wrote {}", f.display());
         }
     }
-    Ok(())
 }

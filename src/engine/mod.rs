@@ -100,6 +100,12 @@ impl Slab {
 pub trait Progress: Sync {
     /// Called now and then with the simulated time advanced since the last call.
     fn advance(&self, sim_seconds: f64);
+
+    /// Whether the user asked to stop; a run stops early (its results are then
+    /// incomplete and must be discarded by the caller).
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 impl Progress for () {
@@ -215,6 +221,9 @@ impl<'w, P: Policy> Engine<'w, P> {
             if events % PROGRESS_EVERY == 0 {
                 progress.advance(self.now - reported);
                 reported = self.now;
+                if progress.cancelled() {
+                    break;
+                }
             }
         }
         progress.advance(horizon - reported);

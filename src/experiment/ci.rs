@@ -1,41 +1,37 @@
 //! Confidence intervals across replications: Welford's streaming mean and
-//! variance per scalar, and Student-t half-widths.
+//! variance per scalar, and Student-t half-widths (Welch's for two independent
+//! samples).
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use crate::stats::Summary;
-
-/// Streaming mean and variance of every scalar of a series of summaries.
+/// Streaming mean and variance of each position of a series of equal-length vectors.
 #[derive(Debug, Clone, Default)]
 pub struct Welford {
-    /// Summaries seen.
+    /// Vectors seen.
     pub n: u32,
-    /// Running means, in `Summary::visit` order.
+    /// Running means.
     pub mean: Vec<f64>,
     m2: Vec<f64>,
 }
 
 impl Welford {
-    /// Add one replication's summary (taken `&mut` only to walk it).
-    pub fn push(&mut self, s: &mut Summary) {
+    /// Add one observation vector.
+    pub fn push(&mut self, x: &[f64]) {
         self.n += 1;
+        if self.n == 1 {
+            self.mean = x.to_vec();
+            self.m2 = vec![0.0; x.len()];
+            return;
+        }
         let n = self.n as f64;
-        let mut i = 0;
-        let first = self.n == 1;
-        s.visit(&mut |_, v| {
-            if first {
-                self.mean.push(*v);
-                self.m2.push(0.0);
-            } else {
-                let d = *v - self.mean[i];
-                self.mean[i] += d / n;
-                self.m2[i] += d * (*v - self.mean[i]);
-            }
-            i += 1;
-        });
+        for (i, &v) in x.iter().enumerate() {
+            let d = v - self.mean[i];
+            self.mean[i] += d / n;
+            self.m2[i] += d * (v - self.mean[i]);
+        }
     }
 
-    /// Sample variance of scalar i (n - 1 denominator; 0 with one sample).
+    /// Sample variance at position i (n - 1 denominator; 0 with one sample).
     pub fn variance(&self, i: usize) -> f64 {
         if self.n < 2 {
             0.0
@@ -43,6 +39,19 @@ impl Welford {
             self.m2[i] / (self.n - 1) as f64
         }
     }
+
+    /// Half-widths of the confidence intervals of every mean.
+    pub fn half_widths(&self, confidence: f64) -> Vec<f64> {
+        (0..self.mean.len())
+            .map(|i| half_width(self.variance(i), self.n, confidence))
+            .collect()
+    }
+}
+
+fn t_quantile(dof: f64, confidence: f64) -> f64 {
+    StudentsT::new(0.0, 1.0, dof)
+        .expect("dof > 0")
+        .inverse_cdf(0.5 + confidence / 2.0)
 }
 
 /// Half-width of the two-sided Student-t confidence interval of a mean.
@@ -50,11 +59,23 @@ pub fn half_width(variance: f64, n: u32, confidence: f64) -> f64 {
     if n < 2 {
         return f64::NAN;
     }
-    let dof = (n - 1) as f64;
-    let t = StudentsT::new(0.0, 1.0, dof)
-        .expect("dof > 0")
-        .inverse_cdf(0.5 + confidence / 2.0);
-    t * (variance / n as f64).sqrt()
+    t_quantile((n - 1) as f64, confidence) * (variance / n as f64).sqrt()
+}
+
+/// Half-width for the difference of two independent means (Welch), as if the two
+/// samples had not been paired.
+pub fn welch_half_width(var_a: f64, var_b: f64, n: u32, confidence: f64) -> f64 {
+    if n < 2 {
+        return f64::NAN;
+    }
+    let nf = n as f64;
+    let (a, b) = (var_a / nf, var_b / nf);
+    let se2 = a + b;
+    if se2 == 0.0 {
+        return 0.0;
+    }
+    let dof = se2 * se2 / (a * a / (nf - 1.0) + b * b / (nf - 1.0));
+    t_quantile(dof, confidence) * se2.sqrt()
 }
 
 #[cfg(test)]
@@ -66,5 +87,18 @@ mod tests {
         // t_{0.975, 9} = 2.262; half-width = t * s / sqrt(n).
         let hw = half_width(1.0, 10, 0.95);
         assert!((hw - 2.2622 / 10f64.sqrt()).abs() < 1e-3, "{hw}");
+    }
+
+    #[test]
+    fn welford_matches_two_pass_statistics() {
+        let mut w = Welford::default();
+        let xs = [1.0, 4.0, 2.0, 8.0];
+        for x in xs {
+            w.push(&[x, 2.0 * x]);
+        }
+        assert!((w.mean[0] - 3.75).abs() < 1e-12);
+        let var = xs.iter().map(|x| (x - 3.75f64).powi(2)).sum::<f64>() / 3.0;
+        assert!((w.variance(0) - var).abs() < 1e-12);
+        assert!((w.variance(1) - 4.0 * var).abs() < 1e-12);
     }
 }

@@ -1,18 +1,28 @@
-//! Experiments over the engine: independent replications in parallel with
-//! confidence intervals. Replications run in batches on the rayon pool but are
-//! always folded in replication order, so results are byte-identical whatever the
-//! thread count.
+//! Experiments over the engine: independent replications with confidence
+//! intervals, policy comparisons on common random numbers, and parameter sweeps.
+//!
+//! Replications run in batches on the rayon pool but are always folded in
+//! replication order, so results are byte-identical whatever the thread count.
 
 mod ci;
+mod compare;
+mod sweep;
 
-pub use ci::{half_width, Welford};
+pub use ci::{half_width, welch_half_width, Welford};
+pub use compare::{compare, Comparison, Difference};
+pub use sweep::{sweep, SweepPoint};
 
 use rayon::prelude::*;
 
-use crate::engine::policy::{AnyPolicy, Policy};
+use crate::engine::policy::AnyPolicy;
 use crate::engine::{simulate_with, Progress};
-use crate::model::World;
+use crate::model::{PolicySpec, World};
 use crate::stats::{RunStats, Summary, ValueKind};
+
+/// The run was stopped by the user before it finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("interrupted")]
+pub struct Cancelled;
 
 /// The outcome of a set of replications.
 #[derive(Debug, Clone)]
@@ -29,75 +39,95 @@ pub struct Estimate {
     pub confidence: f64,
 }
 
-/// Run `world.run.replications` replications of the scenario's policy.
-pub fn replicate(world: &World, progress: &dyn Progress) -> Estimate {
-    replicate_with(
-        world,
-        world.run.replications,
-        || AnyPolicy::from_world(world),
-        progress,
-    )
+/// Folds replications, in order, into an [`Estimate`].
+#[derive(Default)]
+struct Accumulator {
+    values: Welford,
+    pooled: Option<RunStats>,
 }
 
-/// Run `n` replications (indices 0..n) with policies made by `make_policy`.
-pub fn replicate_with<P, F>(
-    world: &World,
+impl Accumulator {
+    fn push(&mut self, stats: RunStats, values: &[f64]) {
+        self.values.push(values);
+        match &mut self.pooled {
+            None => self.pooled = Some(stats),
+            Some(p) => p.merge(&stats),
+        }
+    }
+
+    fn finish(self, confidence: f64) -> Estimate {
+        let pooled = self.pooled.expect("at least one replication");
+        let n = self.values.n;
+        let mut point = Summary::of(&pooled);
+        point.set_values(&self.values.mean, Some(ValueKind::Mean));
+        let half_width = (n > 1).then(|| {
+            let mut hw = point.clone();
+            hw.set_values(&self.values.half_widths(confidence), None);
+            hw
+        });
+        Estimate {
+            point,
+            half_width,
+            pooled,
+            replications: n,
+            confidence,
+        }
+    }
+}
+
+/// Run `job(rep)` for rep in 0..n on the current rayon pool, a batch at a time,
+/// and hand the results to `fold` in replication order.
+fn batched<T: Send>(
     n: u32,
-    make_policy: F,
     progress: &dyn Progress,
-) -> Estimate
-where
-    P: Policy,
-    F: Fn() -> P + Sync,
-{
-    assert!(n >= 1, "at least one replication");
+    job: impl Fn(u32) -> T + Sync,
+    mut fold: impl FnMut(T),
+) -> Result<(), Cancelled> {
     let batch = (rayon::current_num_threads() * 2).max(1) as u32;
-    let mut pooled: Option<RunStats> = None;
-    let mut acc = Welford::default();
     let mut start = 0;
     while start < n {
         let end = (start + batch).min(n);
-        let runs: Vec<(RunStats, Summary)> = (start..end)
-            .into_par_iter()
-            .map(|rep| {
-                let stats = simulate_with(world, make_policy(), rep, progress);
-                let summary = Summary::of(&stats);
-                (stats, summary)
-            })
-            .collect();
-        for (stats, mut summary) in runs {
-            acc.push(&mut summary);
-            match &mut pooled {
-                None => pooled = Some(stats),
-                Some(p) => p.merge(&stats),
-            }
+        let results: Vec<T> = (start..end).into_par_iter().map(&job).collect();
+        if progress.cancelled() {
+            return Err(Cancelled);
         }
+        results.into_iter().for_each(&mut fold);
         start = end;
     }
-    let pooled = pooled.expect("n >= 1");
-    let confidence = world.run.confidence;
-    let mut point = Summary::of(&pooled);
-    let mut i = 0;
-    point.visit(&mut |kind, v| {
-        if kind == ValueKind::Mean {
-            *v = acc.mean[i];
-        }
-        i += 1;
-    });
-    let half_width = (n > 1).then(|| {
-        let mut hw = point.clone();
-        let mut i = 0;
-        hw.visit(&mut |_, v| {
-            *v = half_width(acc.variance(i), acc.n, confidence);
-            i += 1;
-        });
-        hw
-    });
-    Estimate {
-        point,
-        half_width,
-        pooled,
-        replications: n,
-        confidence,
-    }
+    Ok(())
+}
+
+/// One replication's statistics and its summary's scalars.
+fn one_replication(
+    world: &World,
+    spec: &PolicySpec,
+    rep: u32,
+    progress: &dyn Progress,
+) -> (RunStats, Vec<f64>) {
+    let stats = simulate_with(world, AnyPolicy::from_spec(world, spec), rep, progress);
+    let values = Summary::of(&stats).values();
+    (stats, values)
+}
+
+/// Run `world.run.replications` replications of the scenario's policy.
+pub fn replicate(world: &World, progress: &dyn Progress) -> Result<Estimate, Cancelled> {
+    replicate_policy(world, &world.policy, world.run.replications, progress)
+}
+
+/// Run `n` replications (indices 0..n) of `world` under `spec`.
+pub fn replicate_policy(
+    world: &World,
+    spec: &PolicySpec,
+    n: u32,
+    progress: &dyn Progress,
+) -> Result<Estimate, Cancelled> {
+    assert!(n >= 1, "at least one replication");
+    let mut acc = Accumulator::default();
+    batched(
+        n,
+        progress,
+        |rep| one_replication(world, spec, rep, progress),
+        |(s, v)| acc.push(s, &v),
+    )?;
+    Ok(acc.finish(world.run.confidence))
 }

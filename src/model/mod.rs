@@ -133,16 +133,67 @@ pub enum PolicySpec {
         /// What a full deployment does.
         on_full: OnFull,
     },
+    /// The least-utilised region among those within an RTT budget of the nearest.
+    LeastLoaded {
+        /// Deployments of the dispatched agent name.
+        deployments: Vec<usize>,
+        /// Regions more than this beyond the nearest are never used, ms.
+        max_extra_rtt_ms: f64,
+        /// What happens when nowhere can take the user.
+        on_full: OnFull,
+    },
+    /// Two random regions among the k nearest; the less utilised wins.
+    PowerOfTwo {
+        /// Deployments of the dispatched agent name.
+        deployments: Vec<usize>,
+        /// How many nearest regions to sample from.
+        k: usize,
+        /// What happens when nowhere can take the user.
+        on_full: OnFull,
+    },
+    /// Minimise media RTT plus a penalty growing with utilisation.
+    Score {
+        /// Deployments of the dispatched agent name.
+        deployments: Vec<usize>,
+        /// Penalty in ms for a fully utilised region (linear in utilisation).
+        load_penalty_ms: f64,
+        /// What happens when nowhere can take the user.
+        on_full: OnFull,
+    },
+    /// Nearest dispatch restricted, per population, to allowed regions (data residency).
+    GeoFenced {
+        /// Deployments of the dispatched agent name.
+        deployments: Vec<usize>,
+        /// Per population: the deployments it may use (a subset of `deployments`).
+        allowed: Vec<Vec<usize>>,
+        /// When to spill (within the allowed set).
+        spill: SpillRule,
+        /// What happens when nowhere allowed can take the user.
+        on_full: OnFull,
+    },
 }
 
 impl PolicySpec {
-    /// The policy's short name, as reports print it.
+    /// The policy's type name, as scenario files and reports spell it.
     pub fn name(&self) -> &'static str {
         match self {
             Self::Nearest { .. } => "nearest",
             Self::Explicit { .. } => "explicit",
+            Self::LeastLoaded { .. } => "least_loaded",
+            Self::PowerOfTwo { .. } => "power_of_two",
+            Self::Score { .. } => "score",
+            Self::GeoFenced { .. } => "geo_fenced",
         }
     }
+}
+
+/// A policy with the label a scenario gave it (for comparisons).
+#[derive(Debug, Clone)]
+pub struct NamedPolicy {
+    /// Label, unique within the scenario.
+    pub label: String,
+    /// The policy.
+    pub spec: PolicySpec,
 }
 
 /// Delays on the way to a joined agent, and the per-session RTT noise.
@@ -199,6 +250,8 @@ pub struct World {
     pub cities: Vec<City>,
     /// Dispatch policy.
     pub policy: PolicySpec,
+    /// Alternative policies the scenario names for comparisons (`policies`).
+    pub alternatives: Vec<NamedPolicy>,
     /// Dispatch/start-up delays and jitter.
     pub delays: Delays,
     /// Targets.
@@ -212,6 +265,28 @@ impl World {
     pub fn peak_offered_load(&self, pop: usize) -> f64 {
         let p = &self.populations[pop];
         p.rate.max_rate() * p.session.mean()
+    }
+
+    /// The policy labelled `label`: an alternative of that label, else the main
+    /// policy if its type name matches.
+    pub fn policy_named(&self, label: &str) -> Option<&PolicySpec> {
+        self.alternatives
+            .iter()
+            .find(|p| p.label == label)
+            .map(|p| &p.spec)
+            .or_else(|| (self.policy.name() == label).then_some(&self.policy))
+    }
+
+    /// Labels a comparison can name: the main policy's type, then the alternatives.
+    pub fn policy_labels(&self) -> Vec<String> {
+        let mut v = vec![self.policy.name().to_string()];
+        v.extend(
+            self.alternatives
+                .iter()
+                .map(|p| p.label.clone())
+                .filter(|l| *l != self.policy.name()),
+        );
+        v
     }
 
     /// Capacity per region (sum over its deployments).

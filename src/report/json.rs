@@ -12,7 +12,7 @@ use crate::stats::{DistSummary, Summary};
 /// Version of the `summary.json` layout.
 pub const SCHEMA_VERSION: u32 = 1;
 
-fn num(x: f64) -> Value {
+pub(crate) fn num(x: f64) -> Value {
     // NaN (e.g. a percentile of no sessions) becomes null.
     serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
 }
@@ -48,7 +48,8 @@ fn dist(p: &DistSummary, h: Option<&DistSummary>) -> Value {
     o.done()
 }
 
-fn metrics(world: &World, p: &Summary, h: Option<&Summary>) -> Value {
+/// The `metrics` object of a summary and its half-widths.
+pub(crate) fn metrics(world: &World, p: &Summary, h: Option<&Summary>) -> Value {
     let mut m = Obj::default();
     m.put("sessions", p.sessions, h.map(|h| h.sessions));
     m.put("served", p.served, h.map(|h| h.served));

@@ -2,17 +2,21 @@
 //! here; every file is written to a temporary name and renamed into place, so an
 //! interrupted run never leaves a half-written report.
 
+mod compare;
 mod csv;
+mod headline;
 mod json;
 mod markdown;
+mod sweep;
 
+pub use headline::{headline, Headline, HEADLINE};
 pub use json::{summary_json, SCHEMA_VERSION};
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::experiment::Estimate;
+use crate::experiment::{Comparison, Estimate, SweepPoint};
 use crate::model::World;
 
 /// Write `bytes` to `path` atomically: temporary file in the same folder, fsync, rename.
@@ -35,17 +39,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// Render every report of a run into `dir` (created if needed); returns the files written.
-pub fn write_run(dir: &Path, world: &World, est: &Estimate) -> std::io::Result<Vec<PathBuf>> {
-    // Render everything first: nothing touches the disk until all content exists.
-    let files = [
-        ("summary.json", summary_json(world, est).into_bytes()),
-        ("summary.md", markdown::summary_md(world, est).into_bytes()),
-        (
-            "timeseries.csv",
-            csv::timeseries_csv(world, est).into_bytes(),
-        ),
-    ];
+/// Write rendered files into `dir` (created if needed); returns their paths.
+fn write_all(dir: &Path, files: Vec<(&str, Vec<u8>)>) -> std::io::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir)?;
     let mut written = Vec::with_capacity(files.len());
     for (name, bytes) in files {
@@ -54,4 +49,49 @@ pub fn write_run(dir: &Path, world: &World, est: &Estimate) -> std::io::Result<V
         written.push(path);
     }
     Ok(written)
+}
+
+/// Render every report of a run into `dir`; returns the files written.
+pub fn write_run(dir: &Path, world: &World, est: &Estimate) -> std::io::Result<Vec<PathBuf>> {
+    // Render everything first: nothing touches the disk until all content exists.
+    write_all(
+        dir,
+        vec![
+            ("summary.json", summary_json(world, est).into_bytes()),
+            ("summary.md", markdown::summary_md(world, est).into_bytes()),
+            (
+                "timeseries.csv",
+                csv::timeseries_csv(world, est).into_bytes(),
+            ),
+        ],
+    )
+}
+
+/// Render a policy comparison into `dir`; returns the files written.
+pub fn write_compare(dir: &Path, world: &World, cmp: &Comparison) -> std::io::Result<Vec<PathBuf>> {
+    write_all(
+        dir,
+        vec![
+            (
+                "compare.json",
+                compare::compare_json(world, cmp).into_bytes(),
+            ),
+            ("compare.md", compare::compare_md(world, cmp).into_bytes()),
+        ],
+    )
+}
+
+/// Render the sweep's finished points into `dir` (rewritten after every point).
+pub fn write_sweep(
+    dir: &Path,
+    world: &World,
+    points: &[SweepPoint],
+) -> std::io::Result<Vec<PathBuf>> {
+    write_all(
+        dir,
+        vec![
+            ("sweep.csv", sweep::sweep_csv(points).into_bytes()),
+            ("sweep.json", sweep::sweep_json(world, points).into_bytes()),
+        ],
+    )
 }

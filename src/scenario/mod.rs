@@ -4,6 +4,8 @@
 
 mod error;
 mod locate;
+mod overrides;
+mod policy;
 mod raw;
 mod units;
 mod validate;
@@ -17,11 +19,45 @@ use crate::model::World;
 
 /// Read and validate a scenario file.
 pub fn load(path: &Path) -> Result<World, ScenarioError> {
+    load_with(path, &[])
+}
+
+/// Read a scenario file, set the given numeric fields (JSON paths such as
+/// `deployments[0].capacity`, `[*]` for every element), then validate.
+pub fn load_with(path: &Path, set: &[(String, f64)]) -> Result<World, ScenarioError> {
     let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
         file: path.to_path_buf(),
         source,
     })?;
-    parse(path, &text)
+    if set.is_empty() {
+        return parse(path, &text);
+    }
+    // The file itself must be valid first, so its errors keep their line numbers.
+    parse(path, &text)?;
+    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("parsed above");
+    let setting = set
+        .iter()
+        .map(|(p, v)| format!("{p}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // Errors name the file and the settings; line numbers would point into the
+    // modified text, so they are left out.
+    let located = |p: String, message: String| {
+        let file = std::path::PathBuf::from(format!("{} (with {setting})", path.display()));
+        ScenarioError::Invalid(Box::new(Invalid {
+            file,
+            path: p,
+            line: None,
+            column: None,
+            message,
+        }))
+    };
+    overrides::apply(&mut doc, set).map_err(|m| located(String::new(), m))?;
+    let modified = serde_json::to_string(&doc).expect("a Value always serialises");
+    parse(path, &modified).map_err(|e| match e {
+        ScenarioError::Invalid(i) => located(i.path, i.message),
+        other => other,
+    })
 }
 
 /// Validate scenario text; `file` names it in messages.

@@ -23,6 +23,9 @@ pub struct RawScenario {
     #[serde(default)]
     pub latency: RawLatency,
     pub policy: RawPolicy,
+    /// Alternative policies by label, for `compare`.
+    #[serde(default)]
+    pub policies: BTreeMap<String, RawPolicy>,
     #[serde(default)]
     pub slo: RawSlo,
     #[serde(default)]
@@ -193,6 +196,33 @@ pub enum RawPolicy {
         #[serde(default)]
         on_full: RawOnFull,
     },
+    LeastLoaded {
+        agent: Option<String>,
+        max_extra_rtt_ms: Option<f64>,
+        #[serde(default)]
+        on_full: RawOnFull,
+    },
+    PowerOfTwo {
+        agent: Option<String>,
+        k: Option<usize>,
+        #[serde(default)]
+        on_full: RawOnFull,
+    },
+    Score {
+        agent: Option<String>,
+        load_penalty_ms: Option<f64>,
+        #[serde(default)]
+        on_full: RawOnFull,
+    },
+    GeoFenced {
+        agent: Option<String>,
+        /// Population name -> region ids it may use; unlisted populations may use any.
+        allowed: BTreeMap<String, Vec<String>>,
+        #[serde(default)]
+        spill: RawSpill,
+        #[serde(default)]
+        on_full: RawOnFull,
+    },
 }
 
 #[derive(Debug, Deserialize)]
@@ -220,7 +250,7 @@ pub enum RawOnFull {
     Reject,
 }
 
-/// An explicit route: an agent name, or an agent name with ordered fallbacks.
+/// An explicit route: an agent name (or a region id), optionally with ordered fallbacks.
 #[derive(Debug)]
 pub struct RawRoute {
     pub agent: String,

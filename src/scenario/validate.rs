@@ -9,26 +9,25 @@ use crate::model::dist::TimeDist;
 use crate::model::geo::{GeoModel, LatLon};
 use crate::model::rate::{named_profile, DailyRate, PROFILE_NAMES};
 use crate::model::{
-    reference, City, Delays, Deployment, OnFull, Patience, PolicySpec, Population, Region, Route,
-    RunSpec, Slo, SpillRule, World,
+    reference, City, Delays, Deployment, Patience, Population, Region, RunSpec, Slo, World,
 };
 
 /// A complaint with the JSON path it is about.
-pub struct VErr {
+pub(super) struct VErr {
     pub path: String,
     pub message: String,
 }
 
-type R<T> = Result<T, VErr>;
+pub(super) type R<T> = Result<T, VErr>;
 
-fn err<T>(path: impl Into<String>, message: impl Into<String>) -> R<T> {
+pub(super) fn err<T>(path: impl Into<String>, message: impl Into<String>) -> R<T> {
     Err(VErr {
         path: path.into(),
         message: message.into(),
     })
 }
 
-fn finite_at_least(path: &str, v: f64, min: f64) -> R<f64> {
+pub(super) fn finite_at_least(path: &str, v: f64, min: f64) -> R<f64> {
     if v.is_finite() && v >= min {
         Ok(v)
     } else {
@@ -36,7 +35,7 @@ fn finite_at_least(path: &str, v: f64, min: f64) -> R<f64> {
     }
 }
 
-fn secs(path: &str, s: Secs) -> R<f64> {
+pub(super) fn secs(path: &str, s: Secs) -> R<f64> {
     finite_at_least(path, s.0, 0.0).map_err(|e| VErr {
         message: format!("duration {}", e.message),
         ..e
@@ -168,7 +167,7 @@ fn regions(raw: &[RawRegion]) -> R<Vec<Region>> {
     Ok(out)
 }
 
-fn region_index(regions: &[Region], path: &str, id: &str) -> R<usize> {
+pub(super) fn region_index(regions: &[Region], path: &str, id: &str) -> R<usize> {
     regions.iter().position(|r| r.id == id).ok_or_else(|| {
         let ids: Vec<_> = regions.iter().map(|r| r.id.as_str()).collect();
         VErr {
@@ -460,111 +459,6 @@ fn deployments(raw: &[RawDeployment], regions: &[Region]) -> R<Vec<Deployment>> 
     Ok(out)
 }
 
-fn agent_names(deps: &[Deployment]) -> Vec<&str> {
-    let mut names: Vec<&str> = deps.iter().map(|d| d.agent.as_str()).collect();
-    names.sort_unstable();
-    names.dedup();
-    names
-}
-
-fn policy(raw: &RawScenario, deps: &[Deployment]) -> R<PolicySpec> {
-    let names = agent_names(deps);
-    let on_full = |f: RawOnFull| match f {
-        RawOnFull::Wait => OnFull::Wait,
-        RawOnFull::Reject => OnFull::Reject,
-    };
-    Ok(match &raw.policy {
-        RawPolicy::Nearest {
-            agent,
-            spill,
-            on_full: full,
-        } => {
-            let agent = match agent {
-                Some(a) if names.contains(&a.as_str()) => a.clone(),
-                Some(a) => return err("policy.agent", format!("no deployment of agent `{a}`; deployed agents: {}", names.join(", "))),
-                None if names.len() == 1 => names[0].to_string(),
-                None => return err("policy", format!("several agent names are deployed ({}); say which one is dispatched with `agent`", names.join(", "))),
-            };
-            let threshold = spill.utilization_threshold;
-            if !(threshold.is_finite() && threshold > 0.0 && threshold <= 1.0) {
-                return err(
-                    "policy.spill.utilization_threshold",
-                    format!("must be in (0, 1], got {threshold}"),
-                );
-            }
-            let max_extra = match spill.max_extra_rtt_ms {
-                Some(ms) => finite_at_least("policy.spill.max_extra_rtt_ms", ms, 0.0)?,
-                None => f64::INFINITY,
-            };
-            let deployments: Vec<usize> = (0..deps.len())
-                .filter(|&d| deps[d].agent == agent)
-                .collect();
-            PolicySpec::Nearest {
-                deployments,
-                spill: SpillRule {
-                    utilization_threshold: threshold,
-                    max_extra_rtt_ms: max_extra,
-                },
-                on_full: on_full(*full),
-            }
-        }
-        RawPolicy::Explicit {
-            routes,
-            redispatch_delay,
-            on_full: full,
-        } => {
-            let full = on_full(*full);
-            let single = |path: String, name: &str| -> R<usize> {
-                let found: Vec<usize> =
-                    (0..deps.len()).filter(|&d| deps[d].agent == name).collect();
-                match found.as_slice() {
-                    [d] => Ok(*d),
-                    [] => err(path, format!("no deployment of agent `{name}`; deployed agents: {}", names.join(", "))),
-                    _ => err(path, format!("agent `{name}` is deployed in several regions; explicit dispatch needs one agent name per region")),
-                }
-            };
-            let mut by_pop: Vec<Option<Route>> = vec![None; raw.populations.len()];
-            for (pop, route) in routes {
-                let path = format!("policy.routes.{pop}");
-                let Some(i) = raw.populations.iter().position(|p| &p.name == pop) else {
-                    return err(path, format!("unknown population `{pop}`"));
-                };
-                let mut chain = vec![single(path.clone(), &route.agent)?];
-                for (k, f) in route.fallbacks.iter().enumerate() {
-                    chain.push(single(format!("{path}.fallbacks[{k}]"), f)?);
-                }
-                if chain.len() > 1 && full == OnFull::Wait {
-                    return err(format!("{path}.fallbacks"), "fallbacks are only tried when a full region rejects: set `policy.on_full` to \"reject\"");
-                }
-                by_pop[i] = Some(Route { chain });
-            }
-            let mut out = Vec::with_capacity(by_pop.len());
-            for (i, r) in by_pop.into_iter().enumerate() {
-                match r {
-                    Some(r) => out.push(r),
-                    None => {
-                        return err(
-                            "policy.routes",
-                            format!(
-                                "population `{}` is routed to nothing; add it to `routes`",
-                                raw.populations[i].name
-                            ),
-                        )
-                    }
-                }
-            }
-            PolicySpec::Explicit {
-                routes: out,
-                redispatch_delay_s: match redispatch_delay {
-                    Some(s) => secs("policy.redispatch_delay", *s)?,
-                    None => 1.0,
-                },
-                on_full: full,
-            }
-        }
-    })
-}
-
 fn run(raw: &RawRun) -> R<RunSpec> {
     let horizon = secs("run.horizon", raw.horizon)?;
     if horizon <= 0.0 {
@@ -614,7 +508,7 @@ pub fn build(raw: RawScenario) -> R<World> {
     let geo = latency(&raw.latency, &regions)?;
     let deployments = deployments(&raw.deployments, &regions)?;
     let (populations, cities) = populations(&raw, &regions, &geo)?;
-    let policy = policy(&raw, &deployments)?;
+    let (policy, alternatives) = super::policy::policies(&raw, &deployments, &regions)?;
     let zero = TimeDist::Deterministic(0.0);
     let delays = Delays {
         dispatch: match &raw.latency.dispatch {
@@ -643,6 +537,7 @@ pub fn build(raw: RawScenario) -> R<World> {
         populations,
         cities,
         policy,
+        alternatives,
         delays,
         slo,
         run,

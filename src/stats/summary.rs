@@ -230,6 +230,25 @@ impl Summary {
         }
     }
 
+    /// Every scalar, in [`Summary::visit`] order.
+    pub fn values(&mut self) -> Vec<f64> {
+        let mut v = Vec::new();
+        self.visit(&mut |_, x| v.push(*x));
+        v
+    }
+
+    /// Overwrite the scalars of the given kind (all if `None`) from `values`,
+    /// which is in [`Summary::visit`] order.
+    pub fn set_values(&mut self, values: &[f64], only: Option<ValueKind>) {
+        let mut i = 0;
+        self.visit(&mut |kind, x| {
+            if only.is_none_or(|k| k == kind) {
+                *x = values[i];
+            }
+            i += 1;
+        });
+    }
+
     /// Walk every scalar in a fixed order (the same for all summaries of a world).
     pub fn visit(&mut self, f: &mut impl FnMut(ValueKind, &mut f64)) {
         use ValueKind::Mean;

@@ -18,7 +18,7 @@ pub fn world(rel: &str) -> World {
 
 /// Replicate a world with its own settings.
 pub fn estimate(world: &World) -> Estimate {
-    experiment::replicate(world, &())
+    experiment::replicate(world, &()).expect("not cancelled")
 }
 
 /// Erlang B blocking probability, by the stable recursion.

@@ -3,6 +3,7 @@
 mod bare_loop;
 mod cli;
 mod common;
+mod experiments;
 mod invariants;
 mod queueing;
 mod scenario_errors;

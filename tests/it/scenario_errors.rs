@@ -196,3 +196,85 @@ fn a_missing_file_is_a_clear_error_with_status_2() {
         "{stderr}"
     );
 }
+
+/// Every shipped scenario loads.
+#[test]
+fn shipped_scenarios_are_valid() {
+    for dir in ["scenarios", "scenarios/tests"] {
+        for entry in std::fs::read_dir(repo(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") {
+                regionsim::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+    }
+}
+
+/// No input makes validation panic: thousands of random mutations of a valid
+/// scenario (a leaf replaced by a value of another type or an extreme number, or
+/// a field removed) each give a scenario or an error.
+#[test]
+fn random_mutations_never_panic() {
+    use rand::{Rng, SeedableRng};
+    let base: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo("scenarios/tests/tiny.json")).unwrap())
+            .unwrap();
+    let junk = [
+        json!(null),
+        json!(-1),
+        json!(0),
+        json!(1e308),
+        json!(-1e308),
+        json!(u64::MAX),
+        json!(0.5),
+        json!("x"),
+        json!("-3s"),
+        json!("1e400h"),
+        json!([]),
+        json!({}),
+        json!(true),
+        json!([1, 2]),
+    ];
+    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(99);
+    fn leaves(v: &Value, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    path.push(k.clone());
+                    out.push(path.clone());
+                    leaves(x, path, out);
+                    path.pop();
+                }
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    path.push(i.to_string());
+                    out.push(path.clone());
+                    leaves(x, path, out);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut paths = Vec::new();
+    leaves(&base, &mut Vec::new(), &mut paths);
+    for _ in 0..3000 {
+        let mut doc = base.clone();
+        let path = &paths[rng.random_range(0..paths.len())];
+        let pointer = format!("/{}", path.join("/"));
+        if rng.random_bool(0.15) {
+            let (parent, last) = pointer.rsplit_once('/').unwrap();
+            if let Some(Value::Object(m)) = doc.pointer_mut(parent) {
+                m.remove(last);
+            }
+        } else if let Some(slot) = doc.pointer_mut(&pointer) {
+            *slot = junk[rng.random_range(0..junk.len())].clone();
+        }
+        let text = serde_json::to_string(&doc).unwrap();
+        let outcome = std::panic::catch_unwind(|| {
+            regionsim::scenario::parse(std::path::Path::new("m.json"), &text).is_ok()
+        });
+        assert!(outcome.is_ok(), "panicked on {pointer}: {text}");
+    }
+}

@@ -3,13 +3,21 @@
 //! Add a research policy by writing a file here and a variant of [`AnyPolicy`].
 
 mod explicit;
+mod geo_fenced;
+mod least_loaded;
 mod nearest;
+mod power_of_two;
+mod score;
 
 pub use explicit::Explicit;
+pub use geo_fenced::GeoFenced;
+pub use least_loaded::LeastLoaded;
 pub use nearest::Nearest;
+pub use power_of_two::PowerOfTwo;
+pub use score::Score;
 
 use super::rng::SimRng;
-use crate::model::{PolicySpec, World};
+use crate::model::{OnFull, PolicySpec, World};
 
 /// Read-only view of every deployment's occupancy.
 #[derive(Clone, Copy)]
@@ -70,6 +78,25 @@ pub trait Policy {
     fn decide(&mut self, req: &Request, load: Load<'_>, rng: &mut SimRng) -> Decision;
 }
 
+/// The given deployments ordered by media RTT from `city`, nearest first (stable,
+/// so equal RTTs keep scenario order), each with its RTT in ms.
+pub fn city_order(world: &World, city: usize, deployments: &[usize]) -> Vec<(u32, f64)> {
+    let rtt = &world.cities[city].rtt_ms;
+    let mut v: Vec<(u32, f64)> = deployments
+        .iter()
+        .map(|&d| (d as u32, rtt[world.deployments[d].region]))
+        .collect();
+    v.sort_by(|a, b| a.1.total_cmp(&b.1));
+    v
+}
+
+/// [`city_order`] for every city.
+pub fn by_rtt(world: &World, deployments: &[usize]) -> Vec<Vec<(u32, f64)>> {
+    (0..world.cities.len())
+        .map(|c| city_order(world, c, deployments))
+        .collect()
+}
+
 /// Every built-in policy, dispatched statically (no virtual call per event).
 #[derive(Debug, Clone)]
 pub enum AnyPolicy {
@@ -77,12 +104,38 @@ pub enum AnyPolicy {
     Nearest(Nearest),
     /// Application-pinned regions.
     Explicit(Explicit),
+    /// Least utilised within an RTT budget.
+    LeastLoaded(LeastLoaded),
+    /// Power of two choices among the k nearest.
+    PowerOfTwo(PowerOfTwo),
+    /// RTT plus load penalty.
+    Score(Score),
+    /// Nearest within allowed regions.
+    GeoFenced(GeoFenced),
+}
+
+macro_rules! each {
+    ($self:ident, $p:ident => $e:expr) => {
+        match $self {
+            AnyPolicy::Nearest($p) => $e,
+            AnyPolicy::Explicit($p) => $e,
+            AnyPolicy::LeastLoaded($p) => $e,
+            AnyPolicy::PowerOfTwo($p) => $e,
+            AnyPolicy::Score($p) => $e,
+            AnyPolicy::GeoFenced($p) => $e,
+        }
+    };
 }
 
 impl AnyPolicy {
     /// The policy a world's scenario asks for.
     pub fn from_world(world: &World) -> Self {
-        match &world.policy {
+        Self::from_spec(world, &world.policy)
+    }
+
+    /// A policy for `world` from any spec (the main one or an alternative).
+    pub fn from_spec(world: &World, spec: &PolicySpec) -> Self {
+        match spec {
             PolicySpec::Nearest {
                 deployments,
                 spill,
@@ -93,6 +146,32 @@ impl AnyPolicy {
                 redispatch_delay_s,
                 on_full,
             } => Self::Explicit(Explicit::new(routes, *redispatch_delay_s, *on_full)),
+            PolicySpec::LeastLoaded {
+                deployments,
+                max_extra_rtt_ms,
+                on_full,
+            } => Self::LeastLoaded(LeastLoaded::new(
+                world,
+                deployments,
+                *max_extra_rtt_ms,
+                *on_full,
+            )),
+            PolicySpec::PowerOfTwo {
+                deployments,
+                k,
+                on_full,
+            } => Self::PowerOfTwo(PowerOfTwo::new(world, deployments, *k, *on_full)),
+            PolicySpec::Score {
+                deployments,
+                load_penalty_ms,
+                on_full,
+            } => Self::Score(Score::new(world, deployments, *load_penalty_ms, *on_full)),
+            PolicySpec::GeoFenced {
+                allowed,
+                spill,
+                on_full,
+                ..
+            } => Self::GeoFenced(GeoFenced::new(world, allowed, *spill, *on_full)),
         }
     }
 }
@@ -100,17 +179,20 @@ impl AnyPolicy {
 impl Policy for AnyPolicy {
     #[inline]
     fn home(&self, req: &Request) -> usize {
-        match self {
-            Self::Nearest(p) => p.home(req),
-            Self::Explicit(p) => p.home(req),
-        }
+        each!(self, p => p.home(req))
     }
 
     #[inline]
     fn decide(&mut self, req: &Request, load: Load<'_>, rng: &mut SimRng) -> Decision {
-        match self {
-            Self::Nearest(p) => p.decide(req, load, rng),
-            Self::Explicit(p) => p.decide(req, load, rng),
-        }
+        each!(self, p => p.decide(req, load, rng))
+    }
+}
+
+/// What a policy does when no allowed deployment has room.
+#[inline]
+pub(crate) fn when_full(on_full: OnFull, home: u32) -> Decision {
+    match on_full {
+        OnFull::Wait => Decision::Queue(home as usize),
+        OnFull::Reject => Decision::Reject,
     }
 }

@@ -2,7 +2,7 @@
 //! the lowest media RTT first; spill to the next nearest when the home deployment
 //! is at or above the utilisation threshold, never beyond the extra-RTT budget.
 
-use super::{Decision, Load, Policy, Request};
+use super::{city_order, when_full, Decision, Load, Policy, Request};
 use crate::engine::rng::SimRng;
 use crate::model::{OnFull, SpillRule, World};
 
@@ -18,19 +18,24 @@ pub struct Nearest {
 impl Nearest {
     /// Precompute candidate order from the world's RTT matrix.
     pub fn new(world: &World, deployments: &[usize], spill: SpillRule, on_full: OnFull) -> Self {
-        let candidates = world
-            .cities
-            .iter()
-            .map(|city| {
-                let rtt = |d: usize| city.rtt_ms[world.deployments[d].region];
-                let mut order: Vec<usize> = deployments.to_vec();
-                // Stable sort: equal RTTs keep scenario order, so ties are deterministic.
-                order.sort_by(|&a, &b| rtt(a).total_cmp(&rtt(b)));
-                let home_rtt = rtt(order[0]);
+        Self::per_city(world, |_| deployments, spill, on_full)
+    }
+
+    /// Candidates per city drawn from `allowed(city)` (used by geo-fencing).
+    pub(crate) fn per_city<'a>(
+        world: &World,
+        allowed: impl Fn(usize) -> &'a [usize],
+        spill: SpillRule,
+        on_full: OnFull,
+    ) -> Self {
+        let candidates = (0..world.cities.len())
+            .map(|c| {
+                let order = city_order(world, c, allowed(c));
+                let home_rtt = order[0].1;
                 order
-                    .into_iter()
-                    .filter(|&d| rtt(d) - home_rtt <= spill.max_extra_rtt_ms)
-                    .map(|d| d as u32)
+                    .iter()
+                    .filter(|(_, rtt)| rtt - home_rtt <= spill.max_extra_rtt_ms)
+                    .map(|(d, _)| *d)
                     .collect()
             })
             .collect();
@@ -51,22 +56,21 @@ impl Policy for Nearest {
     #[inline]
     fn decide(&mut self, req: &Request, load: Load<'_>, _rng: &mut SimRng) -> Decision {
         let cands = &self.candidates[req.city];
-        if self.threshold >= 1.0 {
-            if let Some(&d) = cands.iter().find(|&&d| load.has_room(d as usize)) {
-                return Decision::Serve(d as usize);
-            }
+        let room = |d: &&u32| load.has_room(**d as usize);
+        let chosen = if self.threshold >= 1.0 {
+            cands.iter().find(room)
         } else {
             // Prefer regions below the threshold, nearest first; above it, any room.
-            let below = cands.iter().find(|&&d| {
-                load.has_room(d as usize) && load.utilization(d as usize) < self.threshold
-            });
-            if let Some(&d) = below.or_else(|| cands.iter().find(|&&d| load.has_room(d as usize))) {
-                return Decision::Serve(d as usize);
-            }
-        }
-        match self.on_full {
-            OnFull::Wait => Decision::Queue(cands[0] as usize),
-            OnFull::Reject => Decision::Reject,
+            cands
+                .iter()
+                .find(|&&d| {
+                    load.has_room(d as usize) && load.utilization(d as usize) < self.threshold
+                })
+                .or_else(|| cands.iter().find(room))
+        };
+        match chosen {
+            Some(&d) => Decision::Serve(d as usize),
+            None => when_full(self.on_full, cands[0]),
         }
     }
 }

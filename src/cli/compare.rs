@@ -1,0 +1,73 @@
+//! `regionsim compare`: several policies on common random numbers.
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use super::{bad, list_written, progress::Bar, Common};
+use regionsim::{experiment, report};
+
+#[derive(Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Policies to compare, baseline first: labels from the scenario's `policies`,
+    /// or the main policy's type (e.g. nearest,explicit).
+    #[arg(long, value_delimiter = ',', required = true)]
+    policies: Vec<String>,
+}
+
+pub fn run(args: CompareArgs) -> Result<()> {
+    let c = &args.common;
+    if c.policy.is_some() {
+        return Err(bad(
+            "compare takes its policies from --policies, not --policy",
+        ));
+    }
+    let world = c.world(&[])?;
+    let mut specs = Vec::with_capacity(args.policies.len());
+    for label in &args.policies {
+        let spec = world.policy_named(label).ok_or_else(|| {
+            bad(format!(
+                "{}: no policy labelled `{label}`; this scenario offers: {}",
+                c.scenario.display(),
+                world.policy_labels().join(", ")
+            ))
+        })?;
+        if specs.iter().any(|(l, _)| l == label) {
+            return Err(bad(format!("policy `{label}` is listed twice")));
+        }
+        specs.push((label.clone(), spec.clone()));
+    }
+    let out = c.out_dir(&world, "-compare");
+    let pool = c.pool()?;
+    let n = world.run.replications;
+    let total = world.run.horizon_s * n as f64 * specs.len() as f64;
+    let bar = Bar::new(
+        total,
+        c.quiet,
+        &format!(
+            "{}: {} policies x {n} replications",
+            world.name,
+            specs.len()
+        ),
+    );
+    let cmp = pool.install(|| experiment::compare(&world, &specs, n, &bar));
+    bar.finish();
+    let cmp = cmp?;
+    let files = report::write_compare(&out, &world, &cmp)
+        .with_context(|| format!("cannot write reports to {}", out.display()))?;
+    if !c.quiet {
+        for (label, est) in cmp.labels.iter().zip(&cmp.estimates) {
+            let p = &est.point;
+            eprintln!(
+                "{label:>14}: overflow {:.2} %, rejection {:.2} %, abandonment {:.2} %, RTT p95 {:.1} ms",
+                p.overflow_rate * 100.0,
+                p.rejection_rate * 100.0,
+                p.abandonment_rate * 100.0,
+                p.media_rtt_ms.p95
+            );
+        }
+    }
+    list_written(c.quiet, &files);
+    Ok(())
+}

@@ -1,0 +1,51 @@
+//! `regionsim run`: simulate a scenario and write its reports.
+
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use super::{list_written, progress::Bar, Common};
+use regionsim::{experiment, report};
+
+#[derive(Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    common: Common,
+}
+
+pub fn run(args: RunArgs) -> Result<()> {
+    let c = &args.common;
+    let world = c.world(&[])?;
+    let out = c.out_dir(&world, "");
+    let pool = c.pool()?;
+    let total = world.run.horizon_s * world.run.replications as f64;
+    let bar = Bar::new(
+        total,
+        c.quiet,
+        &format!("{} ({} replications)", world.name, world.run.replications),
+    );
+    let started = Instant::now();
+    let est = pool.install(|| experiment::replicate(&world, &bar));
+    bar.finish();
+    let est = est?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let files = report::write_run(&out, &world, &est)
+        .with_context(|| format!("cannot write reports to {}", out.display()))?;
+    if !c.quiet {
+        let p = &est.point;
+        eprintln!(
+            "{}: {:.0} sessions/replication, overflow {:.2} %, rejection {:.2} %, abandonment {:.2} %, RTT p95 {:.1} ms ({:.2} s, {:.1} M events/s)",
+            world.name,
+            p.sessions,
+            p.overflow_rate * 100.0,
+            p.rejection_rate * 100.0,
+            p.abandonment_rate * 100.0,
+            p.media_rtt_ms.p95,
+            elapsed,
+            est.pooled.events as f64 / elapsed / 1e6
+        );
+    }
+    list_written(c.quiet, &files);
+    Ok(())
+}

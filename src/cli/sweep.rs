@@ -1,0 +1,143 @@
+//! `regionsim sweep`: replicate a scenario over a grid of field values.
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use super::{bad, list_written, progress::Bar, Common};
+use regionsim::{experiment, report};
+
+#[derive(Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    common: Common,
+    /// A scenario field and its values, e.g. `deployments[0].capacity=80,100,120`
+    /// (`[*]` sets every element). Repeat for a grid.
+    #[arg(long = "set", required = true, value_name = "PATH=V1,V2,...")]
+    set: Vec<String>,
+}
+
+/// `PATH=v1,v2` -> (path, values).
+fn parse_set(s: &str) -> Result<(String, Vec<f64>)> {
+    let (path, values) = s
+        .split_once('=')
+        .ok_or_else(|| bad(format!("--set `{s}`: expected PATH=V1,V2,...")))?;
+    let values = values
+        .split(',')
+        .map(|v| v.trim().parse::<f64>().ok().filter(|x| x.is_finite()))
+        .collect::<Option<Vec<f64>>>()
+        .ok_or_else(|| {
+            bad(format!(
+                "--set `{s}`: values must be finite numbers separated by commas"
+            ))
+        })?;
+    if path.trim().is_empty() || values.is_empty() {
+        return Err(bad(format!("--set `{s}`: expected PATH=V1,V2,...")));
+    }
+    Ok((path.trim().to_string(), values))
+}
+
+/// Every combination of the axes' values, first axis varying slowest.
+fn grid(axes: &[(String, Vec<f64>)]) -> Vec<Vec<(String, f64)>> {
+    let mut points = vec![Vec::new()];
+    for (path, values) in axes {
+        points = points
+            .into_iter()
+            .flat_map(|p: Vec<(String, f64)>| {
+                values.iter().map(move |&v| {
+                    let mut q = p.clone();
+                    q.push((path.clone(), v));
+                    q
+                })
+            })
+            .collect();
+    }
+    points
+}
+
+pub fn run(args: SweepArgs) -> Result<()> {
+    let c = &args.common;
+    let axes = args
+        .set
+        .iter()
+        .map(|s| parse_set(s))
+        .collect::<Result<Vec<_>>>()?;
+    let points = grid(&axes);
+    if points.len() > 10_000 {
+        return Err(bad(format!(
+            "the grid has {} points; at most 10000",
+            points.len()
+        )));
+    }
+    // Build and validate every point's world before simulating anything.
+    let worlds = points
+        .iter()
+        .map(|p| c.world(p))
+        .collect::<Result<Vec<_>>>()?;
+    let base = &worlds[0];
+    let out = c.out_dir(base, "-sweep");
+    let pool = c.pool()?;
+    let total: f64 = worlds
+        .iter()
+        .map(|w| w.run.horizon_s * w.run.replications as f64)
+        .sum();
+    let bar = Bar::new(
+        total,
+        c.quiet,
+        &format!("{}: {} points", base.name, worlds.len()),
+    );
+    let mut write_error = None;
+    let mut done = Vec::new();
+    let result = pool.install(|| {
+        experiment::sweep(
+            points.into_iter().zip(worlds.iter().cloned()),
+            &bar,
+            |world, p| {
+                done.push(p.clone());
+                if write_error.is_none() {
+                    if let Err(e) = report::write_sweep(&out, world, &done) {
+                        write_error = Some(e);
+                    }
+                }
+            },
+        )
+    });
+    bar.finish();
+    if let Some(e) = write_error {
+        return Err(e).with_context(|| format!("cannot write reports to {}", out.display()));
+    }
+    if let Err(e) = result {
+        eprintln!(
+            "interrupted after {} of {} points; the finished points are in {}",
+            done.len(),
+            worlds.len(),
+            out.display()
+        );
+        return Err(e.into());
+    }
+    list_written(c.quiet, &[out.join("sweep.csv"), out.join("sweep.json")]);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grid_is_the_cartesian_product_first_axis_slowest() {
+        let g = grid(&[
+            ("a".into(), vec![1.0, 2.0]),
+            ("b".into(), vec![3.0, 4.0, 5.0]),
+        ]);
+        assert_eq!(g.len(), 6);
+        assert_eq!(g[1], vec![("a".to_string(), 1.0), ("b".to_string(), 4.0)]);
+        assert_eq!(g[3], vec![("a".to_string(), 2.0), ("b".to_string(), 3.0)]);
+    }
+
+    #[test]
+    fn set_arguments_are_checked() {
+        assert!(parse_set("x=1,2").is_ok());
+        assert!(parse_set("x").is_err());
+        assert!(parse_set("x=1,nope").is_err());
+        assert!(parse_set("=1").is_err());
+    }
+}
