@@ -10,6 +10,8 @@
 //! was measured too and lost to the standard library's hole-to-bottom binary
 //! heap on this workload (docs/performance.md).
 
+use std::collections::BinaryHeap;
+
 /// What happens at an event. `a` and `b` are the kind's payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
@@ -95,9 +97,16 @@ impl Ord for Entry {
 }
 
 /// Min-heap of events with deterministic tie-breaking.
+///
+/// Arrivals live in their own small heap (one pending arrival per population)
+/// and everything else in the main one; `pop` takes the earlier of the two tops
+/// by the same (time, sequence) key, so the order is exactly that of a single
+/// heap. Half of all events are arrivals, and each now costs a sift through a
+/// heap of a few entries instead of one the size of the busy slots.
 #[derive(Debug, Default)]
 pub struct EventQueue {
-    heap: std::collections::BinaryHeap<Entry>,
+    heap: BinaryHeap<Entry>,
+    arrivals: BinaryHeap<Entry>,
     next_seq: u64,
 }
 
@@ -105,7 +114,8 @@ impl EventQueue {
     /// An empty queue with room for `n` events.
     pub fn with_capacity(n: usize) -> Self {
         Self {
-            heap: std::collections::BinaryHeap::with_capacity(n),
+            heap: BinaryHeap::with_capacity(n),
+            arrivals: BinaryHeap::new(),
             next_seq: 0,
         }
     }
@@ -120,13 +130,26 @@ impl EventQueue {
             b,
         };
         self.next_seq += 1;
-        self.heap.push(e);
+        if kind == Kind::Arrival {
+            self.arrivals.push(e);
+        } else {
+            self.heap.push(e);
+        }
     }
 
     /// Remove and return the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<Event> {
-        let top = self.heap.pop()?;
+        let from_arrivals = match (self.arrivals.peek(), self.heap.peek()) {
+            (Some(a), Some(h)) => a.key() < h.key(),
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        let top = if from_arrivals {
+            self.arrivals.pop()
+        } else {
+            self.heap.pop()
+        }?;
         Some(Event {
             time: from_order_key(top.time_key),
             kind: KINDS[(top.seq_kind & 3) as usize],
@@ -138,17 +161,23 @@ impl EventQueue {
     /// Time of the earliest event, if any.
     #[inline]
     pub fn peek_time(&self) -> Option<f64> {
-        self.heap.peek().map(|e| from_order_key(e.time_key))
+        let a = self.arrivals.peek().map(Entry::key);
+        let h = self.heap.peek().map(Entry::key);
+        let k = match (a, h) {
+            (Some(a), Some(h)) => a.min(h),
+            (a, h) => a.or(h)?,
+        };
+        Some(from_order_key((k >> 64) as u64))
     }
 
     /// Number of scheduled events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() + self.arrivals.len()
     }
 
     /// Whether nothing is scheduled.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.heap.is_empty() && self.arrivals.is_empty()
     }
 }
 
