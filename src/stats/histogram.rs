@@ -152,6 +152,15 @@ impl Distribution {
         }
     }
 
+    /// Several quantiles at once (NaN when empty): one rebuild of the histogram.
+    pub fn quantiles<const N: usize>(&self, qs: [f64; N]) -> [f64; N] {
+        if self.count == 0 {
+            return [f64::NAN; N];
+        }
+        let h = self.hist();
+        qs.map(|q| h.value_at_quantile(q) as f64 / SCALE)
+    }
+
     /// Share of values <= x (ms), within histogram precision.
     pub fn cdf(&self, x: f64) -> f64 {
         if self.count == 0 {
