@@ -30,6 +30,9 @@ const LEN: usize = {
     (buckets + 1) << HALF_BITS
 };
 
+/// Values below this have an index inside the counts (first value past the last index).
+const IN_RANGE: f64 = ((1u64 << (SUB_BUCKET_BITS - 1)) << (LEN / (1 << HALF_BITS) - 1)) as f64;
+
 /// The crate's counts index of value `v` (lowest discernible value 1).
 #[inline(always)]
 fn index_of(v: u64) -> usize {
@@ -88,9 +91,16 @@ impl Distribution {
     /// Add one value (ms).
     #[inline]
     pub fn record(&mut self, ms: f64) {
-        // Like the crate's saturating record: out of range counts at the highest value.
-        let i = index_of((ms * SCALE) as u64);
-        let i = if i < LEN { i } else { index_of(HIGHEST) };
+        let x = ms * SCALE;
+        let i = if (0.0..IN_RANGE).contains(&x) {
+            // In range, so the cheap signed conversion is exact (truncation).
+            index_of(x as i64 as u64)
+        } else if x >= IN_RANGE {
+            // Like the crate's saturating record: out of range counts at the highest value.
+            index_of(HIGHEST)
+        } else {
+            0 // negative or NaN: as the crate's `as u64` cast gives 0
+        };
         self.counts[i] += 1;
         self.count += 1;
         self.sum += ms;
@@ -240,5 +250,7 @@ mod tests {
         for i in [0, 1, 1023, 1024, 2047, 2048, 5000, LEN - 1] {
             assert_eq!(index_of(value_of(i)), i);
         }
+        assert_eq!(index_of(IN_RANGE as u64 - 1), LEN - 1);
+        assert_eq!(index_of(IN_RANGE as u64), LEN);
     }
 }

@@ -38,6 +38,8 @@ pub struct TimeSeries {
     /// Region levels change many times per bin, so the common case is one
     /// multiply-add into the cached bin with no division or loop.
     cursor: Vec<(usize, f64)>,
+    /// The bin `at` found last and its [start, end).
+    at_cache: (usize, f64, f64),
 }
 
 impl TimeSeries {
@@ -53,6 +55,7 @@ impl TimeSeries {
             peak: vec![0; bins * regions],
             runs: 1,
             cursor: vec![(0, bin_s); regions],
+            at_cache: (0, 0.0, bin_s),
         }
     }
 
@@ -64,7 +67,14 @@ impl TimeSeries {
     /// The counts of the bin holding time t (None past the horizon).
     #[inline]
     pub fn at(&mut self, t: f64) -> Option<&mut BinCounts> {
-        self.counts.get_mut((t / self.bin_s) as usize)
+        // Outcomes come in time order, so the bin of the previous one usually holds t.
+        let (b, lo, hi) = self.at_cache;
+        if lo <= t && t < hi {
+            return self.counts.get_mut(b);
+        }
+        let b = (t / self.bin_s) as usize;
+        self.at_cache = (b, b as f64 * self.bin_s, (b + 1) as f64 * self.bin_s);
+        self.counts.get_mut(b)
     }
 
     /// Add a level held constant over [from, to) to the region's per-bin integrals.
