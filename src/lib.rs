@@ -4,6 +4,7 @@
 //! Data flows one way: [`scenario`] (parse + validate) -> [`model`] (the world)
 //! -> [`engine`] (events, RNG streams, policies) -> [`stats`] (streaming,
 //! mergeable) -> [`experiment`] (replications) -> [`report`] (files).
+//! [`validation`] checks the engine against exact queueing theory.
 //! See ARCHITECTURE.md.
 
 #![warn(missing_docs)]
@@ -14,3 +15,4 @@ pub mod model;
 pub mod report;
 pub mod scenario;
 pub mod stats;
+pub mod validation;

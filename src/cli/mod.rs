@@ -6,6 +6,7 @@ mod compare;
 mod progress;
 mod run;
 mod sweep;
+mod validate;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -33,6 +34,8 @@ enum Command {
     Compare(compare::CompareArgs),
     /// Replicate a scenario over a grid of values of numeric fields.
     Sweep(sweep::SweepArgs),
+    /// Check the simulator against exact queueing theory (docs/validation.md).
+    Validate(validate::ValidateArgs),
 }
 
 /// Options every simulating command shares.
@@ -83,6 +86,7 @@ pub fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Sweep(a) => sweep::run(a),
+        Command::Validate(a) => validate::validate(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

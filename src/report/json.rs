@@ -78,6 +78,11 @@ pub(crate) fn metrics(world: &World, p: &Summary, h: Option<&Summary>) -> Value 
         p.abandonment_rate,
         h.map(|h| h.abandonment_rate),
     );
+    m.put(
+        "wait_probability",
+        p.wait_probability,
+        h.map(|h| h.wait_probability),
+    );
     m.raw(
         "media_rtt_ms",
         dist(&p.media_rtt_ms, h.map(|h| &h.media_rtt_ms)),
@@ -111,6 +116,11 @@ pub(crate) fn metrics(world: &World, p: &Summary, h: Option<&Summary>) -> Value 
                 "mean_concurrency",
                 r.mean_concurrency,
                 rh.map(|h| h.mean_concurrency),
+            );
+            o.put(
+                "concurrency_variance",
+                r.concurrency_variance,
+                rh.map(|h| h.concurrency_variance),
             );
             o.put(
                 "peak_concurrency",
@@ -148,6 +158,11 @@ pub(crate) fn metrics(world: &World, p: &Summary, h: Option<&Summary>) -> Value 
                 "abandonment_rate",
                 q.abandonment_rate,
                 qh.map(|h| h.abandonment_rate),
+            );
+            o.put(
+                "wait_probability",
+                q.wait_probability,
+                qh.map(|h| h.wait_probability),
             );
             let mut by = Map::new();
             let mut by_ci = Map::new();

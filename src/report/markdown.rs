@@ -73,6 +73,11 @@ pub fn summary_md(world: &World, est: &Estimate) -> String {
     );
     let _ = writeln!(
         w,
+        "| waited for an agent (share of served) | {} |",
+        pct(p.wait_probability, h.map(|h| h.wait_probability))
+    );
+    let _ = writeln!(
+        w,
         "| SLO: media RTT <= {} ms | {} |",
         world.slo.media_rtt_ms,
         pct(p.slo_rtt, h.map(|h| h.slo_rtt))
@@ -105,7 +110,7 @@ pub fn summary_md(world: &World, est: &Estimate) -> String {
         h.map(|h| &h.join_latency_ms),
     ));
     w.push_str(&dist_row("wait", &p.wait_ms, h.map(|h| &h.wait_ms)));
-    let _ = writeln!(w, "\n## Regions\n\n| region | capacity | utilisation | mean concurrency | peak | served | overflow in |\n| --- | --- | --- | --- | --- | --- | --- |");
+    let _ = writeln!(w, "\n## Regions\n\n| region | capacity | utilisation | mean concurrency | concurrency variance | peak | served | overflow in |\n| --- | --- | --- | --- | --- | --- | --- | --- |");
     for (i, region) in world.regions.iter().enumerate() {
         let (r, rh) = (&p.regions[i], h.map(|h| &h.regions[i]));
         if r.capacity == 0.0 && r.served == 0.0 {
@@ -113,12 +118,17 @@ pub fn summary_md(world: &World, est: &Estimate) -> String {
         }
         let _ = writeln!(
             w,
-            "| {} ({}) | {:.0} | {} | {} | {} | {} | {} |",
+            "| {} ({}) | {:.0} | {} | {} | {} | {} | {} | {} |",
             region.id,
             region.name,
             r.capacity,
             pct(r.utilization, rh.map(|h| h.utilization)),
             pm(r.mean_concurrency, rh.map(|h| h.mean_concurrency), 1),
+            pm(
+                r.concurrency_variance,
+                rh.map(|h| h.concurrency_variance),
+                1
+            ),
             pm(r.peak_concurrency, rh.map(|h| h.peak_concurrency), 1),
             pm(r.served, rh.map(|h| h.served), 0),
             pm(r.overflow_in, rh.map(|h| h.overflow_in), 0),

@@ -45,6 +45,9 @@ pub struct PopulationStats {
     pub rejected: u64,
     /// Gave up waiting.
     pub abandoned: u64,
+    /// Served sessions that waited (wait > 0) before an agent was assigned: the
+    /// numerator of P(wait), which Erlang C predicts.
+    pub waited: u64,
     /// Served sessions per serving region.
     pub served_by: Vec<u64>,
     /// Served sessions meeting the RTT target, the join target, both.
@@ -62,6 +65,9 @@ pub struct PopulationStats {
 pub struct RegionStats {
     /// Integral of concurrency over the window, session-seconds.
     pub busy_area: f64,
+    /// Integral of squared concurrency over the window: with `busy_area` it gives
+    /// the time-averaged variance of concurrency (how peaked the load is).
+    pub busy_sq_area: f64,
     /// Integral of capacity over the window, slot-seconds.
     pub capacity_area: f64,
     /// Highest concurrency in the window.
@@ -115,6 +121,7 @@ impl RunStats {
                 overflow: 0,
                 rejected: 0,
                 abandoned: 0,
+                waited: 0,
                 served_by: vec![0; layout.regions],
                 slo_met: [0; 3],
                 rtt: Distribution::new(),
@@ -186,6 +193,7 @@ impl RunStats {
         p.rtt.record(rtt_ms);
         p.join.record(join_ms);
         p.wait.record(wait_ms);
+        p.waited += u64::from(wait_ms > 0.0);
         self.hold_sum_s += hold_s;
     }
 
@@ -232,8 +240,10 @@ impl RunStats {
         }
         let w_from = from.max(warmup);
         if t > w_from {
-            r.busy_area += level as f64 * (t - w_from);
-            r.capacity_area += cap as f64 * (t - w_from);
+            let (n, dt) = (f64::from(level), t - w_from);
+            r.busy_area += n * dt;
+            r.busy_sq_area += n * n * dt;
+            r.capacity_area += cap as f64 * dt;
             // A level carried into the window counts towards its peak.
             r.peak = r.peak.max(level);
         }
@@ -260,6 +270,7 @@ impl RunStats {
             a.overflow += b.overflow;
             a.rejected += b.rejected;
             a.abandoned += b.abandoned;
+            a.waited += b.waited;
             for (x, y) in a.served_by.iter_mut().zip(&b.served_by) {
                 *x += y;
             }
@@ -272,6 +283,7 @@ impl RunStats {
         }
         for (a, b) in self.regions.iter_mut().zip(&other.regions) {
             a.busy_area += b.busy_area;
+            a.busy_sq_area += b.busy_sq_area;
             a.capacity_area += b.capacity_area;
             a.peak = a.peak.max(b.peak);
             a.served += b.served;

@@ -68,6 +68,9 @@ pub struct RegionSummary {
     pub utilization: f64,
     /// Time-averaged concurrency.
     pub mean_concurrency: f64,
+    /// Time-averaged variance of concurrency: equal to the mean for Poisson
+    /// occupancy (unlimited capacity), larger for peaked load.
+    pub concurrency_variance: f64,
     /// Highest concurrency.
     pub peak_concurrency: f64,
     /// Sessions served here.
@@ -89,6 +92,8 @@ pub struct PopulationSummary {
     pub rejection_rate: f64,
     /// Abandoned / sessions.
     pub abandonment_rate: f64,
+    /// Share of served sessions that waited for an agent.
+    pub wait_probability: f64,
     /// Share of served sessions per serving region.
     pub served_by: Vec<f64>,
     /// Media RTT of served sessions.
@@ -122,6 +127,8 @@ pub struct Summary {
     pub rejection_rate: f64,
     /// abandoned / sessions.
     pub abandonment_rate: f64,
+    /// Share of served sessions that waited (wait > 0) for an agent: P(wait).
+    pub wait_probability: f64,
     /// Media RTT, served sessions.
     pub media_rtt_ms: DistSummary,
     /// Join latency (wait + dispatch + start-up), served sessions.
@@ -160,6 +167,7 @@ impl Summary {
         let mut join = Distribution::new();
         let mut wait = Distribution::new();
         let (mut sessions, mut home, mut over, mut rej, mut ab) = (0, 0, 0, 0, 0);
+        let mut waited = 0;
         let mut slo = [0u64; 3];
         let mut populations = Vec::with_capacity(s.populations.len());
         for p in &s.populations {
@@ -171,6 +179,7 @@ impl Summary {
             over += p.overflow;
             rej += p.rejected;
             ab += p.abandoned;
+            waited += p.waited;
             for (total, met) in slo.iter_mut().zip(&p.slo_met) {
                 *total += met;
             }
@@ -181,6 +190,7 @@ impl Summary {
                 overflow_rate: ratio(p.overflow, p.sessions),
                 rejection_rate: ratio(p.rejected, p.sessions),
                 abandonment_rate: ratio(p.abandoned, p.sessions),
+                wait_probability: ratio(p.waited, served),
                 served_by: p.served_by.iter().map(|&n| ratio(n, served)).collect(),
                 media_rtt_ms: DistSummary::of(&p.rtt),
                 join_latency_ms: DistSummary::of(&p.join),
@@ -191,17 +201,22 @@ impl Summary {
         let regions: Vec<RegionSummary> = s
             .regions
             .iter()
-            .map(|r| RegionSummary {
-                capacity: r.capacity_area / (window * runs),
-                utilization: if r.capacity_area > 0.0 {
-                    r.busy_area / r.capacity_area
-                } else {
-                    0.0
-                },
-                mean_concurrency: r.busy_area / (window * runs),
-                peak_concurrency: r.peak as f64,
-                served: r.served as f64,
-                overflow_in: r.overflow_in as f64,
+            .map(|r| {
+                let mean = r.busy_area / (window * runs);
+                RegionSummary {
+                    capacity: r.capacity_area / (window * runs),
+                    utilization: if r.capacity_area > 0.0 {
+                        r.busy_area / r.capacity_area
+                    } else {
+                        0.0
+                    },
+                    mean_concurrency: mean,
+                    // Clamped: rounding may leave a tiny negative for a constant level.
+                    concurrency_variance: (r.busy_sq_area / (window * runs) - mean * mean).max(0.0),
+                    peak_concurrency: r.peak as f64,
+                    served: r.served as f64,
+                    overflow_in: r.overflow_in as f64,
+                }
             })
             .collect();
         let little_l = regions.iter().map(|r| r.mean_concurrency).sum();
@@ -218,6 +233,7 @@ impl Summary {
             overflow_rate: ratio(over, sessions),
             rejection_rate: ratio(rej, sessions),
             abandonment_rate: ratio(ab, sessions),
+            wait_probability: ratio(waited, served),
             media_rtt_ms: DistSummary::of(&rtt),
             join_latency_ms: DistSummary::of(&join),
             wait_ms: DistSummary::of(&wait),
@@ -270,6 +286,7 @@ impl Summary {
             &mut self.slo_both,
             &mut self.little_l,
             &mut self.little_lambda_w,
+            &mut self.wait_probability,
         ] {
             f(Mean, v);
         }
@@ -284,6 +301,7 @@ impl Summary {
                 &mut r.peak_concurrency,
                 &mut r.served,
                 &mut r.overflow_in,
+                &mut r.concurrency_variance,
             ] {
                 f(Mean, v);
             }
@@ -295,6 +313,7 @@ impl Summary {
                 &mut p.overflow_rate,
                 &mut p.rejection_rate,
                 &mut p.abandonment_rate,
+                &mut p.wait_probability,
             ] {
                 f(Mean, v);
             }

@@ -5,5 +5,5 @@ mod cli;
 mod common;
 mod experiments;
 mod invariants;
-mod queueing;
 mod scenario_errors;
+mod validation;

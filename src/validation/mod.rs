@@ -1,0 +1,244 @@
+//! The validation suite: the identities of DESIGN.md section 4 as cases that
+//! compare the simulator's estimates with exact queueing results through
+//! confidence intervals from independent replications (fixed seeds, so every
+//! outcome is reproducible). Owns the case list, the runner and the result
+//! table; `exact` and `ctmc` hold the theory, `cases` the comparisons.
+//!
+//! No I/O: case scenarios are embedded at build time (the files under
+//! `scenarios/validation/` stay runnable with `regionsim run`), and the table
+//! comes back as text for the caller to print.
+
+mod cases;
+pub mod ctmc;
+pub mod exact;
+
+pub use cases::CASES;
+
+/// Confidence that the whole suite passes when the simulator is right.
+pub const FAMILY_CONFIDENCE: f64 = 0.99;
+
+/// Most checks the suite may hold; the per-check level is set for this many.
+pub const MAX_CHECKS: usize = 60;
+
+/// Confidence level of each check's interval (Bonferroni): with at most
+/// [`MAX_CHECKS`] checks at this level, a correct simulator passes them all with
+/// probability at least [`FAMILY_CONFIDENCE`]. At 99 % per check, ~45 checks
+/// would miss once in three suites by chance alone, and every change to how the
+/// engine draws random numbers would re-roll which one.
+pub const CONFIDENCE: f64 = 1.0 - (1.0 - FAMILY_CONFIDENCE) / MAX_CHECKS as f64;
+
+use std::fmt::Write;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::engine::simulate;
+use crate::experiment::half_width;
+use crate::model::World;
+use crate::scenario::{self, ScenarioError};
+use crate::stats::{RunStats, Summary};
+
+/// How a simulated figure is judged against the exact one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Test {
+    /// Pass when the exact value lies inside simulated ± half-width.
+    Interval,
+    /// Pass when the simulated statistic does not exceed the exact critical value
+    /// (a goodness-of-fit statistic against its chi-square quantile).
+    AtMost,
+}
+
+/// One comparison: a quantity of a case, its exact value and the estimate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    /// Case name.
+    pub case: &'static str,
+    /// What is compared.
+    pub quantity: String,
+    /// Exact value (NaN if the theory has no answer, which fails the check).
+    pub exact: f64,
+    /// Simulated estimate: mean over replications, or the test statistic.
+    pub simulated: f64,
+    /// Confidence half-width of `simulated` (NaN for `AtMost`).
+    pub half_width: f64,
+    /// How it is judged.
+    pub test: Test,
+}
+
+impl Check {
+    /// Whether the simulator reproduces the exact value.
+    pub fn passed(&self) -> bool {
+        match self.test {
+            Test::Interval => {
+                self.exact.is_finite()
+                    && self.simulated.is_finite()
+                    && self.half_width.is_finite()
+                    && (self.simulated - self.exact).abs() <= self.half_width
+            }
+            Test::AtMost => self.exact.is_finite() && self.simulated <= self.exact,
+        }
+    }
+}
+
+/// A validation case: a scenario and the exact results it must reproduce.
+pub struct Case {
+    /// Short name, also the scenario file's stem under `scenarios/validation/`.
+    pub name: &'static str,
+    /// The identity it checks, in one line.
+    pub identity: &'static str,
+    /// The scenario JSON.
+    pub scenario: &'static str,
+    /// The comparisons, given the replications.
+    checks: fn(&Runs) -> Vec<Check>,
+    /// Exact expected L - lambda W of the window (None: the theory does not apply).
+    little_gap: fn(&World) -> Option<f64>,
+}
+
+/// Every replication of one case, kept separately so that derived quantities
+/// (differences, ratios of counts) get their own across-replication interval.
+pub struct Runs {
+    /// Case name.
+    pub case: &'static str,
+    /// The case's world.
+    pub world: World,
+    /// Statistics of each replication, in replication order.
+    pub stats: Vec<RunStats>,
+    /// Summary of each replication.
+    pub summaries: Vec<Summary>,
+}
+
+impl Runs {
+    /// Replicate `world` with its own settings; replication i uses the same
+    /// random streams as replication i of `regionsim run`.
+    pub fn simulate(case: &'static str, world: World) -> Self {
+        let stats: Vec<RunStats> = (0..world.run.replications)
+            .into_par_iter()
+            .map(|rep| simulate(&world, rep, &()))
+            .collect();
+        let summaries = stats.iter().map(Summary::of).collect();
+        Self {
+            case,
+            world,
+            stats,
+            summaries,
+        }
+    }
+
+    /// Mean over replications of `f` and its confidence half-width.
+    pub fn interval(&self, f: impl Fn(&RunStats, &Summary) -> f64) -> (f64, f64) {
+        let xs: Vec<f64> = self
+            .stats
+            .iter()
+            .zip(&self.summaries)
+            .map(|(s, m)| f(s, m))
+            .collect();
+        let n = xs.len() as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        let var = if xs.len() < 2 {
+            0.0
+        } else {
+            xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
+        };
+        let hw = half_width(var, xs.len() as u32, self.world.run.confidence);
+        (mean, hw)
+    }
+
+    /// An interval check of `f` against `exact`.
+    pub fn check(
+        &self,
+        quantity: impl Into<String>,
+        exact: f64,
+        f: impl Fn(&RunStats, &Summary) -> f64,
+    ) -> Check {
+        let (simulated, half_width) = self.interval(f);
+        Check {
+            case: self.case,
+            quantity: quantity.into(),
+            exact,
+            simulated,
+            half_width,
+            test: Test::Interval,
+        }
+    }
+}
+
+impl Case {
+    /// Parse the case's scenario.
+    pub fn world(&self) -> Result<World, ScenarioError> {
+        let file = format!("scenarios/validation/{}.json", self.name);
+        scenario::parse(Path::new(&file), self.scenario)
+    }
+
+    /// Simulate and compare. Little's law (L = lambda W, time-averaged busy slots
+    /// against throughput times mean holding time) is checked on every case; the
+    /// window's edges make L - lambda W differ from 0 by the work carried in at
+    /// the warm-up minus the work carried out at the horizon, which cancel in a
+    /// steady state and are computed exactly otherwise.
+    pub fn run(&self) -> Result<Vec<Check>, ScenarioError> {
+        let mut world = self.world()?;
+        world.run.confidence = CONFIDENCE;
+        let runs = Runs::simulate(self.name, world);
+        let mut checks = (self.checks)(&runs);
+        let gap = (self.little_gap)(&runs.world).unwrap_or(f64::NAN);
+        checks.push(runs.check("Little's law: L - lambda W", gap, |_, m| {
+            m.little_l - m.little_lambda_w
+        }));
+        Ok(checks)
+    }
+}
+
+/// Run the cases whose name contains `filter` (all with `None`), in parallel;
+/// checks come back in case order whatever the thread count.
+pub fn run(filter: Option<&str>) -> Result<Vec<Check>, ScenarioError> {
+    let chosen: Vec<&Case> = CASES
+        .iter()
+        .filter(|c| filter.is_none_or(|f| c.name.contains(f)))
+        .collect();
+    let per_case: Vec<Result<Vec<Check>, ScenarioError>> =
+        chosen.par_iter().map(|c| c.run()).collect();
+    let mut all = Vec::new();
+    for r in per_case {
+        all.extend(r?);
+    }
+    Ok(all)
+}
+
+fn number(x: f64) -> String {
+    let a = x.abs();
+    if !x.is_finite() {
+        "–".into()
+    } else if a >= 100.0 {
+        format!("{x:.1}")
+    } else if a >= 1.0 {
+        format!("{x:.3}")
+    } else {
+        format!("{x:.5}")
+    }
+}
+
+/// The results as a Markdown table: case, quantity, exact, simulated ± interval, pass.
+pub fn table(checks: &[Check]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "| case | quantity | exact | simulated ± {:.2} % interval ({:.0} % jointly) | pass |\n| --- | --- | --- | --- | --- |",
+        CONFIDENCE * 100.0,
+        FAMILY_CONFIDENCE * 100.0
+    );
+    for c in checks {
+        let simulated = match c.test {
+            Test::Interval => format!("{} ± {}", number(c.simulated), number(c.half_width)),
+            Test::AtMost => format!("{} (must not exceed the quantile)", number(c.simulated)),
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} |",
+            c.case,
+            c.quantity,
+            number(c.exact),
+            simulated,
+            if c.passed() { "yes" } else { "**NO**" }
+        );
+    }
+    s
+}
