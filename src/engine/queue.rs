@@ -1,14 +1,16 @@
-//! The future-event list: a binary min-heap on (time, insertion sequence), so
+//! The future-event list: a min-heap on (time, insertion sequence), so
 //! events at the same time come out in the order they were scheduled and a run
 //! is deterministic whatever the platform's sort would do with ties.
 //!
 //! Popping dominates the engine's time (every session pops an arrival and a
-//! departure from a heap of about one entry per busy slot), so entries are 24
-//! bytes and ordered as one 128-bit integer (time mapped to an order-preserving
-//! u64, then the sequence): each comparison is a pair of integer compares the
-//! compiler turns into conditional moves instead of float branches. A 4-ary heap
-//! was measured too and lost to the standard library's hole-to-bottom binary
-//! heap on this workload (docs/performance.md).
+//! departure), and a pop is bounded by its chain of dependent loads and
+//! compares. So: arrivals (one pending per population) sit in a small heap of
+//! their own; everything else in a 4-ary heap that moves the hole to a leaf by
+//! a tournament of four keys per level, then sifts the last entry up (half the
+//! levels of a binary heap, no unpredictable branch per level). Entries are 24
+//! bytes ordered as one 128-bit integer: time mapped to an order-preserving u64,
+//! then the insertion sequence. A plain 4-ary sift-down with early exit was
+//! measured too and lost to the standard binary heap (docs/performance.md).
 
 use std::collections::BinaryHeap;
 
@@ -96,6 +98,95 @@ impl Ord for Entry {
     }
 }
 
+/// A 4-ary min-heap of entries. Popping moves the hole from the root to a leaf
+/// along the smallest children (a tournament of the four keys per level, so two
+/// compare latencies per level, half as many levels as a binary heap), then
+/// sifts the last entry up from that leaf: the chain of dependent loads that
+/// bounds a pop is half as long as in a binary heap.
+#[derive(Debug, Default)]
+struct QuadHeap {
+    v: Vec<Entry>,
+}
+
+impl QuadHeap {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            v: Vec::with_capacity(n),
+        }
+    }
+
+    #[inline]
+    fn peek(&self) -> Option<&Entry> {
+        self.v.first()
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        self.v.len()
+    }
+
+    #[inline]
+    fn sift_up(&mut self, mut i: usize, e: Entry) {
+        let key = e.key();
+        while i > 0 {
+            let p = (i - 1) / 4;
+            if self.v[p].key() <= key {
+                break;
+            }
+            self.v[i] = self.v[p];
+            i = p;
+        }
+        self.v[i] = e;
+    }
+
+    #[inline]
+    fn push(&mut self, e: Entry) {
+        let i = self.v.len();
+        self.v.push(e);
+        self.sift_up(i, e);
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<Entry> {
+        let last = self.v.pop()?;
+        let Some(&top) = self.v.first() else {
+            return Some(last);
+        };
+        let v = &mut self.v[..];
+        let n = v.len();
+        let mut i = 0;
+        loop {
+            let c = 4 * i + 1;
+            let m = if c + 3 < n {
+                let (k0, k1, k2, k3) = (v[c].key(), v[c + 1].key(), v[c + 2].key(), v[c + 3].key());
+                let (a, ka) = if k1 < k0 { (c + 1, k1) } else { (c, k0) };
+                let (b, kb) = if k3 < k2 { (c + 3, k3) } else { (c + 2, k2) };
+                if kb < ka {
+                    b
+                } else {
+                    a
+                }
+            } else if c < n {
+                let mut m = c;
+                for j in c + 1..n {
+                    if v[j].key() < v[m].key() {
+                        m = j;
+                    }
+                }
+                v[i] = v[m];
+                i = m;
+                break;
+            } else {
+                break;
+            };
+            v[i] = v[m];
+            i = m;
+        }
+        self.sift_up(i, last);
+        Some(top)
+    }
+}
+
 /// Min-heap of events with deterministic tie-breaking.
 ///
 /// Arrivals live in their own small heap (one pending arrival per population)
@@ -105,7 +196,7 @@ impl Ord for Entry {
 /// heap of a few entries instead of one the size of the busy slots.
 #[derive(Debug, Default)]
 pub struct EventQueue {
-    heap: BinaryHeap<Entry>,
+    heap: QuadHeap,
     arrivals: BinaryHeap<Entry>,
     next_seq: u64,
 }
@@ -114,7 +205,7 @@ impl EventQueue {
     /// An empty queue with room for `n` events.
     pub fn with_capacity(n: usize) -> Self {
         Self {
-            heap: BinaryHeap::with_capacity(n),
+            heap: QuadHeap::with_capacity(n),
             arrivals: BinaryHeap::new(),
             next_seq: 0,
         }
@@ -177,7 +268,7 @@ impl EventQueue {
 
     /// Whether nothing is scheduled.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty() && self.arrivals.is_empty()
+        self.heap.len() == 0 && self.arrivals.is_empty()
     }
 }
 
