@@ -12,8 +12,6 @@
 //! then the insertion sequence. A plain 4-ary sift-down with early exit was
 //! measured too and lost to the standard binary heap (docs/performance.md).
 
-use std::collections::BinaryHeap;
-
 /// What happens at an event. `a` and `b` are the kind's payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
@@ -77,25 +75,6 @@ fn order_key(t: f64) -> u64 {
 fn from_order_key(k: u64) -> f64 {
     let b = if k >> 63 == 1 { k ^ (1 << 63) } else { !k };
     f64::from_bits(b)
-}
-
-impl PartialEq for Entry {
-    fn eq(&self, o: &Self) -> bool {
-        self.key() == o.key()
-    }
-}
-impl Eq for Entry {}
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Entry {
-    /// Reversed, so the std max-heap pops the earliest event first.
-    #[inline(always)]
-    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        o.key().cmp(&self.key())
-    }
 }
 
 /// A 4-ary min-heap of entries. Popping moves the hole from the root to a leaf
@@ -190,14 +169,16 @@ impl QuadHeap {
 /// Min-heap of events with deterministic tie-breaking.
 ///
 /// Arrivals live in their own small heap (one pending arrival per population)
-/// and everything else in the main one; `pop` takes the earlier of the two tops
+/// and everything else in the main one (both 4-ary: unlike the standard heap's
+/// push, which writes the entry then reads it back and stalls on store
+/// forwarding, ours sifts the entry up from registers); `pop` takes the earlier of the two tops
 /// by the same (time, sequence) key, so the order is exactly that of a single
 /// heap. Half of all events are arrivals, and each now costs a sift through a
 /// heap of a few entries instead of one the size of the busy slots.
 #[derive(Debug, Default)]
 pub struct EventQueue {
     heap: QuadHeap,
-    arrivals: BinaryHeap<Entry>,
+    arrivals: QuadHeap,
     next_seq: u64,
 }
 
@@ -206,7 +187,7 @@ impl EventQueue {
     pub fn with_capacity(n: usize) -> Self {
         Self {
             heap: QuadHeap::with_capacity(n),
-            arrivals: BinaryHeap::new(),
+            arrivals: QuadHeap::default(),
             next_seq: 0,
         }
     }
@@ -268,7 +249,7 @@ impl EventQueue {
 
     /// Whether nothing is scheduled.
     pub fn is_empty(&self) -> bool {
-        self.heap.len() == 0 && self.arrivals.is_empty()
+        self.heap.len() == 0 && self.arrivals.len() == 0
     }
 }
 
