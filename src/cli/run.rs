@@ -12,6 +12,9 @@ use regionsim::{experiment, report};
 pub struct RunArgs {
     #[command(flatten)]
     common: Common,
+    /// Skip the charts (PNG, SVG) and report.html; write only the summaries.
+    #[arg(long)]
+    no_charts: bool,
 }
 
 pub fn run(args: RunArgs) -> Result<()> {
@@ -30,7 +33,10 @@ pub fn run(args: RunArgs) -> Result<()> {
     bar.finish();
     let est = est?;
     let elapsed = started.elapsed().as_secs_f64();
-    let files = report::write_run(&out, &world, &est)
+    let opts = report::Options {
+        charts: !args.no_charts,
+    };
+    let files = report::write_run_with(&out, &world, &est, opts)
         .with_context(|| format!("cannot write reports to {}", out.display()))?;
     if !c.quiet {
         let p = &est.point;

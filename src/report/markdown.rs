@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use super::charts::Chart;
 use crate::experiment::Estimate;
 use crate::model::World;
 use crate::stats::DistSummary;
@@ -31,8 +32,8 @@ fn dist_row(name: &str, p: &DistSummary, h: Option<&DistSummary>) -> String {
     )
 }
 
-/// The `summary.md` text.
-pub fn summary_md(world: &World, est: &Estimate) -> String {
+/// The `summary.md` text; links the charts' PNGs when there are charts.
+pub fn summary_md(world: &World, est: &Estimate, charts: &[Chart]) -> String {
     let (p, h) = (&est.point, est.half_width.as_ref());
     let mut s = String::new();
     let w = &mut s;
@@ -168,6 +169,12 @@ pub fn summary_md(world: &World, est: &Estimate) -> String {
             let _ = write!(w, " {:.1} % |", p.populations[i].served_by[r] * 100.0);
         }
         w.push('\n');
+    }
+    if !charts.is_empty() {
+        let _ = writeln!(w, "\n## Charts\n\nAll charts with the tables and parameters: [report.html](report.html).\n");
+        for c in charts {
+            let _ = writeln!(w, "### {}\n\n![{}]({}.png)\n", c.title, c.title, c.stem);
+        }
     }
     s
 }

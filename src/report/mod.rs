@@ -2,9 +2,11 @@
 //! here; every file is written to a temporary name and renamed into place, so an
 //! interrupted run never leaves a half-written report.
 
+pub mod charts;
 mod compare;
 mod csv;
 mod headline;
+mod html;
 mod json;
 mod markdown;
 mod sweep;
@@ -40,31 +42,70 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Write rendered files into `dir` (created if needed); returns their paths.
-fn write_all(dir: &Path, files: Vec<(&str, Vec<u8>)>) -> std::io::Result<Vec<PathBuf>> {
+fn write_all<N: AsRef<str>>(dir: &Path, files: Vec<(N, Vec<u8>)>) -> std::io::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir)?;
     let mut written = Vec::with_capacity(files.len());
     for (name, bytes) in files {
-        let path = dir.join(name);
+        let path = dir.join(name.as_ref());
         write_atomic(&path, &bytes)?;
         written.push(path);
     }
     Ok(written)
 }
 
-/// Render every report of a run into `dir`; returns the files written.
+/// What a run's report folder holds beyond the summaries.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Charts (PNG + SVG) and `report.html`.
+    pub charts: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { charts: true }
+    }
+}
+
+/// Render every report of a run into `dir`, charts included; returns the files written.
 pub fn write_run(dir: &Path, world: &World, est: &Estimate) -> std::io::Result<Vec<PathBuf>> {
+    write_run_with(dir, world, est, Options::default())
+}
+
+/// [`write_run`] with explicit options.
+pub fn write_run_with(
+    dir: &Path,
+    world: &World,
+    est: &Estimate,
+    opts: Options,
+) -> std::io::Result<Vec<PathBuf>> {
     // Render everything first: nothing touches the disk until all content exists.
-    write_all(
-        dir,
-        vec![
-            ("summary.json", summary_json(world, est).into_bytes()),
-            ("summary.md", markdown::summary_md(world, est).into_bytes()),
-            (
-                "timeseries.csv",
-                csv::timeseries_csv(world, est).into_bytes(),
-            ),
-        ],
-    )
+    let charts = if opts.charts {
+        charts::render_all(world, est)?
+    } else {
+        Vec::new()
+    };
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        ("summary.json".into(), summary_json(world, est).into_bytes()),
+        (
+            "summary.md".into(),
+            markdown::summary_md(world, est, &charts).into_bytes(),
+        ),
+        (
+            "timeseries.csv".into(),
+            csv::timeseries_csv(world, est).into_bytes(),
+        ),
+    ];
+    if opts.charts {
+        files.push((
+            "report.html".into(),
+            html::report_html(world, est, &charts).into_bytes(),
+        ));
+    }
+    for c in charts {
+        files.push((format!("{}.png", c.stem), c.png));
+        files.push((format!("{}.svg", c.stem), c.svg.into_bytes()));
+    }
+    write_all(dir, files)
 }
 
 /// Render a policy comparison into `dir`; returns the files written.

@@ -1,0 +1,189 @@
+//! The drawing both distribution charts share: one cumulative curve per
+//! population (or per media edge when there are many), the SLO target as a
+//! dashed vertical line, p95 in the legend. Log axes are drawn as log10 values on
+//! a linear axis with labels in ms/s, which keeps one code path for both scales.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::data::{positive_or, thin_cdf, Ctx};
+use super::style::{anchored, color, empty, heading, text, INK, MUTED, TARGET};
+use super::Drawn;
+use crate::stats::{Distribution, PopulationStats};
+
+/// What differs between the distribution charts.
+pub struct CdfSpec {
+    /// Chart title.
+    pub title: &'static str,
+    /// Measured quantity, for the axis label.
+    pub quantity: &'static str,
+    /// SLO target, ms.
+    pub target_ms: f64,
+    /// Logarithmic value axis.
+    pub log_x: bool,
+    /// The distribution plotted.
+    pub pick: fn(&PopulationStats) -> &Distribution,
+}
+
+/// Milliseconds as people read them: "85 ms", "1.5 s".
+pub fn fmt_ms(ms: f64) -> String {
+    if !ms.is_finite() {
+        "–".into()
+    } else if ms == 0.0 {
+        "0".into()
+    } else if ms >= 10_000.0 {
+        format!("{:.0} s", ms / 1000.0)
+    } else if ms >= 1000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else if ms >= 10.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{ms:.1} ms")
+    }
+}
+
+/// An axis tick: like [`fmt_ms`], whole seconds without a decimal.
+fn fmt_tick(ms: f64) -> String {
+    if ms >= 1000.0 && (ms / 1000.0).fract() < 0.05 {
+        format!("{:.0} s", ms / 1000.0)
+    } else {
+        fmt_ms(ms)
+    }
+}
+
+/// Draw a distribution chart.
+pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, spec: &CdfSpec) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let groups = ctx.groups();
+    let grouped = groups.iter().any(|g| g.pops.len() > 1);
+    let note = format!(
+        "Share of served sessions with {} at or below x{}; dashed red: SLO target {}.",
+        spec.quantity,
+        if grouped {
+            ", populations grouped by the media edge of their main city"
+        } else {
+            " per population"
+        },
+        fmt_ms(spec.target_ms)
+    );
+    let area = heading(root, ctx, spec.title, &note)?;
+    let dists: Vec<(usize, Distribution)> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (i, ctx.pooled(g, spec.pick)))
+        .filter(|(_, d)| d.count() > 0)
+        .collect();
+    if dists.is_empty() {
+        return empty(&area, "No served sessions: nothing to plot.");
+    }
+    let tx = |ms: f64| if spec.log_x { ms.max(1e-3).log10() } else { ms };
+    let hi_ms = dists
+        .iter()
+        .map(|(_, d)| d.quantile(0.999))
+        .fold(spec.target_ms * 1.15, f64::max);
+    let hi_ms = positive_or(hi_ms * 1.05, 1.0);
+    let lo_ms = if spec.log_x {
+        let lo = dists
+            .iter()
+            .map(|(_, d)| d.quantile(0.001))
+            .fold(f64::INFINITY, f64::min);
+        positive_or(lo.min(spec.target_ms) * 0.7, 1.0).min(hi_ms / 10.0)
+    } else {
+        0.0
+    };
+    let (x0, x1) = (tx(lo_ms), tx(hi_ms));
+    let mut chart = ChartBuilder::on(&area)
+        .margin_left(20)
+        .margin_right(40)
+        .margin_bottom(15)
+        .x_label_area_size(60)
+        .y_label_area_size(90)
+        .build_cartesian_2d(x0..x1, 0.0..1.0)?;
+    let log_x = spec.log_x;
+    let x_fmt = move |v: &f64| fmt_tick(if log_x { 10f64.powf(*v) } else { *v });
+    chart
+        .configure_mesh()
+        .x_desc(format!(
+            "{} ({} scale)",
+            spec.quantity,
+            if log_x { "log" } else { "linear" }
+        ))
+        .y_desc("share of served sessions")
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&|v| format!("{:.0} %", v * 100.0))
+        .x_labels(if log_x { 0 } else { 12 })
+        .y_labels(11)
+        .label_style(text(17, INK))
+        .axis_desc_style(text(19, INK))
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()?;
+    for (i, d) in &dists {
+        let c = color(*i);
+        let pts: Vec<(f64, f64)> = thin_cdf(&d.cdf_points(), 400)
+            .into_iter()
+            .map(|(x, y)| (tx(x).clamp(x0, x1), y))
+            .collect();
+        let style = c.stroke_width(3);
+        chart
+            .draw_series(LineSeries::new(pts, style))?
+            .label(format!(
+                "{}  (p95 {})",
+                groups[*i].label,
+                fmt_ms(d.quantile(0.95))
+            ))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
+    }
+    if log_x {
+        // Ticks at 1-2-5 steps of each decade.
+        let (ox, oy) = area.get_base_pixel();
+        let steps: &[f64] = if x1 - x0 < 1.5 {
+            &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0]
+        } else {
+            &[1.0, 2.0, 5.0]
+        };
+        let mut decade = 10f64.powf(x0.floor());
+        while decade <= 10f64.powf(x1) {
+            for &m in steps {
+                let v = (decade * m).log10();
+                if v < x0 || v > x1 {
+                    continue;
+                }
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(v, 0.0), (v, 1.0)],
+                    RGBColor(215, 215, 215).stroke_width(1),
+                )))?;
+                let (px, py) = chart.backend_coord(&(v, 0.0));
+                area.draw(&Text::new(
+                    fmt_tick(decade * m),
+                    (px - ox, py - oy + 8),
+                    anchored(17, INK, HPos::Center, VPos::Top),
+                ))?;
+            }
+            decade *= 10.0;
+        }
+    }
+    let t = tx(spec.target_ms);
+    chart
+        .draw_series(DashedLineSeries::new(
+            vec![(t, 0.0), (t, 1.0)],
+            10,
+            6,
+            TARGET.stroke_width(2),
+        ))?
+        .label(format!("SLO target {}", fmt_ms(spec.target_ms)))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 10, y)], TARGET.stroke_width(2)));
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .margin(15)
+        .legend_area_size(30)
+        .label_font(text(16, INK))
+        .background_style(WHITE.mix(0.8))
+        .border_style(MUTED)
+        .draw()?;
+    Ok(())
+}

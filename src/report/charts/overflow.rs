@@ -1,0 +1,118 @@
+//! Chart: overflow, rejection and abandonment rates per time bin, over the
+//! arrival volume, to show which hours push users out of their home region.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::data::{positive_or, Ctx};
+use super::style::{color, heading, text, INK, MUTED};
+use super::{time_axis, Drawn};
+
+/// File stem.
+pub const STEM: &str = "overflow";
+/// Title.
+pub const TITLE: &str = "Overflow and rejection over time";
+
+/// One bin: midpoint (h), overflow, rejected, abandoned (%), arrivals per hour.
+type Row = (f64, f64, f64, f64, f64);
+
+/// Which rate of a row a line plots.
+type Pick = fn(&Row) -> f64;
+
+fn share(n: u64, d: u64) -> f64 {
+    if d == 0 {
+        0.0
+    } else {
+        n as f64 / d as f64 * 100.0
+    }
+}
+
+/// Draw the chart.
+pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let note = "Overflow: share of sessions served in the bin that went outside their home region. Rejected, abandoned: share of arrivals. Grey: arrivals (right axis).";
+    let area = heading(root, ctx, TITLE, note)?;
+    let s = &ctx.est.pooled.series;
+    let runs = f64::from(s.runs.max(1));
+    let bins = ctx.bins();
+    let last = s.counts.len().saturating_sub(1);
+    let rows: Vec<Row> = bins
+        .iter()
+        .enumerate()
+        .filter_map(|(b, &(t, len))| {
+            let c = s.counts.get(b.min(last))?;
+            Some((
+                t,
+                share(c.overflow, c.served),
+                share(c.rejected, c.arrivals),
+                share(c.abandoned, c.arrivals),
+                c.arrivals as f64 / runs / len * 3600.0,
+            ))
+        })
+        .collect();
+    let top = rows
+        .iter()
+        .map(|r| r.1.max(r.2).max(r.3))
+        .fold(0.0, f64::max);
+    let top = positive_or(top * 1.2, 1.0).clamp(1.0, 100.0);
+    let arr_top = positive_or(rows.iter().map(|r| r.4).fold(0.0, f64::max) * 1.1, 1.0);
+    let hz = ctx.horizon_h();
+    let mut chart = ChartBuilder::on(&area)
+        .margin_left(20)
+        .margin_right(20)
+        .margin_bottom(15)
+        .x_label_area_size(60)
+        .y_label_area_size(90)
+        .right_y_label_area_size(100)
+        .build_cartesian_2d(0.0..hz, 0.0..top)?
+        .set_secondary_coord(0.0..hz, 0.0..arr_top);
+    let digits = if top >= 5.0 { 0 } else { 1 };
+    time_axis(&mut chart, hz, "share of sessions", &|v| {
+        format!("{v:.digits$} %")
+    })?;
+    chart
+        .configure_secondary_axes()
+        .y_desc("arrivals per hour")
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .label_style(text(17, INK))
+        .axis_desc_style(text(19, INK))
+        .draw()?;
+    let grey = RGBColor(150, 150, 150);
+    chart
+        .draw_secondary_series(AreaSeries::new(
+            rows.iter().map(|r| (r.0, r.4)),
+            0.0,
+            grey.mix(0.18),
+        ))?
+        .label("arrivals per hour (right axis)")
+        .legend(move |(x, y)| {
+            Rectangle::new([(x, y - 6), (x + 24, y + 6)], grey.mix(0.3).filled())
+        });
+    let lines: [(&str, usize, Pick); 3] = [
+        ("overflow (of served)", 0, |r| r.1),
+        ("rejected (of arrivals)", 3, |r| r.2),
+        ("abandoned (of arrivals)", 1, |r| r.3),
+    ];
+    for (label, ci, f) in lines {
+        let c = color(ci);
+        chart
+            .draw_series(LineSeries::new(
+                rows.iter().map(|r| (r.0, f(r))),
+                c.stroke_width(3),
+            ))?
+            .label(label)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .margin(15)
+        .legend_area_size(30)
+        .label_font(text(16, INK))
+        .background_style(WHITE.mix(0.9))
+        .border_style(MUTED)
+        .draw()?;
+    Ok(())
+}

@@ -1,0 +1,166 @@
+//! Charts and report.html as a user gets them from `regionsim run`: every chart in
+//! both formats, valid files, series named, a self-contained page, reproducible
+//! bytes, and nothing of it with `--no-charts`.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+use crate::common::repo;
+
+const STEMS: [&str; 6] = [
+    "world",
+    "media-rtt",
+    "concurrency",
+    "overflow",
+    "flows",
+    "join-latency",
+];
+
+fn run(out: &Path, extra: &[&str]) {
+    Command::cargo_bin("regionsim")
+        .unwrap()
+        .args([
+            "run",
+            repo("scenarios/tests/tiny.json").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+        .args(extra)
+        .assert()
+        .success();
+}
+
+fn read_text(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn every_chart_is_a_valid_png_and_svg_naming_its_series() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), &[]);
+    for stem in STEMS {
+        let png = std::fs::read(dir.path().join(format!("{stem}.png"))).unwrap();
+        assert!(
+            png.starts_with(b"\x89PNG\r\n\x1a\n"),
+            "{stem}.png signature"
+        );
+        let reader = png::Decoder::new(std::io::Cursor::new(&png))
+            .read_info()
+            .unwrap_or_else(|e| panic!("{stem}.png does not decode: {e}"));
+        let info = reader.info();
+        assert_eq!((info.width, info.height), (1200, 800), "{stem}.png size");
+
+        let svg = read_text(&dir.path().join(format!("{stem}.svg")));
+        let doc = roxmltree::Document::parse(&svg)
+            .unwrap_or_else(|e| panic!("{stem}.svg does not parse: {e}"));
+        assert_eq!(doc.root_element().tag_name().name(), "svg");
+        assert!(svg.contains("tiny"), "{stem}.svg names the scenario");
+        assert!(
+            svg.contains("nearest dispatch"),
+            "{stem}.svg names the policy"
+        );
+    }
+    let svg = |stem: &str| read_text(&dir.path().join(format!("{stem}.svg")));
+    for name in ["americas", "europe"] {
+        for stem in ["media-rtt", "join-latency", "flows"] {
+            assert!(
+                svg(stem).contains(name),
+                "{stem}.svg lacks population {name}"
+            );
+        }
+    }
+    for id in ["us-east", "eu-central"] {
+        for stem in ["world", "concurrency", "flows"] {
+            assert!(svg(stem).contains(id), "{stem}.svg lacks region {id}");
+        }
+    }
+    for city in ["New York", "Sao Paulo"] {
+        assert!(svg("world").contains(city), "world.svg lacks city {city}");
+    }
+}
+
+#[test]
+fn report_html_is_self_contained_and_summary_md_links_the_pngs() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), &[]);
+    let html = read_text(&dir.path().join("report.html"));
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert_eq!(
+        html.matches("<svg").count(),
+        STEMS.len(),
+        "one inline SVG per chart"
+    );
+    for bad in ["http://", "https://", "src=", "<link", "@import"] {
+        assert!(
+            !html.contains(bad),
+            "report.html references something outside: {bad}"
+        );
+    }
+    for needle in [
+        "overflow rate",
+        "Scenario parameters",
+        "americas",
+        "us-east",
+    ] {
+        assert!(html.contains(needle), "report.html lacks {needle}");
+    }
+    let md = read_text(&dir.path().join("summary.md"));
+    for stem in STEMS {
+        assert!(
+            md.contains(&format!("({stem}.png)")),
+            "summary.md does not link {stem}.png"
+        );
+    }
+}
+
+#[test]
+fn charts_are_byte_identical_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    run(&a, &["--threads", "1"]);
+    run(&b, &["--threads", "2"]);
+    for stem in STEMS {
+        for ext in ["png", "svg"] {
+            let f = format!("{stem}.{ext}");
+            assert!(
+                std::fs::read(a.join(&f)).unwrap() == std::fs::read(b.join(&f)).unwrap(),
+                "{f} differs between 1 and 2 threads"
+            );
+        }
+    }
+    assert_eq!(
+        read_text(&a.join("report.html")),
+        read_text(&b.join("report.html"))
+    );
+}
+
+#[test]
+fn no_charts_writes_only_the_summaries() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), &["--no-charts"]);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["summary.json", "summary.md", "timeseries.csv"]);
+    assert!(!read_text(&dir.path().join("summary.md")).contains(".png"));
+}
+
+#[test]
+fn degenerate_runs_still_chart_without_failing() {
+    // A one-minute run: a single time bin, few or no served sessions.
+    let mut world = crate::common::world("scenarios/tests/tiny.json");
+    world.run.horizon_s = 60.0;
+    world.run.warmup_s = 0.0;
+    world.run.replications = 1;
+    let est = crate::common::estimate(&world);
+    let dir = tempfile::tempdir().unwrap();
+    let files = regionsim::report::write_run(dir.path(), &world, &est).unwrap();
+    for stem in STEMS {
+        assert!(files.iter().any(|f| f.ends_with(format!("{stem}.png"))));
+        assert!(dir.path().join(format!("{stem}.svg")).is_file());
+    }
+}
