@@ -58,6 +58,10 @@ pub struct Common {
     /// Override the confidence level of intervals (e.g. 0.99).
     #[arg(long)]
     confidence: Option<f64>,
+    /// Override the scenario's horizon (e.g. "11700h"): scales a run's length,
+    /// and so its number of sessions, without editing the file.
+    #[arg(long, value_name = "DURATION")]
+    horizon: Option<String>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     threads: Option<usize>,
@@ -135,6 +139,22 @@ impl Common {
                 )));
             }
             world.run.confidence = c;
+        }
+        if let Some(h) = &self.horizon {
+            let h = scenario::parse_duration(h).map_err(|e| bad(format!("--horizon: {e}")))?;
+            if !(h.is_finite() && h > world.run.warmup_s) {
+                return Err(bad(format!(
+                    "--horizon must be longer than the warm-up ({} s), got {h} s",
+                    world.run.warmup_s
+                )));
+            }
+            if h / world.run.bin_s > 1e6 {
+                return Err(bad(format!(
+                    "--horizon gives more than a million bins of {} s",
+                    world.run.bin_s
+                )));
+            }
+            world.run.horizon_s = h;
         }
         Ok(world)
     }

@@ -1,9 +1,16 @@
-//! The future-event list: a binary min-heap on (time, insertion sequence), so
+//! The future-event list: a min-heap on (time, insertion sequence), so
 //! events at the same time come out in the order they were scheduled and a run
 //! is deterministic whatever the platform's sort would do with ties.
-
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+//!
+//! Popping dominates the engine's time (every session pops an arrival and a
+//! departure), and a pop is bounded by its chain of dependent loads and
+//! compares. So: arrivals (one pending per population) sit in a small heap of
+//! their own; everything else in a 4-ary heap that moves the hole to a leaf by
+//! a tournament of four keys per level, then sifts the last entry up (half the
+//! levels of a binary heap, no unpredictable branch per level). Entries are 24
+//! bytes ordered as one 128-bit integer: time mapped to an order-preserving u64,
+//! then the insertion sequence. A plain 4-ary sift-down with early exit was
+//! measured too and lost to the standard binary heap (docs/performance.md).
 
 /// What happens at an event. `a` and `b` are the kind's payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,12 +26,18 @@ pub enum Kind {
     Redispatch,
 }
 
-/// One scheduled event, 24 bytes.
+const KINDS: [Kind; 4] = [
+    Kind::Arrival,
+    Kind::Departure,
+    Kind::Abandon,
+    Kind::Redispatch,
+];
+
+/// One scheduled event as the engine sees it.
 #[derive(Debug, Clone, Copy)]
 pub struct Event {
     /// Simulated time, seconds.
     pub time: f64,
-    seq: u64,
     /// Kind of event.
     pub kind: Kind,
     /// First payload word.
@@ -33,31 +46,139 @@ pub struct Event {
     pub b: u32,
 }
 
-impl PartialEq for Event {
-    fn eq(&self, other: &Self) -> bool {
-        self.seq == other.seq
+/// A heap entry, 24 bytes: ordered key words first, payload after.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    /// `time` mapped to an unsigned integer with the same total order.
+    time_key: u64,
+    /// Insertion sequence << 2 | kind: unique, so ties resolve in insertion order.
+    seq_kind: u64,
+    a: u32,
+    b: u32,
+}
+
+impl Entry {
+    #[inline(always)]
+    fn key(&self) -> u128 {
+        (self.time_key as u128) << 64 | self.seq_kind as u128
     }
 }
-impl Eq for Event {}
-impl PartialOrd for Event {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
+
+/// f64 -> u64 preserving `f64::total_cmp` order (and its inverse).
+#[inline(always)]
+fn order_key(t: f64) -> u64 {
+    let b = t.to_bits();
+    b ^ ((((b as i64) >> 63) as u64) >> 1 | 1 << 63)
 }
-impl Ord for Event {
-    /// Reversed, so the std max-heap pops the earliest event first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .time
-            .total_cmp(&self.time)
-            .then_with(|| other.seq.cmp(&self.seq))
+
+#[inline(always)]
+fn from_order_key(k: u64) -> f64 {
+    let b = if k >> 63 == 1 { k ^ (1 << 63) } else { !k };
+    f64::from_bits(b)
+}
+
+/// A 4-ary min-heap of entries. Popping moves the hole from the root to a leaf
+/// along the smallest children (a tournament of the four keys per level, so two
+/// compare latencies per level, half as many levels as a binary heap), then
+/// sifts the last entry up from that leaf: the chain of dependent loads that
+/// bounds a pop is half as long as in a binary heap.
+#[derive(Debug, Default)]
+struct QuadHeap {
+    v: Vec<Entry>,
+}
+
+impl QuadHeap {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            v: Vec::with_capacity(n),
+        }
+    }
+
+    #[inline]
+    fn peek(&self) -> Option<&Entry> {
+        self.v.first()
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        self.v.len()
+    }
+
+    #[inline]
+    fn sift_up(&mut self, mut i: usize, e: Entry) {
+        let key = e.key();
+        while i > 0 {
+            let p = (i - 1) / 4;
+            if self.v[p].key() <= key {
+                break;
+            }
+            self.v[i] = self.v[p];
+            i = p;
+        }
+        self.v[i] = e;
+    }
+
+    #[inline]
+    fn push(&mut self, e: Entry) {
+        let i = self.v.len();
+        self.v.push(e);
+        self.sift_up(i, e);
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<Entry> {
+        let last = self.v.pop()?;
+        let Some(&top) = self.v.first() else {
+            return Some(last);
+        };
+        let v = &mut self.v[..];
+        let n = v.len();
+        let mut i = 0;
+        loop {
+            let c = 4 * i + 1;
+            let m = if c + 3 < n {
+                let (k0, k1, k2, k3) = (v[c].key(), v[c + 1].key(), v[c + 2].key(), v[c + 3].key());
+                let (a, ka) = if k1 < k0 { (c + 1, k1) } else { (c, k0) };
+                let (b, kb) = if k3 < k2 { (c + 3, k3) } else { (c + 2, k2) };
+                if kb < ka {
+                    b
+                } else {
+                    a
+                }
+            } else if c < n {
+                let mut m = c;
+                for j in c + 1..n {
+                    if v[j].key() < v[m].key() {
+                        m = j;
+                    }
+                }
+                v[i] = v[m];
+                i = m;
+                break;
+            } else {
+                break;
+            };
+            v[i] = v[m];
+            i = m;
+        }
+        self.sift_up(i, last);
+        Some(top)
     }
 }
 
 /// Min-heap of events with deterministic tie-breaking.
+///
+/// Arrivals live in their own small heap (one pending arrival per population)
+/// and everything else in the main one (both 4-ary: unlike the standard heap's
+/// push, which writes the entry then reads it back and stalls on store
+/// forwarding, ours sifts the entry up from registers); `pop` takes the earlier of the two tops
+/// by the same (time, sequence) key, so the order is exactly that of a single
+/// heap. Half of all events are arrivals, and each now costs a sift through a
+/// heap of a few entries instead of one the size of the busy slots.
 #[derive(Debug, Default)]
 pub struct EventQueue {
-    heap: BinaryHeap<Event>,
+    heap: QuadHeap,
+    arrivals: QuadHeap,
     next_seq: u64,
 }
 
@@ -65,7 +186,8 @@ impl EventQueue {
     /// An empty queue with room for `n` events.
     pub fn with_capacity(n: usize) -> Self {
         Self {
-            heap: BinaryHeap::with_capacity(n),
+            heap: QuadHeap::with_capacity(n),
+            arrivals: QuadHeap::default(),
             next_seq: 0,
         }
     }
@@ -73,37 +195,68 @@ impl EventQueue {
     /// Schedule an event.
     #[inline]
     pub fn push(&mut self, time: f64, kind: Kind, a: u32, b: u32) {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.heap.push(Event {
-            time,
-            seq,
-            kind,
+        let e = Entry {
+            time_key: order_key(time),
+            seq_kind: self.next_seq << 2 | kind as u64,
             a,
             b,
-        });
+        };
+        self.next_seq += 1;
+        if kind == Kind::Arrival {
+            self.arrivals.push(e);
+        } else {
+            self.heap.push(e);
+        }
     }
 
     /// Remove and return the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<Event> {
-        self.heap.pop()
+        let from_arrivals = match (self.arrivals.peek(), self.heap.peek()) {
+            (Some(a), Some(h)) => a.key() < h.key(),
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        let top = if from_arrivals {
+            self.arrivals.pop()
+        } else {
+            self.heap.pop()
+        }?;
+        Some(Event {
+            time: from_order_key(top.time_key),
+            kind: KINDS[(top.seq_kind & 3) as usize],
+            a: top.a,
+            b: top.b,
+        })
+    }
+
+    /// Time of the earliest event, if any.
+    #[inline]
+    pub fn peek_time(&self) -> Option<f64> {
+        let a = self.arrivals.peek().map(Entry::key);
+        let h = self.heap.peek().map(Entry::key);
+        let k = match (a, h) {
+            (Some(a), Some(h)) => a.min(h),
+            (a, h) => a.or(h)?,
+        };
+        Some(from_order_key((k >> 64) as u64))
     }
 
     /// Number of scheduled events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() + self.arrivals.len()
     }
 
     /// Whether nothing is scheduled.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.heap.len() == 0 && self.arrivals.len() == 0
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::{Rng, SeedableRng};
 
     #[test]
     fn earliest_first_and_ties_in_insertion_order() {
@@ -114,5 +267,57 @@ mod tests {
         q.push(1.0, Kind::Arrival, 3, 0);
         let order: Vec<u32> = std::iter::from_fn(|| q.pop()).map(|e| e.a).collect();
         assert_eq!(order, vec![1, 2, 3, 0]);
+    }
+
+    #[test]
+    fn order_key_is_total_cmp_order_and_round_trips() {
+        let xs = [
+            -1e300,
+            -2.5,
+            -0.0,
+            0.0,
+            1e-310,
+            0.5,
+            7.0,
+            1e300,
+            f64::INFINITY,
+        ];
+        for w in xs.windows(2) {
+            assert!(order_key(w[0]) < order_key(w[1]), "{} {}", w[0], w[1]);
+        }
+        for x in xs {
+            assert_eq!(from_order_key(order_key(x)).to_bits(), x.to_bits());
+        }
+    }
+
+    #[test]
+    fn interleaved_pushes_and_pops_match_a_sorted_reference() {
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(3);
+        let mut q = EventQueue::default();
+        let mut reference: Vec<(f64, u64, u32)> = Vec::new();
+        let (mut seq, mut now) = (0u64, 0.0f64);
+        for step in 0..20_000u32 {
+            if rng.random::<f64>() < 0.55 || reference.is_empty() {
+                // Coarse times so that ties are frequent.
+                let t = now + (rng.random_range(0..50) as f64) * 0.25;
+                q.push(t, KINDS[(step % 4) as usize], step, step ^ 7);
+                reference.push((t, seq, step));
+                seq += 1;
+            } else {
+                let i = (0..reference.len())
+                    .min_by(|&i, &j| {
+                        let (a, b) = (reference[i], reference[j]);
+                        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
+                    })
+                    .unwrap();
+                let want = reference.swap_remove(i);
+                assert_eq!(q.peek_time(), Some(want.0));
+                let e = q.pop().unwrap();
+                assert_eq!((e.time, e.a, e.b), (want.0, want.2, want.2 ^ 7));
+                assert_eq!(e.kind, KINDS[(want.2 % 4) as usize]);
+                now = e.time;
+            }
+            assert_eq!(q.len(), reference.len());
+        }
     }
 }

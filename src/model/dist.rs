@@ -177,9 +177,23 @@ impl TimeDist {
         matches!(self, Self::Deterministic(v) if *v == 0.0)
     }
 
-    /// One sample, in seconds.
-    #[inline]
+    /// One sample, in seconds. The two laws of most session attributes (constants
+    /// and exponentials) are inlined at the call site; the others, which need
+    /// transcendental functions anyway, stay out of line so the hot caller stays small.
+    #[inline(always)]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match self {
+            Self::Deterministic(v) => *v,
+            Self::Exponential { mean } => {
+                let e: f64 = Exp1.sample(rng);
+                e * mean
+            }
+            _ => self.sample_other(rng),
+        }
+    }
+
+    #[inline(never)]
+    fn sample_other<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             Self::Deterministic(v) => *v,
             Self::Exponential { mean } => {

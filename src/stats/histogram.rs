@@ -1,6 +1,13 @@
 //! A streaming distribution of non-negative values in milliseconds: exact count,
 //! sum and maximum, and an HDR histogram (0.1 % relative precision) for
 //! percentiles. Fixed memory whatever the number of values; merging is exact.
+//!
+//! Recording is on the engine's hot path (three values per served session), so
+//! the counts live in a plain array with the `hdrhistogram` crate's exact bucket
+//! layout (3 significant digits, lowest value 1) and one record is a
+//! leading-zero count, a shift and an increment. Queries, which run once per
+//! report, rebuild a `hdrhistogram::Histogram` from the counts and ask it, so
+//! percentiles are exactly those of the crate.
 
 use hdrhistogram::Histogram;
 
@@ -8,14 +15,60 @@ use hdrhistogram::Histogram;
 const SCALE: f64 = 1000.0;
 /// Highest trackable value: 10^11 us = about 28 hours; larger values saturate.
 const HIGHEST: u64 = 100_000_000_000;
+/// 3 significant digits need 2048 sub-buckets; half of them per bucket after the first.
+const SUB_BUCKET_BITS: u32 = 11;
+const HALF_BITS: u32 = SUB_BUCKET_BITS - 1;
+const SUB_BUCKET_MASK: u64 = (1 << SUB_BUCKET_BITS) - 1;
+/// Number of counts the crate allocates for these bounds (checked by a test).
+const LEN: usize = {
+    let mut smallest_untrackable: u64 = 1 << SUB_BUCKET_BITS;
+    let mut buckets = 1;
+    while smallest_untrackable <= HIGHEST {
+        smallest_untrackable <<= 1;
+        buckets += 1;
+    }
+    (buckets + 1) << HALF_BITS
+};
+
+/// Values below this have an index inside the counts (first value past the last index).
+const IN_RANGE: f64 = ((1u64 << (SUB_BUCKET_BITS - 1)) << (LEN / (1 << HALF_BITS) - 1)) as f64;
+
+/// The crate's counts index of value `v` (lowest discernible value 1).
+#[inline(always)]
+fn index_of(v: u64) -> usize {
+    let bucket = (64 - SUB_BUCKET_BITS) - (v | SUB_BUCKET_MASK).leading_zeros();
+    let sub = (v >> bucket) as usize;
+    ((bucket as usize + 1) << HALF_BITS) + sub - (1 << HALF_BITS)
+}
+
+/// The lowest value that lands in counts index `i`.
+fn value_of(i: usize) -> u64 {
+    let bucket = (i >> HALF_BITS) as i64 - 1;
+    let sub = (i & ((1 << HALF_BITS) - 1)) as u64 + (1 << HALF_BITS);
+    if bucket < 0 {
+        sub - (1 << HALF_BITS)
+    } else {
+        sub << bucket
+    }
+}
 
 /// Streaming distribution of millisecond values.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Distribution {
-    hist: Histogram<u64>,
+    counts: Box<[u64]>,
     count: u64,
     sum: f64,
     max: f64,
+}
+
+impl std::fmt::Debug for Distribution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Distribution")
+            .field("count", &self.count)
+            .field("sum", &self.sum)
+            .field("max", &self.max)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Distribution {
@@ -28,7 +81,7 @@ impl Distribution {
     /// An empty distribution.
     pub fn new() -> Self {
         Self {
-            hist: Histogram::new_with_bounds(1, HIGHEST, 3).expect("constant bounds are valid"),
+            counts: vec![0; LEN].into_boxed_slice(),
             count: 0,
             sum: 0.0,
             max: 0.0,
@@ -38,7 +91,17 @@ impl Distribution {
     /// Add one value (ms).
     #[inline]
     pub fn record(&mut self, ms: f64) {
-        self.hist.saturating_record((ms * SCALE) as u64);
+        let x = ms * SCALE;
+        let i = if (0.0..IN_RANGE).contains(&x) {
+            // In range, so the cheap signed conversion is exact (truncation).
+            index_of(x as i64 as u64)
+        } else if x >= IN_RANGE {
+            // Like the crate's saturating record: out of range counts at the highest value.
+            index_of(HIGHEST)
+        } else {
+            0 // negative or NaN: as the crate's `as u64` cast gives 0
+        };
+        self.counts[i] += 1;
         self.count += 1;
         self.sum += ms;
         if ms > self.max {
@@ -48,10 +111,23 @@ impl Distribution {
 
     /// Fold another distribution in.
     pub fn merge(&mut self, other: &Distribution) {
-        self.hist.add(&other.hist).expect("same bounds");
+        for (a, b) in self.counts.iter_mut().zip(other.counts.iter()) {
+            *a += b;
+        }
         self.count += other.count;
         self.sum += other.sum;
         self.max = self.max.max(other.max);
+    }
+
+    /// The counts as the crate's histogram, for queries.
+    fn hist(&self) -> Histogram<u64> {
+        let mut h = Histogram::new_with_bounds(1, HIGHEST, 3).expect("constant bounds are valid");
+        for (i, &c) in self.counts.iter().enumerate() {
+            if c > 0 {
+                h.record_n(value_of(i), c).expect("index within bounds");
+            }
+        }
+        h
     }
 
     /// Number of values.
@@ -82,8 +158,17 @@ impl Distribution {
         if self.count == 0 {
             f64::NAN
         } else {
-            self.hist.value_at_quantile(q) as f64 / SCALE
+            self.hist().value_at_quantile(q) as f64 / SCALE
         }
+    }
+
+    /// Several quantiles at once (NaN when empty): one rebuild of the histogram.
+    pub fn quantiles<const N: usize>(&self, qs: [f64; N]) -> [f64; N] {
+        if self.count == 0 {
+            return [f64::NAN; N];
+        }
+        let h = self.hist();
+        qs.map(|q| h.value_at_quantile(q) as f64 / SCALE)
     }
 
     /// Share of values <= x (ms), within histogram precision.
@@ -92,21 +177,21 @@ impl Distribution {
             return f64::NAN;
         }
         let v = (x * SCALE) as u64;
-        let below: u64 = self
-            .hist
+        let h = self.hist();
+        let below: u64 = h
             .iter_recorded()
             .filter(|i| i.value_iterated_to() <= v)
             .map(|i| i.count_at_value())
             .sum();
-        below as f64 / self.hist.len() as f64
+        below as f64 / h.len() as f64
     }
 
     /// (value ms, cumulative share) points, one per recorded bucket: for CDF charts.
     pub fn cdf_points(&self) -> Vec<(f64, f64)> {
-        let total = self.hist.len() as f64;
+        let h = self.hist();
+        let total = h.len() as f64;
         let mut acc = 0u64;
-        self.hist
-            .iter_recorded()
+        h.iter_recorded()
             .map(|i| {
                 acc += i.count_at_value();
                 (i.value_iterated_to() as f64 / SCALE, acc as f64 / total)
@@ -118,6 +203,7 @@ impl Distribution {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::{Rng, SeedableRng};
 
     #[test]
     fn quantiles_are_within_precision_and_merge_is_exact() {
@@ -137,5 +223,34 @@ mod tests {
         assert!((a.quantile(0.99) - 990.0).abs() <= 1.0);
         assert_eq!(a.max(), 1000.0);
         assert!(Distribution::new().mean().is_nan());
+    }
+
+    #[test]
+    fn layout_and_answers_are_the_crates() {
+        let reference = Histogram::<u64>::new_with_bounds(1, HIGHEST, 3).unwrap();
+        assert_eq!(LEN, reference.distinct_values());
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(11);
+        let mut ours = Distribution::new();
+        let mut theirs = reference.clone();
+        // Values from 0 to past the highest trackable one, over every magnitude.
+        for _ in 0..50_000 {
+            let ms = 10f64.powf(rng.random_range(-4.0..9.5));
+            ours.record(ms);
+            theirs.saturating_record((ms * SCALE) as u64);
+        }
+        ours.record(0.0);
+        theirs.saturating_record(0);
+        for q in [0.0, 0.001, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0] {
+            assert_eq!(
+                ours.quantile(q),
+                theirs.value_at_quantile(q) as f64 / SCALE,
+                "q = {q}"
+            );
+        }
+        for i in [0, 1, 1023, 1024, 2047, 2048, 5000, LEN - 1] {
+            assert_eq!(index_of(value_of(i)), i);
+        }
+        assert_eq!(index_of(IN_RANGE as u64 - 1), LEN - 1);
+        assert_eq!(index_of(IN_RANGE as u64), LEN);
     }
 }

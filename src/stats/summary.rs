@@ -34,13 +34,14 @@ pub struct DistSummary {
 impl DistSummary {
     /// From a streaming distribution.
     pub fn of(d: &Distribution) -> Self {
+        let [p50, p90, p95, p99, p999] = d.quantiles([0.5, 0.9, 0.95, 0.99, 0.999]);
         Self {
             mean: d.mean(),
-            p50: d.quantile(0.5),
-            p90: d.quantile(0.9),
-            p95: d.quantile(0.95),
-            p99: d.quantile(0.99),
-            p999: d.quantile(0.999),
+            p50,
+            p90,
+            p95,
+            p99,
+            p999,
         }
     }
 

@@ -34,6 +34,12 @@ pub struct TimeSeries {
     pub peak: Vec<u32>,
     /// Runs summed into this series.
     pub runs: u32,
+    /// Per region: the bin the last integration ended in and that bin's end time.
+    /// Region levels change many times per bin, so the common case is one
+    /// multiply-add into the cached bin with no division or loop.
+    cursor: Vec<(usize, f64)>,
+    /// The bin `at` found last and its [start, end).
+    at_cache: (usize, f64, f64),
 }
 
 impl TimeSeries {
@@ -48,6 +54,8 @@ impl TimeSeries {
             capacity_area: vec![0.0; bins * regions],
             peak: vec![0; bins * regions],
             runs: 1,
+            cursor: vec![(0, bin_s); regions],
+            at_cache: (0, 0.0, bin_s),
         }
     }
 
@@ -59,12 +67,42 @@ impl TimeSeries {
     /// The counts of the bin holding time t (None past the horizon).
     #[inline]
     pub fn at(&mut self, t: f64) -> Option<&mut BinCounts> {
-        self.counts.get_mut((t / self.bin_s) as usize)
+        // Outcomes come in time order, so the bin of the previous one usually holds t.
+        let (b, lo, hi) = self.at_cache;
+        if lo <= t && t < hi {
+            return self.counts.get_mut(b);
+        }
+        let b = (t / self.bin_s) as usize;
+        self.at_cache = (b, b as f64 * self.bin_s, (b + 1) as f64 * self.bin_s);
+        self.counts.get_mut(b)
     }
 
     /// Add a level held constant over [from, to) to the region's per-bin integrals.
+    /// Calls for one region must come in time order (`from` = the previous `to`).
     #[inline]
     pub(crate) fn integrate(
+        &mut self,
+        region: usize,
+        from: f64,
+        to: f64,
+        level: u32,
+        capacity: u32,
+    ) {
+        let (b, end) = self.cursor[region];
+        if to <= end && b < self.counts.len() {
+            let i = b * self.regions + region;
+            self.busy_area[i] += level as f64 * (to - from);
+            self.capacity_area[i] += capacity as f64 * (to - from);
+            if level > self.peak[i] {
+                self.peak[i] = level;
+            }
+            return;
+        }
+        self.integrate_across_bins(region, from, to, level, capacity);
+    }
+
+    #[cold]
+    fn integrate_across_bins(
         &mut self,
         region: usize,
         from: f64,
@@ -86,6 +124,7 @@ impl TimeSeries {
             if level > self.peak[i] {
                 self.peak[i] = level;
             }
+            self.cursor[region] = (b, (b + 1) as f64 * self.bin_s);
             t = end;
         }
     }

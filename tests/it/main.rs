@@ -1,5 +1,6 @@
 //! The one integration-test binary: scenario files in, numbers out.
 
+mod bare_loop;
 mod charts;
 mod cli;
 mod common;

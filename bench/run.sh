@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Speed of regionsim on the reference scenario (DESIGN section 5) side by side
+# with the bare loop (examples/bare_loop.rs) and SimPy (bench/peers/), plus an
+# agreement check of their rejection and overflow. Not part of the test suite.
+#
+#   bench/run.sh                 # speed table and agreement
+#   bench/run.sh --all           # also thread scaling and memory/time vs sessions
+#   SIMPY_SESSIONS=1000000 REPEAT=5 bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --release --quiet --bin regionsim --example bare_loop
+
+# SimPy: use the interpreter's if present, else a venv under target/ (gitignored).
+PY=${PYTHON:-python3}
+if ! "$PY" -c 'import simpy' 2>/dev/null; then
+    VENV=target/bench-venv
+    if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import simpy' 2>/dev/null; then
+        echo "installing simpy into $VENV" >&2
+        python3 -m venv "$VENV" && "$VENV/bin/pip" install --quiet simpy \
+            || { rm -rf "$VENV"; python3 -m pip install --user --quiet simpy; }
+    fi
+    [ -x "$VENV/bin/python" ] && PY="$VENV/bin/python"
+fi
+
+EXTRA=()
+if [ "${1:-}" = "--all" ]; then EXTRA=(--scaling --memory); fi
+exec "$PY" bench/compare.py target/release/regionsim target/release/examples/bare_loop "$PY" \
+    --simpy-sessions "${SIMPY_SESSIONS:-300000}" --repeat "${REPEAT:-3}" "${EXTRA[@]}"
