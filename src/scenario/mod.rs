@@ -3,6 +3,7 @@
 //! domain [`World`]; every complaint is located by file, JSON path and line/column.
 
 mod error;
+mod latency;
 mod locate;
 mod overrides;
 mod policy;
