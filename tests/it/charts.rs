@@ -4,10 +4,6 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
-
-use crate::common::repo;
-
 const STEMS: [&str; 6] = [
     "world",
     "media-rtt",
@@ -18,18 +14,7 @@ const STEMS: [&str; 6] = [
 ];
 
 fn run(out: &Path, extra: &[&str]) {
-    Command::cargo_bin("regionsim")
-        .unwrap()
-        .args([
-            "run",
-            repo("scenarios/tests/tiny.json").to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--quiet",
-        ])
-        .args(extra)
-        .assert()
-        .success();
+    crate::common::run_cli("scenarios/tests/tiny.json", out, extra);
 }
 
 fn read_text(path: &Path) -> String {

@@ -1,24 +1,7 @@
 //! The command line as a user meets it: reproducible output files, thread-count
 //! independence, and the report folder layout.
 
-use assert_cmd::Command;
-
-use crate::common::repo;
-
-fn run(scenario: &str, out: &std::path::Path, extra: &[&str]) {
-    Command::cargo_bin("regionsim")
-        .unwrap()
-        .args([
-            "run",
-            repo(scenario).to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--quiet",
-        ])
-        .args(extra)
-        .assert()
-        .success();
-}
+use crate::common::run_cli as run;
 
 #[test]
 fn same_seed_gives_byte_identical_summary_whatever_the_thread_count() {

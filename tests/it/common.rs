@@ -22,3 +22,19 @@ pub fn estimate(world: &World) -> Estimate {
 }
 
 pub use regionsim::validation::exact::erlang_b;
+
+/// `regionsim run SCENARIO --out OUT --quiet EXTRA...`, which must succeed.
+pub fn run_cli(scenario: &str, out: &std::path::Path, extra: &[&str]) {
+    assert_cmd::Command::cargo_bin("regionsim")
+        .unwrap()
+        .args([
+            "run",
+            repo(scenario).to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+        .args(extra)
+        .assert()
+        .success();
+}

@@ -3,6 +3,7 @@
 //! dashed vertical line, p95 in the legend. Log axes are drawn as log10 values on
 //! a linear axis with labels in ms/s, which keeps one code path for both scales.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -50,6 +51,30 @@ fn fmt_tick(ms: f64) -> String {
     } else {
         fmt_ms(ms)
     }
+}
+
+/// The SLO target as a dashed red vertical line at `x` (axis units) over a CDF's
+/// 0..1 range, with its legend entry.
+pub fn slo_line<'a, DB, X>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>,
+    x: f64,
+    target_ms: f64,
+) -> Drawn
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    X: Ranged<ValueType = f64>,
+{
+    chart
+        .draw_series(DashedLineSeries::new(
+            vec![(x, 0.0), (x, 1.0)],
+            10,
+            6,
+            TARGET.stroke_width(2),
+        ))?
+        .label(format!("SLO target {}", fmt_ms(target_ms)))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 10, y)], TARGET.stroke_width(2)));
+    Ok(())
 }
 
 /// Draw a distribution chart.
@@ -160,16 +185,7 @@ where
             decade *= 10.0;
         }
     }
-    let t = tx(spec.target_ms);
-    chart
-        .draw_series(DashedLineSeries::new(
-            vec![(t, 0.0), (t, 1.0)],
-            10,
-            6,
-            TARGET.stroke_width(2),
-        ))?
-        .label(format!("SLO target {}", fmt_ms(spec.target_ms)))
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 10, y)], TARGET.stroke_width(2)));
+    slo_line(&mut chart, tx(spec.target_ms), spec.target_ms)?;
     legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     Ok(())
 }

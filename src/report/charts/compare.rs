@@ -4,9 +4,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::cdf::fmt_ms;
+use super::cdf::{fmt_ms, slo_line};
 use super::data::{positive_or, thin_cdf};
-use super::style::{anchored, builder, color, heading, legend, text, INK, TARGET};
+use super::style::{anchored, builder, color, heading, legend, text, INK};
 use super::{render, Chart, Drawn};
 use crate::experiment::Comparison;
 use crate::model::World;
@@ -208,16 +208,7 @@ where
             ))
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
     }
-    let t = world.slo.media_rtt_ms;
-    chart
-        .draw_series(DashedLineSeries::new(
-            vec![(t, 0.0), (t, 1.0)],
-            10,
-            6,
-            TARGET.stroke_width(2),
-        ))?
-        .label(format!("SLO target {}", fmt_ms(t)))
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 10, y)], TARGET.stroke_width(2)));
+    slo_line(&mut chart, world.slo.media_rtt_ms, world.slo.media_rtt_ms)?;
     legend(&mut chart, SeriesLabelPosition::LowerRight)?;
     Ok(())
 }
