@@ -93,3 +93,23 @@ fn summary_json_keeps_the_contract_names() {
         "two replications carry a half-width"
     );
 }
+
+/// The committed gallery is what the documented command produces today, so the
+/// README and docs/charts.md never show stale numbers.
+#[test]
+fn flagship_gallery_summary_is_current() {
+    let dir = tempfile::tempdir().unwrap();
+    run(
+        "scenarios/livekit-global.json",
+        dir.path(),
+        &["--no-charts"],
+    );
+    let fresh = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
+    let committed =
+        std::fs::read_to_string(crate::common::repo("reports/livekit-global/summary.json"))
+            .unwrap();
+    assert!(
+        fresh == committed,
+        "reports/livekit-global/summary.json is stale: regenerate it with `cargo run --release -- run scenarios/livekit-global.json`"
+    );
+}
