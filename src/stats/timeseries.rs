@@ -90,15 +90,20 @@ impl TimeSeries {
     ) {
         let (b, end) = self.cursor[region];
         if to <= end && b < self.counts.len() {
-            let i = b * self.regions + region;
-            self.busy_area[i] += level as f64 * (to - from);
-            self.capacity_area[i] += capacity as f64 * (to - from);
-            if level > self.peak[i] {
-                self.peak[i] = level;
-            }
+            self.add(b * self.regions + region, to - from, level, capacity);
             return;
         }
         self.integrate_across_bins(region, from, to, level, capacity);
+    }
+
+    /// Add `dt` seconds at `level` / `capacity` to the (bin, region) cell `i`.
+    #[inline(always)]
+    fn add(&mut self, i: usize, dt: f64, level: u32, capacity: u32) {
+        self.busy_area[i] += level as f64 * dt;
+        self.capacity_area[i] += capacity as f64 * dt;
+        if level > self.peak[i] {
+            self.peak[i] = level;
+        }
     }
 
     #[cold]
@@ -118,12 +123,7 @@ impl TimeSeries {
                 break;
             }
             let end = ((b + 1) as f64 * self.bin_s).min(to);
-            let i = b * self.regions + region;
-            self.busy_area[i] += level as f64 * (end - t);
-            self.capacity_area[i] += capacity as f64 * (end - t);
-            if level > self.peak[i] {
-                self.peak[i] = level;
-            }
+            self.add(b * self.regions + region, end - t, level, capacity);
             self.cursor[region] = (b, (b + 1) as f64 * self.bin_s);
             t = end;
         }
