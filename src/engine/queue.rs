@@ -26,12 +26,29 @@ pub enum Kind {
     Redispatch,
 }
 
+/// Every kind, indexed by its discriminant (the low bits of an entry's key).
 const KINDS: [Kind; 4] = [
     Kind::Arrival,
     Kind::Departure,
     Kind::Abandon,
     Kind::Redispatch,
 ];
+
+/// Bits of an entry's second key word that hold the kind; the insertion
+/// sequence sits above them. Eight bits leave 2^56 sequence numbers, far more
+/// events than a run can process, and room for 256 kinds.
+const KIND_BITS: u32 = 8;
+
+// A kind that does not fit its bits would silently corrupt the event order, and a
+// kind missing from `KINDS` would decode as another: refuse both at compile time.
+const _: () = {
+    assert!(KINDS.len() <= 1 << KIND_BITS);
+    let mut i = 0;
+    while i < KINDS.len() {
+        assert!(KINDS[i] as usize == i);
+        i += 1;
+    }
+};
 
 /// One scheduled event as the engine sees it.
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +68,7 @@ pub struct Event {
 struct Entry {
     /// `time` mapped to an unsigned integer with the same total order.
     time_key: u64,
-    /// Insertion sequence << 2 | kind: unique, so ties resolve in insertion order.
+    /// Insertion sequence << KIND_BITS | kind: unique, so ties resolve in insertion order.
     seq_kind: u64,
     a: u32,
     b: u32,
@@ -197,7 +214,7 @@ impl EventQueue {
     pub fn push(&mut self, time: f64, kind: Kind, a: u32, b: u32) {
         let e = Entry {
             time_key: order_key(time),
-            seq_kind: self.next_seq << 2 | kind as u64,
+            seq_kind: self.next_seq << KIND_BITS | kind as u64,
             a,
             b,
         };
@@ -224,7 +241,7 @@ impl EventQueue {
         }?;
         Some(Event {
             time: from_order_key(top.time_key),
-            kind: KINDS[(top.seq_kind & 3) as usize],
+            kind: KINDS[(top.seq_kind & ((1 << KIND_BITS) - 1)) as usize],
             a: top.a,
             b: top.b,
         })
@@ -300,7 +317,7 @@ mod tests {
             if rng.random::<f64>() < 0.55 || reference.is_empty() {
                 // Coarse times so that ties are frequent.
                 let t = now + (rng.random_range(0..50) as f64) * 0.25;
-                q.push(t, KINDS[(step % 4) as usize], step, step ^ 7);
+                q.push(t, KINDS[step as usize % KINDS.len()], step, step ^ 7);
                 reference.push((t, seq, step));
                 seq += 1;
             } else {
@@ -314,7 +331,7 @@ mod tests {
                 assert_eq!(q.peek_time(), Some(want.0));
                 let e = q.pop().unwrap();
                 assert_eq!((e.time, e.a, e.b), (want.0, want.2, want.2 ^ 7));
-                assert_eq!(e.kind, KINDS[(want.2 % 4) as usize]);
+                assert_eq!(e.kind, KINDS[want.2 as usize % KINDS.len()]);
                 now = e.time;
             }
             assert_eq!(q.len(), reference.len());
