@@ -6,18 +6,18 @@
 //! not depend on earlier decisions (common random numbers across policies). The
 //! hot path allocates nothing once the heap and slabs have grown to their peak.
 
+pub mod deployments;
 pub mod policy;
 pub mod queue;
 pub mod rng;
-
-use std::collections::VecDeque;
 
 use rand::Rng;
 use rand_distr::{Distribution, Exp1};
 
 use crate::model::{Patience, World};
 use crate::stats::{Layout, RunStats};
-use policy::{AnyPolicy, Decision, Load, Policy, Request};
+use deployments::Deployments;
+use policy::{AnyPolicy, Decision, Policy, Request};
 use queue::{EventQueue, Kind};
 use rng::{stream, Purpose, SimRng};
 
@@ -133,18 +133,12 @@ struct Engine<'w, P> {
     world: &'w World,
     policy: P,
     queue: EventQueue,
-    busy: Vec<u32>,
-    capacity: Vec<u32>,
-    region_of: Vec<u32>,
-    region_busy: Vec<u32>,
-    region_capacity: Vec<u32>,
+    deps: Deployments,
     arrival_rng: Vec<SimRng>,
     attr_rng: Vec<SimRng>,
     policy_rng: SimRng,
     cursors: Vec<crate::model::rate::RateCursor>,
     parked: Slab,
-    waiting: Vec<VecDeque<(u32, u32)>>,
-    waiting_live: Vec<u32>,
     stats: RunStats,
     now: f64,
 }
@@ -153,8 +147,7 @@ impl<'w, P: Policy> Engine<'w, P> {
     fn new(world: &'w World, policy: P, replication: u32) -> Self {
         let seed = world.run.seed;
         let n_pop = world.populations.len();
-        let capacity: Vec<u32> = world.deployments.iter().map(|d| d.capacity).collect();
-        let region_capacity = world.region_capacity();
+        let deps = Deployments::new(world);
         let layout = Layout {
             populations: n_pop,
             regions: world.regions.len(),
@@ -164,17 +157,16 @@ impl<'w, P: Policy> Engine<'w, P> {
             slo_rtt_ms: world.slo.media_rtt_ms,
             slo_join_ms: world.slo.join_latency_s * 1000.0,
         };
-        let total_capacity: usize = capacity.iter().map(|&c| c as usize).sum();
+        // The event list grows to its peak on its own; reserving a little keeps a
+        // huge capacity from costing memory it never uses.
+        let total_capacity: usize = world.deployments.iter().map(|d| d.capacity as usize).sum();
+        let reserve = total_capacity.min(1 << 16) + n_pop + 16;
         Self {
             world,
             policy,
-            queue: EventQueue::with_capacity(total_capacity + n_pop + 16),
-            busy: vec![0; capacity.len()],
-            region_of: world.deployments.iter().map(|d| d.region as u32).collect(),
-            region_busy: vec![0; world.regions.len()],
-            stats: RunStats::new(layout, &region_capacity),
-            region_capacity,
-            capacity,
+            queue: EventQueue::with_capacity(reserve),
+            stats: RunStats::new(layout, deps.region_limits()),
+            deps,
             arrival_rng: (0..n_pop)
                 .map(|p| stream(seed, replication, Purpose::Arrivals, p as u32))
                 .collect(),
@@ -188,8 +180,6 @@ impl<'w, P: Policy> Engine<'w, P> {
                 .map(|p| p.rate.cursor_at(0.0))
                 .collect(),
             parked: Slab::default(),
-            waiting: vec![VecDeque::new(); world.deployments.len()],
-            waiting_live: vec![0; world.deployments.len()],
             now: 0.0,
         }
     }
@@ -282,7 +272,7 @@ impl<'w, P: Policy> Engine<'w, P> {
             city,
             attempt: 0,
         };
-        let home_region = self.region_of[self.policy.home(&req)];
+        let home_region = self.deps.region(self.policy.home(&req)) as u32;
         self.stats.arrival(p, t, counted);
         self.dispatch(Session {
             pop: p as u32,
@@ -305,16 +295,14 @@ impl<'w, P: Policy> Engine<'w, P> {
             city: s.city as usize,
             attempt: s.attempt,
         };
-        let load = Load {
-            busy: &self.busy,
-            capacity: &self.capacity,
-        };
-        match self.policy.decide(&req, load, &mut self.policy_rng) {
+        match self
+            .policy
+            .decide(&req, self.deps.load(), &mut self.policy_rng)
+        {
             Decision::Serve(d) => self.start(s, d),
             Decision::Queue(d) if s.patience > 0.0 => {
                 let (slot, generation) = self.parked.insert(s, d as u32);
-                self.waiting[d].push_back((slot, generation));
-                self.waiting_live[d] += 1;
+                self.deps.enqueue(d, (slot, generation));
                 if s.patience.is_finite() {
                     self.queue
                         .push(self.now + s.patience, Kind::Abandon, slot, generation);
@@ -332,13 +320,10 @@ impl<'w, P: Policy> Engine<'w, P> {
     }
 
     fn start(&mut self, s: Session, d: usize) {
-        debug_assert!(self.busy[d] < self.capacity[d], "capacity exceeded");
         let t = self.now;
-        self.busy[d] += 1;
-        let r = self.region_of[d] as usize;
-        self.region_busy[r] += 1;
-        self.stats
-            .level(r, t, self.region_busy[r], self.region_capacity[r]);
+        let r = self.deps.admit(d);
+        let (level, limit) = self.deps.region_level(r);
+        self.stats.level(r, t, level, limit);
         let wait = t - s.arrival;
         let hold = s.dispatch + s.startup + s.duration;
         self.queue.push(t + hold, Kind::Departure, d as u32, 0);
@@ -360,18 +345,19 @@ impl<'w, P: Policy> Engine<'w, P> {
 
     fn on_departure(&mut self, d: usize) {
         let t = self.now;
-        self.busy[d] -= 1;
-        let r = self.region_of[d] as usize;
-        self.region_busy[r] -= 1;
-        self.stats
-            .level(r, t, self.region_busy[r], self.region_capacity[r]);
-        if self.waiting_live[d] > 0 {
-            while let Some((slot, generation)) = self.waiting[d].pop_front() {
-                if let Some((s, _)) = self.parked.take(slot, generation) {
-                    self.waiting_live[d] -= 1;
-                    self.start(s, d);
-                    break;
-                }
+        let r = self.deps.release(d);
+        let (level, limit) = self.deps.region_level(r);
+        self.stats.level(r, t, level, limit);
+        self.serve_waiting(d);
+    }
+
+    /// Give freed room on `d` to the users waiting for it, first come first served.
+    fn serve_waiting(&mut self, d: usize) {
+        while self.deps.has_waiting(d) && self.deps.has_room(d) {
+            let parked = &mut self.parked;
+            match self.deps.next_waiting(d, |slot, g| parked.take(slot, g)) {
+                Some((s, _)) => self.start(s, d),
+                None => break,
             }
         }
     }
@@ -382,13 +368,9 @@ impl<'w, P: Policy> Engine<'w, P> {
         };
         // The queue entry stays behind and is skipped, or compacted away once
         // stale entries outnumber live ones (so queues stay bounded).
-        let d = d as usize;
-        self.waiting_live[d] -= 1;
-        let q = &mut self.waiting[d];
-        if q.len() > 64 && q.len() > 2 * self.waiting_live[d] as usize {
-            let parked = &self.parked;
-            q.retain(|&(s, g)| parked.is_live(s, g));
-        }
+        let parked = &self.parked;
+        self.deps
+            .left_queue(d as usize, |slot, g| parked.is_live(slot, g));
         self.stats.abandoned(s.pop as usize, self.now, s.counted);
     }
 }

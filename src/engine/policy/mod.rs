@@ -19,16 +19,26 @@ pub use score::Score;
 use super::rng::SimRng;
 use crate::model::{OnFull, PolicySpec, World};
 
-/// Read-only view of every deployment's occupancy.
+/// Read-only view of every deployment's occupancy and supply.
 #[derive(Clone, Copy)]
 pub struct Load<'a> {
     /// Sessions holding a slot, per deployment.
     pub busy: &'a [u32],
-    /// Current capacity, per deployment.
+    /// What each deployment may hold now: its capacity while it accepts users,
+    /// 0 while it starts up, is down or has been deleted.
     pub capacity: &'a [u32],
+    /// Whether each deployment exists (created and not deleted): only these can
+    /// be a user's home or hold a queue.
+    pub live: &'a [bool],
 }
 
 impl Load<'_> {
+    /// Whether deployment `d` exists now (it may still be starting or down).
+    #[inline]
+    pub fn is_live(&self, d: usize) -> bool {
+        self.live[d]
+    }
+
     /// Whether deployment `d` can take one more session now.
     #[inline]
     pub fn has_room(&self, d: usize) -> bool {
