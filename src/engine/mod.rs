@@ -15,7 +15,7 @@ use rand::Rng;
 use rand_distr::{Distribution, Exp1};
 
 use crate::model::{Patience, World};
-use crate::stats::{Layout, RunStats};
+use crate::stats::{Layout, RunStats, Served};
 use deployments::Deployments;
 use policy::{AnyPolicy, Decision, Policy, Request};
 use queue::{EventQueue, Kind};
@@ -39,6 +39,26 @@ struct Session {
     startup: f64,
     jitter_ms: f64,
     counted: bool,
+}
+
+/// What a departure carries about its session: the city (which gives the
+/// population, the RTTs and the candidates for a re-dispatch) and whether the
+/// session counts in the statistics window, packed in one payload word.
+#[derive(Debug, Clone, Copy)]
+struct Tag(u32);
+
+impl Tag {
+    const COUNTED: u32 = 1 << 31;
+
+    fn new(city: u32, counted: bool) -> Self {
+        debug_assert!(city < Self::COUNTED);
+        Self(city | if counted { Self::COUNTED } else { 0 })
+    }
+
+    #[inline]
+    fn counted(self) -> bool {
+        self.0 & Self::COUNTED != 0
+    }
 }
 
 /// A session parked while it waits in a queue or for a re-dispatch.
@@ -193,13 +213,15 @@ impl<'w, P: Policy> Engine<'w, P> {
         let mut reported = 0.0;
         while let Some(ev) = self.queue.pop() {
             if ev.time > horizon {
+                // Put it back: it is part of the state at the horizon.
+                self.queue.push(ev.time, ev.kind, ev.a, ev.b);
                 break;
             }
             self.now = ev.time;
             events += 1;
             match ev.kind {
                 Kind::Arrival => self.on_arrival(ev.a as usize),
-                Kind::Departure => self.on_departure(ev.a as usize),
+                Kind::Departure => self.on_departure(ev.a as usize, ev.b),
                 Kind::Abandon => self.on_abandon(ev.a, ev.b),
                 Kind::Redispatch => {
                     if let Some((mut s, _)) = self.parked.take(ev.a, ev.b) {
@@ -223,10 +245,10 @@ impl<'w, P: Policy> Engine<'w, P> {
             .iter()
             .filter(|p| p.live && p.session.counted)
             .count() as u64;
-        // Sessions holding a slot at the horizon: count their departures still queued.
+        // Window sessions holding a slot at the horizon: their departures still queued.
         let mut running = 0;
         while let Some(ev) = self.queue.pop() {
-            running += u64::from(ev.kind == Kind::Departure);
+            running += u64::from(ev.kind == Kind::Departure && Tag(ev.b).counted());
         }
         self.stats.finish(pending, running, events);
     }
@@ -326,24 +348,23 @@ impl<'w, P: Policy> Engine<'w, P> {
         self.stats.level(r, t, level, limit);
         let wait = t - s.arrival;
         let hold = s.dispatch + s.startup + s.duration;
-        self.queue.push(t + hold, Kind::Departure, d as u32, 0);
-        let rtt = self.world.cities[s.city as usize].rtt_ms[r] + s.jitter_ms;
-        let join_ms = (wait + s.dispatch + s.startup) * 1000.0;
-        let home = r as u32 == s.home_region;
-        self.stats.served(
-            s.pop as usize,
-            r,
-            home,
+        let tag = Tag::new(s.city, s.counted);
+        self.queue.push(t + hold, Kind::Departure, d as u32, tag.0);
+        self.stats.served(&Served {
+            pop: s.pop as usize,
+            region: r,
+            home: r as u32 == s.home_region,
             t,
-            rtt,
-            join_ms,
-            wait * 1000.0,
-            hold,
-            s.counted,
-        );
+            rtt_ms: self.world.cities[s.city as usize].rtt_ms[r] + s.jitter_ms,
+            join_ms: (wait + s.dispatch + s.startup) * 1000.0,
+            wait_ms: wait * 1000.0,
+            hold_s: hold,
+            counted: s.counted,
+        });
     }
 
-    fn on_departure(&mut self, d: usize) {
+    fn on_departure(&mut self, d: usize, tag: u32) {
+        self.stats.completed += u64::from(Tag(tag).counted());
         let t = self.now;
         let r = self.deps.release(d);
         let (level, limit) = self.deps.region_level(r);

@@ -81,6 +81,29 @@ pub struct RegionStats {
     last_t: f64,
 }
 
+/// A session that just got an agent, as the statistics need it.
+#[derive(Debug, Clone, Copy)]
+pub struct Served {
+    /// Population index.
+    pub pop: usize,
+    /// Region of the serving deployment.
+    pub region: usize,
+    /// Whether that is the session's home region.
+    pub home: bool,
+    /// When the agent was assigned, seconds.
+    pub t: f64,
+    /// Media RTT, ms.
+    pub rtt_ms: f64,
+    /// Arrival to agent joined, ms.
+    pub join_ms: f64,
+    /// Arrival to agent assigned, ms.
+    pub wait_ms: f64,
+    /// How long the session holds its slot, seconds.
+    pub hold_s: f64,
+    /// Whether the session arrived inside the statistics window.
+    pub counted: bool,
+}
+
 /// All statistics of one run, or the merge of several.
 #[derive(Debug, Clone)]
 pub struct RunStats {
@@ -96,6 +119,9 @@ pub struct RunStats {
     pub pending_at_horizon: u64,
     /// Window sessions holding a slot at the horizon.
     pub running_at_horizon: u64,
+    /// Window sessions whose agent finished with them before the horizon:
+    /// served = completed + running at the horizon.
+    pub completed: u64,
     /// Per-bin series.
     pub series: TimeSeries,
     /// Events processed (for throughput figures).
@@ -137,6 +163,7 @@ impl RunStats {
             hold_sum_s: 0.0,
             pending_at_horizon: 0,
             running_at_horizon: 0,
+            completed: 0,
             series,
             events: 0,
             runs: 1,
@@ -154,21 +181,20 @@ impl RunStats {
         }
     }
 
-    /// A session got a slot at t.
+    /// A session got a slot.
     #[inline]
-    #[allow(clippy::too_many_arguments)]
-    pub fn served(
-        &mut self,
-        pop: usize,
-        region: usize,
-        home: bool,
-        t: f64,
-        rtt_ms: f64,
-        join_ms: f64,
-        wait_ms: f64,
-        hold_s: f64,
-        counted: bool,
-    ) {
+    pub fn served(&mut self, s: &Served) {
+        let Served {
+            pop,
+            region,
+            home,
+            t,
+            rtt_ms,
+            join_ms,
+            wait_ms,
+            hold_s,
+            counted,
+        } = *s;
         if let Some(b) = self.series.at(t) {
             b.served += 1;
             b.overflow += u64::from(!home);
@@ -292,6 +318,7 @@ impl RunStats {
         self.hold_sum_s += other.hold_sum_s;
         self.pending_at_horizon += other.pending_at_horizon;
         self.running_at_horizon += other.running_at_horizon;
+        self.completed += other.completed;
         self.series.merge(&other.series);
         self.events += other.events;
         self.runs += other.runs;

@@ -29,6 +29,40 @@ fn conservation_of_sessions() {
     }
 }
 
+/// Every window session that got an agent either finished before the horizon or
+/// was still running at it. Guards `running_at_horizon`, which once dropped the
+/// first event past the horizon before counting and counted sessions that arrived
+/// during the warm-up.
+#[test]
+fn running_at_horizon_counts_exactly_the_window_sessions_still_running() {
+    for s in SCENARIOS
+        .iter()
+        .chain(&["scenarios/tests/erlang-b-single.json"])
+    {
+        let est = estimate(&world(s));
+        for rep in 0..2 {
+            let st = regionsim::engine::simulate(&world(s), rep, &());
+            let served: u64 = st
+                .populations
+                .iter()
+                .map(|p| p.served_home + p.overflow)
+                .sum();
+            assert_eq!(
+                served,
+                st.completed + st.running_at_horizon,
+                "{s} rep {rep}"
+            );
+        }
+        let p = &est.pooled;
+        let served: u64 = p
+            .populations
+            .iter()
+            .map(|p| p.served_home + p.overflow)
+            .sum();
+        assert_eq!(served, p.completed + p.running_at_horizon, "{s}");
+    }
+}
+
 /// No region ever holds more sessions than its capacity, in any bin.
 #[test]
 fn capacity_is_never_exceeded() {
