@@ -33,8 +33,10 @@ pub struct Deployments {
     /// Capacity in force (set by the scenario and capacity events).
     capacity: Vec<u32>,
     phase: Vec<Phase>,
-    /// Ready (start-up over) and not in an outage.
-    up: Vec<bool>,
+    /// Start-up over.
+    ready: Vec<bool>,
+    /// In an outage.
+    down: Vec<bool>,
     /// Created and not deleted, per deployment: what policies call "exists".
     live: Vec<bool>,
     region_of: Vec<u32>,
@@ -54,8 +56,23 @@ impl Deployments {
             busy: vec![0; n],
             limit: vec![0; n],
             capacity: world.deployments.iter().map(|d| d.capacity).collect(),
-            phase: vec![Phase::Live; n],
-            up: vec![true; n],
+            phase: world
+                .deployments
+                .iter()
+                .map(|d| {
+                    if d.created_at_s > 0.0 {
+                        Phase::Planned
+                    } else {
+                        Phase::Live
+                    }
+                })
+                .collect(),
+            ready: world
+                .deployments
+                .iter()
+                .map(|d| d.ready_after_s == 0.0)
+                .collect(),
+            down: vec![false; n],
             live: vec![true; n],
             region_of: world.deployments.iter().map(|d| d.region as u32).collect(),
             region_busy: vec![0; world.regions.len()],
@@ -176,16 +193,22 @@ impl Deployments {
         self.refresh(d)
     }
 
-    /// Mark `d` ready or not (start-up, outage); returns its region.
-    pub fn set_up(&mut self, d: usize, up: bool) -> usize {
-        self.up[d] = up;
+    /// Start-up of `d` is over; returns its region.
+    pub fn set_ready(&mut self, d: usize) -> usize {
+        self.ready[d] = true;
+        self.refresh(d)
+    }
+
+    /// `d` goes down or comes back; returns its region.
+    pub fn set_down(&mut self, d: usize, down: bool) -> usize {
+        self.down[d] = down;
         self.refresh(d)
     }
 
     /// Recompute `d`'s admission limit and its region's after a supply change.
     fn refresh(&mut self, d: usize) -> usize {
         let live = self.phase[d] == Phase::Live;
-        let limit = if live && self.up[d] {
+        let limit = if live && self.ready[d] && !self.down[d] {
             self.capacity[d]
         } else {
             0
@@ -235,8 +258,10 @@ impl Deployments {
         }
     }
 
-    /// Users still waiting for `d`.
-    pub fn waiting_count(&self, d: usize) -> u32 {
-        self.waiting_live[d]
+    /// Take `d`'s whole queue (slab handles, stale ones included), e.g. to
+    /// dispatch its users again when `d` goes away.
+    pub fn take_queue(&mut self, d: usize) -> Vec<(u32, u32)> {
+        self.waiting_live[d] = 0;
+        std::mem::take(&mut self.waiting[d]).into()
     }
 }

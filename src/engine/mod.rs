@@ -10,6 +10,8 @@ pub mod deployments;
 pub mod policy;
 pub mod queue;
 pub mod rng;
+mod session;
+mod timeline;
 
 use rand::Rng;
 use rand_distr::{Distribution, Exp1};
@@ -20,100 +22,23 @@ use deployments::Deployments;
 use policy::{AnyPolicy, Decision, Policy, Request};
 use queue::{EventQueue, Kind};
 use rng::{stream, Purpose, SimRng};
+use session::{Session, Slab, Tag, NO_CAUSE};
 
 /// How often (in events) the engine reports progress.
 const PROGRESS_EVERY: u64 = 1 << 16;
 
-/// Everything about one session, drawn at its arrival.
-#[derive(Debug, Clone, Copy)]
-struct Session {
-    pop: u32,
-    city: u32,
-    home_region: u32,
-    attempt: u32,
-    arrival: f64,
-    duration: f64,
-    /// Seconds the user will wait; 0 = none, infinity = unlimited.
-    patience: f64,
-    dispatch: f64,
-    startup: f64,
-    jitter_ms: f64,
-    counted: bool,
-}
-
-/// What a departure carries about its session: the city (which gives the
-/// population, the RTTs and the candidates for a re-dispatch) and whether the
-/// session counts in the statistics window, packed in one payload word.
-#[derive(Debug, Clone, Copy)]
-struct Tag(u32);
-
-impl Tag {
-    const COUNTED: u32 = 1 << 31;
-
-    fn new(city: u32, counted: bool) -> Self {
-        debug_assert!(city < Self::COUNTED);
-        Self(city | if counted { Self::COUNTED } else { 0 })
-    }
-
-    #[inline]
-    fn counted(self) -> bool {
-        self.0 & Self::COUNTED != 0
-    }
-}
-
-/// A session parked while it waits in a queue or for a re-dispatch.
-#[derive(Debug, Clone, Copy)]
-struct Parked {
-    session: Session,
-    /// The deployment whose queue holds it (unused while awaiting re-dispatch).
-    deployment: u32,
-    generation: u32,
-    live: bool,
-}
-
-/// Slots for parked sessions, reused; generations invalidate stale events.
-#[derive(Debug, Default)]
-struct Slab {
-    slots: Vec<Parked>,
-    free: Vec<u32>,
-}
-
-impl Slab {
-    fn insert(&mut self, session: Session, deployment: u32) -> (u32, u32) {
-        if let Some(i) = self.free.pop() {
-            let p = &mut self.slots[i as usize];
-            p.session = session;
-            p.deployment = deployment;
-            p.live = true;
-            (i, p.generation)
-        } else {
-            self.slots.push(Parked {
-                session,
-                deployment,
-                generation: 0,
-                live: true,
-            });
-            ((self.slots.len() - 1) as u32, 0)
-        }
-    }
-
-    /// Take the session out if (slot, generation) still names it.
-    fn take(&mut self, slot: u32, generation: u32) -> Option<(Session, u32)> {
-        let p = self.slots.get_mut(slot as usize)?;
-        if !p.live || p.generation != generation {
-            return None;
-        }
-        p.live = false;
-        p.generation = p.generation.wrapping_add(1);
-        self.free.push(slot);
-        Some((p.session, p.deployment))
-    }
-
-    fn is_live(&self, slot: u32, generation: u32) -> bool {
-        self.slots
-            .get(slot as usize)
-            .is_some_and(|p| p.live && p.generation == generation)
-    }
+/// A user's patience (seconds; 0 = none, infinity = unlimited), then dispatch
+/// and start-up delays (seconds) and RTT jitter (ms), in this fixed order.
+fn draw_wait_and_delays(world: &World, pop: usize, rng: &mut SimRng) -> (f64, f64, f64, f64) {
+    let patience = match &world.populations[pop].patience {
+        Patience::None => 0.0,
+        Patience::Unlimited => f64::INFINITY,
+        Patience::Dist(d) => d.sample(rng),
+    };
+    let dispatch = world.delays.dispatch.sample(rng);
+    let startup = world.delays.startup.sample(rng);
+    let jitter_ms = world.delays.jitter.sample(rng) * 1000.0;
+    (patience, dispatch, startup, jitter_ms)
 }
 
 /// Something to tell about progress: simulated seconds advanced.
@@ -157,6 +82,13 @@ struct Engine<'w, P> {
     arrival_rng: Vec<SimRng>,
     attr_rng: Vec<SimRng>,
     policy_rng: SimRng,
+    /// Draws for sessions moved after a failure (patience, delays), apart from
+    /// the arrival and attribute streams so those stay common across policies.
+    timeline_rng: SimRng,
+    /// The timeline's steps in execution order, with their event index.
+    steps: Vec<(u32, crate::model::timeline::Step)>,
+    /// Population of each city.
+    city_pop: Vec<u32>,
     cursors: Vec<crate::model::rate::RateCursor>,
     parked: Slab,
     stats: RunStats,
@@ -176,7 +108,14 @@ impl<'w, P: Policy> Engine<'w, P> {
             bin_s: world.run.bin_s,
             slo_rtt_ms: world.slo.media_rtt_ms,
             slo_join_ms: world.slo.join_latency_s * 1000.0,
+            event_windows: world.timeline.iter().map(|e| (e.at_s, e.end_s)).collect(),
         };
+        let mut city_pop = vec![0; world.cities.len()];
+        for (p, pop) in world.populations.iter().enumerate() {
+            for &c in &pop.cities {
+                city_pop[c] = p as u32;
+            }
+        }
         // The event list grows to its peak on its own; reserving a little keeps a
         // huge capacity from costing memory it never uses.
         let total_capacity: usize = world.deployments.iter().map(|d| d.capacity as usize).sum();
@@ -194,6 +133,9 @@ impl<'w, P: Policy> Engine<'w, P> {
                 .map(|p| stream(seed, replication, Purpose::Attributes, p as u32))
                 .collect(),
             policy_rng: stream(seed, replication, Purpose::Policy, 0),
+            timeline_rng: stream(seed, replication, Purpose::Timeline, 0),
+            steps: timeline::ordered_steps(world),
+            city_pop,
             cursors: world
                 .populations
                 .iter()
@@ -205,6 +147,11 @@ impl<'w, P: Policy> Engine<'w, P> {
     }
 
     fn run(&mut self, progress: &dyn Progress) {
+        // Steps first: at equal times they come before arrivals.
+        for i in 0..self.steps.len() {
+            self.queue
+                .push(self.steps[i].1.at_s, Kind::Timeline, i as u32, 0);
+        }
         for p in 0..self.world.populations.len() {
             self.schedule_arrival(p, 0.0);
         }
@@ -229,6 +176,12 @@ impl<'w, P: Policy> Engine<'w, P> {
                         self.dispatch(s);
                     }
                 }
+                Kind::Failover => {
+                    if let Some((s, _)) = self.parked.take(ev.a, ev.b) {
+                        self.dispatch(s);
+                    }
+                }
+                Kind::Timeline => self.on_step(ev.a as usize),
             }
             if events % PROGRESS_EVERY == 0 {
                 progress.advance(self.now - reported);
@@ -239,14 +192,10 @@ impl<'w, P: Policy> Engine<'w, P> {
             }
         }
         progress.advance(horizon - reported);
-        let pending = self
-            .parked
-            .slots
-            .iter()
-            .filter(|p| p.live && p.session.counted)
-            .count() as u64;
+        // Window sessions still waiting for their first agent; those waiting for
+        // a new one after a failure were served and count as running.
+        let (pending, mut running) = self.parked.counted_parked();
         // Window sessions holding a slot at the horizon: their departures still queued.
-        let mut running = 0;
         while let Some(ev) = self.queue.pop() {
             running += u64::from(ev.kind == Kind::Departure && Tag(ev.b).counted());
         }
@@ -255,8 +204,19 @@ impl<'w, P: Policy> Engine<'w, P> {
 
     fn schedule_arrival(&mut self, p: usize, after: f64) {
         let e: f64 = Exp1.sample(&mut self.arrival_rng[p]);
-        let rate = &self.world.populations[p].rate;
-        if let Some(t) = rate.next_arrival(&mut self.cursors[p], after, e) {
+        let pop = &self.world.populations[p];
+        let next = if pop.surges.is_empty() {
+            pop.rate.next_arrival(&mut self.cursors[p], after, e)
+        } else {
+            crate::model::surge::next_arrival(
+                &pop.rate,
+                &pop.surges,
+                &mut self.cursors[p],
+                after,
+                e,
+            )
+        };
+        if let Some(t) = next {
             if t <= self.world.run.horizon_s {
                 self.queue.push(t, Kind::Arrival, p as u32, 0);
             }
@@ -280,21 +240,14 @@ impl<'w, P: Policy> Engine<'w, P> {
                 .min(pop.cities.len() - 1)]
         };
         let duration = pop.session.sample(rng);
-        let patience = match &pop.patience {
-            Patience::None => 0.0,
-            Patience::Unlimited => f64::INFINITY,
-            Patience::Dist(d) => d.sample(rng),
-        };
-        let dispatch = world.delays.dispatch.sample(rng);
-        let startup = world.delays.startup.sample(rng);
-        let jitter_ms = world.delays.jitter.sample(rng) * 1000.0;
+        let (patience, dispatch, startup, jitter_ms) = draw_wait_and_delays(world, p, rng);
         let counted = t >= world.run.warmup_s;
         let req = Request {
             population: p,
             city,
             attempt: 0,
         };
-        let home_region = self.deps.region(self.policy.home(&req)) as u32;
+        let home_region = self.deps.region(self.policy.home(&req, self.deps.load())) as u32;
         self.stats.arrival(p, t, counted);
         self.dispatch(Session {
             pop: p as u32,
@@ -308,6 +261,7 @@ impl<'w, P: Policy> Engine<'w, P> {
             startup,
             jitter_ms,
             counted,
+            cause: NO_CAUSE,
         });
     }
 
@@ -322,7 +276,7 @@ impl<'w, P: Policy> Engine<'w, P> {
             .decide(&req, self.deps.load(), &mut self.policy_rng)
         {
             Decision::Serve(d) => self.start(s, d),
-            Decision::Queue(d) if s.patience > 0.0 => {
+            Decision::Queue(d) if s.patience > 0.0 && self.deps.is_live(d) => {
                 let (slot, generation) = self.parked.insert(s, d as u32);
                 self.deps.enqueue(d, (slot, generation));
                 if s.patience.is_finite() {
@@ -335,9 +289,21 @@ impl<'w, P: Policy> Engine<'w, P> {
                 self.queue
                     .push(self.now + delay, Kind::Redispatch, slot, generation);
             }
-            Decision::Queue(_) | Decision::Reject => {
-                self.stats.rejected(s.pop as usize, self.now, s.counted)
-            }
+            Decision::Queue(_) | Decision::Reject => self.lost(&s, false),
+        }
+    }
+
+    /// A session found no agent: rejected, or gave up waiting (`abandoned`); one
+    /// that had been served before a failure is interrupted instead.
+    fn lost(&mut self, s: &Session, abandoned: bool) {
+        let (p, t) = (s.pop as usize, self.now);
+        if s.cause != NO_CAUSE {
+            let (r, e) = (s.home_region as usize, s.cause as usize);
+            self.stats.interrupted(p, r, e, t, s.counted);
+        } else if abandoned {
+            self.stats.abandoned(p, t, s.counted);
+        } else {
+            self.stats.rejected(p, t, s.counted);
         }
     }
 
@@ -350,6 +316,11 @@ impl<'w, P: Policy> Engine<'w, P> {
         let hold = s.dispatch + s.startup + s.duration;
         let tag = Tag::new(s.city, s.counted);
         self.queue.push(t + hold, Kind::Departure, d as u32, tag.0);
+        if s.cause != NO_CAUSE {
+            let rejoin_ms = (wait + s.dispatch + s.startup) * 1000.0;
+            self.stats.rejoined(rejoin_ms, s.counted);
+            return;
+        }
         self.stats.served(&Served {
             pop: s.pop as usize,
             region: r,
@@ -392,6 +363,6 @@ impl<'w, P: Policy> Engine<'w, P> {
         let parked = &self.parked;
         self.deps
             .left_queue(d as usize, |slot, g| parked.is_live(slot, g));
-        self.stats.abandoned(s.pop as usize, self.now, s.counted);
+        self.lost(&s, true);
     }
 }

@@ -24,14 +24,21 @@ pub enum Kind {
     Abandon,
     /// Session in slot `a` (generation `b`) is dispatched again.
     Redispatch,
+    /// Timeline step `a` is due.
+    Timeline,
+    /// Session in slot `a` (generation `b`), whose agent failed, is dispatched
+    /// again as at its first attempt.
+    Failover,
 }
 
 /// Every kind, indexed by its discriminant (the low bits of an entry's key).
-const KINDS: [Kind; 4] = [
+const KINDS: [Kind; 6] = [
     Kind::Arrival,
     Kind::Departure,
     Kind::Abandon,
     Kind::Redispatch,
+    Kind::Timeline,
+    Kind::Failover,
 ];
 
 /// Bits of an entry's second key word that hold the kind; the insertion
@@ -78,6 +85,16 @@ impl Entry {
     #[inline(always)]
     fn key(&self) -> u128 {
         (self.time_key as u128) << 64 | self.seq_kind as u128
+    }
+
+    #[inline(always)]
+    fn event(&self) -> Event {
+        Event {
+            time: from_order_key(self.time_key),
+            kind: KINDS[(self.seq_kind & ((1 << KIND_BITS) - 1)) as usize],
+            a: self.a,
+            b: self.b,
+        }
     }
 }
 
@@ -239,12 +256,22 @@ impl EventQueue {
         } else {
             self.heap.pop()
         }?;
-        Some(Event {
-            time: from_order_key(top.time_key),
-            kind: KINDS[(top.seq_kind & ((1 << KIND_BITS) - 1)) as usize],
-            a: top.a,
-            b: top.b,
-        })
+        Some(top.event())
+    }
+
+    /// Remove every scheduled non-arrival event `take` accepts and return them
+    /// in the order they would have come out. The heap is rebuilt, so this is
+    /// for rare moments (a deployment's sessions cut or moved), not per event.
+    pub fn extract(&mut self, mut take: impl FnMut(&Event) -> bool) -> Vec<Event> {
+        let entries = std::mem::take(&mut self.heap.v);
+        let (mut out, keep): (Vec<Entry>, Vec<Entry>) =
+            entries.into_iter().partition(|e| take(&e.event()));
+        self.heap.v.reserve(keep.len());
+        for e in keep {
+            self.heap.push(e);
+        }
+        out.sort_unstable_by_key(Entry::key);
+        out.iter().map(Entry::event).collect()
     }
 
     /// Time of the earliest event, if any.
@@ -284,6 +311,24 @@ mod tests {
         q.push(1.0, Kind::Arrival, 3, 0);
         let order: Vec<u32> = std::iter::from_fn(|| q.pop()).map(|e| e.a).collect();
         assert_eq!(order, vec![1, 2, 3, 0]);
+    }
+
+    #[test]
+    fn extract_removes_exactly_the_chosen_events_and_keeps_the_order() {
+        let mut q = EventQueue::default();
+        for i in 0..100u32 {
+            let t = f64::from((i * 37) % 17);
+            q.push(t, Kind::Departure, i % 3, i);
+        }
+        let cut = q.extract(|e| e.a == 1);
+        assert_eq!(cut.len(), 33);
+        assert!(cut
+            .windows(2)
+            .all(|w| (w[0].time, w[0].b) <= (w[1].time, w[1].b) || w[0].time < w[1].time));
+        let rest: Vec<Event> = std::iter::from_fn(|| q.pop()).collect();
+        assert_eq!(rest.len(), 67);
+        assert!(rest.iter().all(|e| e.a != 1));
+        assert!(rest.windows(2).all(|w| w[0].time <= w[1].time));
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub enum Purpose {
     Attributes = 2,
     /// The dispatch policy's own randomness.
     Policy = 3,
+    /// Draws for sessions moved by timeline events (failover patience, delays).
+    Timeline = 4,
 }
 
 /// SplitMix64 finaliser: a bijective mixer with good avalanche.

@@ -8,10 +8,14 @@ pub mod dist;
 pub mod geo;
 pub mod rate;
 pub mod reference;
+pub mod surge;
+pub mod timeline;
 
 use dist::TimeDist;
 use geo::LatLon;
 use rate::DailyRate;
+use surge::Surge;
+use timeline::TimelineEvent;
 
 /// A place that may host agents, a media edge, or both.
 #[derive(Debug, Clone)]
@@ -35,8 +39,19 @@ pub struct Deployment {
     pub agent: String,
     /// Index into [`World::regions`].
     pub region: usize,
-    /// Concurrent sessions it can hold.
+    /// Concurrent sessions it can hold (at the start; the timeline may change it).
     pub capacity: u32,
+    /// When it comes into existence, seconds (0 = from the start).
+    pub created_at_s: f64,
+    /// Start-up time after creation before it admits users, seconds.
+    pub ready_after_s: f64,
+}
+
+impl Deployment {
+    /// How reports name it: `agent@region-id`.
+    pub fn label(&self, regions: &[Region]) -> String {
+        format!("{}@{}", self.agent, regions[self.region].id)
+    }
 }
 
 /// A city where some of a population's users are.
@@ -81,6 +96,8 @@ pub struct Population {
     pub peak_rate_per_s: f64,
     /// The arrival rate over UTC time.
     pub rate: DailyRate,
+    /// Flash crowds multiplying `rate`: disjoint, sorted (see [`surge::flatten`]).
+    pub surges: Vec<Surge>,
     /// Session length.
     pub session: TimeDist,
     /// Waiting behaviour.
@@ -258,10 +275,22 @@ pub struct World {
     pub slo: Slo,
     /// Run settings.
     pub run: RunSpec,
+    /// Supply and demand changes during the run, in time order.
+    pub timeline: Vec<TimelineEvent>,
+    /// Remarks about valid but noteworthy settings (e.g. a drain that outlasts
+    /// the horizon), for the reports.
+    pub notes: Vec<String>,
 }
 
 impl World {
-    /// Offered load in Erlangs of a population at its peak hour.
+    /// Expected arrivals of a population over [a, b], flash crowds included.
+    pub fn expected_arrivals(&self, pop: usize, a: f64, b: f64) -> f64 {
+        let p = &self.populations[pop];
+        surge::integral(&p.rate, &p.surges, a, b)
+    }
+
+    /// Offered load in Erlangs of a population at its peak hour (daily profile,
+    /// flash crowds left out).
     pub fn peak_offered_load(&self, pop: usize) -> f64 {
         let p = &self.populations[pop];
         p.rate.max_rate() * p.session.mean()

@@ -8,6 +8,7 @@ mod locate;
 mod overrides;
 mod policy;
 mod raw;
+mod timeline;
 mod units;
 mod validate;
 

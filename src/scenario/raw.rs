@@ -30,6 +30,9 @@ pub struct RawScenario {
     pub slo: RawSlo,
     #[serde(default)]
     pub run: RawRun,
+    /// Supply and demand changes during the run.
+    #[serde(default)]
+    pub timeline: Vec<RawEvent>,
 }
 
 /// A region: a built-in id alone, or a full definition.
@@ -69,6 +72,8 @@ pub struct RawDeployment {
     pub agent: String,
     pub region: String,
     pub capacity: u32,
+    pub created_at: Option<Secs>,
+    pub ready_after: Option<Secs>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -337,4 +342,71 @@ fn kind(v: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
+}
+
+/// One timeline event; `at` and `label` are common to all types.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawEvent {
+    Deploy {
+        at: Secs,
+        label: Option<String>,
+        agent: String,
+        region: String,
+        capacity: u32,
+        ready_after: Option<Secs>,
+    },
+    Delete {
+        at: Secs,
+        label: Option<String>,
+        agent: Option<String>,
+        region: String,
+        drain: Option<Secs>,
+    },
+    Migrate {
+        at: Secs,
+        label: Option<String>,
+        agent: Option<String>,
+        from: String,
+        to: String,
+        capacity: Option<u32>,
+        ready_after: Option<Secs>,
+        overlap: Option<Secs>,
+        drain: Option<Secs>,
+    },
+    Outage {
+        at: Secs,
+        label: Option<String>,
+        agent: Option<String>,
+        region: String,
+        duration: Secs,
+        #[serde(default)]
+        sessions: RawFailover,
+        detect: Option<Secs>,
+    },
+    Capacity {
+        at: Secs,
+        label: Option<String>,
+        agent: Option<String>,
+        region: String,
+        capacity: Option<u32>,
+        hourly: Option<Vec<u32>>,
+        utc_offset_h: Option<f64>,
+    },
+    Rate {
+        at: Secs,
+        label: Option<String>,
+        population: Option<String>,
+        factor: f64,
+        duration: Secs,
+    },
+}
+
+/// What an outage does to running sessions.
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawFailover {
+    #[default]
+    Redispatch,
+    Lose,
 }

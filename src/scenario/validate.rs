@@ -335,6 +335,7 @@ fn populations(
             profile: shape,
             peak_rate_per_s: peak,
             rate: DailyRate::from_local_profile(peak, &shape, offset),
+            surges: Vec::new(),
             session: dist(&format!("{path}.session"), &p.session)?,
             patience: patience(&format!("{path}.patience"), &p.patience)?,
         });
@@ -376,10 +377,16 @@ fn deployments(raw: &[RawDeployment], regions: &[Region]) -> R<Vec<Deployment>> 
                 ),
             );
         }
+        let when = |field: &str, v: Option<Secs>| match v {
+            Some(v) => secs(&format!("{path}.{field}"), v),
+            None => Ok(0.0),
+        };
         out.push(Deployment {
             agent: d.agent.clone(),
             region,
             capacity: d.capacity,
+            created_at_s: when("created_at", d.created_at)?,
+            ready_after_s: when("ready_after", d.ready_after)?,
         });
     }
     if out.is_empty() {
@@ -435,8 +442,19 @@ pub fn build(raw: RawScenario) -> R<World> {
     name_ok("name", &raw.name)?;
     let regions = regions(&raw.regions)?;
     let geo = latency(&raw.latency, &regions)?;
-    let deployments = deployments(&raw.deployments, &regions)?;
-    let (populations, cities) = populations(&raw, &regions, &geo)?;
+    let run = run(&raw.run)?;
+    let mut deployments = deployments(&raw.deployments, &regions)?;
+    for (i, d) in deployments.iter().enumerate() {
+        if d.created_at_s > run.horizon_s {
+            return err(
+                format!("deployments[{i}].created_at"),
+                format!("must be within the horizon ({} s)", run.horizon_s),
+            );
+        }
+    }
+    super::timeline::created_deployments(&raw, &regions, &mut deployments)?;
+    let (mut populations, cities) = populations(&raw, &regions, &geo)?;
+    let timeline = super::timeline::events(&raw, &regions, &deployments, &mut populations, &run)?;
     let (policy, alternatives) = super::policy::policies(&raw, &deployments, &regions)?;
     let zero = TimeDist::Deterministic(0.0);
     let delays = Delays {
@@ -457,7 +475,6 @@ pub fn build(raw: RawScenario) -> R<World> {
         media_rtt_ms: finite_at_least("slo.media_rtt_ms", raw.slo.media_rtt_ms, 0.0)?,
         join_latency_s: secs("slo.join_latency", raw.slo.join_latency)?,
     };
-    let run = run(&raw.run)?;
     Ok(World {
         name: raw.name,
         description: raw.description,
@@ -470,5 +487,7 @@ pub fn build(raw: RawScenario) -> R<World> {
         delays,
         slo,
         run,
+        timeline: timeline.events,
+        notes: timeline.notes,
     })
 }

@@ -7,10 +7,12 @@
 
 mod histogram;
 mod summary;
+mod timeline;
 mod timeseries;
 
 pub use histogram::Distribution;
 pub use summary::{DistSummary, PopulationSummary, RegionSummary, Summary, ValueKind};
+pub use timeline::{Impact, Outcome, Outcomes, TimelineStats};
 pub use timeseries::{BinCounts, TimeSeries};
 
 /// What the statistics need to know about the run's shape.
@@ -30,6 +32,8 @@ pub struct Layout {
     pub slo_rtt_ms: f64,
     /// Join latency target, ms.
     pub slo_join_ms: f64,
+    /// Each timeline event's window [start, end), seconds.
+    pub event_windows: Vec<(f64, f64)>,
 }
 
 /// Per-population outcome totals and distributions.
@@ -45,6 +49,12 @@ pub struct PopulationStats {
     pub rejected: u64,
     /// Gave up waiting.
     pub abandoned: u64,
+    /// Served sessions cut before their end (a drain's end, an outage without
+    /// failover, or a failover that found no agent).
+    pub interrupted: u64,
+    /// Served sessions moved to another agent after theirs failed (counted once
+    /// per move).
+    pub redispatched: u64,
     /// Served sessions that waited (wait > 0) before an agent was assigned: the
     /// numerator of P(wait), which Erlang C predicts.
     pub waited: u64,
@@ -76,6 +86,10 @@ pub struct RegionStats {
     pub served: u64,
     /// Of those, sessions whose home is elsewhere.
     pub overflow_in: u64,
+    /// Sessions cut on this region's deployments.
+    pub interrupted: u64,
+    /// Sessions moved away from this region's failed deployments.
+    pub redispatched: u64,
     level: u32,
     capacity: u32,
     last_t: f64,
@@ -124,6 +138,8 @@ pub struct RunStats {
     pub completed: u64,
     /// Per-bin series.
     pub series: TimeSeries,
+    /// What each timeline event did.
+    pub timeline: TimelineStats,
     /// Events processed (for throughput figures).
     pub events: u64,
     /// Runs merged into this.
@@ -147,6 +163,8 @@ impl RunStats {
                 overflow: 0,
                 rejected: 0,
                 abandoned: 0,
+                interrupted: 0,
+                redispatched: 0,
                 waited: 0,
                 served_by: vec![0; layout.regions],
                 slo_met: [0; 3],
@@ -156,7 +174,9 @@ impl RunStats {
             })
             .collect();
         let series = TimeSeries::new(layout.horizon_s, layout.bin_s, layout.regions);
+        let timeline = TimelineStats::new(layout.event_windows.clone());
         Self {
+            timeline,
             layout,
             populations,
             regions,
@@ -202,6 +222,14 @@ impl RunStats {
         if !counted {
             return;
         }
+        if !self.timeline.is_empty() {
+            let o = if home {
+                Outcome::Home
+            } else {
+                Outcome::Overflow
+            };
+            self.timeline.outcome(t, o);
+        }
         let (rtt_target, join_target) = (self.layout.slo_rtt_ms, self.layout.slo_join_ms);
         let p = &mut self.populations[pop];
         if home {
@@ -231,6 +259,9 @@ impl RunStats {
         }
         if counted {
             self.populations[pop].rejected += 1;
+            if !self.timeline.is_empty() {
+                self.timeline.outcome(t, Outcome::Rejected);
+            }
         }
     }
 
@@ -242,6 +273,42 @@ impl RunStats {
         }
         if counted {
             self.populations[pop].abandoned += 1;
+            if !self.timeline.is_empty() {
+                self.timeline.outcome(t, Outcome::Abandoned);
+            }
+        }
+    }
+
+    /// A running session was cut at t on a deployment of `region`, because of
+    /// timeline event `event`.
+    pub fn interrupted(&mut self, pop: usize, region: usize, event: usize, t: f64, counted: bool) {
+        if let Some(b) = self.series.at(t) {
+            b.interrupted += 1;
+        }
+        if counted {
+            self.populations[pop].interrupted += 1;
+            self.regions[region].interrupted += 1;
+            self.timeline.impacts[event].interrupted += 1;
+        }
+    }
+
+    /// A running session's agent in `region` failed at t (event `event`); it will
+    /// be dispatched again.
+    pub fn redispatched(&mut self, pop: usize, region: usize, event: usize, t: f64, counted: bool) {
+        if let Some(b) = self.series.at(t) {
+            b.redispatched += 1;
+        }
+        if counted {
+            self.populations[pop].redispatched += 1;
+            self.regions[region].redispatched += 1;
+            self.timeline.impacts[event].redispatched += 1;
+        }
+    }
+
+    /// A redispatched session got its new agent `rejoin_ms` after the failure.
+    pub fn rejoined(&mut self, rejoin_ms: f64, counted: bool) {
+        if counted {
+            self.timeline.rejoin.record(rejoin_ms);
         }
     }
 
@@ -296,6 +363,8 @@ impl RunStats {
             a.overflow += b.overflow;
             a.rejected += b.rejected;
             a.abandoned += b.abandoned;
+            a.interrupted += b.interrupted;
+            a.redispatched += b.redispatched;
             a.waited += b.waited;
             for (x, y) in a.served_by.iter_mut().zip(&b.served_by) {
                 *x += y;
@@ -314,7 +383,10 @@ impl RunStats {
             a.peak = a.peak.max(b.peak);
             a.served += b.served;
             a.overflow_in += b.overflow_in;
+            a.interrupted += b.interrupted;
+            a.redispatched += b.redispatched;
         }
+        self.timeline.merge(&other.timeline);
         self.hold_sum_s += other.hold_sum_s;
         self.pending_at_horizon += other.pending_at_horizon;
         self.running_at_horizon += other.running_at_horizon;

@@ -15,6 +15,10 @@ pub struct BinCounts {
     pub rejected: u64,
     /// Sessions that gave up waiting.
     pub abandoned: u64,
+    /// Running sessions cut (drain end, outage).
+    pub interrupted: u64,
+    /// Running sessions whose agent failed, sent to be dispatched again.
+    pub redispatched: u64,
 }
 
 /// The time series of one run (or the sum of several).
@@ -137,6 +141,8 @@ impl TimeSeries {
             a.overflow += b.overflow;
             a.rejected += b.rejected;
             a.abandoned += b.abandoned;
+            a.interrupted += b.interrupted;
+            a.redispatched += b.redispatched;
         }
         for (a, b) in self.busy_area.iter_mut().zip(&other.busy_area) {
             *a += b;

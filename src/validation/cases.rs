@@ -96,6 +96,21 @@ pub static CASES: &[Case] = &[
         checks: time_varying_arrivals,
         little_gap: edge_work_gap,
     },
+    Case {
+        name: "flash-crowd-arrivals",
+        identity: "flash crowds: arrivals match the integral of the multiplied rate",
+        scenario: scenario!("flash-crowd-arrivals"),
+        checks: time_varying_arrivals,
+        little_gap: edge_work_gap,
+    },
+    Case {
+        name: "outage-spill-anywhere",
+        identity:
+            "a region down for the whole run under spill-anywhere: Erlang B(remaining c, sum A)",
+        scenario: scenario!("outage-spill-anywhere"),
+        checks: spill_anywhere,
+        little_gap: steady_state,
+    },
 ];
 
 /// A steady state carries as much work into the window as out of it.
@@ -106,10 +121,10 @@ fn steady_state(_: &World) -> Option<f64> {
 /// Expected work still to do at `to` (session-seconds) from sessions that
 /// arrived in [from, to) and started at once with exponential lengths of mean m:
 /// the integral of lambda(t) m exp(-(to - t) / m). The rate is constant on each
-/// one-second piece (profiles change on whole seconds), where the integral is
+/// one-second piece (profiles and flash crowds change on whole seconds), where the integral is
 /// exact; pieces older than 50 m weigh less than e^-50 and are skipped.
 /// None when that would take more than ten million pieces.
-fn residual_work(rate: &crate::model::rate::DailyRate, m: f64, from: f64, to: f64) -> Option<f64> {
+fn residual_work(rate: impl Fn(f64) -> f64, m: f64, from: f64, to: f64) -> Option<f64> {
     let start = from.max(to - 50.0 * m);
     if to - start > 1e7 {
         return None;
@@ -119,7 +134,7 @@ fn residual_work(rate: &crate::model::rate::DailyRate, m: f64, from: f64, to: f6
     while a < to {
         let b = (a.floor() + 1.0).min(to);
         let weight = (-(to - b) / m).exp() - (-(to - a) / m).exp();
-        total += rate.rate_at((a + b) / 2.0) * m * m * weight;
+        total += rate((a + b) / 2.0) * m * m * weight;
         a = b;
     }
     Some(total)
@@ -139,8 +154,9 @@ fn edge_work_gap(w: &World) -> Option<f64> {
         return None;
     };
     let (warmup, horizon) = (w.run.warmup_s, w.run.horizon_s);
-    let carried_in = residual_work(&pop.rate, mean, 0.0, warmup)?;
-    let carried_out = residual_work(&pop.rate, mean, warmup, horizon)?;
+    let rate = |t| crate::model::surge::rate_at(&pop.rate, &pop.surges, t);
+    let carried_in = residual_work(rate, mean, 0.0, warmup)?;
+    let carried_out = residual_work(rate, mean, warmup, horizon)?;
     Some((carried_in - carried_out) / (horizon - warmup))
 }
 
@@ -174,9 +190,26 @@ fn erlang_b_single(r: &Runs) -> Vec<Check> {
     )]
 }
 
+/// Capacity of the deployments not down at the start of the run (an outage
+/// lasting the whole run takes its deployments out of the pool).
+fn capacity_up(w: &World) -> u32 {
+    use crate::model::timeline::Action;
+    let down: Vec<usize> = w
+        .timeline
+        .iter()
+        .flat_map(|e| &e.steps)
+        .filter(|s| s.at_s == 0.0 && matches!(s.action, Action::Down { .. }))
+        .map(|s| s.action.deployment())
+        .collect();
+    (0..w.deployments.len())
+        .filter(|d| !down.contains(d))
+        .map(|d| w.deployments[d].capacity)
+        .sum()
+}
+
 fn spill_anywhere(r: &Runs) -> Vec<Check> {
     let w = &r.world;
-    let c: u32 = w.deployments.iter().map(|d| d.capacity).sum();
+    let c = capacity_up(w);
     let a: f64 = (0..w.populations.len()).map(|p| offered(w, p)).sum();
     let exact = erlang_b(c, a);
     let mut out = vec![r.check(
@@ -370,11 +403,11 @@ fn unlimited_capacity(r: &Runs) -> Vec<Check> {
 
 fn time_varying_arrivals(r: &Runs) -> Vec<Check> {
     let w = &r.world;
-    let rate = &w.populations[0].rate;
+    let integral = |a: f64, b: f64| w.expected_arrivals(0, a, b);
     let (warmup, horizon) = (w.run.warmup_s, w.run.horizon_s);
     let mut out = vec![r.check(
         "arrivals per run = integral of the rate",
-        rate.integral(warmup, horizon),
+        integral(warmup, horizon),
         |s, _| s.populations[0].sessions as f64,
     )];
     // Pooled counts per bin against reps x integral over the bin: chi-square
@@ -391,7 +424,7 @@ fn time_varying_arrivals(r: &Runs) -> Vec<Check> {
     let (mut chi2, mut dof) = (0.0, 0u32);
     for (b, counts) in series.counts.iter().enumerate() {
         let (from, to) = (b as f64 * bin, ((b + 1) as f64 * bin).min(horizon));
-        let expected = reps * rate.integral(from, to);
+        let expected = reps * integral(from, to);
         if expected > 0.0 {
             chi2 += (counts.arrivals as f64 - expected).powi(2) / expected;
             dof += 1;

@@ -7,4 +7,5 @@ mod common;
 mod experiments;
 mod invariants;
 mod scenario_errors;
+mod timeline;
 mod validation;

@@ -31,7 +31,7 @@ impl Explicit {
 
 impl Policy for Explicit {
     #[inline]
-    fn home(&self, req: &Request) -> usize {
+    fn home(&self, req: &Request, _load: Load<'_>) -> usize {
         self.chains[req.population][0] as usize
     }
 

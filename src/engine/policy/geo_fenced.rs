@@ -30,8 +30,8 @@ impl GeoFenced {
 
 impl Policy for GeoFenced {
     #[inline]
-    fn home(&self, req: &Request) -> usize {
-        self.0.home(req)
+    fn home(&self, req: &Request, load: Load<'_>) -> usize {
+        self.0.home(req, load)
     }
 
     #[inline]

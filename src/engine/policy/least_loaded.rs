@@ -2,7 +2,7 @@
 //! the one with the lowest utilisation (nearest wins ties). Spreads load before
 //! any region is full, trading a little RTT for headroom everywhere.
 
-use super::{when_full, within_budget, Decision, Load, Policy, Request};
+use super::{first_live, when_full, within_budget, Decision, Load, Policy, Request};
 use crate::engine::rng::SimRng;
 use crate::model::{OnFull, World};
 
@@ -33,8 +33,8 @@ impl LeastLoaded {
 
 impl Policy for LeastLoaded {
     #[inline]
-    fn home(&self, req: &Request) -> usize {
-        self.candidates[req.city][0] as usize
+    fn home(&self, req: &Request, load: Load<'_>) -> usize {
+        first_live(load, self.candidates[req.city].iter().copied()) as usize
     }
 
     #[inline]
@@ -51,7 +51,7 @@ impl Policy for LeastLoaded {
         }
         match best {
             Some((d, _)) => Decision::Serve(d as usize),
-            None => when_full(self.on_full, cands[0]),
+            None => when_full(self.on_full, first_live(load, cands.iter().copied())),
         }
     }
 }

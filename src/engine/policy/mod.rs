@@ -83,7 +83,9 @@ pub enum Decision {
 /// A dispatch policy.
 pub trait Policy {
     /// The deployment this user would get if nothing were full: defines "home".
-    fn home(&self, req: &Request) -> usize;
+    /// Deployments that do not exist now (not created yet, or deleted) are no
+    /// one's home; one that is starting up or down still is.
+    fn home(&self, req: &Request, load: Load<'_>) -> usize;
     /// Where the session goes now.
     fn decide(&mut self, req: &Request, load: Load<'_>, rng: &mut SimRng) -> Decision;
 }
@@ -205,14 +207,24 @@ impl AnyPolicy {
 
 impl Policy for AnyPolicy {
     #[inline]
-    fn home(&self, req: &Request) -> usize {
-        each!(self, p => p.home(req))
+    fn home(&self, req: &Request, load: Load<'_>) -> usize {
+        each!(self, p => p.home(req, load))
     }
 
     #[inline]
     fn decide(&mut self, req: &Request, load: Load<'_>, rng: &mut SimRng) -> Decision {
         each!(self, p => p.decide(req, load, rng))
     }
+}
+
+/// The first of `candidates` (in preference order) that exists now; the first
+/// of all if none does (a queue there is then refused by the engine).
+#[inline]
+pub(crate) fn first_live(load: Load<'_>, mut candidates: impl Iterator<Item = u32> + Clone) -> u32 {
+    let first = candidates.clone().next().expect("at least one candidate");
+    candidates
+        .find(|&d| load.is_live(d as usize))
+        .unwrap_or(first)
 }
 
 /// What a policy does when no allowed deployment has room.

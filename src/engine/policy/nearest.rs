@@ -2,7 +2,7 @@
 //! the lowest media RTT first; spill to the next nearest when the home deployment
 //! is at or above the utilisation threshold, never beyond the extra-RTT budget.
 
-use super::{when_full, within_budget, Decision, Load, Policy, Request};
+use super::{first_live, when_full, within_budget, Decision, Load, Policy, Request};
 use crate::engine::rng::SimRng;
 use crate::model::{OnFull, SpillRule, World};
 
@@ -41,8 +41,8 @@ impl Nearest {
 
 impl Policy for Nearest {
     #[inline]
-    fn home(&self, req: &Request) -> usize {
-        self.candidates[req.city][0] as usize
+    fn home(&self, req: &Request, load: Load<'_>) -> usize {
+        first_live(load, self.candidates[req.city].iter().copied()) as usize
     }
 
     #[inline]
@@ -62,7 +62,7 @@ impl Policy for Nearest {
         };
         match chosen {
             Some(&d) => Decision::Serve(d as usize),
-            None => when_full(self.on_full, cands[0]),
+            None => when_full(self.on_full, first_live(load, cands.iter().copied())),
         }
     }
 }

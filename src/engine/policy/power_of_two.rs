@@ -5,7 +5,7 @@
 
 use rand::Rng;
 
-use super::{by_rtt, when_full, Decision, Load, Policy, Request};
+use super::{by_rtt, first_live, when_full, Decision, Load, Policy, Request};
 use crate::engine::rng::SimRng;
 use crate::model::{OnFull, World};
 
@@ -32,8 +32,8 @@ impl PowerOfTwo {
 
 impl Policy for PowerOfTwo {
     #[inline]
-    fn home(&self, req: &Request) -> usize {
-        self.candidates[req.city][0] as usize
+    fn home(&self, req: &Request, load: Load<'_>) -> usize {
+        first_live(load, self.candidates[req.city].iter().copied()) as usize
     }
 
     #[inline]
@@ -68,7 +68,7 @@ impl Policy for PowerOfTwo {
         // Both probes were full: take the nearest with room rather than give up.
         match cands.iter().find(|&&d| load.has_room(d as usize)) {
             Some(&d) => Decision::Serve(d as usize),
-            None => when_full(self.on_full, cands[0]),
+            None => when_full(self.on_full, first_live(load, cands.iter().copied())),
         }
     }
 }

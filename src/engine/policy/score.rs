@@ -2,7 +2,7 @@
 //! is lowest. One knob trades latency against headroom: a penalty of 0 is nearest
 //! dispatch, a large penalty approaches least-loaded.
 
-use super::{by_rtt, when_full, Decision, Load, Policy, Request};
+use super::{by_rtt, first_live, when_full, Decision, Load, Policy, Request};
 use crate::engine::rng::SimRng;
 use crate::model::{OnFull, World};
 
@@ -32,8 +32,8 @@ impl Score {
 
 impl Policy for Score {
     #[inline]
-    fn home(&self, req: &Request) -> usize {
-        self.candidates[req.city][0].0 as usize
+    fn home(&self, req: &Request, load: Load<'_>) -> usize {
+        first_live(load, self.candidates[req.city].iter().map(|c| c.0)) as usize
     }
 
     #[inline]
@@ -50,7 +50,7 @@ impl Policy for Score {
         }
         match best {
             Some((d, _)) => Decision::Serve(d as usize),
-            None => when_full(self.on_full, cands[0].0),
+            None => when_full(self.on_full, first_live(load, cands.iter().map(|c| c.0))),
         }
     }
 }

@@ -1,0 +1,120 @@
+//! A session as the engine carries it, and where it is parked while it waits
+//! (in a queue, for a re-dispatch, or for a new agent after a failure): slots
+//! reused through a free list, with generations so that stale timers of a
+//! session that already left are recognised and ignored.
+
+/// Everything about one session, drawn at its arrival.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Session {
+    pub(super) pop: u32,
+    pub(super) city: u32,
+    pub(super) home_region: u32,
+    pub(super) attempt: u32,
+    pub(super) arrival: f64,
+    pub(super) duration: f64,
+    /// Seconds the user will wait; 0 = none, infinity = unlimited.
+    pub(super) patience: f64,
+    pub(super) dispatch: f64,
+    pub(super) startup: f64,
+    pub(super) jitter_ms: f64,
+    pub(super) counted: bool,
+    /// For a session whose agent failed: the timeline event that caused it
+    /// (its `home_region` then holds the failed region). [`NO_CAUSE`] otherwise.
+    pub(super) cause: u32,
+}
+
+/// [`Session::cause`] of a session that has not been moved.
+pub(super) const NO_CAUSE: u32 = u32::MAX;
+
+/// What a departure carries about its session: the city (which gives the
+/// population, the RTTs and the candidates for a re-dispatch) and whether the
+/// session counts in the statistics window, packed in one payload word.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Tag(pub(super) u32);
+
+impl Tag {
+    const COUNTED: u32 = 1 << 31;
+
+    pub(super) fn new(city: u32, counted: bool) -> Self {
+        debug_assert!(city < Self::COUNTED);
+        Self(city | if counted { Self::COUNTED } else { 0 })
+    }
+
+    #[inline]
+    pub(super) fn counted(self) -> bool {
+        self.0 & Self::COUNTED != 0
+    }
+
+    pub(super) fn city(self) -> usize {
+        (self.0 & !Self::COUNTED) as usize
+    }
+}
+
+/// A session parked while it waits in a queue or for a re-dispatch.
+#[derive(Debug, Clone, Copy)]
+struct Parked {
+    pub(super) session: Session,
+    /// The deployment whose queue holds it (unused while awaiting re-dispatch).
+    pub(super) deployment: u32,
+    pub(super) generation: u32,
+    pub(super) live: bool,
+}
+
+/// Slots for parked sessions, reused; generations invalidate stale events.
+#[derive(Debug, Default)]
+pub(super) struct Slab {
+    slots: Vec<Parked>,
+    pub(super) free: Vec<u32>,
+}
+
+impl Slab {
+    pub(super) fn insert(&mut self, session: Session, deployment: u32) -> (u32, u32) {
+        if let Some(i) = self.free.pop() {
+            let p = &mut self.slots[i as usize];
+            p.session = session;
+            p.deployment = deployment;
+            p.live = true;
+            (i, p.generation)
+        } else {
+            self.slots.push(Parked {
+                session,
+                deployment,
+                generation: 0,
+                live: true,
+            });
+            ((self.slots.len() - 1) as u32, 0)
+        }
+    }
+
+    /// Take the session out if (slot, generation) still names it.
+    pub(super) fn take(&mut self, slot: u32, generation: u32) -> Option<(Session, u32)> {
+        let p = self.slots.get_mut(slot as usize)?;
+        if !p.live || p.generation != generation {
+            return None;
+        }
+        p.live = false;
+        p.generation = p.generation.wrapping_add(1);
+        self.free.push(slot);
+        Some((p.session, p.deployment))
+    }
+
+    pub(super) fn is_live(&self, slot: u32, generation: u32) -> bool {
+        self.slots
+            .get(slot as usize)
+            .is_some_and(|p| p.live && p.generation == generation)
+    }
+
+    /// Window sessions parked now: (waiting for their first agent, waiting for
+    /// a new agent after a failure).
+    pub(super) fn counted_parked(&self) -> (u64, u64) {
+        let mut counts = (0, 0);
+        for p in self.slots.iter().filter(|p| p.live && p.session.counted) {
+            if p.session.cause == NO_CAUSE {
+                counts.0 += 1;
+            } else {
+                counts.1 += 1;
+            }
+        }
+        counts
+    }
+}

@@ -1,0 +1,149 @@
+//! Supply and demand that change during a run: deployments created, deleted
+//! (with drain), moved to another region, regions and deployments down for a
+//! while, capacities stepped or following an hourly schedule, flash crowds.
+//!
+//! A scenario's `timeline` is validated into [`TimelineEvent`]s, each the
+//! user's event (what reports name and measure the impact of) made of primitive
+//! [`Step`]s at given times (what the engine executes). Flash crowds have no
+//! steps: they are folded into their populations' arrival rates
+//! ([`super::rate::Surge`]), so arrivals stay an exact non-homogeneous Poisson
+//! process.
+
+/// What happens to the sessions running on a deployment that goes down.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Failover {
+    /// They are lost at once (outcome *interrupted*).
+    Lose,
+    /// After the platform notices (`detect_s`), each is dispatched again through
+    /// the policy for the rest of its length (outcome *redispatched*); one that
+    /// finds no agent is interrupted.
+    Redispatch {
+        /// Seconds from the failure to the re-dispatch.
+        detect_s: f64,
+    },
+}
+
+/// One primitive change the engine makes at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// The deployment comes into existence (users' home from now; it admits
+    /// nobody until it is ready).
+    Create {
+        /// Deployment index.
+        deployment: usize,
+    },
+    /// Start-up is over: the deployment admits users.
+    Ready {
+        /// Deployment index.
+        deployment: usize,
+    },
+    /// The deployment admits nobody from now; its queue is dispatched again
+    /// through the policy; running sessions drain.
+    Delete {
+        /// Deployment index.
+        deployment: usize,
+    },
+    /// The drain is over: sessions still running on the deployment are cut.
+    DrainEnd {
+        /// Deployment index.
+        deployment: usize,
+    },
+    /// The deployment fails: it admits nobody until it is back.
+    Down {
+        /// Deployment index.
+        deployment: usize,
+        /// What happens to its running sessions.
+        failover: Failover,
+    },
+    /// The deployment is back after an outage.
+    Up {
+        /// Deployment index.
+        deployment: usize,
+    },
+    /// A new capacity from now (running sessions above it finish normally).
+    Capacity {
+        /// Deployment index.
+        deployment: usize,
+        /// Concurrent sessions.
+        capacity: u32,
+    },
+    /// From now on, the capacity follows a 24-hour schedule, changing on the
+    /// hour of the schedule's clock.
+    Hourly {
+        /// Deployment index.
+        deployment: usize,
+        /// Capacity for each hour 0..23 of the schedule's clock.
+        hourly: Box<[u32; 24]>,
+        /// The clock's offset from UTC, hours (0 = UTC).
+        utc_offset_h: f64,
+    },
+}
+
+impl Action {
+    /// The deployment the action is about.
+    pub fn deployment(&self) -> usize {
+        match *self {
+            Self::Create { deployment }
+            | Self::Ready { deployment }
+            | Self::Delete { deployment }
+            | Self::DrainEnd { deployment }
+            | Self::Down { deployment, .. }
+            | Self::Up { deployment }
+            | Self::Capacity { deployment, .. }
+            | Self::Hourly { deployment, .. } => deployment,
+        }
+    }
+}
+
+/// A primitive change at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// Seconds from the start of the run.
+    pub at_s: f64,
+    /// What changes.
+    pub action: Action,
+}
+
+/// One event of a scenario's timeline, as reports name it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineEvent {
+    /// What the user called it, or a generated description.
+    pub label: String,
+    /// The event's type as the scenario spells it (`deploy`, `outage`, ...).
+    pub kind: &'static str,
+    /// When it starts, seconds.
+    pub at_s: f64,
+    /// When its effect is over (drain end, recovery, end of the flash crowd;
+    /// the horizon for lasting changes): its impact is measured over
+    /// [`at_s`, `end_s`).
+    pub end_s: f64,
+    /// What the engine does, in time order.
+    pub steps: Vec<Step>,
+}
+
+impl TimelineEvent {
+    /// The capacity schedule value in force at `t` for a clock `utc_offset_h`
+    /// hours east of UTC, and when the next hour of that clock starts.
+    pub fn hour_of(t: f64, utc_offset_h: f64) -> (usize, f64) {
+        let local_h = t / 3600.0 + utc_offset_h;
+        let hour = local_h.floor();
+        let next = (hour + 1.0 - utc_offset_h) * 3600.0;
+        (hour.rem_euclid(24.0) as usize, next.max(t))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hours_follow_the_schedule_clock() {
+        assert_eq!(TimelineEvent::hour_of(0.0, 0.0), (0, 3600.0));
+        assert_eq!(TimelineEvent::hour_of(3599.0, 0.0), (0, 3600.0));
+        assert_eq!(TimelineEvent::hour_of(3600.0, 0.0), (1, 7200.0));
+        // 00:00 UTC is 05:30 in India; the next local hour starts at 00:30 UTC.
+        assert_eq!(TimelineEvent::hour_of(0.0, 5.5), (5, 1800.0));
+        // 01:00 UTC is 20:00 the day before in New York (UTC-5).
+        assert_eq!(TimelineEvent::hour_of(3600.0, -5.0), (20, 7200.0));
+    }
+}
