@@ -29,6 +29,7 @@ const PROGRESS_EVERY: u64 = 1 << 16;
 
 /// A user's patience (seconds; 0 = none, infinity = unlimited), then dispatch
 /// and start-up delays (seconds) and RTT jitter (ms), in this fixed order.
+#[inline(always)]
 fn draw_wait_and_delays(world: &World, pop: usize, rng: &mut SimRng) -> (f64, f64, f64, f64) {
     let patience = match &world.populations[pop].patience {
         Patience::None => 0.0,
@@ -340,7 +341,9 @@ impl<'w, P: Policy> Engine<'w, P> {
         let r = self.deps.release(d);
         let (level, limit) = self.deps.region_level(r);
         self.stats.level(r, t, level, limit);
-        self.serve_waiting(d);
+        if self.deps.has_waiting(d) {
+            self.serve_waiting(d);
+        }
     }
 
     /// Give freed room on `d` to the users waiting for it, first come first served.
