@@ -68,7 +68,7 @@ pub fn run(args: SweepArgs) -> Result<()> {
         .iter()
         .map(|m| {
             report::headline(m).ok_or_else(|| {
-                let names: Vec<&str> = report::HEADLINE.iter().map(|h| h.0).collect();
+                let names: Vec<String> = report::headlines().iter().map(|h| h.key()).collect();
                 bad(format!(
                     "--metrics: unknown metric `{m}`; known: {}",
                     names.join(", ")

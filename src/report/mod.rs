@@ -1,17 +1,20 @@
 //! Reports: the only module that writes files. Each output format is one file
-//! here; every file is written to a temporary name and renamed into place, so an
+//! here, its rows and columns walked from the metric catalogue (`stats::metrics`); every file is written to a temporary name and renamed into place, so an
 //! interrupted run never leaves a half-written report.
 
 pub mod charts;
 mod compare;
-mod csv;
+pub mod csv_table;
+mod format;
 mod headline;
 mod html;
 mod json;
 mod markdown;
 mod sweep;
+pub mod table;
+mod timeseries;
 
-pub use headline::{headline, Headline, HEADLINE};
+pub use headline::{headline, headlines, Headline};
 pub use json::{summary_json, SCHEMA_VERSION};
 
 use std::fs;
@@ -92,7 +95,7 @@ pub fn write_run_with(
         ),
         (
             "timeseries.csv".into(),
-            csv::timeseries_csv(world, est).into_bytes(),
+            timeseries::timeseries_csv(world, est).into_bytes(),
         ),
     ];
     if opts.charts {

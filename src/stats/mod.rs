@@ -6,10 +6,12 @@
 //! numbers reports show. No I/O, no serde.
 
 mod histogram;
+pub mod metrics;
 mod summary;
 mod timeseries;
 
 pub use histogram::Distribution;
+pub use metrics::{Metric, Scalar, Stat, Unit};
 pub use summary::{DistSummary, PopulationSummary, RegionSummary, Summary, ValueKind};
 pub use timeseries::{BinCounts, TimeSeries};
 
