@@ -8,12 +8,14 @@ use super::format::{difference, estimate};
 use super::headline::headlines;
 use super::json::{metrics, num, SCHEMA_VERSION};
 use super::markdown::heading;
+use super::markdown::provenance_section;
+use super::provenance::{policy_parameters, Provenance};
 use super::table::{md_escape, to_markdown, Doc, Table};
 use crate::experiment::Comparison;
 use crate::model::World;
 
 /// The `compare.json` text.
-pub fn compare_json(world: &World, cmp: &Comparison) -> String {
+pub fn compare_json(world: &World, cmp: &Comparison, prov: &Provenance) -> String {
     let policies: Vec<Value> = cmp
         .labels
         .iter()
@@ -22,6 +24,7 @@ pub fn compare_json(world: &World, cmp: &Comparison) -> String {
             json!({
                 "label": label,
                 "policy": world.policy_named(label).map_or("", |p| p.name()),
+                "parameters": world.policy_named(label).map(|p| Value::Object(policy_parameters(world, p))),
                 "metrics": metrics(world, &est.point, est.half_width.as_ref()),
             })
         })
@@ -52,6 +55,7 @@ pub fn compare_json(world: &World, cmp: &Comparison) -> String {
         "replications": cmp.estimates[0].replications,
         "confidence": world.run.confidence,
         "baseline": cmp.labels[0],
+        "provenance": prov.to_json(world),
         "policies": policies,
         "differences": differences,
     });
@@ -61,7 +65,7 @@ pub fn compare_json(world: &World, cmp: &Comparison) -> String {
 }
 
 /// The `compare.md` text, linking the charts' PNGs.
-pub fn compare_md(world: &World, cmp: &Comparison, charts: &[Chart]) -> String {
+pub fn compare_md(world: &World, cmp: &Comparison, prov: &Provenance, charts: &[Chart]) -> String {
     let n = cmp.estimates[0].replications;
     let mut d = Doc::default();
     d.heading(1, format!("{} — policy comparison", world.name));
@@ -98,6 +102,7 @@ pub fn compare_md(world: &World, cmp: &Comparison, charts: &[Chart]) -> String {
         }
         d.table(t);
     }
+    provenance_section(&mut d, world, prov);
     let mut s = to_markdown(&d);
     for ch in charts {
         let title = md_escape(&ch.title);

@@ -6,9 +6,10 @@ use std::fmt::Write;
 
 use super::charts::Chart;
 use super::markdown;
+use super::provenance::Provenance;
 use super::table::{html_escape, to_html, Doc, Table};
 use crate::experiment::Estimate;
-use crate::model::{OnFull, PolicySpec, World};
+use crate::model::World;
 
 const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;margin:2em auto;max-width:1240px;color:#222;padding:0 1em}\
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:1.6em;border-bottom:1px solid #ddd}\
@@ -17,73 +18,10 @@ th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}\
 figure{margin:1.5em 0}svg{max-width:100%;height:auto;border:1px solid #eee}\
 nav a{margin-right:1em}";
 
-fn on_full(o: &OnFull) -> &'static str {
-    match o {
-        OnFull::Reject => "reject",
-        OnFull::Wait => "wait",
-    }
-}
-
-/// Policy parameters as (name, value) rows.
-fn policy_rows(world: &World) -> Vec<(String, String)> {
-    let mut rows = vec![("policy".to_string(), world.policy.name().to_string())];
-    let mut push = |k: &str, v: String| rows.push((k.to_string(), v));
-    match &world.policy {
-        PolicySpec::Nearest {
-            spill, on_full: o, ..
-        }
-        | PolicySpec::GeoFenced {
-            spill, on_full: o, ..
-        } => {
-            push(
-                "spill at utilisation",
-                format!("{:.0} %", spill.utilization_threshold * 100.0),
-            );
-            push(
-                "spill within extra RTT",
-                format!("{} ms", spill.max_extra_rtt_ms),
-            );
-            push("when nowhere can take a user", on_full(o).into());
-        }
-        PolicySpec::Explicit {
-            redispatch_delay_s,
-            on_full: o,
-            ..
-        } => {
-            push("re-dispatch delay", format!("{redispatch_delay_s} s"));
-            push("when a region is full", on_full(o).into());
-        }
-        PolicySpec::LeastLoaded {
-            max_extra_rtt_ms,
-            on_full: o,
-            ..
-        } => {
-            push("within extra RTT", format!("{max_extra_rtt_ms} ms"));
-            push("when nowhere can take a user", on_full(o).into());
-        }
-        PolicySpec::PowerOfTwo { k, on_full: o, .. } => {
-            push("choices among nearest", k.to_string());
-            push("when nowhere can take a user", on_full(o).into());
-        }
-        PolicySpec::Score {
-            load_penalty_ms,
-            on_full: o,
-            ..
-        } => {
-            push("load penalty at 100 %", format!("{load_penalty_ms} ms"));
-            push("when nowhere can take a user", on_full(o).into());
-        }
-    }
-    rows
-}
-
 /// The scenario's key parameters.
-fn parameters(world: &World) -> String {
+fn parameters(world: &World, prov: &Provenance) -> String {
     let r = &world.run;
-    let mut general: Vec<Vec<String>> = policy_rows(world)
-        .into_iter()
-        .map(|(k, v)| vec![k, v])
-        .collect();
+    let mut general: Vec<Vec<String>> = prov.rows(world).into_iter().map(Vec::from).collect();
     general.extend([
         vec!["horizon".into(), format!("{:.1} h", r.horizon_s / 3600.0)],
         vec!["warm-up".into(), format!("{:.1} h", r.warmup_s / 3600.0)],
@@ -157,7 +95,7 @@ fn parameters(world: &World) -> String {
         pops,
     ));
     format!(
-        "<h2 id=\"parameters\">Scenario parameters</h2>\n{}",
+        "<h2 id=\"parameters\">Scenario parameters and provenance</h2>\n{}",
         to_html(&d)
     )
 }
@@ -175,7 +113,7 @@ fn inline_svg(svg: &str) -> String {
 }
 
 /// The `report.html` text.
-pub fn report_html(world: &World, est: &Estimate, charts: &[Chart]) -> String {
+pub fn report_html(world: &World, est: &Estimate, prov: &Provenance, charts: &[Chart]) -> String {
     let title = format!("{} — {} dispatch", world.name, world.policy.name());
     let mut s = String::new();
     let _ = write!(
@@ -196,7 +134,7 @@ pub fn report_html(world: &World, est: &Estimate, charts: &[Chart]) -> String {
             stem = html_escape(&c.stem)
         );
     }
-    s.push_str(&parameters(world));
+    s.push_str(&parameters(world, prov));
     s.push_str("</body>\n</html>\n");
     s
 }

@@ -6,6 +6,7 @@
 
 use serde_json::{json, Map, Value};
 
+use super::provenance::Provenance;
 use crate::experiment::Estimate;
 use crate::model::World;
 use crate::stats::metrics::{self, Metric, POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS};
@@ -121,7 +122,7 @@ pub(crate) fn metrics(world: &World, p: &Summary, h: Option<&Summary>) -> Value 
 }
 
 /// The `summary.json` text (pretty-printed, trailing newline).
-pub fn summary_json(world: &World, est: &Estimate) -> String {
+pub fn summary_json(world: &World, est: &Estimate, prov: &Provenance) -> String {
     let doc = json!({
         "schema_version": SCHEMA_VERSION,
         "scenario": world.name,
@@ -135,6 +136,7 @@ pub fn summary_json(world: &World, est: &Estimate) -> String {
         "bin_s": world.run.bin_s,
         "slo": { "media_rtt_ms": world.slo.media_rtt_ms, "join_latency_ms": world.slo.join_latency_s * 1000.0 },
         "events": est.pooled.events,
+        "provenance": prov.to_json(world),
         "metrics": metrics(world, &est.point, est.half_width.as_ref()),
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("a Value always serialises");

@@ -4,6 +4,7 @@
 
 use super::charts::Chart;
 use super::format::{estimate, percent1, unit_name};
+use super::provenance::Provenance;
 use super::table::{md_escape, to_markdown, Doc, Table};
 use crate::experiment::Estimate;
 use crate::model::World;
@@ -158,9 +159,19 @@ pub fn summary_doc(world: &World, est: &Estimate) -> Doc {
     d
 }
 
+/// The provenance table: what produced these figures.
+pub(super) fn provenance_section(d: &mut Doc, world: &World, prov: &Provenance) {
+    d.heading(2, "Provenance");
+    let mut t = Table::new(["setting", "value"]);
+    prov.rows(world).into_iter().for_each(|r| t.row(r));
+    d.table(t);
+}
+
 /// The `summary.md` text; links the charts' PNGs when there are charts.
-pub fn summary_md(world: &World, est: &Estimate, charts: &[Chart]) -> String {
-    let mut s = to_markdown(&summary_doc(world, est));
+pub fn summary_md(world: &World, est: &Estimate, prov: &Provenance, charts: &[Chart]) -> String {
+    let mut d = summary_doc(world, est);
+    provenance_section(&mut d, world, prov);
+    let mut s = to_markdown(&d);
     if !charts.is_empty() {
         s.push_str("\n## Charts\n\nAll charts with the tables and parameters: [report.html](report.html).\n");
         for c in charts {

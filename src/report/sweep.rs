@@ -6,6 +6,7 @@ use serde_json::{json, Map, Value};
 use super::csv_table::{render, Cell};
 use super::headline::headlines;
 use super::json::{metrics, num, SCHEMA_VERSION};
+use super::provenance::Provenance;
 use crate::experiment::SweepPoint;
 use crate::model::World;
 
@@ -42,7 +43,7 @@ pub fn sweep_csv(points: &[SweepPoint]) -> String {
 }
 
 /// The `sweep.json` text: settings and full metrics of every point.
-pub fn sweep_json(world: &World, points: &[SweepPoint]) -> String {
+pub fn sweep_json(world: &World, points: &[SweepPoint], prov: &Provenance) -> String {
     let entries: Vec<Value> = points
         .iter()
         .map(|p| {
@@ -57,6 +58,7 @@ pub fn sweep_json(world: &World, points: &[SweepPoint]) -> String {
         "replications": world.run.replications,
         "confidence": world.run.confidence,
         "policy": world.policy.name(),
+        "provenance": prov.to_json(world),
         "points": entries,
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("a Value always serialises");

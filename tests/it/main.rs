@@ -7,5 +7,6 @@ mod common;
 mod experiments;
 mod invariants;
 mod metrics;
+mod provenance;
 mod scenario_errors;
 mod validation;

@@ -53,7 +53,7 @@ fn every_catalogued_metric_reaches_every_output() {
     let w = world("scenarios/tests/tiny.json");
     let est = estimate(&w);
     let dir = tempfile::tempdir().unwrap();
-    write_run_with(dir.path(), &w, &est, Options { charts: true }).unwrap();
+    write_run_with(dir.path(), &w, &est, Options::default()).unwrap();
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("summary.json")).unwrap())
             .unwrap();
