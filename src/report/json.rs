@@ -112,6 +112,10 @@ pub(crate) fn metrics(world: &World, p: &Summary, h: Option<&Summary>) -> Value 
                 "peak_offered_load_erlangs".into(),
                 num(world.peak_offered_load(i)),
             );
+            o.insert(
+                "peak_session_load_erlangs".into(),
+                num(world.peak_session_load(i)),
+            );
             let (q, qh) = (&p.populations[i], h.map(|h| &h.populations[i]));
             put_all(&mut o, POPULATION_METRICS, q, qh, world);
             Value::Object(o)

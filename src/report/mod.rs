@@ -11,6 +11,7 @@ mod html;
 mod json;
 mod markdown;
 pub mod provenance;
+mod replications;
 mod sweep;
 pub mod table;
 mod timeseries;
@@ -106,6 +107,10 @@ pub fn write_run_with(
         (
             "timeseries.csv".into(),
             timeseries::timeseries_csv(world, est).into_bytes(),
+        ),
+        (
+            "replications.csv".into(),
+            replications::replications_csv(est).into_bytes(),
         ),
     ];
     if opts.charts {

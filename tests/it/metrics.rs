@@ -5,7 +5,7 @@ use regionsim::report::csv_table::{render, Cell};
 use regionsim::report::table::{html_escape, md_escape, to_html, to_markdown, Doc, Table};
 use regionsim::report::{headlines, write_run_with, Options};
 use regionsim::stats::metrics::{scalars, POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS};
-use regionsim::stats::{PopulationSummary, RegionSummary, Summary};
+use regionsim::stats::{PopulationSummary, RegionSummary, Summary, ValueKind};
 use serde_json::Value;
 
 use crate::common::{estimate, world};
@@ -140,5 +140,73 @@ fn csv_quotes_and_neutralises_formulas_in_text_but_not_numbers() {
     assert_eq!(
         render(&header, &rows),
         "name,value\n\"'=HYPERLINK(\"\"x\"\")\",-1.5\n'+1,\n\"a,b\",2.00\n'@x,'-y\n"
+    );
+}
+
+/// A researcher averaging replications.csv gets exactly the summary's means:
+/// every mean-aggregated column, summed in row order and divided by the number
+/// of rows, equals the summary.json value bit for bit.
+#[test]
+fn replications_csv_column_means_reproduce_the_summary_exactly() {
+    let mut w = world("scenarios/tests/tiny.json");
+    w.run.replications = 3;
+    let est = estimate(&w);
+    let dir = tempfile::tempdir().unwrap();
+    let opts = Options {
+        charts: false,
+        ..Options::default()
+    };
+    write_run_with(dir.path(), &w, &est, opts).unwrap();
+    let text = std::fs::read_to_string(dir.path().join("replications.csv")).unwrap();
+    let summary = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<f64>> = lines
+        .map(|l| l.split(',').map(|c| c.parse().unwrap()).collect())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    let mut checked = 0;
+    for s in scalars(SUMMARY_METRICS) {
+        let col = header
+            .iter()
+            .position(|h| *h == s.key())
+            .unwrap_or_else(|| panic!("no column {}", s.key()));
+        if s.stat.is_some_and(|st| st.kind() == ValueKind::Pooled) {
+            continue;
+        }
+        let mean = rows.iter().map(|r| r[col]).sum::<f64>() / rows.len() as f64;
+        assert_eq!(mean, s.get(&est.point), "{}", s.key());
+        // summary.json prints shortest round-trip numbers: its text is this mean's.
+        let leaf = s.key().rsplit('.').next().unwrap().to_string();
+        let printed = format!("\"{leaf}\": {}", serde_json::to_string(&mean).unwrap());
+        assert!(summary.contains(&printed), "summary.json lacks {printed}");
+        checked += 1;
+    }
+    assert!(checked >= 20, "{checked}");
+}
+
+/// `peak_offered_load_erlangs` is the load that holds slots: with unlimited
+/// capacity and a constant arrival rate the time-averaged busy slots (Little's
+/// L) equal it within their confidence interval, and miss the session-only
+/// figure, once dispatch and start-up take time.
+#[test]
+fn peak_offered_load_counts_dispatch_and_start_up() {
+    let path = crate::common::repo("scenarios/validation/unlimited-capacity.json");
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    doc["latency"] = serde_json::json!({
+        "dispatch": { "type": "deterministic", "value": "2s" },
+        "startup": { "type": "deterministic", "value": "4s" }
+    });
+    doc["run"]["horizon"] = "50h".into();
+    doc["run"]["replications"] = 10.into();
+    let w = regionsim::scenario::parse(&path, &doc.to_string()).unwrap();
+    let (slots, session) = (w.peak_offered_load(0), w.peak_session_load(0));
+    assert!((slots - 0.5 * 86.0).abs() < 1e-9 && (session - 40.0).abs() < 1e-9);
+    let est = estimate(&w);
+    let (l, hw) = (est.point.little_l, est.half_width.unwrap().little_l);
+    assert!((l - slots).abs() <= hw, "L = {l} ± {hw}, offered {slots}");
+    assert!(
+        (l - session).abs() > hw,
+        "L = {l} ± {hw} matches the session-only load"
     );
 }
