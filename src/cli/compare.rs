@@ -54,7 +54,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
     let cmp = pool.install(|| experiment::compare(&world, &specs, n, &bar));
     bar.finish();
     let cmp = cmp?;
-    let files = report::write_compare(&out, &world, &cmp, c.report_options())
+    let files = report::write_compare(&out, &world, &cmp, c.report_options()?)
         .with_context(|| format!("cannot write reports to {}", out.display()))?;
     if !c.quiet {
         for (label, est) in cmp.labels.iter().zip(&cmp.estimates) {

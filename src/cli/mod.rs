@@ -16,6 +16,7 @@ use clap::{Args, Parser, Subcommand};
 
 use regionsim::experiment::Cancelled;
 use regionsim::model::World;
+use regionsim::report::Provenance;
 use regionsim::scenario::{self, ScenarioError};
 
 /// Simulate where AI agents should run and how dispatch policies serve users.
@@ -166,11 +167,34 @@ impl Common {
             .unwrap_or_else(|| Path::new("reports").join(format!("{}{suffix}", world.name)))
     }
 
-    /// Which files the reports include.
-    pub fn report_options(&self) -> regionsim::report::Options {
-        regionsim::report::Options {
-            charts: !self.no_charts,
+    /// The command-line options that change scenario fields, as (JSON path, value).
+    pub fn overrides(&self) -> Vec<(String, serde_json::Value)> {
+        let mut v = Vec::new();
+        if let Some(seed) = self.seed {
+            v.push(("run.seed".into(), seed.into()));
         }
+        if let Some(n) = self.replications {
+            v.push(("run.replications".into(), n.into()));
+        }
+        if let Some(c) = self.confidence {
+            v.push(("run.confidence".into(), c.into()));
+        }
+        if let Some(h) = &self.horizon {
+            v.push(("run.horizon".into(), h.clone().into()));
+        }
+        v
+    }
+
+    /// Which files the reports include, stamped with what produced them.
+    pub fn report_options(&self) -> Result<regionsim::report::Options> {
+        let mut provenance = Provenance::of_file(&self.scenario)
+            .with_context(|| format!("cannot read {}", self.scenario.display()))?;
+        provenance.policy_label = self.policy.clone();
+        provenance.overrides = self.overrides();
+        Ok(regionsim::report::Options {
+            charts: !self.no_charts,
+            provenance,
+        })
     }
 
     /// The thread pool the experiment runs on.

@@ -30,7 +30,7 @@ pub fn run(args: RunArgs) -> Result<()> {
     bar.finish();
     let est = est?;
     let elapsed = started.elapsed().as_secs_f64();
-    let opts = c.report_options();
+    let opts = c.report_options()?;
     let files = report::write_run_with(&out, &world, &est, opts)
         .with_context(|| format!("cannot write reports to {}", out.display()))?;
     if !c.quiet {

@@ -68,7 +68,7 @@ pub fn run(args: SweepArgs) -> Result<()> {
         .iter()
         .map(|m| {
             report::headline(m).ok_or_else(|| {
-                let names: Vec<&str> = report::HEADLINE.iter().map(|h| h.0).collect();
+                let names: Vec<String> = report::headlines().iter().map(|h| h.key()).collect();
                 bad(format!(
                     "--metrics: unknown metric `{m}`; known: {}",
                     names.join(", ")
@@ -105,16 +105,17 @@ pub fn run(args: SweepArgs) -> Result<()> {
         c.quiet,
         &format!("{}: {} points", base.name, worlds.len()),
     );
+    let opts = c.report_options()?;
     let mut write_error = None;
     let mut done = Vec::new();
     let result = pool.install(|| {
         experiment::sweep(
             points.into_iter().zip(worlds.iter().cloned()),
             &bar,
-            |world, p| {
+            |_, p| {
                 done.push(p.clone());
                 if write_error.is_none() {
-                    if let Err(e) = report::write_sweep(&out, world, &done) {
+                    if let Err(e) = report::write_sweep(&out, base, &done, &opts.provenance) {
                         write_error = Some(e);
                     }
                 }
@@ -122,7 +123,7 @@ pub fn run(args: SweepArgs) -> Result<()> {
         )
     });
     bar.finish();
-    if c.report_options().charts && !done.is_empty() {
+    if opts.charts && !done.is_empty() {
         if let Err(e) = report::write_sweep_charts(&out, base, &done, &metrics) {
             write_error.get_or_insert(e);
         }

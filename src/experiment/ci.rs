@@ -9,9 +9,9 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 pub struct Welford {
     /// Vectors seen.
     pub n: u32,
-    /// Running means.
-    pub mean: Vec<f64>,
+    mean: Vec<f64>,
     m2: Vec<f64>,
+    sum: Vec<f64>,
 }
 
 impl Welford {
@@ -20,8 +20,12 @@ impl Welford {
         self.n += 1;
         if self.n == 1 {
             self.mean = x.to_vec();
+            self.sum = x.to_vec();
             self.m2 = vec![0.0; x.len()];
             return;
+        }
+        for (s, &v) in self.sum.iter_mut().zip(x) {
+            *s += v;
         }
         let n = self.n as f64;
         for (i, &v) in x.iter().enumerate() {
@@ -29,6 +33,24 @@ impl Welford {
             self.mean[i] += d / n;
             self.m2[i] += d * (v - self.mean[i]);
         }
+    }
+
+    /// Number of positions.
+    pub fn len(&self) -> usize {
+        self.sum.len()
+    }
+
+    /// Whether no vector was pushed.
+    pub fn is_empty(&self) -> bool {
+        self.sum.is_empty()
+    }
+
+    /// The means, as the plain sum in push order divided by n, so anyone summing
+    /// the replications' values in order (replications.csv) gets exactly these.
+    /// Welford's running mean serves the variance only.
+    pub fn means(&self) -> Vec<f64> {
+        let n = self.n as f64;
+        self.sum.iter().map(|s| s / n).collect()
     }
 
     /// Sample variance at position i (n - 1 denominator; 0 with one sample).
@@ -96,7 +118,7 @@ mod tests {
         for x in xs {
             w.push(&[x, 2.0 * x]);
         }
-        assert!((w.mean[0] - 3.75).abs() < 1e-12);
+        assert_eq!(w.means()[0], 3.75);
         let var = xs.iter().map(|x| (x - 3.75f64).powi(2)).sum::<f64>() / 3.0;
         assert!((w.variance(0) - var).abs() < 1e-12);
         assert!((w.variance(1) - 4.0 * var).abs() < 1e-12);

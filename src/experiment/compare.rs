@@ -68,11 +68,7 @@ pub fn compare(
     let c = world.run.confidence;
     let variances: Vec<Vec<f64>> = accs
         .iter()
-        .map(|a| {
-            (0..a.values.mean.len())
-                .map(|i| a.values.variance(i))
-                .collect()
-        })
+        .map(|a| (0..a.values.len()).map(|i| a.values.variance(i)).collect())
         .collect();
     let estimates: Vec<Estimate> = accs.into_iter().map(|a| a.finish(c)).collect();
     let differences = diffs
@@ -85,14 +81,14 @@ pub fn compare(
                 s.set_values(v, None);
                 s
             };
-            let paired: Vec<f64> = (0..w.mean.len())
+            let paired: Vec<f64> = (0..w.len())
                 .map(|i| half_width(w.variance(i), w.n, c))
                 .collect();
-            let unpaired: Vec<f64> = (0..w.mean.len())
+            let unpaired: Vec<f64> = (0..w.len())
                 .map(|i| welch_half_width(variances[0][i], variances[j + 1][i], w.n, c))
                 .collect();
             Difference {
-                mean: with(&w.mean),
+                mean: with(&w.means()),
                 paired_half_width: with(&paired),
                 unpaired_half_width: with(&unpaired),
             }

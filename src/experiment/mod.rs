@@ -37,6 +37,8 @@ pub struct Estimate {
     pub replications: u32,
     /// Confidence level of the half-widths.
     pub confidence: f64,
+    /// Each replication's scalars in [`Summary::visit`] order (see [`Estimate::replication`]).
+    pub runs: Vec<Vec<f64>>,
 }
 
 /// Folds replications, in order, into an [`Estimate`].
@@ -44,11 +46,13 @@ pub struct Estimate {
 struct Accumulator {
     values: Welford,
     pooled: Option<RunStats>,
+    runs: Vec<Vec<f64>>,
 }
 
 impl Accumulator {
     fn push(&mut self, stats: RunStats, values: &[f64]) {
         self.values.push(values);
+        self.runs.push(values.to_vec());
         match &mut self.pooled {
             None => self.pooled = Some(stats),
             Some(p) => p.merge(&stats),
@@ -59,7 +63,7 @@ impl Accumulator {
         let pooled = self.pooled.expect("at least one replication");
         let n = self.values.n;
         let mut point = Summary::of(&pooled);
-        point.set_values(&self.values.mean, Some(ValueKind::Mean));
+        point.set_values(&self.values.means(), Some(ValueKind::Mean));
         let half_width = (n > 1).then(|| {
             let mut hw = point.clone();
             hw.set_values(&self.values.half_widths(confidence), None);
@@ -71,7 +75,17 @@ impl Accumulator {
             pooled,
             replications: n,
             confidence,
+            runs: self.runs,
         }
+    }
+}
+
+impl Estimate {
+    /// Replication `i`'s own figures (its percentiles are its own, not pooled).
+    pub fn replication(&self, i: usize) -> Summary {
+        let mut s = self.point.clone();
+        s.set_values(&self.runs[i], None);
+        s
     }
 }
 

@@ -289,9 +289,18 @@ impl World {
         surge::integral(&p.rate, &p.surges, a, b)
     }
 
-    /// Offered load in Erlangs of a population at its peak hour (daily profile,
-    /// flash crowds left out).
+    /// Offered load in Erlangs of a population at its peak hour (daily
+    /// profile, flash crowds left out), counting the
+    /// whole time a session holds a slot (dispatch + start-up + session): the
+    /// figure to size capacity from (Erlang B takes the slot-holding time).
     pub fn peak_offered_load(&self, pop: usize) -> f64 {
+        let p = &self.populations[pop];
+        let hold = self.delays.dispatch.mean() + self.delays.startup.mean() + p.session.mean();
+        p.rate.max_rate() * hold
+    }
+
+    /// Offered load in Erlangs at the peak hour counting the conversation only.
+    pub fn peak_session_load(&self, pop: usize) -> f64 {
         let p = &self.populations[pop];
         p.rate.max_rate() * p.session.mean()
     }

@@ -1,18 +1,21 @@
 //! `compare.json` and `compare.md`: each policy's figures on common random
 //! numbers and its paired difference from the baseline (the first policy).
 
-use std::fmt::Write;
-
 use serde_json::{json, Map, Value};
 
 use super::charts::Chart;
-use super::headline::HEADLINE;
+use super::format::{difference, estimate};
+use super::headline::headlines;
 use super::json::{metrics, num, SCHEMA_VERSION};
+use super::markdown::heading;
+use super::markdown::provenance_section;
+use super::provenance::{policy_parameters, Provenance};
+use super::table::{md_escape, to_markdown, Doc, Table};
 use crate::experiment::Comparison;
 use crate::model::World;
 
 /// The `compare.json` text.
-pub fn compare_json(world: &World, cmp: &Comparison) -> String {
+pub fn compare_json(world: &World, cmp: &Comparison, prov: &Provenance) -> String {
     let policies: Vec<Value> = cmp
         .labels
         .iter()
@@ -21,6 +24,7 @@ pub fn compare_json(world: &World, cmp: &Comparison) -> String {
             json!({
                 "label": label,
                 "policy": world.policy_named(label).map_or("", |p| p.name()),
+                "parameters": world.policy_named(label).map(|p| Value::Object(policy_parameters(world, p))),
                 "metrics": metrics(world, &est.point, est.half_width.as_ref()),
             })
         })
@@ -31,13 +35,13 @@ pub fn compare_json(world: &World, cmp: &Comparison) -> String {
         .enumerate()
         .map(|(i, d)| {
             let mut m = Map::new();
-            for (name, get) in HEADLINE {
+            for h in headlines() {
                 m.insert(
-                    (*name).into(),
+                    h.key(),
                     json!({
-                        "mean": num(get(&d.mean)),
-                        "paired_ci": num(get(&d.paired_half_width)),
-                        "unpaired_ci": num(get(&d.unpaired_half_width)),
+                        "mean": num(h.get(&d.mean)),
+                        "paired_ci": num(h.get(&d.paired_half_width)),
+                        "unpaired_ci": num(h.get(&d.unpaired_half_width)),
                     }),
                 );
             }
@@ -51,6 +55,7 @@ pub fn compare_json(world: &World, cmp: &Comparison) -> String {
         "replications": cmp.estimates[0].replications,
         "confidence": world.run.confidence,
         "baseline": cmp.labels[0],
+        "provenance": prov.to_json(world),
         "policies": policies,
         "differences": differences,
     });
@@ -59,66 +64,49 @@ pub fn compare_json(world: &World, cmp: &Comparison) -> String {
     s
 }
 
-/// Rates and shares as percentages, everything else with one decimal.
-fn fmt(name: &str, v: f64, hw: f64) -> String {
-    let (scale, digits, unit) = if name.ends_with("_rate") || name.starts_with("slo_") {
-        (100.0, 2, " %")
-    } else {
-        (1.0, 1, "")
-    };
-    if hw.is_finite() {
-        format!("{:.digits$} ± {:.digits$}{unit}", v * scale, hw * scale)
-    } else {
-        format!("{:.digits$}{unit}", v * scale)
-    }
-}
-
 /// The `compare.md` text, linking the charts' PNGs.
-pub fn compare_md(world: &World, cmp: &Comparison, charts: &[Chart]) -> String {
-    let mut s = String::new();
+pub fn compare_md(world: &World, cmp: &Comparison, prov: &Provenance, charts: &[Chart]) -> String {
     let n = cmp.estimates[0].replications;
-    let _ = writeln!(s, "# {} — policy comparison\n", world.name);
-    let _ = writeln!(
-        s,
-        "Seed {}, {n} replications per policy on common random numbers (every policy sees the same users); ± = {:.0} % confidence half-width.\n",
+    let mut d = Doc::default();
+    d.heading(1, format!("{} — policy comparison", world.name));
+    d.para(format!(
+        "Seed {}, {n} replications per policy on common random numbers (every policy sees the same users); ± = {:.0} % confidence half-width. Differences of rates and shares are in percentage points (pp).",
         world.run.seed,
         world.run.confidence * 100.0
-    );
-    let _ = write!(s, "| metric |");
-    for l in &cmp.labels {
-        let _ = write!(s, " {l} |");
+    ));
+    let mut t = Table::new(std::iter::once("metric".to_string()).chain(cmp.labels.iter().cloned()));
+    for h in headlines() {
+        let cells = cmp.estimates.iter().map(|e| {
+            estimate(
+                h.unit(),
+                h.get(&e.point),
+                e.half_width.as_ref().map(|w| h.get(w)),
+            )
+        });
+        t.row(std::iter::once(heading(&h)).chain(cells));
     }
-    let _ = write!(s, "\n| --- |");
-    for _ in &cmp.labels {
-        s.push_str(" --- |");
-    }
-    s.push('\n');
-    for (name, get) in HEADLINE {
-        let _ = write!(s, "| {name} |");
-        for est in &cmp.estimates {
-            let hw = est.half_width.as_ref().map_or(f64::NAN, get);
-            let _ = write!(s, " {} |", fmt(name, get(&est.point), hw));
+    d.table(t);
+    for (i, diff) in cmp.differences.iter().enumerate() {
+        d.heading(2, format!("{} minus {}", cmp.labels[i + 1], cmp.labels[0]));
+        let mut t = Table::new(["metric", "difference (paired ±)", "unpaired ±"]);
+        for h in headlines() {
+            t.row([
+                heading(&h),
+                difference(
+                    h.unit(),
+                    h.get(&diff.mean),
+                    Some(h.get(&diff.paired_half_width)),
+                ),
+                difference(h.unit(), h.get(&diff.unpaired_half_width), None),
+            ]);
         }
-        s.push('\n');
+        d.table(t);
     }
-    for (i, d) in cmp.differences.iter().enumerate() {
-        let _ = writeln!(
-            s,
-            "\n## {} minus {}\n\n| metric | difference (paired ±) | unpaired ± |\n| --- | --- | --- |",
-            cmp.labels[i + 1],
-            cmp.labels[0]
-        );
-        for (name, get) in HEADLINE {
-            let _ = writeln!(
-                s,
-                "| {name} | {} | {} |",
-                fmt(name, get(&d.mean), get(&d.paired_half_width)),
-                fmt(name, get(&d.unpaired_half_width), f64::NAN)
-            );
-        }
-    }
+    provenance_section(&mut d, world, prov);
+    let mut s = to_markdown(&d);
     for ch in charts {
-        let _ = writeln!(s, "\n![{}]({}.png)", ch.title, ch.stem);
+        let title = md_escape(&ch.title);
+        s.push_str(&format!("\n![{title}]({}.png)\n", ch.stem));
     }
     s
 }

@@ -1,30 +1,21 @@
-//! The headline scalars comparisons and sweeps tabulate, by stable name.
+//! The headline scalars comparisons and sweeps tabulate: the entries of the
+//! metric catalogue marked as headline, looked up by their stable name.
 
+use crate::stats::metrics::{self, Scalar, SUMMARY_METRICS};
 use crate::stats::Summary;
 
-/// A named scalar of a summary.
-pub type Headline = (&'static str, fn(&Summary) -> f64);
+/// A headline scalar of a summary.
+pub type Headline = Scalar<Summary>;
 
-/// Headline metrics, in table order. Names match `summary.json` paths.
-pub const HEADLINE: &[Headline] = &[
-    ("sessions", |s| s.sessions),
-    ("overflow_rate", |s| s.overflow_rate),
-    ("rejection_rate", |s| s.rejection_rate),
-    ("abandonment_rate", |s| s.abandonment_rate),
-    ("media_rtt_ms.mean", |s| s.media_rtt_ms.mean),
-    ("media_rtt_ms.p50", |s| s.media_rtt_ms.p50),
-    ("media_rtt_ms.p95", |s| s.media_rtt_ms.p95),
-    ("media_rtt_ms.p99", |s| s.media_rtt_ms.p99),
-    ("join_latency_ms.mean", |s| s.join_latency_ms.mean),
-    ("join_latency_ms.p95", |s| s.join_latency_ms.p95),
-    ("join_latency_ms.p99", |s| s.join_latency_ms.p99),
-    ("wait_ms.mean", |s| s.wait_ms.mean),
-    ("slo_attainment.media_rtt", |s| s.slo_rtt),
-    ("slo_attainment.join_latency", |s| s.slo_join),
-    ("slo_attainment.both", |s| s.slo_both),
-];
+/// Headline metrics, in catalogue order. Names match `summary.json` paths.
+pub fn headlines() -> Vec<Headline> {
+    metrics::headline(SUMMARY_METRICS)
+}
 
-/// Look a headline metric up by name.
+/// Look a metric up by its stable name (any scalar of the catalogue, e.g.
+/// `wait_probability` or `media_rtt_ms.p999`).
 pub fn headline(name: &str) -> Option<Headline> {
-    HEADLINE.iter().find(|(n, _)| *n == name).copied()
+    metrics::scalars(SUMMARY_METRICS)
+        .into_iter()
+        .find(|s| s.key() == name)
 }

@@ -1,13 +1,15 @@
 //! `report.html`: one self-contained page a planner can mail or open from disk
 //! with no network: the scenario's key parameters, the summary tables (the same
-//! text as `summary.md`, converted) and every chart inlined as SVG.
+//! document as `summary.md`, rendered to HTML) and every chart inlined as SVG.
 
 use std::fmt::Write;
 
 use super::charts::Chart;
 use super::markdown;
+use super::provenance::Provenance;
+use super::table::{html_escape, to_html, Doc, Table};
 use crate::experiment::Estimate;
-use crate::model::{OnFull, PolicySpec, World};
+use crate::model::World;
 
 const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;margin:2em auto;max-width:1240px;color:#222;padding:0 1em}\
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:1.6em;border-bottom:1px solid #ddd}\
@@ -16,145 +18,10 @@ th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}\
 figure{margin:1.5em 0}svg{max-width:100%;height:auto;border:1px solid #eee}\
 nav a{margin-right:1em}";
 
-/// Escape text for HTML.
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// Markdown as `summary.md` writes it (headings, pipe tables, paragraphs) to HTML.
-fn md_to_html(md: &str) -> String {
-    let mut out = String::new();
-    let mut in_table = false;
-    let mut header = false;
-    for line in md.lines() {
-        let t = line.trim();
-        if t.starts_with('|') {
-            let cells: Vec<&str> = t.trim_matches('|').split('|').map(str::trim).collect();
-            if !in_table {
-                out.push_str("<table>\n");
-                in_table = true;
-                header = true;
-            }
-            if cells
-                .iter()
-                .all(|c| c.chars().all(|ch| ch == '-' || ch == ':') && !c.is_empty())
-            {
-                continue;
-            }
-            let tag = if header { "th" } else { "td" };
-            header = false;
-            out.push_str("<tr>");
-            for c in cells {
-                let _ = write!(out, "<{tag}>{}</{tag}>", esc(c));
-            }
-            out.push_str("</tr>\n");
-            continue;
-        }
-        if in_table {
-            out.push_str("</table>\n");
-            in_table = false;
-        }
-        if let Some(h) = t.strip_prefix("## ") {
-            let _ = writeln!(out, "<h2>{}</h2>", esc(h));
-        } else if t.starts_with("# ") {
-            // The page has its own title.
-        } else if !t.is_empty() {
-            let _ = writeln!(out, "<p>{}</p>", esc(t));
-        }
-    }
-    if in_table {
-        out.push_str("</table>\n");
-    }
-    out
-}
-
-fn on_full(o: &OnFull) -> &'static str {
-    match o {
-        OnFull::Reject => "reject",
-        OnFull::Wait => "wait",
-    }
-}
-
-/// Policy parameters as (name, value) rows.
-fn policy_rows(world: &World) -> Vec<(String, String)> {
-    let mut rows = vec![("policy".to_string(), world.policy.name().to_string())];
-    let mut push = |k: &str, v: String| rows.push((k.to_string(), v));
-    match &world.policy {
-        PolicySpec::Nearest {
-            spill, on_full: o, ..
-        }
-        | PolicySpec::GeoFenced {
-            spill, on_full: o, ..
-        } => {
-            push(
-                "spill at utilisation",
-                format!("{:.0} %", spill.utilization_threshold * 100.0),
-            );
-            push(
-                "spill within extra RTT",
-                format!("{} ms", spill.max_extra_rtt_ms),
-            );
-            push("when nowhere can take a user", on_full(o).into());
-        }
-        PolicySpec::Explicit {
-            redispatch_delay_s,
-            on_full: o,
-            ..
-        } => {
-            push("re-dispatch delay", format!("{redispatch_delay_s} s"));
-            push("when a region is full", on_full(o).into());
-        }
-        PolicySpec::LeastLoaded {
-            max_extra_rtt_ms,
-            on_full: o,
-            ..
-        } => {
-            push("within extra RTT", format!("{max_extra_rtt_ms} ms"));
-            push("when nowhere can take a user", on_full(o).into());
-        }
-        PolicySpec::PowerOfTwo { k, on_full: o, .. } => {
-            push("choices among nearest", k.to_string());
-            push("when nowhere can take a user", on_full(o).into());
-        }
-        PolicySpec::Score {
-            load_penalty_ms,
-            on_full: o,
-            ..
-        } => {
-            push("load penalty at 100 %", format!("{load_penalty_ms} ms"));
-            push("when nowhere can take a user", on_full(o).into());
-        }
-    }
-    rows
-}
-
-fn table(out: &mut String, head: &[&str], rows: &[Vec<String>]) {
-    out.push_str("<table>\n<tr>");
-    for h in head {
-        let _ = write!(out, "<th>{}</th>", esc(h));
-    }
-    out.push_str("</tr>\n");
-    for r in rows {
-        out.push_str("<tr>");
-        for c in r {
-            let _ = write!(out, "<td>{}</td>", esc(c));
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</table>\n");
-}
-
 /// The scenario's key parameters.
-fn parameters(world: &World) -> String {
-    let mut s = String::from("<h2 id=\"parameters\">Scenario parameters</h2>\n");
+fn parameters(world: &World, prov: &Provenance) -> String {
     let r = &world.run;
-    let mut general: Vec<Vec<String>> = policy_rows(world)
-        .into_iter()
-        .map(|(k, v)| vec![k, v])
-        .collect();
+    let mut general: Vec<Vec<String>> = prov.rows(world).into_iter().map(Vec::from).collect();
     general.extend([
         vec!["horizon".into(), format!("{:.1} h", r.horizon_s / 3600.0)],
         vec!["warm-up".into(), format!("{:.1} h", r.warmup_s / 3600.0)],
@@ -170,7 +37,8 @@ fn parameters(world: &World) -> String {
             format!("{} s", world.slo.join_latency_s),
         ],
     ]);
-    table(&mut s, &["setting", "value"], &general);
+    let mut d = Doc::default();
+    d.table(table(["setting", "value"], general));
     let cap = world.region_capacity();
     let regions: Vec<Vec<String>> = world
         .regions
@@ -190,11 +58,10 @@ fn parameters(world: &World) -> String {
             ]
         })
         .collect();
-    table(
-        &mut s,
-        &["region", "name", "lat, lon", "agent slots", "media edge"],
-        &regions,
-    );
+    d.table(table(
+        ["region", "name", "lat, lon", "agent slots", "media edge"],
+        regions,
+    ));
     let pops: Vec<Vec<String>> = world
         .populations
         .iter()
@@ -216,9 +83,8 @@ fn parameters(world: &World) -> String {
             ]
         })
         .collect();
-    table(
-        &mut s,
-        &[
+    d.table(table(
+        [
             "population",
             "cities",
             "UTC offset (h)",
@@ -226,9 +92,18 @@ fn parameters(world: &World) -> String {
             "mean session",
             "peak load (Erl)",
         ],
-        &pops,
-    );
-    s
+        pops,
+    ));
+    format!(
+        "<h2 id=\"parameters\">Scenario parameters and provenance</h2>\n{}",
+        to_html(&d)
+    )
+}
+
+fn table<const N: usize>(head: [&str; N], rows: Vec<Vec<String>>) -> Table {
+    let mut t = Table::new(head);
+    rows.into_iter().for_each(|r| t.row(r));
+    t
 }
 
 /// An SVG ready to inline: no XML declaration, no namespace URL (HTML does not need one).
@@ -238,44 +113,28 @@ fn inline_svg(svg: &str) -> String {
 }
 
 /// The `report.html` text.
-pub fn report_html(world: &World, est: &Estimate, charts: &[Chart]) -> String {
+pub fn report_html(world: &World, est: &Estimate, prov: &Provenance, charts: &[Chart]) -> String {
     let title = format!("{} — {} dispatch", world.name, world.policy.name());
     let mut s = String::new();
     let _ = write!(
         s,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<nav><a href=\"#summary\">Summary</a><a href=\"#charts\">Charts</a><a href=\"#parameters\">Parameters</a></nav>\n",
-        esc(&title),
-        esc(&title)
+        html_escape(&title),
+        html_escape(&title)
     );
     s.push_str("<div id=\"summary\">\n");
-    s.push_str(&md_to_html(&markdown::summary_md(world, est, &[])));
+    s.push_str(&to_html(&markdown::summary_doc(world, est)));
     s.push_str("</div>\n<h2 id=\"charts\">Charts</h2>\n");
     for c in charts {
         let _ = write!(
             s,
             "<figure id=\"{stem}\">\n<h3>{}</h3>\n{}\n<figcaption>Also as <code>{stem}.png</code> and <code>{stem}.svg</code>.</figcaption>\n</figure>\n",
-            esc(&c.title),
+            html_escape(&c.title),
             inline_svg(&c.svg),
-            stem = c.stem
+            stem = html_escape(&c.stem)
         );
     }
-    s.push_str(&parameters(world));
+    s.push_str(&parameters(world, prov));
     s.push_str("</body>\n</html>\n");
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markdown_tables_become_html_tables() {
-        let h =
-            md_to_html("# t\n\n## Outcomes\n\n| a | b |\n| --- | --- |\n| 1 < 2 | x |\n\ntext\n");
-        assert!(h.contains("<h2>Outcomes</h2>"));
-        assert!(h.contains("<tr><th>a</th><th>b</th></tr>"));
-        assert!(h.contains("<tr><td>1 &lt; 2</td><td>x</td></tr>"));
-        assert!(h.contains("<p>text</p>"));
-        assert!(!h.contains("---"));
-    }
 }

@@ -1,179 +1,182 @@
-//! `summary.md`: the same figures as `summary.json`, as tables for people.
-
-use std::fmt::Write;
+//! `summary.md`: the same figures as `summary.json`, as tables for people. The
+//! tables are built once as a format-neutral [`Doc`] (which `report.html` renders
+//! too), their rows and columns walked from the metric catalogue.
 
 use super::charts::Chart;
+use super::format::{estimate, percent1, unit_name};
+use super::provenance::Provenance;
+use super::table::{md_escape, to_markdown, Doc, Table};
 use crate::experiment::Estimate;
 use crate::model::World;
-use crate::stats::DistSummary;
+use crate::stats::metrics::{
+    scalars, Metric, Scalar, Value, POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS,
+};
+use crate::stats::{Stat, Summary, Unit};
 
-fn pm(v: f64, hw: Option<f64>, digits: usize) -> String {
-    match hw {
-        Some(h) if h.is_finite() => format!("{v:.digits$} ± {h:.digits$}"),
-        _ if v.is_nan() => "–".into(),
-        _ => format!("{v:.digits$}"),
+/// Statistics of a distribution shown in the per-population table.
+const POPULATION_STATS: [Stat; 1] = [Stat::P95];
+
+/// Column heading of a scalar: its label and unit (counts speak for themselves).
+pub(super) fn heading<S>(s: &Scalar<S>) -> String {
+    match s.unit() {
+        Unit::Count => s.label(),
+        unit => format!("{} ({})", s.label(), unit_name(unit)),
     }
 }
 
-fn pct(v: f64, hw: Option<f64>) -> String {
-    format!("{} %", pm(v * 100.0, hw.map(|h| h * 100.0), 2))
+/// A scalar's cell: point estimate ± half-width.
+fn cell<S>(s: &Scalar<S>, p: &S, h: Option<&S>) -> String {
+    estimate(s.unit(), s.get(p), h.map(|h| s.get(h)))
 }
 
-fn dist_row(name: &str, p: &DistSummary, h: Option<&DistSummary>) -> String {
-    let c = |v: f64, hv: Option<f64>| pm(v, hv, 1);
-    format!(
-        "| {name} | {} | {} | {} | {} | {} | {} |\n",
-        c(p.mean, h.map(|h| h.mean)),
-        c(p.p50, h.map(|h| h.p50)),
-        c(p.p90, h.map(|h| h.p90)),
-        c(p.p95, h.map(|h| h.p95)),
-        c(p.p99, h.map(|h| h.p99)),
-        c(p.p999, h.map(|h| h.p999)),
-    )
+/// The plain scalars of a catalogue (no distributions, no per-region vectors).
+fn plain<S>(catalogue: &'static [Metric<S>]) -> Vec<Scalar<S>> {
+    scalars(catalogue)
+        .into_iter()
+        .filter(|s| s.stat.is_none())
+        .collect()
 }
 
-/// The `summary.md` text; links the charts' PNGs when there are charts.
-pub fn summary_md(world: &World, est: &Estimate, charts: &[Chart]) -> String {
-    let (p, h) = (&est.point, est.half_width.as_ref());
-    let mut s = String::new();
-    let w = &mut s;
-    let _ = writeln!(w, "# {} — {} dispatch\n", world.name, world.policy.name());
-    if !world.description.is_empty() {
-        let _ = writeln!(w, "{}\n", world.description);
+fn outcomes(world: &World, p: &Summary, h: Option<&Summary>) -> Table {
+    let mut t = Table::new(["metric", "value"]);
+    for s in plain(SUMMARY_METRICS) {
+        let label = match s.metric.key {
+            "slo_attainment.media_rtt" => {
+                format!("{} ≤ {} ms", s.label(), world.slo.media_rtt_ms)
+            }
+            "slo_attainment.join_latency" => {
+                format!("{} ≤ {} s", s.label(), world.slo.join_latency_s)
+            }
+            _ => s.label(),
+        };
+        t.row([label, cell(&s, p, h)]);
     }
-    let _ = writeln!(
-        w,
-        "Seed {}, {} replication(s){}, horizon {:.1} h, warm-up {:.1} h. Rates are shares of arriving sessions.\n",
-        world.run.seed,
-        est.replications,
-        if h.is_some() { format!(" (± = {:.0} % confidence half-width)", est.confidence * 100.0) } else { String::new() },
-        world.run.horizon_s / 3600.0,
-        world.run.warmup_s / 3600.0
-    );
-    let _ = writeln!(w, "## Outcomes\n\n| metric | value |\n| --- | --- |");
-    let _ = writeln!(
-        w,
-        "| sessions | {} |",
-        pm(p.sessions, h.map(|h| h.sessions), 1)
-    );
-    let _ = writeln!(w, "| served | {} |", pm(p.served, h.map(|h| h.served), 1));
-    let _ = writeln!(
-        w,
-        "| overflow rate | {} |",
-        pct(p.overflow_rate, h.map(|h| h.overflow_rate))
-    );
-    let _ = writeln!(
-        w,
-        "| rejection rate | {} |",
-        pct(p.rejection_rate, h.map(|h| h.rejection_rate))
-    );
-    let _ = writeln!(
-        w,
-        "| abandonment rate | {} |",
-        pct(p.abandonment_rate, h.map(|h| h.abandonment_rate))
-    );
-    let _ = writeln!(
-        w,
-        "| waited for an agent (share of served) | {} |",
-        pct(p.wait_probability, h.map(|h| h.wait_probability))
-    );
-    let _ = writeln!(
-        w,
-        "| SLO: media RTT <= {} ms | {} |",
-        world.slo.media_rtt_ms,
-        pct(p.slo_rtt, h.map(|h| h.slo_rtt))
-    );
-    let _ = writeln!(
-        w,
-        "| SLO: join <= {} s | {} |",
-        world.slo.join_latency_s,
-        pct(p.slo_join, h.map(|h| h.slo_join))
-    );
-    let _ = writeln!(
-        w,
-        "| SLO: both | {} |",
-        pct(p.slo_both, h.map(|h| h.slo_both))
-    );
-    let _ = writeln!(
-        w,
-        "| Little's law: L / λW | {:.1} / {:.1} |\n",
-        p.little_l, p.little_lambda_w
-    );
-    let _ = writeln!(w, "## Latency (ms, served sessions)\n\n| | mean | p50 | p90 | p95 | p99 | p99.9 |\n| --- | --- | --- | --- | --- | --- | --- |");
-    w.push_str(&dist_row(
-        "media RTT",
-        &p.media_rtt_ms,
-        h.map(|h| &h.media_rtt_ms),
-    ));
-    w.push_str(&dist_row(
-        "join latency",
-        &p.join_latency_ms,
-        h.map(|h| &h.join_latency_ms),
-    ));
-    w.push_str(&dist_row("wait", &p.wait_ms, h.map(|h| &h.wait_ms)));
-    let _ = writeln!(w, "\n## Regions\n\n| region | capacity | utilisation | mean concurrency | concurrency variance | peak | served | overflow in |\n| --- | --- | --- | --- | --- | --- | --- | --- |");
+    t
+}
+
+fn latency(p: &Summary, h: Option<&Summary>) -> Table {
+    let mut t = Table::new(std::iter::once("").chain(Stat::ALL.iter().map(|s| s.label())));
+    for m in SUMMARY_METRICS {
+        if let Value::Dist(get, _) = m.value {
+            let cells =
+                Stat::ALL.map(|st| estimate(m.unit, st.of(get(p)), h.map(|h| st.of(get(h)))));
+            t.row(std::iter::once(m.label.to_string()).chain(cells));
+        }
+    }
+    t
+}
+
+fn regions(world: &World, p: &Summary, h: Option<&Summary>) -> Table {
+    let cols = plain(REGION_METRICS);
+    let mut t = Table::new(std::iter::once("region".to_string()).chain(cols.iter().map(heading)));
     for (i, region) in world.regions.iter().enumerate() {
         let (r, rh) = (&p.regions[i], h.map(|h| &h.regions[i]));
         if r.capacity == 0.0 && r.served == 0.0 {
             continue;
         }
-        let _ = writeln!(
-            w,
-            "| {} ({}) | {:.0} | {} | {} | {} | {} | {} | {} |",
-            region.id,
-            region.name,
-            r.capacity,
-            pct(r.utilization, rh.map(|h| h.utilization)),
-            pm(r.mean_concurrency, rh.map(|h| h.mean_concurrency), 1),
-            pm(
-                r.concurrency_variance,
-                rh.map(|h| h.concurrency_variance),
-                1
-            ),
-            pm(r.peak_concurrency, rh.map(|h| h.peak_concurrency), 1),
-            pm(r.served, rh.map(|h| h.served), 0),
-            pm(r.overflow_in, rh.map(|h| h.overflow_in), 0),
-        );
+        let name = format!("{} ({})", region.id, region.name);
+        t.row(std::iter::once(name).chain(cols.iter().map(|s| cell(s, r, rh))));
     }
-    let _ = writeln!(w, "\n## Populations\n\n| population | peak load (Erl) | sessions | overflow | rejection | abandonment | RTT p50 | RTT p95 |\n| --- | --- | --- | --- | --- | --- | --- | --- |");
+    t
+}
+
+fn populations(world: &World, p: &Summary, h: Option<&Summary>) -> Table {
+    let cols = plain(POPULATION_METRICS);
+    let dists: Vec<Scalar<_>> = scalars(POPULATION_METRICS)
+        .into_iter()
+        .filter(|s| s.stat.is_some_and(|st| POPULATION_STATS.contains(&st)))
+        .collect();
+    let head = ["population".to_string(), "peak load (Erl)".to_string()]
+        .into_iter()
+        .chain(cols.iter().chain(&dists).map(heading));
+    let mut t = Table::new(head);
     for (i, pop) in world.populations.iter().enumerate() {
         let (q, qh) = (&p.populations[i], h.map(|h| &h.populations[i]));
-        let _ = writeln!(
-            w,
-            "| {} | {:.1} | {} | {} | {} | {} | {:.1} | {:.1} |",
-            pop.name,
-            world.peak_offered_load(i),
-            pm(q.sessions, qh.map(|h| h.sessions), 0),
-            pct(q.overflow_rate, qh.map(|h| h.overflow_rate)),
-            pct(q.rejection_rate, qh.map(|h| h.rejection_rate)),
-            pct(q.abandonment_rate, qh.map(|h| h.abandonment_rate)),
-            q.media_rtt_ms.p50,
-            q.media_rtt_ms.p95,
+        let first = [
+            pop.name.clone(),
+            format!("{:.1}", world.peak_offered_load(i)),
+        ];
+        t.row(
+            first
+                .into_iter()
+                .chain(cols.iter().chain(&dists).map(|s| cell(s, q, qh))),
         );
     }
+    t
+}
+
+/// The flow matrix: each population's served sessions by serving region.
+fn flows(world: &World, p: &Summary) -> Table {
     let serving: Vec<usize> = (0..world.regions.len())
         .filter(|&r| p.regions[r].served > 0.0)
         .collect();
-    let _ = write!(w, "\n## Flows: share of each population's served sessions by serving region\n\n| population |");
-    for &r in &serving {
-        let _ = write!(w, " {} |", world.regions[r].id);
-    }
-    let _ = write!(w, "\n| --- |");
-    for _ in &serving {
-        w.push_str(" --- |");
-    }
-    w.push('\n');
+    let head = std::iter::once("population".to_string())
+        .chain(serving.iter().map(|&r| world.regions[r].id.clone()));
+    let mut t = Table::new(head);
     for (i, pop) in world.populations.iter().enumerate() {
-        let _ = write!(w, "| {} |", pop.name);
-        for &r in &serving {
-            let _ = write!(w, " {:.1} % |", p.populations[i].served_by[r] * 100.0);
-        }
-        w.push('\n');
+        let by = &p.populations[i].served_by;
+        t.row(std::iter::once(pop.name.clone()).chain(serving.iter().map(|&r| percent1(by[r]))));
     }
+    t
+}
+
+/// The summary as a document: title, settings and every table.
+pub fn summary_doc(world: &World, est: &Estimate) -> Doc {
+    let (p, h) = (&est.point, est.half_width.as_ref());
+    let mut d = Doc::default();
+    d.heading(
+        1,
+        format!("{} — {} dispatch", world.name, world.policy.name()),
+    );
+    if !world.description.is_empty() {
+        d.para(world.description.clone());
+    }
+    d.para(format!(
+        "Seed {}, {} replication(s){}, horizon {:.1} h, warm-up {:.1} h. Rates are shares of arriving sessions.",
+        world.run.seed,
+        est.replications,
+        if h.is_some() {
+            format!(" (± = {:.0} % confidence half-width)", est.confidence * 100.0)
+        } else {
+            String::new()
+        },
+        world.run.horizon_s / 3600.0,
+        world.run.warmup_s / 3600.0
+    ));
+    d.heading(2, "Outcomes");
+    d.table(outcomes(world, p, h));
+    d.heading(2, "Latency (ms, served sessions)");
+    d.table(latency(p, h));
+    d.heading(2, "Regions");
+    d.table(regions(world, p, h));
+    d.heading(2, "Populations");
+    d.table(populations(world, p, h));
+    d.heading(
+        2,
+        "Flows: share of each population's served sessions by serving region",
+    );
+    d.table(flows(world, p));
+    d
+}
+
+/// The provenance table: what produced these figures.
+pub(super) fn provenance_section(d: &mut Doc, world: &World, prov: &Provenance) {
+    d.heading(2, "Provenance");
+    let mut t = Table::new(["setting", "value"]);
+    prov.rows(world).into_iter().for_each(|r| t.row(r));
+    d.table(t);
+}
+
+/// The `summary.md` text; links the charts' PNGs when there are charts.
+pub fn summary_md(world: &World, est: &Estimate, prov: &Provenance, charts: &[Chart]) -> String {
+    let mut d = summary_doc(world, est);
+    provenance_section(&mut d, world, prov);
+    let mut s = to_markdown(&d);
     if !charts.is_empty() {
-        let _ = writeln!(w, "\n## Charts\n\nAll charts with the tables and parameters: [report.html](report.html).\n");
+        s.push_str("\n## Charts\n\nAll charts with the tables and parameters: [report.html](report.html).\n");
         for c in charts {
-            let _ = writeln!(w, "### {}\n\n![{}]({}.png)\n", c.title, c.title, c.stem);
+            let title = md_escape(&c.title);
+            s.push_str(&format!("\n### {title}\n\n![{title}]({}.png)\n", c.stem));
         }
     }
     s

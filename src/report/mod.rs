@@ -1,18 +1,24 @@
 //! Reports: the only module that writes files. Each output format is one file
-//! here; every file is written to a temporary name and renamed into place, so an
+//! here, its rows and columns walked from the metric catalogue (`stats::metrics`); every file is written to a temporary name and renamed into place, so an
 //! interrupted run never leaves a half-written report.
 
 pub mod charts;
 mod compare;
-mod csv;
+pub mod csv_table;
+mod format;
 mod headline;
 mod html;
 mod json;
 mod markdown;
+pub mod provenance;
+mod replications;
 mod sweep;
+pub mod table;
+mod timeseries;
 
-pub use headline::{headline, Headline, HEADLINE};
+pub use headline::{headline, headlines, Headline};
 pub use json::{summary_json, SCHEMA_VERSION};
+pub use provenance::Provenance;
 
 use std::fs;
 use std::io::Write;
@@ -53,16 +59,21 @@ fn write_all<N: AsRef<str>>(dir: &Path, files: Vec<(N, Vec<u8>)>) -> std::io::Re
     Ok(written)
 }
 
-/// What a run's report folder holds beyond the summaries.
-#[derive(Debug, Clone, Copy)]
+/// What a run's report folder holds beyond the summaries, and what produced it.
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Charts (PNG + SVG) and `report.html`.
     pub charts: bool,
+    /// Stamped into every output.
+    pub provenance: Provenance,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { charts: true }
+        Self {
+            charts: true,
+            provenance: Provenance::default(),
+        }
     }
 }
 
@@ -85,20 +96,27 @@ pub fn write_run_with(
         Vec::new()
     };
     let mut files: Vec<(String, Vec<u8>)> = vec![
-        ("summary.json".into(), summary_json(world, est).into_bytes()),
+        (
+            "summary.json".into(),
+            summary_json(world, est, &opts.provenance).into_bytes(),
+        ),
         (
             "summary.md".into(),
-            markdown::summary_md(world, est, &charts).into_bytes(),
+            markdown::summary_md(world, est, &opts.provenance, &charts).into_bytes(),
         ),
         (
             "timeseries.csv".into(),
-            csv::timeseries_csv(world, est).into_bytes(),
+            timeseries::timeseries_csv(world, est).into_bytes(),
+        ),
+        (
+            "replications.csv".into(),
+            replications::replications_csv(est).into_bytes(),
         ),
     ];
     if opts.charts {
         files.push((
             "report.html".into(),
-            html::report_html(world, est, &charts).into_bytes(),
+            html::report_html(world, est, &opts.provenance, &charts).into_bytes(),
         ));
     }
     push_charts(&mut files, charts);
@@ -120,11 +138,11 @@ pub fn write_compare(
     let mut files: Vec<(String, Vec<u8>)> = vec![
         (
             "compare.json".into(),
-            compare::compare_json(world, cmp).into_bytes(),
+            compare::compare_json(world, cmp, &opts.provenance).into_bytes(),
         ),
         (
             "compare.md".into(),
-            compare::compare_md(world, cmp, &charts).into_bytes(),
+            compare::compare_md(world, cmp, &opts.provenance, &charts).into_bytes(),
         ),
     ];
     push_charts(&mut files, charts);
@@ -155,12 +173,16 @@ pub fn write_sweep(
     dir: &Path,
     world: &World,
     points: &[SweepPoint],
+    prov: &Provenance,
 ) -> std::io::Result<Vec<PathBuf>> {
     write_all(
         dir,
         vec![
             ("sweep.csv", sweep::sweep_csv(points).into_bytes()),
-            ("sweep.json", sweep::sweep_json(world, points).into_bytes()),
+            (
+                "sweep.json",
+                sweep::sweep_json(world, points, prov).into_bytes(),
+            ),
         ],
     )
 }

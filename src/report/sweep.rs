@@ -1,55 +1,49 @@
 //! `sweep.csv` and `sweep.json`: one row / entry per grid point with the headline
 //! metrics and their confidence half-widths.
 
-use std::fmt::Write;
-
 use serde_json::{json, Map, Value};
 
-use super::headline::HEADLINE;
+use super::csv_table::{render, Cell};
+use super::headline::headlines;
 use super::json::{metrics, num, SCHEMA_VERSION};
+use super::provenance::Provenance;
 use crate::experiment::SweepPoint;
 use crate::model::World;
 
-/// The `sweep.csv` text.
+/// The `sweep.csv` text: the settings, then each headline metric and its half-width.
 pub fn sweep_csv(points: &[SweepPoint]) -> String {
-    let mut s = String::new();
     let Some(first) = points.first() else {
-        return s;
+        return String::new();
     };
-    for (path, _) in &first.settings {
-        let _ = write!(s, "{path},");
-    }
-    let cols: Vec<String> = HEADLINE
+    let metrics = headlines();
+    let header: Vec<String> = first
+        .settings
         .iter()
-        .flat_map(|(n, _)| [n.to_string(), format!("{n}_ci")])
+        .map(|(path, _)| path.clone())
+        .chain(
+            metrics
+                .iter()
+                .flat_map(|m| [m.key(), format!("{}_ci", m.key())]),
+        )
         .collect();
-    s.push_str(&cols.join(","));
-    s.push('\n');
-    for p in points {
-        for (_, v) in &p.settings {
-            let _ = write!(s, "{v},");
-        }
-        let cells: Vec<String> = HEADLINE
-            .iter()
-            .flat_map(|(_, get)| {
-                let hw = p.half_width.as_ref().map_or(f64::NAN, get);
-                [get(&p.point), hw].map(|x| {
-                    if x.is_finite() {
-                        format!("{x}")
-                    } else {
-                        String::new()
-                    }
-                })
-            })
-            .collect();
-        s.push_str(&cells.join(","));
-        s.push('\n');
-    }
-    s
+    let rows: Vec<Vec<Cell>> = points
+        .iter()
+        .map(|p| {
+            p.settings
+                .iter()
+                .map(|(_, v)| Cell::num(*v))
+                .chain(metrics.iter().flat_map(|m| {
+                    let hw = p.half_width.as_ref().map_or(f64::NAN, |h| m.get(h));
+                    [Cell::num(m.get(&p.point)), Cell::num(hw)]
+                }))
+                .collect()
+        })
+        .collect();
+    render(&header, &rows)
 }
 
 /// The `sweep.json` text: settings and full metrics of every point.
-pub fn sweep_json(world: &World, points: &[SweepPoint]) -> String {
+pub fn sweep_json(world: &World, points: &[SweepPoint], prov: &Provenance) -> String {
     let entries: Vec<Value> = points
         .iter()
         .map(|p| {
@@ -64,6 +58,7 @@ pub fn sweep_json(world: &World, points: &[SweepPoint]) -> String {
         "replications": world.run.replications,
         "confidence": world.run.confidence,
         "policy": world.policy.name(),
+        "provenance": prov.to_json(world),
         "points": entries,
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("a Value always serialises");

@@ -6,11 +6,13 @@
 //! numbers reports show. No I/O, no serde.
 
 mod histogram;
+pub mod metrics;
 mod summary;
 mod timeline;
 mod timeseries;
 
 pub use histogram::Distribution;
+pub use metrics::{Metric, Scalar, Stat, Unit};
 pub use summary::{DistSummary, PopulationSummary, RegionSummary, Summary, ValueKind};
 pub use timeline::{Impact, Outcome, Outcomes, TimelineStats};
 pub use timeseries::{BinCounts, TimeSeries};

@@ -1,8 +1,10 @@
 //! The numbers a report shows, computed from a run's (or a merge's) totals. The
 //! same struct holds point estimates and, in a second instance, confidence
-//! half-widths: `visit` walks every scalar in a fixed order so the experiment layer
-//! can aggregate replications field by field without knowing the fields.
+//! half-widths: `visit` walks every scalar the metric catalogue (`metrics.rs`)
+//! defines, in a fixed order, so the experiment layer can aggregate replications
+//! field by field without knowing the fields.
 
+use super::metrics::{self, POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS};
 use super::{Distribution, RunStats};
 
 /// How a scalar is aggregated across replications.
@@ -42,19 +44,6 @@ impl DistSummary {
             p95,
             p99,
             p999,
-        }
-    }
-
-    fn visit(&mut self, f: &mut impl FnMut(ValueKind, &mut f64)) {
-        f(ValueKind::Mean, &mut self.mean);
-        for v in [
-            &mut self.p50,
-            &mut self.p90,
-            &mut self.p95,
-            &mut self.p99,
-            &mut self.p999,
-        ] {
-            f(ValueKind::Pooled, v);
         }
     }
 }
@@ -266,62 +255,15 @@ impl Summary {
         });
     }
 
-    /// Walk every scalar in a fixed order (the same for all summaries of a world).
+    /// Walk every number the metric catalogue defines, in a fixed order (the
+    /// same for all summaries of a world).
     pub fn visit(&mut self, f: &mut impl FnMut(ValueKind, &mut f64)) {
-        use ValueKind::Mean;
-        for v in [
-            &mut self.sessions,
-            &mut self.served,
-            &mut self.served_home,
-            &mut self.overflow,
-            &mut self.rejected,
-            &mut self.abandoned,
-            &mut self.pending_at_horizon,
-            &mut self.running_at_horizon,
-            &mut self.overflow_rate,
-            &mut self.rejection_rate,
-            &mut self.abandonment_rate,
-            &mut self.slo_rtt,
-            &mut self.slo_join,
-            &mut self.slo_both,
-            &mut self.little_l,
-            &mut self.little_lambda_w,
-            &mut self.wait_probability,
-        ] {
-            f(Mean, v);
-        }
-        self.media_rtt_ms.visit(f);
-        self.join_latency_ms.visit(f);
-        self.wait_ms.visit(f);
+        metrics::visit(SUMMARY_METRICS, self, f);
         for r in &mut self.regions {
-            for v in [
-                &mut r.capacity,
-                &mut r.utilization,
-                &mut r.mean_concurrency,
-                &mut r.peak_concurrency,
-                &mut r.served,
-                &mut r.overflow_in,
-                &mut r.concurrency_variance,
-            ] {
-                f(Mean, v);
-            }
+            metrics::visit(REGION_METRICS, r, f);
         }
         for p in &mut self.populations {
-            for v in [
-                &mut p.sessions,
-                &mut p.served,
-                &mut p.overflow_rate,
-                &mut p.rejection_rate,
-                &mut p.abandonment_rate,
-                &mut p.wait_probability,
-            ] {
-                f(Mean, v);
-            }
-            for v in &mut p.served_by {
-                f(Mean, v);
-            }
-            p.media_rtt_ms.visit(f);
-            p.join_latency_ms.visit(f);
+            metrics::visit(POPULATION_METRICS, p, f);
         }
     }
 }

@@ -130,7 +130,15 @@ fn no_charts_writes_only_the_summaries() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["summary.json", "summary.md", "timeseries.csv"]);
+    assert_eq!(
+        names,
+        [
+            "replications.csv",
+            "summary.json",
+            "summary.md",
+            "timeseries.csv"
+        ]
+    );
     assert!(!read_text(&dir.path().join("summary.md")).contains(".png"));
 }
 

@@ -243,7 +243,7 @@ fn sweep_writes_one_row_per_grid_point() {
         14.0
     );
     let svg = std::fs::read_to_string(dir.path().join("sweep-rejection_rate.svg")).unwrap();
-    assert!(svg.contains("deployments[0].capacity") && svg.contains("rejection_rate"));
+    assert!(svg.contains("deployments[0].capacity") && svg.contains("rejection rate (%)"));
     assert!(dir.path().join("sweep-media_rtt_ms-p95.png").exists());
 }
 

@@ -6,6 +6,8 @@ mod cli;
 mod common;
 mod experiments;
 mod invariants;
+mod metrics;
+mod provenance;
 mod scenario_errors;
 mod timeline;
 mod validation;

@@ -9,7 +9,9 @@ use super::style::{color, heading, legend, text, INK};
 use super::{render, Chart, Drawn};
 use crate::experiment::SweepPoint;
 use crate::model::World;
+use crate::report::format::unit_name;
 use crate::report::Headline;
+use crate::stats::Unit;
 
 /// (x, lower, upper) of one point's confidence interval.
 type Band = (f64, f64, f64);
@@ -23,9 +25,10 @@ fn draw<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let (name, get) = metric;
+    let name = metric.label();
+    let get = |s: &crate::stats::Summary| metric.get(s);
     // Rates and shares in percent, like every other chart.
-    let scale = if name.ends_with("_rate") || name.starts_with("slo_") {
+    let scale = if metric.unit() == Unit::Share {
         100.0
     } else {
         1.0
@@ -101,11 +104,7 @@ where
     chart
         .configure_mesh()
         .x_desc(x_name.as_str())
-        .y_desc(if scale == 100.0 {
-            format!("{name} (%)")
-        } else {
-            name.to_string()
-        })
+        .y_desc(format!("{name} ({})", unit_name(metric.unit())))
         .x_label_formatter(&|v| tidy(*v))
         .y_label_formatter(&|v| tidy(*v))
         .label_style(text(17, INK))
@@ -148,10 +147,10 @@ pub fn render_sweep(
     metrics
         .iter()
         .map(|&m| {
-            let stem = format!("sweep-{}", m.0.replace('.', "-"));
+            let stem = format!("sweep-{}", m.key().replace('.', "-"));
             render(
                 &stem,
-                m.0,
+                &m.label(),
                 |a| draw(a, world, points, m),
                 |a| draw(a, world, points, m),
             )

@@ -1,0 +1,167 @@
+//! A format-neutral document: headings, paragraphs and tables built once and
+//! rendered to Markdown (`summary.md`, `compare.md`) and HTML (`report.html`).
+//! Each renderer escapes text for its own format, so a population named
+//! `a|b <i>` cannot break a table or inject markup.
+
+use std::fmt::Write;
+
+/// One block of a document.
+#[derive(Debug, Clone)]
+pub enum Block {
+    /// A heading (level 1 = page title).
+    Heading(u8, String),
+    /// A paragraph of plain text.
+    Paragraph(String),
+    /// A table.
+    Table(Table),
+}
+
+/// A table: a header row and rows of plain-text cells.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// Column headings.
+    pub head: Vec<String>,
+    /// Rows, each as long as `head`.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// A table with these column headings.
+    pub fn new<S: Into<String>>(head: impl IntoIterator<Item = S>) -> Self {
+        Self {
+            head: head.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Append a row.
+    pub fn row<S: Into<String>>(&mut self, cells: impl IntoIterator<Item = S>) {
+        self.rows.push(cells.into_iter().map(Into::into).collect());
+    }
+}
+
+/// A sequence of blocks.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    /// The blocks, in order.
+    pub blocks: Vec<Block>,
+}
+
+impl Doc {
+    /// Append a heading.
+    pub fn heading(&mut self, level: u8, text: impl Into<String>) {
+        self.blocks.push(Block::Heading(level, text.into()));
+    }
+
+    /// Append a paragraph.
+    pub fn para(&mut self, text: impl Into<String>) {
+        self.blocks.push(Block::Paragraph(text.into()));
+    }
+
+    /// Append a table.
+    pub fn table(&mut self, t: Table) {
+        self.blocks.push(Block::Table(t));
+    }
+}
+
+/// Text safe in Markdown: no table breaks, no raw HTML, no line breaks.
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '|' | '<' | '>' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text safe in HTML element content and attribute values.
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn md_row(out: &mut String, cells: &[String]) {
+    out.push('|');
+    for c in cells {
+        let _ = write!(out, " {} |", md_escape(c));
+    }
+    out.push('\n');
+}
+
+/// The document as Markdown.
+pub fn to_markdown(doc: &Doc) -> String {
+    let mut out = String::new();
+    for (i, b) in doc.blocks.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        match b {
+            Block::Heading(level, t) => {
+                let _ = writeln!(out, "{} {}", "#".repeat(*level as usize), md_escape(t));
+            }
+            Block::Paragraph(t) => {
+                let _ = writeln!(out, "{}", md_escape(t));
+            }
+            Block::Table(t) => {
+                md_row(&mut out, &t.head);
+                out.push('|');
+                out.push_str(&" --- |".repeat(t.head.len()));
+                out.push('\n');
+                for r in &t.rows {
+                    md_row(&mut out, r);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The document as an HTML fragment; `h1` headings are left to the page.
+pub fn to_html(doc: &Doc) -> String {
+    let mut out = String::new();
+    for b in &doc.blocks {
+        match b {
+            Block::Heading(1, _) => {}
+            Block::Heading(level, t) => {
+                let _ = writeln!(out, "<h{level}>{}</h{level}>", html_escape(t));
+            }
+            Block::Paragraph(t) => {
+                let _ = writeln!(out, "<p>{}</p>", html_escape(t));
+            }
+            Block::Table(t) => html_table(&mut out, t),
+        }
+    }
+    out
+}
+
+fn html_table(out: &mut String, t: &Table) {
+    out.push_str("<table>\n<tr>");
+    for h in &t.head {
+        let _ = write!(out, "<th>{}</th>", html_escape(h));
+    }
+    out.push_str("</tr>\n");
+    for r in &t.rows {
+        out.push_str("<tr>");
+        for c in r {
+            let _ = write!(out, "<td>{}</td>", html_escape(c));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
+}

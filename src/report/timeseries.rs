@@ -1,0 +1,53 @@
+//! `timeseries.csv`: one row per time bin, averaged over replications.
+
+use super::csv_table::{render, Cell};
+use crate::experiment::Estimate;
+use crate::model::World;
+
+/// The `timeseries.csv` text.
+pub fn timeseries_csv(world: &World, est: &Estimate) -> String {
+    let ts = &est.pooled.series;
+    let runs = ts.runs as f64;
+    let mut header: Vec<String> = [
+        "bin_start_s",
+        "bin_end_s",
+        "arrivals",
+        "served",
+        "overflow",
+        "rejected",
+        "abandoned",
+    ]
+    .map(String::from)
+    .to_vec();
+    for r in &world.regions {
+        for col in ["concurrency", "peak", "capacity"] {
+            header.push(format!("{}_{col}", r.id));
+        }
+    }
+    let rows: Vec<Vec<Cell>> = ts
+        .counts
+        .iter()
+        .enumerate()
+        .map(|(b, c)| {
+            let start = b as f64 * ts.bin_s;
+            let end = (start + ts.bin_s).min(world.run.horizon_s);
+            let width = end - start;
+            let mut row: Vec<Cell> = [start, end]
+                .into_iter()
+                .chain(
+                    [c.arrivals, c.served, c.overflow, c.rejected, c.abandoned]
+                        .map(|n| n as f64 / runs),
+                )
+                .map(Cell::num)
+                .collect();
+            for r in 0..ts.regions {
+                let i = b * ts.regions + r;
+                row.push(Cell::fixed(ts.busy_area[i] / (width * runs), 4));
+                row.push(Cell::num(ts.peak[i] as f64));
+                row.push(Cell::fixed(ts.capacity_area[i] / (width * runs), 4));
+            }
+            row
+        })
+        .collect();
+    render(&header, &rows)
+}

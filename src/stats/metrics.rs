@@ -1,0 +1,302 @@
+//! The metric catalogue: every figure a [`Summary`] reports, defined once with its
+//! stable name (the `summary.json` key), label, unit, how replications are
+//! aggregated and whether comparisons and sweeps tabulate it.
+//!
+//! Aggregation over replications ([`Summary::visit`]) and every report
+//! (`summary.json`, `summary.md`, `report.html`, sweep and comparison tables,
+//! `replications.csv`) walk these lists, so adding a metric to a summary means
+//! one field computed in `summary.rs` and one entry here. A field left out of
+//! the catalogue is caught by the `summary_visit_reaches_every_field` test.
+
+use super::summary::{DistSummary, PopulationSummary, RegionSummary, Summary, ValueKind};
+
+/// What a figure measures; fixes how it is printed and how a difference reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Sessions per replication.
+    Count,
+    /// A share in [0, 1]: printed as a percentage, differences in percentage points.
+    Share,
+    /// Milliseconds.
+    Ms,
+    /// Agent slots (capacity, concurrency, Little's L).
+    Slots,
+    /// Slots squared (variance of concurrency).
+    SlotsSquared,
+}
+
+/// One statistic of a distribution; each is a metric of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stat {
+    /// Mean (aggregated as the mean of the replications' means).
+    Mean,
+    /// Median.
+    P50,
+    /// 90th percentile.
+    P90,
+    /// 95th percentile.
+    P95,
+    /// 99th percentile.
+    P99,
+    /// 99.9th percentile.
+    P999,
+}
+
+impl Stat {
+    /// Every statistic, in report order.
+    pub const ALL: [Stat; 6] = [
+        Stat::Mean,
+        Stat::P50,
+        Stat::P90,
+        Stat::P95,
+        Stat::P99,
+        Stat::P999,
+    ];
+
+    /// Name in `summary.json`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Stat::Mean => "mean",
+            Stat::P50 => "p50",
+            Stat::P90 => "p90",
+            Stat::P95 => "p95",
+            Stat::P99 => "p99",
+            Stat::P999 => "p999",
+        }
+    }
+
+    /// Name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stat::P999 => "p99.9",
+            s => s.key(),
+        }
+    }
+
+    /// Percentiles of pooled replications are more accurate than the mean of
+    /// per-replication percentiles; the mean is exact either way.
+    pub fn kind(self) -> ValueKind {
+        match self {
+            Stat::Mean => ValueKind::Mean,
+            _ => ValueKind::Pooled,
+        }
+    }
+
+    /// The value in a distribution summary.
+    pub fn of(self, d: &DistSummary) -> f64 {
+        let mut d = *d;
+        *self.of_mut(&mut d)
+    }
+
+    /// The slot in a distribution summary.
+    pub fn of_mut(self, d: &mut DistSummary) -> &mut f64 {
+        match self {
+            Stat::Mean => &mut d.mean,
+            Stat::P50 => &mut d.p50,
+            Stat::P90 => &mut d.p90,
+            Stat::P95 => &mut d.p95,
+            Stat::P99 => &mut d.p99,
+            Stat::P999 => &mut d.p999,
+        }
+    }
+}
+
+/// Where a metric's numbers live in its summary struct `S`.
+pub enum Value<S: 'static> {
+    /// One number.
+    Scalar(fn(&S) -> f64, fn(&mut S) -> &mut f64),
+    /// A distribution: one number per [`Stat`].
+    Dist(fn(&S) -> &DistSummary, fn(&mut S) -> &mut DistSummary),
+    /// One number per region, in region order.
+    PerRegion(fn(&S) -> &[f64], fn(&mut S) -> &mut Vec<f64>),
+}
+
+/// One metric of a summary struct `S` (`Summary`, `RegionSummary`, `PopulationSummary`).
+pub struct Metric<S: 'static> {
+    /// Stable name: the `summary.json` key, dotted for a nested object.
+    pub key: &'static str,
+    /// Name for people (table rows and chart axes).
+    pub label: &'static str,
+    /// Unit, which fixes formatting.
+    pub unit: Unit,
+    /// Where the numbers live.
+    pub value: Value<S>,
+    /// The statistics comparisons and sweeps tabulate ([`Stat::Mean`] alone
+    /// stands for a scalar); empty for none.
+    pub headline: &'static [Stat],
+}
+
+const YES: &[Stat] = &[Stat::Mean];
+const NO: &[Stat] = &[];
+
+macro_rules! scalar {
+    ($($f:ident).+) => {
+        Value::Scalar(|s| s.$($f).+, |s| &mut s.$($f).+)
+    };
+}
+
+macro_rules! dist {
+    ($f:ident) => {
+        Value::Dist(|s| &s.$f, |s| &mut s.$f)
+    };
+}
+
+macro_rules! metric {
+    ($key:literal, $label:literal, $unit:ident, $value:expr, $headline:expr) => {
+        Metric {
+            key: $key,
+            label: $label,
+            unit: Unit::$unit,
+            value: $value,
+            headline: $headline,
+        }
+    };
+}
+
+/// Run-wide metrics, in `summary.json` order.
+#[rustfmt::skip]
+pub const SUMMARY_METRICS: &[Metric<Summary>] = &[
+    metric!("sessions", "sessions", Count, scalar!(sessions), YES),
+    metric!("served", "served", Count, scalar!(served), NO),
+    metric!("served_home", "served in their home region", Count, scalar!(served_home), NO),
+    metric!("overflow", "served elsewhere (overflow)", Count, scalar!(overflow), NO),
+    metric!("rejected", "rejected", Count, scalar!(rejected), NO),
+    metric!("abandoned", "abandoned", Count, scalar!(abandoned), NO),
+    metric!("pending_at_horizon", "pending at the horizon", Count, scalar!(pending_at_horizon), NO),
+    metric!("running_at_horizon", "holding a slot at the horizon", Count, scalar!(running_at_horizon), NO),
+    metric!("overflow_rate", "overflow rate", Share, scalar!(overflow_rate), YES),
+    metric!("rejection_rate", "rejection rate", Share, scalar!(rejection_rate), YES),
+    metric!("abandonment_rate", "abandonment rate", Share, scalar!(abandonment_rate), YES),
+    metric!("wait_probability", "waited for an agent (share of served)", Share, scalar!(wait_probability), NO),
+    metric!("media_rtt_ms", "media RTT", Ms, dist!(media_rtt_ms), &[Stat::Mean, Stat::P50, Stat::P95, Stat::P99]),
+    metric!("join_latency_ms", "join latency", Ms, dist!(join_latency_ms), &[Stat::Mean, Stat::P95, Stat::P99]),
+    metric!("wait_ms", "wait", Ms, dist!(wait_ms), YES),
+    metric!("slo_attainment.media_rtt", "SLO attainment: media RTT", Share, scalar!(slo_rtt), YES),
+    metric!("slo_attainment.join_latency", "SLO attainment: join latency", Share, scalar!(slo_join), YES),
+    metric!("slo_attainment.both", "SLO attainment: both", Share, scalar!(slo_both), YES),
+    metric!("littles_law.l", "Little's law: L (busy slots)", Slots, scalar!(little_l), NO),
+    metric!("littles_law.lambda_w", "Little's law: λW", Slots, scalar!(little_lambda_w), NO),
+];
+
+/// Per-region metrics, in `summary.json` order.
+#[rustfmt::skip]
+pub const REGION_METRICS: &[Metric<RegionSummary>] = &[
+    metric!("capacity", "capacity", Slots, scalar!(capacity), NO),
+    metric!("utilization", "utilisation", Share, scalar!(utilization), YES),
+    metric!("mean_concurrency", "mean concurrency", Slots, scalar!(mean_concurrency), NO),
+    metric!("concurrency_variance", "concurrency variance", SlotsSquared, scalar!(concurrency_variance), NO),
+    metric!("peak_concurrency", "peak concurrency", Slots, scalar!(peak_concurrency), NO),
+    metric!("served", "served", Count, scalar!(served), NO),
+    metric!("overflow_in", "overflow in", Count, scalar!(overflow_in), YES),
+];
+
+/// Per-population metrics, in `summary.json` order.
+#[rustfmt::skip]
+pub const POPULATION_METRICS: &[Metric<PopulationSummary>] = &[
+    metric!("sessions", "sessions", Count, scalar!(sessions), NO),
+    metric!("served", "served", Count, scalar!(served), NO),
+    metric!("overflow_rate", "overflow", Share, scalar!(overflow_rate), YES),
+    metric!("rejection_rate", "rejection", Share, scalar!(rejection_rate), NO),
+    metric!("abandonment_rate", "abandonment", Share, scalar!(abandonment_rate), NO),
+    metric!("wait_probability", "waited", Share, scalar!(wait_probability), NO),
+    metric!("served_by", "served by", Share, Value::PerRegion(|s| &s.served_by, |s| &mut s.served_by), NO),
+    metric!("media_rtt_ms", "RTT", Ms, dist!(media_rtt_ms), &[Stat::P95]),
+    metric!("join_latency_ms", "join", Ms, dist!(join_latency_ms), NO),
+];
+
+/// One number of a metric: the metric itself, or one statistic of a distribution.
+pub struct Scalar<S: 'static> {
+    /// The metric.
+    pub metric: &'static Metric<S>,
+    /// The statistic, for a distribution.
+    pub stat: Option<Stat>,
+}
+
+// By hand: a derive would require `S: Copy`.
+impl<S> Clone for Scalar<S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S> Copy for Scalar<S> {}
+
+impl<S> Scalar<S> {
+    /// Stable name, e.g. `overflow_rate` or `media_rtt_ms.p95`.
+    pub fn key(&self) -> String {
+        match self.stat {
+            Some(st) => format!("{}.{}", self.metric.key, st.key()),
+            None => self.metric.key.to_string(),
+        }
+    }
+
+    /// Name for people, e.g. `media RTT p95 (ms)`.
+    pub fn label(&self) -> String {
+        match self.stat {
+            Some(st) => format!("{} {}", self.metric.label, st.label()),
+            None => self.metric.label.to_string(),
+        }
+    }
+
+    /// Unit.
+    pub fn unit(&self) -> Unit {
+        self.metric.unit
+    }
+
+    /// The value in `s` (NaN for a per-region metric, which is not a scalar).
+    pub fn get(&self, s: &S) -> f64 {
+        match (&self.metric.value, self.stat) {
+            (Value::Scalar(get, _), _) => get(s),
+            (Value::Dist(get, _), Some(st)) => st.of(get(s)),
+            _ => f64::NAN,
+        }
+    }
+}
+
+/// Every scalar of a catalogue, distributions expanded, in catalogue order.
+pub fn scalars<S>(metrics: &'static [Metric<S>]) -> Vec<Scalar<S>> {
+    metrics
+        .iter()
+        .flat_map(|m| match m.value {
+            Value::Scalar(..) => vec![Scalar {
+                metric: m,
+                stat: None,
+            }],
+            Value::Dist(..) => Stat::ALL
+                .iter()
+                .map(|&st| Scalar {
+                    metric: m,
+                    stat: Some(st),
+                })
+                .collect(),
+            Value::PerRegion(..) => Vec::new(),
+        })
+        .collect()
+}
+
+/// The scalars comparisons and sweeps tabulate, in catalogue order.
+pub fn headline<S>(metrics: &'static [Metric<S>]) -> Vec<Scalar<S>> {
+    scalars(metrics)
+        .into_iter()
+        .filter(|s| s.metric.headline.contains(&s.stat.unwrap_or(Stat::Mean)))
+        .collect()
+}
+
+/// Walk every number of `s` that `metrics` defines, in catalogue order.
+pub(super) fn visit<S>(
+    metrics: &'static [Metric<S>],
+    s: &mut S,
+    f: &mut impl FnMut(ValueKind, &mut f64),
+) {
+    for m in metrics {
+        match m.value {
+            Value::Scalar(_, get) => f(ValueKind::Mean, get(s)),
+            Value::Dist(_, get) => {
+                let d = get(s);
+                for st in Stat::ALL {
+                    f(st.kind(), st.of_mut(d));
+                }
+            }
+            Value::PerRegion(_, get) => get(s).iter_mut().for_each(|v| f(ValueKind::Mean, v)),
+        }
+    }
+}
