@@ -94,7 +94,7 @@ pub fn run(args: SweepArgs) -> Result<()> {
         .map(|p| c.world(p))
         .collect::<Result<Vec<_>>>()?;
     let base = &worlds[0];
-    let out = c.out_dir(base, "-sweep");
+    let (out, opts) = c.prepare(&worlds, 1, "-sweep", "sweep")?;
     let pool = c.pool()?;
     let total: f64 = worlds
         .iter()
@@ -114,7 +114,7 @@ pub fn run(args: SweepArgs) -> Result<()> {
             |world, p| {
                 done.push(p.clone());
                 if write_error.is_none() {
-                    if let Err(e) = report::write_sweep(&out, world, &done) {
+                    if let Err(e) = report::write_sweep(&out, world, &done, &opts) {
                         write_error = Some(e);
                     }
                 }
@@ -122,8 +122,8 @@ pub fn run(args: SweepArgs) -> Result<()> {
         )
     });
     bar.finish();
-    if c.report_options().charts && !done.is_empty() {
-        if let Err(e) = report::write_sweep_charts(&out, base, &done, &metrics) {
+    if opts.charts && !done.is_empty() {
+        if let Err(e) = report::write_sweep_charts(&out, base, &done, &metrics, &opts) {
             write_error.get_or_insert(e);
         }
     }

@@ -2,17 +2,22 @@
 //! `raw` mirrors it with serde, `validate` checks every value once and builds the
 //! domain [`World`]; every complaint is located by file, JSON path and line/column.
 
+mod checks;
 mod error;
 mod latency;
+pub mod limits;
 mod locate;
+mod names;
 mod overrides;
 mod policy;
 mod raw;
 mod units;
 mod validate;
+mod warnings;
 
 pub use error::{Invalid, ScenarioError};
 pub use units::parse_duration;
+pub use warnings::warnings;
 
 use std::path::Path;
 

@@ -92,17 +92,6 @@ pub fn dist(path: &str, raw: &RawDist) -> R<TimeDist> {
     })
 }
 
-fn name_ok(path: &str, name: &str) -> R<()> {
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-    {
-        return err(path, format!("`{name}` is not a valid name: use letters, digits, '-', '_' and '.' only (it names the report folder)"));
-    }
-    Ok(())
-}
-
 fn regions(raw: &[RawRegion]) -> R<Vec<Region>> {
     let mut out: Vec<Region> = Vec::with_capacity(raw.len());
     for (i, r) in raw.iter().enumerate() {
@@ -297,6 +286,7 @@ fn populations(
             }
         };
         let shape = profile(&format!("{path}.rate.profile"), &p.rate.profile)?;
+        super::checks::rate(&path, &p.rate, peak, &shape)?;
         let overrides = raw.latency.population_rtt_ms.get(&p.name);
         let total_w: f64 = places.iter().map(|c| c.2).sum();
         let mut acc = 0.0;
@@ -385,14 +375,13 @@ fn deployments(raw: &[RawDeployment], regions: &[Region]) -> R<Vec<Deployment>> 
     if out.is_empty() {
         return err("deployments", "must list at least one deployment");
     }
+    super::checks::capacity_total(&out)?;
     Ok(out)
 }
 
 fn run(raw: &RawRun) -> R<RunSpec> {
     let horizon = secs("run.horizon", raw.horizon)?;
-    if horizon <= 0.0 {
-        return err("run.horizon", "must be > 0");
-    }
+    super::checks::horizon("run.horizon", horizon)?;
     let warmup = secs("run.warmup", raw.warmup)?;
     if warmup >= horizon {
         return err(
@@ -432,7 +421,8 @@ fn run(raw: &RawRun) -> R<RunSpec> {
 
 /// Check everything and build the world.
 pub fn build(raw: RawScenario) -> R<World> {
-    name_ok("name", &raw.name)?;
+    super::names::check_all(&raw)?;
+    super::limits::check_shape(&raw)?;
     let regions = regions(&raw.regions)?;
     let geo = latency(&raw.latency, &regions)?;
     let deployments = deployments(&raw.deployments, &regions)?;
