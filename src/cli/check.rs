@@ -25,6 +25,7 @@ pub fn check(args: CheckArgs) -> Result<()> {
     for file in &args.scenarios {
         let world = match scenario::load(file) {
             Ok(w) => w,
+            Err(e) if args.scenarios.len() == 1 => return Err(e.into()),
             Err(e) => {
                 eprintln!("error: {e}");
                 failed += 1;
@@ -37,11 +38,15 @@ pub fn check(args: CheckArgs) -> Result<()> {
         let w = guard::estimate(std::slice::from_ref(&world), 1, None);
         match w.over_limit() {
             Some(reason) if !args.force => {
-                eprintln!(
-                    "error: {}: estimated {}: {reason}; `run` needs --force",
+                let message = format!(
+                    "{}: estimated {}: {reason}; `run` needs --force",
                     file.display(),
                     w.describe()
                 );
+                if args.scenarios.len() == 1 {
+                    return Err(bad(message));
+                }
+                eprintln!("error: {message}");
                 failed += 1;
             }
             _ => println!("{}: ok, estimated {}", file.display(), w.describe()),

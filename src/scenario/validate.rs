@@ -86,8 +86,9 @@ pub fn dist(path: &str, raw: &RawDist) -> R<TimeDist> {
             TimeDist::empirical(v)
         }
     };
+    // A parameter's complaint names it (`cv`): point at that field.
     result.map_err(|message| VErr {
-        path: path.to_string(),
+        path: super::messages::named_field(&message).map_or(path.to_string(), field),
         message,
     })
 }

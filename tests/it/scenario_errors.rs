@@ -41,6 +41,13 @@ fn reject(text: &str) -> String {
         "one clear message: {stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
+    for jargon in [
+        "u32", "u64", "f64", "usize", "enum", "struct", "Raw", "EOF", "'?'", "`?`", "os error",
+        "variant",
+    ] {
+        assert!(!stderr.contains(jargon), "jargon `{jargon}` in: {stderr}");
+    }
+    assert!(stderr.len() < 600, "a short message: {stderr}");
     stderr
 }
 
@@ -128,7 +135,7 @@ fn each_invalid_value_gets_a_located_message() {
             "unknown distribution",
             mutate(|v| v["populations"][0]["session"] = json!({"type": "cauchy", "mean": 3})),
             "populations[0].session.type",
-            "unknown variant `cauchy`",
+            "unknown type `cauchy`; use one of deterministic,",
         ),
         (
             "bad distribution parameter",
@@ -136,7 +143,7 @@ fn each_invalid_value_gets_a_located_message() {
                 v["populations"][0]["session"] =
                     json!({"type": "lognormal", "mean": "60s", "cv": 0})
             }),
-            "populations[0].session",
+            "populations[0].session.cv",
             "`cv` must be a finite number > 0",
         ),
         (
@@ -150,6 +157,107 @@ fn each_invalid_value_gets_a_located_message() {
             mutate(|v| v["run"]["warmup"] = json!("25h")),
             "run.warmup",
             "must be shorter than the horizon",
+        ),
+        (
+            "bad duration inside a distribution",
+            mutate(|v| {
+                v["populations"][0]["session"] = json!({"type": "exponential", "mean": "soon"})
+            }),
+            "populations[0].session.mean",
+            "`soon` is not a duration",
+        ),
+        (
+            "wrong type inside a region object",
+            mutate(|v| v["regions"][0] = json!({"id": "x", "lat": "north", "lon": 3})),
+            "regions[0].lat",
+            "expected a number",
+        ),
+        (
+            "wrong type inside a policy",
+            mutate(|v| v["policy"]["redispatch_delay"] = json!([1])),
+            "policy.redispatch_delay",
+            "invalid type",
+        ),
+        (
+            "wrong type inside a route",
+            mutate(|v| v["policy"]["routes"]["europe"] = json!({"agent": 5})),
+            "policy.routes.europe.agent",
+            "expected a string",
+        ),
+        (
+            "a whole number, said in words",
+            mutate(|v| v["deployments"][0]["capacity"] = json!(1.5)),
+            "deployments[0].capacity",
+            "a whole number from 0 to 4294967295",
+        ),
+        (
+            "a policy that is not an object",
+            mutate(|v| v["policy"] = json!(5)),
+            "policy",
+            "an object with a `type` (nearest, explicit,",
+        ),
+        (
+            "name `..` would write outside reports/",
+            mutate(|v| v["name"] = json!("..")),
+            "name",
+            "must not start with '.'",
+        ),
+        (
+            "name `.`",
+            mutate(|v| v["name"] = json!(".")),
+            "name",
+            "must not start with '.'",
+        ),
+        (
+            "a path separator in the name",
+            mutate(|v| v["name"] = json!("a/b")),
+            "name",
+            "contains the character '/'",
+        ),
+        (
+            "a formula in a region id",
+            mutate(|v| v["regions"][0] = json!({"id": "=HYPERLINK(\"x\")", "lat": 1, "lon": 2})),
+            "regions[0].id",
+            "contains the character '='",
+        ),
+        (
+            "a newline in a population name",
+            mutate(|v| v["populations"][0]["name"] = json!("a\nb")),
+            "populations[0].name",
+            "U+000A",
+        ),
+        (
+            "a NUL in an agent name",
+            mutate(|v| v["deployments"][0]["agent"] = json!("a\u{0}b")),
+            "deployments[0].agent",
+            "U+0000",
+        ),
+        (
+            "a control character in a region name",
+            mutate(|v| v["regions"][0] = json!({"id": "r", "name": "x\u{7}", "lat": 1, "lon": 2})),
+            "regions[0].name",
+            "control characters",
+        ),
+        (
+            "a huge value is only excerpted",
+            mutate(|v| v["populations"][0]["name"] = json!("y".repeat(4_000_000))),
+            "populations[0].name",
+            "...",
+        ),
+        (
+            "a huge horizon",
+            mutate(|v| v["run"]["horizon"] = json!(1e300)),
+            "run.horizon",
+            "at most 3.2e9 s",
+        ),
+        (
+            "an arrival rate whose day is not finite",
+            mutate(|v| {
+                v["populations"][0]["rate"] =
+                    json!({"peak_per_s": 1e306, "profile": vec![1000.0; 24]})
+            }),
+            "populations[0].rate.peak_per_s",
+            "too large",
         ),
         (
             "fallbacks that are never tried",
@@ -179,6 +287,9 @@ fn empty_truncated_and_non_json_files_are_refused() {
     let full = mutate(|_| {});
     let err = reject(&full[..full.len() / 2]);
     assert!(err.contains("ends early"), "{err}");
+    // Cut inside a key: no `?` step, the end of the file is named.
+    let err = reject(r#"{"name": "a", "regi"#);
+    assert!(err.contains("end of file"), "{err}");
     assert!(reject("[1, 2]").contains("invalid type"));
     assert!(reject(&format!("{full} trailing")).contains("trailing characters"));
 }
@@ -195,6 +306,52 @@ fn a_missing_file_is_a_clear_error_with_status_2() {
         stderr.contains("no/such/scenario.json") && stderr.contains("cannot read"),
         "{stderr}"
     );
+    assert_eq!(
+        stderr.matches("No such file").count(),
+        1,
+        "the OS error once: {stderr}"
+    );
+}
+
+/// Duplicate keys are refused wherever they are (serde keeps the last one
+/// silently in maps and buffered objects), located at the second occurrence.
+#[test]
+fn duplicate_keys_are_refused_everywhere() {
+    let full = mutate(|_| {});
+    // (where, key inserted before it, the duplicated key's path)
+    let cases = [
+        (
+            "\"name\": \"explicit-fallback\"",
+            "\"name\": \"x\", ",
+            "name",
+        ),
+        (
+            "\"americas\": {",
+            "\"americas\": \"agent-us\", ",
+            "policy.routes.americas",
+        ),
+        (
+            "\"capacity\": 5",
+            "\"capacity\": 1, ",
+            "deployments[0].capacity",
+        ),
+        (
+            "\"peak_per_s\"",
+            "\"peak_per_s\": 1, ",
+            "populations[0].rate.peak_per_s",
+        ),
+    ];
+    for (needle, dup, path) in cases {
+        let at = full
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle} in {full}"));
+        let doubled = format!("{}{dup}{}", &full[..at], &full[at..]);
+        let err = reject(&doubled);
+        assert!(
+            err.contains(&format!("`{path}`")) && err.contains("duplicate key"),
+            "{path}: {err}"
+        );
+    }
 }
 
 /// Every shipped scenario loads.
