@@ -335,3 +335,49 @@ fn suspicious_but_valid_scenarios_get_warnings() {
         assert!(!err.contains("warning"), "{shipped}: {err}");
     }
 }
+
+/// A scenario of `n` small populations on the three reference regions.
+fn many_populations(n: usize) -> Value {
+    let pops: Vec<Value> = (0..n)
+        .map(|i| {
+            let lon = ((i * 7) % 340) as f64 - 169.5;
+            json!({
+                "name": format!("p{i}"),
+                "lat": (i % 120) as f64 - 59.5,
+                "lon": lon,
+                "utc_offset_h": (lon / 15.0).round(),
+                "rate": {"peak_per_hour": 60},
+                "session": {"type": "exponential", "mean": "60s"},
+                "patience": {"type": "exponential", "mean": "20s"}
+            })
+        })
+        .collect();
+    json!({
+        "name": "many",
+        "regions": ["us-east", "eu-central", "ap-south"],
+        "deployments": [
+            {"agent": "a", "region": "us-east", "capacity": 20},
+            {"agent": "a", "region": "eu-central", "capacity": 20},
+            {"agent": "a", "region": "ap-south", "capacity": 20}
+        ],
+        "populations": pops,
+        "policy": {"type": "nearest"},
+        "run": {"horizon": "1h", "replications": 2, "bin": "15min"}
+    })
+}
+
+#[test]
+fn per_population_statistics_stay_lean() {
+    let text = serde_json::to_string(&many_populations(1000)).unwrap();
+    let world = regionsim::scenario::parse(Path::new("many.json"), &text).unwrap();
+    let est = crate::common::estimate(&world);
+    let pops = &est.pooled.populations;
+    let bytes: usize = pops
+        .iter()
+        .map(|p| p.rtt.heap_bytes() + p.join.heap_bytes() + p.wait.heap_bytes())
+        .sum();
+    // The full layout held three times 229 kB per population.
+    let per_population = bytes / pops.len();
+    assert!(per_population < 24 * 1024, "{per_population} bytes");
+    assert!(pops.iter().map(|p| p.rtt.count()).sum::<u64>() > 0);
+}
