@@ -5,6 +5,7 @@ mod charts;
 mod cli;
 mod common;
 mod experiments;
+mod fuzz;
 mod invariants;
 mod robustness;
 mod scenario_errors;
