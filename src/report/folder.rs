@@ -36,10 +36,10 @@ pub struct Provenance {
 }
 
 impl Provenance {
-    /// Provenance of `bytes` read from `file` by `command`; the file is recorded
-    /// by its absolute path, so two spellings of one file are one study.
+    /// Provenance of `bytes` read from `file` by `command`. The file is recorded
+    /// as given (a relative path stays relative, so a committed report folder
+    /// names no one's home directory).
     pub fn new(command: &str, file: &Path, bytes: &[u8], policy: Option<&str>) -> Self {
-        let file = fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
         Self {
             command: command.into(),
             scenario_file: file.display().to_string(),

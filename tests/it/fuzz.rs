@@ -195,7 +195,15 @@ fn mutate(text: &str, ops: &[Op]) -> String {
     }
     let text = serde_json::to_string_pretty(&doc).unwrap();
     match tail {
-        Some(Op::DuplicateKey(k)) => {
+        Some(op) => text_op(text, &op),
+        None => text,
+    }
+}
+
+/// The mutations made on the text: a key given twice, a truncation.
+fn text_op(text: String, op: &Op) -> String {
+    match *op {
+        Op::DuplicateKey(k) => {
             // Give the k-th key a twin holding null, just before it.
             let keys: Vec<usize> = text.match_indices("\": ").map(|(i, _)| i).collect();
             match keys.get(k % keys.len().max(1)) {
@@ -211,7 +219,7 @@ fn mutate(text: &str, ops: &[Op]) -> String {
                 None => text,
             }
         }
-        Some(Op::Truncate(k)) => {
+        Op::Truncate(k) => {
             let mut cut = k % text.len().max(1);
             while !text.is_char_boundary(cut) {
                 cut -= 1;

@@ -95,6 +95,7 @@ fn leftovers_of_killed_runs_are_removed() {
     assert!(!names(&out).iter().any(|n| n.contains(".tmp-")));
 }
 
+#[cfg(unix)]
 #[test]
 fn temporary_names_never_follow_a_planted_symlink() {
     let dir = tempfile::tempdir().unwrap();
