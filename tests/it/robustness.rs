@@ -382,3 +382,46 @@ fn per_population_statistics_stay_lean() {
     assert!(per_population < 24 * 1024, "{per_population} bytes");
     assert!(pops.iter().map(|p| p.rtt.count()).sum::<u64>() > 0);
 }
+
+#[test]
+fn a_regions_by_regions_matrix_past_the_limit_is_refused_at_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = tiny();
+    // 30 000 regions asked a 7 GB backbone matrix; the limit is 1 000.
+    let extra: Vec<Value> = (0..1000)
+        .map(|i| json!({"id": format!("e{i}"), "lat": 0.0, "lon": 0.0, "agents": false}))
+        .collect();
+    v["regions"].as_array_mut().unwrap().extend(extra);
+    let (code, err) = check(dir.path(), "regions.json", &v);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("`regions`") && err.contains("at most 1000"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_horizon_override_past_the_clock_limit_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, err) = regionsim(
+        dir.path(),
+        &[
+            "run",
+            repo("scenarios/tests/tiny.json").to_str().unwrap(),
+            "--horizon",
+            "100000000h",
+        ],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--horizon may be at most"), "{err}");
+}
+
+#[test]
+fn force_lets_check_accept_a_workload_above_the_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = tiny();
+    v["populations"][0]["rate"] = json!({ "peak_per_s": 1e9 });
+    let f = scenario_file(dir.path(), "big.json", &v);
+    let (code, err) = regionsim(dir.path(), &["check", f.to_str().unwrap(), "--force"]);
+    assert_eq!(code, Some(0), "{err}");
+}
