@@ -351,7 +351,13 @@ fn swap_in(parent: &Path, name: &str, tmp: &Path, dir: &Path) -> std::io::Result
     } else {
         None
     };
-    fs::rename(tmp, dir)?;
+    if let Err(e) = fs::rename(tmp, dir) {
+        // Put the previous set back rather than leave no folder.
+        if let Some(old) = &old {
+            let _ = fs::rename(old, dir);
+        }
+        return Err(e);
+    }
     sync_dir(parent);
     if let Some(old) = old {
         fs::remove_dir_all(old)?;

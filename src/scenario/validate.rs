@@ -119,10 +119,16 @@ fn regions(raw: &[RawRegion]) -> R<Vec<Region>> {
                     (Some(lat), Some(lon), _) => coord(&path, lat, lon)?,
                     (None, None, Some(b)) => b.location,
                     _ => {
+                        // Point at the missing one (the object when both are).
+                        let missing = match (d.lat, d.lon) {
+                            (Some(_), None) => format!("{path}.lon"),
+                            (None, Some(_)) => format!("{path}.lat"),
+                            _ => path,
+                        };
                         return err(
-                            path,
+                            missing,
                             format!("region `{}` needs both `lat` and `lon`", d.id),
-                        )
+                        );
                     }
                 };
                 if d.id.is_empty() {
@@ -142,7 +148,11 @@ fn regions(raw: &[RawRegion]) -> R<Vec<Region>> {
             }
         };
         if out.iter().any(|o| o.id == region.id) {
-            return err(path, format!("region `{}` is defined twice", region.id));
+            let at = match r {
+                RawRegion::Def(_) => format!("{path}.id"),
+                RawRegion::Id(_) => path,
+            };
+            return err(at, format!("region `{}` is defined twice", region.id));
         }
         out.push(region);
     }
@@ -360,7 +370,7 @@ fn deployments(raw: &[RawDeployment], regions: &[Region]) -> R<Vec<Deployment>> 
         }
         if out.iter().any(|o| o.agent == d.agent && o.region == region) {
             return err(
-                path,
+                format!("{path}.region"),
                 format!(
                     "agent `{}` is deployed twice in `{}`; give one deployment its total capacity",
                     d.agent, d.region

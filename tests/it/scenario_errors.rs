@@ -78,6 +78,18 @@ fn innermost_field_cases() -> Vec<Case> {
             "expected a number",
         ),
         (
+            "a region missing its longitude",
+            mutate(|v| v["regions"][0] = json!({"id": "x", "lat": 3})),
+            "regions[0].lon",
+            "needs both `lat` and `lon`",
+        ),
+        (
+            "a region defined twice",
+            mutate(|v| v["regions"][1] = json!({"id": "us-east", "lat": 1, "lon": 2})),
+            "regions[1].id",
+            "defined twice",
+        ),
+        (
             "wrong type inside a policy",
             mutate(|v| v["policy"]["redispatch_delay"] = json!([1])),
             "policy.redispatch_delay",
