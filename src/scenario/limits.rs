@@ -150,6 +150,9 @@ fn si(x: f64) -> String {
     if !x.is_finite() {
         return "an unbounded number of".into();
     }
+    if x >= 1e15 {
+        return format!("{x:.1e}");
+    }
     let units = [(1e12, " T"), (1e9, " G"), (1e6, " M"), (1e3, " k")];
     for (scale, unit) in units {
         if x >= scale {
@@ -182,5 +185,6 @@ mod tests {
         assert_eq!(si(12.0), "12");
         assert_eq!(bytes(4e9), "4.0 GB");
         assert_eq!(si(f64::INFINITY), "an unbounded number of");
+        assert_eq!(si(9.46e16), "9.5e16");
     }
 }

@@ -125,8 +125,37 @@ fn replace_word(s: &str, from: &str, to: &str) -> String {
     out
 }
 
-/// One line, quoted values cut to an excerpt, at most [`MAX_LEN`] characters.
+/// Numbers written out in full (Rust prints 1e-300 with 300 zeros) shortened
+/// to scientific notation.
+fn short_numbers(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut token = String::new();
+    let flush = |token: &mut String, out: &mut String| {
+        match token.parse::<f64>() {
+            // Whole numbers up to 24 digits (u64::MAX) stay exact.
+            Ok(x) if token.len() > 24 || (token.len() > 16 && token.contains('.')) => {
+                out.push_str(&format!("{x:.3e}"))
+            }
+            _ => out.push_str(token),
+        }
+        token.clear();
+    };
+    for c in message.chars() {
+        if c.is_ascii_digit() || c == '.' || (c == '-' && token.is_empty()) {
+            token.push(c);
+        } else {
+            flush(&mut token, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut token, &mut out);
+    out
+}
+
+/// One line, quoted values cut to an excerpt, long numbers in scientific
+/// notation, at most [`MAX_LEN`] characters.
 pub fn tidy(message: &str) -> String {
+    let message = short_numbers(message);
     let mut out = String::new();
     let mut quote: Option<char> = None;
     let mut inside = 0usize;
@@ -199,6 +228,16 @@ mod tests {
         let t = tidy(&long);
         assert!(t.len() < 80, "{t}");
         assert!(!t.contains('\n'));
+    }
+
+    #[test]
+    fn long_numbers_become_scientific() {
+        let m = format!("got {}, and {}", 1e-300, -7.4e-150);
+        assert_eq!(tidy(&m), "got 1.000e-300, and -7.400e-150");
+        assert_eq!(
+            tidy("between -90 and 90, got 95.5"),
+            "between -90 and 90, got 95.5"
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub fn warnings(file: &Path, world: &World) -> Vec<String> {
                 path,
                 line: pos.map(|p| p.0),
                 column: pos.map(|p| p.1),
-                message,
+                message: super::messages::tidy(&message),
             }
             .to_string()
         })

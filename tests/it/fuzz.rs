@@ -331,20 +331,25 @@ fn env<T: std::str::FromStr>(name: &str) -> Option<T> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
 }
 
-#[test]
-fn mutated_scenarios_give_located_errors_or_runs_that_keep_the_invariants() {
-    let seeds: Vec<String> = corpus()
+/// The seed texts, and a runner of `cases` inputs (overridden by `cases_var`).
+/// A fixed seed keeps `cargo test` reproducible; campaigns pick their own.
+fn setup(cases_var: &str, cases: u32) -> (Vec<String>, TestRunner) {
+    let seeds = corpus()
         .iter()
         .map(|p| std::fs::read_to_string(p).unwrap())
         .collect();
-    // A fixed seed keeps `cargo test` reproducible; campaigns pick their own.
-    let seed = env("REGIONSIM_FUZZ_SEED").unwrap_or(14);
-    let mut runner = TestRunner::new(Config {
-        cases: env("REGIONSIM_FUZZ_CASES").unwrap_or(1000),
+    let runner = TestRunner::new(Config {
+        cases: env(cases_var).unwrap_or(cases),
         failure_persistence: None,
-        rng_seed: proptest::test_runner::RngSeed::Fixed(seed),
+        rng_seed: proptest::test_runner::RngSeed::Fixed(env("REGIONSIM_FUZZ_SEED").unwrap_or(14)),
         ..Config::default()
     });
+    (seeds, runner)
+}
+
+#[test]
+fn mutated_scenarios_give_located_errors_or_runs_that_keep_the_invariants() {
+    let (seeds, mut runner) = setup("REGIONSIM_FUZZ_CASES", 1000);
     let strategy = (0..seeds.len(), prop::collection::vec(op(), 1..4));
     let tally = std::cell::Cell::new(Tally::default());
     runner
@@ -367,4 +372,34 @@ fn every_corpus_file_is_refused_with_a_located_error_or_runs() {
         drive(&std::fs::read_to_string(&p).unwrap(), &mut t);
     }
     assert!(t.refused >= 8 && t.simulated >= 8, "{t:?}");
+}
+
+/// The real command on mutated files: exit 0 or 2, an error is one line.
+#[test]
+fn check_on_mutated_files_exits_0_or_2_with_one_line_errors() {
+    let (seeds, mut runner) = setup("REGIONSIM_FUZZ_CLI_CASES", 24);
+    let dir = tempfile::tempdir().unwrap();
+    let strategy = (0..seeds.len(), prop::collection::vec(op(), 1..4));
+    runner
+        .run(&strategy, |(seed, ops)| {
+            let file = dir.path().join("fuzzed.json");
+            std::fs::write(&file, mutate(&seeds[seed], &ops)).unwrap();
+            let out = assert_cmd::Command::cargo_bin("regionsim")
+                .unwrap()
+                .arg("check")
+                .arg(&file)
+                .timeout(std::time::Duration::from_secs(30))
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            let errors = err.lines().filter(|l| !l.starts_with("warning: ")).count();
+            assert!(err.lines().all(|l| l.len() < 600), "{err}");
+            match out.status.code() {
+                Some(0) => assert_eq!(errors, 0, "{err}"),
+                Some(2) => assert_eq!(errors, 1, "{err}"),
+                other => panic!("exit {other:?}: {err}"),
+            }
+            Ok(())
+        })
+        .unwrap();
 }
