@@ -38,7 +38,12 @@ pub fn run(args: CompareArgs) -> Result<()> {
         }
         specs.push((label.clone(), spec.clone()));
     }
-    let out = c.out_dir(&world, "-compare");
+    let (out, opts) = c.prepare(
+        std::slice::from_ref(&world),
+        specs.len(),
+        "-compare",
+        "compare",
+    )?;
     let pool = c.pool()?;
     let n = world.run.replications;
     let total = world.run.horizon_s * n as f64 * specs.len() as f64;
@@ -54,7 +59,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
     let cmp = pool.install(|| experiment::compare(&world, &specs, n, &bar));
     bar.finish();
     let cmp = cmp?;
-    let files = report::write_compare(&out, &world, &cmp, c.report_options()?)
+    let files = report::write_compare(&out, &world, &cmp, opts)
         .with_context(|| format!("cannot write reports to {}", out.display()))?;
     if !c.quiet {
         for (label, est) in cmp.labels.iter().zip(&cmp.estimates) {

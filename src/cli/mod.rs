@@ -2,7 +2,9 @@
 //! Bad input (scenario or arguments) exits with status 2, an interruption with
 //! 130, other failures with 1.
 
+mod check;
 mod compare;
+mod guard;
 mod progress;
 mod run;
 mod sweep;
@@ -37,6 +39,8 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Check the simulator against exact queueing theory (docs/validation.md).
     Validate(validate::ValidateArgs),
+    /// Validate scenario files without simulating; print each one's estimated work.
+    Check(check::CheckArgs),
 }
 
 /// Options every simulating command shares.
@@ -72,6 +76,9 @@ pub struct Common {
     /// No progress bar and no closing summary.
     #[arg(long, short)]
     quiet: bool,
+    /// Run even when the estimated events or memory exceed the documented limits.
+    #[arg(long)]
+    force: bool,
 }
 
 /// The input was at fault: exit status 2.
@@ -91,6 +98,7 @@ pub fn main() -> ExitCode {
         Command::Compare(a) => compare::run(a),
         Command::Sweep(a) => sweep::run(a),
         Command::Validate(a) => validate::validate(a),
+        Command::Check(a) => check::check(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -149,6 +157,12 @@ impl Common {
                     world.run.warmup_s
                 )));
             }
+            if h > scenario::limits::MAX_HORIZON_S {
+                return Err(bad(format!(
+                    "--horizon may be at most {:e} s (about 100 years), got {h} s",
+                    scenario::limits::MAX_HORIZON_S
+                )));
+            }
             if h / world.run.bin_s > 1e6 {
                 return Err(bad(format!(
                     "--horizon gives more than a million bins of {} s",
@@ -160,11 +174,15 @@ impl Common {
         Ok(world)
     }
 
-    /// The output folder: `--out`, else `reports/<name><suffix>`.
+    /// The output folder: `--out`, else `reports/<name>[-<policy label>]<suffix>`.
     pub fn out_dir(&self, world: &World, suffix: &str) -> PathBuf {
-        self.out
-            .clone()
-            .unwrap_or_else(|| Path::new("reports").join(format!("{}{suffix}", world.name)))
+        self.out.clone().unwrap_or_else(|| {
+            let label = self
+                .policy
+                .as_ref()
+                .map_or(String::new(), |l| format!("-{l}"));
+            Path::new("reports").join(format!("{}{label}{suffix}", world.name))
+        })
     }
 
     /// The command-line options that change scenario fields, as (JSON path, value).
@@ -185,16 +203,51 @@ impl Common {
         v
     }
 
-    /// Which files the reports include, stamped with what produced them.
-    pub fn report_options(&self) -> Result<regionsim::report::Options> {
+    /// Everything checked before simulating: warnings about the scenario, the
+    /// workload against the limits, the output folder. Returns the folder and
+    /// the report options carrying the run's provenance (stamped into the
+    /// outputs) and the folder's marker.
+    pub fn prepare(
+        &self,
+        worlds: &[World],
+        runs: usize,
+        suffix: &str,
+        command: &str,
+    ) -> Result<(PathBuf, regionsim::report::Options)> {
+        let base = &worlds[0];
+        for w in scenario::warnings(&self.scenario, base) {
+            eprintln!("warning: {w}");
+        }
+        let work = guard::workload(&self.scenario, worlds, runs, self.threads, self.force)?;
+        let out = self.out_dir(base, suffix);
+        let bytes = std::fs::read(&self.scenario).unwrap_or_default();
+        let mark = regionsim::report::FolderMark::new(
+            command,
+            &self.scenario,
+            &bytes,
+            self.policy.as_deref(),
+        );
+        let previous =
+            regionsim::report::check_out_dir(&out, Some(&mark)).map_err(|e| bad(e.to_string()))?;
+        if let regionsim::report::Previous::Other(what) = previous {
+            eprintln!(
+                "note: {} holds {what}; they will be replaced",
+                out.display()
+            );
+        }
+        if !self.quiet {
+            eprintln!("estimated {}", work.describe());
+        }
         let mut provenance = Provenance::of_file(&self.scenario)
             .with_context(|| format!("cannot read {}", self.scenario.display()))?;
         provenance.policy_label = self.policy.clone();
         provenance.overrides = self.overrides();
-        Ok(regionsim::report::Options {
+        let opts = regionsim::report::Options {
             charts: !self.no_charts,
             provenance,
-        })
+            mark: Some(mark),
+        };
+        Ok((out, opts))
     }
 
     /// The thread pool the experiment runs on.

@@ -17,7 +17,7 @@ pub struct RunArgs {
 pub fn run(args: RunArgs) -> Result<()> {
     let c = &args.common;
     let world = c.world(&[])?;
-    let out = c.out_dir(&world, "");
+    let (out, opts) = c.prepare(std::slice::from_ref(&world), 1, "", "run")?;
     let pool = c.pool()?;
     let total = world.run.horizon_s * world.run.replications as f64;
     let bar = Bar::new(
@@ -30,7 +30,6 @@ pub fn run(args: RunArgs) -> Result<()> {
     bar.finish();
     let est = est?;
     let elapsed = started.elapsed().as_secs_f64();
-    let opts = c.report_options()?;
     let files = report::write_run_with(&out, &world, &est, opts)
         .with_context(|| format!("cannot write reports to {}", out.display()))?;
     if !c.quiet {

@@ -94,7 +94,7 @@ pub fn run(args: SweepArgs) -> Result<()> {
         .map(|p| c.world(p))
         .collect::<Result<Vec<_>>>()?;
     let base = &worlds[0];
-    let out = c.out_dir(base, "-sweep");
+    let (out, opts) = c.prepare(&worlds, 1, "-sweep", "sweep")?;
     let pool = c.pool()?;
     let total: f64 = worlds
         .iter()
@@ -105,7 +105,6 @@ pub fn run(args: SweepArgs) -> Result<()> {
         c.quiet,
         &format!("{}: {} points", base.name, worlds.len()),
     );
-    let opts = c.report_options()?;
     let mut write_error = None;
     let mut done = Vec::new();
     let result = pool.install(|| {
@@ -115,7 +114,7 @@ pub fn run(args: SweepArgs) -> Result<()> {
             |_, p| {
                 done.push(p.clone());
                 if write_error.is_none() {
-                    if let Err(e) = report::write_sweep(&out, base, &done, &opts.provenance) {
+                    if let Err(e) = report::write_sweep(&out, base, &done, &opts) {
                         write_error = Some(e);
                     }
                 }
@@ -124,7 +123,7 @@ pub fn run(args: SweepArgs) -> Result<()> {
     });
     bar.finish();
     if opts.charts && !done.is_empty() {
-        if let Err(e) = report::write_sweep_charts(&out, base, &done, &metrics) {
+        if let Err(e) = report::write_sweep_charts(&out, base, &done, &metrics, &opts) {
             write_error.get_or_insert(e);
         }
     }

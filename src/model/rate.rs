@@ -7,6 +7,10 @@
 
 /// Seconds in a day.
 pub const DAY_S: f64 = 86_400.0;
+/// Arrivals later than this (seconds, about 31 700 years, far past any allowed
+/// horizon) are reported as none: it bounds the sampler's loop for every
+/// positive rate, however tiny, before clock arithmetic loses whole segments.
+pub const LAST_ARRIVAL_S: f64 = 1e12;
 const HOUR_S: f64 = 3_600.0;
 
 /// Named 24-hour shapes, local time, peak normalised to 1.
@@ -148,10 +152,13 @@ impl DailyRate {
     }
 
     /// The time of the next arrival after `t`, given `e` ~ Exp(1): the s with
-    /// integral(t, s) = e. `None` if the rate is zero all day.
+    /// integral(t, s) = e. `None` if the rate is zero all day or the arrival
+    /// would come after [`LAST_ARRIVAL_S`]. Every call ends after at most two
+    /// days' segments: whole days are skipped arithmetically and a clock past
+    /// `LAST_ARRIVAL_S` (or not finite) stops the walk.
     #[inline]
     pub fn next_arrival(&self, cur: &mut RateCursor, mut t: f64, mut e: f64) -> Option<f64> {
-        if self.daily_integral <= 0.0 {
+        if !(self.daily_integral > 0.0 && self.daily_integral.is_finite()) {
             return None;
         }
         // Whole days first, so a long quiet stretch costs O(segments), not O(days).
@@ -160,7 +167,8 @@ impl DailyRate {
             let r = self.rates[cur.seg];
             let cap = r * (end - t);
             if r > 0.0 && e <= cap {
-                return Some(t + e / r);
+                let at = t + e / r;
+                return (at <= LAST_ARRIVAL_S).then_some(at);
             }
             e -= cap;
             t = end;
@@ -175,6 +183,10 @@ impl DailyRate {
                         cur.day_start += skip * DAY_S;
                         t = cur.day_start;
                     }
+                }
+                // Also false for a clock that overflowed to infinity or NaN.
+                if cur.day_start.is_nan() || cur.day_start > LAST_ARRIVAL_S {
+                    return None;
                 }
             }
         }
@@ -221,6 +233,18 @@ mod tests {
         let mut cur = r.cursor_at(0.0);
         let far = r.next_arrival(&mut cur, 0.0, 1800.0 * 10.0 + 1.0).unwrap();
         assert!((far - (10.0 * DAY_S + 3602.0)).abs() < 1e-6, "{far}");
+    }
+
+    #[test]
+    fn tiny_and_subnormal_rates_end_instead_of_spinning() {
+        for peak in [1e-310, 5e-324, 1e-300, 1e-20, 1e-12] {
+            let r = DailyRate::from_local_profile(peak, &[1.0; 24], 5.5);
+            let mut cur = r.cursor_at(0.0);
+            for e in [1e-300, 1e-9, 1.0, 50.0] {
+                let t = r.next_arrival(&mut cur, 0.0, e);
+                assert!(t.is_none_or(|t| t <= LAST_ARRIVAL_S), "{peak} {e} {t:?}");
+            }
+        }
     }
 
     #[test]

@@ -1,10 +1,13 @@
 //! Reports: the only module that writes files. Each output format is one file
-//! here, its rows and columns walked from the metric catalogue (`stats::metrics`); every file is written to a temporary name and renamed into place, so an
-//! interrupted run never leaves a half-written report.
+//! here, its rows and columns walked from the metric catalogue (`stats::metrics`);
+//! a command's files are written as one set into a fresh temporary folder and
+//! swapped in (`folder`), so an interrupted run never leaves a half-written
+//! report nor a folder mixing two runs.
 
 pub mod charts;
 mod compare;
 pub mod csv_table;
+mod folder;
 mod format;
 mod headline;
 mod html;
@@ -16,6 +19,7 @@ mod sweep;
 pub mod table;
 mod timeseries;
 
+pub use folder::{check_out_dir, FolderMark, OutDirError, Previous, MARKER};
 pub use headline::{headline, headlines, Headline};
 pub use json::{summary_json, SCHEMA_VERSION};
 pub use provenance::Provenance;
@@ -27,36 +31,44 @@ use std::path::{Path, PathBuf};
 use crate::experiment::{Comparison, Estimate, SweepPoint};
 use crate::model::World;
 
-/// Write `bytes` to `path` atomically: temporary file in the same folder, fsync, rename.
+/// Write `bytes` to `path` atomically: a temporary file created exclusively in
+/// the same folder (never through a planted link), fsync, rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
+    let mut n = 0u32;
+    let (tmp, mut f) = loop {
+        let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => break (tmp, f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
+            Err(e) => return Err(e),
+        }
+    };
+    let result = f
+        .write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .and_then(|()| fs::rename(&tmp, path));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
     result
 }
 
-/// Write rendered files into `dir` (created if needed); returns their paths.
-fn write_all<N: AsRef<str>>(dir: &Path, files: Vec<(N, Vec<u8>)>) -> std::io::Result<Vec<PathBuf>> {
-    fs::create_dir_all(dir)?;
-    let mut written = Vec::with_capacity(files.len());
-    for (name, bytes) in files {
-        let path = dir.join(name.as_ref());
-        write_atomic(&path, &bytes)?;
-        written.push(path);
-    }
-    Ok(written)
+/// Write rendered files as the whole content of `dir`; returns their paths.
+fn write_all<N: AsRef<str>>(
+    dir: &Path,
+    files: Vec<(N, Vec<u8>)>,
+    opts: &Options,
+) -> std::io::Result<Vec<PathBuf>> {
+    folder::write_set(dir, files, opts.mark.as_ref())
 }
 
 /// What a run's report folder holds beyond the summaries, and what produced it.
@@ -66,6 +78,8 @@ pub struct Options {
     pub charts: bool,
     /// Stamped into every output.
     pub provenance: Provenance,
+    /// Who writes the set: recorded in the folder's marker.
+    pub mark: Option<FolderMark>,
 }
 
 impl Default for Options {
@@ -73,6 +87,7 @@ impl Default for Options {
         Self {
             charts: true,
             provenance: Provenance::default(),
+            mark: None,
         }
     }
 }
@@ -120,7 +135,7 @@ pub fn write_run_with(
         ));
     }
     push_charts(&mut files, charts);
-    write_all(dir, files)
+    write_all(dir, files, &opts)
 }
 
 /// Render a policy comparison (and its charts unless disabled) into `dir`.
@@ -146,19 +161,20 @@ pub fn write_compare(
         ),
     ];
     push_charts(&mut files, charts);
-    write_all(dir, files)
+    write_all(dir, files, &opts)
 }
 
-/// Render the charts of a finished (or interrupted) sweep into `dir`.
+/// Render a finished (or interrupted) sweep's data files and charts into `dir`.
 pub fn write_sweep_charts(
     dir: &Path,
     world: &World,
     points: &[SweepPoint],
     metrics: &[Headline],
+    opts: &Options,
 ) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
+    let mut files = sweep_files(world, points, &opts.provenance);
     push_charts(&mut files, charts::render_sweep(world, points, metrics)?);
-    write_all(dir, files)
+    write_all(dir, files, opts)
 }
 
 fn push_charts(files: &mut Vec<(String, Vec<u8>)>, charts: Vec<charts::Chart>) {
@@ -173,16 +189,17 @@ pub fn write_sweep(
     dir: &Path,
     world: &World,
     points: &[SweepPoint],
-    prov: &Provenance,
+    opts: &Options,
 ) -> std::io::Result<Vec<PathBuf>> {
-    write_all(
-        dir,
-        vec![
-            ("sweep.csv", sweep::sweep_csv(points).into_bytes()),
-            (
-                "sweep.json",
-                sweep::sweep_json(world, points, prov).into_bytes(),
-            ),
-        ],
-    )
+    write_all(dir, sweep_files(world, points, &opts.provenance), opts)
+}
+
+fn sweep_files(world: &World, points: &[SweepPoint], prov: &Provenance) -> Vec<(String, Vec<u8>)> {
+    vec![
+        ("sweep.csv".into(), sweep::sweep_csv(points).into_bytes()),
+        (
+            "sweep.json".into(),
+            sweep::sweep_json(world, points, prov).into_bytes(),
+        ),
+    ]
 }

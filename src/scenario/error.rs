@@ -8,12 +8,12 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     /// The file could not be read.
-    #[error("{}: cannot read the scenario file: {source}", file.display())]
+    #[error("{}: cannot read the scenario file: {}", file.display(), os_text(error))]
     Io {
         /// The file.
         file: PathBuf,
-        /// The OS error.
-        source: std::io::Error,
+        /// The OS error (not a `source`: its text is in the message once).
+        error: std::io::Error,
     },
     /// The file was read but is not a valid scenario.
     #[error("{0}")]
@@ -47,6 +47,13 @@ impl fmt::Display for Invalid {
         }
         write!(f, ": {}", self.message)
     }
+}
+
+/// The OS error's own words, without std's "(os error N)" tail.
+fn os_text(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    s.find(" (os error")
+        .map_or(s.clone(), |i| s[..i].to_string())
 }
 
 impl ScenarioError {

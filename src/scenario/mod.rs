@@ -2,18 +2,26 @@
 //! `raw` mirrors it with serde, `validate` checks every value once and builds the
 //! domain [`World`]; every complaint is located by file, JSON path and line/column.
 
+mod checks;
+mod dupkeys;
 mod error;
 mod latency;
+pub mod limits;
 mod locate;
+mod messages;
+mod names;
 mod overrides;
 mod policy;
 mod raw;
+mod tagged;
 mod timeline;
 mod units;
 mod validate;
+mod warnings;
 
 pub use error::{Invalid, ScenarioError};
 pub use units::parse_duration;
+pub use warnings::warnings;
 
 use std::path::Path;
 
@@ -27,9 +35,9 @@ pub fn load(path: &Path) -> Result<World, ScenarioError> {
 /// Read a scenario file, set the given numeric fields (JSON paths such as
 /// `deployments[0].capacity`, `[*]` for every element), then validate.
 pub fn load_with(path: &Path, set: &[(String, f64)]) -> Result<World, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+    let text = std::fs::read_to_string(path).map_err(|error| ScenarioError::Io {
         file: path.to_path_buf(),
-        source,
+        error,
     })?;
     if set.is_empty() {
         return parse(path, &text);
@@ -71,7 +79,7 @@ pub fn parse(file: &Path, text: &str) -> Result<World, ScenarioError> {
             path,
             line: pos.map(|p| p.0),
             column: pos.map(|p| p.1),
-            message,
+            message: messages::tidy(&message),
         }))
     };
     if text.trim().is_empty() {
@@ -81,26 +89,61 @@ pub fn parse(file: &Path, text: &str) -> Result<World, ScenarioError> {
             Some((1, 1)),
         ));
     }
+    if let Some(d) = dupkeys::first_duplicate(text) {
+        let first = dupkeys::line_col(text, d.first);
+        return Err(located(
+            d.path,
+            format!(
+                "duplicate key: it is already given at line {}, column {}; a key may appear once per object",
+                first.0, first.1
+            ),
+            Some(dupkeys::line_col(text, d.second)),
+        ));
+    }
     let mut de = serde_json::Deserializer::from_str(text);
-    let json_error = |path: String, inner: serde_json::Error| {
-        let (line, col) = (inner.line(), inner.column());
-        let mut message = inner.to_string();
-        if let Some(stripped) = message.strip_suffix(&format!(" at line {line} column {col}")) {
-            message = stripped.to_string();
-        }
-        if inner.classify() == serde_json::error::Category::Eof {
-            message = format!("the file ends early (truncated?): {message}");
-        }
-        located(path, message, Some((line, col.max(1))))
-    };
     let raw: raw::RawScenario = match serde_path_to_error::deserialize(&mut de) {
         Ok(r) => r,
         Err(e) => {
             let path = e.path().to_string();
-            let path = if path == "." { String::new() } else { path };
-            return Err(json_error(path, e.into_inner()));
+            let (path, message, pos) = json_error(text, &path, e.into_inner());
+            return Err(located(path, message, pos));
         }
     };
-    de.end().map_err(|e| json_error(String::new(), e))?;
+    if let Err(e) = de.end() {
+        let (path, message, pos) = json_error(text, "", e);
+        return Err(located(path, message, pos));
+    }
     validate::build(raw).map_err(|e| located(e.path, e.message, None))
+}
+
+/// A parser or serde error as (innermost path, plain message, position).
+fn json_error(
+    text: &str,
+    path: &str,
+    inner: serde_json::Error,
+) -> (String, String, Option<(usize, usize)>) {
+    let (line, col) = (inner.line(), inner.column());
+    let eof = inner.classify() == serde_json::error::Category::Eof;
+    let mut message = inner.to_string();
+    if let Some(stripped) = message.strip_suffix(&format!(" at line {line} column {col}")) {
+        message = stripped.to_string();
+    }
+    let (sub, message) = messages::split_marked(&message);
+    // serde_path_to_error writes `?` for a step it could not name (a truncated file).
+    let outer: String = path
+        .split('.')
+        .take_while(|s| !s.contains('?'))
+        .collect::<Vec<_>>()
+        .join(".");
+    let outer = if outer == "." { String::new() } else { outer };
+    let path = messages::join(&outer, &sub);
+    let message = messages::plain(&message);
+    if eof {
+        let message = format!("the file ends early (truncated?): {message}");
+        let pos = dupkeys::line_col(text, text.len());
+        return (path, message, Some(pos));
+    }
+    // A refined path is located in the text; otherwise the parser's position stands.
+    let pos = (sub.is_empty() && line > 0).then_some((line, col.max(1)));
+    (path, message, pos)
 }

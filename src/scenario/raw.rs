@@ -113,9 +113,9 @@ pub struct RawRate {
     pub profile: Option<Value>,
 }
 
-/// A distribution of times.
+/// A distribution of times, `{"type": ..., parameters}` (read by `tagged`).
 #[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RawDist {
     Deterministic { value: Secs },
     Exponential { mean: Secs },
@@ -125,6 +125,22 @@ pub enum RawDist {
     Weibull { shape: f64, scale: Secs },
     BoundedPareto { alpha: f64, min: Secs, max: Secs },
     Empirical { values: Vec<Secs> },
+}
+
+impl<'de> Deserialize<'de> for RawDist {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let types = &[
+            "deterministic",
+            "exponential",
+            "uniform",
+            "lognormal",
+            "gamma",
+            "weibull",
+            "bounded_pareto",
+            "empirical",
+        ];
+        super::tagged::tagged(d, "a distribution", types, |v| RawDist::deserialize(v))
+    }
 }
 
 /// Patience: 0 (no waiting), "unlimited", a duration, or a distribution.
@@ -185,8 +201,9 @@ impl Default for RawLatency {
     }
 }
 
+/// A dispatch policy, `{"type": ..., parameters}` (read by `tagged`).
 #[derive(Debug, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RawPolicy {
     Nearest {
         agent: Option<String>,
@@ -228,6 +245,20 @@ pub enum RawPolicy {
         #[serde(default)]
         on_full: RawOnFull,
     },
+}
+
+impl<'de> Deserialize<'de> for RawPolicy {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let types = &[
+            "nearest",
+            "explicit",
+            "least_loaded",
+            "power_of_two",
+            "score",
+            "geo_fenced",
+        ];
+        super::tagged::tagged(d, "a policy", types, |v| RawPolicy::deserialize(v))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -329,24 +360,12 @@ impl Default for RawRun {
     }
 }
 
-fn from_value<T: de::DeserializeOwned, E: de::Error>(v: Value) -> Result<T, E> {
-    serde_json::from_value(v).map_err(|e| E::custom(e.to_string()))
-}
+use super::tagged::{from_value, kind};
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// One timeline event; `at` and `label` are common to all types.
+/// One timeline event, `{"type": ..., "at": ..., fields}` (read by `tagged`);
+/// `at` and `label` are common to all types.
 #[derive(Debug, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RawEvent {
     Deploy {
         at: Secs,
@@ -400,6 +419,13 @@ pub enum RawEvent {
         factor: f64,
         duration: Secs,
     },
+}
+
+impl<'de> Deserialize<'de> for RawEvent {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let types = &["deploy", "delete", "migrate", "outage", "capacity", "rate"];
+        super::tagged::tagged(d, "a timeline event", types, |v| RawEvent::deserialize(v))
+    }
 }
 
 /// What an outage does to running sessions.

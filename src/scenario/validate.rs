@@ -86,21 +86,11 @@ pub fn dist(path: &str, raw: &RawDist) -> R<TimeDist> {
             TimeDist::empirical(v)
         }
     };
+    // A parameter's complaint names it (`cv`): point at that field.
     result.map_err(|message| VErr {
-        path: path.to_string(),
+        path: super::messages::named_field(&message).map_or(path.to_string(), field),
         message,
     })
-}
-
-fn name_ok(path: &str, name: &str) -> R<()> {
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-    {
-        return err(path, format!("`{name}` is not a valid name: use letters, digits, '-', '_' and '.' only (it names the report folder)"));
-    }
-    Ok(())
 }
 
 fn regions(raw: &[RawRegion]) -> R<Vec<Region>> {
@@ -129,10 +119,16 @@ fn regions(raw: &[RawRegion]) -> R<Vec<Region>> {
                     (Some(lat), Some(lon), _) => coord(&path, lat, lon)?,
                     (None, None, Some(b)) => b.location,
                     _ => {
+                        // Point at the missing one (the object when both are).
+                        let missing = match (d.lat, d.lon) {
+                            (Some(_), None) => format!("{path}.lon"),
+                            (None, Some(_)) => format!("{path}.lat"),
+                            _ => path,
+                        };
                         return err(
-                            path,
+                            missing,
                             format!("region `{}` needs both `lat` and `lon`", d.id),
-                        )
+                        );
                     }
                 };
                 if d.id.is_empty() {
@@ -152,7 +148,11 @@ fn regions(raw: &[RawRegion]) -> R<Vec<Region>> {
             }
         };
         if out.iter().any(|o| o.id == region.id) {
-            return err(path, format!("region `{}` is defined twice", region.id));
+            let at = match r {
+                RawRegion::Def(_) => format!("{path}.id"),
+                RawRegion::Id(_) => path,
+            };
+            return err(at, format!("region `{}` is defined twice", region.id));
         }
         out.push(region);
     }
@@ -297,6 +297,7 @@ fn populations(
             }
         };
         let shape = profile(&format!("{path}.rate.profile"), &p.rate.profile)?;
+        super::checks::rate(&path, &p.rate, peak, &shape)?;
         let overrides = raw.latency.population_rtt_ms.get(&p.name);
         let total_w: f64 = places.iter().map(|c| c.2).sum();
         let mut acc = 0.0;
@@ -370,7 +371,7 @@ fn deployments(raw: &[RawDeployment], regions: &[Region]) -> R<Vec<Deployment>> 
         }
         if out.iter().any(|o| o.agent == d.agent && o.region == region) {
             return err(
-                path,
+                format!("{path}.region"),
                 format!(
                     "agent `{}` is deployed twice in `{}`; give one deployment its total capacity",
                     d.agent, d.region
@@ -392,14 +393,13 @@ fn deployments(raw: &[RawDeployment], regions: &[Region]) -> R<Vec<Deployment>> 
     if out.is_empty() {
         return err("deployments", "must list at least one deployment");
     }
+    super::checks::capacity_total(&out)?;
     Ok(out)
 }
 
 fn run(raw: &RawRun) -> R<RunSpec> {
     let horizon = secs("run.horizon", raw.horizon)?;
-    if horizon <= 0.0 {
-        return err("run.horizon", "must be > 0");
-    }
+    super::checks::horizon("run.horizon", horizon)?;
     let warmup = secs("run.warmup", raw.warmup)?;
     if warmup >= horizon {
         return err(
@@ -439,7 +439,8 @@ fn run(raw: &RawRun) -> R<RunSpec> {
 
 /// Check everything and build the world.
 pub fn build(raw: RawScenario) -> R<World> {
-    name_ok("name", &raw.name)?;
+    super::names::check_all(&raw)?;
+    super::limits::check_shape(&raw)?;
     let regions = regions(&raw.regions)?;
     let geo = latency(&raw.latency, &regions)?;
     let run = run(&raw.run)?;

@@ -1,6 +1,12 @@
 //! A streaming distribution of non-negative values in milliseconds: exact count,
 //! sum and maximum, and an HDR histogram (0.1 % relative precision) for
-//! percentiles. Fixed memory whatever the number of values; merging is exact.
+//! percentiles. Bounded memory whatever the number of values; merging is exact.
+//!
+//! The counts are allocated lazily in chunks of 256 as values land in them: a
+//! population's RTTs take a handful of distinct values and its join latencies
+//! span a few octaves, so a distribution holds a few kB instead of the 229 kB
+//! of the full layout (three per population, per replication in flight).
+//! The answers are unchanged: queries see the same counts.
 //!
 //! Recording is on the engine's hot path (three values per served session), so
 //! the counts live in a plain array with the `hdrhistogram` crate's exact bucket
@@ -52,10 +58,16 @@ fn value_of(i: usize) -> u64 {
     }
 }
 
+/// Counts per chunk, a power of two so a record splits its index with a shift.
+const CHUNK_BITS: u32 = 8;
+const CHUNK: usize = 1 << CHUNK_BITS;
+
 /// Streaming distribution of millisecond values.
 #[derive(Clone)]
 pub struct Distribution {
-    counts: Box<[u64]>,
+    /// Counts index `i` lives in `chunks[i / CHUNK][i % CHUNK]`; chunks no value
+    /// reached are `None`, and the vector ends at the highest chunk reached.
+    chunks: Vec<Option<Box<[u64; CHUNK]>>>,
     count: u64,
     sum: f64,
     max: f64,
@@ -81,7 +93,7 @@ impl Distribution {
     /// An empty distribution.
     pub fn new() -> Self {
         Self {
-            counts: vec![0; LEN].into_boxed_slice(),
+            chunks: Vec::new(),
             count: 0,
             sum: 0.0,
             max: 0.0,
@@ -101,7 +113,10 @@ impl Distribution {
         } else {
             0 // negative or NaN: as the crate's `as u64` cast gives 0
         };
-        self.counts[i] += 1;
+        match self.chunks.get_mut(i >> CHUNK_BITS) {
+            Some(Some(chunk)) => chunk[i & (CHUNK - 1)] += 1,
+            _ => self.chunk_mut(i >> CHUNK_BITS)[i & (CHUNK - 1)] += 1,
+        }
         self.count += 1;
         self.sum += ms;
         if ms > self.max {
@@ -109,10 +124,45 @@ impl Distribution {
         }
     }
 
+    /// The chunk `c`, allocated on first use (off the hot path).
+    #[cold]
+    #[inline(never)]
+    fn chunk_mut(&mut self, c: usize) -> &mut [u64; CHUNK] {
+        if self.chunks.len() <= c {
+            self.chunks.resize_with(c + 1, || None);
+        }
+        self.chunks[c].get_or_insert_with(|| Box::new([0; CHUNK]))
+    }
+
+    /// (counts index, count) of every non-zero count, ascending.
+    fn nonzero(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
+        self.chunks.iter().enumerate().flat_map(|(c, chunk)| {
+            chunk.iter().flat_map(move |counts| {
+                counts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &n)| n > 0)
+                    .map(move |(o, &n)| ((c << CHUNK_BITS) + o, n))
+            })
+        })
+    }
+
+    /// Bytes of counts held: what this distribution costs beyond its fixed size.
+    pub fn heap_bytes(&self) -> usize {
+        let held = self.chunks.iter().flatten().count();
+        self.chunks.capacity() * std::mem::size_of::<Option<Box<[u64; CHUNK]>>>()
+            + held * std::mem::size_of::<[u64; CHUNK]>()
+    }
+
     /// Fold another distribution in.
     pub fn merge(&mut self, other: &Distribution) {
-        for (a, b) in self.counts.iter_mut().zip(other.counts.iter()) {
-            *a += b;
+        for (c, chunk) in other.chunks.iter().enumerate() {
+            if let Some(theirs) = chunk {
+                let ours = self.chunk_mut(c);
+                for (a, b) in ours.iter_mut().zip(theirs.iter()) {
+                    *a += b;
+                }
+            }
         }
         self.count += other.count;
         self.sum += other.sum;
@@ -122,10 +172,8 @@ impl Distribution {
     /// The counts as the crate's histogram, for queries.
     fn hist(&self) -> Histogram<u64> {
         let mut h = Histogram::new_with_bounds(1, HIGHEST, 3).expect("constant bounds are valid");
-        for (i, &c) in self.counts.iter().enumerate() {
-            if c > 0 {
-                h.record_n(value_of(i), c).expect("index within bounds");
-            }
+        for (i, c) in self.nonzero() {
+            h.record_n(value_of(i), c).expect("index within bounds");
         }
         h
     }
@@ -252,5 +300,23 @@ mod tests {
         }
         assert_eq!(index_of(IN_RANGE as u64 - 1), LEN - 1);
         assert_eq!(index_of(IN_RANGE as u64), LEN);
+        // The chunks cover the layout exactly.
+        assert_eq!(LEN % CHUNK, 0);
+    }
+
+    #[test]
+    fn memory_follows_what_is_recorded() {
+        let mut d = Distribution::new();
+        assert_eq!(d.heap_bytes(), 0);
+        for i in 0..10_000 {
+            d.record(80.0 + (i % 7) as f64); // a few RTTs
+        }
+        assert!(d.heap_bytes() <= 8 * 1024, "{}", d.heap_bytes());
+        let mut e = Distribution::new();
+        e.record(1e12); // saturates at the top: one chunk, a full table
+        e.merge(&d);
+        assert_eq!(e.count(), 10_001);
+        assert!(e.heap_bytes() < 16 * 1024, "{}", e.heap_bytes());
+        assert_eq!(e.quantile(0.5), d.quantile(0.5));
     }
 }

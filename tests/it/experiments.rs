@@ -285,6 +285,7 @@ fn no_charts_writes_only_the_data_files_of_compare_and_sweep() {
         let mut v: Vec<String> = std::fs::read_dir(dir.path().join(d))
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n != regionsim::report::MARKER)
             .collect();
         v.sort();
         v

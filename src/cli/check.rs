@@ -1,0 +1,62 @@
+//! `regionsim check`: validate scenario files without simulating, for CI and
+//! editors. Prints one line per file (its estimated work, or its error) and
+//! exits 2 if any file is invalid or above the workload limits without `--force`.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+
+use super::{bad, guard};
+use regionsim::scenario;
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Scenario files (JSON).
+    #[arg(required = true)]
+    scenarios: Vec<PathBuf>,
+    /// Accept workloads above the documented limits (as `run --force` would).
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn check(args: CheckArgs) -> Result<()> {
+    let mut failed = 0;
+    for file in &args.scenarios {
+        let world = match scenario::load(file) {
+            Ok(w) => w,
+            Err(e) if args.scenarios.len() == 1 => return Err(e.into()),
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        for w in scenario::warnings(file, &world) {
+            eprintln!("warning: {w}");
+        }
+        let w = guard::estimate(std::slice::from_ref(&world), 1, None);
+        match w.over_limit() {
+            Some(reason) if !args.force => {
+                let message = format!(
+                    "{}: estimated {}: {reason}; `run` needs --force",
+                    file.display(),
+                    w.describe()
+                );
+                if args.scenarios.len() == 1 {
+                    return Err(bad(message));
+                }
+                eprintln!("error: {message}");
+                failed += 1;
+            }
+            _ => println!("{}: ok, estimated {}", file.display(), w.describe()),
+        }
+    }
+    if failed > 0 {
+        return Err(bad(format!(
+            "{failed} of {} scenario files failed the check",
+            args.scenarios.len()
+        )));
+    }
+    Ok(())
+}

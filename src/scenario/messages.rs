@@ -1,0 +1,250 @@
+//! Error text as users read it: the JSON parser's and serde's wording turned
+//! into plain words (no Rust type names), every message on one line with any
+//! quoted value cut to a short excerpt, and nested paths carried out of custom
+//! deserializers so errors name the innermost field.
+
+/// Marks a message that carries a path relative to the value being read:
+/// `MARK path MARK message`. Custom deserializers (which only see a buffered
+/// value) use it; [`split_marked`] recovers the path.
+const MARK: char = '\u{1}';
+
+/// Longest quoted excerpt of a value in a message.
+const EXCERPT: usize = 40;
+/// Longest message.
+const MAX_LEN: usize = 400;
+
+/// Join two JSON paths (`a` + `b`, `a` + `[2]`).
+pub fn join(a: &str, b: &str) -> String {
+    let a = if a == "." { "" } else { a };
+    let b = if b == "." { "" } else { b };
+    match (a.is_empty(), b.is_empty()) {
+        (_, true) => a.to_string(),
+        (true, false) => b.to_string(),
+        _ if b.starts_with('[') => format!("{a}{b}"),
+        _ => format!("{a}.{b}"),
+    }
+}
+
+/// `message` about the field at relative `path`, for a custom deserializer.
+/// A message that already carries a path gets it appended to `path`.
+pub fn mark(path: &str, message: &str) -> String {
+    let (inner, message) = split_marked(message);
+    format!("{MARK}{}{MARK}{message}", join(path, &inner))
+}
+
+/// (relative path, message) of a possibly marked message.
+pub fn split_marked(message: &str) -> (String, String) {
+    if let Some(rest) = message.strip_prefix(MARK) {
+        if let Some((path, msg)) = rest.split_once(MARK) {
+            return (path.to_string(), msg.to_string());
+        }
+    }
+    (String::new(), message.to_string())
+}
+
+/// serde and parser vocabulary -> words for people.
+pub fn plain(message: &str) -> String {
+    let mut m = message.to_string();
+    for (t, max) in [
+        ("u8", u64::from(u8::MAX)),
+        ("u16", u64::from(u16::MAX)),
+        ("u32", u64::from(u32::MAX)),
+        ("u64", u64::MAX),
+        ("usize", usize::MAX as u64),
+    ] {
+        m = replace_word(
+            &m,
+            &format!("expected {t}"),
+            &format!("expected a whole number from 0 to {max}"),
+        );
+    }
+    for (from, to) in [
+        ("expected f64", "expected a number"),
+        ("expected f32", "expected a number"),
+        ("floating point `", "number `"),
+        ("integer `", "number `"),
+        (
+            "invalid value: map, expected map with a single key",
+            "expected a name (a string), got an object",
+        ),
+        (
+            "invalid type: map, expected map with a single key",
+            "expected a name (a string), got an object",
+        ),
+        ("expected a sequence", "expected an array"),
+        ("invalid type: sequence", "invalid type: an array"),
+        ("invalid type: map", "invalid type: an object"),
+        ("expected string or map", "expected a string or an object"),
+        ("invalid type: unit value", "invalid type: null"),
+        ("expected a map", "expected an object"),
+        ("unknown variant", "unknown value"),
+        ("EOF while parsing a list", "end of file inside an array"),
+        (
+            "EOF while parsing an object",
+            "end of file inside an object",
+        ),
+        ("EOF while parsing a string", "end of file inside a string"),
+        (
+            "EOF while parsing a value",
+            "end of file where a value should be",
+        ),
+        ("EOF", "end of file"),
+    ] {
+        m = m.replace(from, to);
+    }
+    for jargon in [
+        "expected struct variant ",
+        "expected struct ",
+        "expected internally tagged enum ",
+    ] {
+        while let Some(i) = m.find(jargon) {
+            let end = m[i + jargon.len()..]
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                .map_or(m.len(), |e| i + jargon.len() + e);
+            m.replace_range(i..end, "expected an object");
+        }
+    }
+    m
+}
+
+/// Replace `from` where it is not followed by more of a word (u32 vs u320).
+fn replace_word(s: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(from) {
+        let after = &rest[i + from.len()..];
+        out.push_str(&rest[..i]);
+        if after.starts_with(|c: char| c.is_alphanumeric()) {
+            out.push_str(from);
+        } else {
+            out.push_str(to);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Numbers written out in full (Rust prints 1e-300 with 300 zeros) shortened
+/// to scientific notation.
+fn short_numbers(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut token = String::new();
+    let flush = |token: &mut String, out: &mut String| {
+        match token.parse::<f64>() {
+            // Whole numbers up to 24 digits (u64::MAX) stay exact.
+            Ok(x) if token.len() > 24 || (token.len() > 16 && token.contains('.')) => {
+                out.push_str(&format!("{x:.3e}"))
+            }
+            _ => out.push_str(token),
+        }
+        token.clear();
+    };
+    for c in message.chars() {
+        if c.is_ascii_digit() || c == '.' || (c == '-' && token.is_empty()) {
+            token.push(c);
+        } else {
+            flush(&mut token, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut token, &mut out);
+    out
+}
+
+/// One line, quoted values cut to an excerpt, long numbers in scientific
+/// notation, at most [`MAX_LEN`] characters.
+pub fn tidy(message: &str) -> String {
+    let message = short_numbers(message);
+    let mut out = String::new();
+    let mut quote: Option<char> = None;
+    let mut inside = 0usize;
+    for c in message.chars() {
+        match quote {
+            Some(q) if c == q => {
+                quote = None;
+                out.push(c);
+            }
+            Some(_) => {
+                inside += 1;
+                if inside <= EXCERPT {
+                    push_visible(&mut out, c);
+                } else if inside == EXCERPT + 1 {
+                    out.push_str("...");
+                }
+            }
+            None => {
+                if c == '`' || c == '"' {
+                    quote = Some(c);
+                    inside = 0;
+                }
+                push_visible(&mut out, c);
+            }
+        }
+    }
+    if out.chars().count() > MAX_LEN {
+        out = out.chars().take(MAX_LEN).collect::<String>() + "...";
+    }
+    out
+}
+
+fn push_visible(out: &mut String, c: char) {
+    if c.is_control() {
+        out.extend(c.escape_default());
+    } else {
+        out.push(c);
+    }
+}
+
+/// The field a distribution parameter message names (`` `cv` must be ... ``).
+pub fn named_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix('`')?;
+    let name = &rest[..rest.find('`')?];
+    name.chars()
+        .all(|c| c.is_ascii_lowercase() || c == '_')
+        .then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jargon_becomes_words() {
+        assert_eq!(
+            plain("invalid type: string \"ten\", expected u32"),
+            "invalid type: string \"ten\", expected a whole number from 0 to 4294967295"
+        );
+        assert_eq!(
+            plain("invalid type: integer `3`, expected internally tagged enum RawDist"),
+            "invalid type: number `3`, expected an object"
+        );
+        assert_eq!(plain("expected struct RawRun"), "expected an object");
+    }
+
+    #[test]
+    fn messages_stay_short_and_on_one_line() {
+        let long = format!("bad `{}` here\nnext", "x".repeat(5000));
+        let t = tidy(&long);
+        assert!(t.len() < 80, "{t}");
+        assert!(!t.contains('\n'));
+    }
+
+    #[test]
+    fn long_numbers_become_scientific() {
+        let m = format!("got {}, and {}", 1e-300, -7.4e-150);
+        assert_eq!(tidy(&m), "got 1.000e-300, and -7.400e-150");
+        assert_eq!(
+            tidy("between -90 and 90, got 95.5"),
+            "between -90 and 90, got 95.5"
+        );
+    }
+
+    #[test]
+    fn marked_paths_nest() {
+        let inner = mark("mean", "bad");
+        let outer = mark("session", &inner);
+        assert_eq!(split_marked(&outer), ("session.mean".into(), "bad".into()));
+        assert_eq!(join("a", "[2]"), "a[2]");
+    }
+}

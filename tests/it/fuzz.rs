@@ -1,0 +1,441 @@
+//! Property-based fuzzing of the scenario loader and a short simulation.
+//!
+//! Inputs are the shipped scenarios and the tricky files of tests/fuzz-corpus/,
+//! mutated: values replaced by values of other types or by extreme numbers and
+//! odd strings, numbers scaled by powers of ten, fields deleted, array elements
+//! duplicated, keys given twice, the text truncated. Every input must give
+//! either a located one-line error in plain words, or a world that simulates
+//! (its horizon shortened so the expected events stay bounded) with sessions
+//! conserved and capacities respected. No panic, no hang.
+//!
+//! `cargo test` runs a fast pass (1000 inputs, fixed seed); a long campaign:
+//! `REGIONSIM_FUZZ_CASES=100000 REGIONSIM_FUZZ_SEED=$RANDOM cargo test
+//! --profile quick --test it fuzz:: -- --nocapture` (docs/scenarios.md).
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use serde_json::{json, Value};
+
+use regionsim::model::World;
+use regionsim::scenario::limits::Workload;
+
+use crate::common::repo;
+
+/// Expected events a fuzzed run may cost: the horizon is shortened to fit.
+const EVENTS_PER_RUN: f64 = 20_000.0;
+/// The engine sizes per-slot state by capacity up front: runs with more total
+/// capacity than this are only validated, not simulated.
+const MAX_SIMULATED_CAPACITY: u64 = 100_000;
+
+/// Every seed: shipped scenarios and the corpus.
+fn corpus() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for dir in [
+        "scenarios",
+        "scenarios/tests",
+        "scenarios/validation",
+        "tests/fuzz-corpus",
+    ] {
+        for e in std::fs::read_dir(repo(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "json") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Replacement values: other types, extreme numbers, odd strings.
+fn junk(k: usize) -> Value {
+    let all = [
+        json!(null),
+        json!(true),
+        json!(-1),
+        json!(0),
+        json!(0.5),
+        json!(1e-310),
+        json!(5e-324),
+        json!(1e308),
+        json!(-1e308),
+        json!(4294967295u32),
+        json!(4294967296u64),
+        json!(u64::MAX),
+        json!(i64::MIN),
+        json!(""),
+        json!("x"),
+        json!("\u{0}"),
+        json!("a\nb"),
+        json!("=HYPERLINK(\"http://x\")"),
+        json!("../.."),
+        json!(".."),
+        json!("ü–✓東京"),
+        json!("1e400h"),
+        json!("-3s"),
+        json!("NaN"),
+        json!("3min"),
+        json!("unlimited"),
+        json!("x".repeat(5000)),
+        json!([]),
+        json!({}),
+        json!([1, 2]),
+        json!({"type": "exponential", "mean": "1s"}),
+        json!({"type": "nearest"}),
+    ];
+    all[k % all.len()].clone()
+}
+
+/// One mutation, its targets chosen by index modulo what exists.
+#[derive(Debug, Clone)]
+enum Op {
+    Replace(usize, usize),
+    Scale(usize, i32),
+    Delete(usize),
+    DuplicateElement(usize),
+    DuplicateKey(usize),
+    Truncate(usize),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        4 => (any::<usize>(), any::<usize>()).prop_map(|(p, k)| Op::Replace(p, k)),
+        3 => (any::<usize>(), -330i32..330).prop_map(|(p, e)| Op::Scale(p, e)),
+        2 => any::<usize>().prop_map(Op::Delete),
+        1 => any::<usize>().prop_map(Op::DuplicateElement),
+        1 => any::<usize>().prop_map(Op::DuplicateKey),
+        1 => any::<usize>().prop_map(Op::Truncate),
+    ]
+}
+
+/// JSON pointers of every value below the root.
+fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                let p = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                out.push(p.clone());
+                pointers(x, p, out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                let p = format!("{at}/{i}");
+                out.push(p.clone());
+                pointers(x, p, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Apply `ops` to the scenario text `text`; returns the mutated text.
+fn mutate(text: &str, ops: &[Op]) -> String {
+    let Ok(mut doc) = serde_json::from_str::<Value>(text) else {
+        return text.to_string();
+    };
+    let mut tail: Option<Op> = None;
+    for op in ops {
+        let mut ps = Vec::new();
+        pointers(&doc, String::new(), &mut ps);
+        if ps.is_empty() {
+            break;
+        }
+        let pick = |i: usize| ps[i % ps.len()].clone();
+        match op {
+            Op::Replace(p, k) => {
+                if let Some(slot) = doc.pointer_mut(&pick(*p)) {
+                    *slot = junk(*k);
+                }
+            }
+            Op::Scale(p, e) => {
+                let numbers: Vec<&String> = ps
+                    .iter()
+                    .filter(|q| doc.pointer(q).is_some_and(Value::is_number))
+                    .collect();
+                if let Some(q) = numbers.get(p % numbers.len().max(1)).map(|q| q.to_string()) {
+                    let x = doc.pointer(&q).and_then(Value::as_f64).unwrap_or(1.0);
+                    let scaled = x * 10f64.powi(*e);
+                    if let (Some(slot), Some(n)) =
+                        (doc.pointer_mut(&q), serde_json::Number::from_f64(scaled))
+                    {
+                        *slot = Value::Number(n);
+                    }
+                }
+            }
+            Op::Delete(p) => {
+                let q = pick(*p);
+                let (parent, last) = q.rsplit_once('/').unwrap();
+                match doc.pointer_mut(parent) {
+                    Some(Value::Object(m)) => {
+                        m.shift_remove(&last.replace("~1", "/").replace("~0", "~"));
+                    }
+                    Some(Value::Array(a)) => {
+                        if let Ok(i) = last.parse::<usize>() {
+                            a.remove(i);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Op::DuplicateElement(p) => {
+                let q = pick(*p);
+                let (parent, last) = q.rsplit_once('/').unwrap();
+                if let (Some(Value::Array(a)), Ok(i)) =
+                    (doc.pointer_mut(parent), last.parse::<usize>())
+                {
+                    let copy = a[i].clone();
+                    a.insert(i, copy);
+                }
+            }
+            Op::DuplicateKey(_) | Op::Truncate(_) => tail = Some(op.clone()),
+        }
+    }
+    let text = serde_json::to_string_pretty(&doc).unwrap();
+    match tail {
+        Some(op) => text_op(text, &op),
+        None => text,
+    }
+}
+
+/// The mutations made on the text: a key given twice, a truncation.
+fn text_op(text: String, op: &Op) -> String {
+    match *op {
+        Op::DuplicateKey(k) => {
+            // Give the k-th key a twin holding null, just before it.
+            let keys: Vec<usize> = text.match_indices("\": ").map(|(i, _)| i).collect();
+            match keys.get(k % keys.len().max(1)) {
+                Some(&end) => {
+                    let start = text[..end].rfind('"').unwrap();
+                    format!(
+                        "{}{}: null, {}",
+                        &text[..start],
+                        &text[start..=end],
+                        &text[start..]
+                    )
+                }
+                None => text,
+            }
+        }
+        Op::Truncate(k) => {
+            let mut cut = k % text.len().max(1);
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text[..cut].to_string()
+        }
+        _ => text,
+    }
+}
+
+/// What one input did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tally {
+    inputs: u64,
+    refused: u64,
+    simulated: u64,
+    validated_only: u64,
+}
+
+/// Load `text`; check the error's form or simulate the world shortly and check
+/// the invariants. Panics (a failed case) on any broken promise.
+fn drive(text: &str, tally: &mut Tally) {
+    tally.inputs += 1;
+    let file = Path::new("fuzzed.json");
+    match regionsim::scenario::parse(file, text) {
+        Err(e) => {
+            tally.refused += 1;
+            let inv = e.invalid().expect("text, not a file, was given");
+            let msg = e.to_string();
+            if std::env::var_os("REGIONSIM_FUZZ_SHOW").is_some() {
+                eprintln!("refused: {msg}");
+            }
+            assert!(inv.line.is_some(), "not located: {msg}");
+            assert!(
+                !msg.contains('\n') && msg.len() < 600,
+                "not one short line: {msg}"
+            );
+            let jargon = [
+                "expected u",
+                "expected f64",
+                "enum ",
+                "struct ",
+                "EOF",
+                "`?`",
+                "sequence",
+                ": map",
+                " map,",
+                "variant",
+            ];
+            for jargon in jargon {
+                assert!(!msg.contains(jargon), "jargon `{jargon}`: {msg}");
+            }
+        }
+        Ok(mut world) => {
+            let cap: u64 = world
+                .deployments
+                .iter()
+                .map(|d| u64::from(d.capacity))
+                .sum();
+            if cap > MAX_SIMULATED_CAPACITY || !shorten(&mut world) {
+                tally.validated_only += 1;
+                return;
+            }
+            tally.simulated += 1;
+            check_invariants(&world);
+        }
+    }
+}
+
+/// Shorten the run as the CLI's `--horizon` and `--replications` overrides do,
+/// so the expected events fit [`EVENTS_PER_RUN`]; false if it cannot.
+fn shorten(world: &mut World) -> bool {
+    world.run.replications = 1;
+    let work = Workload::of(world, 1, 1);
+    if !(work.events.is_finite() && work.memory_bytes < 64e6) {
+        return false;
+    }
+    let scale = (EVENTS_PER_RUN / work.events.max(1.0)).min(1.0);
+    let horizon = (world.run.horizon_s * scale).min(6.0 * 3600.0);
+    if horizon / world.run.bin_s > 10_000.0 || horizon <= 0.0 {
+        return false;
+    }
+    world.run.horizon_s = horizon;
+    world.run.warmup_s = world.run.warmup_s.min(horizon / 2.0);
+    true
+}
+
+fn check_invariants(world: &World) {
+    let est = regionsim::experiment::replicate(world, &()).expect("not cancelled");
+    let pooled = &est.pooled;
+    let sessions: u64 = pooled.populations.iter().map(|p| p.sessions).sum();
+    let accounted: u64 = pooled
+        .populations
+        .iter()
+        .map(|p| p.served_home + p.overflow + p.rejected + p.abandoned)
+        .sum::<u64>()
+        + pooled.pending_at_horizon;
+    assert_eq!(sessions, accounted, "conservation");
+    for p in &pooled.populations {
+        assert_eq!(p.served_by.iter().sum::<u64>(), p.served_home + p.overflow);
+    }
+    let served: u64 = pooled
+        .populations
+        .iter()
+        .map(|p| p.served_home + p.overflow)
+        .sum();
+    let interrupted: u64 = pooled.populations.iter().map(|p| p.interrupted).sum();
+    assert_eq!(
+        served,
+        pooled.completed + interrupted + pooled.running_at_horizon,
+        "served sessions completed, were cut, or still run"
+    );
+    let cap = most_capacity(world);
+    for (r, reg) in pooled.regions.iter().enumerate() {
+        assert!(reg.peak as u64 <= cap[r], "region {r} over capacity");
+    }
+}
+
+/// The most each region can ever hold: every deployment at the largest
+/// capacity the scenario or its timeline gives it.
+fn most_capacity(world: &World) -> Vec<u64> {
+    use regionsim::model::timeline::Action;
+    let mut most: Vec<u64> = world
+        .deployments
+        .iter()
+        .map(|d| u64::from(d.capacity))
+        .collect();
+    for step in world.timeline.iter().flat_map(|e| &e.steps) {
+        let c = match &step.action {
+            Action::Capacity { capacity, .. } => u64::from(*capacity),
+            Action::Hourly { hourly, .. } => hourly.iter().copied().max().map_or(0, u64::from),
+            _ => continue,
+        };
+        let d = step.action.deployment();
+        most[d] = most[d].max(c);
+    }
+    let mut per_region = vec![0; world.regions.len()];
+    for (d, dep) in world.deployments.iter().enumerate() {
+        per_region[dep.region] += most[d];
+    }
+    per_region
+}
+
+fn env<T: std::str::FromStr>(name: &str) -> Option<T> {
+    std::env::var(name).ok().and_then(|v| v.parse().ok())
+}
+
+/// The seed texts, and a runner of `cases` inputs (overridden by `cases_var`).
+/// A fixed seed keeps `cargo test` reproducible; campaigns pick their own.
+fn setup(cases_var: &str, cases: u32) -> (Vec<String>, TestRunner) {
+    let seeds = corpus()
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let runner = TestRunner::new(Config {
+        cases: env(cases_var).unwrap_or(cases),
+        failure_persistence: None,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(env("REGIONSIM_FUZZ_SEED").unwrap_or(14)),
+        ..Config::default()
+    });
+    (seeds, runner)
+}
+
+#[test]
+fn mutated_scenarios_give_located_errors_or_runs_that_keep_the_invariants() {
+    let (seeds, mut runner) = setup("REGIONSIM_FUZZ_CASES", 1000);
+    let strategy = (0..seeds.len(), prop::collection::vec(op(), 1..4));
+    let tally = std::cell::Cell::new(Tally::default());
+    runner
+        .run(&strategy, |(seed, ops)| {
+            let mut t = tally.get();
+            drive(&mutate(&seeds[seed], &ops), &mut t);
+            tally.set(t);
+            Ok(())
+        })
+        .unwrap();
+    let t = tally.get();
+    eprintln!("fuzz: {t:?}");
+    assert!(t.refused > 0 && t.simulated > 0, "{t:?}");
+}
+
+#[test]
+fn every_corpus_file_is_refused_with_a_located_error_or_runs() {
+    let mut t = Tally::default();
+    for p in corpus() {
+        drive(&std::fs::read_to_string(&p).unwrap(), &mut t);
+    }
+    assert!(t.refused >= 8 && t.simulated >= 8, "{t:?}");
+}
+
+/// The real command on mutated files: exit 0 or 2, an error is one line.
+#[test]
+fn check_on_mutated_files_exits_0_or_2_with_one_line_errors() {
+    let (seeds, mut runner) = setup("REGIONSIM_FUZZ_CLI_CASES", 24);
+    let dir = tempfile::tempdir().unwrap();
+    let strategy = (0..seeds.len(), prop::collection::vec(op(), 1..4));
+    runner
+        .run(&strategy, |(seed, ops)| {
+            let file = dir.path().join("fuzzed.json");
+            std::fs::write(&file, mutate(&seeds[seed], &ops)).unwrap();
+            let out = assert_cmd::Command::cargo_bin("regionsim")
+                .unwrap()
+                .arg("check")
+                .arg(&file)
+                .timeout(std::time::Duration::from_secs(30))
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            let errors = err.lines().filter(|l| !l.starts_with("warning: ")).count();
+            assert!(err.lines().all(|l| l.len() < 600), "{err}");
+            match out.status.code() {
+                Some(0) => assert_eq!(errors, 0, "{err}"),
+                Some(2) => assert_eq!(errors, 1, "{err}"),
+                other => panic!("exit {other:?}: {err}"),
+            }
+            Ok(())
+        })
+        .unwrap();
+}

@@ -1,0 +1,428 @@
+//! Nothing a user types can hurt the machine or the results: report folders are
+//! always one coherent set, output folders are checked before simulating, absurd
+//! workloads are refused with their estimate, and tiny or huge numbers neither
+//! hang nor overflow. Each test is named after the defect it guards against.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use serde_json::{json, Value};
+
+use crate::common::{repo, run_cli};
+
+fn tiny() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(repo("scenarios/tests/tiny.json")).unwrap())
+        .unwrap()
+}
+
+/// Write `v` as `name` in `dir`.
+fn scenario_file(dir: &Path, name: &str, v: &Value) -> PathBuf {
+    let f = dir.join(name);
+    std::fs::write(&f, serde_json::to_string_pretty(v).unwrap()).unwrap();
+    f
+}
+
+/// `regionsim ARGS` in `cwd`, killed after 60 s; returns (status, stderr).
+fn regionsim(cwd: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::cargo_bin("regionsim")
+        .unwrap()
+        .current_dir(cwd)
+        .args(args)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `regionsim check` on `v` written as `name` in `dir`.
+fn check(dir: &Path, name: &str, v: &Value) -> (Option<i32>, String) {
+    let f = scenario_file(dir, name, v);
+    regionsim(dir, &["check", f.to_str().unwrap()])
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn rerun_without_charts_leaves_no_stale_files_of_the_earlier_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    run_cli("scenarios/tests/tiny.json", &out, &["--horizon", "2h"]);
+    assert!(out.join("report.html").exists());
+    run_cli(
+        "scenarios/tests/tiny.json",
+        &out,
+        &["--horizon", "2h", "--no-charts", "--seed", "2"],
+    );
+    assert_eq!(
+        names(&out),
+        [
+            ".provenance.json",
+            "replications.csv",
+            "summary.json",
+            "summary.md",
+            "timeseries.csv"
+        ]
+    );
+    let v: Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(v["seed"], json!(2));
+    // Nothing is left beside the folder either.
+    assert_eq!(names(dir.path()), ["r"]);
+}
+
+#[test]
+fn leftovers_of_killed_runs_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    // A dead process's temporary set, a superseded set, and a file of the old
+    // per-file mechanism inside the folder.
+    std::fs::create_dir_all(dir.path().join(".r.tmp-999999999-0")).unwrap();
+    std::fs::create_dir_all(dir.path().join(".r.old-999999999-3")).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join(".summary.json.tmp-999999999"), "half").unwrap();
+    run_cli("scenarios/tests/tiny.json", &out, &["--horizon", "2h"]);
+    assert_eq!(names(dir.path()), ["r"]);
+    assert!(!names(&out).iter().any(|n| n.contains(".tmp-")));
+}
+
+#[cfg(unix)]
+#[test]
+fn temporary_names_never_follow_a_planted_symlink() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::create_dir(&victim).unwrap();
+    std::fs::write(victim.join("keep"), "precious").unwrap();
+    let pid = std::process::id();
+    for n in 0..64 {
+        let link = dir.path().join(format!(".f.tmp-{pid}-{n}"));
+        std::os::unix::fs::symlink(victim.join("keep"), &link).unwrap();
+    }
+    let target = dir.path().join("f");
+    regionsim::report::write_atomic(&target, b"new").unwrap();
+    assert_eq!(std::fs::read(&target).unwrap(), b"new");
+    assert_eq!(std::fs::read(victim.join("keep")).unwrap(), b"precious");
+}
+
+#[test]
+fn output_folder_under_a_regular_file_fails_before_simulating() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("file"), "x").unwrap();
+    // Ten billion sessions: were it simulated, the 60 s timeout would kill it.
+    let (code, err) = regionsim(
+        dir.path(),
+        &[
+            "run",
+            repo("scenarios/reference-3x100.json").to_str().unwrap(),
+            "--replications",
+            "1000",
+            "--force",
+            "--out",
+            "file/sub/out",
+        ],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("is a file, not a folder"), "{err}");
+}
+
+#[test]
+fn output_folder_name_too_long_fails_with_status_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "x".repeat(230);
+    let (code, err) = regionsim(
+        dir.path(),
+        &[
+            "run",
+            repo("scenarios/tests/tiny.json").to_str().unwrap(),
+            "--out",
+            &long,
+        ],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("at most 200"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.len() < 300, "{err}");
+}
+
+#[test]
+fn a_folder_that_is_not_a_report_folder_is_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("mine");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "thesis").unwrap();
+    let (code, err) = regionsim(
+        dir.path(),
+        &[
+            "run",
+            repo("scenarios/tests/tiny.json").to_str().unwrap(),
+            "--out",
+            "mine",
+        ],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not a report folder"), "{err}");
+    assert_eq!(std::fs::read(out.join("notes.txt")).unwrap(), b"thesis");
+}
+
+#[test]
+fn default_folder_distinguishes_the_policy_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = repo("scenarios/tests/policies.json");
+    let name: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let name = name["name"].as_str().unwrap();
+    for extra in [&[][..], &["--policy", "no_spill"][..]] {
+        let mut args = vec!["run", file.to_str().unwrap(), "--quiet", "--no-charts"];
+        args.extend_from_slice(&["--horizon", "2h", "--replications", "1"]);
+        args.extend_from_slice(extra);
+        let (code, err) = regionsim(dir.path(), &args);
+        assert_eq!(code, Some(0), "{err}");
+    }
+    let reports = dir.path().join("reports");
+    assert_eq!(
+        names(&reports),
+        [name.to_string(), format!("{name}-no_spill")]
+    );
+}
+
+#[test]
+fn a_copy_of_a_scenario_with_the_same_name_says_what_it_replaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = scenario_file(dir.path(), "a.json", &tiny());
+    let mut other = tiny();
+    other["description"] = json!("another study");
+    let b = scenario_file(dir.path(), "b.json", &other);
+    let args = |f: &Path| {
+        vec![
+            "run".to_string(),
+            f.to_str().unwrap().to_string(),
+            "--no-charts".into(),
+            "--horizon".into(),
+            "1h".into(),
+        ]
+    };
+    let run = |f: &Path| {
+        let a = args(f);
+        regionsim(
+            dir.path(),
+            &a.iter().map(String::as_str).collect::<Vec<_>>(),
+        )
+    };
+    let (code, first) = run(&a);
+    assert_eq!(code, Some(0), "{first}");
+    assert!(!first.contains("replaced"), "{first}");
+    let (code, second) = run(&b);
+    assert_eq!(code, Some(0), "{second}");
+    assert!(
+        second.contains("will be replaced") && second.contains("a.json"),
+        "{second}"
+    );
+}
+
+#[test]
+fn absurd_workloads_are_refused_with_their_estimate_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = tiny();
+    v["populations"][0]["rate"] = json!({ "peak_per_s": 1e9 });
+    v["run"]["horizon"] = json!("365d");
+    v["run"]["bin"] = json!("1d");
+    let f = scenario_file(dir.path(), "absurd.json", &v);
+    let (code, err) = regionsim(dir.path(), &["run", f.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("events exceed the limit"), "{err}");
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(!dir.path().join("reports").exists());
+    let (code, err) = regionsim(dir.path(), &["check", f.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+}
+
+#[test]
+fn statistics_memory_over_the_limit_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = tiny();
+    // A million bins over 300 edge-only regions asked 10.7 GB.
+    let regions: Vec<Value> = (0..300)
+        .map(|i| json!({"id": format!("e{i}"), "lat": 0.0, "lon": (i as f64) * 0.5 - 75.0, "agents": false}))
+        .collect();
+    v["regions"].as_array_mut().unwrap().extend(regions);
+    v["run"]["bin"] = json!(0.0864);
+    let (code, err) = check(dir.path(), "wide.json", &v);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("of statistics exceed the limit"), "{err}");
+}
+
+#[test]
+fn check_validates_without_simulating_and_prints_the_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("regionsim")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check"])
+        .arg(repo("scenarios/livekit-global.json"))
+        .arg(repo("scenarios/tests/tiny.json"))
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(stdout.contains("sessions per replication") && stdout.contains("events"));
+    assert!(!dir.path().join("reports").exists());
+    let (code, err) = check(dir.path(), "bad.json", &json!({"name": ".."}));
+    assert_eq!(code, Some(2), "{err}");
+}
+
+#[test]
+fn a_subnormal_arrival_rate_neither_hangs_nor_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = tiny();
+    v["populations"][0]["rate"] = json!({ "peak_per_s": 1e-310 });
+    v["populations"][1]["rate"] = json!({ "peak_per_s": 5e-324 });
+    let f = scenario_file(dir.path(), "slow.json", &v);
+    let (code, err) = regionsim(
+        dir.path(),
+        &["run", f.to_str().unwrap(), "--quiet", "--no-charts"],
+    );
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn capacities_whose_sum_overflows_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = tiny();
+    v["deployments"][0]["capacity"] = json!(4294967295u32);
+    v["deployments"][1]["capacity"] = json!(4294967295u32);
+    let (code, err) = check(dir.path(), "big.json", &v);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("`deployments[1].capacity`"), "{err}");
+}
+
+#[test]
+fn suspicious_but_valid_scenarios_get_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = tiny();
+    v["deployments"][0]["capacity"] = json!(0);
+    v["deployments"][1]["capacity"] = json!(0);
+    v["populations"][1]["lat"] = json!(6.96);
+    v["populations"][1]["lon"] = json!(-89.0);
+    let (code, err) = check(dir.path(), "odd.json", &v);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("every deployment has capacity 0"), "{err}");
+    assert!(err.contains("`populations[1].utc_offset_h`"), "{err}");
+    let mut v = tiny();
+    v["populations"][1]["lat"] = json!(-80.0);
+    v["populations"][1]["lon"] = json!(50.94);
+    v["populations"][1]["utc_offset_h"] = json!(3);
+    v["policy"]["on_full"] = json!("reject");
+    let (code, err) = check(dir.path(), "swapped.json", &v);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("`populations[1].lat`") && err.contains("swapped"),
+        "{err}"
+    );
+    assert!(err.contains("`populations[0].patience`"), "{err}");
+    for shipped in [
+        "scenarios/livekit-global.json",
+        "scenarios/tests/policies.json",
+    ] {
+        let (_, err) = regionsim(dir.path(), &["check", repo(shipped).to_str().unwrap()]);
+        assert!(!err.contains("warning"), "{shipped}: {err}");
+    }
+}
+
+/// A scenario of `n` small populations on the three reference regions.
+fn many_populations(n: usize) -> Value {
+    let pops: Vec<Value> = (0..n)
+        .map(|i| {
+            let lon = ((i * 7) % 340) as f64 - 169.5;
+            json!({
+                "name": format!("p{i}"),
+                "lat": (i % 120) as f64 - 59.5,
+                "lon": lon,
+                "utc_offset_h": (lon / 15.0).round(),
+                "rate": {"peak_per_hour": 60},
+                "session": {"type": "exponential", "mean": "60s"},
+                "patience": {"type": "exponential", "mean": "20s"}
+            })
+        })
+        .collect();
+    json!({
+        "name": "many",
+        "regions": ["us-east", "eu-central", "ap-south"],
+        "deployments": [
+            {"agent": "a", "region": "us-east", "capacity": 20},
+            {"agent": "a", "region": "eu-central", "capacity": 20},
+            {"agent": "a", "region": "ap-south", "capacity": 20}
+        ],
+        "populations": pops,
+        "policy": {"type": "nearest"},
+        "run": {"horizon": "1h", "replications": 2, "bin": "15min"}
+    })
+}
+
+#[test]
+fn per_population_statistics_stay_lean() {
+    let text = serde_json::to_string(&many_populations(1000)).unwrap();
+    let world = regionsim::scenario::parse(Path::new("many.json"), &text).unwrap();
+    let est = crate::common::estimate(&world);
+    let pops = &est.pooled.populations;
+    let bytes: usize = pops
+        .iter()
+        .map(|p| p.rtt.heap_bytes() + p.join.heap_bytes() + p.wait.heap_bytes())
+        .sum();
+    // The full layout held three times 229 kB per population.
+    let per_population = bytes / pops.len();
+    assert!(per_population < 24 * 1024, "{per_population} bytes");
+    assert!(pops.iter().map(|p| p.rtt.count()).sum::<u64>() > 0);
+}
+
+#[test]
+fn a_regions_by_regions_matrix_past_the_limit_is_refused_at_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = tiny();
+    // 30 000 regions asked a 7 GB backbone matrix; the limit is 1 000.
+    let extra: Vec<Value> = (0..1000)
+        .map(|i| json!({"id": format!("e{i}"), "lat": 0.0, "lon": 0.0, "agents": false}))
+        .collect();
+    v["regions"].as_array_mut().unwrap().extend(extra);
+    let (code, err) = check(dir.path(), "regions.json", &v);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("`regions`") && err.contains("at most 1000"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_horizon_override_past_the_clock_limit_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, err) = regionsim(
+        dir.path(),
+        &[
+            "run",
+            repo("scenarios/tests/tiny.json").to_str().unwrap(),
+            "--horizon",
+            "100000000h",
+        ],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--horizon may be at most"), "{err}");
+}
+
+#[test]
+fn force_lets_check_accept_a_workload_above_the_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = tiny();
+    v["populations"][0]["rate"] = json!({ "peak_per_s": 1e9 });
+    let f = scenario_file(dir.path(), "big.json", &v);
+    let (code, err) = regionsim(dir.path(), &["check", f.to_str().unwrap(), "--force"]);
+    assert_eq!(code, Some(0), "{err}");
+}
