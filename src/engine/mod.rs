@@ -29,6 +29,18 @@ const PROGRESS_EVERY: u64 = 1 << 16;
 
 /// A user's patience (seconds; 0 = none, infinity = unlimited), then dispatch
 /// and start-up delays (seconds) and RTT jitter (ms), in this fixed order.
+/// Whether deployments get time-series lanes of their own: when supply changes
+/// in time or a region holds several deployments (otherwise a region's lane
+/// says it all, and the hot path skips the extra bookkeeping).
+fn deployment_lanes(world: &World) -> bool {
+    let mut seen = vec![false; world.regions.len()];
+    !world.timeline.is_empty()
+        || world
+            .deployments
+            .iter()
+            .any(|d| std::mem::replace(&mut seen[d.region], true))
+}
+
 #[inline(always)]
 fn draw_wait_and_delays(world: &World, pop: usize, rng: &mut SimRng) -> (f64, f64, f64, f64) {
     let patience = match &world.populations[pop].patience {
@@ -110,6 +122,11 @@ impl<'w, P: Policy> Engine<'w, P> {
             slo_rtt_ms: world.slo.media_rtt_ms,
             slo_join_ms: world.slo.join_latency_s * 1000.0,
             event_windows: world.timeline.iter().map(|e| (e.at_s, e.end_s)).collect(),
+            deployment_lanes: if deployment_lanes(world) {
+                world.deployments.len()
+            } else {
+                0
+            },
         };
         let mut city_pop = vec![0; world.cities.len()];
         for (p, pop) in world.populations.iter().enumerate() {
@@ -148,6 +165,9 @@ impl<'w, P: Policy> Engine<'w, P> {
     }
 
     fn run(&mut self, progress: &dyn Progress) {
+        for d in 0..self.deps.len() {
+            self.deployment_changed(d);
+        }
         // Steps first: at equal times they come before arrivals.
         for i in 0..self.steps.len() {
             self.queue
@@ -313,6 +333,7 @@ impl<'w, P: Policy> Engine<'w, P> {
         let r = self.deps.admit(d);
         let (level, limit) = self.deps.region_level(r);
         self.stats.level(r, t, level, limit);
+        self.deployment_changed(d);
         let wait = t - s.arrival;
         let hold = s.dispatch + s.startup + s.duration;
         let tag = Tag::new(s.city, s.counted);
@@ -341,8 +362,18 @@ impl<'w, P: Policy> Engine<'w, P> {
         let r = self.deps.release(d);
         let (level, limit) = self.deps.region_level(r);
         self.stats.level(r, t, level, limit);
+        self.deployment_changed(d);
         if self.deps.has_waiting(d) {
             self.serve_waiting(d);
+        }
+    }
+
+    /// Tell the statistics `d`'s level and limit, if deployments have lanes.
+    #[inline]
+    fn deployment_changed(&mut self, d: usize) {
+        if self.stats.layout.deployment_lanes > 0 {
+            let (busy, limit) = (self.deps.busy(d), self.deps.limit(d));
+            self.stats.deployment_level(d, self.now, busy, limit);
         }
     }
 

@@ -52,27 +52,27 @@ impl<P: Policy> Engine<'_, P> {
         let action = self.steps[i].1.action.clone();
         let d = action.deployment();
         match action {
-            Action::Create { .. } => self.supply_changed(|x| x.set_phase(d, Phase::Live)),
+            Action::Create { .. } => self.supply_changed(d, |x| x.set_phase(d, Phase::Live)),
             Action::Ready { .. } => {
-                self.supply_changed(|x| x.set_ready(d));
+                self.supply_changed(d, |x| x.set_ready(d));
                 self.serve_waiting(d);
             }
             Action::Delete { .. } => {
-                self.supply_changed(|x| x.set_phase(d, Phase::Deleted));
+                self.supply_changed(d, |x| x.set_phase(d, Phase::Deleted));
                 self.requeue(d);
             }
             Action::DrainEnd { .. } => self.cut(d, event, Failover::Lose),
             Action::Down { failover, .. } => {
-                self.supply_changed(|x| x.set_down(d, true));
+                self.supply_changed(d, |x| x.set_down(d, true));
                 self.cut(d, event, failover);
                 self.requeue(d);
             }
             Action::Up { .. } => {
-                self.supply_changed(|x| x.set_down(d, false));
+                self.supply_changed(d, |x| x.set_down(d, false));
                 self.serve_waiting(d);
             }
             Action::Capacity { capacity, .. } => {
-                self.supply_changed(|x| x.set_capacity(d, capacity));
+                self.supply_changed(d, |x| x.set_capacity(d, capacity));
                 self.serve_waiting(d);
             }
             Action::Hourly {
@@ -81,7 +81,7 @@ impl<P: Policy> Engine<'_, P> {
                 ..
             } => {
                 let (hour, next) = TimelineEvent::hour_of(self.now, utc_offset_h);
-                self.supply_changed(|x| x.set_capacity(d, hourly[hour]));
+                self.supply_changed(d, |x| x.set_capacity(d, hourly[hour]));
                 self.serve_waiting(d);
                 if next <= self.world.run.horizon_s {
                     self.queue.push(next, Kind::Timeline, i as u32, 0);
@@ -90,12 +90,13 @@ impl<P: Policy> Engine<'_, P> {
         }
     }
 
-    /// Apply a supply change to `d` and tell the statistics its region's new
-    /// admission limit.
-    fn supply_changed(&mut self, change: impl FnOnce(&mut Deployments) -> usize) {
+    /// Apply a supply change to `d` and tell the statistics its (and its
+    /// region's) new level and admission limit.
+    fn supply_changed(&mut self, d: usize, change: impl FnOnce(&mut Deployments) -> usize) {
         let r = change(&mut self.deps);
         let (level, limit) = self.deps.region_level(r);
         self.stats.level(r, self.now, level, limit);
+        self.deployment_changed(d);
     }
 
     /// End every session running on `d` now: lost, or moved to another agent
@@ -120,7 +121,7 @@ impl<P: Policy> Engine<'_, P> {
                 }
             }
         }
-        self.supply_changed(|x| x.release_many(d, departures.len() as u32));
+        self.supply_changed(d, |x| x.release_many(d, departures.len() as u32));
     }
 
     /// A session whose agent failed at `now` with `remaining` seconds to run:

@@ -213,6 +213,7 @@ fn is_report_file(name: &str) -> bool {
             "summary.json",
             "summary.md",
             "timeseries.csv",
+            "replications.csv",
             "report.html",
             "compare.json",
             "compare.md",

@@ -143,6 +143,10 @@ pub fn summary_json(world: &World, est: &Estimate, prov: &Provenance) -> String 
         "provenance": prov.to_json(world),
         "metrics": metrics(world, &est.point, est.half_width.as_ref()),
     });
+    let mut doc = doc;
+    if let Some(t) = super::timeline::timeline_json(world, est) {
+        doc["timeline"] = t;
+    }
     let mut s = serde_json::to_string_pretty(&doc).expect("a Value always serialises");
     s.push('\n');
     s

@@ -156,6 +156,7 @@ pub fn summary_doc(world: &World, est: &Estimate) -> Doc {
         "Flows: share of each population's served sessions by serving region",
     );
     d.table(flows(world, p));
+    super::timeline::timeline_section(&mut d, world, est);
     d
 }
 

@@ -17,6 +17,7 @@ pub mod provenance;
 mod replications;
 mod sweep;
 pub mod table;
+mod timeline;
 mod timeseries;
 
 pub use folder::{check_out_dir, FolderMark, OutDirError, Previous, MARKER};

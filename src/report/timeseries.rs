@@ -16,12 +16,28 @@ pub fn timeseries_csv(world: &World, est: &Estimate) -> String {
         "overflow",
         "rejected",
         "abandoned",
+        "interrupted",
+        "redispatched",
     ]
     .map(String::from)
     .to_vec();
-    for r in &world.regions {
+    // Regions no deployment ever lives in (media edges only) would be all zeros.
+    let hosting: Vec<usize> = (0..ts.regions)
+        .filter(|&r| world.deployments.iter().any(|d| d.region == r))
+        .collect();
+    let lanes: Vec<usize> = hosting
+        .iter()
+        .copied()
+        .chain(ts.regions..ts.lanes)
+        .collect();
+    for &r in &hosting {
         for col in ["concurrency", "peak", "capacity"] {
-            header.push(format!("{}_{col}", r.id));
+            header.push(format!("{}_{col}", world.regions[r].id));
+        }
+    }
+    for d in world.deployments.iter().take(ts.lanes - ts.regions) {
+        for col in ["concurrency", "peak", "capacity"] {
+            header.push(format!("{}_{col}", d.label(&world.regions)));
         }
     }
     let rows: Vec<Vec<Cell>> = ts
@@ -35,13 +51,21 @@ pub fn timeseries_csv(world: &World, est: &Estimate) -> String {
             let mut row: Vec<Cell> = [start, end]
                 .into_iter()
                 .chain(
-                    [c.arrivals, c.served, c.overflow, c.rejected, c.abandoned]
-                        .map(|n| n as f64 / runs),
+                    [
+                        c.arrivals,
+                        c.served,
+                        c.overflow,
+                        c.rejected,
+                        c.abandoned,
+                        c.interrupted,
+                        c.redispatched,
+                    ]
+                    .map(|n| n as f64 / runs),
                 )
                 .map(Cell::num)
                 .collect();
-            for r in 0..ts.regions {
-                let i = b * ts.regions + r;
+            for &r in &lanes {
+                let i = b * ts.lanes + r;
                 row.push(Cell::fixed(ts.busy_area[i] / (width * runs), 4));
                 row.push(Cell::num(ts.peak[i] as f64));
                 row.push(Cell::fixed(ts.capacity_area[i] / (width * runs), 4));

@@ -164,9 +164,14 @@ pub const SUMMARY_METRICS: &[Metric<Summary>] = &[
     metric!("abandoned", "abandoned", Count, scalar!(abandoned), NO),
     metric!("pending_at_horizon", "pending at the horizon", Count, scalar!(pending_at_horizon), NO),
     metric!("running_at_horizon", "holding a slot at the horizon", Count, scalar!(running_at_horizon), NO),
+    metric!("completed", "completed before the horizon", Count, scalar!(completed), NO),
+    metric!("interrupted", "interrupted (cut by a drain or an outage)", Count, scalar!(interrupted), NO),
+    metric!("redispatched", "redispatched after a failure", Count, scalar!(redispatched), NO),
     metric!("overflow_rate", "overflow rate", Share, scalar!(overflow_rate), YES),
     metric!("rejection_rate", "rejection rate", Share, scalar!(rejection_rate), YES),
     metric!("abandonment_rate", "abandonment rate", Share, scalar!(abandonment_rate), YES),
+    metric!("interruption_rate", "interrupted (share of served)", Share, scalar!(interruption_rate), NO),
+    metric!("redispatch_rate", "redispatched (share of served)", Share, scalar!(redispatch_rate), NO),
     metric!("wait_probability", "waited for an agent (share of served)", Share, scalar!(wait_probability), NO),
     metric!("media_rtt_ms", "media RTT", Ms, dist!(media_rtt_ms), &[Stat::Mean, Stat::P50, Stat::P95, Stat::P99]),
     metric!("join_latency_ms", "join latency", Ms, dist!(join_latency_ms), &[Stat::Mean, Stat::P95, Stat::P99]),
@@ -188,6 +193,8 @@ pub const REGION_METRICS: &[Metric<RegionSummary>] = &[
     metric!("peak_concurrency", "peak concurrency", Slots, scalar!(peak_concurrency), NO),
     metric!("served", "served", Count, scalar!(served), NO),
     metric!("overflow_in", "overflow in", Count, scalar!(overflow_in), YES),
+    metric!("interrupted", "interrupted", Count, scalar!(interrupted), NO),
+    metric!("redispatched", "redispatched away", Count, scalar!(redispatched), NO),
 ];
 
 /// Per-population metrics, in `summary.json` order.
@@ -199,6 +206,8 @@ pub const POPULATION_METRICS: &[Metric<PopulationSummary>] = &[
     metric!("rejection_rate", "rejection", Share, scalar!(rejection_rate), NO),
     metric!("abandonment_rate", "abandonment", Share, scalar!(abandonment_rate), NO),
     metric!("wait_probability", "waited", Share, scalar!(wait_probability), NO),
+    metric!("interruption_rate", "interrupted", Share, scalar!(interruption_rate), NO),
+    metric!("redispatch_rate", "redispatched", Share, scalar!(redispatch_rate), NO),
     metric!("served_by", "served by", Share, Value::PerRegion(|s| &s.served_by, |s| &mut s.served_by), NO),
     metric!("media_rtt_ms", "RTT", Ms, dist!(media_rtt_ms), &[Stat::P95]),
     metric!("join_latency_ms", "join", Ms, dist!(join_latency_ms), NO),

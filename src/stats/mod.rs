@@ -36,6 +36,8 @@ pub struct Layout {
     pub slo_join_ms: f64,
     /// Each timeline event's window [start, end), seconds.
     pub event_windows: Vec<(f64, f64)>,
+    /// Deployments with a lane of their own in the time series (0: regions only).
+    pub deployment_lanes: usize,
 }
 
 /// Per-population outcome totals and distributions.
@@ -97,6 +99,14 @@ pub struct RegionStats {
     last_t: f64,
 }
 
+/// Where a deployment lane of the time series stands.
+#[derive(Debug, Clone, Copy, Default)]
+struct LaneLevel {
+    level: u32,
+    capacity: u32,
+    last_t: f64,
+}
+
 /// A session that just got an agent, as the statistics need it.
 #[derive(Debug, Clone, Copy)]
 pub struct Served {
@@ -142,6 +152,8 @@ pub struct RunStats {
     pub series: TimeSeries,
     /// What each timeline event did.
     pub timeline: TimelineStats,
+    /// Current level of each deployment lane of the series.
+    lanes: Vec<LaneLevel>,
     /// Events processed (for throughput figures).
     pub events: u64,
     /// Runs merged into this.
@@ -175,10 +187,17 @@ impl RunStats {
                 wait: Distribution::new(),
             })
             .collect();
-        let series = TimeSeries::new(layout.horizon_s, layout.bin_s, layout.regions);
+        let series = TimeSeries::new(
+            layout.horizon_s,
+            layout.bin_s,
+            layout.regions,
+            layout.deployment_lanes,
+        );
+        let lanes = vec![LaneLevel::default(); layout.deployment_lanes];
         let timeline = TimelineStats::new(layout.event_windows.clone());
         Self {
             timeline,
+            lanes,
             layout,
             populations,
             regions,
@@ -346,11 +365,33 @@ impl RunStats {
         self.series.integrate(region, from, t, level, cap);
     }
 
+    /// Deployment `d`'s concurrency or admission limit changes at t (call with
+    /// the new values); only with deployment lanes.
+    pub fn deployment_level(&mut self, d: usize, t: f64, level: u32, capacity: u32) {
+        let lane = &mut self.lanes[d];
+        let (from, old, cap) = (lane.last_t, lane.level, lane.capacity);
+        *lane = LaneLevel {
+            level,
+            capacity,
+            last_t: t,
+        };
+        if t > from {
+            self.series
+                .integrate(self.layout.regions + d, from, t, old, cap);
+        }
+    }
+
     /// Close the window at the horizon.
     pub fn finish(&mut self, pending: u64, running: u64, events: u64) {
         let h = self.layout.horizon_s;
         for r in 0..self.regions.len() {
             self.advance(r, h);
+        }
+        for d in 0..self.lanes.len() {
+            let LaneLevel {
+                level, capacity, ..
+            } = self.lanes[d];
+            self.deployment_level(d, h, level, capacity);
         }
         self.pending_at_horizon = pending;
         self.running_at_horizon = running;

@@ -66,6 +66,10 @@ pub struct RegionSummary {
     pub served: f64,
     /// Sessions served here whose home is elsewhere.
     pub overflow_in: f64,
+    /// Sessions cut on this region's deployments (timeline events).
+    pub interrupted: f64,
+    /// Sessions moved away from this region's failed deployments.
+    pub redispatched: f64,
 }
 
 /// One population's figures.
@@ -83,6 +87,10 @@ pub struct PopulationSummary {
     pub abandonment_rate: f64,
     /// Share of served sessions that waited for an agent.
     pub wait_probability: f64,
+    /// Served sessions cut before their end / served.
+    pub interruption_rate: f64,
+    /// Moves to another agent after a failure / served.
+    pub redispatch_rate: f64,
     /// Share of served sessions per serving region.
     pub served_by: Vec<f64>,
     /// Media RTT of served sessions.
@@ -110,12 +118,23 @@ pub struct Summary {
     pub pending_at_horizon: f64,
     /// Holding a slot at the horizon (included in `served`).
     pub running_at_horizon: f64,
+    /// Served sessions whose agent finished with them before the horizon.
+    pub completed: f64,
+    /// Served sessions cut before their end (timeline events): served =
+    /// completed + interrupted + running at the horizon.
+    pub interrupted: f64,
+    /// Moves of served sessions to another agent after theirs failed.
+    pub redispatched: f64,
     /// overflow / sessions.
     pub overflow_rate: f64,
     /// rejected / sessions.
     pub rejection_rate: f64,
     /// abandoned / sessions.
     pub abandonment_rate: f64,
+    /// interrupted / served.
+    pub interruption_rate: f64,
+    /// redispatched / served.
+    pub redispatch_rate: f64,
     /// Share of served sessions that waited (wait > 0) for an agent: P(wait).
     pub wait_probability: f64,
     /// Media RTT, served sessions.
@@ -156,6 +175,7 @@ impl Summary {
         let mut join = Distribution::new();
         let mut wait = Distribution::new();
         let (mut sessions, mut home, mut over, mut rej, mut ab) = (0, 0, 0, 0, 0);
+        let (mut cut, mut moved) = (0, 0);
         let mut waited = 0;
         let mut slo = [0u64; 3];
         let mut populations = Vec::with_capacity(s.populations.len());
@@ -168,6 +188,8 @@ impl Summary {
             over += p.overflow;
             rej += p.rejected;
             ab += p.abandoned;
+            cut += p.interrupted;
+            moved += p.redispatched;
             waited += p.waited;
             for (total, met) in slo.iter_mut().zip(&p.slo_met) {
                 *total += met;
@@ -180,6 +202,8 @@ impl Summary {
                 rejection_rate: ratio(p.rejected, p.sessions),
                 abandonment_rate: ratio(p.abandoned, p.sessions),
                 wait_probability: ratio(p.waited, served),
+                interruption_rate: ratio(p.interrupted, served),
+                redispatch_rate: ratio(p.redispatched, served),
                 served_by: p.served_by.iter().map(|&n| ratio(n, served)).collect(),
                 media_rtt_ms: DistSummary::of(&p.rtt),
                 join_latency_ms: DistSummary::of(&p.join),
@@ -205,6 +229,8 @@ impl Summary {
                     peak_concurrency: r.peak as f64,
                     served: r.served as f64,
                     overflow_in: r.overflow_in as f64,
+                    interrupted: r.interrupted as f64,
+                    redispatched: r.redispatched as f64,
                 }
             })
             .collect();
@@ -219,9 +245,14 @@ impl Summary {
             abandoned: ab as f64,
             pending_at_horizon: s.pending_at_horizon as f64,
             running_at_horizon: s.running_at_horizon as f64,
+            completed: s.completed as f64,
+            interrupted: cut as f64,
+            redispatched: moved as f64,
             overflow_rate: ratio(over, sessions),
             rejection_rate: ratio(rej, sessions),
             abandonment_rate: ratio(ab, sessions),
+            interruption_rate: ratio(cut, served),
+            redispatch_rate: ratio(moved, served),
             wait_probability: ratio(waited, served),
             media_rtt_ms: DistSummary::of(&rtt),
             join_latency_ms: DistSummary::of(&join),

@@ -1,6 +1,8 @@
 //! Per-bin time series over the whole horizon (warm-up included, so its effect is
 //! visible): outcome counts by bin of the event, and time-averaged and peak
-//! concurrency and capacity per region. Size depends on horizon / bin width only.
+//! concurrency and capacity per *lane*: each region, then (when the world's
+//! supply changes in time or a region has several deployments) each deployment.
+//! Size depends on horizon / bin width and the lanes only.
 
 /// Outcome counts of one bin.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -26,11 +28,14 @@ pub struct BinCounts {
 pub struct TimeSeries {
     /// Bin width, seconds.
     pub bin_s: f64,
-    /// Regions per bin.
+    /// Region lanes (the first lanes of each bin).
     pub regions: usize,
+    /// Lanes per bin: the regions, then any deployment lanes; the stride of
+    /// the per-(bin, lane) vectors.
+    pub lanes: usize,
     /// Counts per bin.
     pub counts: Vec<BinCounts>,
-    /// Integral of concurrency over each (bin, region), session-seconds; index bin * regions + region.
+    /// Integral of concurrency over each (bin, lane), session-seconds; index bin * lanes + lane.
     pub busy_area: Vec<f64>,
     /// Integral of capacity over each (bin, region).
     pub capacity_area: Vec<f64>,
@@ -47,18 +52,21 @@ pub struct TimeSeries {
 }
 
 impl TimeSeries {
-    /// Empty series covering [0, horizon).
-    pub fn new(horizon_s: f64, bin_s: f64, regions: usize) -> Self {
+    /// Empty series covering [0, horizon) with `regions` region lanes and
+    /// `deployments` deployment lanes after them.
+    pub fn new(horizon_s: f64, bin_s: f64, regions: usize, deployments: usize) -> Self {
         let bins = (horizon_s / bin_s).ceil().max(1.0) as usize;
+        let lanes = regions + deployments;
         Self {
             bin_s,
             regions,
+            lanes,
             counts: vec![BinCounts::default(); bins],
-            busy_area: vec![0.0; bins * regions],
-            capacity_area: vec![0.0; bins * regions],
-            peak: vec![0; bins * regions],
+            busy_area: vec![0.0; bins * lanes],
+            capacity_area: vec![0.0; bins * lanes],
+            peak: vec![0; bins * lanes],
             runs: 1,
-            cursor: vec![(0, bin_s); regions],
+            cursor: vec![(0, bin_s); lanes],
             at_cache: (0, 0.0, bin_s),
         }
     }
@@ -94,7 +102,7 @@ impl TimeSeries {
     ) {
         let (b, end) = self.cursor[region];
         if to <= end && b < self.counts.len() {
-            self.add(b * self.regions + region, to - from, level, capacity);
+            self.add(b * self.lanes + region, to - from, level, capacity);
             return;
         }
         self.integrate_across_bins(region, from, to, level, capacity);
@@ -127,7 +135,7 @@ impl TimeSeries {
                 break;
             }
             let end = ((b + 1) as f64 * self.bin_s).min(to);
-            self.add(b * self.regions + region, end - t, level, capacity);
+            self.add(b * self.lanes + region, end - t, level, capacity);
             self.cursor[region] = (b, (b + 1) as f64 * self.bin_s);
             t = end;
         }

@@ -73,7 +73,7 @@ fn capacity_is_never_exceeded() {
         let ts = &est.pooled.series;
         for b in 0..ts.bins() {
             for (r, &c) in cap.iter().enumerate() {
-                assert!(ts.peak[b * ts.regions + r] <= c, "{s}: bin {b} region {r}");
+                assert!(ts.peak[b * ts.lanes + r] <= c, "{s}: bin {b} region {r}");
             }
         }
         for (r, reg) in est.pooled.regions.iter().enumerate() {

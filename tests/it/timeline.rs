@@ -126,12 +126,12 @@ fn a_drain_cuts_exactly_the_sessions_still_running_at_its_end() {
         let drain_end_bin = (9000.0 / ts.bin_s) as usize;
         for bin in drain_end_bin..ts.bins() {
             assert_eq!(
-                ts.busy_area[bin * ts.regions],
+                ts.busy_area[bin * ts.lanes],
                 0.0,
                 "bin {bin} after the drain"
             );
         }
-        assert!(ts.busy_area[(drain_end_bin - 1) * ts.regions] > 0.0);
+        assert!(ts.busy_area[(drain_end_bin - 1) * ts.lanes] > 0.0);
     }
     assert!(total > 0, "long sessions outlast a 30 min drain");
 }
@@ -154,7 +154,7 @@ fn a_deployment_serves_nobody_before_it_is_ready() {
         let s = simulate(&w, rep, &());
         let ts = &s.series;
         for bin in 0..ts.bins() {
-            let eu = ts.busy_area[bin * ts.regions + 1];
+            let eu = ts.busy_area[bin * ts.lanes + 1];
             if (bin as f64 + 1.0) * ts.bin_s <= 5400.0 {
                 assert_eq!(eu, 0.0, "bin {bin}: eu-central serves before it is ready");
             } else {
@@ -179,7 +179,7 @@ fn capacity_in_force_is_never_exceeded() {
     let runs = f64::from(ts.runs);
     for bin in 0..ts.bins() {
         for r in [0, 1, 3] {
-            let i = bin * ts.regions + r;
+            let i = bin * ts.lanes + r;
             let cap = ts.capacity_area[i] / (ts.bin_s * runs);
             assert!(
                 f64::from(ts.peak[i]) <= cap + 1e-9,

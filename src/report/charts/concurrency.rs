@@ -27,7 +27,7 @@ where
     let series: Vec<(usize, Levels)> = ctx.regions.iter().map(|&r| (r, ctx.levels(r))).collect();
     let peak_of = |r: usize, b: usize| {
         s.peak
-            .get(b.min(s.bins().saturating_sub(1)) * s.regions + r)
+            .get(b.min(s.bins().saturating_sub(1)) * s.lanes + r)
             .copied()
             .map_or(0.0, f64::from)
     };

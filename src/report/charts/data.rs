@@ -194,7 +194,7 @@ impl<'a> Ctx<'a> {
             .into_iter()
             .enumerate()
             .map(|(b, (t, len))| {
-                let i = b.min(s.bins().saturating_sub(1)) * s.regions + region;
+                let i = b.min(s.bins().saturating_sub(1)) * s.lanes + region;
                 let busy = s.busy_area.get(i).copied().unwrap_or(0.0);
                 let cap = s.capacity_area.get(i).copied().unwrap_or(0.0);
                 (t, busy / (len * runs), cap / (len * runs))
