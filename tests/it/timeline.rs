@@ -291,3 +291,20 @@ fn a_drain_past_the_horizon_is_noted() {
         w.notes
     );
 }
+
+/// A run with a timeline draws the per-deployment chart and marks its events
+/// on the time charts; every SVG stays valid XML.
+#[test]
+fn timeline_charts_show_deployments_and_event_markers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    run_cli(TIMELINE, &out, &["--replications", "1"]);
+    for stem in ["deployments", "concurrency", "overflow"] {
+        let svg = std::fs::read_to_string(out.join(format!("{stem}.svg"))).unwrap();
+        roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{stem}.svg: {e}"));
+        assert!(svg.contains("outage eu-central"), "{stem}: event label");
+        assert!(out.join(format!("{stem}.png")).exists());
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Timeline") && html.contains("migrate agent@ap-south to ap-southeast"));
+}

@@ -77,6 +77,7 @@ where
         .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())?
         .label("capacity (dashed)")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 9, y)], MUTED.stroke_width(2)));
+    super::markers::draw(&mut chart, ctx, top)?;
     legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     Ok(())
 }

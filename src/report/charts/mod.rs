@@ -11,9 +11,11 @@ mod cdf;
 mod compare;
 mod concurrency;
 mod data;
+mod deployments;
 mod encode;
 mod flows;
 mod join;
+mod markers;
 mod overflow;
 mod raster;
 mod rtt;
@@ -72,14 +74,18 @@ pub fn render_all(world: &World, est: &Estimate) -> io::Result<Vec<Chart>> {
             )
         };
     }
-    Ok(vec![
+    let mut charts = vec![
         chart!(world_map)?,
         chart!(rtt)?,
         chart!(concurrency)?,
         chart!(overflow)?,
         chart!(flows)?,
         chart!(join)?,
-    ])
+    ];
+    if deployments::applies(&ctx) {
+        charts.insert(3, chart!(deployments)?);
+    }
+    Ok(charts)
 }
 
 /// Draw a chart on the SVG and the bitmap backend; plotters' own panics (it

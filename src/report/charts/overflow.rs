@@ -105,6 +105,7 @@ where
             .label(label)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
     }
+    super::markers::draw(&mut chart, ctx, top)?;
     legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     Ok(())
 }
