@@ -340,7 +340,7 @@ impl<'w, P: Policy> Engine<'w, P> {
         self.queue.push(t + hold, Kind::Departure, d as u32, tag.0);
         if s.cause != NO_CAUSE {
             let rejoin_ms = (wait + s.dispatch + s.startup) * 1000.0;
-            self.stats.rejoined(rejoin_ms, s.counted);
+            self.stats.rejoined(rejoin_ms, hold, s.counted);
             return;
         }
         self.stats.served(&Served {

@@ -110,6 +110,7 @@ impl<P: Policy> Engine<'_, P> {
         for e in &departures {
             let tag = Tag(e.b);
             let pop = self.city_pop[tag.city()] as usize;
+            self.stats.hold_cut(e.time - t, tag.counted());
             match failover {
                 Failover::Lose => self.stats.interrupted(pop, r, event, t, tag.counted()),
                 Failover::Redispatch { detect_s } => {

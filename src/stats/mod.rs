@@ -326,10 +326,21 @@ impl RunStats {
         }
     }
 
-    /// A redispatched session got its new agent `rejoin_ms` after the failure.
-    pub fn rejoined(&mut self, rejoin_ms: f64, counted: bool) {
+    /// A redispatched session got its new agent `rejoin_ms` after the failure
+    /// and holds it for `hold_s`.
+    pub fn rejoined(&mut self, rejoin_ms: f64, hold_s: f64, counted: bool) {
         if counted {
             self.timeline.rejoin.record(rejoin_ms);
+            self.hold_sum_s += hold_s;
+        }
+    }
+
+    /// A window session left its slot `unused_s` before the end it was admitted
+    /// for (cut or moved): its slot holding time, which Little's law sums, is
+    /// that much shorter.
+    pub fn hold_cut(&mut self, unused_s: f64, counted: bool) {
+        if counted {
+            self.hold_sum_s -= unused_s;
         }
     }
 
