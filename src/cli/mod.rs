@@ -1,8 +1,9 @@
 //! Command-line front end: argument parsing, progress display, Ctrl-C, exit codes.
 //! Bad input (scenario or arguments) exits with status 2, an interruption with
-//! 130, other failures with 1.
+//! 130, an infeasible plan with 3, other failures with 1.
 
 mod compare;
+mod plan;
 mod progress;
 mod run;
 mod sweep;
@@ -34,6 +35,8 @@ enum Command {
     Compare(compare::CompareArgs),
     /// Replicate a scenario over a grid of values of numeric fields.
     Sweep(sweep::SweepArgs),
+    /// Find the cheapest capacities that meet the planning targets (docs/planner.md).
+    Plan(plan::PlanArgs),
     /// Check the simulator against exact queueing theory (docs/validation.md).
     Validate(validate::ValidateArgs),
 }
@@ -89,6 +92,7 @@ pub fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Sweep(a) => sweep::run(a),
+        Command::Plan(a) => plan::run(a),
         Command::Validate(a) => validate::validate(a),
     };
     match result {
@@ -98,6 +102,8 @@ pub fn main() -> ExitCode {
             if e.downcast_ref::<ScenarioError>().is_some() || e.downcast_ref::<BadInput>().is_some()
             {
                 ExitCode::from(2)
+            } else if e.downcast_ref::<plan::Infeasible>().is_some() {
+                ExitCode::from(3)
             } else if e.downcast_ref::<Cancelled>().is_some() {
                 ExitCode::from(130)
             } else {

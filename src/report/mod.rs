@@ -9,10 +9,12 @@ mod headline;
 mod html;
 mod json;
 mod markdown;
+mod plan;
 mod sweep;
 
 pub use headline::{headline, Headline, HEADLINE};
 pub use json::{summary_json, SCHEMA_VERSION};
+pub use plan::{deployment_label, headline as plan_headline, PLAN_SCHEMA_VERSION};
 
 use std::fs;
 use std::io::Write;
@@ -163,4 +165,37 @@ pub fn write_sweep(
             ("sweep.json", sweep::sweep_json(world, points).into_bytes()),
         ],
     )
+}
+
+/// Render a plan into `dir`: `plan.json`, `plan.md`, the search chart (unless
+/// disabled) and `planned.json` (the scenario with the plan applied) when given.
+pub fn write_plan(
+    dir: &Path,
+    world: &World,
+    spec: &crate::experiment::plan::Spec,
+    out: &crate::experiment::plan::Outcome,
+    planned: Option<String>,
+    opts: Options,
+) -> std::io::Result<Vec<PathBuf>> {
+    let chart = if opts.charts {
+        Some(charts::render_plan(world, spec, out)?)
+    } else {
+        None
+    };
+    let png = chart.as_ref().map(|c| format!("{}.png", c.stem));
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        (
+            "plan.json".into(),
+            plan::plan_json(world, spec, out).into_bytes(),
+        ),
+        (
+            "plan.md".into(),
+            plan::plan_md(world, spec, out, png.as_deref()).into_bytes(),
+        ),
+    ];
+    if let Some(text) = planned {
+        files.push(("planned.json".into(), text.into_bytes()));
+    }
+    push_charts(&mut files, chart.into_iter().collect());
+    write_all(dir, files)
 }

@@ -15,6 +15,7 @@ mod encode;
 mod flows;
 mod join;
 mod overflow;
+mod plan;
 mod raster;
 mod rtt;
 mod style;
@@ -35,6 +36,7 @@ use crate::model::World;
 
 pub use compare::render_compare;
 pub(crate) use data::Ctx;
+pub use plan::render_plan;
 pub use sweep::render_sweep;
 
 /// Chart width in pixels (SVG user units).

@@ -1,0 +1,297 @@
+//! Capacity planning: the cheapest capacities per deployment that meet every
+//! planning target with stated confidence (docs/planner.md).
+//!
+//! The method, in files: `analytic` (peak-hour offered load under the policy's
+//! home assignment, inverse Erlang B/C per deployment: the start), `evaluate`
+//! (candidates on common random numbers, replications added only while a
+//! decision is close), `verdict` (the confidence rule), `search` (coarse-to-fine
+//! descent with branch and bound), `verify` (an independent run of the chosen
+//! plan on fresh seeds, marginal effects), `grid` (the exhaustive reference the
+//! tests compare with). `space` holds the decision variables.
+
+mod analytic;
+mod evaluate;
+mod grid;
+mod measure;
+mod search;
+mod space;
+mod verdict;
+mod verify;
+
+pub use analytic::{erlang_b_inverse, erlang_c_inverse, peak_loads, start as analytic_start};
+pub use evaluate::{Candidate, Rule};
+pub use grid::{exhaustive, Grid};
+pub use measure::TargetEstimate;
+pub use space::{cost, slot_hours, window_hours, Decision, Period, Variable};
+pub use verdict::Verdict;
+pub use verify::{fresh_seed, Marginal, Purpose, Verification};
+
+use evaluate::Evaluator;
+use search::{Search, POINTS};
+use space::coarsest;
+
+use crate::engine::Progress;
+use crate::experiment::Cancelled;
+use crate::model::target::Target;
+use crate::model::World;
+
+/// What to plan and how sure to be.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// Targets every plan must meet (at least one).
+    pub targets: Vec<Target>,
+    /// The capacities to choose (at least one).
+    pub variables: Vec<Variable>,
+    /// Confidence that the verified plan meets every target at once, e.g. 0.95.
+    pub confidence: f64,
+    /// Replications of each verification, and the most a search candidate gets.
+    pub replications: u32,
+    /// Most candidates the search evaluates.
+    pub max_candidates: usize,
+}
+
+/// How a planning run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// A plan passed its final verification.
+    Verified,
+    /// No capacities within the bounds meet the targets.
+    Infeasible,
+    /// Every final verification attempt failed.
+    Unverified,
+    /// Stopped by the user; `plan` is the best checkpoint that passed, if any.
+    Interrupted,
+}
+
+/// Simulation effort.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Effort {
+    /// Candidates the search evaluated.
+    pub candidates: usize,
+    /// Replications the search ran.
+    pub search_replications: u64,
+    /// Sessions the search simulated.
+    pub search_sessions: f64,
+    /// Replications of all verifications.
+    pub verification_replications: u64,
+    /// Sessions of all verifications.
+    pub verification_sessions: f64,
+}
+
+/// The result of [`plan`].
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// How it ended.
+    pub status: Status,
+    /// Peak-hour offered load per deployment under home assignment, Erlangs.
+    pub peak_loads: Vec<f64>,
+    /// The analytic start, per variable.
+    pub start: Decision,
+    /// The verification that backs the plan (Verified; Interrupted: best checkpoint).
+    pub plan: Option<Verification>,
+    /// The search's incumbent when the run ended (even if unverified).
+    pub incumbent: Option<Decision>,
+    /// Infeasible: the most capable candidate tried, with its unmet targets.
+    pub best_effort: Option<Candidate>,
+    /// Every verification run, in order.
+    pub verifications: Vec<Verification>,
+    /// The plan on the search's replications.
+    pub at_plan: Option<Candidate>,
+    /// One step less and more per variable.
+    pub marginals: Vec<Marginal>,
+    /// Targets unmet one step below the plan (indices into the targets).
+    pub binding: Vec<usize>,
+    /// Every candidate the search evaluated, in order.
+    pub candidates: Vec<Candidate>,
+    /// The search's confidence rule.
+    pub rule: Rule,
+    /// Whether the candidate budget cut a branch and bound short.
+    pub budget_hit: bool,
+    /// Simulation effort.
+    pub effort: Effort,
+}
+
+/// Error probability of final attempt `i` (1-based): alpha/2, alpha/4, alpha/4,
+/// which sum to alpha.
+fn attempt_alpha(alpha: f64, i: u32) -> f64 {
+    alpha / f64::from(1u32 << i.clamp(1, FINAL_ATTEMPTS - 1))
+}
+
+/// Final verification attempts before giving up.
+const FINAL_ATTEMPTS: u32 = 3;
+
+/// The search's rule: per-target level of the first final attempt, four
+/// replications at the first look.
+pub fn rule(spec: &Spec) -> Rule {
+    let alpha = 1.0 - spec.confidence;
+    Rule {
+        targets: spec.targets.clone(),
+        alpha: attempt_alpha(alpha, 1) / spec.targets.len().max(1) as f64,
+        first: spec.replications.clamp(2, 4),
+        most: spec.replications.max(2),
+    }
+}
+
+/// Plan `world`'s capacities; `note` hears what the search is doing.
+pub fn plan(
+    world: &World,
+    spec: &Spec,
+    progress: &dyn Progress,
+    note: &mut dyn FnMut(&str),
+) -> Outcome {
+    let rule = rule(spec);
+    let (peak_loads, start_all) = analytic::start(world, &spec.targets);
+    let start: Decision = spec
+        .variables
+        .iter()
+        .map(|v| start_all[v.deployment].clamp(v.min, v.max))
+        .collect();
+    let mut ev = Evaluator::new(world, &spec.variables, &rule, progress);
+    let mut out = Outcome {
+        status: Status::Interrupted,
+        peak_loads,
+        start: start.clone(),
+        plan: None,
+        incumbent: None,
+        best_effort: None,
+        verifications: Vec::new(),
+        at_plan: None,
+        marginals: Vec::new(),
+        binding: Vec::new(),
+        candidates: Vec::new(),
+        rule: rule.clone(),
+        budget_hit: false,
+        effort: Effort::default(),
+    };
+    let mut search = Search {
+        ev: &mut ev,
+        vars: &spec.variables,
+        world,
+        budget: spec.max_candidates,
+        budget_hit: false,
+    };
+    let result = run(&mut search, spec, &start, &mut out, note);
+    out.budget_hit = search.budget_hit;
+    if result.is_err() {
+        out.status = Status::Interrupted;
+        out.plan = out.verifications.iter().rev().find(|v| v.passed()).cloned();
+    }
+    out.candidates = ev.candidates();
+    out.effort.candidates = out.candidates.len();
+    out.effort.search_replications = ev.replications;
+    out.effort.search_sessions = ev.sessions;
+    for v in &out.verifications {
+        out.effort.verification_replications += u64::from(v.replications);
+        out.effort.verification_sessions += v.sessions;
+    }
+    out
+}
+
+fn check(
+    search: &Search<'_, '_>,
+    spec: &Spec,
+    x: &[u32],
+    purpose: Purpose,
+    alpha: f64,
+    out: &mut Outcome,
+) -> Result<bool, Cancelled> {
+    let v = verify::verify(
+        search.world,
+        &spec.variables,
+        &spec.targets,
+        x,
+        purpose,
+        alpha,
+        spec.replications.max(2),
+        search.ev.progress(),
+    )?;
+    let passed = v.passed();
+    out.verifications.push(v);
+    Ok(passed)
+}
+
+fn run(
+    s: &mut Search<'_, '_>,
+    spec: &Spec,
+    start: &[u32],
+    out: &mut Outcome,
+    note: &mut dyn FnMut(&str),
+) -> Result<(), Cancelled> {
+    let alpha = 1.0 - spec.confidence;
+    let mut f = coarsest(&spec.variables, POINTS);
+    let levels = f.trailing_zeros() + 1;
+    note(&format!("level 1/{levels}: finding a feasible start"));
+    let mut x = match s.first_feasible(start, f)? {
+        Ok(x) => x,
+        Err(last) => {
+            out.status = Status::Infeasible;
+            out.best_effort = s.ev.get(&last).cloned();
+            return Ok(());
+        }
+    };
+    let mut bx = s.full();
+    for level in 1..=levels {
+        note(&format!(
+            "level {level}/{levels}: searching, {} candidates so far",
+            s.ev.order.len()
+        ));
+        x = s.descend(x, f, &bx)?;
+        x = s.bound(x, f, &bx)?;
+        out.incumbent = Some(x.clone());
+        if f == 1 {
+            break;
+        }
+        let last_checked = out.verifications.last().map(|v| &v.capacities);
+        if last_checked != Some(&x) {
+            note(&format!("level {level}/{levels}: verifying the incumbent"));
+            check(
+                s,
+                spec,
+                &x,
+                Purpose::Checkpoint(level),
+                attempt_alpha(alpha, 1),
+                out,
+            )?;
+        }
+        f /= 2;
+        bx = s.around(&x, f);
+    }
+    for attempt in 1..=FINAL_ATTEMPTS {
+        note(&format!(
+            "verifying the plan on fresh seeds (attempt {attempt})"
+        ));
+        if check(
+            s,
+            spec,
+            &x,
+            Purpose::Final(attempt),
+            attempt_alpha(alpha, attempt),
+            out,
+        )? {
+            out.status = Status::Verified;
+            out.plan = out.verifications.last().cloned();
+            note("measuring one step more and less per deployment");
+            let (at, marginals) = verify::marginals(s.ev, &spec.variables, &x)?;
+            out.binding = verify::binding(&spec.targets, &marginals);
+            out.at_plan = Some(at);
+            out.marginals = marginals;
+            return Ok(());
+        }
+        if attempt == FINAL_ATTEMPTS {
+            break;
+        }
+        // The fresh run says x falls short: rule it out and search just above it.
+        s.ev.rule_out(&x);
+        match s.first_feasible(&x, 1)? {
+            Ok(y) => {
+                let bx = s.around(&y, 1);
+                x = s.descend(y, 1, &bx)?;
+                x = s.bound(x, 1, &bx)?;
+                out.incumbent = Some(x.clone());
+            }
+            Err(_) => break,
+        }
+    }
+    out.status = Status::Unverified;
+    Ok(())
+}
