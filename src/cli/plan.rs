@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{bad, list_written, progress::Bar, Common};
 use regionsim::engine::Progress;
-use regionsim::experiment::plan::{self, Period, Spec, Status, Variable};
+use regionsim::experiment::plan::{self, Spec, Status, Variable};
 use regionsim::experiment::Cancelled;
 use regionsim::model::target::{check_limit, Metric, Scope, Sense, Target, METRICS};
 use regionsim::model::World;
@@ -177,9 +177,11 @@ fn whole(s: &str, what: &str) -> Result<u32> {
         .map_err(|_| bad(format!("{what}: `{s}` is not a whole number of slots")))
 }
 
-/// One variable per deployment: default bounds 0..max(2 x start, 2 x scenario, 20), step 1.
+/// The scenario's variables with the command line's costs, steps and bounds.
 fn variables(world: &World, a: &PlanArgs, targets: &[Target]) -> Result<Vec<Variable>> {
-    let mut cost = world.slo.cost.clone();
+    let mut probe = world.clone();
+    probe.slo.targets = targets.to_vec();
+    let mut vars = plan::default_spec(&probe).variables;
     for s in &a.cost {
         let (id, w) = key_value(s, "--cost")?;
         let r = world
@@ -191,22 +193,13 @@ fn variables(world: &World, a: &PlanArgs, targets: &[Target]) -> Result<Vec<Vari
         if w <= 0.0 {
             return Err(bad(format!("--cost `{s}`: a cost must be > 0")));
         }
-        cost[r] = w;
+        for v in vars
+            .iter_mut()
+            .filter(|v| world.deployments[v.deployment].region == r)
+        {
+            v.cost = w;
+        }
     }
-    let (_, start) = plan::analytic_start(world, targets);
-    let mut vars: Vec<Variable> = world
-        .deployments
-        .iter()
-        .enumerate()
-        .map(|(d, dep)| Variable {
-            deployment: d,
-            period: Period::Whole,
-            min: 0,
-            max: (2 * start[d]).max(2 * dep.capacity).max(20),
-            step: 1,
-            cost: cost[dep.region],
-        })
-        .collect();
     for s in &a.step {
         match s.split_once('=') {
             None => {
@@ -280,9 +273,8 @@ pub fn run(args: PlanArgs) -> Result<()> {
     let spec = Spec {
         targets,
         variables,
-        confidence: world.run.confidence,
-        replications: world.run.replications.max(4),
         max_candidates: args.max_candidates.max(1),
+        ..plan::default_spec(&world)
     };
     let out_dir = c.out_dir(&world, "-plan");
     let pool = c.pool()?;

@@ -6,5 +6,6 @@ mod cli;
 mod common;
 mod experiments;
 mod invariants;
+mod plan;
 mod scenario_errors;
 mod validation;

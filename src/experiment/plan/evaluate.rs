@@ -42,6 +42,8 @@ pub struct Rule {
     pub first: u32,
     /// Most replications a candidate gets.
     pub most: u32,
+    /// Margins a target's estimate must keep inside its limit (verification: 1).
+    pub room: f64,
 }
 
 /// Replications `from..to` of `world` (seed `seed`) folded into `tally`.
@@ -173,11 +175,11 @@ impl<'a> Evaluator<'a> {
             self.replications += u64::from(n - from);
             self.sessions += tally.sessions - sessions;
             let est = tally.estimates(&rule.targets, rule.alpha);
-            let mut verdict = judge(&rule.targets, &est);
+            let mut verdict = judge(&rule.targets, &est, rule.room);
             let done = (verdict.settled() && n >= at_least) || n >= rule.most;
             if done {
                 if n >= rule.most {
-                    verdict = verdict.resolve(&rule.targets, &est);
+                    verdict = verdict.resolve(&rule.targets, &est, rule.room);
                 }
                 let cand = Candidate {
                     capacities: x.to_vec(),

@@ -88,9 +88,14 @@ pub struct TargetEstimate {
 impl TargetEstimate {
     /// The pessimistic end of the one-sided interval: what must meet the limit.
     pub fn bound(&self, t: &Target) -> f64 {
+        self.bound_with_room(t, 1.0)
+    }
+
+    /// The pessimistic end `room` margins away from the estimate.
+    pub fn bound_with_room(&self, t: &Target, room: f64) -> f64 {
         match t.metric.sense() {
-            Sense::AtMost => self.point + self.margin,
-            Sense::AtLeast => self.point - self.margin,
+            Sense::AtMost => self.point + room * self.margin,
+            Sense::AtLeast => self.point - room * self.margin,
         }
     }
 

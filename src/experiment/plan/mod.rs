@@ -91,6 +91,8 @@ pub struct Outcome {
     pub plan: Option<Verification>,
     /// The search's incumbent when the run ended (even if unverified).
     pub incumbent: Option<Decision>,
+    /// What the search chose before any final verification (the grid's equal).
+    pub searched: Option<Decision>,
     /// Infeasible: the most capable candidate tried, with its unmet targets.
     pub best_effort: Option<Candidate>,
     /// Every verification run, in order.
@@ -117,11 +119,14 @@ fn attempt_alpha(alpha: f64, i: u32) -> f64 {
     alpha / f64::from(1u32 << i.clamp(1, FINAL_ATTEMPTS - 1))
 }
 
+/// Margins of room the search asks of every target (see `verdict`).
+const SEARCH_ROOM: f64 = 2.0;
+
 /// Final verification attempts before giving up.
 const FINAL_ATTEMPTS: u32 = 3;
 
-/// The search's rule: per-target level of the first final attempt, four
-/// replications at the first look.
+/// The search's rule: per-target level of the first final attempt, two margins
+/// of room, four replications at the first look.
 pub fn rule(spec: &Spec) -> Rule {
     let alpha = 1.0 - spec.confidence;
     Rule {
@@ -129,6 +134,35 @@ pub fn rule(spec: &Spec) -> Rule {
         alpha: attempt_alpha(alpha, 1) / spec.targets.len().max(1) as f64,
         first: spec.replications.clamp(2, 4),
         most: spec.replications.max(2),
+        room: SEARCH_ROOM,
+    }
+}
+
+/// The scenario's own planning problem: its `slo.targets` and `slo.cost`, one
+/// variable per deployment from 0 to max(2 x analytic start, 2 x scenario
+/// capacity, 20) in steps of 1, its confidence, and its replications (at least 4).
+pub fn default_spec(world: &World) -> Spec {
+    let targets = world.slo.targets.clone();
+    let (_, start) = analytic::start(world, &targets);
+    let variables = world
+        .deployments
+        .iter()
+        .enumerate()
+        .map(|(d, dep)| Variable {
+            deployment: d,
+            period: Period::Whole,
+            min: 0,
+            max: (2 * start[d]).max(2 * dep.capacity).max(20),
+            step: 1,
+            cost: world.slo.cost[dep.region],
+        })
+        .collect();
+    Spec {
+        targets,
+        variables,
+        confidence: world.run.confidence,
+        replications: world.run.replications.max(4),
+        max_candidates: 2000,
     }
 }
 
@@ -153,6 +187,7 @@ pub fn plan(
         start: start.clone(),
         plan: None,
         incumbent: None,
+        searched: None,
         best_effort: None,
         verifications: Vec::new(),
         at_plan: None,
@@ -256,6 +291,7 @@ fn run(
         f /= 2;
         bx = s.around(&x, f);
     }
+    out.searched = Some(x.clone());
     for attempt in 1..=FINAL_ATTEMPTS {
         note(&format!(
             "verifying the plan on fresh seeds (attempt {attempt})"
@@ -272,7 +308,7 @@ fn run(
             out.plan = out.verifications.last().cloned();
             note("measuring one step more and less per deployment");
             let (at, marginals) = verify::marginals(s.ev, &spec.variables, &x)?;
-            out.binding = verify::binding(&spec.targets, &marginals);
+            out.binding = verify::binding(&spec.targets, &marginals, SEARCH_ROOM);
             out.at_plan = Some(at);
             out.marginals = marginals;
             return Ok(());

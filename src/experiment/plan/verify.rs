@@ -88,7 +88,7 @@ pub fn verify(
         alpha,
         replications,
         sessions: tally.sessions,
-        unmet: unmet(targets, &estimates),
+        unmet: unmet(targets, &estimates, 1.0),
         estimates,
     })
 }
@@ -133,12 +133,13 @@ pub fn marginals(
     Ok((at, out))
 }
 
-/// Targets that stop some variable from dropping a step: unmet one step below.
-pub fn binding(targets: &[Target], marginals: &[Marginal]) -> Vec<usize> {
+/// Targets that stop some variable from dropping a step: unmet one step below
+/// under the search's rule (`room` margins).
+pub fn binding(targets: &[Target], marginals: &[Marginal], room: f64) -> Vec<usize> {
     let mut b: Vec<usize> = marginals
         .iter()
         .filter_map(|m| m.minus.as_ref())
-        .flat_map(|c| unmet(targets, &c.estimates))
+        .flat_map(|c| unmet(targets, &c.estimates, room))
         .collect();
     b.sort_unstable();
     b.dedup();
