@@ -4,14 +4,22 @@
 //! exact inverses (Erlang B, Erlang C, per-region explicit) run in the
 //! validation suite (`regionsim validate --case plan`).
 
-use regionsim::experiment::plan::{self, exhaustive, Spec, Status};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+use regionsim::experiment::plan::{self, exhaustive, Outcome, Spec, Status};
 use regionsim::model::World;
 
-use crate::common::world;
+use crate::common::{repo, world};
+
+const SPILL: &str = "scenarios/tests/plan-spill.json";
 
 /// The spill network with every capacity from 2 to 9 slots: 512 candidates.
 fn spill() -> (World, Spec) {
-    let w = world("scenarios/tests/plan-spill.json");
+    let w = world(SPILL);
     let mut spec = plan::default_spec(&w);
     for v in &mut spec.variables {
         v.min = 2;
@@ -20,10 +28,19 @@ fn spill() -> (World, Spec) {
     (w, spec)
 }
 
+/// The spill network's plan, computed once for the tests that read it.
+fn planned() -> &'static Outcome {
+    static OUT: OnceLock<Outcome> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let (w, spec) = spill();
+        plan::plan(&w, &spec, &(), &mut |_| {})
+    })
+}
+
 #[test]
 fn the_plan_equals_the_exhaustive_grid_optimum_with_five_times_fewer_sessions() {
     let (w, spec) = spill();
-    let out = plan::plan(&w, &spec, &(), &mut |_| {});
+    let out = planned();
     assert_eq!(out.status, Status::Verified, "{:?}", out.verifications);
     let grid = exhaustive(&w, &spec.variables, &plan::rule(&spec), &()).unwrap();
     let planned = out.plan.as_ref().unwrap().capacities.clone();
@@ -36,10 +53,10 @@ fn the_plan_equals_the_exhaustive_grid_optimum_with_five_times_fewer_sessions() 
     );
     // The grid's decisions are monotone in capacity on these common random
     // numbers: the precondition under which pruning by dominance is exact.
-    for a in &grid.candidates {
+    for a in grid.candidates.iter().filter(|c| c.verdict.feasible()) {
         for b in &grid.candidates {
-            let le = a.capacities.iter().zip(&b.capacities).all(|(x, y)| x <= y);
-            assert!(!(le && a.verdict.feasible() && !b.verdict.feasible() && !b.verdict.over));
+            let above = a.capacities.iter().zip(&b.capacities).all(|(x, y)| x <= y);
+            assert!(!above || b.verdict.feasible(), "{a:?} feasible, {b:?} not");
         }
     }
     assert_eq!(out.searched, grid.optimum);
@@ -54,4 +71,156 @@ fn the_plan_equals_the_exhaustive_grid_optimum_with_five_times_fewer_sessions() 
         grid.sessions,
         out.effort.search_sessions
     );
+}
+
+#[test]
+fn a_verified_plan_meets_its_targets_on_a_fresh_seed() {
+    let (w, spec) = spill();
+    let verified = planned().plan.as_ref().expect("a verified plan");
+    let mut again = w.clone();
+    for (v, &c) in spec.variables.iter().zip(&verified.capacities) {
+        again.deployments[v.deployment].capacity = c;
+    }
+    again.run.seed = 90_210;
+    again.run.replications = 16;
+    let est = crate::common::estimate(&again);
+    for t in &spec.targets {
+        let got = match t.metric {
+            regionsim::model::target::Metric::RejectionRate => est.point.rejection_rate,
+            regionsim::model::target::Metric::OverflowRate => est.point.overflow_rate,
+            m => panic!("the case has no {m:?} target"),
+        };
+        assert!(t.holds(got), "{} = {got} on a fresh seed", t.label(&w));
+    }
+}
+
+fn plan_cli(scenario: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("regionsim")
+        .unwrap()
+        .args([
+            "plan",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+        .args(extra)
+        .assert()
+}
+
+#[test]
+fn plan_files_are_identical_at_any_thread_count_and_planned_json_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, two) = (dir.path().join("t1"), dir.path().join("t2"));
+    plan_cli(&repo(SPILL), &one, &["--threads", "1"]).success();
+    plan_cli(&repo(SPILL), &two, &["--threads", "2"]).success();
+    for f in [
+        "plan.json",
+        "plan.md",
+        "planned.json",
+        "search.svg",
+        "search.png",
+    ] {
+        let (a, b) = (
+            std::fs::read(one.join(f)).unwrap(),
+            std::fs::read(two.join(f)).unwrap(),
+        );
+        assert!(a == b, "{f} differs between 1 and 2 threads");
+    }
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(one.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(doc["status"], "verified");
+    Command::cargo_bin("regionsim")
+        .unwrap()
+        .args(["run", one.join("planned.json").to_str().unwrap()])
+        .args([
+            "--out",
+            dir.path().join("run").to_str().unwrap(),
+            "--quiet",
+            "--no-charts",
+        ])
+        .assert()
+        .success();
+}
+
+#[test]
+fn bad_planning_input_exits_2_and_writes_nothing() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--target", "bogus<=1"], "unknown metric `bogus`"),
+        (
+            &["--target", "overflow_rate>=0.1"],
+            "contradicts its metric",
+        ),
+        (
+            &[
+                "--target",
+                "overflow_rate<=0.1",
+                "--target",
+                "overflow_rate<=0.2",
+            ],
+            "given twice",
+        ),
+        (
+            &["--target", "overflow_rate[nobody]<=0.1"],
+            "unknown population `nobody`",
+        ),
+        (&["--target", "overflow_rate<=1.5"], "between 0 and 1"),
+        (
+            &["--target", "utilization[us-east]>=1"],
+            "strictly between 0 and 1",
+        ),
+        (&["--cost", "mars=1"], "unknown region `mars`"),
+        (&["--bounds", "us-east=9:3"], "min 9 > max 3"),
+        (&["--bounds", "nowhere=1:2"], "unknown deployment `nowhere`"),
+        (&["--step", "0"], "at least 1"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (args, message) in cases {
+        let out = dir.path().join("never");
+        plan_cli(&repo(SPILL), &out, args)
+            .code(2)
+            .stderr(contains(*message));
+        assert!(!out.exists(), "{args:?} wrote {}", out.display());
+    }
+    let text = std::fs::read_to_string(repo(SPILL)).unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        text.replace("\"overflow_rate\": 0.12", "\"overflow\": 0.12"),
+    )
+    .unwrap();
+    plan_cli(&bad, &dir.path().join("never"), &[])
+        .code(2)
+        .stderr(contains("slo.targets.overflow").and(contains("unknown target metric")));
+    let no_targets = dir.path().join("none.json");
+    std::fs::write(
+        &no_targets,
+        std::fs::read_to_string(repo("scenarios/tests/tiny.json")).unwrap(),
+    )
+    .unwrap();
+    plan_cli(&no_targets, &dir.path().join("never"), &[])
+        .code(2)
+        .stderr(contains("no planning targets"));
+}
+
+#[test]
+fn unreachable_targets_exit_3_naming_the_target_and_the_best_achieved() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p");
+    plan_cli(
+        &repo(SPILL),
+        &out,
+        &[
+            "--target",
+            "media_rtt_ms.p95<=1",
+            "--bounds",
+            "us-east=:12,eu-central=:12,ap-south=:12",
+        ],
+    )
+    .code(3)
+    .stderr(contains("Infeasible").and(contains("media_rtt_ms.p95 <= 1 (best achieved")));
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(doc["status"], "infeasible");
+    assert!(!out.join("planned.json").exists());
 }
