@@ -289,24 +289,8 @@ pub fn run(args: PlanArgs) -> Result<()> {
     if let Some(b) = &spin.bar {
         b.finish_and_clear();
     }
-    let planned = match (&outcome.plan, outcome.status) {
-        (Some(v), Status::Verified) => {
-            let set: Vec<(String, f64)> = spec
-                .variables
-                .iter()
-                .zip(&v.capacities)
-                .map(|(var, &cap)| {
-                    (
-                        format!("deployments[{}].capacity", var.deployment),
-                        f64::from(cap),
-                    )
-                })
-                .collect();
-            Some(regionsim::scenario::rewrite(&c.scenario, &set)?)
-        }
-        _ => None,
-    };
-    let files = if outcome.status == Status::Interrupted && outcome.plan.is_none() {
+    let planned = planned_scenario(c, &spec, &outcome)?;
+    let files = if outcome.plan.is_none() && outcome.status == Status::Interrupted {
         Vec::new()
     } else {
         report::write_plan(
@@ -321,31 +305,56 @@ pub fn run(args: PlanArgs) -> Result<()> {
     };
     let head = report::plan_headline(&world, &spec, &outcome);
     if !c.quiet {
-        let e = &outcome.effort;
-        eprintln!(
-            "{}: {head}\n  {} candidates, {} search + {} verification replications ({:.1} s)",
-            world.name,
-            e.candidates,
-            e.search_replications,
-            e.verification_replications,
-            started.elapsed().as_secs_f64()
+        tell(
+            &world,
+            &spec,
+            &outcome,
+            &head,
+            started.elapsed().as_secs_f64(),
         );
-        if let Some(v) = &outcome.plan {
-            let caps: Vec<String> = spec
-                .variables
-                .iter()
-                .zip(&v.capacities)
-                .map(|(var, cap)| {
-                    format!("{}={cap}", report::deployment_label(&world, var.deployment))
-                })
-                .collect();
-            eprintln!("  plan: {}", caps.join(", "));
-        }
     }
     list_written(c.quiet, &files);
     match outcome.status {
         Status::Verified => Ok(()),
         Status::Interrupted => Err(Cancelled.into()),
         Status::Infeasible | Status::Unverified => Err(Infeasible(head).into()),
+    }
+}
+
+/// The scenario with the plan's capacities, when there is a verified plan (a
+/// finished one, or the best checkpoint of an interrupted run).
+fn planned_scenario(c: &Common, spec: &Spec, out: &plan::Outcome) -> Result<Option<String>> {
+    let Some(v) = &out.plan else {
+        return Ok(None);
+    };
+    let set: Vec<(String, f64)> = spec
+        .variables
+        .iter()
+        .zip(&v.capacities)
+        .map(|(var, &cap)| {
+            (
+                format!("deployments[{}].capacity", var.deployment),
+                f64::from(cap),
+            )
+        })
+        .collect();
+    Ok(Some(regionsim::scenario::rewrite(&c.scenario, &set)?))
+}
+
+/// The closing lines on stderr: what was established, the effort, the plan.
+fn tell(world: &World, spec: &Spec, out: &plan::Outcome, head: &str, seconds: f64) {
+    let e = &out.effort;
+    eprintln!(
+        "{}: {head}\n  {} candidates, {} search + {} verification replications ({seconds:.1} s)",
+        world.name, e.candidates, e.search_replications, e.verification_replications,
+    );
+    if let Some(v) = &out.plan {
+        let caps: Vec<String> = spec
+            .variables
+            .iter()
+            .zip(&v.capacities)
+            .map(|(var, cap)| format!("{}={cap}", report::deployment_label(world, var.deployment)))
+            .collect();
+        eprintln!("  plan: {}", caps.join(", "));
     }
 }

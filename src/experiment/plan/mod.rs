@@ -13,6 +13,7 @@ mod analytic;
 mod evaluate;
 mod grid;
 mod measure;
+mod phases;
 mod search;
 mod space;
 mod verdict;
@@ -27,11 +28,9 @@ pub use verdict::Verdict;
 pub use verify::{fresh_seed, Marginal, Purpose, Verification};
 
 use evaluate::Evaluator;
-use search::{Search, POINTS};
-use space::coarsest;
+use search::Search;
 
 use crate::engine::Progress;
-use crate::experiment::Cancelled;
 use crate::model::target::Target;
 use crate::model::World;
 
@@ -115,15 +114,15 @@ pub struct Outcome {
 
 /// Error probability of final attempt `i` (1-based): alpha/2, alpha/4, alpha/4,
 /// which sum to alpha.
-fn attempt_alpha(alpha: f64, i: u32) -> f64 {
+pub(crate) fn attempt_alpha(alpha: f64, i: u32) -> f64 {
     alpha / f64::from(1u32 << i.clamp(1, FINAL_ATTEMPTS - 1))
 }
 
 /// Margins of room the search asks of every target (see `verdict`).
-const SEARCH_ROOM: f64 = 2.0;
+pub(crate) const SEARCH_ROOM: f64 = 2.0;
 
 /// Final verification attempts before giving up.
-const FINAL_ATTEMPTS: u32 = 3;
+pub(crate) const FINAL_ATTEMPTS: u32 = 3;
 
 /// The search's rule: per-target level of the first final attempt, two margins
 /// of room, four replications at the first look.
@@ -205,7 +204,7 @@ pub fn plan(
         budget: spec.max_candidates,
         budget_hit: false,
     };
-    let result = run(&mut search, spec, &start, &mut out, note);
+    let result = phases::run(&mut search, spec, &start, &mut out, note);
     out.budget_hit = search.budget_hit;
     if result.is_err() {
         out.status = Status::Interrupted;
@@ -220,114 +219,4 @@ pub fn plan(
         out.effort.verification_sessions += v.sessions;
     }
     out
-}
-
-fn check(
-    search: &Search<'_, '_>,
-    spec: &Spec,
-    x: &[u32],
-    purpose: Purpose,
-    alpha: f64,
-    out: &mut Outcome,
-) -> Result<bool, Cancelled> {
-    let v = verify::verify(
-        search.world,
-        &spec.variables,
-        &spec.targets,
-        x,
-        purpose,
-        alpha,
-        spec.replications.max(2),
-        search.ev.progress(),
-    )?;
-    let passed = v.passed();
-    out.verifications.push(v);
-    Ok(passed)
-}
-
-fn run(
-    s: &mut Search<'_, '_>,
-    spec: &Spec,
-    start: &[u32],
-    out: &mut Outcome,
-    note: &mut dyn FnMut(&str),
-) -> Result<(), Cancelled> {
-    let alpha = 1.0 - spec.confidence;
-    let mut f = coarsest(&spec.variables, POINTS);
-    let levels = f.trailing_zeros() + 1;
-    note(&format!("level 1/{levels}: finding a feasible start"));
-    let mut x = match s.first_feasible(start, f)? {
-        Ok(x) => x,
-        Err(last) => {
-            out.status = Status::Infeasible;
-            out.best_effort = s.ev.get(&last).cloned();
-            return Ok(());
-        }
-    };
-    let mut bx = s.full();
-    for level in 1..=levels {
-        note(&format!(
-            "level {level}/{levels}: searching, {} candidates so far",
-            s.ev.order.len()
-        ));
-        x = s.descend(x, f, &bx)?;
-        x = s.bound(x, f, &bx)?;
-        out.incumbent = Some(x.clone());
-        if f == 1 {
-            break;
-        }
-        let last_checked = out.verifications.last().map(|v| &v.capacities);
-        if last_checked != Some(&x) {
-            note(&format!("level {level}/{levels}: verifying the incumbent"));
-            check(
-                s,
-                spec,
-                &x,
-                Purpose::Checkpoint(level),
-                attempt_alpha(alpha, 1),
-                out,
-            )?;
-        }
-        f /= 2;
-        bx = s.around(&x, f);
-    }
-    out.searched = Some(x.clone());
-    for attempt in 1..=FINAL_ATTEMPTS {
-        note(&format!(
-            "verifying the plan on fresh seeds (attempt {attempt})"
-        ));
-        if check(
-            s,
-            spec,
-            &x,
-            Purpose::Final(attempt),
-            attempt_alpha(alpha, attempt),
-            out,
-        )? {
-            out.status = Status::Verified;
-            out.plan = out.verifications.last().cloned();
-            note("measuring one step more and less per deployment");
-            let (at, marginals) = verify::marginals(s.ev, &spec.variables, &x)?;
-            out.binding = verify::binding(&spec.targets, &marginals, SEARCH_ROOM);
-            out.at_plan = Some(at);
-            out.marginals = marginals;
-            return Ok(());
-        }
-        if attempt == FINAL_ATTEMPTS {
-            break;
-        }
-        // The fresh run says x falls short: rule it out and search just above it.
-        s.ev.rule_out(&x);
-        match s.first_feasible(&x, 1)? {
-            Ok(y) => {
-                let bx = s.around(&y, 1);
-                x = s.descend(y, 1, &bx)?;
-                x = s.bound(x, 1, &bx)?;
-                out.incumbent = Some(x.clone());
-            }
-            Err(_) => break,
-        }
-    }
-    out.status = Status::Unverified;
-    Ok(())
 }

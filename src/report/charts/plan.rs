@@ -30,6 +30,29 @@ fn shown(spec: &Spec, out: &Outcome) -> usize {
         .unwrap_or(0)
 }
 
+/// Padded axis ranges covering every point and the limit (shares from 0 up).
+fn ranges(
+    pts: &[(f64, f64, bool)],
+    limit: f64,
+    share: bool,
+) -> (std::ops::Range<f64>, std::ops::Range<f64>) {
+    let span = |v: &mut dyn Iterator<Item = f64>, start: (f64, f64)| {
+        v.fold(start, |(a, b), x| (a.min(x), b.max(x)))
+    };
+    let (x0, x1) = span(
+        &mut pts.iter().map(|p| p.0),
+        (f64::INFINITY, f64::NEG_INFINITY),
+    );
+    let (y0, y1) = span(&mut pts.iter().map(|p| p.1), (limit, limit));
+    let pad_x = positive_or((x1 - x0) * 0.05, 1.0);
+    let pad_y = positive_or((y1 - y0) * 0.08, 1.0);
+    let floor = if share { 0.0 } else { f64::MIN };
+    (
+        (x0 - pad_x)..(x1 + pad_x),
+        (y0 - pad_y).max(floor)..(y1 + pad_y),
+    )
+}
+
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     world: &World,
@@ -64,22 +87,9 @@ where
     if pts.is_empty() {
         return empty(&area, "no candidate was evaluated");
     }
-    let (x0, x1) = pts
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
-            (a.min(p.0), b.max(p.0))
-        });
-    let (y0, y1) = pts
-        .iter()
-        .fold((t.limit * scale, t.limit * scale), |(a, b), p| {
-            (a.min(p.1), b.max(p.1))
-        });
-    let pad_x = positive_or((x1 - x0) * 0.05, 1.0);
-    let pad_y = positive_or((y1 - y0) * 0.08, 1.0);
-    let mut chart = builder(&area).build_cartesian_2d(
-        (x0 - pad_x)..(x1 + pad_x),
-        (y0 - pad_y).max(if scale == 100.0 { 0.0 } else { f64::MIN })..(y1 + pad_y),
-    )?;
+    let (xs, ys) = ranges(&pts, t.limit * scale, scale == 100.0);
+    let (x0, x1) = (xs.start, xs.end);
+    let mut chart = builder(&area).build_cartesian_2d(xs, ys)?;
     chart
         .configure_mesh()
         .x_desc("cost-weighted slot-hours")
@@ -92,7 +102,7 @@ where
     let limit = t.limit * scale;
     chart
         .draw_series(LineSeries::new(
-            [(x0 - pad_x, limit), (x1 + pad_x, limit)],
+            [(x0, limit), (x1, limit)],
             BLACK.stroke_width(2),
         ))?
         .label(format!("limit {} {}", t.relation(), t.limit))
