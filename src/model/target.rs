@@ -104,15 +104,6 @@ impl Metric {
                 | Self::JoinLatencyP99
         )
     }
-
-    /// A percentile of a distribution: its point estimate comes from the pooled
-    /// distribution of all replications, like every report's percentiles.
-    pub fn is_percentile(self) -> bool {
-        matches!(
-            self,
-            Self::MediaRttP95 | Self::MediaRttP99 | Self::JoinLatencyP95 | Self::JoinLatencyP99
-        )
-    }
 }
 
 /// Which sessions or slots a target is about.

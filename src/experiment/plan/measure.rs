@@ -34,8 +34,23 @@ fn merged(t: &Target, s: &RunStats, pick: fn(&PopulationStats) -> &Distribution)
     d
 }
 
+/// The distribution a percentile target reads, merged over its populations.
+fn distribution(t: &Target, s: &RunStats) -> Option<(Distribution, f64)> {
+    let (pick, q): (fn(&PopulationStats) -> &Distribution, f64) = match t.metric {
+        Metric::MediaRttP95 => (|p| &p.rtt, 0.95),
+        Metric::MediaRttP99 => (|p| &p.rtt, 0.99),
+        Metric::JoinLatencyP95 => (|p| &p.join, 0.95),
+        Metric::JoinLatencyP99 => (|p| &p.join, 0.99),
+        _ => return None,
+    };
+    Some((merged(t, s, pick), q))
+}
+
 /// The target's figure in `s` (one replication, or a merge of several).
 pub fn value(t: &Target, s: &RunStats) -> f64 {
+    if let Some((d, q)) = distribution(t, s) {
+        return d.quantile(q);
+    }
     let sum = |f: fn(&PopulationStats) -> u64| populations(t, s).map(f).sum::<u64>();
     let sessions = sum(|p| p.sessions);
     let served = sum(|p| p.served_home + p.overflow);
@@ -46,10 +61,11 @@ pub fn value(t: &Target, s: &RunStats) -> f64 {
         Metric::RejectionAbandonmentRate => ratio(sum(|p| p.rejected + p.abandoned), sessions),
         Metric::WaitProbability => ratio(sum(|p| p.waited), served),
         Metric::WaitMeanMs => merged(t, s, |p| &p.wait).mean(),
-        Metric::MediaRttP95 => merged(t, s, |p| &p.rtt).quantile(0.95),
-        Metric::MediaRttP99 => merged(t, s, |p| &p.rtt).quantile(0.99),
-        Metric::JoinLatencyP95 => merged(t, s, |p| &p.join).quantile(0.95),
-        Metric::JoinLatencyP99 => merged(t, s, |p| &p.join).quantile(0.99),
+        // Percentiles are read from `distribution` above.
+        Metric::MediaRttP95
+        | Metric::MediaRttP99
+        | Metric::JoinLatencyP95
+        | Metric::JoinLatencyP99 => f64::NAN,
         Metric::SloMediaRtt => ratio(sum(|p| p.slo_met[0]), served),
         Metric::SloJoinLatency => ratio(sum(|p| p.slo_met[1]), served),
         Metric::SloBoth => ratio(sum(|p| p.slo_met[2]), served),
@@ -108,11 +124,13 @@ impl TargetEstimate {
     }
 }
 
-/// A candidate's replications so far, folded in replication order.
+/// A candidate's replications so far, folded in replication order: each
+/// target's per-replication figures, and for percentile targets the pooled
+/// distribution (only what the targets read, so a search's memory stays small).
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
     values: Welford,
-    pooled: Option<RunStats>,
+    pooled: Vec<Option<(Distribution, f64)>>,
     /// Sessions simulated (window arrivals, all replications).
     pub sessions: f64,
 }
@@ -128,22 +146,23 @@ impl Tally {
         let v: Vec<f64> = targets.iter().map(|t| value(t, &stats)).collect();
         self.values.push(&v);
         self.sessions += stats.populations.iter().map(|p| p.sessions).sum::<u64>() as f64;
-        let keep = targets.iter().any(|t| t.metric.is_percentile());
-        match &mut self.pooled {
-            Some(p) => p.merge(&stats),
-            None if keep => self.pooled = Some(stats),
-            None => {}
+        if self.pooled.is_empty() {
+            self.pooled = targets.iter().map(|t| distribution(t, &stats)).collect();
+            return;
+        }
+        for (pool, t) in self.pooled.iter_mut().zip(targets) {
+            if let (Some((d, _)), Some((new, _))) = (pool.as_mut(), distribution(t, &stats)) {
+                d.merge(&new);
+            }
         }
     }
 
     /// Every target's estimate with a one-sided margin at level `1 - alpha`.
     pub fn estimates(&self, targets: &[Target], alpha: f64) -> Vec<TargetEstimate> {
-        targets
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                let point = match (&self.pooled, t.metric.is_percentile()) {
-                    (Some(p), true) => value(t, p),
+        (0..targets.len())
+            .map(|i| {
+                let point = match self.pooled.get(i) {
+                    Some(Some((d, q))) => d.quantile(*q),
                     _ => self.values.mean[i],
                 };
                 // A two-sided interval at 1 - 2 alpha has the one-sided margin at 1 - alpha.
