@@ -231,28 +231,34 @@ fn fmt(x: f64) -> String {
     }
 }
 
-/// The `plan.md` text; `chart` names the search chart's PNG, if drawn.
-pub fn plan_md(world: &World, spec: &Spec, out: &Outcome, chart: Option<&str>) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "# Capacity plan: {}\n\n**{}**\n",
-        world.name,
-        headline(world, spec, out)
-    );
-    let x = out.plan.as_ref().map(|v| v.capacities.clone());
-    let _ = writeln!(s, "Policy `{}`, seed {}, {} replications per verification; objective: cost-weighted slot-hours over the {:.0} h window.\n", world.policy.name(), world.run.seed, spec.replications, window_hours(world));
+/// The capacity table: plan, scenario, analytic start, peak load, and what one
+/// step less or more does to the binding target (on common random numbers).
+fn deployments_md(s: &mut String, world: &World, spec: &Spec, out: &Outcome) {
+    let shown = out.binding.first().copied().unwrap_or(0);
+    let label = spec
+        .targets
+        .get(shown)
+        .map(|t| t.label(world))
+        .unwrap_or_default();
     let _ = writeln!(s, "| deployment | capacity | scenario | analytic start | peak load (Erlangs) | one step less | one step more |\n| --- | --- | --- | --- | --- | --- | --- |");
+    let x = out.plan.as_ref().map(|v| v.capacities.clone());
     for (j, v) in spec.variables.iter().enumerate() {
         let m = out.marginals.iter().find(|m| m.variable == j);
         let side = |c: Option<&Candidate>| {
-            c.map_or("–".to_string(), |c| {
-                if c.verdict.feasible() {
-                    "meets targets".into()
-                } else {
-                    "misses".to_string()
-                }
-            })
+            let (Some(c), Some(at)) = (c, out.at_plan.as_ref()) else {
+                return "–".to_string();
+            };
+            let delta = c.estimates[shown].point - at.estimates[shown].point;
+            let verdict = if c.verdict.feasible() {
+                "meets"
+            } else {
+                "misses"
+            };
+            if spec.targets.get(shown).is_some_and(|t| t.metric.is_share()) {
+                format!("{verdict}; {label} {:+.3} points", delta * 100.0)
+            } else {
+                format!("{verdict}; {label} {delta:+.2} ms")
+            }
         };
         let _ = writeln!(
             s,
@@ -266,6 +272,19 @@ pub fn plan_md(world: &World, spec: &Spec, out: &Outcome, chart: Option<&str>) -
             side(m.and_then(|m| m.plus.as_ref())),
         );
     }
+}
+
+/// The `plan.md` text; `chart` names the search chart's PNG, if drawn.
+pub fn plan_md(world: &World, spec: &Spec, out: &Outcome, chart: Option<&str>) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# Capacity plan: {}\n\n**{}**\n",
+        world.name,
+        headline(world, spec, out)
+    );
+    let _ = writeln!(s, "Policy `{}`, seed {}, {} replications per verification; objective: cost-weighted slot-hours over the {:.0} h window.\n", world.policy.name(), world.run.seed, spec.replications, window_hours(world));
+    deployments_md(&mut s, world, spec, out);
     if let Some(v) = &out.plan {
         let _ = writeln!(s, "\nTotal {:.0} slot-hours (cost {:.0}).\n\n## Targets (verification: seed {}, {} replications, {} sessions)\n", slot_hours(world, &v.capacities), crate::experiment::plan::cost(world, &spec.variables, &v.capacities), v.seed, v.replications, v.sessions.round());
         let _ = writeln!(s, "| target | limit | estimate | one-sided bound ({:.2} % each) | met | binding |\n| --- | --- | --- | --- | --- | --- |", (1.0 - v.alpha / spec.targets.len() as f64) * 100.0);
@@ -291,7 +310,7 @@ pub fn plan_md(world: &World, spec: &Spec, out: &Outcome, chart: Option<&str>) -
     if let Some(c) = chart {
         let _ = writeln!(s, "\n![Search: cost against the binding target]({c})");
     }
-    if x.is_some() {
+    if out.plan.is_some() {
         let _ = writeln!(s, "\n`planned.json` is the scenario with these capacities; `regionsim run planned.json` simulates it.");
     }
     s
