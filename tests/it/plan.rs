@@ -192,6 +192,10 @@ fn bad_planning_input_exits_2_and_writes_nothing() {
     plan_cli(&bad, &dir.path().join("never"), &[])
         .code(2)
         .stderr(contains("slo.targets.overflow").and(contains("unknown target metric")));
+    std::fs::write(&bad, text.replace("\"ap-south\": 0.9", "\"mars\": 0.9")).unwrap();
+    plan_cli(&bad, &dir.path().join("never"), &[])
+        .code(2)
+        .stderr(contains("slo.cost.mars").and(contains("unknown region `mars`")));
     let no_targets = dir.path().join("none.json");
     std::fs::write(
         &no_targets,
@@ -223,4 +227,19 @@ fn unreachable_targets_exit_3_naming_the_target_and_the_best_achieved() {
         serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap();
     assert_eq!(doc["status"], "infeasible");
     assert!(!out.join("planned.json").exists());
+}
+
+/// The exact inverses (Erlang B without waiting, Erlang C with waiting, one
+/// inverse per region under explicit dispatch) run in the validation suite,
+/// which `validation::every_validation_case_reproduces_its_exact_values` runs
+/// in full; this guards that they stay registered there.
+#[test]
+fn the_exact_planner_cases_are_in_the_validation_suite() {
+    let names: Vec<&str> = regionsim::validation::PLAN_CASES
+        .iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(names, ["plan-erlang-b", "plan-erlang-c", "plan-explicit"]);
+    let listed: Vec<&str> = regionsim::validation::list().iter().map(|c| c.0).collect();
+    assert!(names.iter().all(|n| listed.contains(n)));
 }
