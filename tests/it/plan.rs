@@ -243,3 +243,22 @@ fn the_exact_planner_cases_are_in_the_validation_suite() {
     let listed: Vec<&str> = regionsim::validation::list().iter().map(|c| c.0).collect();
     assert!(names.iter().all(|n| listed.contains(n)));
 }
+
+/// A utilisation floor pulls against the other targets: a start over the floor
+/// is lowered until both hold, and the verified plan meets the floor.
+#[test]
+fn a_utilisation_floor_is_met_together_with_the_rate_targets() {
+    use regionsim::model::target::{Metric, Scope, Target};
+    let (w, mut spec) = spill();
+    spec.targets.push(Target {
+        metric: Metric::Utilization,
+        scope: Scope::Overall,
+        limit: 0.5,
+    });
+    let out = plan::plan(&w, &spec, &(), &mut |_| {});
+    assert_eq!(out.status, Status::Verified);
+    let v = out.plan.unwrap();
+    assert!(v.passed());
+    let (t, e) = (spec.targets.last().unwrap(), v.estimates.last().unwrap());
+    assert!(t.holds(e.bound(t)), "utilisation bound {}", e.bound(t));
+}

@@ -63,8 +63,10 @@ impl Search<'_, '_> {
             .collect()
     }
 
-    /// A feasible lattice point reached from `x` along the diagonal (up when
-    /// short, down when over a floor), or the last point tried when none is.
+    /// A feasible point reached from `x` along the diagonal of lattice `f` (up,
+    /// in doubling strides, when short; down when over a floor); when the walk
+    /// crosses from short to over, the segment between the two is bisected on
+    /// the finest lattice. Err: the last point tried, none being feasible.
     pub fn first_feasible(
         &mut self,
         x: &[u32],
@@ -78,41 +80,60 @@ impl Search<'_, '_> {
             .zip(&all)
             .map(|((v, &c), vals)| vals.iter().position(|&y| y == v.snap_up(c, f)).unwrap_or(0))
             .collect();
-        let point =
-            |idx: &[usize]| -> Decision { idx.iter().zip(&all).map(|(&i, v)| v[i]).collect() };
         let mut d = 1usize;
-        let mut up: Option<bool> = None;
+        let (mut short, mut over): (Option<Decision>, Option<Decision>) = (None, None);
+        let mut y: Decision = idx.iter().zip(&all).map(|(&i, v)| v[i]).collect();
         loop {
-            let y = point(&idx);
             let v = self.ev.evaluate(&y)?;
             if v.feasible() {
                 return Ok(Ok(y));
             }
-            let go_up = v.short || (!v.over && v.unsure);
-            if (v.short && v.over) || up.is_some_and(|u| u != go_up) {
-                return Ok(Err(y));
+            if v.short && v.over {
+                return self.relieve_or(over, y);
             }
-            up = Some(go_up);
-            let moved = idx.iter_mut().zip(&all).fold(false, |moved, (i, vals)| {
-                let next = if go_up {
-                    (*i + d).min(vals.len() - 1)
-                } else {
-                    i.saturating_sub(d)
-                };
-                let m = next != *i;
-                *i = next;
-                moved || m
-            });
-            if !moved {
-                return Ok(Err(y));
+            if v.short || v.unsure {
+                short = Some(y.clone());
+            } else {
+                over = Some(y.clone());
             }
-            d *= 2;
+            let next: Decision = match (&short, &over) {
+                (Some(lo), Some(hi)) => self.midpoint(lo, hi),
+                (Some(_), None) | (None, Some(_)) => {
+                    let up = short.is_some();
+                    for (i, vals) in idx.iter_mut().zip(&all) {
+                        *i = if up {
+                            (*i + d).min(vals.len() - 1)
+                        } else {
+                            i.saturating_sub(d)
+                        };
+                    }
+                    d *= 2;
+                    idx.iter().zip(&all).map(|(&i, v)| v[i]).collect()
+                }
+                (None, None) => return Ok(Err(y)),
+            };
+            if next == y || short.as_ref() == Some(&next) || over.as_ref() == Some(&next) {
+                return self.relieve_or(over, y);
+            }
+            y = next;
         }
     }
 
-    /// Lower each variable in turn (costliest first) to its smallest feasible
-    /// lattice value, until no variable can drop.
-    pub fn descend(&mut self, mut x: Decision, f: u32, bx: &Bounds) -> Result<Decision, Cancelled> {
+    /// The step-1 lattice point halfway between `lo` and `hi`.
+    fn midpoint(&self, lo: &[u32], hi: &[u32]) -> Decision {
+        self.vars
+            .iter()
+            .zip(lo.iter().zip(hi))
+            .map(|(v, (&a, &b))| {
+                let m = ((u64::from(a) + u64::from(b)) / 2) as u32;
+                // Round down onto the lattice min + k step.
+                (v.min + (m.saturating_sub(v.min) / v.step) * v.step).clamp(v.min, v.max)
+            })
+            .collect()
+    }
+
+    /// Variables costliest first (ties in variable order).
+    fn by_cost(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.vars.len()).collect();
         order.sort_by(|&a, &b| {
             self.vars[b]
@@ -120,38 +141,86 @@ impl Search<'_, '_> {
                 .total_cmp(&self.vars[a].cost)
                 .then(a.cmp(&b))
         });
+        order
+    }
+
+    /// The smallest lattice value of variable `j` at or below `x[j]` for which
+    /// `ok` holds, by bisection (`ok` is taken to hold at `x` and to be monotone).
+    fn lowest(
+        &mut self,
+        x: &[u32],
+        j: usize,
+        f: u32,
+        bx: &Bounds,
+        ok: fn(&mut Self, &[u32]) -> Result<bool, Cancelled>,
+    ) -> Result<u32, Cancelled> {
+        let vals: Vec<u32> = self
+            .values(j, f, bx)
+            .into_iter()
+            .filter(|&v| v <= x[j])
+            .collect();
+        if vals.last() != Some(&x[j]) {
+            return Ok(x[j]);
+        }
+        // `ok` holds at vals[b]; not at or below index a.
+        let (mut a, mut b) = (-1isize, vals.len() as isize - 1);
+        while b - a > 1 {
+            let m = (a + b) / 2;
+            let mut y = x.to_vec();
+            y[j] = vals[m as usize];
+            if ok(self, &y)? {
+                b = m;
+            } else {
+                a = m;
+            }
+        }
+        Ok(vals[b as usize])
+    }
+
+    /// Lower each variable in turn (costliest first) to its smallest feasible
+    /// lattice value, until no variable can drop.
+    pub fn descend(&mut self, mut x: Decision, f: u32, bx: &Bounds) -> Result<Decision, Cancelled> {
         loop {
             let mut changed = false;
-            for &j in &order {
-                let vals: Vec<u32> = self
-                    .values(j, f, bx)
-                    .into_iter()
-                    .filter(|&v| v <= x[j])
-                    .collect();
-                if vals.last() != Some(&x[j]) {
-                    continue;
-                }
-                // vals[b] is feasible; everything at or below index a is not.
-                let (mut a, mut b) = (-1isize, vals.len() as isize - 1);
-                while b - a > 1 {
-                    let m = (a + b) / 2;
-                    let mut y = x.clone();
-                    y[j] = vals[m as usize];
-                    if self.feasible(&y)? {
-                        b = m;
-                    } else {
-                        a = m;
-                    }
-                }
-                if vals[b as usize] != x[j] {
-                    x[j] = vals[b as usize];
-                    changed = true;
-                }
+            for j in self.by_cost() {
+                let v = self.lowest(&x, j, f, bx, Self::feasible)?;
+                changed |= v != x[j];
+                x[j] = v;
             }
             if !changed {
                 return Ok(x);
             }
         }
+    }
+
+    /// The diagonal misses the feasible set: lower variables one by one from
+    /// the point over the floor, if there is one; else fail with `last`.
+    fn relieve_or(
+        &mut self,
+        over: Option<Decision>,
+        last: Decision,
+    ) -> Result<Result<Decision, Decision>, Cancelled> {
+        match over {
+            Some(hi) => Ok(self.relieve(hi)?.ok_or(last)),
+            None => Ok(Err(last)),
+        }
+    }
+
+    /// From a point over a utilisation floor but not short, lower one variable
+    /// at a time (costliest first) as far as the other targets allow, until the
+    /// floor holds too; None if it never does.
+    fn relieve(&mut self, mut x: Decision) -> Result<Option<Decision>, Cancelled> {
+        let bx = self.full();
+        for j in self.by_cost() {
+            x[j] = self.lowest(&x, j, 1, &bx, |s, y| {
+                let v = s.ev.evaluate(y)?;
+                Ok(!(v.short || v.unsure))
+            })?;
+            if self.ev.evaluate(&x)?.feasible() {
+                return Ok(Some(x));
+            }
+        }
+        Ok(None)
     }
 
     /// Every lattice point of the box, or None when it is too large to list.
