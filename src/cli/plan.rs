@@ -237,14 +237,19 @@ fn variables(world: &World, a: &PlanArgs, targets: &[Target]) -> Result<Vec<Vari
     Ok(vars)
 }
 
-/// A spinner with the search's latest note, plus the Ctrl-C flag.
+/// A spinner with the search's latest note and the simulated time so far (in
+/// days, all candidates and replications), plus the Ctrl-C flag.
 struct Spinner {
     stop: Bar,
     bar: Option<ProgressBar>,
 }
 
 impl Progress for Spinner {
-    fn advance(&self, _: f64) {}
+    fn advance(&self, sim_seconds: f64) {
+        if let Some(b) = &self.bar {
+            b.inc(sim_seconds.max(0.0) as u64);
+        }
+    }
     fn cancelled(&self) -> bool {
         self.stop.cancelled()
     }
@@ -255,9 +260,16 @@ impl Spinner {
         let stop = Bar::new(0.0, true, "");
         let bar = (!quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
             let b = ProgressBar::new_spinner();
-            b.set_style(
-                ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("static template"),
-            );
+            let style =
+                ProgressStyle::with_template("{spinner} {elapsed} {msg} ({days} days simulated)")
+                    .expect("static template")
+                    .with_key(
+                        "days",
+                        |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                            let _ = write!(w, "{}", s.pos() / 86_400);
+                        },
+                    );
+            b.set_style(style);
             b.enable_steady_tick(Duration::from_millis(120));
             b
         });
