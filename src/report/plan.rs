@@ -200,10 +200,10 @@ pub fn plan_json(world: &World, spec: &Spec, out: &Outcome) -> String {
 pub fn headline(world: &World, spec: &Spec, out: &Outcome) -> String {
     let pct = spec.confidence * 100.0;
     match (out.status, &out.plan) {
-        (Status::Verified, Some(_)) => format!(
-            "Verified: an independent run on fresh seeds meets all {} targets at {pct:.0} % joint confidence.",
-            spec.targets.len()
-        ),
+        (Status::Verified, Some(_)) => match spec.targets.len() {
+            1 => format!("Verified: an independent run on fresh seeds meets the target at {pct:.0} % confidence."),
+            k => format!("Verified: an independent run on fresh seeds meets all {k} targets at {pct:.0} % joint confidence."),
+        },
         (Status::Interrupted, Some(_)) => "INTERRUPTED: this is the best plan verified so far (a checkpoint); the search did not finish, so a cheaper plan may exist.".into(),
         (Status::Interrupted, None) => "INTERRUPTED before any plan was verified.".into(),
         (Status::Infeasible, _) => {
