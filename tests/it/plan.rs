@@ -262,3 +262,32 @@ fn a_utilisation_floor_is_met_together_with_the_rate_targets() {
     let (t, e) = (spec.targets.last().unwrap(), v.estimates.last().unwrap());
     assert!(t.holds(e.bound(t)), "utilisation bound {}", e.bound(t));
 }
+
+/// Ctrl-C during the search keeps the best checkpoint that passed its own
+/// verification, and says the run was interrupted.
+#[test]
+fn an_interrupted_plan_keeps_its_best_verified_checkpoint() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    struct Stop(AtomicBool);
+    impl regionsim::engine::Progress for Stop {
+        fn advance(&self, _: f64) {}
+        fn cancelled(&self) -> bool {
+            self.0.load(Ordering::SeqCst)
+        }
+    }
+    let w = world(SPILL);
+    let spec = plan::default_spec(&w);
+    let stop = Stop(AtomicBool::new(false));
+    // Stop as soon as the second level starts: after the first checkpoint.
+    let out = plan::plan(&w, &spec, &stop, &mut |note| {
+        if note.starts_with("level 2/") {
+            stop.0.store(true, Ordering::SeqCst);
+        }
+    });
+    assert_eq!(out.status, Status::Interrupted);
+    let kept = out.plan.as_ref().expect("a verified checkpoint");
+    assert!(kept.passed());
+    assert!(matches!(kept.purpose, plan::Purpose::Checkpoint(1)));
+    let note = regionsim::report::plan_headline(&w, &spec, &out);
+    assert!(note.starts_with("INTERRUPTED"), "{note}");
+}
