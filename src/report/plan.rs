@@ -204,6 +204,7 @@ pub fn headline(world: &World, spec: &Spec, out: &Outcome) -> String {
             1 => format!("Verified: an independent run on fresh seeds meets the target at {pct:.0} % confidence."),
             k => format!("Verified: an independent run on fresh seeds meets all {k} targets at {pct:.0} % joint confidence."),
         },
+        (Status::Interrupted, Some(v)) if matches!(v.purpose, Purpose::Final(_)) => "INTERRUPTED after the plan passed its final verification: the plan stands, the effects of one step more or less are missing.".into(),
         (Status::Interrupted, Some(_)) => "INTERRUPTED: this is the best plan verified so far (a checkpoint); the search did not finish, so a cheaper plan may exist.".into(),
         (Status::Interrupted, None) => "INTERRUPTED before any plan was verified.".into(),
         (Status::Infeasible, _) => {
