@@ -4,7 +4,7 @@
 //! plan it finds and for the simulation it needs.
 
 use super::evaluate::{Candidate, Evaluator, Rule};
-use super::space::{Decision, Variable};
+use super::space::{cost_key, Decision, Variable};
 use crate::engine::Progress;
 use crate::experiment::Cancelled;
 use crate::model::World;
@@ -50,11 +50,7 @@ pub fn exhaustive(
     let optimum = candidates
         .iter()
         .filter(|c| c.verdict.feasible())
-        .min_by(|a, b| {
-            a.cost
-                .total_cmp(&b.cost)
-                .then_with(|| a.capacities.cmp(&b.capacities))
-        })
+        .min_by_key(|c| (cost_key(vars, &c.capacities), c.capacities.clone()))
         .map(|c| c.capacities.clone());
     Ok(Grid {
         candidates,

@@ -11,7 +11,7 @@
 //! halves the lattice step in a box of one new step around the incumbent.
 
 use super::evaluate::Evaluator;
-use super::space::{cost, Decision, Variable};
+use super::space::{cost_key, Decision, Variable};
 use crate::experiment::Cancelled;
 use crate::model::World;
 
@@ -38,13 +38,12 @@ pub struct Search<'s, 'a> {
 type Bounds = Vec<(u32, u32)>;
 
 impl Search<'_, '_> {
-    fn key(&self, x: &[u32]) -> (f64, Decision) {
-        (cost(self.world, self.vars, x), x.to_vec())
+    fn key(&self, x: &[u32]) -> (i64, Decision) {
+        (cost_key(self.vars, x), x.to_vec())
     }
 
     fn cheaper(&self, a: &[u32], b: &[u32]) -> bool {
-        let (ka, kb) = (self.key(a), self.key(b));
-        ka.0.total_cmp(&kb.0).then_with(|| ka.1.cmp(&kb.1)).is_lt()
+        self.key(a) < self.key(b)
     }
 
     fn feasible(&mut self, x: &[u32]) -> Result<bool, Cancelled> {
@@ -265,10 +264,7 @@ impl Search<'_, '_> {
                 .filter(|p| self.cheaper(p, &x))
                 .filter(|p| self.ev.get(p).is_none_or(|c| c.verdict.feasible()))
                 .filter(|p| !self.ev.implied_infeasible(p))
-                .max_by(|a, b| {
-                    let (ka, kb) = (self.key(a), self.key(b));
-                    ka.0.total_cmp(&kb.0).then_with(|| ka.1.cmp(&kb.1))
-                })
+                .max_by_key(|p| self.key(p))
                 .cloned();
             let Some(p) = next else {
                 return Ok(x);
