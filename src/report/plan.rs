@@ -275,6 +275,35 @@ fn deployments_md(s: &mut String, world: &World, spec: &Spec, out: &Outcome) {
     }
 }
 
+/// What the last candidate of an infeasible search achieved, target by target.
+fn best_effort_md(s: &mut String, world: &World, spec: &Spec, c: &Candidate) {
+    let caps: Vec<String> = spec
+        .variables
+        .iter()
+        .zip(&c.capacities)
+        .map(|(v, x)| format!("{}={x}", deployment_label(world, v.deployment)))
+        .collect();
+    let _ = writeln!(
+        s,
+        "\n## Best achieved ({}, {} replications)\n\n| target | limit | estimate | one-sided bound | met |\n| --- | --- | --- | --- | --- |",
+        caps.join(", "),
+        c.replications
+    );
+    for (t, e) in spec.targets.iter().zip(&c.estimates) {
+        let met = e.bound(t).is_finite() && t.holds(e.bound(t));
+        let _ = writeln!(
+            s,
+            "| {} | {} {} | {} | {} | {} |",
+            t.label(world),
+            t.relation(),
+            fmt(t.limit),
+            fmt(e.point),
+            fmt(e.bound(t)),
+            if met { "yes" } else { "**no**" }
+        );
+    }
+}
+
 /// The `plan.md` text; `chart` names the search chart's PNG, if drawn.
 pub fn plan_md(world: &World, spec: &Spec, out: &Outcome, chart: Option<&str>) -> String {
     let mut s = String::new();
@@ -303,6 +332,9 @@ pub fn plan_md(world: &World, spec: &Spec, out: &Outcome, chart: Option<&str>) -
                 if out.binding.contains(&i) { "yes" } else { "" }
             );
         }
+    }
+    if let Some(c) = &out.best_effort {
+        best_effort_md(&mut s, world, spec, c);
     }
     let e = &out.effort;
     let _ = writeln!(s, "\n## Search\n\n{} candidates, {} replications ({:.0} sessions) in the search; {} replications ({:.0} sessions) in {} verification run(s). Search rule: each target one-sided at {:.3} %, {} replications first, up to {}.{}",
