@@ -196,6 +196,27 @@ fn bad_planning_input_exits_2_and_writes_nothing() {
     plan_cli(&bad, &dir.path().join("never"), &[])
         .code(2)
         .stderr(contains("slo.cost.mars").and(contains("unknown region `mars`")));
+    let targets = "\"targets\": { \"rejection_rate\": 0.02, \"overflow_rate\": 0.12 }";
+    assert!(text.contains(targets));
+    for (replacement, message) in [
+        (
+            "\"targets\": { \"populations\": { \"nobody\": { \"overflow_rate\": 0.1 } } }",
+            "slo.targets.populations.nobody",
+        ),
+        (
+            "\"targets\": { \"regions\": { \"us-east\": { \"overflow_rate\": 0.1 } } }",
+            "only utilization is per region",
+        ),
+        (
+            "\"targets\": { \"slo_attainment.both\": 1 }",
+            "an attainment of 1",
+        ),
+    ] {
+        std::fs::write(&bad, text.replace(targets, replacement)).unwrap();
+        plan_cli(&bad, &dir.path().join("never"), &[])
+            .code(2)
+            .stderr(contains(message));
+    }
     let no_targets = dir.path().join("none.json");
     std::fs::write(
         &no_targets,
