@@ -36,6 +36,9 @@ enum Command {
     /// Replicate a scenario over a grid of values of numeric fields.
     Sweep(sweep::SweepArgs),
     /// Find the cheapest capacities that meet the planning targets (docs/planner.md).
+    #[command(
+        after_help = "--replications sets the replications of each verification run and the most any candidate gets (at least 4).\nExit status: 0 a plan was verified; 2 bad input; 3 infeasible within the bounds, or no plan passed verification; 130 interrupted (the best verified checkpoint is kept)."
+    )]
     Plan(plan::PlanArgs),
     /// Check the simulator against exact queueing theory (docs/validation.md).
     Validate(validate::ValidateArgs),
