@@ -275,6 +275,35 @@ fn deployments_md(s: &mut String, world: &World, spec: &Spec, out: &Outcome) {
     }
 }
 
+/// One row per target: limit, estimate, one-sided bound, met, and (when
+/// `binding` is given) whether it binds.
+fn target_rows(
+    s: &mut String,
+    world: &World,
+    spec: &Spec,
+    est: &[TargetEstimate],
+    binding: Option<&[usize]>,
+) {
+    for (i, (t, e)) in spec.targets.iter().zip(est).enumerate() {
+        let met = e.bound(t).is_finite() && t.holds(e.bound(t));
+        let bind = match binding {
+            Some(b) if b.contains(&i) => " yes |",
+            Some(_) => " |",
+            None => "",
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} {} | {} | {} | {} |{bind}",
+            t.label(world),
+            t.relation(),
+            fmt(t.limit),
+            fmt(e.point),
+            fmt(e.bound(t)),
+            if met { "yes" } else { "**no**" },
+        );
+    }
+}
+
 /// What the last candidate of an infeasible search achieved, target by target.
 fn best_effort_md(s: &mut String, world: &World, spec: &Spec, c: &Candidate) {
     let caps: Vec<String> = spec
@@ -289,19 +318,7 @@ fn best_effort_md(s: &mut String, world: &World, spec: &Spec, c: &Candidate) {
         caps.join(", "),
         c.replications
     );
-    for (t, e) in spec.targets.iter().zip(&c.estimates) {
-        let met = e.bound(t).is_finite() && t.holds(e.bound(t));
-        let _ = writeln!(
-            s,
-            "| {} | {} {} | {} | {} | {} |",
-            t.label(world),
-            t.relation(),
-            fmt(t.limit),
-            fmt(e.point),
-            fmt(e.bound(t)),
-            if met { "yes" } else { "**no**" }
-        );
-    }
+    target_rows(s, world, spec, &c.estimates, None);
 }
 
 /// The `plan.md` text; `chart` names the search chart's PNG, if drawn.
@@ -318,20 +335,7 @@ pub fn plan_md(world: &World, spec: &Spec, out: &Outcome, chart: Option<&str>) -
     if let Some(v) = &out.plan {
         let _ = writeln!(s, "\nTotal {:.0} slot-hours (cost {:.0}).\n\n## Targets (verification: seed {}, {} replications, {} sessions)\n", slot_hours(world, &v.capacities), crate::experiment::plan::cost(world, &spec.variables, &v.capacities), v.seed, v.replications, v.sessions.round());
         let _ = writeln!(s, "| target | limit | estimate | one-sided bound ({:.2} % each) | met | binding |\n| --- | --- | --- | --- | --- | --- |", (1.0 - v.alpha / spec.targets.len() as f64) * 100.0);
-        for (i, (t, e)) in spec.targets.iter().zip(&v.estimates).enumerate() {
-            let met = e.bound(t).is_finite() && t.holds(e.bound(t));
-            let _ = writeln!(
-                s,
-                "| {} | {} {} | {} | {} | {} | {} |",
-                t.label(world),
-                t.relation(),
-                fmt(t.limit),
-                fmt(e.point),
-                fmt(e.bound(t)),
-                if met { "yes" } else { "**no**" },
-                if out.binding.contains(&i) { "yes" } else { "" }
-            );
-        }
+        target_rows(&mut s, world, spec, &v.estimates, Some(&out.binding));
     }
     if let Some(c) = &out.best_effort {
         best_effort_md(&mut s, world, spec, c);
