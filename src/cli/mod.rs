@@ -1,10 +1,11 @@
 //! Command-line front end: argument parsing, progress display, Ctrl-C, exit codes.
 //! Bad input (scenario or arguments) exits with status 2, an interruption with
-//! 130, other failures with 1.
+//! 130, an infeasible plan with 3, other failures with 1.
 
 mod check;
 mod compare;
 mod guard;
+mod plan;
 mod progress;
 mod run;
 mod sweep;
@@ -37,6 +38,11 @@ enum Command {
     Compare(compare::CompareArgs),
     /// Replicate a scenario over a grid of values of numeric fields.
     Sweep(sweep::SweepArgs),
+    /// Find the cheapest capacities that meet the planning targets (docs/planner.md).
+    #[command(
+        after_help = "--replications sets the replications of each verification run and the most any candidate gets (at least 4).\nExit status: 0 a plan was verified; 2 bad input; 3 infeasible within the bounds, or no plan passed verification; 130 interrupted (the best verified checkpoint is kept)."
+    )]
+    Plan(plan::PlanArgs),
     /// Check the simulator against exact queueing theory (docs/validation.md).
     Validate(validate::ValidateArgs),
     /// Validate scenario files without simulating; print each one's estimated work.
@@ -97,6 +103,7 @@ pub fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Sweep(a) => sweep::run(a),
+        Command::Plan(a) => plan::run(a),
         Command::Validate(a) => validate::validate(a),
         Command::Check(a) => check::check(a),
     };
@@ -107,6 +114,8 @@ pub fn main() -> ExitCode {
             if e.downcast_ref::<ScenarioError>().is_some() || e.downcast_ref::<BadInput>().is_some()
             {
                 ExitCode::from(2)
+            } else if e.downcast_ref::<plan::Infeasible>().is_some() {
+                ExitCode::from(3)
             } else if e.downcast_ref::<Cancelled>().is_some() {
                 ExitCode::from(130)
             } else {

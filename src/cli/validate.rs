@@ -24,8 +24,8 @@ pub struct ValidateArgs {
 
 pub fn validate(args: ValidateArgs) -> Result<()> {
     if args.list {
-        for c in validation::CASES {
-            println!("{:<24} {}", c.name, c.identity);
+        for (name, identity) in validation::list() {
+            println!("{name:<24} {identity}");
         }
         return Ok(());
     }

@@ -53,6 +53,11 @@ impl Welford {
         self.sum.iter().map(|s| s / n).collect()
     }
 
+    /// The mean at position i, as [`Welford::means`] computes it.
+    pub fn mean(&self, i: usize) -> f64 {
+        self.sum[i] / self.n as f64
+    }
+
     /// Sample variance at position i (n - 1 denominator; 0 with one sample).
     pub fn variance(&self, i: usize) -> f64 {
         if self.n < 2 {

@@ -6,6 +6,7 @@
 
 mod ci;
 mod compare;
+pub mod plan;
 mod sweep;
 
 pub use ci::{half_width, welch_half_width, Welford};

@@ -9,6 +9,7 @@ pub mod geo;
 pub mod rate;
 pub mod reference;
 pub mod surge;
+pub mod target;
 pub mod timeline;
 
 use dist::TimeDist;
@@ -225,12 +226,16 @@ pub struct Delays {
 }
 
 /// Service-level targets reports measure attainment against.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Slo {
     /// Media RTT target, ms.
     pub media_rtt_ms: f64,
     /// Join latency target, seconds.
     pub join_latency_s: f64,
+    /// What `regionsim plan` must keep true (`slo.targets`), in a fixed order.
+    pub targets: Vec<target::Target>,
+    /// Relative cost of a slot-hour per region (`slo.cost`, default 1), for planning.
+    pub cost: Vec<f64>,
 }
 
 /// Run settings.

@@ -219,6 +219,9 @@ fn is_report_file(name: &str) -> bool {
             "compare.md",
             "sweep.csv",
             "sweep.json",
+            "plan.json",
+            "plan.md",
+            "planned.json",
         ]
         .contains(&name)
 }

@@ -13,6 +13,7 @@ mod headline;
 mod html;
 mod json;
 mod markdown;
+mod plan;
 pub mod provenance;
 mod replications;
 mod sweep;
@@ -23,6 +24,7 @@ mod timeseries;
 pub use folder::{check_out_dir, FolderMark, OutDirError, Previous, MARKER};
 pub use headline::{headline, headlines, Headline};
 pub use json::{summary_json, SCHEMA_VERSION};
+pub use plan::{deployment_label, headline as plan_headline, PLAN_SCHEMA_VERSION};
 pub use provenance::Provenance;
 
 use std::fs;
@@ -203,4 +205,37 @@ fn sweep_files(world: &World, points: &[SweepPoint], prov: &Provenance) -> Vec<(
             sweep::sweep_json(world, points, prov).into_bytes(),
         ),
     ]
+}
+
+/// Render a plan into `dir`: `plan.json`, `plan.md`, the search chart (unless
+/// disabled) and `planned.json` (the scenario with the plan applied) when given.
+pub fn write_plan(
+    dir: &Path,
+    world: &World,
+    spec: &crate::experiment::plan::Spec,
+    out: &crate::experiment::plan::Outcome,
+    planned: Option<String>,
+    opts: Options,
+) -> std::io::Result<Vec<PathBuf>> {
+    let chart = if opts.charts {
+        Some(charts::render_plan(world, spec, out)?)
+    } else {
+        None
+    };
+    let png = chart.as_ref().map(|c| format!("{}.png", c.stem));
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        (
+            "plan.json".into(),
+            plan::plan_json(world, spec, out, &opts.provenance).into_bytes(),
+        ),
+        (
+            "plan.md".into(),
+            plan::plan_md(world, spec, out, png.as_deref()).into_bytes(),
+        ),
+    ];
+    if let Some(text) = planned {
+        files.push(("planned.json".into(), text.into_bytes()));
+    }
+    push_charts(&mut files, chart.into_iter().collect());
+    write_all(dir, files, &opts)
 }

@@ -13,6 +13,7 @@ mod names;
 mod overrides;
 mod policy;
 mod raw;
+mod slo;
 mod tagged;
 mod timeline;
 mod units;
@@ -68,6 +69,22 @@ pub fn load_with(path: &Path, set: &[(String, f64)]) -> Result<World, ScenarioEr
         ScenarioError::Invalid(i) => located(i.path, i.message),
         other => other,
     })
+}
+
+/// The scenario file's text with the given numeric fields set, pretty-printed
+/// and checked to load (e.g. a plan's capacities written back as a scenario
+/// `regionsim run` accepts as is).
+pub fn rewrite(path: &Path, set: &[(String, f64)]) -> Result<String, ScenarioError> {
+    load_with(path, set)?;
+    let text = std::fs::read_to_string(path).map_err(|error| ScenarioError::Io {
+        file: path.to_path_buf(),
+        error,
+    })?;
+    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("loaded above");
+    overrides::apply(&mut doc, set).expect("applied above");
+    let mut out = serde_json::to_string_pretty(&doc).expect("a Value always serialises");
+    out.push('\n');
+    Ok(out)
 }
 
 /// Validate scenario text; `file` names it in messages.

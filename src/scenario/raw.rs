@@ -325,6 +325,10 @@ impl<'de> Deserialize<'de> for RawRoute {
 pub struct RawSlo {
     pub media_rtt_ms: f64,
     pub join_latency: Secs,
+    /// Planning targets; checked in `slo.rs`.
+    pub targets: RawTargets,
+    /// Region id -> relative cost of a slot-hour, for planning.
+    pub cost: BTreeMap<String, f64>,
 }
 
 impl Default for RawSlo {
@@ -332,8 +336,22 @@ impl Default for RawSlo {
         Self {
             media_rtt_ms: 150.0,
             join_latency: Secs(2.0),
+            targets: RawTargets::default(),
+            cost: BTreeMap::new(),
         }
     }
+}
+
+/// Planning targets: metric name -> limit overall, and the same per population
+/// (or, for utilisation, per region).
+#[derive(Debug, Default, Deserialize)]
+pub struct RawTargets {
+    #[serde(default)]
+    pub populations: BTreeMap<String, BTreeMap<String, f64>>,
+    #[serde(default)]
+    pub regions: BTreeMap<String, BTreeMap<String, f64>>,
+    #[serde(flatten)]
+    pub overall: BTreeMap<String, f64>,
 }
 
 #[derive(Debug, Deserialize)]

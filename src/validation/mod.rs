@@ -11,14 +11,16 @@
 mod cases;
 pub mod ctmc;
 pub mod exact;
+mod plan;
 
 pub use cases::CASES;
+pub use plan::{PlanCase, PLAN_CASES};
 
 /// Confidence that the whole suite passes when the simulator is right.
 pub const FAMILY_CONFIDENCE: f64 = 0.99;
 
 /// Most checks the suite may hold; the per-check level is set for this many.
-pub const MAX_CHECKS: usize = 60;
+pub const MAX_CHECKS: usize = 80;
 
 /// Confidence level of each check's interval (Bonferroni): with at most
 /// [`MAX_CHECKS`] checks at this level, a correct simulator passes them all with
@@ -26,6 +28,15 @@ pub const MAX_CHECKS: usize = 60;
 /// would miss once in three suites by chance alone, and every change to how the
 /// engine draws random numbers would re-roll which one.
 pub const CONFIDENCE: f64 = 1.0 - (1.0 - FAMILY_CONFIDENCE) / MAX_CHECKS as f64;
+
+/// Every case's name and identity, simulation cases first, then planner cases.
+pub fn list() -> Vec<(&'static str, &'static str)> {
+    CASES
+        .iter()
+        .map(|c| (c.name, c.identity))
+        .chain(PLAN_CASES.iter().map(|c| (c.name, c.identity)))
+        .collect()
+}
 
 use std::fmt::Write;
 use std::path::Path;
@@ -46,6 +57,9 @@ pub enum Test {
     /// Pass when the simulated statistic does not exceed the exact critical value
     /// (a goodness-of-fit statistic against its chi-square quantile).
     AtMost,
+    /// Pass when the result equals the exact value (a planned capacity against
+    /// the inverse of a formula).
+    Equal,
 }
 
 /// One comparison: a quantity of a case, its exact value and the estimate.
@@ -76,6 +90,7 @@ impl Check {
                     && (self.simulated - self.exact).abs() <= self.half_width
             }
             Test::AtMost => self.exact.is_finite() && self.simulated <= self.exact,
+            Test::Equal => self.exact.is_finite() && self.simulated == self.exact,
         }
     }
 }
@@ -187,15 +202,23 @@ impl Case {
     }
 }
 
-/// Run the cases whose name contains `filter` (all with `None`), in parallel;
-/// checks come back in case order whatever the thread count.
+/// Run the cases whose name contains `filter` (all with `None`), in parallel,
+/// then the planner cases; checks come back in case order whatever the thread
+/// count.
 pub fn run(filter: Option<&str>) -> Result<Vec<Check>, ScenarioError> {
     let chosen: Vec<&Case> = CASES
         .iter()
         .filter(|c| filter.is_none_or(|f| c.name.contains(f)))
         .collect();
-    let per_case: Vec<Result<Vec<Check>, ScenarioError>> =
+    let mut per_case: Vec<Result<Vec<Check>, ScenarioError>> =
         chosen.par_iter().map(|c| c.run()).collect();
+    // Planner cases parallelise inside (replications), so they run one by one.
+    per_case.extend(
+        PLAN_CASES
+            .iter()
+            .filter(|c| filter.is_none_or(|f| c.name.contains(f)))
+            .map(PlanCase::run),
+    );
     let mut all = Vec::new();
     for r in per_case {
         all.extend(r?);
@@ -229,6 +252,7 @@ pub fn table(checks: &[Check]) -> String {
         let simulated = match c.test {
             Test::Interval => format!("{} ± {}", number(c.simulated), number(c.half_width)),
             Test::AtMost => format!("{} (must not exceed the quantile)", number(c.simulated)),
+            Test::Equal => format!("{} (planned)", c.simulated),
         };
         let _ = writeln!(
             s,

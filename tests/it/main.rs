@@ -8,6 +8,7 @@ mod experiments;
 mod fuzz;
 mod invariants;
 mod metrics;
+mod plan;
 mod provenance;
 mod robustness;
 mod scenario_errors;

@@ -17,6 +17,7 @@ mod flows;
 mod join;
 mod markers;
 mod overflow;
+mod plan;
 mod raster;
 mod rtt;
 mod style;
@@ -37,6 +38,7 @@ use crate::model::World;
 
 pub use compare::render_compare;
 pub(crate) use data::Ctx;
+pub use plan::render_plan;
 pub use sweep::render_sweep;
 
 /// Chart width in pixels (SVG user units).

@@ -1,0 +1,174 @@
+//! A target's figure from one replication's statistics, and the tally of a
+//! candidate's replications: the mean of each figure across replications (the
+//! pooled distribution for percentiles, as every report states them) and its
+//! one-sided confidence margin from the spread between replications.
+
+use crate::experiment::{half_width, Welford};
+use crate::model::target::{Metric, Scope, Sense, Target};
+use crate::stats::{Distribution, PopulationStats, RunStats};
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// The populations a target is about.
+fn populations<'a>(
+    t: &Target,
+    s: &'a RunStats,
+) -> Box<dyn Iterator<Item = &'a PopulationStats> + 'a> {
+    match t.scope {
+        Scope::Population(p) => Box::new(std::iter::once(&s.populations[p])),
+        _ => Box::new(s.populations.iter()),
+    }
+}
+
+fn merged(t: &Target, s: &RunStats, pick: fn(&PopulationStats) -> &Distribution) -> Distribution {
+    let mut d = Distribution::new();
+    for p in populations(t, s) {
+        d.merge(pick(p));
+    }
+    d
+}
+
+/// The distribution a percentile target reads, merged over its populations.
+fn distribution(t: &Target, s: &RunStats) -> Option<(Distribution, f64)> {
+    let (pick, q): (fn(&PopulationStats) -> &Distribution, f64) = match t.metric {
+        Metric::MediaRttP95 => (|p| &p.rtt, 0.95),
+        Metric::MediaRttP99 => (|p| &p.rtt, 0.99),
+        Metric::JoinLatencyP95 => (|p| &p.join, 0.95),
+        Metric::JoinLatencyP99 => (|p| &p.join, 0.99),
+        _ => return None,
+    };
+    Some((merged(t, s, pick), q))
+}
+
+/// The target's figure in `s` (one replication, or a merge of several).
+pub fn value(t: &Target, s: &RunStats) -> f64 {
+    if let Some((d, q)) = distribution(t, s) {
+        return d.quantile(q);
+    }
+    let sum = |f: fn(&PopulationStats) -> u64| populations(t, s).map(f).sum::<u64>();
+    let sessions = sum(|p| p.sessions);
+    let served = sum(|p| p.served_home + p.overflow);
+    match t.metric {
+        Metric::OverflowRate => ratio(sum(|p| p.overflow), sessions),
+        Metric::RejectionRate => ratio(sum(|p| p.rejected), sessions),
+        Metric::AbandonmentRate => ratio(sum(|p| p.abandoned), sessions),
+        Metric::RejectionAbandonmentRate => ratio(sum(|p| p.rejected + p.abandoned), sessions),
+        Metric::WaitProbability => ratio(sum(|p| p.waited), served),
+        Metric::WaitMeanMs => merged(t, s, |p| &p.wait).mean(),
+        // Percentiles are read from `distribution` above.
+        Metric::MediaRttP95
+        | Metric::MediaRttP99
+        | Metric::JoinLatencyP95
+        | Metric::JoinLatencyP99 => f64::NAN,
+        Metric::SloMediaRtt => ratio(sum(|p| p.slo_met[0]), served),
+        Metric::SloJoinLatency => ratio(sum(|p| p.slo_met[1]), served),
+        Metric::SloBoth => ratio(sum(|p| p.slo_met[2]), served),
+        Metric::Utilization => {
+            let regions: Vec<_> = match t.scope {
+                Scope::Region(r) => vec![&s.regions[r]],
+                _ => s.regions.iter().collect(),
+            };
+            let cap: f64 = regions.iter().map(|r| r.capacity_area).sum();
+            let busy: f64 = regions.iter().map(|r| r.busy_area).sum();
+            if cap > 0.0 {
+                busy / cap
+            } else {
+                0.0
+            }
+        }
+    }
+}
+
+/// Whether failing this target calls for more capacity (everything but a
+/// utilisation floor, which calls for less).
+pub fn wants_more(m: Metric) -> bool {
+    m != Metric::Utilization
+}
+
+/// One target's estimate over a candidate's replications.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TargetEstimate {
+    /// Point estimate.
+    pub point: f64,
+    /// One-sided confidence margin at the level it was computed for (NaN with
+    /// one replication).
+    pub margin: f64,
+}
+
+impl TargetEstimate {
+    /// The pessimistic end of the one-sided interval: what must meet the limit.
+    pub fn bound(&self, t: &Target) -> f64 {
+        self.bound_with_room(t, 1.0)
+    }
+
+    /// The pessimistic end `room` margins away from the estimate.
+    pub fn bound_with_room(&self, t: &Target, room: f64) -> f64 {
+        match t.metric.sense() {
+            Sense::AtMost => self.point + room * self.margin,
+            Sense::AtLeast => self.point - room * self.margin,
+        }
+    }
+
+    /// The optimistic end: when even it misses the limit, the target clearly fails.
+    pub fn optimistic(&self, t: &Target) -> f64 {
+        match t.metric.sense() {
+            Sense::AtMost => self.point - self.margin,
+            Sense::AtLeast => self.point + self.margin,
+        }
+    }
+}
+
+/// A candidate's replications so far, folded in replication order: each
+/// target's per-replication figures, and for percentile targets the pooled
+/// distribution (only what the targets read, so a search's memory stays small).
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    values: Welford,
+    pooled: Vec<Option<(Distribution, f64)>>,
+    /// Sessions simulated (window arrivals, all replications).
+    pub sessions: f64,
+}
+
+impl Tally {
+    /// Replications folded in.
+    pub fn n(&self) -> u32 {
+        self.values.n
+    }
+
+    /// Fold the next replication in.
+    pub fn push(&mut self, targets: &[Target], stats: RunStats) {
+        let v: Vec<f64> = targets.iter().map(|t| value(t, &stats)).collect();
+        self.values.push(&v);
+        self.sessions += stats.populations.iter().map(|p| p.sessions).sum::<u64>() as f64;
+        if self.pooled.is_empty() {
+            self.pooled = targets.iter().map(|t| distribution(t, &stats)).collect();
+            return;
+        }
+        for (pool, t) in self.pooled.iter_mut().zip(targets) {
+            if let (Some((d, _)), Some((new, _))) = (pool.as_mut(), distribution(t, &stats)) {
+                d.merge(&new);
+            }
+        }
+    }
+
+    /// Every target's estimate with a one-sided margin at level `1 - alpha`.
+    pub fn estimates(&self, targets: &[Target], alpha: f64) -> Vec<TargetEstimate> {
+        (0..targets.len())
+            .map(|i| {
+                let point = match self.pooled.get(i) {
+                    Some(Some((d, q))) => d.quantile(*q),
+                    _ => self.values.mean(i),
+                };
+                // A two-sided interval at 1 - 2 alpha has the one-sided margin at 1 - alpha.
+                let margin = half_width(self.values.variance(i), self.n(), 1.0 - 2.0 * alpha);
+                TargetEstimate { point, margin }
+            })
+            .collect()
+    }
+}

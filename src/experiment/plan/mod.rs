@@ -1,0 +1,222 @@
+//! Capacity planning: the cheapest capacities per deployment that meet every
+//! planning target with stated confidence (docs/planner.md).
+//!
+//! The method, in files: `analytic` (peak-hour offered load under the policy's
+//! home assignment, inverse Erlang B/C per deployment: the start), `evaluate`
+//! (candidates on common random numbers, replications added only while a
+//! decision is close), `verdict` (the confidence rule), `search` (coarse-to-fine
+//! descent with branch and bound), `verify` (an independent run of the chosen
+//! plan on fresh seeds, marginal effects), `grid` (the exhaustive reference the
+//! tests compare with). `space` holds the decision variables.
+
+mod analytic;
+mod evaluate;
+mod grid;
+mod measure;
+mod phases;
+mod search;
+mod space;
+mod verdict;
+mod verify;
+
+pub use analytic::{erlang_b_inverse, erlang_c_inverse, peak_loads, start as analytic_start};
+pub use evaluate::{Candidate, Rule};
+pub use grid::{exhaustive, Grid};
+pub use measure::TargetEstimate;
+pub use space::{cost, slot_hours, window_hours, Decision, Period, Variable};
+pub use verdict::Verdict;
+pub use verify::{fresh_seed, Marginal, Purpose, Verification};
+
+use evaluate::Evaluator;
+use search::Search;
+
+use crate::engine::Progress;
+use crate::model::target::Target;
+use crate::model::World;
+
+/// What to plan and how sure to be.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// Targets every plan must meet (at least one).
+    pub targets: Vec<Target>,
+    /// The capacities to choose (at least one).
+    pub variables: Vec<Variable>,
+    /// Confidence that the verified plan meets every target at once, e.g. 0.95.
+    pub confidence: f64,
+    /// Replications of each verification, and the most a search candidate gets.
+    pub replications: u32,
+    /// Most candidates the search evaluates.
+    pub max_candidates: usize,
+}
+
+/// How a planning run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// A plan passed its final verification.
+    Verified,
+    /// No capacities within the bounds meet the targets.
+    Infeasible,
+    /// Every final verification attempt failed.
+    Unverified,
+    /// Stopped by the user; `plan` is the best checkpoint that passed, if any.
+    Interrupted,
+}
+
+/// Simulation effort.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Effort {
+    /// Candidates the search evaluated.
+    pub candidates: usize,
+    /// Replications the search ran.
+    pub search_replications: u64,
+    /// Sessions the search simulated.
+    pub search_sessions: f64,
+    /// Replications of all verifications.
+    pub verification_replications: u64,
+    /// Sessions of all verifications.
+    pub verification_sessions: f64,
+}
+
+/// The result of [`plan`].
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// How it ended.
+    pub status: Status,
+    /// Peak-hour offered load per deployment under home assignment, Erlangs.
+    pub peak_loads: Vec<f64>,
+    /// The analytic start, per variable.
+    pub start: Decision,
+    /// The verification that backs the plan (Verified; Interrupted: best checkpoint).
+    pub plan: Option<Verification>,
+    /// The search's incumbent when the run ended (even if unverified).
+    pub incumbent: Option<Decision>,
+    /// What the search chose before any final verification (the grid's equal).
+    pub searched: Option<Decision>,
+    /// Infeasible: the most capable candidate tried, with its unmet targets.
+    pub best_effort: Option<Candidate>,
+    /// Every verification run, in order.
+    pub verifications: Vec<Verification>,
+    /// The plan on the search's replications.
+    pub at_plan: Option<Candidate>,
+    /// One step less and more per variable.
+    pub marginals: Vec<Marginal>,
+    /// Targets unmet one step below the plan (indices into the targets).
+    pub binding: Vec<usize>,
+    /// Every candidate the search evaluated, in order.
+    pub candidates: Vec<Candidate>,
+    /// The search's confidence rule.
+    pub rule: Rule,
+    /// Whether the candidate budget cut a branch and bound short.
+    pub budget_hit: bool,
+    /// Simulation effort.
+    pub effort: Effort,
+}
+
+/// Error probability of final attempt `i` (1-based): alpha/2, alpha/4, alpha/4,
+/// which sum to alpha.
+pub(crate) fn attempt_alpha(alpha: f64, i: u32) -> f64 {
+    alpha / f64::from(1u32 << i.clamp(1, FINAL_ATTEMPTS - 1))
+}
+
+/// Margins of room the search asks of every target (see `verdict`).
+pub(crate) const SEARCH_ROOM: f64 = 2.0;
+
+/// Final verification attempts before giving up.
+pub(crate) const FINAL_ATTEMPTS: u32 = 3;
+
+/// The search's rule: per-target level of the first final attempt, two margins
+/// of room, four replications at the first look.
+pub fn rule(spec: &Spec) -> Rule {
+    let alpha = 1.0 - spec.confidence;
+    Rule {
+        targets: spec.targets.clone(),
+        alpha: attempt_alpha(alpha, 1) / spec.targets.len().max(1) as f64,
+        first: spec.replications.clamp(2, 4),
+        most: spec.replications.max(2),
+        room: SEARCH_ROOM,
+    }
+}
+
+/// The scenario's own planning problem: its `slo.targets` and `slo.cost`, one
+/// variable per deployment from 0 to max(2 x analytic start, 2 x scenario
+/// capacity, 20) in steps of 1, its confidence, and its replications (at least 4).
+pub fn default_spec(world: &World) -> Spec {
+    let targets = world.slo.targets.clone();
+    let (_, start) = analytic::start(world, &targets);
+    let variables = world
+        .deployments
+        .iter()
+        .enumerate()
+        .map(|(d, dep)| Variable {
+            deployment: d,
+            period: Period::Whole,
+            min: 0,
+            max: (2 * start[d]).max(2 * dep.capacity).max(20),
+            step: 1,
+            cost: world.slo.cost[dep.region],
+        })
+        .collect();
+    Spec {
+        targets,
+        variables,
+        confidence: world.run.confidence,
+        replications: world.run.replications.max(4),
+        max_candidates: 2000,
+    }
+}
+
+/// Plan `world`'s capacities; `note` hears what the search is doing.
+pub fn plan(
+    world: &World,
+    spec: &Spec,
+    progress: &dyn Progress,
+    note: &mut dyn FnMut(&str),
+) -> Outcome {
+    let rule = rule(spec);
+    let (peak_loads, start_all) = analytic::start(world, &spec.targets);
+    let start: Decision = spec
+        .variables
+        .iter()
+        .map(|v| start_all[v.deployment].clamp(v.min, v.max))
+        .collect();
+    let mut ev = Evaluator::new(world, &spec.variables, &rule, progress);
+    let mut out = Outcome {
+        status: Status::Interrupted,
+        peak_loads,
+        start: start.clone(),
+        plan: None,
+        incumbent: None,
+        searched: None,
+        best_effort: None,
+        verifications: Vec::new(),
+        at_plan: None,
+        marginals: Vec::new(),
+        binding: Vec::new(),
+        candidates: Vec::new(),
+        rule: rule.clone(),
+        budget_hit: false,
+        effort: Effort::default(),
+    };
+    let mut search = Search {
+        ev: &mut ev,
+        vars: &spec.variables,
+        world,
+        budget: spec.max_candidates,
+        budget_hit: false,
+    };
+    let result = phases::run(&mut search, spec, &start, &mut out, note);
+    out.budget_hit = search.budget_hit;
+    if result.is_err() {
+        out.status = Status::Interrupted;
+        out.plan = out.verifications.iter().rev().find(|v| v.passed()).cloned();
+    }
+    out.candidates = ev.candidates();
+    out.effort.candidates = out.candidates.len();
+    out.effort.search_replications = ev.replications;
+    out.effort.search_sessions = ev.sessions;
+    for v in &out.verifications {
+        out.effort.verification_replications += u64::from(v.replications);
+        out.effort.verification_sessions += v.sessions;
+    }
+    out
+}

@@ -1,0 +1,297 @@
+//! The simulation search over a lattice of capacities, coarse to fine.
+//!
+//! At each level the lattice has at most [`POINTS`] values per variable. The
+//! search (1) finds a feasible point from the analytic start, (2) lowers one
+//! variable at a time by bisection until none can drop (a minimal point), then
+//! (3) proves it cheapest within the level's box by branch and bound: any
+//! cheaper lattice point not already ruled out is evaluated, most expensive
+//! first, and a feasible one restarts the descent. A point is ruled out without
+//! simulation when it lies below a point short of capacity or above one over a
+//! utilisation floor (feasibility is monotone in capacity). The next level
+//! halves the lattice step in a box of one new step around the incumbent.
+
+use super::evaluate::Evaluator;
+use super::space::{cost_key, Decision, Variable};
+use crate::experiment::Cancelled;
+use crate::model::World;
+
+/// Most lattice values per variable at a level.
+pub const POINTS: u32 = 9;
+
+/// Largest box the branch and bound enumerates.
+const MAX_BOX: usize = 250_000;
+
+/// Searches one plan.
+pub struct Search<'s, 'a> {
+    /// Candidate memory.
+    pub ev: &'s mut Evaluator<'a>,
+    /// The variables.
+    pub vars: &'a [Variable],
+    /// The world (for costs).
+    pub world: &'a World,
+    /// Most candidates to evaluate.
+    pub budget: usize,
+    /// Whether the budget stopped a branch and bound early.
+    pub budget_hit: bool,
+}
+
+type Bounds = Vec<(u32, u32)>;
+
+impl Search<'_, '_> {
+    fn key(&self, x: &[u32]) -> (i64, Decision) {
+        (cost_key(self.vars, x), x.to_vec())
+    }
+
+    fn cheaper(&self, a: &[u32], b: &[u32]) -> bool {
+        self.key(a) < self.key(b)
+    }
+
+    fn feasible(&mut self, x: &[u32]) -> Result<bool, Cancelled> {
+        if self.ev.implied_infeasible(x) {
+            return Ok(false);
+        }
+        Ok(self.ev.evaluate(x)?.feasible())
+    }
+
+    fn values(&self, j: usize, f: u32, bx: &Bounds) -> Vec<u32> {
+        let (lo, hi) = bx[j];
+        self.vars[j]
+            .values(f)
+            .into_iter()
+            .filter(|v| (lo..=hi).contains(v))
+            .collect()
+    }
+
+    /// A feasible point reached from `x` along the diagonal of lattice `f` (up,
+    /// in doubling strides, when short; down when over a floor); when the walk
+    /// crosses from short to over, the segment between the two is bisected on
+    /// the finest lattice. Err: the last point tried, none being feasible.
+    pub fn first_feasible(
+        &mut self,
+        x: &[u32],
+        f: u32,
+    ) -> Result<Result<Decision, Decision>, Cancelled> {
+        let all: Vec<Vec<u32>> = self.vars.iter().map(|v| v.values(f)).collect();
+        let mut idx: Vec<usize> = self
+            .vars
+            .iter()
+            .zip(x)
+            .zip(&all)
+            .map(|((v, &c), vals)| vals.iter().position(|&y| y == v.snap_up(c, f)).unwrap_or(0))
+            .collect();
+        let mut d = 1usize;
+        let (mut short, mut over): (Option<Decision>, Option<Decision>) = (None, None);
+        let mut y: Decision = idx.iter().zip(&all).map(|(&i, v)| v[i]).collect();
+        loop {
+            let v = self.ev.evaluate(&y)?;
+            if v.feasible() {
+                return Ok(Ok(y));
+            }
+            if v.short && v.over {
+                return self.relieve_or(over, y);
+            }
+            if v.short || v.unsure {
+                short = Some(y.clone());
+            } else {
+                over = Some(y.clone());
+            }
+            let next: Decision = match (&short, &over) {
+                (Some(lo), Some(hi)) => self.midpoint(lo, hi),
+                (Some(_), None) | (None, Some(_)) => {
+                    let up = short.is_some();
+                    for (i, vals) in idx.iter_mut().zip(&all) {
+                        *i = if up {
+                            (*i + d).min(vals.len() - 1)
+                        } else {
+                            i.saturating_sub(d)
+                        };
+                    }
+                    d *= 2;
+                    idx.iter().zip(&all).map(|(&i, v)| v[i]).collect()
+                }
+                (None, None) => return Ok(Err(y)),
+            };
+            if next == y || short.as_ref() == Some(&next) || over.as_ref() == Some(&next) {
+                return self.relieve_or(over, y);
+            }
+            y = next;
+        }
+    }
+
+    /// The step-1 lattice point halfway between `lo` and `hi`.
+    fn midpoint(&self, lo: &[u32], hi: &[u32]) -> Decision {
+        self.vars
+            .iter()
+            .zip(lo.iter().zip(hi))
+            .map(|(v, (&a, &b))| {
+                let m = ((u64::from(a) + u64::from(b)) / 2) as u32;
+                // Round down onto the lattice min + k step.
+                (v.min + (m.saturating_sub(v.min) / v.step) * v.step).clamp(v.min, v.max)
+            })
+            .collect()
+    }
+
+    /// Variables costliest first (ties in variable order).
+    fn by_cost(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.vars.len()).collect();
+        order.sort_by(|&a, &b| {
+            self.vars[b]
+                .cost
+                .total_cmp(&self.vars[a].cost)
+                .then(a.cmp(&b))
+        });
+        order
+    }
+
+    /// The smallest lattice value of variable `j` at or below `x[j]` for which
+    /// `ok` holds, by bisection (`ok` is taken to hold at `x` and to be monotone).
+    fn lowest(
+        &mut self,
+        x: &[u32],
+        j: usize,
+        f: u32,
+        bx: &Bounds,
+        ok: fn(&mut Self, &[u32]) -> Result<bool, Cancelled>,
+    ) -> Result<u32, Cancelled> {
+        let vals: Vec<u32> = self
+            .values(j, f, bx)
+            .into_iter()
+            .filter(|&v| v <= x[j])
+            .collect();
+        if vals.last() != Some(&x[j]) {
+            return Ok(x[j]);
+        }
+        // `ok` holds at vals[b]; not at or below index a.
+        let (mut a, mut b) = (-1isize, vals.len() as isize - 1);
+        while b - a > 1 {
+            let m = (a + b) / 2;
+            let mut y = x.to_vec();
+            y[j] = vals[m as usize];
+            if ok(self, &y)? {
+                b = m;
+            } else {
+                a = m;
+            }
+        }
+        Ok(vals[b as usize])
+    }
+
+    /// Lower each variable in turn (costliest first) to its smallest feasible
+    /// lattice value, until no variable can drop.
+    pub fn descend(&mut self, mut x: Decision, f: u32, bx: &Bounds) -> Result<Decision, Cancelled> {
+        loop {
+            let mut changed = false;
+            for j in self.by_cost() {
+                let v = self.lowest(&x, j, f, bx, Self::feasible)?;
+                changed |= v != x[j];
+                x[j] = v;
+            }
+            if !changed {
+                return Ok(x);
+            }
+        }
+    }
+
+    /// The diagonal misses the feasible set: lower variables one by one from
+    /// the point over the floor, if there is one; else fail with `last`.
+    fn relieve_or(
+        &mut self,
+        over: Option<Decision>,
+        last: Decision,
+    ) -> Result<Result<Decision, Decision>, Cancelled> {
+        match over {
+            Some(hi) => Ok(self.relieve(hi)?.ok_or(last)),
+            None => Ok(Err(last)),
+        }
+    }
+
+    /// From a point over a utilisation floor but not short, lower one variable
+    /// at a time (costliest first) as far as the other targets allow, until the
+    /// floor holds too; None if it never does.
+    fn relieve(&mut self, mut x: Decision) -> Result<Option<Decision>, Cancelled> {
+        let bx = self.full();
+        for j in self.by_cost() {
+            x[j] = self.lowest(&x, j, 1, &bx, |s, y| {
+                let v = s.ev.evaluate(y)?;
+                Ok(!(v.short || v.unsure))
+            })?;
+            if self.ev.evaluate(&x)?.feasible() {
+                return Ok(Some(x));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Every lattice point of the box, or None when it is too large to list.
+    fn lattice(&self, f: u32, bx: &Bounds) -> Option<Vec<Decision>> {
+        let axes: Vec<Vec<u32>> = (0..self.vars.len())
+            .map(|j| self.values(j, f, bx))
+            .collect();
+        let size = axes
+            .iter()
+            .try_fold(1usize, |n, a| n.checked_mul(a.len()))?;
+        if size > MAX_BOX {
+            return None;
+        }
+        let mut points = vec![Vec::new()];
+        for axis in &axes {
+            points = points
+                .into_iter()
+                .flat_map(|p: Decision| {
+                    axis.iter().map(move |&v| {
+                        let mut q = p.clone();
+                        q.push(v);
+                        q
+                    })
+                })
+                .collect();
+        }
+        Some(points)
+    }
+
+    /// Prove `x` cheapest in the box or find the cheapest feasible point there.
+    pub fn bound(&mut self, mut x: Decision, f: u32, bx: &Bounds) -> Result<Decision, Cancelled> {
+        let Some(points) = self.lattice(f, bx) else {
+            return Ok(x);
+        };
+        loop {
+            if self.ev.order.len() >= self.budget {
+                self.budget_hit = true;
+                return Ok(x);
+            }
+            let next = points
+                .iter()
+                .filter(|p| self.cheaper(p, &x))
+                .filter(|p| self.ev.get(p).is_none_or(|c| c.verdict.feasible()))
+                .filter(|p| !self.ev.implied_infeasible(p))
+                .max_by_key(|p| self.key(p))
+                .cloned();
+            let Some(p) = next else {
+                return Ok(x);
+            };
+            if self.ev.evaluate(&p)?.feasible() {
+                x = self.descend(p, f, bx)?;
+            }
+        }
+    }
+
+    /// The full range of every variable.
+    pub fn full(&self) -> Bounds {
+        self.vars.iter().map(|v| (v.min, v.max)).collect()
+    }
+
+    /// One step of lattice `f` around `x`, within the bounds.
+    pub fn around(&self, x: &[u32], f: u32) -> Bounds {
+        self.vars
+            .iter()
+            .zip(x)
+            .map(|(v, &c)| {
+                let r = v.step.saturating_mul(f);
+                (
+                    c.saturating_sub(r).max(v.min),
+                    c.saturating_add(r).min(v.max),
+                )
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,88 @@
+//! The decision rule for one candidate, shared by the search, the exhaustive
+//! grid and the verification: every target is judged on its one-sided interval
+//! at the per-target level (Bonferroni), so "feasible" means every target's
+//! pessimistic bound meets its limit. The search asks for `room` margins (2)
+//! rather than one: a candidate accepted with one margin sits where a fresh
+//! verification run, with noise of its own, fails about half the time; with two
+//! it passes unless its noise exceeds a margin.
+
+use super::measure::{wants_more, TargetEstimate};
+use crate::model::target::Target;
+
+/// What a candidate's replications say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Verdict {
+    /// Some target calling for more capacity is not met.
+    pub short: bool,
+    /// A utilisation floor is not met: less capacity is needed.
+    pub over: bool,
+    /// Some target is neither met nor clearly failed: more replications could decide.
+    pub unsure: bool,
+}
+
+impl Verdict {
+    /// Every target met with confidence.
+    pub fn feasible(&self) -> bool {
+        !(self.short || self.over || self.unsure)
+    }
+
+    /// Nothing more replications could change: feasible, or some target clearly failed.
+    pub fn settled(&self) -> bool {
+        !self.unsure || self.short || self.over
+    }
+
+    /// The final word once replications run out: an undecided target counts as
+    /// not met, in the direction it pulls.
+    pub fn resolve(self, targets: &[Target], est: &[TargetEstimate], room: f64) -> Self {
+        if !self.unsure {
+            return self;
+        }
+        let mut v = Self::default();
+        for (t, e) in targets.iter().zip(est) {
+            if !t.holds(e.bound_with_room(t, room)) {
+                if wants_more(t.metric) {
+                    v.short = true;
+                } else {
+                    v.over = true;
+                }
+            }
+        }
+        v
+    }
+}
+
+/// Judge every target: met when its pessimistic bound holds, clearly failed when
+/// even its optimistic bound misses.
+pub fn judge(targets: &[Target], est: &[TargetEstimate], room: f64) -> Verdict {
+    let mut v = Verdict::default();
+    for (t, e) in targets.iter().zip(est) {
+        let (pess, opt) = (e.bound_with_room(t, room), e.optimistic(t));
+        if pess.is_finite() && t.holds(pess) {
+            continue;
+        }
+        if opt.is_finite() && !t.holds(opt) {
+            if wants_more(t.metric) {
+                v.short = true;
+            } else {
+                v.over = true;
+            }
+        } else {
+            v.unsure = true;
+        }
+    }
+    v
+}
+
+/// Indices of the targets whose pessimistic bound (`room` margins out) misses its limit.
+pub fn unmet(targets: &[Target], est: &[TargetEstimate], room: f64) -> Vec<usize> {
+    targets
+        .iter()
+        .zip(est)
+        .enumerate()
+        .filter(|(_, (t, e))| {
+            let b = e.bound_with_room(t, room);
+            !(b.is_finite() && t.holds(b))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}

@@ -1,0 +1,147 @@
+//! The independent verification of a plan, and what a plan's neighbours say.
+//!
+//! A verification simulates the chosen capacities on fresh seeds (streams no
+//! search candidate used), so its verdict does not depend on how the plan was
+//! chosen: with every target's one-sided interval at alpha / K (Bonferroni over
+//! K targets), a plan violating some target passes with probability at most
+//! alpha. Marginal effects reuse the search's common random numbers, so one
+//! unit more or less is compared on the very same users.
+
+use super::evaluate::{run_into, Candidate, Evaluator};
+use super::measure::{Tally, TargetEstimate};
+use super::space::{apply, Decision, Variable};
+use super::verdict::unmet;
+use crate::engine::rng::mix64;
+use crate::engine::Progress;
+use crate::experiment::Cancelled;
+use crate::model::target::Target;
+use crate::model::World;
+
+/// Why a verification ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// The incumbent after a coarse level: kept if the search is interrupted.
+    Checkpoint(u32),
+    /// The final claim, attempt 1, 2, ...
+    Final(u32),
+}
+
+/// One verification run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verification {
+    /// Why it ran.
+    pub purpose: Purpose,
+    /// The capacities verified.
+    pub capacities: Decision,
+    /// Its seed (fresh: derived from the scenario seed and the purpose).
+    pub seed: u64,
+    /// Error probability spent on this claim, over all targets.
+    pub alpha: f64,
+    /// Replications run.
+    pub replications: u32,
+    /// Sessions simulated.
+    pub sessions: f64,
+    /// Every target's estimate, margin one-sided at alpha / K.
+    pub estimates: Vec<TargetEstimate>,
+    /// Indices of targets not met with confidence (empty: passed).
+    pub unmet: Vec<usize>,
+}
+
+impl Verification {
+    /// Every target met with confidence.
+    pub fn passed(&self) -> bool {
+        self.unmet.is_empty()
+    }
+}
+
+/// The seed of a verification: a stream family no search candidate uses.
+pub fn fresh_seed(seed: u64, purpose: Purpose) -> u64 {
+    let tag = match purpose {
+        Purpose::Checkpoint(level) => 0x100 + u64::from(level),
+        Purpose::Final(attempt) => u64::from(attempt),
+    };
+    mix64(mix64(seed ^ 0x706c_616e_7665_7269) ^ tag)
+}
+
+/// Simulate `x` on fresh seeds and judge every target at `alpha / K`.
+#[allow(clippy::too_many_arguments)]
+pub fn verify(
+    world: &World,
+    vars: &[Variable],
+    targets: &[Target],
+    x: &[u32],
+    purpose: Purpose,
+    alpha: f64,
+    replications: u32,
+    progress: &dyn Progress,
+) -> Result<Verification, Cancelled> {
+    let w = apply(world, vars, x);
+    let seed = fresh_seed(world.run.seed, purpose);
+    let mut tally = Tally::default();
+    run_into(&w, seed, 0..replications, targets, &mut tally, progress)?;
+    let per_target = alpha / targets.len().max(1) as f64;
+    let estimates = tally.estimates(targets, per_target);
+    Ok(Verification {
+        purpose,
+        capacities: x.to_vec(),
+        seed,
+        alpha,
+        replications,
+        sessions: tally.sessions,
+        unmet: unmet(targets, &estimates, 1.0),
+        estimates,
+    })
+}
+
+/// One variable's neighbours of the plan, on the search's common random numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marginal {
+    /// The variable.
+    pub variable: usize,
+    /// One step less (None at the lower bound).
+    pub minus: Option<Candidate>,
+    /// One step more (None at the upper bound).
+    pub plus: Option<Candidate>,
+}
+
+/// The plan and its one-step neighbours, all on the search's full replications.
+pub fn marginals(
+    ev: &mut Evaluator<'_>,
+    vars: &[Variable],
+    x: &[u32],
+) -> Result<(Candidate, Vec<Marginal>), Cancelled> {
+    let at = ev.evaluate_full(x)?;
+    let mut out = Vec::with_capacity(vars.len());
+    for (j, v) in vars.iter().enumerate() {
+        let mut side = |delta: i64| -> Result<Option<Candidate>, Cancelled> {
+            let c = i64::from(x[j]) + delta * i64::from(v.step);
+            if c < i64::from(v.min) || c > i64::from(v.max) {
+                return Ok(None);
+            }
+            let mut y = x.to_vec();
+            y[j] = c as u32;
+            ev.evaluate_full(&y).map(Some)
+        };
+        let minus = side(-1)?;
+        let plus = side(1)?;
+        out.push(Marginal {
+            variable: j,
+            minus,
+            plus,
+        });
+    }
+    Ok((at, out))
+}
+
+/// Targets that stop some variable from dropping a step: unmet one step below
+/// under the search's rule (`room` margins).
+pub fn binding(targets: &[Target], marginals: &[Marginal], room: f64) -> Vec<usize> {
+    let mut b: Vec<usize> = marginals
+        .iter()
+        .filter_map(|m| m.minus.as_ref())
+        .flat_map(|c| unmet(targets, &c.estimates, room))
+        .collect();
+    b.sort_unstable();
+    b.dedup();
+    b
+}

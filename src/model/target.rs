@@ -1,0 +1,196 @@
+//! Planning targets: what `regionsim plan` must keep true, each on one metric,
+//! overall or for one population (or, for utilisation, one region).
+//!
+//! The metric fixes the direction: rates, latencies and waits are upper limits,
+//! attainment shares and utilisation are floors. Names follow `summary.json`, so
+//! a target reads like the figure it constrains. Scenario files and the command
+//! line both parse targets through [`Metric::from_name`].
+
+/// A figure a target can constrain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Metric {
+    /// Served elsewhere / sessions.
+    OverflowRate,
+    /// Rejected / sessions.
+    RejectionRate,
+    /// Abandoned / sessions.
+    AbandonmentRate,
+    /// (Rejected + abandoned) / sessions: users who never got an agent.
+    RejectionAbandonmentRate,
+    /// Share of served sessions that waited: P(wait).
+    WaitProbability,
+    /// Mean wait of served sessions, ms.
+    WaitMeanMs,
+    /// Media RTT 95th percentile, ms.
+    MediaRttP95,
+    /// Media RTT 99th percentile, ms.
+    MediaRttP99,
+    /// Join latency 95th percentile, ms.
+    JoinLatencyP95,
+    /// Join latency 99th percentile, ms.
+    JoinLatencyP99,
+    /// Share of served sessions within the media RTT threshold (`slo.media_rtt_ms`).
+    SloMediaRtt,
+    /// Share of served sessions within the join threshold (`slo.join_latency`).
+    SloJoinLatency,
+    /// Share of served sessions within both thresholds.
+    SloBoth,
+    /// Time-averaged busy / capacity (a floor: planners ask for it to avoid idle slots).
+    Utilization,
+}
+
+/// Whether a target caps a metric or sets a floor under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sense {
+    /// value <= limit; more capacity never hurts it.
+    AtMost,
+    /// value >= limit.
+    AtLeast,
+}
+
+/// Every metric with its name, in documentation order.
+pub const METRICS: &[(Metric, &str)] = &[
+    (Metric::OverflowRate, "overflow_rate"),
+    (Metric::RejectionRate, "rejection_rate"),
+    (Metric::AbandonmentRate, "abandonment_rate"),
+    (
+        Metric::RejectionAbandonmentRate,
+        "rejection_abandonment_rate",
+    ),
+    (Metric::WaitProbability, "wait_probability"),
+    (Metric::WaitMeanMs, "wait_ms.mean"),
+    (Metric::MediaRttP95, "media_rtt_ms.p95"),
+    (Metric::MediaRttP99, "media_rtt_ms.p99"),
+    (Metric::JoinLatencyP95, "join_latency_ms.p95"),
+    (Metric::JoinLatencyP99, "join_latency_ms.p99"),
+    (Metric::SloMediaRtt, "slo_attainment.media_rtt"),
+    (Metric::SloJoinLatency, "slo_attainment.join_latency"),
+    (Metric::SloBoth, "slo_attainment.both"),
+    (Metric::Utilization, "utilization"),
+];
+
+impl Metric {
+    /// The metric named `name` (as in `summary.json`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        METRICS.iter().find(|(_, n)| *n == name).map(|(m, _)| *m)
+    }
+
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        METRICS
+            .iter()
+            .find(|(m, _)| *m == self)
+            .map_or("?", |(_, n)| n)
+    }
+
+    /// Direction of a target on it.
+    pub fn sense(self) -> Sense {
+        match self {
+            Self::SloMediaRtt | Self::SloJoinLatency | Self::SloBoth | Self::Utilization => {
+                Sense::AtLeast
+            }
+            _ => Sense::AtMost,
+        }
+    }
+
+    /// A share in [0, 1] (else a duration in ms).
+    pub fn is_share(self) -> bool {
+        !matches!(
+            self,
+            Self::WaitMeanMs
+                | Self::MediaRttP95
+                | Self::MediaRttP99
+                | Self::JoinLatencyP95
+                | Self::JoinLatencyP99
+        )
+    }
+}
+
+/// Which sessions or slots a target is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    /// Everything (all sessions; all capacity for utilisation).
+    Overall,
+    /// One population (index into `World::populations`).
+    Population(usize),
+    /// One region (index into `World::regions`), for utilisation.
+    Region(usize),
+}
+
+/// One planning target.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Target {
+    /// The figure.
+    pub metric: Metric,
+    /// Whose figure.
+    pub scope: Scope,
+    /// The limit (a share, or ms).
+    pub limit: f64,
+}
+
+impl Target {
+    /// `metric`, `metric[population]` or `utilization[region]`, for messages and reports.
+    pub fn label(&self, world: &super::World) -> String {
+        match self.scope {
+            Scope::Overall => self.metric.name().to_string(),
+            Scope::Population(p) => {
+                format!("{}[{}]", self.metric.name(), world.populations[p].name)
+            }
+            Scope::Region(r) => format!("{}[{}]", self.metric.name(), world.regions[r].id),
+        }
+    }
+
+    /// Whether `value` satisfies the target.
+    pub fn holds(&self, value: f64) -> bool {
+        match self.metric.sense() {
+            Sense::AtMost => value <= self.limit,
+            Sense::AtLeast => value >= self.limit,
+        }
+    }
+
+    /// `<=` or `>=`.
+    pub fn relation(&self) -> &'static str {
+        match self.metric.sense() {
+            Sense::AtMost => "<=",
+            Sense::AtLeast => ">=",
+        }
+    }
+}
+
+/// Check a target's limit against its metric; the message says what is allowed.
+pub fn check_limit(metric: Metric, scope: Scope, limit: f64) -> Result<(), String> {
+    if !limit.is_finite() {
+        return Err(format!("must be a finite number, got {limit}"));
+    }
+    if metric == Metric::Utilization {
+        if !(limit > 0.0 && limit < 1.0) {
+            return Err(format!(
+                "a utilisation floor must be strictly between 0 and 1 (a floor of 1 needs endless load), got {limit}"
+            ));
+        }
+    } else if metric.is_share() {
+        if !(0.0..=1.0).contains(&limit) {
+            return Err(format!("must be a share between 0 and 1, got {limit}"));
+        }
+        if metric.sense() == Sense::AtLeast && limit >= 1.0 {
+            return Err(
+                "an attainment of 1 cannot be shown with confidence; use less than 1".into(),
+            );
+        }
+        if metric.sense() == Sense::AtMost && limit <= 0.0 {
+            return Err("a rate of 0 cannot be shown with confidence; use more than 0".into());
+        }
+    } else if limit <= 0.0 {
+        return Err(format!("must be a duration in ms > 0, got {limit}"));
+    }
+    match (metric, scope) {
+        (Metric::Utilization, Scope::Population(_)) => {
+            Err("utilisation is per region, not per population".into())
+        }
+        (m, Scope::Region(_)) if m != Metric::Utilization => Err(format!(
+            "`{}` is per population or overall; only utilization is per region",
+            m.name()
+        )),
+        _ => Ok(()),
+    }
+}

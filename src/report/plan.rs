@@ -1,0 +1,355 @@
+//! `plan.json` and `plan.md`: the plan, every target with its estimate and
+//! one-sided bound, the binding targets, the marginal effect of one step more or
+//! less per deployment, the candidates evaluated and the simulation effort.
+
+use std::fmt::Write;
+
+use serde_json::{json, Value};
+
+use super::json::num;
+use crate::experiment::plan::{
+    slot_hours, window_hours, Candidate, Outcome, Purpose, Spec, Status, TargetEstimate,
+    Verification,
+};
+use crate::model::target::Target;
+use crate::model::World;
+
+/// Version of the `plan.json` layout.
+pub const PLAN_SCHEMA_VERSION: u32 = 1;
+
+/// How a status is spelled in reports.
+pub fn status_name(s: Status) -> &'static str {
+    match s {
+        Status::Verified => "verified",
+        Status::Infeasible => "infeasible",
+        Status::Unverified => "unverified",
+        Status::Interrupted => "interrupted",
+    }
+}
+
+/// `region` or `agent@region` when a region hosts several deployments.
+pub fn deployment_label(world: &World, d: usize) -> String {
+    let dep = &world.deployments[d];
+    let region = &world.regions[dep.region].id;
+    let shared = world
+        .deployments
+        .iter()
+        .filter(|o| o.region == dep.region)
+        .count()
+        > 1;
+    if shared {
+        format!("{}@{region}", dep.agent)
+    } else {
+        region.clone()
+    }
+}
+
+fn estimates(world: &World, targets: &[Target], est: &[TargetEstimate]) -> Value {
+    let rows: Vec<Value> = targets
+        .iter()
+        .zip(est)
+        .map(|(t, e)| {
+            json!({
+                "target": t.label(world),
+                "relation": t.relation(),
+                "limit": num(t.limit),
+                "estimate": num(e.point),
+                "bound": num(e.bound(t)),
+                "met": e.bound(t).is_finite() && t.holds(e.bound(t)),
+            })
+        })
+        .collect();
+    Value::Array(rows)
+}
+
+fn candidate(world: &World, spec: &Spec, c: &Candidate) -> Value {
+    json!({
+        "capacities": c.capacities,
+        "cost": num(c.cost),
+        "slot_hours": num(slot_hours(world, &c.capacities)),
+        "replications": c.replications,
+        "feasible": c.verdict.feasible(),
+        "short": c.verdict.short,
+        "over": c.verdict.over,
+        "estimates": c.estimates.iter().map(|e| num(e.point)).collect::<Vec<_>>(),
+        "bounds": spec.targets.iter().zip(&c.estimates).map(|(t, e)| num(e.bound(t))).collect::<Vec<_>>(),
+    })
+}
+
+fn verification(world: &World, spec: &Spec, v: &Verification) -> Value {
+    let purpose = match v.purpose {
+        Purpose::Checkpoint(l) => format!("checkpoint after level {l}"),
+        Purpose::Final(a) => format!("final, attempt {a}"),
+    };
+    json!({
+        "purpose": purpose,
+        "capacities": v.capacities,
+        "seed": v.seed,
+        "replications": v.replications,
+        "sessions": num(v.sessions),
+        "family_error": num(v.alpha),
+        "per_target_confidence": num(1.0 - v.alpha / spec.targets.len() as f64),
+        "passed": v.passed(),
+        "targets": estimates(world, &spec.targets, &v.estimates),
+    })
+}
+
+fn marginals(world: &World, spec: &Spec, out: &Outcome) -> Value {
+    let Some(at) = &out.at_plan else {
+        return Value::Array(Vec::new());
+    };
+    let side = |c: &Option<Candidate>| -> Value {
+        c.as_ref().map_or(Value::Null, |c| {
+            let effects: serde_json::Map<String, Value> = spec
+                .targets
+                .iter()
+                .zip(c.estimates.iter().zip(&at.estimates))
+                .map(|(t, (e, base))| (t.label(world), num(e.point - base.point)))
+                .collect();
+            json!({ "capacities": c.capacities, "feasible": c.verdict.feasible(), "change": effects })
+        })
+    };
+    let rows: Vec<Value> = out
+        .marginals
+        .iter()
+        .map(|m| {
+            let v = &spec.variables[m.variable];
+            json!({
+                "deployment": deployment_label(world, v.deployment),
+                "one_step_less": side(&m.minus),
+                "one_step_more": side(&m.plus),
+            })
+        })
+        .collect();
+    Value::Array(rows)
+}
+
+fn deployments(world: &World, spec: &Spec, out: &Outcome, x: Option<&[u32]>) -> Value {
+    let rows: Vec<Value> = spec
+        .variables
+        .iter()
+        .enumerate()
+        .map(|(j, v)| {
+            let d = &world.deployments[v.deployment];
+            json!({
+                "deployment": deployment_label(world, v.deployment),
+                "agent": d.agent,
+                "region": world.regions[d.region].id,
+                "capacity": x.map(|x| x[j]),
+                "scenario_capacity": d.capacity,
+                "analytic_start": out.start[j],
+                "peak_offered_load_erlangs": num(out.peak_loads[v.deployment]),
+                "min": v.min, "max": v.max, "step": v.step, "cost_weight": num(v.cost),
+            })
+        })
+        .collect();
+    Value::Array(rows)
+}
+
+/// The `plan.json` text.
+pub fn plan_json(world: &World, spec: &Spec, out: &Outcome, prov: &super::Provenance) -> String {
+    let x = out.plan.as_ref().map(|v| v.capacities.as_slice());
+    let doc = json!({
+        "schema_version": PLAN_SCHEMA_VERSION,
+        "scenario": world.name,
+        "status": status_name(out.status),
+        "note": headline(world, spec, out),
+        "policy": world.policy.name(),
+        "seed": world.run.seed,
+        "provenance": prov.to_json(world),
+        "confidence": num(spec.confidence),
+        "replications": spec.replications,
+        "objective": "cost-weighted slot-hours over the statistics window",
+        "window_hours": num(window_hours(world)),
+        "targets": spec.targets.iter().map(|t| json!({
+            "target": t.label(world), "metric": t.metric.name(), "relation": t.relation(), "limit": num(t.limit),
+        })).collect::<Vec<_>>(),
+        "plan": out.plan.as_ref().map(|v| json!({
+            "slot_hours": num(slot_hours(world, &v.capacities)),
+            "cost": num(crate::experiment::plan::cost(world, &spec.variables, &v.capacities)),
+            "verification": verification(world, spec, v),
+        })),
+        "deployments": deployments(world, spec, out, x),
+        "binding": out.binding.iter().map(|&i| spec.targets[i].label(world)).collect::<Vec<_>>(),
+        "marginal": marginals(world, spec, out),
+        "best_effort": out.best_effort.as_ref().map(|c| json!({
+            "candidate": candidate(world, spec, c),
+            "targets": estimates(world, &spec.targets, &c.estimates),
+        })),
+        "search": {
+            "per_target_confidence": num(1.0 - out.rule.alpha),
+            "first_replications": out.rule.first,
+            "most_replications": out.rule.most,
+            "budget_hit": out.budget_hit,
+            "candidates": out.candidates.iter().map(|c| candidate(world, spec, c)).collect::<Vec<_>>(),
+        },
+        "verifications": out.verifications.iter().map(|v| verification(world, spec, v)).collect::<Vec<_>>(),
+        "effort": {
+            "candidates": out.effort.candidates,
+            "search_replications": out.effort.search_replications,
+            "search_sessions": num(out.effort.search_sessions),
+            "verification_replications": out.effort.verification_replications,
+            "verification_sessions": num(out.effort.verification_sessions),
+        },
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("a Value always serialises");
+    s.push('\n');
+    s
+}
+
+/// One sentence saying what the run established.
+pub fn headline(world: &World, spec: &Spec, out: &Outcome) -> String {
+    let pct = spec.confidence * 100.0;
+    match (out.status, &out.plan) {
+        (Status::Verified, Some(_)) => match spec.targets.len() {
+            1 => format!("Verified: an independent run on fresh seeds meets the target at {pct:.0} % confidence."),
+            k => format!("Verified: an independent run on fresh seeds meets all {k} targets at {pct:.0} % joint confidence."),
+        },
+        (Status::Interrupted, Some(v)) if matches!(v.purpose, Purpose::Final(_)) => "INTERRUPTED after the plan passed its final verification: the plan stands, the effects of one step more or less are missing.".into(),
+        (Status::Interrupted, Some(_)) => "INTERRUPTED: this is the best plan verified so far (a checkpoint); the search did not finish, so a cheaper plan may exist.".into(),
+        (Status::Interrupted, None) => "INTERRUPTED before any plan was verified.".into(),
+        (Status::Infeasible, _) => {
+            let unmet: Vec<String> = out.best_effort.as_ref().map_or(Vec::new(), |c| {
+                spec.targets.iter().zip(&c.estimates)
+                    .filter(|(t, e)| !(e.bound(t).is_finite() && t.holds(e.bound(t))))
+                    .map(|(t, e)| format!("{} {} {} (best achieved {})", t.label(world), t.relation(), t.limit, fmt(e.point)))
+                    .collect()
+            });
+            format!("Infeasible within the bounds: {}.", unmet.join("; "))
+        }
+        _ => "Unverified: no plan passed its verification on fresh seeds; widen the bounds or raise --replications.".into(),
+    }
+}
+
+fn fmt(x: f64) -> String {
+    if !x.is_finite() {
+        "–".into()
+    } else if x.abs() >= 100.0 {
+        format!("{x:.1}")
+    } else if x.abs() >= 1.0 {
+        format!("{x:.3}")
+    } else {
+        format!("{x:.5}")
+    }
+}
+
+/// The capacity table: plan, scenario, analytic start, peak load, and what one
+/// step less or more does to the binding target (on common random numbers).
+fn deployments_md(s: &mut String, world: &World, spec: &Spec, out: &Outcome) {
+    let shown = out.binding.first().copied().unwrap_or(0);
+    let label = spec
+        .targets
+        .get(shown)
+        .map(|t| t.label(world))
+        .unwrap_or_default();
+    let _ = writeln!(s, "| deployment | capacity | scenario | analytic start | peak load (Erlangs) | one step less | one step more |\n| --- | --- | --- | --- | --- | --- | --- |");
+    let x = out.plan.as_ref().map(|v| v.capacities.clone());
+    for (j, v) in spec.variables.iter().enumerate() {
+        let m = out.marginals.iter().find(|m| m.variable == j);
+        let side = |c: Option<&Candidate>| {
+            let (Some(c), Some(at)) = (c, out.at_plan.as_ref()) else {
+                return "–".to_string();
+            };
+            let delta = c.estimates[shown].point - at.estimates[shown].point;
+            let verdict = if c.verdict.feasible() {
+                "meets"
+            } else {
+                "misses"
+            };
+            if spec.targets.get(shown).is_some_and(|t| t.metric.is_share()) {
+                format!("{verdict}; {label} {:+.3} points", delta * 100.0)
+            } else {
+                format!("{verdict}; {label} {delta:+.2} ms")
+            }
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {:.1} | {} | {} |",
+            deployment_label(world, v.deployment),
+            x.as_ref().map_or("–".into(), |x| x[j].to_string()),
+            world.deployments[v.deployment].capacity,
+            out.start[j],
+            out.peak_loads[v.deployment],
+            side(m.and_then(|m| m.minus.as_ref())),
+            side(m.and_then(|m| m.plus.as_ref())),
+        );
+    }
+}
+
+/// One row per target: limit, estimate, one-sided bound, met, and (when
+/// `binding` is given) whether it binds.
+fn target_rows(
+    s: &mut String,
+    world: &World,
+    spec: &Spec,
+    est: &[TargetEstimate],
+    binding: Option<&[usize]>,
+) {
+    for (i, (t, e)) in spec.targets.iter().zip(est).enumerate() {
+        let met = e.bound(t).is_finite() && t.holds(e.bound(t));
+        let bind = match binding {
+            Some(b) if b.contains(&i) => " yes |",
+            Some(_) => " |",
+            None => "",
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} {} | {} | {} | {} |{bind}",
+            t.label(world),
+            t.relation(),
+            fmt(t.limit),
+            fmt(e.point),
+            fmt(e.bound(t)),
+            if met { "yes" } else { "**no**" },
+        );
+    }
+}
+
+/// What the last candidate of an infeasible search achieved, target by target.
+fn best_effort_md(s: &mut String, world: &World, spec: &Spec, c: &Candidate) {
+    let caps: Vec<String> = spec
+        .variables
+        .iter()
+        .zip(&c.capacities)
+        .map(|(v, x)| format!("{}={x}", deployment_label(world, v.deployment)))
+        .collect();
+    let _ = writeln!(
+        s,
+        "\n## Best achieved ({}, {} replications)\n\n| target | limit | estimate | one-sided bound | met |\n| --- | --- | --- | --- | --- |",
+        caps.join(", "),
+        c.replications
+    );
+    target_rows(s, world, spec, &c.estimates, None);
+}
+
+/// The `plan.md` text; `chart` names the search chart's PNG, if drawn.
+pub fn plan_md(world: &World, spec: &Spec, out: &Outcome, chart: Option<&str>) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# Capacity plan: {}\n\n**{}**\n",
+        world.name,
+        headline(world, spec, out)
+    );
+    let _ = writeln!(s, "Policy `{}`, seed {}, {} replications per verification; objective: cost-weighted slot-hours over the {:.0} h window.\n", world.policy.name(), world.run.seed, spec.replications, window_hours(world));
+    deployments_md(&mut s, world, spec, out);
+    if let Some(v) = &out.plan {
+        let _ = writeln!(s, "\nTotal {:.0} slot-hours (cost {:.0}).\n\n## Targets (verification: seed {}, {} replications, {} sessions)\n", slot_hours(world, &v.capacities), crate::experiment::plan::cost(world, &spec.variables, &v.capacities), v.seed, v.replications, v.sessions.round());
+        let _ = writeln!(s, "| target | limit | estimate | one-sided bound ({:.2} % each) | met | binding |\n| --- | --- | --- | --- | --- | --- |", (1.0 - v.alpha / spec.targets.len() as f64) * 100.0);
+        target_rows(&mut s, world, spec, &v.estimates, Some(&out.binding));
+    }
+    if let Some(c) = &out.best_effort {
+        best_effort_md(&mut s, world, spec, c);
+    }
+    let e = &out.effort;
+    let _ = writeln!(s, "\n## Search\n\n{} candidates, {} replications ({:.0} sessions) in the search; {} replications ({:.0} sessions) in {} verification run(s). Search rule: each target one-sided at {:.3} %, {} replications first, up to {}.{}",
+        e.candidates, e.search_replications, e.search_sessions, e.verification_replications, e.verification_sessions, out.verifications.len(), (1.0 - out.rule.alpha) * 100.0, out.rule.first, out.rule.most,
+        if out.budget_hit { " The candidate budget cut the search short: a cheaper plan may exist." } else { "" });
+    if let Some(c) = chart {
+        let _ = writeln!(s, "\n![Search: cost against the binding target]({c})");
+    }
+    if out.plan.is_some() {
+        let _ = writeln!(s, "\n`planned.json` is the scenario with these capacities; `regionsim run planned.json` simulates it.");
+    }
+    s
+}

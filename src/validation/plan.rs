@@ -1,0 +1,129 @@
+//! Planner cases: `regionsim plan` must reproduce the exact inverse of a queueing
+//! formula where one exists. Each case's targets are chosen far from the noise
+//! of a boundary (the exact capacity meets its target with room, one slot less
+//! misses it with room), so the plan equals the inverse exactly, not within a
+//! tolerance.
+
+use super::{Check, Test};
+use crate::experiment::plan::{self, erlang_b_inverse, erlang_c_inverse, Status};
+use crate::model::target::Scope;
+use crate::model::{PolicySpec, World};
+use crate::scenario::{self, ScenarioError};
+
+macro_rules! scenario {
+    ($name:literal) => {
+        include_str!(concat!("../../scenarios/validation/", $name, ".json"))
+    };
+}
+
+/// A planning case: a scenario with targets and the capacities theory demands.
+pub struct PlanCase {
+    /// Short name, also the scenario file's stem under `scenarios/validation/`.
+    pub name: &'static str,
+    /// The identity it checks, in one line.
+    pub identity: &'static str,
+    /// The scenario JSON.
+    pub scenario: &'static str,
+    /// (what, exact capacity) per deployment, in deployment order.
+    exact: fn(&World) -> Vec<(String, u32)>,
+}
+
+/// Every planner case, in table order.
+pub static PLAN_CASES: &[PlanCase] = &[
+    PlanCase {
+        name: "plan-erlang-b",
+        identity: "plan, one region without waiting: smallest c with Erlang B(c, A) <= x",
+        scenario: scenario!("plan-erlang-b"),
+        exact: single_b,
+    },
+    PlanCase {
+        name: "plan-erlang-c",
+        identity: "plan, one region with waiting: smallest c with Erlang C(c, A) <= x",
+        scenario: scenario!("plan-erlang-c"),
+        exact: single_c,
+    },
+    PlanCase {
+        name: "plan-explicit",
+        identity: "plan, explicit dispatch without fallbacks: Erlang B inverse per region",
+        scenario: scenario!("plan-explicit"),
+        exact: per_region_b,
+    },
+];
+
+fn offered(w: &World, p: usize) -> f64 {
+    let pop = &w.populations[p];
+    pop.rate.max_rate() * pop.session.mean()
+}
+
+fn limit(w: &World) -> f64 {
+    w.slo.targets.first().map_or(f64::NAN, |t| t.limit)
+}
+
+fn single_b(w: &World) -> Vec<(String, u32)> {
+    let (a, x) = (offered(w, 0), limit(w));
+    vec![(
+        format!("smallest c with B(c, {a:.3}) <= {x}"),
+        erlang_b_inverse(a, x),
+    )]
+}
+
+fn single_c(w: &World) -> Vec<(String, u32)> {
+    let (a, x) = (offered(w, 0), limit(w));
+    vec![(
+        format!("smallest c with C(c, {a:.3}) <= {x}"),
+        erlang_c_inverse(a, x),
+    )]
+}
+
+fn per_region_b(w: &World) -> Vec<(String, u32)> {
+    let PolicySpec::Explicit { routes, .. } = &w.policy else {
+        return Vec::new();
+    };
+    let mut out = vec![(String::from("no target"), 0); w.deployments.len()];
+    for t in &w.slo.targets {
+        if let Scope::Population(p) = t.scope {
+            let d = routes[p].chain[0];
+            let a = offered(w, p);
+            let what = format!(
+                "{}: smallest c with B(c, {a:.3}) <= {}",
+                w.populations[p].name, t.limit
+            );
+            out[d] = (what, erlang_b_inverse(a, t.limit));
+        }
+    }
+    out
+}
+
+impl PlanCase {
+    /// Parse the case's scenario.
+    pub fn world(&self) -> Result<World, ScenarioError> {
+        let file = format!("scenarios/validation/{}.json", self.name);
+        scenario::parse(std::path::Path::new(&file), self.scenario)
+    }
+
+    /// Plan the scenario and compare each capacity with the exact inverse.
+    pub fn run(&self) -> Result<Vec<Check>, ScenarioError> {
+        let world = self.world()?;
+        let spec = plan::default_spec(&world);
+        let out = plan::plan(&world, &spec, &(), &mut |_| {});
+        let planned = out
+            .plan
+            .filter(|_| out.status == Status::Verified)
+            .map(|v| v.capacities);
+        Ok((self.exact)(&world)
+            .into_iter()
+            .enumerate()
+            .map(|(d, (what, exact))| Check {
+                case: self.name,
+                quantity: format!(
+                    "{} capacity = {what}",
+                    world.regions[world.deployments[d].region].id
+                ),
+                exact: f64::from(exact),
+                simulated: planned.as_ref().map_or(f64::NAN, |x| f64::from(x[d])),
+                half_width: f64::NAN,
+                test: Test::Equal,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,314 @@
+//! The capacity planner: its plan against an exhaustive grid on a small spill
+//! network (same plan, at least 5x less simulation), a verified plan re-run on a
+//! fresh seed, byte-identical output at any thread count, and bad input. The
+//! exact inverses (Erlang B, Erlang C, per-region explicit) run in the
+//! validation suite (`regionsim validate --case plan`).
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+use regionsim::experiment::plan::{self, exhaustive, Outcome, Spec, Status};
+use regionsim::model::World;
+
+use crate::common::{repo, world};
+
+const SPILL: &str = "scenarios/tests/plan-spill.json";
+
+/// The spill network with every capacity from 2 to 9 slots: 512 candidates.
+fn spill() -> (World, Spec) {
+    let w = world(SPILL);
+    let mut spec = plan::default_spec(&w);
+    for v in &mut spec.variables {
+        v.min = 2;
+        v.max = 9;
+    }
+    (w, spec)
+}
+
+/// The spill network's plan, computed once for the tests that read it.
+fn planned() -> &'static Outcome {
+    static OUT: OnceLock<Outcome> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let (w, spec) = spill();
+        plan::plan(&w, &spec, &(), &mut |_| {})
+    })
+}
+
+#[test]
+fn the_plan_equals_the_exhaustive_grid_optimum_with_five_times_fewer_sessions() {
+    let (w, spec) = spill();
+    let out = planned();
+    assert_eq!(out.status, Status::Verified, "{:?}", out.verifications);
+    let grid = exhaustive(&w, &spec.variables, &plan::rule(&spec), &()).unwrap();
+    let planned = out.plan.as_ref().unwrap().capacities.clone();
+    eprintln!(
+        "plan {planned:?}: search {} candidates, {:.0} sessions; grid {} candidates, {:.0} sessions",
+        out.effort.candidates,
+        out.effort.search_sessions,
+        grid.candidates.len(),
+        grid.sessions
+    );
+    // The grid's decisions are monotone in capacity on these common random
+    // numbers: the precondition under which pruning by dominance is exact.
+    for a in grid.candidates.iter().filter(|c| c.verdict.feasible()) {
+        for b in &grid.candidates {
+            let above = a.capacities.iter().zip(&b.capacities).all(|(x, y)| x <= y);
+            assert!(!above || b.verdict.feasible(), "{a:?} feasible, {b:?} not");
+        }
+    }
+    assert_eq!(out.searched, grid.optimum);
+    assert_eq!(
+        Some(planned),
+        grid.optimum,
+        "the plan passed verification at once"
+    );
+    assert!(
+        grid.sessions >= 5.0 * out.effort.search_sessions,
+        "grid {} vs search {} sessions",
+        grid.sessions,
+        out.effort.search_sessions
+    );
+}
+
+#[test]
+fn a_verified_plan_meets_its_targets_on_a_fresh_seed() {
+    let (w, spec) = spill();
+    let verified = planned().plan.as_ref().expect("a verified plan");
+    let mut again = w.clone();
+    for (v, &c) in spec.variables.iter().zip(&verified.capacities) {
+        again.deployments[v.deployment].capacity = c;
+    }
+    again.run.seed = 90_210;
+    again.run.replications = 16;
+    let est = crate::common::estimate(&again);
+    for t in &spec.targets {
+        let got = match t.metric {
+            regionsim::model::target::Metric::RejectionRate => est.point.rejection_rate,
+            regionsim::model::target::Metric::OverflowRate => est.point.overflow_rate,
+            m => panic!("the case has no {m:?} target"),
+        };
+        assert!(t.holds(got), "{} = {got} on a fresh seed", t.label(&w));
+    }
+}
+
+fn plan_cli(scenario: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("regionsim")
+        .unwrap()
+        .args([
+            "plan",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+        .args(extra)
+        .assert()
+}
+
+#[test]
+fn plan_files_are_identical_at_any_thread_count_and_planned_json_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, two) = (dir.path().join("t1"), dir.path().join("t2"));
+    plan_cli(&repo(SPILL), &one, &["--threads", "1"]).success();
+    plan_cli(&repo(SPILL), &two, &["--threads", "2"]).success();
+    for f in [
+        "plan.json",
+        "plan.md",
+        "planned.json",
+        "search.svg",
+        "search.png",
+    ] {
+        let (a, b) = (
+            std::fs::read(one.join(f)).unwrap(),
+            std::fs::read(two.join(f)).unwrap(),
+        );
+        assert!(a == b, "{f} differs between 1 and 2 threads");
+    }
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(one.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(doc["status"], "verified");
+    Command::cargo_bin("regionsim")
+        .unwrap()
+        .args(["run", one.join("planned.json").to_str().unwrap()])
+        .args([
+            "--out",
+            dir.path().join("run").to_str().unwrap(),
+            "--quiet",
+            "--no-charts",
+        ])
+        .assert()
+        .success();
+}
+
+#[test]
+fn bad_planning_input_exits_2_and_writes_nothing() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--target", "bogus<=1"], "unknown metric `bogus`"),
+        (
+            &["--target", "overflow_rate>=0.1"],
+            "contradicts its metric",
+        ),
+        (
+            &[
+                "--target",
+                "overflow_rate<=0.1",
+                "--target",
+                "overflow_rate<=0.2",
+            ],
+            "given twice",
+        ),
+        (
+            &["--target", "overflow_rate[nobody]<=0.1"],
+            "unknown population `nobody`",
+        ),
+        (&["--target", "overflow_rate<=1.5"], "between 0 and 1"),
+        (
+            &["--target", "utilization[us-east]>=1"],
+            "strictly between 0 and 1",
+        ),
+        (&["--cost", "mars=1"], "unknown region `mars`"),
+        (&["--bounds", "us-east=9:3"], "min 9 > max 3"),
+        (&["--bounds", "nowhere=1:2"], "unknown deployment `nowhere`"),
+        (&["--step", "0"], "at least 1"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (args, message) in cases {
+        let out = dir.path().join("never");
+        plan_cli(&repo(SPILL), &out, args)
+            .code(2)
+            .stderr(contains(*message));
+        assert!(!out.exists(), "{args:?} wrote {}", out.display());
+    }
+    let text = std::fs::read_to_string(repo(SPILL)).unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        text.replace("\"overflow_rate\": 0.12", "\"overflow\": 0.12"),
+    )
+    .unwrap();
+    plan_cli(&bad, &dir.path().join("never"), &[])
+        .code(2)
+        .stderr(contains("slo.targets.overflow").and(contains("unknown target metric")));
+    std::fs::write(&bad, text.replace("\"ap-south\": 0.9", "\"mars\": 0.9")).unwrap();
+    plan_cli(&bad, &dir.path().join("never"), &[])
+        .code(2)
+        .stderr(contains("slo.cost.mars").and(contains("unknown region `mars`")));
+    let targets = "\"targets\": { \"rejection_rate\": 0.02, \"overflow_rate\": 0.12 }";
+    assert!(text.contains(targets));
+    for (replacement, message) in [
+        (
+            "\"targets\": { \"populations\": { \"nobody\": { \"overflow_rate\": 0.1 } } }",
+            "slo.targets.populations.nobody",
+        ),
+        (
+            "\"targets\": { \"regions\": { \"us-east\": { \"overflow_rate\": 0.1 } } }",
+            "only utilization is per region",
+        ),
+        (
+            "\"targets\": { \"slo_attainment.both\": 1 }",
+            "an attainment of 1",
+        ),
+    ] {
+        std::fs::write(&bad, text.replace(targets, replacement)).unwrap();
+        plan_cli(&bad, &dir.path().join("never"), &[])
+            .code(2)
+            .stderr(contains(message));
+    }
+    let no_targets = dir.path().join("none.json");
+    std::fs::write(
+        &no_targets,
+        std::fs::read_to_string(repo("scenarios/tests/tiny.json")).unwrap(),
+    )
+    .unwrap();
+    plan_cli(&no_targets, &dir.path().join("never"), &[])
+        .code(2)
+        .stderr(contains("no planning targets"));
+}
+
+#[test]
+fn unreachable_targets_exit_3_naming_the_target_and_the_best_achieved() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p");
+    plan_cli(
+        &repo(SPILL),
+        &out,
+        &[
+            "--target",
+            "media_rtt_ms.p95<=1",
+            "--bounds",
+            "us-east=:12,eu-central=:12,ap-south=:12",
+        ],
+    )
+    .code(3)
+    .stderr(contains("Infeasible").and(contains("media_rtt_ms.p95 <= 1 (best achieved")));
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(doc["status"], "infeasible");
+    assert!(!out.join("planned.json").exists());
+}
+
+/// The exact inverses (Erlang B without waiting, Erlang C with waiting, one
+/// inverse per region under explicit dispatch) run in the validation suite,
+/// which `validation::every_validation_case_reproduces_its_exact_values` runs
+/// in full; this guards that they stay registered there.
+#[test]
+fn the_exact_planner_cases_are_in_the_validation_suite() {
+    let names: Vec<&str> = regionsim::validation::PLAN_CASES
+        .iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(names, ["plan-erlang-b", "plan-erlang-c", "plan-explicit"]);
+    let listed: Vec<&str> = regionsim::validation::list().iter().map(|c| c.0).collect();
+    assert!(names.iter().all(|n| listed.contains(n)));
+}
+
+/// A utilisation floor pulls against the other targets: a start over the floor
+/// is lowered until both hold, and the verified plan meets the floor.
+#[test]
+fn a_utilisation_floor_is_met_together_with_the_rate_targets() {
+    use regionsim::model::target::{Metric, Scope, Target};
+    let (w, mut spec) = spill();
+    spec.targets.push(Target {
+        metric: Metric::Utilization,
+        scope: Scope::Overall,
+        limit: 0.5,
+    });
+    let out = plan::plan(&w, &spec, &(), &mut |_| {});
+    assert_eq!(out.status, Status::Verified);
+    let v = out.plan.unwrap();
+    assert!(v.passed());
+    let (t, e) = (spec.targets.last().unwrap(), v.estimates.last().unwrap());
+    assert!(t.holds(e.bound(t)), "utilisation bound {}", e.bound(t));
+}
+
+/// Ctrl-C during the search keeps the best checkpoint that passed its own
+/// verification, and says the run was interrupted.
+#[test]
+fn an_interrupted_plan_keeps_its_best_verified_checkpoint() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    struct Stop(AtomicBool);
+    impl regionsim::engine::Progress for Stop {
+        fn advance(&self, _: f64) {}
+        fn cancelled(&self) -> bool {
+            self.0.load(Ordering::SeqCst)
+        }
+    }
+    let w = world(SPILL);
+    let spec = plan::default_spec(&w);
+    let stop = Stop(AtomicBool::new(false));
+    // Stop as soon as the second level starts: after the first checkpoint.
+    let out = plan::plan(&w, &spec, &stop, &mut |note| {
+        if note.starts_with("level 2/") {
+            stop.0.store(true, Ordering::SeqCst);
+        }
+    });
+    assert_eq!(out.status, Status::Interrupted);
+    let kept = out.plan.as_ref().expect("a verified checkpoint");
+    assert!(kept.passed());
+    assert!(matches!(kept.purpose, plan::Purpose::Checkpoint(1)));
+    let note = regionsim::report::plan_headline(&w, &spec, &out);
+    assert!(note.starts_with("INTERRUPTED"), "{note}");
+}
