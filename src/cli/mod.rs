@@ -3,6 +3,7 @@
 //! 130, other failures with 1.
 
 mod compare;
+mod meta;
 mod progress;
 mod run;
 mod sweep;
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use regionsim::experiment::Cancelled;
 use regionsim::model::World;
@@ -37,6 +38,12 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Check the simulator against exact queueing theory (docs/validation.md).
     Validate(validate::ValidateArgs),
+    /// Print the JSON Schema of scenario files (as published in schema/scenario.schema.json).
+    Schema,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(meta::CompletionsArgs),
+    /// Print the man page (roff) generated from this command line.
+    Man,
 }
 
 /// Options every simulating command shares.
@@ -91,6 +98,9 @@ pub fn main() -> ExitCode {
         Command::Compare(a) => compare::run(a),
         Command::Sweep(a) => sweep::run(a),
         Command::Validate(a) => validate::validate(a),
+        Command::Schema => meta::schema(),
+        Command::Completions(a) => meta::completions(a, Cli::command()),
+        Command::Man => meta::man(Cli::command()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

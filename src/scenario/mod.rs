@@ -8,10 +8,12 @@ mod locate;
 mod overrides;
 mod policy;
 mod raw;
+mod schema;
 mod units;
 mod validate;
 
 pub use error::{Invalid, ScenarioError};
+pub use schema::{scenario_schema, scenario_schema_text, SCHEMA_PATH};
 pub use units::parse_duration;
 
 use std::path::Path;

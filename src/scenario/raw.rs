@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use serde_json::Value;
@@ -11,9 +12,13 @@ use serde_json::Value;
 use super::units::Secs;
 
 /// The whole file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
+    /// The schema this file follows, for editors (ignored by the simulator).
+    #[serde(rename = "$schema", default)]
+    #[allow(dead_code)]
+    pub schema: Option<String>,
     pub name: String,
     #[serde(default)]
     pub description: String,
@@ -52,7 +57,7 @@ impl<'de> Deserialize<'de> for RawRegion {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRegionDef {
     pub id: String,
@@ -63,7 +68,7 @@ pub struct RawRegionDef {
     pub media_edge: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDeployment {
     pub agent: String,
@@ -71,7 +76,7 @@ pub struct RawDeployment {
     pub capacity: u32,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPopulation {
     pub name: String,
@@ -85,7 +90,7 @@ pub struct RawPopulation {
     pub patience: RawPatience,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCity {
     pub name: String,
@@ -99,17 +104,19 @@ fn one() -> f64 {
     1.0
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRate {
     pub peak_per_hour: Option<f64>,
     pub peak_per_s: Option<f64>,
     /// A profile name or 24 hourly multipliers; checked in `validate`.
+    #[serde(default)]
+    #[schemars(schema_with = "super::schema::profile_schema")]
     pub profile: Option<Value>,
 }
 
 /// A distribution of times.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RawDist {
     Deterministic { value: Secs },
@@ -148,7 +155,7 @@ impl<'de> Deserialize<'de> for RawPatience {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawLatency {
     pub fibre_km_per_ms: f64,
@@ -180,7 +187,7 @@ impl Default for RawLatency {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RawPolicy {
     Nearest {
@@ -225,7 +232,7 @@ pub enum RawPolicy {
     },
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSpill {
     #[serde(default = "one")]
@@ -242,7 +249,7 @@ impl Default for RawSpill {
     }
 }
 
-#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[derive(Debug, Default, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RawOnFull {
     #[default]
@@ -257,9 +264,9 @@ pub struct RawRoute {
     pub fallbacks: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawRouteDef {
+pub(super) struct RawRouteDef {
     agent: String,
     #[serde(default)]
     fallbacks: Vec<String>,
@@ -284,7 +291,7 @@ impl<'de> Deserialize<'de> for RawRoute {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawSlo {
     pub media_rtt_ms: f64,
@@ -300,7 +307,7 @@ impl Default for RawSlo {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawRun {
     pub horizon: Secs,

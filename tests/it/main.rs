@@ -9,4 +9,5 @@ mod invariants;
 mod metrics;
 mod provenance;
 mod scenario_errors;
+mod schema;
 mod validation;
