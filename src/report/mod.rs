@@ -15,6 +15,7 @@ mod replications;
 mod sweep;
 pub mod table;
 mod timeseries;
+mod verdict;
 
 pub use headline::{headline, headlines, Headline};
 pub use json::{summary_json, SCHEMA_VERSION};

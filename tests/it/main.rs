@@ -11,3 +11,4 @@ mod provenance;
 mod scenario_errors;
 mod schema;
 mod validation;
+mod verdict;
