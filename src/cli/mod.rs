@@ -119,9 +119,13 @@ pub fn main() -> ExitCode {
 }
 
 impl Common {
-    /// Load the scenario (with `set` fields changed) and apply the overrides.
-    pub fn world(&self, set: &[(String, f64)]) -> Result<World> {
-        let mut world = scenario::load_with(&self.scenario, set)?;
+    /// Load the scenario with the command-line overrides and `set` fields
+    /// changed; the scenario's own validation checks them (no second copy of
+    /// its rules here), then pick `--policy`.
+    pub fn world(&self, set: &[(String, serde_json::Value)]) -> Result<World> {
+        let mut all = self.overrides();
+        all.extend_from_slice(set);
+        let mut world = scenario::load_with(&self.scenario, &all)?;
         if let Some(label) = &self.policy {
             let spec = world.policy_named(label).cloned().ok_or_else(|| {
                 bad(format!(
@@ -131,41 +135,6 @@ impl Common {
                 ))
             })?;
             world.policy = spec;
-        }
-        if let Some(seed) = self.seed {
-            world.run.seed = seed;
-        }
-        if let Some(n) = self.replications {
-            if !(1..=100_000).contains(&n) {
-                return Err(bad(format!(
-                    "--replications must be between 1 and 100000, got {n}"
-                )));
-            }
-            world.run.replications = n;
-        }
-        if let Some(c) = self.confidence {
-            if !(c > 0.0 && c < 1.0) {
-                return Err(bad(format!(
-                    "--confidence must be strictly between 0 and 1, got {c}"
-                )));
-            }
-            world.run.confidence = c;
-        }
-        if let Some(h) = &self.horizon {
-            let h = scenario::parse_duration(h).map_err(|e| bad(format!("--horizon: {e}")))?;
-            if !(h.is_finite() && h > world.run.warmup_s) {
-                return Err(bad(format!(
-                    "--horizon must be longer than the warm-up ({} s), got {h} s",
-                    world.run.warmup_s
-                )));
-            }
-            if h / world.run.bin_s > 1e6 {
-                return Err(bad(format!(
-                    "--horizon gives more than a million bins of {} s",
-                    world.run.bin_s
-                )));
-            }
-            world.run.horizon_s = h;
         }
         Ok(world)
     }

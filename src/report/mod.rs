@@ -179,7 +179,7 @@ pub fn write_sweep(
     write_all(
         dir,
         vec![
-            ("sweep.csv", sweep::sweep_csv(points).into_bytes()),
+            ("sweep.csv", sweep::sweep_csv(world, points).into_bytes()),
             (
                 "sweep.json",
                 sweep::sweep_json(world, points, prov).into_bytes(),

@@ -13,6 +13,7 @@ mod units;
 mod validate;
 
 pub use error::{Invalid, ScenarioError};
+pub use overrides::{number as override_number, parse_values as parse_set_values, value_text};
 pub use schema::{scenario_schema, scenario_schema_text, SCHEMA_PATH};
 pub use units::parse_duration;
 
@@ -25,9 +26,9 @@ pub fn load(path: &Path) -> Result<World, ScenarioError> {
     load_with(path, &[])
 }
 
-/// Read a scenario file, set the given numeric fields (JSON paths such as
+/// Read a scenario file, set the given fields (JSON paths such as
 /// `deployments[0].capacity`, `[*]` for every element), then validate.
-pub fn load_with(path: &Path, set: &[(String, f64)]) -> Result<World, ScenarioError> {
+pub fn load_with(path: &Path, set: &[(String, serde_json::Value)]) -> Result<World, ScenarioError> {
     let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
         file: path.to_path_buf(),
         source,
@@ -40,7 +41,7 @@ pub fn load_with(path: &Path, set: &[(String, f64)]) -> Result<World, ScenarioEr
     let mut doc: serde_json::Value = serde_json::from_str(&text).expect("parsed above");
     let setting = set
         .iter()
-        .map(|(p, v)| format!("{p}={v}"))
+        .map(|(p, v)| format!("{p}={}", overrides::value_text(v)))
         .collect::<Vec<_>>()
         .join(", ");
     // Errors name the file and the settings; line numbers would point into the

@@ -243,7 +243,7 @@ fn sweep_writes_one_row_per_grid_point() {
         14.0
     );
     let svg = std::fs::read_to_string(dir.path().join("sweep-rejection_rate.svg")).unwrap();
-    assert!(svg.contains("deployments[0].capacity") && svg.contains("rejection rate (%)"));
+    assert!(svg.contains("capacity of") && svg.contains("rejection rate (%)"));
     assert!(dir.path().join("sweep-media_rtt_ms-p95.png").exists());
 }
 
@@ -320,7 +320,12 @@ fn sweep_reports_a_bad_setting_with_status_2_before_simulating() {
         ("deployments[3].capacity=5", "out of range"),
         ("deployments[0].capacity=-5", "deployments[0].capacity"),
         ("run.horizn=5", "unknown field `horizn`"),
-        ("deployments[0].capacity=a,b", "finite numbers"),
+        // Text goes to the field, whose own rule refuses it.
+        (
+            "deployments[0].capacity=a,b",
+            "at `deployments[0].capacity`: invalid type: string",
+        ),
+        ("deployments[0].capacity=5..1:1", "END >= START"),
     ] {
         let out = cli()
             .args(["sweep", scen.to_str().unwrap(), "--set", set, "--out"])
@@ -363,4 +368,77 @@ fn interrupted_sweep_keeps_finished_points() {
     assert_eq!(status.code(), Some(130));
     let rows = std::fs::read_to_string(&csv).unwrap().lines().count() - 1;
     assert!((1..40).contains(&rows), "{rows} finished points");
+}
+
+/// `--set` takes ranges without float noise and text values; sweep.csv gains
+/// per-region and per-population columns; counts print without float noise.
+#[test]
+fn sweep_takes_ranges_and_text_values_with_per_region_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    cli()
+        .args(["sweep", repo("scenarios/tests/tiny.json").to_str().unwrap()])
+        .args(["--set", "policy.spill.utilization_threshold=0.7..0.9:0.1"])
+        .args(["--set", "policy.on_full=wait,reject"])
+        .args(["--replications", "2", "--no-charts", "--quiet", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(dir.path().join("sweep.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    let col = |name: &str| {
+        rows[0]
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+    };
+    let settings: Vec<(&str, &str)> = rows[1..].iter().map(|r| (r[0], r[1])).collect();
+    assert_eq!(
+        settings,
+        [
+            ("0.7", "wait"),
+            ("0.7", "reject"),
+            ("0.8", "wait"),
+            ("0.8", "reject"),
+            ("0.9", "wait"),
+            ("0.9", "reject")
+        ]
+    );
+    for name in [
+        "regions.us-east.utilization",
+        "populations.europe.media_rtt_ms.p95",
+    ] {
+        col(name);
+    }
+    let sessions = col("sessions");
+    assert!(
+        rows[1..].iter().all(|r| !r[sessions].contains("0000000")),
+        "{csv}"
+    );
+}
+
+/// Command-line overrides go through the scenario's own validation: one line
+/// naming the field, status 2, nothing written.
+#[test]
+fn command_line_overrides_are_validated_by_the_scenario_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    for (flag, value, field) in [
+        ("--replications", "0", "run.replications"),
+        ("--confidence", "1.5", "run.confidence"),
+        ("--horizon", "5parsec", "run.horizon"),
+        ("--horizon", "10min", "run.warmup"),
+    ] {
+        cli()
+            .args([
+                "run",
+                repo("scenarios/tests/tiny.json").to_str().unwrap(),
+                flag,
+                value,
+                "--out",
+            ])
+            .arg(dir.path())
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(format!("at `{field}`")));
+    }
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
 }
