@@ -7,6 +7,7 @@ mod common;
 mod experiments;
 mod invariants;
 mod metrics;
+mod overrides;
 mod provenance;
 mod scenario_errors;
 mod schema;
