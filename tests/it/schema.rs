@@ -175,3 +175,17 @@ fn docs_minimal_scenario_parses_and_validates() {
         .is_ok());
     regionsim::scenario::parse(std::path::Path::new("minimal.json"), text).unwrap();
 }
+
+/// README and docs/ stand on their own: they cite published sources, not a
+/// brief outside the repository.
+#[test]
+fn docs_do_not_cite_an_outside_brief() {
+    let mut files = vec![repo("README.md"), repo("ARCHITECTURE.md")];
+    for e in std::fs::read_dir(repo("docs")).unwrap() {
+        files.push(e.unwrap().path());
+    }
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(!text.contains("DESIGN"), "{} cites DESIGN", f.display());
+    }
+}
