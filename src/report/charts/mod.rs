@@ -15,7 +15,7 @@ mod encode;
 mod flows;
 mod geo;
 mod join;
-mod labels;
+pub mod labels;
 mod overflow;
 mod raster;
 mod rtt;
