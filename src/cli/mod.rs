@@ -2,6 +2,7 @@
 //! Bad input (scenario or arguments) exits with status 2, an interruption with
 //! 130, other failures with 1.
 
+mod check;
 mod compare;
 mod meta;
 mod progress;
@@ -38,6 +39,8 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Check the simulator against exact queueing theory (docs/validation.md).
     Validate(validate::ValidateArgs),
+    /// Validate scenario files without simulating (exit 0 when all are valid, 2 otherwise).
+    Check(check::CheckArgs),
     /// Print the JSON Schema of scenario files (as published in schema/scenario.schema.json).
     Schema,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -98,6 +101,7 @@ pub fn main() -> ExitCode {
         Command::Compare(a) => compare::run(a),
         Command::Sweep(a) => sweep::run(a),
         Command::Validate(a) => validate::validate(a),
+        Command::Check(a) => check::check(a),
         Command::Schema => meta::schema(),
         Command::Completions(a) => meta::completions(a, Cli::command()),
         Command::Man => meta::man(Cli::command()),

@@ -189,3 +189,36 @@ fn docs_do_not_cite_an_outside_brief() {
         assert!(!text.contains("DESIGN"), "{} cites DESIGN", f.display());
     }
 }
+
+/// `regionsim check`: one line per file, exit 0 when all are valid, 2 when one
+/// is not; the expected sessions match the flagship's simulated figure.
+#[test]
+fn check_validates_files_without_simulating() {
+    let good = repo("scenarios/livekit-global.json");
+    let out = regionsim(&["check", good.to_str().unwrap()]);
+    assert!(
+        out.starts_with("ok ") && out.contains("sessions counted"),
+        "{out}"
+    );
+    // The committed flagship summary: 188977 sessions per replication simulated.
+    let n: f64 = out
+        .split("about ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((n - 188_977.0).abs() < 0.005 * 188_977.0, "{n}");
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"name\": 3}").unwrap();
+    let run = assert_cmd::Command::cargo_bin("regionsim")
+        .unwrap()
+        .args(["check", good.to_str().unwrap(), bad.to_str().unwrap()])
+        .assert()
+        .code(2);
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    assert!(stdout.contains("at `name` (line 1, column 10)"), "{stdout}");
+}
