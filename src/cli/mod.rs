@@ -5,6 +5,7 @@
 mod check;
 mod compare;
 mod guard;
+mod meta;
 mod plan;
 mod progress;
 mod run;
@@ -15,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use regionsim::experiment::Cancelled;
 use regionsim::model::World;
@@ -45,8 +46,15 @@ enum Command {
     Plan(plan::PlanArgs),
     /// Check the simulator against exact queueing theory (docs/validation.md).
     Validate(validate::ValidateArgs),
-    /// Validate scenario files without simulating; print each one's estimated work.
+    /// Validate scenario files without simulating and print each one's estimated
+    /// work (exit 0 when all are valid, 2 otherwise).
     Check(check::CheckArgs),
+    /// Print the JSON Schema of scenario files (as published in schema/scenario.schema.json).
+    Schema,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(meta::CompletionsArgs),
+    /// Print the man page (roff) generated from this command line.
+    Man,
 }
 
 /// Options every simulating command shares.
@@ -106,6 +114,9 @@ pub fn main() -> ExitCode {
         Command::Plan(a) => plan::run(a),
         Command::Validate(a) => validate::validate(a),
         Command::Check(a) => check::check(a),
+        Command::Schema => meta::schema(),
+        Command::Completions(a) => meta::completions(a, Cli::command()),
+        Command::Man => meta::man(Cli::command()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -126,9 +137,13 @@ pub fn main() -> ExitCode {
 }
 
 impl Common {
-    /// Load the scenario (with `set` fields changed) and apply the overrides.
-    pub fn world(&self, set: &[(String, f64)]) -> Result<World> {
-        let mut world = scenario::load_with(&self.scenario, set)?;
+    /// Load the scenario with the command-line overrides and `set` fields
+    /// changed; the scenario's own validation checks them (no second copy of
+    /// its rules here), then pick `--policy`.
+    pub fn world(&self, set: &[(String, serde_json::Value)]) -> Result<World> {
+        let mut all = self.overrides();
+        all.extend_from_slice(set);
+        let mut world = scenario::load_with(&self.scenario, &all)?;
         if let Some(label) = &self.policy {
             let spec = world.policy_named(label).cloned().ok_or_else(|| {
                 bad(format!(
@@ -138,47 +153,6 @@ impl Common {
                 ))
             })?;
             world.policy = spec;
-        }
-        if let Some(seed) = self.seed {
-            world.run.seed = seed;
-        }
-        if let Some(n) = self.replications {
-            if !(1..=100_000).contains(&n) {
-                return Err(bad(format!(
-                    "--replications must be between 1 and 100000, got {n}"
-                )));
-            }
-            world.run.replications = n;
-        }
-        if let Some(c) = self.confidence {
-            if !(c > 0.0 && c < 1.0) {
-                return Err(bad(format!(
-                    "--confidence must be strictly between 0 and 1, got {c}"
-                )));
-            }
-            world.run.confidence = c;
-        }
-        if let Some(h) = &self.horizon {
-            let h = scenario::parse_duration(h).map_err(|e| bad(format!("--horizon: {e}")))?;
-            if !(h.is_finite() && h > world.run.warmup_s) {
-                return Err(bad(format!(
-                    "--horizon must be longer than the warm-up ({} s), got {h} s",
-                    world.run.warmup_s
-                )));
-            }
-            if h > scenario::limits::MAX_HORIZON_S {
-                return Err(bad(format!(
-                    "--horizon may be at most {:e} s (about 100 years), got {h} s",
-                    scenario::limits::MAX_HORIZON_S
-                )));
-            }
-            if h / world.run.bin_s > 1e6 {
-                return Err(bad(format!(
-                    "--horizon gives more than a million bins of {} s",
-                    world.run.bin_s
-                )));
-            }
-            world.run.horizon_s = h;
         }
         Ok(world)
     }

@@ -4,14 +4,17 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::{bad, progress::Bar, Common};
-use regionsim::{experiment, report};
+use regionsim::{experiment, report, scenario};
+use serde_json::Value;
 
 #[derive(Args)]
 pub struct SweepArgs {
     #[command(flatten)]
     common: Common,
-    /// A scenario field and its values, e.g. `deployments[0].capacity=80,100,120`
-    /// (`[*]` sets every element). Repeat for a grid.
+    /// A scenario field and its values, e.g. `deployments[0].capacity=80,100,120`,
+    /// a range `deployments[0].capacity=300..400:25` (end included), or text where
+    /// the field takes it (`policy.type=nearest,least_loaded`). `[*]` sets every
+    /// element. Repeat for a grid.
     #[arg(long = "set", required = true, value_name = "PATH=V1,V2,...")]
     set: Vec<String>,
     /// Metrics to chart against the first field (names as in sweep.csv).
@@ -23,36 +26,34 @@ pub struct SweepArgs {
     metrics: Vec<String>,
 }
 
-/// `PATH=v1,v2` -> (path, values).
-fn parse_set(s: &str) -> Result<(String, Vec<f64>)> {
-    let (path, values) = s
-        .split_once('=')
-        .ok_or_else(|| bad(format!("--set `{s}`: expected PATH=V1,V2,...")))?;
-    let values = values
-        .split(',')
-        .map(|v| v.trim().parse::<f64>().ok().filter(|x| x.is_finite()))
-        .collect::<Option<Vec<f64>>>()
-        .ok_or_else(|| {
-            bad(format!(
-                "--set `{s}`: values must be finite numbers separated by commas"
-            ))
-        })?;
+/// A sweep axis: a scenario field and its values.
+type Axis = (String, Vec<Value>);
+
+/// `PATH=v1,v2,START..END:STEP` -> (path, values).
+fn parse_set(s: &str) -> Result<Axis> {
+    let usage = || {
+        bad(format!(
+            "--set `{s}`: expected PATH=V1,V2,... or PATH=START..END:STEP"
+        ))
+    };
+    let (path, values) = s.split_once('=').ok_or_else(usage)?;
+    let values = scenario::parse_set_values(values).map_err(|e| bad(format!("--set {e}")))?;
     if path.trim().is_empty() || values.is_empty() {
-        return Err(bad(format!("--set `{s}`: expected PATH=V1,V2,...")));
+        return Err(usage());
     }
     Ok((path.trim().to_string(), values))
 }
 
 /// Every combination of the axes' values, first axis varying slowest.
-fn grid(axes: &[(String, Vec<f64>)]) -> Vec<Vec<(String, f64)>> {
+fn grid(axes: &[Axis]) -> Vec<Vec<(String, Value)>> {
     let mut points = vec![Vec::new()];
     for (path, values) in axes {
         points = points
             .into_iter()
-            .flat_map(|p: Vec<(String, f64)>| {
-                values.iter().map(move |&v| {
+            .flat_map(|p: Vec<(String, Value)>| {
+                values.iter().map(move |v| {
                     let mut q = p.clone();
-                    q.push((path.clone(), v));
+                    q.push((path.clone(), v.clone()));
                     q
                 })
             })
@@ -151,23 +152,44 @@ pub fn run(args: SweepArgs) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn grid_is_the_cartesian_product_first_axis_slowest() {
         let g = grid(&[
-            ("a".into(), vec![1.0, 2.0]),
-            ("b".into(), vec![3.0, 4.0, 5.0]),
+            ("a".into(), vec![json!(1), json!(2)]),
+            ("b".into(), vec![json!(3), json!("x"), json!(5)]),
         ]);
         assert_eq!(g.len(), 6);
-        assert_eq!(g[1], vec![("a".to_string(), 1.0), ("b".to_string(), 4.0)]);
-        assert_eq!(g[3], vec![("a".to_string(), 2.0), ("b".to_string(), 3.0)]);
+        assert_eq!(
+            g[1],
+            vec![("a".to_string(), json!(1)), ("b".to_string(), json!("x"))]
+        );
+        assert_eq!(
+            g[3],
+            vec![("a".to_string(), json!(2)), ("b".to_string(), json!(3))]
+        );
     }
 
     #[test]
     fn set_arguments_are_checked() {
-        assert!(parse_set("x=1,2").is_ok());
+        assert_eq!(
+            parse_set("x=1,300..400:50,nearest").unwrap().1,
+            [
+                json!(1),
+                json!(300),
+                json!(350),
+                json!(400),
+                json!("nearest")
+            ]
+        );
+        assert_eq!(
+            parse_set("x=0.1..0.3:0.1").unwrap().1,
+            [json!(0.1), json!(0.2), json!(0.3)]
+        );
         assert!(parse_set("x").is_err());
-        assert!(parse_set("x=1,nope").is_err());
+        assert!(parse_set("x=1,,2").is_err());
+        assert!(parse_set("x=1..2").is_err());
         assert!(parse_set("=1").is_err());
     }
 }

@@ -12,7 +12,7 @@ use crate::stats::Summary;
 #[derive(Debug, Clone)]
 pub struct SweepPoint {
     /// (scenario path, value) settings of this point.
-    pub settings: Vec<(String, f64)>,
+    pub settings: Vec<(String, serde_json::Value)>,
     /// Point estimates.
     pub point: Summary,
     /// Confidence half-widths (None with one replication).
@@ -21,7 +21,7 @@ pub struct SweepPoint {
 
 /// Replicate every point in order, calling `done` after each.
 pub fn sweep(
-    points: impl IntoIterator<Item = (Vec<(String, f64)>, World)>,
+    points: impl IntoIterator<Item = (Vec<(String, serde_json::Value)>, World)>,
     progress: &dyn Progress,
     mut done: impl FnMut(&World, &SweepPoint),
 ) -> Result<Vec<SweepPoint>, Cancelled> {

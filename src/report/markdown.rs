@@ -6,6 +6,7 @@ use super::charts::Chart;
 use super::format::{estimate, percent1, unit_name};
 use super::provenance::Provenance;
 use super::table::{md_escape, to_markdown, Doc, Table};
+use super::verdict::verdict;
 use crate::experiment::Estimate;
 use crate::model::World;
 use crate::stats::metrics::{
@@ -142,6 +143,12 @@ pub fn summary_doc(world: &World, est: &Estimate) -> Doc {
         },
         world.run.horizon_s / 3600.0,
         world.run.warmup_s / 3600.0
+    ));
+    d.heading(2, "Verdict");
+    d.list(verdict(world, est));
+    d.para(format!(
+        "A target is met when the whole {:.0} % confidence interval of the p95 of served sessions is within it, missed when it is wholly beyond it.",
+        est.confidence * 100.0
     ));
     d.heading(2, "Outcomes");
     d.table(outcomes(world, p, h));

@@ -20,6 +20,7 @@ mod sweep;
 pub mod table;
 mod timeline;
 mod timeseries;
+mod verdict;
 
 pub use folder::{check_out_dir, FolderMark, OutDirError, Previous, MARKER};
 pub use headline::{headline, headlines, Headline};
@@ -199,7 +200,10 @@ pub fn write_sweep(
 
 fn sweep_files(world: &World, points: &[SweepPoint], prov: &Provenance) -> Vec<(String, Vec<u8>)> {
     vec![
-        ("sweep.csv".into(), sweep::sweep_csv(points).into_bytes()),
+        (
+            "sweep.csv".into(),
+            sweep::sweep_csv(world, points).into_bytes(),
+        ),
         (
             "sweep.json".into(),
             sweep::sweep_json(world, points, prov).into_bytes(),

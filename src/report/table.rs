@@ -12,6 +12,8 @@ pub enum Block {
     Heading(u8, String),
     /// A paragraph of plain text.
     Paragraph(String),
+    /// A bullet list of plain text items.
+    List(Vec<String>),
     /// A table.
     Table(Table),
 }
@@ -56,6 +58,11 @@ impl Doc {
     /// Append a paragraph.
     pub fn para(&mut self, text: impl Into<String>) {
         self.blocks.push(Block::Paragraph(text.into()));
+    }
+
+    /// Append a bullet list.
+    pub fn list(&mut self, items: Vec<String>) {
+        self.blocks.push(Block::List(items));
     }
 
     /// Append a table.
@@ -118,6 +125,11 @@ pub fn to_markdown(doc: &Doc) -> String {
             Block::Paragraph(t) => {
                 let _ = writeln!(out, "{}", md_escape(t));
             }
+            Block::List(items) => {
+                for t in items {
+                    let _ = writeln!(out, "- {}", md_escape(t));
+                }
+            }
             Block::Table(t) => {
                 md_row(&mut out, &t.head);
                 out.push('|');
@@ -143,6 +155,13 @@ pub fn to_html(doc: &Doc) -> String {
             }
             Block::Paragraph(t) => {
                 let _ = writeln!(out, "<p>{}</p>", html_escape(t));
+            }
+            Block::List(items) => {
+                out.push_str("<ul>\n");
+                for t in items {
+                    let _ = writeln!(out, "<li>{}</li>", html_escape(t));
+                }
+                out.push_str("</ul>\n");
             }
             Block::Table(t) => html_table(&mut out, t),
         }

@@ -13,6 +13,7 @@ mod names;
 mod overrides;
 mod policy;
 mod raw;
+mod schema;
 mod slo;
 mod tagged;
 mod timeline;
@@ -21,6 +22,8 @@ mod validate;
 mod warnings;
 
 pub use error::{Invalid, ScenarioError};
+pub use overrides::{number as override_number, parse_values as parse_set_values, value_text};
+pub use schema::{scenario_schema, scenario_schema_text, SCHEMA_PATH};
 pub use units::parse_duration;
 pub use warnings::warnings;
 
@@ -33,9 +36,9 @@ pub fn load(path: &Path) -> Result<World, ScenarioError> {
     load_with(path, &[])
 }
 
-/// Read a scenario file, set the given numeric fields (JSON paths such as
+/// Read a scenario file, set the given fields (JSON paths such as
 /// `deployments[0].capacity`, `[*]` for every element), then validate.
-pub fn load_with(path: &Path, set: &[(String, f64)]) -> Result<World, ScenarioError> {
+pub fn load_with(path: &Path, set: &[(String, serde_json::Value)]) -> Result<World, ScenarioError> {
     let text = std::fs::read_to_string(path).map_err(|error| ScenarioError::Io {
         file: path.to_path_buf(),
         error,
@@ -48,7 +51,7 @@ pub fn load_with(path: &Path, set: &[(String, f64)]) -> Result<World, ScenarioEr
     let mut doc: serde_json::Value = serde_json::from_str(&text).expect("parsed above");
     let setting = set
         .iter()
-        .map(|(p, v)| format!("{p}={v}"))
+        .map(|(p, v)| format!("{p}={}", overrides::value_text(v)))
         .collect::<Vec<_>>()
         .join(", ");
     // Errors name the file and the settings; line numbers would point into the
@@ -75,6 +78,19 @@ pub fn load_with(path: &Path, set: &[(String, f64)]) -> Result<World, ScenarioEr
 /// and checked to load (e.g. a plan's capacities written back as a scenario
 /// `regionsim run` accepts as is).
 pub fn rewrite(path: &Path, set: &[(String, f64)]) -> Result<String, ScenarioError> {
+    let set: Vec<(String, serde_json::Value)> = set
+        .iter()
+        .map(|&(ref p, v)| {
+            // Whole numbers as integers, so integer fields (capacities) accept them.
+            let value = if v.fract() == 0.0 && v.abs() < 9e15 {
+                serde_json::Value::from(v as i64)
+            } else {
+                serde_json::Value::from(v)
+            };
+            (p.clone(), value)
+        })
+        .collect();
+    let set = set.as_slice();
     load_with(path, set)?;
     let text = std::fs::read_to_string(path).map_err(|error| ScenarioError::Io {
         file: path.to_path_buf(),

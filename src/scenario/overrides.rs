@@ -1,8 +1,10 @@
-//! Setting numeric scenario fields by JSON path before validation, for sweeps:
-//! `deployments[0].capacity`, `populations[*].rate.peak_per_hour`,
-//! `policy.spill.utilization_threshold`. `[*]` sets the field in every element.
-//! Missing object fields are created, so validation then checks the result like
-//! any hand-written file (a typo'd field is reported as an unknown field).
+//! Setting scenario fields by JSON path before validation, for sweeps and the
+//! command line: `deployments[0].capacity`, `populations[*].rate.peak_per_hour`,
+//! `policy.type`, `run.seed` (`--seed`), `run.horizon` (`--horizon`). `[*]` sets
+//! the field in every element. Missing object fields are created, so validation
+//! then checks the result like any hand-written file (a typo'd field is reported
+//! as an unknown field, a bad value with the field's own rule): there is no
+//! second copy of the rules here.
 
 use serde_json::{Map, Number, Value};
 
@@ -47,7 +49,8 @@ fn parse(path: &str) -> Result<Vec<Step>, String> {
     Ok(steps)
 }
 
-fn number(x: f64) -> Value {
+/// A number as JSON; whole numbers as integers so integer fields accept them.
+pub fn number(x: f64) -> Value {
     // Whole numbers are written as integers so integer fields (capacity) accept them.
     if x.fract() == 0.0 && x.abs() < 9e15 {
         Value::Number(Number::from(x as i64))
@@ -56,9 +59,9 @@ fn number(x: f64) -> Value {
     }
 }
 
-fn set(v: &mut Value, steps: &[Step], x: f64, path: &str) -> Result<usize, String> {
+fn set(v: &mut Value, steps: &[Step], x: &Value, path: &str) -> Result<usize, String> {
     let Some((first, rest)) = steps.split_first() else {
-        *v = number(x);
+        *v = x.clone();
         return Ok(1);
     };
     match first {
@@ -95,17 +98,78 @@ fn set(v: &mut Value, steps: &[Step], x: f64, path: &str) -> Result<usize, Strin
 }
 
 /// Set every (path, value) in the document.
-pub fn apply(doc: &mut Value, overrides: &[(String, f64)]) -> Result<(), String> {
+pub fn apply(doc: &mut Value, overrides: &[(String, Value)]) -> Result<(), String> {
     for (path, x) in overrides {
-        if !x.is_finite() {
-            return Err(format!("`{path}`: {x} is not a finite number"));
-        }
         let steps = parse(path)?;
-        if set(doc, &steps, *x, path)? == 0 {
+        if set(doc, &steps, x, path)? == 0 {
             return Err(format!("`{path}` matched nothing"));
         }
     }
     Ok(())
+}
+
+/// A value as people write it after `=`: strings without quotes.
+pub fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// One `--set` item: a number, or else the text as a string (a region id, a
+/// policy type, a duration such as `"90s"`); the field's own validation decides.
+fn item(text: &str) -> Value {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() => number(x),
+        _ => Value::String(text.to_string()),
+    }
+}
+
+/// Decimal places written in a number's text, for noise-free ranges.
+fn decimals(text: &str) -> u32 {
+    text.split_once('.').map_or(0, |(_, f)| f.len() as u32)
+}
+
+/// `a..b:step`: a, a + step, ... up to b inclusive, computed on integers scaled
+/// by the inputs' decimal places, so `0.1..0.3:0.1` gives 0.1, 0.2, 0.3 exactly.
+fn range(text: &str) -> Result<Vec<Value>, String> {
+    let bad = || format!("`{text}`: a range is START..END:STEP, e.g. 300..400:25");
+    let (span, step) = text.split_once(':').ok_or_else(bad)?;
+    let (a, b) = span.split_once("..").ok_or_else(bad)?;
+    let parts = [a.trim(), b.trim(), step.trim()];
+    let nums: Vec<f64> = parts
+        .iter()
+        .map(|p| p.parse::<f64>().ok().filter(|x| x.is_finite()))
+        .collect::<Option<_>>()
+        .ok_or_else(bad)?;
+    let digits = parts.iter().map(|p| decimals(p)).max().unwrap_or(0).min(9);
+    let scale = 10f64.powi(digits as i32);
+    let [a, b, s] = [nums[0], nums[1], nums[2]].map(|x| (x * scale).round() as i64);
+    if s <= 0 || b < a {
+        return Err(format!("`{text}`: the step must be > 0 and END >= START"));
+    }
+    let n = (b - a) / s + 1;
+    if n > 10_000 {
+        return Err(format!("`{text}` gives {n} values; at most 10000"));
+    }
+    Ok((0..n).map(|k| number((a + k * s) as f64 / scale)).collect())
+}
+
+/// The values of a `--set PATH=V1,V2,...`: items separated by commas, each a
+/// number, a range `START..END:STEP`, or text.
+pub fn parse_values(text: &str) -> Result<Vec<Value>, String> {
+    let mut out = Vec::new();
+    for part in text.split(',').map(str::trim) {
+        if part.is_empty() {
+            return Err(format!("`{text}`: empty value"));
+        }
+        if part.contains("..") {
+            out.extend(range(part)?);
+        } else {
+            out.push(item(part));
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -119,9 +183,9 @@ mod tests {
         apply(
             &mut v,
             &[
-                ("d[1].c".into(), 7.0),
-                ("d[*].w".into(), 0.5),
-                ("p.spill.t".into(), 0.8),
+                ("d[1].c".into(), json!(7)),
+                ("d[*].w".into(), json!(0.5)),
+                ("p.spill.t".into(), json!(0.8)),
             ],
         )
         .unwrap();
@@ -134,13 +198,13 @@ mod tests {
     #[test]
     fn bad_paths_are_explained() {
         let mut v = json!({"d": [1]});
-        assert!(apply(&mut v, &[("d[3]".into(), 1.0)])
+        assert!(apply(&mut v, &[("d[3]".into(), json!(1))])
             .unwrap_err()
             .contains("out of range"));
-        assert!(apply(&mut v, &[("d[x]".into(), 1.0)])
+        assert!(apply(&mut v, &[("d[x]".into(), json!(1))])
             .unwrap_err()
             .contains("not an index"));
-        assert!(apply(&mut v, &[("d[0].c".into(), 1.0)])
+        assert!(apply(&mut v, &[("d[0].c".into(), json!(1))])
             .unwrap_err()
             .contains("not an object"));
     }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use serde_json::Value;
@@ -11,9 +12,13 @@ use serde_json::Value;
 use super::units::Secs;
 
 /// The whole file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
+    /// The schema this file follows, for editors (ignored by the simulator).
+    #[serde(rename = "$schema", default)]
+    #[allow(dead_code)]
+    pub schema: Option<String>,
     pub name: String,
     #[serde(default)]
     pub description: String,
@@ -55,7 +60,7 @@ impl<'de> Deserialize<'de> for RawRegion {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRegionDef {
     pub id: String,
@@ -66,7 +71,7 @@ pub struct RawRegionDef {
     pub media_edge: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDeployment {
     pub agent: String,
@@ -76,7 +81,7 @@ pub struct RawDeployment {
     pub ready_after: Option<Secs>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPopulation {
     pub name: String,
@@ -90,7 +95,7 @@ pub struct RawPopulation {
     pub patience: RawPatience,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCity {
     pub name: String,
@@ -104,18 +109,21 @@ fn one() -> f64 {
     1.0
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRate {
     pub peak_per_hour: Option<f64>,
     pub peak_per_s: Option<f64>,
     /// A profile name or 24 hourly multipliers; checked in `validate`.
+    #[serde(default)]
+    #[schemars(schema_with = "super::schema::profile_schema")]
     pub profile: Option<Value>,
 }
 
 /// A distribution of times, `{"type": ..., parameters}` (read by `tagged`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(tag = "type")]
 pub enum RawDist {
     Deterministic { value: Secs },
     Exponential { mean: Secs },
@@ -169,7 +177,7 @@ impl<'de> Deserialize<'de> for RawPatience {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawLatency {
     pub fibre_km_per_ms: f64,
@@ -202,8 +210,9 @@ impl Default for RawLatency {
 }
 
 /// A dispatch policy, `{"type": ..., parameters}` (read by `tagged`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(tag = "type")]
 pub enum RawPolicy {
     Nearest {
         agent: Option<String>,
@@ -261,7 +270,7 @@ impl<'de> Deserialize<'de> for RawPolicy {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSpill {
     #[serde(default = "one")]
@@ -278,7 +287,7 @@ impl Default for RawSpill {
     }
 }
 
-#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[derive(Debug, Default, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RawOnFull {
     #[default]
@@ -293,9 +302,9 @@ pub struct RawRoute {
     pub fallbacks: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawRouteDef {
+pub(super) struct RawRouteDef {
     agent: String,
     #[serde(default)]
     fallbacks: Vec<String>,
@@ -320,7 +329,7 @@ impl<'de> Deserialize<'de> for RawRoute {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawSlo {
     pub media_rtt_ms: f64,
@@ -344,7 +353,7 @@ impl Default for RawSlo {
 
 /// Planning targets: metric name -> limit overall, and the same per population
 /// (or, for utilisation, per region).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 pub struct RawTargets {
     #[serde(default)]
     pub populations: BTreeMap<String, BTreeMap<String, f64>>,
@@ -354,7 +363,7 @@ pub struct RawTargets {
     pub overall: BTreeMap<String, f64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawRun {
     pub horizon: Secs,
@@ -382,8 +391,9 @@ use super::tagged::{from_value, kind};
 
 /// One timeline event, `{"type": ..., "at": ..., fields}` (read by `tagged`);
 /// `at` and `label` are common to all types.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(tag = "type")]
 pub enum RawEvent {
     Deploy {
         at: Secs,
@@ -447,7 +457,7 @@ impl<'de> Deserialize<'de> for RawEvent {
 }
 
 /// What an outage does to running sessions.
-#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[derive(Debug, Default, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RawFailover {
     #[default]

@@ -101,6 +101,8 @@ where
         .map(|(i, g)| (i, ctx.pooled(g, spec.pick)))
         .filter(|(_, d)| d.count() > 0)
         .collect();
+    let total = dists.len();
+    let dists = collapse(dists);
     if dists.is_empty() {
         return empty(&area, "No served sessions: nothing to plot.");
     }
@@ -140,18 +142,20 @@ where
         .light_line_style(WHITE)
         .bold_line_style(RGBColor(215, 215, 215))
         .draw()?;
+    let mut drawn: Vec<(f64, f64)> = Vec::new();
     for (i, d) in &dists {
-        let c = color(*i);
+        let c = color(i[0]);
         let pts: Vec<(f64, f64)> = thin_cdf(&d.cdf_points(), 400)
             .into_iter()
             .map(|(x, y)| (tx(x).clamp(x0, x1), y))
             .collect();
+        drawn.extend(&pts);
         let style = c.stroke_width(3);
         chart
             .draw_series(LineSeries::new(pts, style))?
             .label(format!(
                 "{}  (p95 {})",
-                groups[*i].label,
+                curve_label(&groups, i, total),
                 fmt_ms(d.quantile(0.95))
             ))
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
@@ -186,6 +190,77 @@ where
         }
     }
     slo_line(&mut chart, tx(spec.target_ms), spec.target_ms)?;
-    legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+    let slo = tx(spec.target_ms);
+    let pos = legend_corner(&drawn, slo, (x0, x1), dists.len() + 1);
+    legend(&mut chart, pos)?;
     Ok(())
+}
+
+/// The first corner (lower right, upper left, lower left, upper right) whose
+/// legend-sized box holds no curve point and no SLO line: a CDF usually leaves
+/// its lower right or upper left empty.
+fn legend_corner(
+    pts: &[(f64, f64)],
+    slo: f64,
+    (x0, x1): (f64, f64),
+    rows: usize,
+) -> SeriesLabelPosition {
+    let (w, h) = ((x1 - x0) * 0.47, (rows as f64 * 21.0 + 30.0) / 620.0);
+    let corners = [
+        (SeriesLabelPosition::LowerRight, x1 - w, x1, 0.0, h),
+        (SeriesLabelPosition::UpperLeft, x0, x0 + w, 1.0 - h, 1.0),
+        (SeriesLabelPosition::LowerLeft, x0, x0 + w, 0.0, h),
+        (SeriesLabelPosition::UpperRight, x1 - w, x1, 1.0 - h, 1.0),
+    ];
+    corners
+        .into_iter()
+        .find(|&(_, a, b, lo, hi)| {
+            !(a..=b).contains(&slo)
+                && !pts
+                    .iter()
+                    .any(|&(x, y)| (a..=b).contains(&x) && (lo..=hi).contains(&y))
+        })
+        .map_or(SeriesLabelPosition::LowerRight, |c| c.0)
+}
+
+/// Two curves closer than this (relative) at every checked quantile are drawn
+/// as one: eight indistinguishable lines say less than one labelled line.
+const SAME_CURVE: f64 = 0.02;
+
+fn same_curve(a: &Distribution, b: &Distribution) -> bool {
+    let qs = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99];
+    qs.iter().all(|&q| {
+        let (x, y) = (a.quantile(q), b.quantile(q));
+        (x - y).abs() <= SAME_CURVE * x.abs().max(y.abs()).max(1e-9)
+    })
+}
+
+/// Merge groups whose curves coincide; each curve keeps its members' indices
+/// (first member names its colour), in the groups' order.
+fn collapse(dists: Vec<(usize, Distribution)>) -> Vec<(Vec<usize>, Distribution)> {
+    let mut out: Vec<(Vec<usize>, Distribution, Distribution)> = Vec::new();
+    for (i, d) in dists {
+        match out.iter_mut().find(|(_, _, first)| same_curve(first, &d)) {
+            Some((members, merged, _)) => {
+                members.push(i);
+                merged.merge(&d);
+            }
+            None => out.push((vec![i], d.clone(), d)),
+        }
+    }
+    out.into_iter().map(|(m, d, _)| (m, d)).collect()
+}
+
+/// A curve's legend text: its group, or how many groups share it.
+fn curve_label(groups: &[super::data::Group], members: &[usize], total: usize) -> String {
+    match members {
+        [one] => groups[*one].label.clone(),
+        _ if members.len() == total => "all populations (identical curves)".into(),
+        [first, rest @ ..] => format!(
+            "{} and {} more (identical curves)",
+            groups[*first].label,
+            rest.len()
+        ),
+        [] => String::new(),
+    }
 }

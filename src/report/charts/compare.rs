@@ -8,7 +8,7 @@ use super::cdf::{fmt_ms, slo_line};
 use super::data::{positive_or, thin_cdf};
 use super::style::{anchored, builder, color, heading, legend, text, INK};
 use super::{render, Chart, Drawn};
-use crate::experiment::Comparison;
+use crate::experiment::{half_width, Comparison, Estimate};
 use crate::model::World;
 use crate::stats::{Distribution, Summary};
 use plotters::style::text_anchor::{HPos, VPos};
@@ -49,6 +49,25 @@ const PANELS: [Panel; 4] = [
     },
 ];
 
+/// The half-width of a panel's figure, from the replications' own values, so a
+/// figure derived from two metrics (rejected + abandoned) gets its true
+/// interval, not the sum of two half-widths. Percentiles keep the summary's
+/// half-width: their point estimate is pooled, not a mean of replications.
+fn half_width_of(e: &Estimate, get: fn(&Summary) -> f64) -> f64 {
+    let Some(h) = &e.half_width else {
+        return 0.0;
+    };
+    let xs: Vec<f64> = (0..e.runs.len()).map(|i| get(&e.replication(i))).collect();
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    // A pooled percentile is not the mean of the replications' percentiles.
+    if (mean - get(&e.point)).abs() > 1e-9 * mean.abs().max(1.0) {
+        return get(h);
+    }
+    let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    half_width(var, e.replications, e.confidence)
+}
+
 fn bars<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, world: &World, cmp: &Comparison) -> Drawn
 where
     DB::ErrorType: 'static,
@@ -71,10 +90,7 @@ where
             .iter()
             .map(|e| {
                 let v = (panel.get)(&e.point) * panel.scale;
-                let hw = e
-                    .half_width
-                    .as_ref()
-                    .map_or(0.0, |h| (panel.get)(h) * panel.scale);
+                let hw = half_width_of(e, panel.get) * panel.scale;
                 (
                     if v.is_finite() { v } else { 0.0 },
                     if hw.is_finite() { hw } else { 0.0 },

@@ -3,8 +3,9 @@
 //! per-bin rates and levels. Pure arithmetic; all guards against empty runs live
 //! here so the chart files can assume finite, non-empty ranges.
 
+use crate::engine::policy::{AnyPolicy, Policy, Request};
 use crate::experiment::Estimate;
-use crate::model::{PolicySpec, World};
+use crate::model::World;
 use crate::stats::Distribution;
 
 /// Above this many populations, distribution charts draw one curve per media
@@ -21,6 +22,8 @@ pub struct Ctx<'a> {
     pub heading: String,
     /// Regions with capacity or served sessions, in scenario order.
     pub regions: Vec<usize>,
+    /// The scenario's policy, which defines each user's home.
+    policy: AnyPolicy,
 }
 
 /// Per bin: (midpoint hours, mean concurrency, mean capacity).
@@ -46,6 +49,7 @@ impl<'a> Ctx<'a> {
             est,
             heading: format!("{} · {} dispatch", world.name, world.policy.name()),
             regions,
+            policy: AnyPolicy::from_spec(world, &world.policy),
         }
     }
 
@@ -127,25 +131,31 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The region a city's users get when nothing is full: the explicit route's
-    /// primary, else the lowest-RTT region with capacity (within the geo-fence).
+    /// The region a city's users get when nothing is full, as the policy itself
+    /// defines it (the engine's "home"), so charts and statistics agree.
     pub fn home_region(&self, pop: usize, city: usize) -> Option<usize> {
-        let w = self.world;
-        let dep_region = |d: &usize| w.deployments.get(*d).map(|d| d.region);
-        let candidates: Vec<usize> = match &w.policy {
-            PolicySpec::Explicit { routes, .. } => {
-                return routes.get(pop)?.chain.first().and_then(dep_region);
-            }
-            PolicySpec::GeoFenced { allowed, .. } => {
-                allowed.get(pop)?.iter().filter_map(dep_region).collect()
-            }
-            _ => w.deployments.iter().map(|d| d.region).collect(),
+        let req = Request {
+            population: pop,
+            city,
+            attempt: 0,
         };
-        let rtt = &w.cities.get(city)?.rtt_ms;
-        candidates
-            .into_iter()
-            .filter(|&r| r < rtt.len())
-            .min_by(|&a, &b| rtt[a].total_cmp(&rtt[b]).then(a.cmp(&b)))
+        // Home as at the start of the run: the deployments that exist then.
+        let n = self.world.deployments.len();
+        let busy = vec![0; n];
+        let capacity: Vec<u32> = self.world.deployments.iter().map(|d| d.capacity).collect();
+        let live: Vec<bool> = self
+            .world
+            .deployments
+            .iter()
+            .map(|d| d.created_at_s == 0.0)
+            .collect();
+        let load = crate::engine::policy::Load {
+            busy: &busy,
+            capacity: &capacity,
+            live: &live,
+        };
+        let d = self.policy.home(&req, load);
+        self.world.deployments.get(d).map(|d| d.region)
     }
 
     /// The pooled distribution of a group (`rtt` or `join` chosen by `pick`).

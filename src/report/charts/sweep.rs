@@ -5,16 +5,133 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::positive_or;
-use super::style::{color, heading, legend, text, INK};
+use super::style::{color, heading, legend, text, INK, TARGET};
 use super::{render, Chart, Drawn};
 use crate::experiment::SweepPoint;
 use crate::model::World;
 use crate::report::format::unit_name;
 use crate::report::Headline;
+use crate::scenario::value_text;
 use crate::stats::Unit;
+use serde_json::Value;
 
 /// (x, lower, upper) of one point's confidence interval.
 type Band = (f64, f64, f64);
+
+/// The first axis's x positions: the values themselves when all are numbers,
+/// else their order among the distinct values (labelled by their text).
+fn x_positions(points: &[SweepPoint]) -> (Vec<f64>, Vec<String>) {
+    let values: Vec<&Value> = points.iter().map(|p| &p.settings[0].1).collect();
+    if values.iter().all(|v| v.is_number()) {
+        let xs = values.iter().map(|v| v.as_f64().unwrap_or(0.0)).collect();
+        return (xs, Vec::new());
+    }
+    let mut labels: Vec<String> = Vec::new();
+    let xs = values
+        .iter()
+        .map(|v| {
+            let t = value_text(v);
+            let i = labels.iter().position(|l| *l == t).unwrap_or_else(|| {
+                labels.push(t);
+                labels.len() - 1
+            });
+            i as f64
+        })
+        .collect();
+    (xs, labels)
+}
+
+/// A scenario path in words: `deployments[2].capacity` becomes
+/// `capacity of support@ap-south (slots)`.
+pub fn field_label(world: &World, path: &str) -> String {
+    let index = |prefix: &str| -> Option<(usize, &str)> {
+        let rest = path.strip_prefix(prefix)?;
+        let (i, tail) = rest.split_once(']')?;
+        Some((i.parse().ok()?, tail.trim_start_matches('.')))
+    };
+    if let Some((i, field)) = index("deployments[") {
+        if let Some(d) = world.deployments.get(i) {
+            let who = format!("{}@{}", d.agent, world.regions[d.region].id);
+            return match field {
+                "capacity" => format!("capacity of {who} (slots)"),
+                f => format!("{} of {who}", f.replace('_', " ")),
+            };
+        }
+    }
+    if let Some((i, field)) = index("populations[") {
+        if let Some(p) = world.populations.get(i) {
+            return match field {
+                "rate.peak_per_hour" => format!("{} peak arrivals per hour", p.name),
+                f => format!("{} {}", p.name, f.replace(['.', '_'], " ")),
+            };
+        }
+    }
+    path.replace("[*]", " (all)").replace(['.', '_'], " ")
+}
+
+/// The SLO target a metric is judged against, in the chart's units.
+fn target(world: &World, key: &str) -> Option<f64> {
+    if key.starts_with("media_rtt_ms.") {
+        Some(world.slo.media_rtt_ms)
+    } else if key.starts_with("join_latency_ms.") {
+        Some(world.slo.join_latency_s * 1000.0)
+    } else {
+        None
+    }
+}
+
+/// The first legend corner (upper right, upper left, lower right, lower left)
+/// whose quarter-height, third-width box holds no curve, band or target line.
+fn free_corner(
+    series: &[(String, Vec<Band>)],
+    goal: Option<f64>,
+    (x0, x1): (f64, f64),
+    (lo, hi): (f64, f64),
+) -> SeriesLabelPosition {
+    let (w, h) = (x1 - x0, hi - lo);
+    let corners = [
+        (
+            SeriesLabelPosition::UpperRight,
+            x1 - w / 3.0,
+            x1,
+            hi - h / 4.0,
+            hi,
+        ),
+        (
+            SeriesLabelPosition::UpperLeft,
+            x0,
+            x0 + w / 3.0,
+            hi - h / 4.0,
+            hi,
+        ),
+        (
+            SeriesLabelPosition::LowerRight,
+            x1 - w / 3.0,
+            x1,
+            lo,
+            lo + h / 4.0,
+        ),
+        (
+            SeriesLabelPosition::LowerLeft,
+            x0,
+            x0 + w / 3.0,
+            lo,
+            lo + h / 4.0,
+        ),
+    ];
+    let overlaps = |(ax, bx, ay, by): (f64, f64, f64, f64)| {
+        let hits_goal = goal.is_some_and(|g| g >= ay && g <= by);
+        let hits_curve = series
+            .iter()
+            .flat_map(|(_, p)| p)
+            .any(|&(x, l, u)| x >= ax && x <= bx && u >= ay && l <= by);
+        hits_goal || hits_curve
+    };
+    corners
+        .into_iter()
+        .find(|&(_, ax, bx, ay, by)| !overlaps((ax, bx, ay, by)))
+        .map_or(SeriesLabelPosition::UpperRight, |c| c.0)
+}
 
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -33,7 +150,7 @@ where
     } else {
         1.0
     };
-    let x_name = points[0].settings[0].0.clone();
+    let x_name = field_label(world, &points[0].settings[0].0);
     let note = format!(
         "Mean over {} replications per point; band: {:.0} % confidence interval.",
         world.run.replications,
@@ -45,12 +162,13 @@ where
         &format!("{name} against {x_name}"),
         &note,
     )?;
+    let (xs, categories) = x_positions(points);
     // Series: points sharing every setting but the first, in grid order.
     let mut series: Vec<(String, Vec<Band>)> = Vec::new();
-    for p in points {
+    for (p, &x) in points.iter().zip(&xs) {
         let key: Vec<String> = p.settings[1..]
             .iter()
-            .map(|(k, v)| format!("{k} = {v}"))
+            .map(|(k, v)| format!("{} = {}", field_label(world, k), value_text(v)))
             .collect();
         let key = if key.is_empty() {
             name.to_string()
@@ -63,23 +181,25 @@ where
         if !v.is_finite() {
             continue;
         }
-        let x = p.settings[0].1;
         match series.iter_mut().find(|(k, _)| *k == key) {
             Some((_, pts)) => pts.push((x, v - hw, v + hw)),
             None => series.push((key, vec![(x, v - hw, v + hw)])),
         }
     }
-    let xs = points.iter().map(|p| p.settings[0].1);
     let (x0, x1) = xs
-        .clone()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
             (a.min(x), b.max(x))
         });
-    let (x0, x1) = if x1 > x0 {
+    let (x0, x1) = if !categories.is_empty() {
+        // Categories sit inside the axis, not on its ends.
+        (x0 - 0.5, x1 + 0.5)
+    } else if x1 > x0 {
         (x0, x1)
     } else {
         (x0 - 1.0, x0 + 1.0)
     };
+    let goal = target(world, &metric.key());
     let lo = series
         .iter()
         .flat_map(|(_, p)| p.iter().map(|t| t.1))
@@ -87,6 +207,7 @@ where
     let hi = series
         .iter()
         .flat_map(|(_, p)| p.iter().map(|t| t.2))
+        .chain(goal)
         .fold(f64::NEG_INFINITY, f64::max);
     let (lo, hi) = if lo.is_finite() && hi.is_finite() {
         (lo.min(0.0), hi)
@@ -105,7 +226,18 @@ where
         .configure_mesh()
         .x_desc(x_name.as_str())
         .y_desc(format!("{name} ({})", unit_name(metric.unit())))
-        .x_label_formatter(&|v| tidy(*v))
+        .x_label_formatter(&|v| {
+            if categories.is_empty() {
+                tidy(*v)
+            } else if (v - v.round()).abs() < 1e-6 {
+                categories
+                    .get(v.round() as usize)
+                    .cloned()
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
         .y_label_formatter(&|v| tidy(*v))
         .label_style(text(17, INK))
         .axis_desc_style(text(19, INK))
@@ -124,7 +256,19 @@ where
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
         chart.draw_series(line.into_iter().map(|p| Circle::new(p, 5, c.filled())))?;
     }
-    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+    if let Some(g) = goal {
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(x0, g), (x1, g)],
+                10,
+                6,
+                TARGET.stroke_width(2),
+            ))?
+            .label(format!("SLO target {g} ms"))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], TARGET.stroke_width(2)));
+    }
+    let pos = free_corner(&series, goal, (x0, x1), (lo, hi));
+    legend(&mut chart, pos)?;
     Ok(())
 }
 

@@ -9,6 +9,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::data::{positive_or, Ctx};
+use super::geo::{coastlines, lat_label, lon_label, View, LAND};
+use super::labels::{place, Rect, Wanted};
 use super::style::{anchored, color, heading, INK, MUTED};
 use super::Drawn;
 
@@ -17,68 +19,38 @@ pub const STEM: &str = "world";
 /// Title.
 pub const TITLE: &str = "World view: who is served where";
 
-/// Natural Earth 1:110m land outlines (public domain), simplified; see the file's header.
-static COAST: &str = include_str!("../../../assets/geo/coastline-110m.txt");
-
-const LAT: (f64, f64) = (-58.0, 84.0);
 const MAX_CITY_LABELS: usize = 30;
-const LAND: RGBColor = RGBColor(160, 160, 160);
 const GRID: RGBColor = RGBColor(225, 225, 225);
 const CITY: RGBColor = RGBColor(60, 60, 60);
 const LOST: RGBColor = RGBColor(190, 30, 45);
 
-/// Coastline polylines inside the latitude frame (lines break where they leave it).
-fn coastlines() -> Vec<Vec<(f64, f64)>> {
-    let mut out = Vec::new();
-    for line in COAST.lines().filter(|l| !l.starts_with('#')) {
-        let mut cur = Vec::new();
-        for pair in line.split_whitespace() {
-            let p = pair
-                .split_once(',')
-                .and_then(|(a, b)| Some((a.parse::<f64>().ok()?, b.parse::<f64>().ok()?)));
-            match p {
-                Some((lon, lat))
-                    if (LAT.0..=LAT.1).contains(&lat)
-                        && (-180.0..=180.0).contains(&lon)
-                        && cur
-                            .last()
-                            .is_none_or(|p: &(f64, f64)| (p.0 - lon).abs() < 180.0) =>
-                {
-                    cur.push((lon, lat))
-                }
-                _ => {
-                    if cur.len() > 1 {
-                        out.push(std::mem::take(&mut cur));
-                    }
-                    cur.clear();
-                }
-            }
-        }
-        if cur.len() > 1 {
-            out.push(cur);
-        }
-    }
-    out
+/// Candidate label positions around a marker of radius `gap`: right, left,
+/// below, above.
+fn around((x, y): (i32, i32), gap: i32) -> Vec<((i32, i32), HPos, VPos)> {
+    vec![
+        ((x + gap, y), HPos::Left, VPos::Center),
+        ((x - gap, y), HPos::Right, VPos::Center),
+        ((x, y + gap), HPos::Center, VPos::Top),
+        ((x, y - gap), HPos::Center, VPos::Bottom),
+    ]
 }
 
-fn lon_label(v: i32) -> String {
-    match v {
-        0 => "0°".into(),
-        v if v < 0 => format!("{}°W", -v),
-        v => format!("{v}°E"),
-    }
+/// Where the scenario's cities and shown regions are, (lon, lat).
+fn extent(ctx: &Ctx) -> Vec<(f64, f64)> {
+    let w = ctx.world;
+    let cities = w
+        .populations
+        .iter()
+        .flat_map(|p| &p.cities)
+        .map(|&c| &w.cities[c].location);
+    let regions = w
+        .regions
+        .iter()
+        .enumerate()
+        .filter(|(r, g)| ctx.regions.contains(r) || g.media_edge)
+        .map(|(_, g)| &g.location);
+    cities.chain(regions).map(|l| (l.lon, l.lat)).collect()
 }
-
-fn lat_label(v: i32) -> String {
-    match v {
-        0 => "0°".into(),
-        v if v < 0 => format!("{}°S", -v),
-        v => format!("{v}°N"),
-    }
-}
-
-/// A label to draw on a halo: text, anchor point, size, anchoring.
-type Label = (String, (i32, i32), u32, HPos, VPos);
 
 /// Grey for a city whose users all got an agent, deepening red with the share
 /// of its population's arrivals lost (rejected or abandoned; full at 25 %).
@@ -102,59 +74,65 @@ where
     let note = "Lines join each city to the regions that served its population, wider for a larger share: faint = home region, strong = overflow.";
     let area = heading(root, &ctx.heading, TITLE, note)?;
     let (map_area, legend) = area.split_vertically(500);
+    let view = View::of(&extent(ctx));
+    let (lon, lat) = (view.lon, view.lat);
     let mut chart = ChartBuilder::on(&map_area)
         .margin_left(20)
         .margin_right(25)
         .margin_top(5)
         .x_label_area_size(28)
         .y_label_area_size(48)
-        .build_cartesian_2d(-180.0..180.0, LAT.0..LAT.1)?;
+        .build_cartesian_2d(lon.0..lon.1, lat.0..lat.1)?;
     chart
         .configure_mesh()
         .disable_mesh()
         .disable_axes()
         .draw()?;
     let plot = chart.plotting_area();
-    // Graticule every 30 degrees, labelled outside the frame.
+    // Graticule every `step` degrees, labelled outside the frame.
     let (ox, oy) = map_area.get_base_pixel();
     let to_local = |p: (i32, i32)| (p.0 - ox, p.1 - oy);
-    for lon in (-180..=180).step_by(30) {
-        let x = f64::from(lon);
+    let ticks = |(a, b): (f64, f64)| {
+        let s = f64::from(view.step);
+        ((a / s).ceil() as i32..=(b / s).floor() as i32).map(move |k| k * view.step)
+    };
+    for g in ticks(lon) {
+        let x = f64::from(g);
         plot.draw(&PathElement::new(
-            vec![(x, LAT.0), (x, LAT.1)],
+            vec![(x, lat.0), (x, lat.1)],
             GRID.stroke_width(1),
         ))?;
-        let (px, py) = to_local(chart.backend_coord(&(x, LAT.0)));
+        let (px, py) = to_local(chart.backend_coord(&(x, lat.0)));
         map_area.draw(&Text::new(
-            lon_label(lon),
+            lon_label(g),
             (px, py + 6),
             anchored(14, MUTED, HPos::Center, VPos::Top),
         ))?;
     }
-    for lat in (-30..=60).step_by(30) {
-        let y = f64::from(lat);
+    for g in ticks(lat) {
+        let y = f64::from(g);
         plot.draw(&PathElement::new(
-            vec![(-180.0, y), (180.0, y)],
+            vec![(lon.0, y), (lon.1, y)],
             GRID.stroke_width(1),
         ))?;
-        let (px, py) = to_local(chart.backend_coord(&(-180.0, y)));
+        let (px, py) = to_local(chart.backend_coord(&(lon.0, y)));
         map_area.draw(&Text::new(
-            lat_label(lat),
+            lat_label(g),
             (px - 6, py),
             anchored(14, MUTED, HPos::Right, VPos::Center),
         ))?;
     }
-    for line in coastlines() {
+    for line in coastlines(view) {
         plot.draw(&PathElement::new(line, LAND.stroke_width(1)))?;
     }
     plot.draw(&Rectangle::new(
-        [(-180.0, LAT.0), (180.0, LAT.1)],
+        [(lon.0, lat.0), (lon.1, lat.1)],
         MUTED.stroke_width(1),
     ))?;
 
     let w = ctx.world;
     let point = &ctx.est.point;
-    let clamp = |lon: f64, lat: f64| (lon.clamp(-180.0, 180.0), lat.clamp(LAT.0, LAT.1));
+    let clamp = |x: f64, y: f64| (x.clamp(lon.0, lon.1), y.clamp(lat.0, lat.1));
     let mut cities: Vec<(usize, usize, f64)> = Vec::new(); // (pop, city, sessions)
     for (p, pop) in w.populations.iter().enumerate() {
         let sessions = point.populations.get(p).map_or(0.0, |s| s.sessions);
@@ -202,20 +180,20 @@ where
         plot.draw(&Circle::new(at, r, city_fill(lost)))?;
         plot.draw(&Circle::new(at, r, CITY.stroke_width(1)))?;
     }
-    let mut labels: Vec<Label> = Vec::new();
+    // Region markers are obstacles for labels and are drawn last, above all.
+    let mut markers = Vec::new();
+    let mut wanted = Vec::new();
     for (r, reg) in w.regions.iter().enumerate() {
         let at = clamp(reg.location.lon, reg.location.lat);
         let (px, py) = to_local(chart.backend_coord(&at));
         if ctx.regions.contains(&r) {
-            plot.draw(&TriangleMarker::new(at, 13, INK.filled()))?;
-            plot.draw(&TriangleMarker::new(at, 10, color(r).filled()))?;
-            labels.push((
-                reg.id.clone(),
-                (px - 6, py + 10),
-                16,
-                HPos::Right,
-                VPos::Top,
-            ));
+            markers.push((at, r, (px - 14, py - 14, px + 14, py + 12)));
+            wanted.push(Wanted {
+                text: reg.id.clone(),
+                size: 16,
+                at: around((px, py), 14),
+                required: true,
+            });
         } else if reg.media_edge {
             map_area.draw(&Rectangle::new(
                 [(px - 4, py - 4), (px + 4, py + 4)],
@@ -223,40 +201,37 @@ where
             ))?;
         }
     }
-    // Name the largest cities only: beyond a few dozen, names hide each other.
+    // Name the largest cities first; a name with no free place is left out.
     let mut by_size: Vec<&(usize, usize, f64)> = cities.iter().collect();
     by_size.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.1.cmp(&b.1)));
     for &&(_, c, s) in by_size.iter().take(MAX_CITY_LABELS) {
         let city = &w.cities[c];
-        let (px, py) = to_local(chart.backend_coord(&clamp(city.location.lon, city.location.lat)));
-        labels.push((
-            city.name.clone(),
-            (px + radius(s) + 3, py),
-            13,
-            HPos::Left,
-            VPos::Center,
-        ));
+        let p = to_local(chart.backend_coord(&clamp(city.location.lon, city.location.lat)));
+        wanted.push(Wanted {
+            text: city.name.clone(),
+            size: 13,
+            at: around(p, radius(s) + 3),
+            required: false,
+        });
     }
-    // Labels last, each on a light halo so lines and markers never hide them.
-    for (label, (x, y), size, h, v) in labels {
-        let style = anchored(size, INK, h, v);
-        let (tw, th) = map_area.estimate_text_size(&label, &style)?;
-        let (tw, th) = (tw as i32, th as i32);
-        let left = match h {
-            HPos::Left => x,
-            HPos::Center => x - tw / 2,
-            HPos::Right => x - tw,
-        };
-        let top = match v {
-            VPos::Top => y,
-            VPos::Center => y - th / 2,
-            VPos::Bottom => y - th,
-        };
+    let obstacles: Vec<Rect> = markers.iter().map(|m| m.2).collect();
+    let placed = place(wanted, &obstacles, |t, size| {
+        let style = anchored(size, INK, HPos::Left, VPos::Top);
+        map_area
+            .estimate_text_size(t, &style)
+            .map_or((0, 0), |(w, h)| (w as i32, h as i32))
+    });
+    // Labels on a light halo so lines never hide them.
+    for (label, at, size, h, v, b) in placed {
         map_area.draw(&Rectangle::new(
-            [(left - 2, top - 1), (left + tw + 2, top + th + 2)],
+            [(b.0, b.1), (b.2, b.3)],
             WHITE.mix(0.75).filled(),
         ))?;
-        map_area.draw(&Text::new(label, (x, y), style))?;
+        map_area.draw(&Text::new(label, at, anchored(size, INK, h, v)))?;
+    }
+    for (at, r, _) in markers {
+        plot.draw(&TriangleMarker::new(at, 13, INK.filled()))?;
+        plot.draw(&TriangleMarker::new(at, 10, color(r).filled()))?;
     }
     draw_legend(&legend, ctx, max_sessions)
 }
