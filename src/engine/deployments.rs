@@ -46,6 +46,7 @@ pub struct Deployments {
     /// entries of users who left stay until skipped or compacted.
     waiting: Vec<VecDeque<(u32, u32)>>,
     waiting_live: Vec<u32>,
+    max_queue: Vec<u32>,
 }
 
 impl Deployments {
@@ -79,6 +80,7 @@ impl Deployments {
             region_limit: vec![0; world.regions.len()],
             waiting: vec![VecDeque::new(); n],
             waiting_live: vec![0; n],
+            max_queue: world.deployments.iter().map(|d| d.max_queue).collect(),
         };
         for d in 0..n {
             s.refresh(d);
@@ -224,6 +226,12 @@ impl Deployments {
     pub fn enqueue(&mut self, d: usize, handle: (u32, u32)) {
         self.waiting[d].push_back(handle);
         self.waiting_live[d] += 1;
+    }
+
+    /// Whether `d`'s queue has room for one more waiting user.
+    #[inline]
+    pub fn queue_has_room(&self, d: usize) -> bool {
+        self.waiting_live[d] < self.max_queue[d]
     }
 
     /// Whether anyone still waits for `d`.

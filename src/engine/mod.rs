@@ -297,6 +297,12 @@ impl<'w, P: Policy> Engine<'w, P> {
             .decide(&req, self.deps.load(), &mut self.policy_rng)
         {
             Decision::Serve(d) => self.start(s, d),
+            Decision::Queue(d)
+                if s.patience > 0.0 && self.deps.is_live(d) && !self.deps.queue_has_room(d) =>
+            {
+                self.stats.queue_full += u64::from(s.counted);
+                self.lost(&s, false);
+            }
             Decision::Queue(d) if s.patience > 0.0 && self.deps.is_live(d) => {
                 let (slot, generation) = self.parked.insert(s, d as u32);
                 self.deps.enqueue(d, (slot, generation));

@@ -46,7 +46,13 @@ pub struct Deployment {
     pub created_at_s: f64,
     /// Start-up time after creation before it admits users, seconds.
     pub ready_after_s: f64,
+    /// Most users that may wait in its queue at once; one more is rejected, so
+    /// memory stays bounded whatever the patience.
+    pub max_queue: u32,
 }
+
+/// Default bound of a deployment's waiting queue.
+pub const DEFAULT_MAX_QUEUE: u32 = 100_000;
 
 impl Deployment {
     /// How reports name it: `agent@region-id`.

@@ -79,6 +79,7 @@ pub struct RawDeployment {
     pub capacity: u32,
     pub created_at: Option<Secs>,
     pub ready_after: Option<Secs>,
+    pub max_queue: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -167,6 +167,7 @@ pub const SUMMARY_METRICS: &[Metric<Summary>] = &[
     metric!("completed", "completed before the horizon", Count, scalar!(completed), NO),
     metric!("interrupted", "interrupted (cut by a drain or an outage)", Count, scalar!(interrupted), NO),
     metric!("redispatched", "redispatched after a failure", Count, scalar!(redispatched), NO),
+    metric!("rejected_queue_full", "rejected: queue full (max_queue)", Count, scalar!(rejected_queue_full), NO),
     metric!("overflow_rate", "overflow rate", Share, scalar!(overflow_rate), YES),
     metric!("rejection_rate", "rejection rate", Share, scalar!(rejection_rate), YES),
     metric!("abandonment_rate", "abandonment rate", Share, scalar!(abandonment_rate), YES),

@@ -145,6 +145,9 @@ pub struct RunStats {
     pub pending_at_horizon: u64,
     /// Window sessions holding a slot at the horizon.
     pub running_at_horizon: u64,
+    /// Window sessions rejected because their deployment's queue was full
+    /// (`max_queue`); included in the rejections.
+    pub queue_full: u64,
     /// Window sessions whose agent finished with them before the horizon:
     /// served = completed + running at the horizon.
     pub completed: u64,
@@ -205,6 +208,7 @@ impl RunStats {
             pending_at_horizon: 0,
             running_at_horizon: 0,
             completed: 0,
+            queue_full: 0,
             series,
             events: 0,
             runs: 1,
@@ -445,6 +449,7 @@ impl RunStats {
         self.pending_at_horizon += other.pending_at_horizon;
         self.running_at_horizon += other.running_at_horizon;
         self.completed += other.completed;
+        self.queue_full += other.queue_full;
         self.series.merge(&other.series);
         self.events += other.events;
         self.runs += other.runs;

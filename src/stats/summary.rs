@@ -120,6 +120,8 @@ pub struct Summary {
     pub running_at_horizon: f64,
     /// Served sessions whose agent finished with them before the horizon.
     pub completed: f64,
+    /// Rejected because the deployment's queue was full (included in `rejected`).
+    pub rejected_queue_full: f64,
     /// Served sessions cut before their end (timeline events): served =
     /// completed + interrupted + running at the horizon.
     pub interrupted: f64,
@@ -246,6 +248,7 @@ impl Summary {
             pending_at_horizon: s.pending_at_horizon as f64,
             running_at_horizon: s.running_at_horizon as f64,
             completed: s.completed as f64,
+            rejected_queue_full: s.queue_full as f64,
             interrupted: cut as f64,
             redispatched: moved as f64,
             overflow_rate: ratio(over, sessions),

@@ -426,3 +426,32 @@ fn force_lets_check_accept_a_workload_above_the_limits() {
     let (code, err) = regionsim(dir.path(), &["check", f.to_str().unwrap(), "--force"]);
     assert_eq!(code, Some(0), "{err}");
 }
+
+/// Unlimited patience with too little capacity once grew a queue without bound
+/// (0.93 GB at 1 170 h with capacity 1): a deployment's queue holds at most
+/// `max_queue` users and rejects the next one, counted apart.
+#[test]
+fn a_full_queue_rejects_instead_of_growing_without_bound() {
+    let text = serde_json::json!({
+        "name": "queue",
+        "regions": ["us-east"],
+        "deployments": [{ "agent": "a", "region": "us-east", "capacity": 1, "max_queue": 50 }],
+        "populations": [{ "name": "ny", "lat": 40.71, "lon": -74.01, "utc_offset_h": -5,
+            "rate": { "peak_per_s": 1.0 }, "session": { "type": "exponential", "mean": "60s" },
+            "patience": "unlimited" }],
+        "policy": { "type": "nearest" },
+        "run": { "horizon": "2h", "seed": 3, "replications": 2 }
+    })
+    .to_string();
+    let w = regionsim::scenario::parse(std::path::Path::new("queue.json"), &text).unwrap();
+    for rep in 0..2 {
+        let s = regionsim::engine::simulate(&w, rep, &());
+        let p = &s.populations[0];
+        assert!(s.pending_at_horizon <= 50, "{}", s.pending_at_horizon);
+        assert!(s.queue_full > 0 && p.rejected == s.queue_full);
+        assert_eq!(
+            p.sessions,
+            p.served_home + p.overflow + p.rejected + p.abandoned + s.pending_at_horizon
+        );
+    }
+}

@@ -214,7 +214,10 @@ fn check_validates_files_without_simulating() {
         .map(|p| w.expected_arrivals(p, 0.0, w.run.horizon_s))
         .sum();
     // Printed to four significant digits.
-    assert!((k * 1000.0 - expected).abs() < 0.001 * expected, "{k} k vs {expected}");
+    assert!(
+        (k * 1000.0 - expected).abs() < 0.001 * expected,
+        "{k} k vs {expected}"
+    );
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "{\"name\": 3}").unwrap();

@@ -85,6 +85,7 @@ pub(super) fn created_deployments(
                 Some(s) => secs(&format!("{path}.ready_after"), s)?,
                 None => 0.0,
             },
+            max_queue: crate::model::DEFAULT_MAX_QUEUE,
         });
     }
     Ok(())
