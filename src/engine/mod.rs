@@ -352,6 +352,7 @@ impl<'w, P: Policy> Engine<'w, P> {
         self.stats.served(&Served {
             pop: s.pop as usize,
             region: r,
+            home_region: s.home_region as usize,
             home: r as u32 == s.home_region,
             t,
             rtt_ms: self.world.cities[s.city as usize].rtt_ms[r] + s.jitter_ms,

@@ -25,15 +25,13 @@ pub fn timeseries_csv(world: &World, est: &Estimate) -> String {
     let hosting: Vec<usize> = (0..ts.regions)
         .filter(|&r| world.deployments.iter().any(|d| d.region == r))
         .collect();
-    let lanes: Vec<usize> = hosting
-        .iter()
-        .copied()
-        .chain(ts.regions..ts.lanes)
-        .collect();
     for &r in &hosting {
         for col in ["concurrency", "peak", "capacity"] {
             header.push(format!("{}_{col}", world.regions[r].id));
         }
+    }
+    for &r in &hosting {
+        header.push(format!("{}_overflow_out", world.regions[r].id));
     }
     for d in world.deployments.iter().take(ts.lanes - ts.regions) {
         for col in ["concurrency", "peak", "capacity"] {
@@ -64,11 +62,22 @@ pub fn timeseries_csv(world: &World, est: &Estimate) -> String {
                 )
                 .map(Cell::num)
                 .collect();
-            for &r in &lanes {
-                let i = b * ts.lanes + r;
+            let level = |row: &mut Vec<Cell>, lane: usize| {
+                let i = b * ts.lanes + lane;
                 row.push(Cell::fixed(ts.busy_area[i] / (width * runs), 4));
                 row.push(Cell::num(ts.peak[i] as f64));
                 row.push(Cell::fixed(ts.capacity_area[i] / (width * runs), 4));
+            };
+            for &r in &hosting {
+                level(&mut row, r);
+            }
+            // Who spilled: overflowed sessions by their home region.
+            for &r in &hosting {
+                let n = ts.overflow_out[b * ts.regions + r];
+                row.push(Cell::num(n as f64 / runs));
+            }
+            for lane in ts.regions..ts.lanes {
+                level(&mut row, lane);
             }
             row
         })

@@ -114,7 +114,9 @@ pub struct Served {
     pub pop: usize,
     /// Region of the serving deployment.
     pub region: usize,
-    /// Whether that is the session's home region.
+    /// The session's home region (the policy's first choice for it).
+    pub home_region: usize,
+    /// Whether it is served in its home region.
     pub home: bool,
     /// When the agent was assigned, seconds.
     pub t: f64,
@@ -232,6 +234,7 @@ impl RunStats {
         let Served {
             pop,
             region,
+            home_region,
             home,
             t,
             rtt_ms,
@@ -243,6 +246,9 @@ impl RunStats {
         if let Some(b) = self.series.at(t) {
             b.served += 1;
             b.overflow += u64::from(!home);
+        }
+        if !home {
+            self.series.overflow_from(t, home_region);
         }
         if !counted {
             return;

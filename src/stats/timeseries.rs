@@ -35,6 +35,9 @@ pub struct TimeSeries {
     pub lanes: usize,
     /// Counts per bin.
     pub counts: Vec<BinCounts>,
+    /// Sessions served outside their home region, by home region: which region
+    /// spilled; index bin * regions + region.
+    pub overflow_out: Vec<u64>,
     /// Integral of concurrency over each (bin, lane), session-seconds; index bin * lanes + lane.
     pub busy_area: Vec<f64>,
     /// Integral of capacity over each (bin, region).
@@ -62,6 +65,7 @@ impl TimeSeries {
             regions,
             lanes,
             counts: vec![BinCounts::default(); bins],
+            overflow_out: vec![0; bins * regions],
             busy_area: vec![0.0; bins * lanes],
             capacity_area: vec![0.0; bins * lanes],
             peak: vec![0; bins * lanes],
@@ -87,6 +91,15 @@ impl TimeSeries {
         let b = (t / self.bin_s) as usize;
         self.at_cache = (b, b as f64 * self.bin_s, (b + 1) as f64 * self.bin_s);
         self.counts.get_mut(b)
+    }
+
+    /// A session whose home is `region` was served elsewhere at t.
+    #[inline]
+    pub fn overflow_from(&mut self, t: f64, region: usize) {
+        let b = (t / self.bin_s) as usize;
+        if let Some(c) = self.overflow_out.get_mut(b * self.regions + region) {
+            *c += 1;
+        }
     }
 
     /// Add a level held constant over [from, to) to the region's per-bin integrals.
@@ -151,6 +164,9 @@ impl TimeSeries {
             a.abandoned += b.abandoned;
             a.interrupted += b.interrupted;
             a.redispatched += b.redispatched;
+        }
+        for (a, b) in self.overflow_out.iter_mut().zip(&other.overflow_out) {
+            *a += b;
         }
         for (a, b) in self.busy_area.iter_mut().zip(&other.busy_area) {
             *a += b;

@@ -104,3 +104,19 @@ fn explicit_fallbacks_overflow_after_the_redispatch_delay() {
     // Overflowed users waited the 2 s re-dispatch delay before dispatch.
     assert!(est.point.wait_ms.p99 >= 2000.0, "{}", est.point.wait_ms.p99);
 }
+
+/// The per-region overflow of the series (by the users' home region) adds up to
+/// the overflow of each bin: it says which region spilled, and nothing else.
+#[test]
+fn overflow_by_home_region_adds_up_to_each_bins_overflow() {
+    for s in SCENARIOS {
+        let est = estimate(&world(s));
+        let ts = &est.pooled.series;
+        for (b, c) in ts.counts.iter().enumerate() {
+            let by_home: u64 = ts.overflow_out[b * ts.regions..(b + 1) * ts.regions]
+                .iter()
+                .sum();
+            assert_eq!(by_home, c.overflow, "{s}: bin {b}");
+        }
+    }
+}

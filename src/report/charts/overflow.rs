@@ -56,7 +56,8 @@ where
         .iter()
         .map(|r| r.1.max(r.2).max(r.3))
         .fold(0.0, f64::max);
-    let top = positive_or(top * 1.2, 1.0).clamp(1.0, 100.0);
+    // Headroom for the legend (up to seven rows) above the curves.
+    let top = positive_or(top * 1.6, 1.0).clamp(1.0, 100.0);
     let arr_top = positive_or(rows.iter().map(|r| r.4).fold(0.0, f64::max) * 1.1, 1.0);
     let hz = ctx.horizon_h();
     let mut chart = ChartBuilder::on(&area)
@@ -104,6 +105,26 @@ where
             ))?
             .label(label)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
+    }
+    // Which region spilled: overflow by the users' home region (dashed).
+    for &r in &ctx.regions {
+        let c = color(r);
+        let per_bin: Vec<(f64, f64)> = bins
+            .iter()
+            .enumerate()
+            .filter_map(|(b, &(t, _))| {
+                let served = s.counts.get(b.min(last))?.served;
+                let out = *s.overflow_out.get(b.min(last) * s.regions + r)?;
+                Some((t, share(out, served)))
+            })
+            .collect();
+        if per_bin.iter().all(|p| p.1 == 0.0) {
+            continue;
+        }
+        chart
+            .draw_series(DashedLineSeries::new(per_bin, 7, 5, c.stroke_width(2)))?
+            .label(format!("spilled from {}", ctx.world.regions[r].id))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(2)));
     }
     super::markers::draw(&mut chart, ctx, top)?;
     legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
