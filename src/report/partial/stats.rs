@@ -1,0 +1,447 @@
+//! One replication's [`RunStats`] as JSON, exactly: every count, sum, area,
+//! histogram count, time-series cell and timeline impact, so a merge on
+//! another machine folds the very numbers the shard computed.
+//!
+//! Floating-point numbers travel as text (Rust's shortest round-trip form,
+//! `inf` and `NaN` included) and are read back with Rust's correctly rounded
+//! parser: the same bits come back. The conversions destructure and build the
+//! statistics' structs field by field, so a field added to them fails to
+//! compile here until it is carried.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::stats::{
+    BinCounts, DistParts, Distribution, Impact, Layout, Outcomes, PopulationStats, RunStats,
+    TimeSeries, TimelineStats,
+};
+
+/// An f64 carried exactly, as text.
+#[derive(Debug, Clone, Copy)]
+pub struct F(pub f64);
+
+impl Serialize for F {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for F {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        text.parse()
+            .map(F)
+            .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a number")))
+    }
+}
+
+fn fs(v: &[f64]) -> Vec<F> {
+    v.iter().map(|&x| F(x)).collect()
+}
+
+fn unfs(v: Vec<F>) -> Vec<f64> {
+    v.into_iter().map(|x| x.0).collect()
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DistRec {
+    counts: Vec<(usize, u64)>,
+    count: u64,
+    sum: F,
+    max: F,
+}
+
+impl DistRec {
+    fn of(d: &Distribution) -> Self {
+        let DistParts {
+            counts,
+            count,
+            sum,
+            max,
+        } = d.to_parts();
+        Self {
+            counts,
+            count,
+            sum: F(sum),
+            max: F(max),
+        }
+    }
+
+    fn build(self) -> Result<Distribution, String> {
+        Distribution::from_parts(&DistParts {
+            counts: self.counts,
+            count: self.count,
+            sum: self.sum.0,
+            max: self.max.0,
+        })
+        .ok_or_else(|| "a histogram count lies outside the layout".to_string())
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LayoutRec {
+    populations: usize,
+    regions: usize,
+    warmup_s: F,
+    horizon_s: F,
+    bin_s: F,
+    slo_rtt_ms: F,
+    slo_join_ms: F,
+    event_windows: Vec<(F, F)>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PopRec {
+    counts: [u64; 8],
+    served_by: Vec<u64>,
+    slo_met: [u64; 3],
+    rtt: DistRec,
+    join: DistRec,
+    wait: DistRec,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegionRec {
+    areas: [F; 3],
+    peak: u32,
+    counts: [u64; 4],
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeriesRec {
+    bin_s: F,
+    regions: usize,
+    counts: Vec<[u64; 7]>,
+    busy_area: Vec<F>,
+    capacity_area: Vec<F>,
+    peak: Vec<u32>,
+    runs: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimelineRec {
+    windows: Vec<(F, F)>,
+    /// Per event: interrupted, redispatched, then served, overflow, rejected,
+    /// abandoned inside its window.
+    impacts: Vec<[u64; 6]>,
+    rejoin: DistRec,
+}
+
+/// One replication's statistics in their carried form.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunRec {
+    layout: LayoutRec,
+    populations: Vec<PopRec>,
+    regions: Vec<RegionRec>,
+    hold_sum_s: F,
+    /// Pending, running at the horizon, completed.
+    horizon: [u64; 3],
+    series: SeriesRec,
+    timeline: TimelineRec,
+    events: u64,
+    runs: u32,
+}
+
+fn layout_rec(l: &Layout) -> LayoutRec {
+    let Layout {
+        populations,
+        regions,
+        warmup_s,
+        horizon_s,
+        bin_s,
+        slo_rtt_ms,
+        slo_join_ms,
+        event_windows,
+    } = l;
+    LayoutRec {
+        populations: *populations,
+        regions: *regions,
+        warmup_s: F(*warmup_s),
+        horizon_s: F(*horizon_s),
+        bin_s: F(*bin_s),
+        slo_rtt_ms: F(*slo_rtt_ms),
+        slo_join_ms: F(*slo_join_ms),
+        event_windows: event_windows.iter().map(|&(a, b)| (F(a), F(b))).collect(),
+    }
+}
+
+fn pop_rec(p: &PopulationStats) -> PopRec {
+    let PopulationStats {
+        sessions,
+        served_home,
+        overflow,
+        rejected,
+        abandoned,
+        interrupted,
+        redispatched,
+        waited,
+        served_by,
+        slo_met,
+        rtt,
+        join,
+        wait,
+    } = p;
+    PopRec {
+        counts: [
+            *sessions,
+            *served_home,
+            *overflow,
+            *rejected,
+            *abandoned,
+            *interrupted,
+            *redispatched,
+            *waited,
+        ],
+        served_by: served_by.clone(),
+        slo_met: *slo_met,
+        rtt: DistRec::of(rtt),
+        join: DistRec::of(join),
+        wait: DistRec::of(wait),
+    }
+}
+
+fn series_rec(s: &TimeSeries) -> SeriesRec {
+    let counts = s
+        .counts
+        .iter()
+        .map(|c| {
+            let BinCounts {
+                arrivals,
+                served,
+                overflow,
+                rejected,
+                abandoned,
+                interrupted,
+                redispatched,
+            } = *c;
+            [
+                arrivals,
+                served,
+                overflow,
+                rejected,
+                abandoned,
+                interrupted,
+                redispatched,
+            ]
+        })
+        .collect();
+    SeriesRec {
+        bin_s: F(s.bin_s),
+        regions: s.regions,
+        counts,
+        busy_area: fs(&s.busy_area),
+        capacity_area: fs(&s.capacity_area),
+        peak: s.peak.clone(),
+        runs: s.runs,
+    }
+}
+
+fn timeline_rec(t: &TimelineStats) -> TimelineRec {
+    let TimelineStats {
+        windows,
+        impacts,
+        rejoin,
+    } = t;
+    let impacts = impacts
+        .iter()
+        .map(|i| {
+            let Impact {
+                interrupted,
+                redispatched,
+                inside,
+            } = i;
+            let Outcomes {
+                served,
+                overflow,
+                rejected,
+                abandoned,
+            } = *inside;
+            [
+                *interrupted,
+                *redispatched,
+                served,
+                overflow,
+                rejected,
+                abandoned,
+            ]
+        })
+        .collect();
+    TimelineRec {
+        windows: windows.iter().map(|&(a, b)| (F(a), F(b))).collect(),
+        impacts,
+        rejoin: DistRec::of(rejoin),
+    }
+}
+
+impl RunRec {
+    /// The carried form of `s`.
+    pub fn of(s: &RunStats) -> Self {
+        let RunStats {
+            layout,
+            populations,
+            regions,
+            hold_sum_s,
+            pending_at_horizon,
+            running_at_horizon,
+            completed,
+            series,
+            timeline,
+            events,
+            runs,
+        } = s;
+        let regions = regions
+            .iter()
+            .map(|r| RegionRec {
+                areas: [F(r.busy_area), F(r.busy_sq_area), F(r.capacity_area)],
+                peak: r.peak,
+                counts: [r.served, r.overflow_in, r.interrupted, r.redispatched],
+            })
+            .collect();
+        Self {
+            layout: layout_rec(layout),
+            populations: populations.iter().map(pop_rec).collect(),
+            regions,
+            hold_sum_s: F(*hold_sum_s),
+            horizon: [*pending_at_horizon, *running_at_horizon, *completed],
+            series: series_rec(series),
+            timeline: timeline_rec(timeline),
+            events: *events,
+            runs: *runs,
+        }
+    }
+
+    /// The statistics back, with every size checked against the layout.
+    pub fn build(self) -> Result<RunStats, String> {
+        let l = self.layout;
+        let layout = Layout {
+            populations: l.populations,
+            regions: l.regions,
+            warmup_s: l.warmup_s.0,
+            horizon_s: l.horizon_s.0,
+            bin_s: l.bin_s.0,
+            slo_rtt_ms: l.slo_rtt_ms.0,
+            slo_join_ms: l.slo_join_ms.0,
+            event_windows: l.event_windows.iter().map(|&(a, b)| (a.0, b.0)).collect(),
+        };
+        let shape = RunStats::new(layout.clone(), &vec![0; layout.regions]);
+        let sizes_ok = self.populations.len() == layout.populations
+            && self.regions.len() == layout.regions
+            && self
+                .populations
+                .iter()
+                .all(|p| p.served_by.len() == layout.regions)
+            && self.timeline.impacts.len() == layout.event_windows.len();
+        if !sizes_ok {
+            return Err("the statistics do not match their layout".into());
+        }
+        let mut regions = shape.regions;
+        for (r, rec) in regions.iter_mut().zip(self.regions) {
+            [r.busy_area, r.busy_sq_area, r.capacity_area] = rec.areas.map(|a| a.0);
+            r.peak = rec.peak;
+            [r.served, r.overflow_in, r.interrupted, r.redispatched] = rec.counts;
+        }
+        let populations = self
+            .populations
+            .into_iter()
+            .map(build_pop)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(RunStats {
+            series: build_series(self.series, &shape.series)?,
+            timeline: build_timeline(self.timeline)?,
+            layout,
+            populations,
+            regions,
+            hold_sum_s: self.hold_sum_s.0,
+            pending_at_horizon: self.horizon[0],
+            running_at_horizon: self.horizon[1],
+            completed: self.horizon[2],
+            events: self.events,
+            runs: self.runs,
+        })
+    }
+}
+
+fn build_pop(p: PopRec) -> Result<PopulationStats, String> {
+    let [sessions, served_home, overflow, rejected, abandoned, interrupted, redispatched, waited] =
+        p.counts;
+    Ok(PopulationStats {
+        sessions,
+        served_home,
+        overflow,
+        rejected,
+        abandoned,
+        interrupted,
+        redispatched,
+        waited,
+        served_by: p.served_by,
+        slo_met: p.slo_met,
+        rtt: p.rtt.build()?,
+        join: p.join.build()?,
+        wait: p.wait.build()?,
+    })
+}
+
+fn build_series(s: SeriesRec, shape: &TimeSeries) -> Result<TimeSeries, String> {
+    let cells = shape.bins() * shape.regions;
+    if s.counts.len() != shape.bins()
+        || s.regions != shape.regions
+        || s.busy_area.len() != cells
+        || s.capacity_area.len() != cells
+        || s.peak.len() != cells
+    {
+        return Err("the time series does not match its layout".into());
+    }
+    let mut series = shape.clone();
+    series.bin_s = s.bin_s.0;
+    series.counts = s
+        .counts
+        .into_iter()
+        .map(|c| {
+            let [arrivals, served, overflow, rejected, abandoned, interrupted, redispatched] = c;
+            BinCounts {
+                arrivals,
+                served,
+                overflow,
+                rejected,
+                abandoned,
+                interrupted,
+                redispatched,
+            }
+        })
+        .collect();
+    series.busy_area = unfs(s.busy_area);
+    series.capacity_area = unfs(s.capacity_area);
+    series.peak = s.peak;
+    series.runs = s.runs;
+    Ok(series)
+}
+
+fn build_timeline(t: TimelineRec) -> Result<TimelineStats, String> {
+    let impacts = t
+        .impacts
+        .into_iter()
+        .map(
+            |[interrupted, redispatched, served, overflow, rejected, abandoned]| Impact {
+                interrupted,
+                redispatched,
+                inside: Outcomes {
+                    served,
+                    overflow,
+                    rejected,
+                    abandoned,
+                },
+            },
+        )
+        .collect();
+    Ok(TimelineStats {
+        windows: t.windows.iter().map(|&(a, b)| (a.0, b.0)).collect(),
+        impacts,
+        rejoin: t.rejoin.build()?,
+    })
+}
