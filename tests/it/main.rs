@@ -11,5 +11,6 @@ mod metrics;
 mod provenance;
 mod robustness;
 mod scenario_errors;
+mod shard;
 mod timeline;
 mod validation;
