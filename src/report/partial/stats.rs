@@ -42,10 +42,12 @@ fn unfs(v: Vec<F>) -> Vec<f64> {
     v.into_iter().map(|x| x.0).collect()
 }
 
+/// Histogram counts as runs of consecutive indices, (first index, counts):
+/// values cluster, so this takes a third of the room of (index, count) pairs.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DistRec {
-    counts: Vec<(usize, u64)>,
+    counts: Vec<(usize, Vec<u64>)>,
     count: u64,
     sum: F,
     max: F,
@@ -59,8 +61,15 @@ impl DistRec {
             sum,
             max,
         } = d.to_parts();
+        let mut runs: Vec<(usize, Vec<u64>)> = Vec::new();
+        for (i, n) in counts {
+            match runs.last_mut() {
+                Some((start, c)) if *start + c.len() == i => c.push(n),
+                _ => runs.push((i, vec![n])),
+            }
+        }
         Self {
-            counts,
+            counts: runs,
             count,
             sum: F(sum),
             max: F(max),
@@ -68,8 +77,13 @@ impl DistRec {
     }
 
     fn build(self) -> Result<Distribution, String> {
+        let counts = self
+            .counts
+            .into_iter()
+            .flat_map(|(start, c)| c.into_iter().enumerate().map(move |(o, n)| (start + o, n)))
+            .collect();
         Distribution::from_parts(&DistParts {
-            counts: self.counts,
+            counts,
             count: self.count,
             sum: self.sum.0,
             max: self.max.0,
