@@ -9,6 +9,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 shards=${SHARDS:-8}
+export SHARDS=$shards
 array=$(sbatch --parsable --array="0-$((shards - 1))" "$@" "$here/shards.sbatch")
 array=${array%%;*}
 merge=$(sbatch --parsable --dependency="afterok:$array" "$@" "$here/merge.sbatch")

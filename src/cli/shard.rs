@@ -27,7 +27,8 @@ pub struct ShardArgs {
     #[arg(long, value_name = "K/N")]
     shard: Option<String>,
     /// Number of shards when the index comes from the scheduler: required with
-    /// Kubernetes' JOB_COMPLETION_INDEX, optional with Slurm.
+    /// Kubernetes' JOB_COMPLETION_INDEX; with Slurm, the task ID is then the
+    /// shard index (so `sbatch --array=3` reruns shard 3 alone).
     #[arg(long, value_name = "N", conflicts_with = "shard")]
     shards: Option<u32>,
 }
@@ -92,25 +93,26 @@ impl ShardArgs {
         }
     }
 
+    /// With `--shards N` the task ID is the shard index itself, so one index
+    /// can be rerun alone (`sbatch --array=3`); without it the array's own
+    /// range gives index and count.
     fn slurm(&self, id: &str, env: &impl Fn(&str) -> Option<String>) -> Result<Resolved> {
         let task = number("SLURM_ARRAY_TASK_ID", id)?;
+        let what = "SLURM_ARRAY_TASK_ID (arrays must be a plain range such as --array=0-6, without a step)";
+        if let Some(n) = self.shards {
+            return Ok(Resolved {
+                shard: shard_of(task, n, what)?,
+                source: format!("SLURM_ARRAY_TASK_ID={task} with --shards {n}"),
+            });
+        }
         let min = match env("SLURM_ARRAY_TASK_MIN") {
             Some(m) => number("SLURM_ARRAY_TASK_MIN", &m)?,
             None => 0,
         };
-        let from_env = match (env("SLURM_ARRAY_TASK_COUNT"), env("SLURM_ARRAY_TASK_MAX")) {
-            (Some(c), _) => Some(number("SLURM_ARRAY_TASK_COUNT", &c)?),
-            (None, Some(m)) => Some(number("SLURM_ARRAY_TASK_MAX", &m)?.saturating_sub(min) + 1),
-            (None, None) => None,
-        };
         let count =
-            match (self.shards, from_env) {
-                (Some(n), Some(e)) if n != e => {
-                    return Err(bad(format!(
-                        "--shards {n} but the Slurm array has {e} tasks; give the array's size"
-                    )))
-                }
-                (Some(n), _) | (None, Some(n)) => n,
+            match (env("SLURM_ARRAY_TASK_COUNT"), env("SLURM_ARRAY_TASK_MAX")) {
+                (Some(c), _) => number("SLURM_ARRAY_TASK_COUNT", &c)?,
+                (None, Some(m)) => number("SLURM_ARRAY_TASK_MAX", &m)?.saturating_sub(min) + 1,
                 (None, None) => {
                     return Err(bad("SLURM_ARRAY_TASK_ID is set but not the array's size \
                      (SLURM_ARRAY_TASK_COUNT or SLURM_ARRAY_TASK_MAX): give --shards N"))
@@ -121,7 +123,6 @@ impl ShardArgs {
                 "SLURM_ARRAY_TASK_ID={task} is below SLURM_ARRAY_TASK_MIN={min}"
             ))
         })?;
-        let what = "SLURM_ARRAY_TASK_ID (arrays must be a plain range such as --array=0-6, without a step)";
         Ok(Resolved {
             shard: shard_of(index, count, what)?,
             source: format!("SLURM_ARRAY_TASK_ID={task} (array from {min}, {count} tasks)"),
@@ -301,14 +302,7 @@ mod tests {
             (None, Some(3), vec![]),
             (None, Some(3), vec![("JOB_COMPLETION_INDEX", "3")]),
             (None, None, vec![("SLURM_ARRAY_TASK_ID", "1")]),
-            (
-                None,
-                Some(4),
-                vec![
-                    ("SLURM_ARRAY_TASK_ID", "1"),
-                    ("SLURM_ARRAY_TASK_COUNT", "3"),
-                ],
-            ),
+            (None, Some(4), vec![("SLURM_ARRAY_TASK_ID", "4")]),
             (
                 None,
                 None,

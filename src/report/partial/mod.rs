@@ -11,6 +11,7 @@
 //! A part is written to a temporary file beside its final name and renamed
 //! into place once complete, so a killed shard leaves no part behind.
 
+mod series;
 mod stats;
 
 use std::fs;

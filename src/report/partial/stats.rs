@@ -10,10 +10,10 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::stats::{
-    BinCounts, DistParts, Distribution, Impact, Layout, Outcomes, PopulationStats, RunStats,
-    TimeSeries, TimelineStats,
+use super::series::{
+    build_series, build_timeline, series_rec, timeline_rec, SeriesRec, TimelineRec,
 };
+use crate::stats::{DistParts, Distribution, Layout, PopulationStats, RunStats};
 
 /// An f64 carried exactly, as text.
 #[derive(Debug, Clone, Copy)]
@@ -34,11 +34,11 @@ impl<'de> Deserialize<'de> for F {
     }
 }
 
-fn fs(v: &[f64]) -> Vec<F> {
+pub(super) fn fs(v: &[f64]) -> Vec<F> {
     v.iter().map(|&x| F(x)).collect()
 }
 
-fn unfs(v: Vec<F>) -> Vec<f64> {
+pub(super) fn unfs(v: Vec<F>) -> Vec<f64> {
     v.into_iter().map(|x| x.0).collect()
 }
 
@@ -46,7 +46,7 @@ fn unfs(v: Vec<F>) -> Vec<f64> {
 /// values cluster, so this takes a third of the room of (index, count) pairs.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct DistRec {
+pub(super) struct DistRec {
     counts: Vec<(usize, Vec<u64>)>,
     count: u64,
     sum: F,
@@ -54,7 +54,7 @@ struct DistRec {
 }
 
 impl DistRec {
-    fn of(d: &Distribution) -> Self {
+    pub(super) fn of(d: &Distribution) -> Self {
         let DistParts {
             counts,
             count,
@@ -76,7 +76,7 @@ impl DistRec {
         }
     }
 
-    fn build(self) -> Result<Distribution, String> {
+    pub(super) fn build(self) -> Result<Distribution, String> {
         let counts = self
             .counts
             .into_iter()
@@ -122,28 +122,6 @@ struct RegionRec {
     areas: [F; 3],
     peak: u32,
     counts: [u64; 4],
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SeriesRec {
-    bin_s: F,
-    regions: usize,
-    counts: Vec<[u64; 7]>,
-    busy_area: Vec<F>,
-    capacity_area: Vec<F>,
-    peak: Vec<u32>,
-    runs: u32,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TimelineRec {
-    windows: Vec<(F, F)>,
-    /// Per event: interrupted, redispatched, then served, overflow, rejected,
-    /// abandoned inside its window.
-    impacts: Vec<[u64; 6]>,
-    rejoin: DistRec,
 }
 
 /// One replication's statistics in their carried form.
@@ -217,79 +195,6 @@ fn pop_rec(p: &PopulationStats) -> PopRec {
         rtt: DistRec::of(rtt),
         join: DistRec::of(join),
         wait: DistRec::of(wait),
-    }
-}
-
-fn series_rec(s: &TimeSeries) -> SeriesRec {
-    let counts = s
-        .counts
-        .iter()
-        .map(|c| {
-            let BinCounts {
-                arrivals,
-                served,
-                overflow,
-                rejected,
-                abandoned,
-                interrupted,
-                redispatched,
-            } = *c;
-            [
-                arrivals,
-                served,
-                overflow,
-                rejected,
-                abandoned,
-                interrupted,
-                redispatched,
-            ]
-        })
-        .collect();
-    SeriesRec {
-        bin_s: F(s.bin_s),
-        regions: s.regions,
-        counts,
-        busy_area: fs(&s.busy_area),
-        capacity_area: fs(&s.capacity_area),
-        peak: s.peak.clone(),
-        runs: s.runs,
-    }
-}
-
-fn timeline_rec(t: &TimelineStats) -> TimelineRec {
-    let TimelineStats {
-        windows,
-        impacts,
-        rejoin,
-    } = t;
-    let impacts = impacts
-        .iter()
-        .map(|i| {
-            let Impact {
-                interrupted,
-                redispatched,
-                inside,
-            } = i;
-            let Outcomes {
-                served,
-                overflow,
-                rejected,
-                abandoned,
-            } = *inside;
-            [
-                *interrupted,
-                *redispatched,
-                served,
-                overflow,
-                rejected,
-                abandoned,
-            ]
-        })
-        .collect();
-    TimelineRec {
-        windows: windows.iter().map(|&(a, b)| (F(a), F(b))).collect(),
-        impacts,
-        rejoin: DistRec::of(rejoin),
     }
 }
 
@@ -398,64 +303,5 @@ fn build_pop(p: PopRec) -> Result<PopulationStats, String> {
         rtt: p.rtt.build()?,
         join: p.join.build()?,
         wait: p.wait.build()?,
-    })
-}
-
-fn build_series(s: SeriesRec, shape: &TimeSeries) -> Result<TimeSeries, String> {
-    let cells = shape.bins() * shape.regions;
-    if s.counts.len() != shape.bins()
-        || s.regions != shape.regions
-        || s.busy_area.len() != cells
-        || s.capacity_area.len() != cells
-        || s.peak.len() != cells
-    {
-        return Err("the time series does not match its layout".into());
-    }
-    let mut series = shape.clone();
-    series.bin_s = s.bin_s.0;
-    series.counts = s
-        .counts
-        .into_iter()
-        .map(|c| {
-            let [arrivals, served, overflow, rejected, abandoned, interrupted, redispatched] = c;
-            BinCounts {
-                arrivals,
-                served,
-                overflow,
-                rejected,
-                abandoned,
-                interrupted,
-                redispatched,
-            }
-        })
-        .collect();
-    series.busy_area = unfs(s.busy_area);
-    series.capacity_area = unfs(s.capacity_area);
-    series.peak = s.peak;
-    series.runs = s.runs;
-    Ok(series)
-}
-
-fn build_timeline(t: TimelineRec) -> Result<TimelineStats, String> {
-    let impacts = t
-        .impacts
-        .into_iter()
-        .map(
-            |[interrupted, redispatched, served, overflow, rejected, abandoned]| Impact {
-                interrupted,
-                redispatched,
-                inside: Outcomes {
-                    served,
-                    overflow,
-                    rejected,
-                    abandoned,
-                },
-            },
-        )
-        .collect();
-    Ok(TimelineStats {
-        windows: t.windows.iter().map(|&(a, b)| (a.0, b.0)).collect(),
-        impacts,
-        rejoin: t.rejoin.build()?,
     })
 }
