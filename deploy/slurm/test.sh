@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A real Slurm run of a sharded regionsim study, on this machine alone:
-# installs Slurm and MUNGE from the distribution's packages where missing,
+# installs Slurm (slurmctld, slurmd, slurm-client from the distribution's
+# slurm-wlm) and MUNGE where missing,
 # starts munged, slurmctld and slurmd itself (no systemd; process tracking
 # through /proc, no cgroups), submits the flagship sweep as a job array with
 # the merge as a dependent job (deploy/slurm/submit.sh), waits, and compares
@@ -19,9 +20,12 @@ fail() { say "FAILED: $*"; exit 1; }
 [ "$(id -u)" = 0 ] || fail "needs root (it installs packages and starts daemons)"
 if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null \
     || ! command -v sbatch >/dev/null || ! command -v munged >/dev/null; then
-    say "installing slurm-wlm and munge"
+    # The daemons and clients of the distribution's slurm-wlm, without the
+    # metapackage's many plugins.
+    say "installing slurmctld, slurmd, slurm-client and munge"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        slurmctld slurmd slurm-client munge >/dev/null
 fi
 say "packages ready after $(($(date +%s) - started)) s"
 
