@@ -12,6 +12,7 @@ use crate::common::repo;
 
 const TINY: &str = "scenarios/tests/tiny.json";
 const POLICIES: &str = "scenarios/tests/policies.json";
+const TIMELINE: &str = "scenarios/tests/timeline.json";
 const SCHEDULER_VARS: [&str; 6] = [
     "SLURM_ARRAY_TASK_ID",
     "SLURM_ARRAY_TASK_COUNT",
@@ -36,6 +37,13 @@ fn study(command: &str) -> Vec<String> {
     let s = |x: &str| x.to_string();
     let mut a = match command {
         "run" => vec![s("run"), repo(TINY).display().to_string()],
+        // Outages, drains, moves and flash crowds: every timeline statistic.
+        "timeline" => {
+            let file = repo(TIMELINE).display().to_string();
+            return ["run", &file, "--replications=5", "--quiet"]
+                .map(s)
+                .to_vec();
+        }
         "compare" => vec![
             s("compare"),
             repo(POLICIES).display().to_string(),
@@ -98,14 +106,14 @@ fn merge(parts: &[&Path], out: &Path) -> assert_cmd::assert::Assert {
     regionsim(&a).assert()
 }
 
-fn merged_equals_single_machine(command: &str) {
+fn merged_equals_single_machine(command: &str, counts: &[u32]) {
     let tmp = tempfile::tempdir().unwrap();
     let args = study(command);
     let single = tmp.path().join("single");
     let mut a: Vec<&str> = args.iter().map(String::as_str).collect();
     a.extend(["--out", single.to_str().unwrap()]);
     regionsim(&a).assert().success();
-    for n in [1, 2, 3, 7] {
+    for &n in counts {
         let parts = tmp.path().join(format!("parts-{n}"));
         shards(&args, n, &parts);
         let merged = tmp.path().join(format!("merged-{n}"));
@@ -116,17 +124,22 @@ fn merged_equals_single_machine(command: &str) {
 
 #[test]
 fn sharded_run_merges_to_the_single_machine_files() {
-    merged_equals_single_machine("run");
+    merged_equals_single_machine("run", &[1, 2, 3, 7]);
+}
+
+#[test]
+fn sharded_run_with_a_timeline_merges_to_the_single_machine_files() {
+    merged_equals_single_machine("timeline", &[3]);
 }
 
 #[test]
 fn sharded_compare_merges_to_the_single_machine_files() {
-    merged_equals_single_machine("compare");
+    merged_equals_single_machine("compare", &[1, 2, 3, 7]);
 }
 
 #[test]
 fn sharded_sweep_merges_to_the_single_machine_files() {
-    merged_equals_single_machine("sweep");
+    merged_equals_single_machine("sweep", &[1, 2, 3, 7]);
 }
 
 /// Three parts of the tiny run, in `dir/parts`.
@@ -335,4 +348,50 @@ fn kubernetes_manifests_name_the_image_the_index_and_the_merge() {
     let m = &merge["spec"]["template"]["spec"]["containers"][0];
     assert_eq!(m["image"], c["image"]);
     assert_eq!(m["args"][0], "merge");
+}
+
+/// A part read back and written again is the same file: every statistic a
+/// part carries comes back exactly (the conversions name every field, so
+/// nothing is left out of the file itself).
+#[test]
+fn partial_results_round_trip_every_statistic_exactly() {
+    use regionsim::experiment::shard::run_units;
+    use regionsim::report::partial::{PartHeader, PartReader, PartWriter, FORMAT, FORMAT_VERSION};
+    let world = crate::common::world(TIMELINE);
+    let mut units = Vec::new();
+    run_units(&world, &world.policy, 0..3, &(), |_, s| units.push(s)).unwrap();
+    let header = PartHeader {
+        format: FORMAT.into(),
+        format_version: FORMAT_VERSION,
+        tool_version: "test".into(),
+        commit: None,
+        command: "run".into(),
+        scenario_file: TIMELINE.into(),
+        scenario_sha256: "0".into(),
+        seed: world.run.seed,
+        options: Vec::new(),
+        shard: [0, 1],
+        units: [0, 3],
+        total_units: 3,
+        stats_per_unit: 1,
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |name: &str, units: &[Vec<regionsim::stats::RunStats>]| {
+        let mut w = PartWriter::create(&tmp.path().join(name), &header).unwrap();
+        for (u, s) in units.iter().enumerate() {
+            w.unit(u as u64, s).unwrap();
+        }
+        std::fs::read(w.finish().unwrap()).unwrap()
+    };
+    let first = write("a.part", &units);
+    let mut reader = PartReader::open(&tmp.path().join("a.part")).unwrap();
+    let mut back = Vec::new();
+    while let Some((_, s)) = reader.next_unit().unwrap() {
+        back.push(s);
+    }
+    assert_eq!(back.len(), 3);
+    assert!(
+        write("b.part", &back) == first,
+        "a part changed on the way back"
+    );
 }
