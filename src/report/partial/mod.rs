@@ -205,7 +205,13 @@ impl PartReader {
         let mut lines = BufReader::new(f).lines();
         let not_part = || part_error(file, "not a regionsim partial result (no readable header)");
         let first = lines.next().and_then(Result::ok).ok_or_else(not_part)?;
-        let v: Value = serde_json::from_str(&first).map_err(|_| not_part())?;
+        let v: Value = serde_json::from_str(&first).map_err(|_| {
+            if first.starts_with(&format!("{{\"format\":\"{FORMAT}\"")) {
+                part_error(file, "truncated or corrupted: its header does not read")
+            } else {
+                not_part()
+            }
+        })?;
         if v.get("format").and_then(Value::as_str) != Some(FORMAT) {
             return Err(not_part());
         }
