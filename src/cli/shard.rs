@@ -148,6 +148,66 @@ pub struct Study<'a> {
 /// Sink receiving each finished unit, in unit order.
 pub type Sink<'s> = dyn FnMut(u64, Vec<RunStats>) + Send + 's;
 
+/// This shard's share of the study: each point's world with only the
+/// replications the shard runs (points it has none of left out).
+fn share(study: &Study, layout: &SweepUnits, units: &Range<u64>) -> Vec<World> {
+    (0..study.worlds.len())
+        .filter_map(|p| {
+            let reps = layout.reps_of(p, units);
+            let mut w = study.worlds[p].clone();
+            w.run.replications = reps.end - reps.start;
+            (w.run.replications > 0).then_some(w)
+        })
+        .collect()
+}
+
+/// The folder receiving parts: `--out`, else the report folder's name + `-parts`.
+fn parts_dir(c: &Common, base: &World, suffix: &str) -> Result<PathBuf> {
+    let dir = c.out.clone().unwrap_or_else(|| {
+        let mut d = c.out_dir(base, suffix).into_os_string();
+        d.push("-parts");
+        PathBuf::from(d)
+    });
+    if dir.exists() && !dir.is_dir() {
+        return Err(bad(format!(
+            "output folder `{}`: a file of that name exists; give another --out",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| bad(format!("output folder `{}`: {e}", dir.display())))?;
+    Ok(dir)
+}
+
+/// The header of this shard's part.
+fn header(
+    c: &Common,
+    study: &Study,
+    shard: Shard,
+    units: &Range<u64>,
+    total: u64,
+) -> Result<PartHeader> {
+    let bytes = std::fs::read(&c.scenario)
+        .with_context(|| format!("cannot read {}", c.scenario.display()))?;
+    let mut options = c.shaping_args();
+    options.extend(study.extra_args.iter().cloned());
+    Ok(PartHeader {
+        format: partial::FORMAT.into(),
+        format_version: partial::FORMAT_VERSION,
+        tool_version: provenance::VERSION.into(),
+        commit: provenance::commit().map(str::to_string),
+        command: study.command.into(),
+        scenario_file: c.scenario.display().to_string(),
+        scenario_sha256: sha256_hex(&bytes),
+        seed: study.worlds[0].run.seed,
+        options,
+        shard: [shard.index(), shard.count()],
+        units: [units.start, units.end],
+        total_units: total,
+        stats_per_unit: study.runs,
+    })
+}
+
 /// Run this shard's units of `study` through `simulate` and write its part.
 pub fn write_part(
     c: &Common,
@@ -160,52 +220,15 @@ pub fn write_part(
     let (k, n) = (resolved.shard.index(), resolved.shard.count());
     let base = &study.worlds[0];
     c.warn(base);
-    let share: Vec<World> = (0..study.worlds.len())
-        .filter_map(|p| {
-            let reps = layout.reps_of(p, &units);
-            let mut w = study.worlds[p].clone();
-            w.run.replications = reps.end - reps.start;
-            (w.run.replications > 0).then_some(w)
-        })
-        .collect();
+    let share = share(&study, &layout, &units);
     if !share.is_empty() {
         let work = guard::workload(&c.scenario, &share, study.runs, c.threads, c.force)?;
         if !c.quiet {
             eprintln!("estimated {}", work.describe());
         }
     }
-    let dir = c.out.clone().unwrap_or_else(|| {
-        let mut d = c.out_dir(base, study.suffix).into_os_string();
-        d.push("-parts");
-        PathBuf::from(d)
-    });
-    if dir.exists() && !dir.is_dir() {
-        return Err(bad(format!(
-            "output folder `{}`: a file of that name exists; give another --out",
-            dir.display()
-        )));
-    }
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| bad(format!("output folder `{}`: {e}", dir.display())))?;
-    let bytes = std::fs::read(&c.scenario)
-        .with_context(|| format!("cannot read {}", c.scenario.display()))?;
-    let mut options = c.shaping_args();
-    options.extend(study.extra_args);
-    let header = PartHeader {
-        format: partial::FORMAT.into(),
-        format_version: partial::FORMAT_VERSION,
-        tool_version: provenance::VERSION.into(),
-        commit: provenance::commit().map(str::to_string),
-        command: study.command.into(),
-        scenario_file: c.scenario.display().to_string(),
-        scenario_sha256: sha256_hex(&bytes),
-        seed: base.run.seed,
-        options,
-        shard: [k, n],
-        units: [units.start, units.end],
-        total_units: layout.total(),
-        stats_per_unit: study.runs,
-    };
+    let dir = parts_dir(c, base, study.suffix)?;
+    let header = header(c, &study, resolved.shard, &units, layout.total())?;
     if !c.quiet {
         eprintln!(
             "shard {k}/{n} from {}: units {}..{} of {}",
