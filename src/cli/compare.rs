@@ -3,20 +3,23 @@
 use anyhow::{Context, Result};
 use clap::Args;
 
+use super::shard::{self, Study};
 use super::{bad, list_written, progress::Bar, Common};
+use regionsim::model::{PolicySpec, World};
 use regionsim::{experiment, report};
 
 #[derive(Args)]
 pub struct CompareArgs {
     #[command(flatten)]
-    common: Common,
+    pub(super) common: Common,
     /// Policies to compare, baseline first: labels from the scenario's `policies`,
     /// or the main policy's type (e.g. nearest,explicit).
     #[arg(long, value_delimiter = ',', required = true)]
-    policies: Vec<String>,
+    pub(super) policies: Vec<String>,
 }
 
-pub fn run(args: CompareArgs) -> Result<()> {
+/// The world and the policies to compare, baseline first.
+pub(super) fn setup(args: &CompareArgs) -> Result<(World, Vec<(String, PolicySpec)>)> {
     let c = &args.common;
     if c.policy.is_some() {
         return Err(bad(
@@ -24,7 +27,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
         ));
     }
     let world = c.world(&[])?;
-    let mut specs = Vec::with_capacity(args.policies.len());
+    let mut specs: Vec<(String, PolicySpec)> = Vec::with_capacity(args.policies.len());
     for label in &args.policies {
         let spec = world.policy_named(label).ok_or_else(|| {
             bad(format!(
@@ -37,6 +40,30 @@ pub fn run(args: CompareArgs) -> Result<()> {
             return Err(bad(format!("policy `{label}` is listed twice")));
         }
         specs.push((label.clone(), spec.clone()));
+    }
+    Ok((world, specs))
+}
+
+pub fn run(args: CompareArgs) -> Result<()> {
+    let c = &args.common;
+    let (world, specs) = setup(&args)?;
+    if let Some(r) = shard::from_env(c)? {
+        let study = Study {
+            command: "compare",
+            suffix: "-compare",
+            extra_args: vec![format!("--policies={}", args.policies.join(","))],
+            worlds: std::slice::from_ref(&world),
+            runs: specs.len(),
+        };
+        let pool = c.pool()?;
+        return shard::write_part(c, &r, study, |units, bar, sink| {
+            let reps = units.start as u32..units.end as u32;
+            pool.install(|| {
+                experiment::shard::compare_units(&world, &specs, reps, bar, |rep, s| {
+                    sink(rep.into(), s)
+                })
+            })
+        });
     }
     let (out, opts) = c.prepare(
         std::slice::from_ref(&world),

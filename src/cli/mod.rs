@@ -5,10 +5,12 @@
 mod check;
 mod compare;
 mod guard;
+mod merge;
 mod meta;
 mod plan;
 mod progress;
 mod run;
+mod shard;
 mod sweep;
 mod validate;
 
@@ -55,6 +57,8 @@ enum Command {
     Completions(meta::CompletionsArgs),
     /// Print the man page (roff) generated from this command line.
     Man,
+    /// Merge the partial results of a sharded study into its reports.
+    Merge(merge::MergeArgs),
 }
 
 /// Options every simulating command shares.
@@ -62,7 +66,8 @@ enum Command {
 pub struct Common {
     /// Scenario file (JSON); see docs/scenarios.md.
     scenario: PathBuf,
-    /// Output folder [default: reports/<scenario name>, with a suffix for compare/sweep].
+    /// Output folder [default: reports/<scenario name>, with a suffix for compare/sweep];
+    /// with a shard, the folder receiving its partial result [default: that name + `-parts`].
     #[arg(long)]
     out: Option<PathBuf>,
     /// Override the scenario's seed.
@@ -93,6 +98,8 @@ pub struct Common {
     /// Run even when the estimated events or memory exceed the documented limits.
     #[arg(long)]
     force: bool,
+    #[command(flatten)]
+    shard: shard::ShardArgs,
 }
 
 /// The input was at fault: exit status 2.
@@ -117,6 +124,7 @@ pub fn main() -> ExitCode {
         Command::Schema => meta::schema(),
         Command::Completions(a) => meta::completions(a, Cli::command()),
         Command::Man => meta::man(Cli::command()),
+        Command::Merge(a) => merge::merge(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -198,39 +206,64 @@ impl Common {
         command: &str,
     ) -> Result<(PathBuf, regionsim::report::Options)> {
         let base = &worlds[0];
-        for w in scenario::warnings(&self.scenario, base) {
-            eprintln!("warning: {w}");
-        }
+        self.warn(base);
         let work = guard::workload(&self.scenario, worlds, runs, self.threads, self.force)?;
         let out = self.out_dir(base, suffix);
-        let bytes = std::fs::read(&self.scenario).unwrap_or_default();
+        let opts = self.report_options(command)?;
+        check_report_dir(&out, &opts)?;
+        if !self.quiet {
+            eprintln!("estimated {}", work.describe());
+        }
+        Ok((out, opts))
+    }
+
+    /// Print the scenario's warnings.
+    pub fn warn(&self, world: &World) {
+        for w in scenario::warnings(&self.scenario, world) {
+            eprintln!("warning: {w}");
+        }
+    }
+
+    /// The report options of `command`: what to draw, the provenance stamped
+    /// into the outputs and the folder's marker.
+    pub fn report_options(&self, command: &str) -> Result<regionsim::report::Options> {
+        let bytes = std::fs::read(&self.scenario)
+            .with_context(|| format!("cannot read {}", self.scenario.display()))?;
         let mark = regionsim::report::FolderMark::new(
             command,
             &self.scenario,
             &bytes,
             self.policy.as_deref(),
         );
-        let previous =
-            regionsim::report::check_out_dir(&out, Some(&mark)).map_err(|e| bad(e.to_string()))?;
-        if let regionsim::report::Previous::Other(what) = previous {
-            eprintln!(
-                "note: {} holds {what}; they will be replaced",
-                out.display()
-            );
-        }
-        if !self.quiet {
-            eprintln!("estimated {}", work.describe());
-        }
         let mut provenance = Provenance::of_file(&self.scenario)
             .with_context(|| format!("cannot read {}", self.scenario.display()))?;
         provenance.policy_label = self.policy.clone();
         provenance.overrides = self.overrides();
-        let opts = regionsim::report::Options {
+        Ok(regionsim::report::Options {
             charts: !self.no_charts,
             provenance,
             mark: Some(mark),
+        })
+    }
+
+    /// The options that shape results, as canonical command-line arguments
+    /// (recorded in partial results, replayed by `merge`).
+    pub fn shaping_args(&self) -> Vec<String> {
+        let mut a = vec![self.scenario.display().to_string()];
+        let mut opt = |name: &str, v: Option<String>| {
+            if let Some(v) = v {
+                a.push(format!("--{name}={v}"));
+            }
         };
-        Ok((out, opts))
+        opt("seed", self.seed.map(|s| s.to_string()));
+        opt("replications", self.replications.map(|n| n.to_string()));
+        opt("policy", self.policy.clone());
+        opt("confidence", self.confidence.map(|c| c.to_string()));
+        opt("horizon", self.horizon.clone());
+        if self.no_charts {
+            a.push("--no-charts".into());
+        }
+        a
     }
 
     /// The thread pool the experiment runs on.
@@ -244,6 +277,19 @@ impl Common {
         }
         b.build().context("cannot start worker threads")
     }
+}
+
+/// Check that `out` can receive a report set; say whose reports it replaces.
+pub fn check_report_dir(out: &Path, opts: &regionsim::report::Options) -> Result<()> {
+    let previous = regionsim::report::check_out_dir(out, opts.mark.as_ref())
+        .map_err(|e| bad(e.to_string()))?;
+    if let regionsim::report::Previous::Other(what) = previous {
+        eprintln!(
+            "note: {} holds {what}; they will be replaced",
+            out.display()
+        );
+    }
+    Ok(())
 }
 
 /// Print where files went (unless quiet).

@@ -5,18 +5,37 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::Args;
 
+use super::shard::{self, Study};
 use super::{list_written, progress::Bar, Common};
 use regionsim::{experiment, report};
 
 #[derive(Args)]
 pub struct RunArgs {
     #[command(flatten)]
-    common: Common,
+    pub(super) common: Common,
 }
 
 pub fn run(args: RunArgs) -> Result<()> {
     let c = &args.common;
     let world = c.world(&[])?;
+    if let Some(r) = shard::from_env(c)? {
+        let study = Study {
+            command: "run",
+            suffix: "",
+            extra_args: Vec::new(),
+            worlds: std::slice::from_ref(&world),
+            runs: 1,
+        };
+        let pool = c.pool()?;
+        return shard::write_part(c, &r, study, |units, bar, sink| {
+            let reps = units.start as u32..units.end as u32;
+            pool.install(|| {
+                experiment::shard::run_units(&world, &world.policy, reps, bar, |rep, s| {
+                    sink(rep.into(), s)
+                })
+            })
+        });
+    }
     let (out, opts) = c.prepare(std::slice::from_ref(&world), 1, "", "run")?;
     let pool = c.pool()?;
     let total = world.run.horizon_s * world.run.replications as f64;

@@ -3,27 +3,29 @@
 use anyhow::{Context, Result};
 use clap::Args;
 
+use super::shard::{self, Study};
 use super::{bad, progress::Bar, Common};
+use regionsim::model::World;
 use regionsim::{experiment, report, scenario};
 use serde_json::Value;
 
 #[derive(Args)]
 pub struct SweepArgs {
     #[command(flatten)]
-    common: Common,
+    pub(super) common: Common,
     /// A scenario field and its values, e.g. `deployments[0].capacity=80,100,120`,
     /// a range `deployments[0].capacity=300..400:25` (end included), or text where
     /// the field takes it (`policy.type=nearest,least_loaded`). `[*]` sets every
     /// element. Repeat for a grid.
     #[arg(long = "set", required = true, value_name = "PATH=V1,V2,...")]
-    set: Vec<String>,
+    pub(super) set: Vec<String>,
     /// Metrics to chart against the first field (names as in sweep.csv).
     #[arg(
         long,
         value_delimiter = ',',
         default_value = "overflow_rate,rejection_rate,abandonment_rate,media_rtt_ms.p95,join_latency_ms.p95"
     )]
-    metrics: Vec<String>,
+    pub(super) metrics: Vec<String>,
 }
 
 /// A sweep axis: a scenario field and its values.
@@ -62,7 +64,15 @@ fn grid(axes: &[Axis]) -> Vec<Vec<(String, Value)>> {
     points
 }
 
-pub fn run(args: SweepArgs) -> Result<()> {
+/// A sweep ready to run: the charted metrics, the grid points and their worlds.
+pub(super) struct Plan {
+    pub metrics: Vec<report::Headline>,
+    pub points: Vec<Vec<(String, Value)>>,
+    pub worlds: Vec<World>,
+}
+
+/// Check the arguments and build every point's world before simulating anything.
+pub(super) fn plan(args: &SweepArgs) -> Result<Plan> {
     let c = &args.common;
     let metrics = args
         .metrics
@@ -89,12 +99,45 @@ pub fn run(args: SweepArgs) -> Result<()> {
             points.len()
         )));
     }
-    // Build and validate every point's world before simulating anything.
     let worlds = points
         .iter()
         .map(|p| c.world(p))
         .collect::<Result<Vec<_>>>()?;
+    Ok(Plan {
+        metrics,
+        points,
+        worlds,
+    })
+}
+
+/// The arguments beyond the common ones that shape a sweep's results.
+fn shaping_args(args: &SweepArgs) -> Vec<String> {
+    let mut a: Vec<String> = args.set.iter().map(|s| format!("--set={s}")).collect();
+    a.push(format!("--metrics={}", args.metrics.join(",")));
+    a
+}
+
+pub fn run(args: SweepArgs) -> Result<()> {
+    let c = &args.common;
+    let Plan {
+        metrics,
+        points,
+        worlds,
+    } = plan(&args)?;
     let base = &worlds[0];
+    if let Some(r) = shard::from_env(c)? {
+        let study = Study {
+            command: "sweep",
+            suffix: "-sweep",
+            extra_args: shaping_args(&args),
+            worlds: &worlds,
+            runs: 1,
+        };
+        let pool = c.pool()?;
+        return shard::write_part(c, &r, study, |units, bar, sink| {
+            pool.install(|| experiment::shard::sweep_units(&worlds, units, bar, sink))
+        });
+    }
     let (out, opts) = c.prepare(&worlds, 1, "-sweep", "sweep")?;
     let pool = c.pool()?;
     let total: f64 = worlds

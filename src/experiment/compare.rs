@@ -10,7 +10,7 @@ use super::{
 };
 use crate::engine::Progress;
 use crate::model::{PolicySpec, World};
-use crate::stats::Summary;
+use crate::stats::{RunStats, Summary};
 
 /// One policy's difference from the baseline (the first policy).
 #[derive(Debug, Clone)]
@@ -42,11 +42,9 @@ pub fn compare(
     progress: &dyn Progress,
 ) -> Result<Comparison, Cancelled> {
     assert!(!policies.is_empty() && n >= 1);
-    let k = policies.len();
-    let mut accs: Vec<Accumulator> = (0..k).map(|_| Accumulator::default()).collect();
-    let mut diffs: Vec<Welford> = vec![Welford::default(); k - 1];
+    let mut fold = PairedFold::new(policies.len());
     batched(
-        n,
+        0..n,
         progress,
         |rep| {
             policies
@@ -54,49 +52,76 @@ pub fn compare(
                 .map(|(_, spec)| one_replication(world, spec, rep, progress))
                 .collect::<Vec<_>>()
         },
-        |runs| {
-            let base = runs[0].1.clone();
-            for (i, (stats, values)) in runs.into_iter().enumerate() {
-                if i > 0 {
-                    let d: Vec<f64> = values.iter().zip(&base).map(|(a, b)| a - b).collect();
-                    diffs[i - 1].push(&d);
-                }
-                accs[i].push(stats, &values);
-            }
-        },
+        |runs| fold.push(runs),
     )?;
-    let c = world.run.confidence;
-    let variances: Vec<Vec<f64>> = accs
-        .iter()
-        .map(|a| (0..a.values.len()).map(|i| a.values.variance(i)).collect())
-        .collect();
-    let estimates: Vec<Estimate> = accs.into_iter().map(|a| a.finish(c)).collect();
-    let differences = diffs
-        .iter()
-        .enumerate()
-        .map(|(j, w)| {
-            let template = estimates[0].point.clone();
-            let with = |v: &[f64]| {
-                let mut s = template.clone();
-                s.set_values(v, None);
-                s
-            };
-            let paired: Vec<f64> = (0..w.len())
-                .map(|i| half_width(w.variance(i), w.n, c))
-                .collect();
-            let unpaired: Vec<f64> = (0..w.len())
-                .map(|i| welch_half_width(variances[0][i], variances[j + 1][i], w.n, c))
-                .collect();
-            Difference {
-                mean: with(&w.means()),
-                paired_half_width: with(&paired),
-                unpaired_half_width: with(&unpaired),
+    let labels = policies.iter().map(|(l, _)| l.clone()).collect();
+    Ok(fold.finish(labels, world.run.confidence))
+}
+
+/// Folds one replication of every policy at a time, in replication order, into
+/// a [`Comparison`]: the same fold whether the replications ran here or on
+/// several machines (sharded runs).
+pub(super) struct PairedFold {
+    accs: Vec<Accumulator>,
+    diffs: Vec<Welford>,
+}
+
+impl PairedFold {
+    /// A fold for `k` policies, baseline first.
+    pub(super) fn new(k: usize) -> Self {
+        Self {
+            accs: (0..k).map(|_| Accumulator::default()).collect(),
+            diffs: vec![Welford::default(); k.saturating_sub(1)],
+        }
+    }
+
+    /// One replication: each policy's statistics and scalars, baseline first.
+    pub(super) fn push(&mut self, runs: Vec<(RunStats, Vec<f64>)>) {
+        let base = runs[0].1.clone();
+        for (i, (stats, values)) in runs.into_iter().enumerate() {
+            if i > 0 {
+                let d: Vec<f64> = values.iter().zip(&base).map(|(a, b)| a - b).collect();
+                self.diffs[i - 1].push(&d);
             }
-        })
-        .collect();
-    Ok(Comparison {
-        labels: policies.iter().map(|(l, _)| l.clone()).collect(),
-        estimates,
-        differences,
-    })
+            self.accs[i].push(stats, &values);
+        }
+    }
+
+    /// The comparison at confidence `c`.
+    pub(super) fn finish(self, labels: Vec<String>, c: f64) -> Comparison {
+        let Self { accs, diffs } = self;
+        let variances: Vec<Vec<f64>> = accs
+            .iter()
+            .map(|a| (0..a.values.len()).map(|i| a.values.variance(i)).collect())
+            .collect();
+        let estimates: Vec<Estimate> = accs.into_iter().map(|a| a.finish(c)).collect();
+        let differences = diffs
+            .iter()
+            .enumerate()
+            .map(|(j, w)| {
+                let template = estimates[0].point.clone();
+                let with = |v: &[f64]| {
+                    let mut s = template.clone();
+                    s.set_values(v, None);
+                    s
+                };
+                let paired: Vec<f64> = (0..w.len())
+                    .map(|i| half_width(w.variance(i), w.n, c))
+                    .collect();
+                let unpaired: Vec<f64> = (0..w.len())
+                    .map(|i| welch_half_width(variances[0][i], variances[j + 1][i], w.n, c))
+                    .collect();
+                Difference {
+                    mean: with(&w.means()),
+                    paired_half_width: with(&paired),
+                    unpaired_half_width: with(&unpaired),
+                }
+            })
+            .collect();
+        Comparison {
+            labels,
+            estimates,
+            differences,
+        }
+    }
 }

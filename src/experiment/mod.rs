@@ -7,6 +7,7 @@
 mod ci;
 mod compare;
 pub mod plan;
+pub mod shard;
 mod sweep;
 
 pub use ci::{half_width, welch_half_width, Welford};
@@ -90,16 +91,16 @@ impl Estimate {
     }
 }
 
-/// Run `job(rep)` for rep in 0..n on the current rayon pool, a batch at a time,
-/// and hand the results to `fold` in replication order.
+/// Run `job(rep)` for every rep of `reps` on the current rayon pool, a batch at
+/// a time, and hand the results to `fold` in replication order.
 fn batched<T: Send>(
-    n: u32,
+    reps: std::ops::Range<u32>,
     progress: &dyn Progress,
     job: impl Fn(u32) -> T + Sync,
     mut fold: impl FnMut(T),
 ) -> Result<(), Cancelled> {
     let batch = (rayon::current_num_threads() * 2).max(1) as u32;
-    let mut start = 0;
+    let (mut start, n) = (reps.start, reps.end);
     while start < n {
         let end = (start + batch).min(n);
         let results: Vec<T> = (start..end).into_par_iter().map(&job).collect();
@@ -139,7 +140,7 @@ pub fn replicate_policy(
     assert!(n >= 1, "at least one replication");
     let mut acc = Accumulator::default();
     batched(
-        n,
+        0..n,
         progress,
         |rep| one_replication(world, spec, rep, progress),
         |(s, v)| acc.push(s, &v),

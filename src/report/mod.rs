@@ -13,6 +13,7 @@ mod headline;
 mod html;
 mod json;
 mod markdown;
+pub mod partial;
 mod plan;
 pub mod provenance;
 mod replications;
@@ -38,24 +39,7 @@ use crate::model::World;
 /// Write `bytes` to `path` atomically: a temporary file created exclusively in
 /// the same folder (never through a planted link), fsync, rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut n = 0u32;
-    let (tmp, mut f) = loop {
-        let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(f) => break (tmp, f),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
-            Err(e) => return Err(e),
-        }
-    };
+    let (tmp, mut f) = create_temp_beside(path)?;
     let result = f
         .write_all(bytes)
         .and_then(|()| f.sync_all())
@@ -64,6 +48,29 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// A temporary file created exclusively beside `path` (never through a
+/// planted link), to be renamed onto `path` once complete.
+pub(crate) fn create_temp_beside(path: &Path) -> std::io::Result<(PathBuf, fs::File)> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut n = 0u32;
+    loop {
+        let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Write rendered files as the whole content of `dir`; returns their paths.

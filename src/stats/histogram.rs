@@ -62,6 +62,20 @@ fn value_of(i: usize) -> u64 {
 const CHUNK_BITS: u32 = 8;
 const CHUNK: usize = 1 << CHUNK_BITS;
 
+/// A distribution's exact content: its non-zero counts as (counts index,
+/// count), ascending, and the exact count, sum and maximum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistParts {
+    /// (counts index, count) of every non-zero count, ascending.
+    pub counts: Vec<(usize, u64)>,
+    /// Number of values.
+    pub count: u64,
+    /// Exact sum of the values, ms.
+    pub sum: f64,
+    /// Largest value (0 when empty).
+    pub max: f64,
+}
+
 /// Streaming distribution of millisecond values.
 #[derive(Clone)]
 pub struct Distribution {
@@ -145,6 +159,36 @@ impl Distribution {
                     .map(move |(o, &n)| ((c << CHUNK_BITS) + o, n))
             })
         })
+    }
+
+    /// The distribution as plain numbers, for carrying a replication's
+    /// statistics between machines (sharded runs); [`Distribution::from_parts`]
+    /// rebuilds it exactly.
+    pub fn to_parts(&self) -> DistParts {
+        DistParts {
+            counts: self.nonzero().collect(),
+            count: self.count,
+            sum: self.sum,
+            max: self.max,
+        }
+    }
+
+    /// Rebuild a distribution from [`Distribution::to_parts`]; None when a
+    /// counts index lies outside the layout or the indices are not ascending.
+    pub fn from_parts(p: &DistParts) -> Option<Self> {
+        let mut d = Self::new();
+        let mut last = None;
+        for &(i, n) in &p.counts {
+            if i >= LEN || last.is_some_and(|l| l >= i) {
+                return None;
+            }
+            last = Some(i);
+            d.chunk_mut(i >> CHUNK_BITS)[i & (CHUNK - 1)] = n;
+        }
+        d.count = p.count;
+        d.sum = p.sum;
+        d.max = p.max;
+        Some(d)
     }
 
     /// Bytes of counts held: what this distribution costs beyond its fixed size.

@@ -11,7 +11,7 @@ mod summary;
 mod timeline;
 mod timeseries;
 
-pub use histogram::Distribution;
+pub use histogram::{DistParts, Distribution};
 pub use metrics::{Metric, Scalar, Stat, Unit};
 pub use summary::{DistSummary, PopulationSummary, RegionSummary, Summary, ValueKind};
 pub use timeline::{Impact, Outcome, Outcomes, TimelineStats};

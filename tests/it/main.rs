@@ -14,6 +14,7 @@ mod provenance;
 mod robustness;
 mod scenario_errors;
 mod schema;
+mod shard;
 mod timeline;
 mod validation;
 mod verdict;

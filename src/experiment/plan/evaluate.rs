@@ -57,13 +57,12 @@ pub fn run_into(
 ) -> Result<(), Cancelled> {
     let mut w = world.clone();
     w.run.seed = seed;
-    let len = range.end.saturating_sub(range.start);
     batched(
-        len,
+        range.start..range.end.max(range.start),
         progress,
-        |i| {
+        |rep| {
             let policy = AnyPolicy::from_spec(&w, &w.policy);
-            simulate_with(&w, policy, range.start + i, progress)
+            simulate_with(&w, policy, rep, progress)
         },
         |s| tally.push(targets, s),
     )

@@ -1,0 +1,168 @@
+//! The time series and the timeline impacts of one replication, carried
+//! exactly (see [`super::stats`]).
+
+use serde::{Deserialize, Serialize};
+
+use super::stats::{fs, unfs, DistRec, F};
+use crate::stats::{BinCounts, Impact, Outcomes, TimeSeries, TimelineStats};
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SeriesRec {
+    bin_s: F,
+    regions: usize,
+    lanes: usize,
+    counts: Vec<[u64; 7]>,
+    overflow_out: Vec<u64>,
+    busy_area: Vec<F>,
+    capacity_area: Vec<F>,
+    peak: Vec<u32>,
+    runs: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TimelineRec {
+    windows: Vec<(F, F)>,
+    /// Per event: interrupted, redispatched, then served, overflow, rejected,
+    /// abandoned inside its window.
+    pub(super) impacts: Vec<[u64; 6]>,
+    rejoin: DistRec,
+}
+
+pub(super) fn series_rec(s: &TimeSeries) -> SeriesRec {
+    let counts = s
+        .counts
+        .iter()
+        .map(|c| {
+            let BinCounts {
+                arrivals,
+                served,
+                overflow,
+                rejected,
+                abandoned,
+                interrupted,
+                redispatched,
+            } = *c;
+            [
+                arrivals,
+                served,
+                overflow,
+                rejected,
+                abandoned,
+                interrupted,
+                redispatched,
+            ]
+        })
+        .collect();
+    SeriesRec {
+        bin_s: F(s.bin_s),
+        regions: s.regions,
+        lanes: s.lanes,
+        counts,
+        overflow_out: s.overflow_out.clone(),
+        busy_area: fs(&s.busy_area),
+        capacity_area: fs(&s.capacity_area),
+        peak: s.peak.clone(),
+        runs: s.runs,
+    }
+}
+
+pub(super) fn timeline_rec(t: &TimelineStats) -> TimelineRec {
+    let TimelineStats {
+        windows,
+        impacts,
+        rejoin,
+    } = t;
+    let impacts = impacts
+        .iter()
+        .map(|i| {
+            let Impact {
+                interrupted,
+                redispatched,
+                inside,
+            } = i;
+            let Outcomes {
+                served,
+                overflow,
+                rejected,
+                abandoned,
+            } = *inside;
+            [
+                *interrupted,
+                *redispatched,
+                served,
+                overflow,
+                rejected,
+                abandoned,
+            ]
+        })
+        .collect();
+    TimelineRec {
+        windows: windows.iter().map(|&(a, b)| (F(a), F(b))).collect(),
+        impacts,
+        rejoin: DistRec::of(rejoin),
+    }
+}
+
+pub(super) fn build_series(s: SeriesRec, shape: &TimeSeries) -> Result<TimeSeries, String> {
+    let cells = shape.bins() * shape.lanes;
+    if s.counts.len() != shape.bins()
+        || s.regions != shape.regions
+        || s.lanes != shape.lanes
+        || s.overflow_out.len() != shape.bins() * shape.regions
+        || s.busy_area.len() != cells
+        || s.capacity_area.len() != cells
+        || s.peak.len() != cells
+    {
+        return Err("the time series does not match its layout".into());
+    }
+    let mut series = shape.clone();
+    series.bin_s = s.bin_s.0;
+    series.counts = s
+        .counts
+        .into_iter()
+        .map(|c| {
+            let [arrivals, served, overflow, rejected, abandoned, interrupted, redispatched] = c;
+            BinCounts {
+                arrivals,
+                served,
+                overflow,
+                rejected,
+                abandoned,
+                interrupted,
+                redispatched,
+            }
+        })
+        .collect();
+    series.overflow_out = s.overflow_out;
+    series.busy_area = unfs(s.busy_area);
+    series.capacity_area = unfs(s.capacity_area);
+    series.peak = s.peak;
+    series.runs = s.runs;
+    Ok(series)
+}
+
+pub(super) fn build_timeline(t: TimelineRec) -> Result<TimelineStats, String> {
+    let impacts = t
+        .impacts
+        .into_iter()
+        .map(
+            |[interrupted, redispatched, served, overflow, rejected, abandoned]| Impact {
+                interrupted,
+                redispatched,
+                inside: Outcomes {
+                    served,
+                    overflow,
+                    rejected,
+                    abandoned,
+                },
+            },
+        )
+        .collect();
+    Ok(TimelineStats {
+        windows: t.windows.iter().map(|&(a, b)| (a.0, b.0)).collect(),
+        impacts,
+        rejoin: t.rejoin.build()?,
+    })
+}

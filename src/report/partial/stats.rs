@@ -1,0 +1,323 @@
+//! One replication's [`RunStats`] as JSON, exactly: every count, sum, area,
+//! histogram count, time-series cell and timeline impact, so a merge on
+//! another machine folds the very numbers the shard computed.
+//!
+//! Floating-point numbers travel as text (Rust's shortest round-trip form,
+//! `inf` and `NaN` included) and are read back with Rust's correctly rounded
+//! parser: the same bits come back. The conversions destructure and build the
+//! statistics' structs field by field, so a field added to them fails to
+//! compile here until it is carried.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::series::{
+    build_series, build_timeline, series_rec, timeline_rec, SeriesRec, TimelineRec,
+};
+use crate::stats::{DistParts, Distribution, Layout, PopulationStats, RunStats};
+
+/// An f64 carried exactly, as text.
+#[derive(Debug, Clone, Copy)]
+pub struct F(pub f64);
+
+impl Serialize for F {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for F {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        text.parse()
+            .map(F)
+            .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a number")))
+    }
+}
+
+pub(super) fn fs(v: &[f64]) -> Vec<F> {
+    v.iter().map(|&x| F(x)).collect()
+}
+
+pub(super) fn unfs(v: Vec<F>) -> Vec<f64> {
+    v.into_iter().map(|x| x.0).collect()
+}
+
+/// Histogram counts as runs of consecutive indices, (first index, counts):
+/// values cluster, so this takes a third of the room of (index, count) pairs.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DistRec {
+    counts: Vec<(usize, Vec<u64>)>,
+    count: u64,
+    sum: F,
+    max: F,
+}
+
+impl DistRec {
+    pub(super) fn of(d: &Distribution) -> Self {
+        let DistParts {
+            counts,
+            count,
+            sum,
+            max,
+        } = d.to_parts();
+        let mut runs: Vec<(usize, Vec<u64>)> = Vec::new();
+        for (i, n) in counts {
+            match runs.last_mut() {
+                Some((start, c)) if *start + c.len() == i => c.push(n),
+                _ => runs.push((i, vec![n])),
+            }
+        }
+        Self {
+            counts: runs,
+            count,
+            sum: F(sum),
+            max: F(max),
+        }
+    }
+
+    pub(super) fn build(self) -> Result<Distribution, String> {
+        let counts = self
+            .counts
+            .into_iter()
+            .flat_map(|(start, c)| c.into_iter().enumerate().map(move |(o, n)| (start + o, n)))
+            .collect();
+        Distribution::from_parts(&DistParts {
+            counts,
+            count: self.count,
+            sum: self.sum.0,
+            max: self.max.0,
+        })
+        .ok_or_else(|| "a histogram count lies outside the layout".to_string())
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LayoutRec {
+    populations: usize,
+    regions: usize,
+    warmup_s: F,
+    horizon_s: F,
+    bin_s: F,
+    slo_rtt_ms: F,
+    slo_join_ms: F,
+    event_windows: Vec<(F, F)>,
+    deployment_lanes: usize,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PopRec {
+    counts: [u64; 8],
+    served_by: Vec<u64>,
+    slo_met: [u64; 3],
+    rtt: DistRec,
+    join: DistRec,
+    wait: DistRec,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegionRec {
+    areas: [F; 3],
+    peak: u32,
+    counts: [u64; 4],
+}
+
+/// One replication's statistics in their carried form.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunRec {
+    layout: LayoutRec,
+    populations: Vec<PopRec>,
+    regions: Vec<RegionRec>,
+    hold_sum_s: F,
+    /// Pending, running at the horizon, completed, rejected on a full queue.
+    horizon: [u64; 4],
+    series: SeriesRec,
+    timeline: TimelineRec,
+    events: u64,
+    runs: u32,
+}
+
+fn layout_rec(l: &Layout) -> LayoutRec {
+    let Layout {
+        populations,
+        regions,
+        warmup_s,
+        horizon_s,
+        bin_s,
+        slo_rtt_ms,
+        slo_join_ms,
+        event_windows,
+        deployment_lanes,
+    } = l;
+    LayoutRec {
+        populations: *populations,
+        regions: *regions,
+        warmup_s: F(*warmup_s),
+        horizon_s: F(*horizon_s),
+        bin_s: F(*bin_s),
+        slo_rtt_ms: F(*slo_rtt_ms),
+        slo_join_ms: F(*slo_join_ms),
+        event_windows: event_windows.iter().map(|&(a, b)| (F(a), F(b))).collect(),
+        deployment_lanes: *deployment_lanes,
+    }
+}
+
+fn pop_rec(p: &PopulationStats) -> PopRec {
+    let PopulationStats {
+        sessions,
+        served_home,
+        overflow,
+        rejected,
+        abandoned,
+        interrupted,
+        redispatched,
+        waited,
+        served_by,
+        slo_met,
+        rtt,
+        join,
+        wait,
+    } = p;
+    PopRec {
+        counts: [
+            *sessions,
+            *served_home,
+            *overflow,
+            *rejected,
+            *abandoned,
+            *interrupted,
+            *redispatched,
+            *waited,
+        ],
+        served_by: served_by.clone(),
+        slo_met: *slo_met,
+        rtt: DistRec::of(rtt),
+        join: DistRec::of(join),
+        wait: DistRec::of(wait),
+    }
+}
+
+impl RunRec {
+    /// The carried form of `s`.
+    pub fn of(s: &RunStats) -> Self {
+        let RunStats {
+            layout,
+            populations,
+            regions,
+            hold_sum_s,
+            pending_at_horizon,
+            running_at_horizon,
+            completed,
+            queue_full,
+            series,
+            timeline,
+            events,
+            runs,
+            ..
+        } = s;
+        let regions = regions
+            .iter()
+            .map(|r| RegionRec {
+                areas: [F(r.busy_area), F(r.busy_sq_area), F(r.capacity_area)],
+                peak: r.peak,
+                counts: [r.served, r.overflow_in, r.interrupted, r.redispatched],
+            })
+            .collect();
+        Self {
+            layout: layout_rec(layout),
+            populations: populations.iter().map(pop_rec).collect(),
+            regions,
+            hold_sum_s: F(*hold_sum_s),
+            horizon: [
+                *pending_at_horizon,
+                *running_at_horizon,
+                *completed,
+                *queue_full,
+            ],
+            series: series_rec(series),
+            timeline: timeline_rec(timeline),
+            events: *events,
+            runs: *runs,
+        }
+    }
+
+    /// The statistics back, with every size checked against the layout.
+    pub fn build(self) -> Result<RunStats, String> {
+        let l = self.layout;
+        let layout = Layout {
+            populations: l.populations,
+            regions: l.regions,
+            warmup_s: l.warmup_s.0,
+            horizon_s: l.horizon_s.0,
+            bin_s: l.bin_s.0,
+            slo_rtt_ms: l.slo_rtt_ms.0,
+            slo_join_ms: l.slo_join_ms.0,
+            event_windows: l.event_windows.iter().map(|&(a, b)| (a.0, b.0)).collect(),
+            deployment_lanes: l.deployment_lanes,
+        };
+        let shape = RunStats::new(layout.clone(), &vec![0; layout.regions]);
+        let sizes_ok = self.populations.len() == layout.populations
+            && self.regions.len() == layout.regions
+            && self
+                .populations
+                .iter()
+                .all(|p| p.served_by.len() == layout.regions)
+            && self.timeline.impacts.len() == layout.event_windows.len();
+        if !sizes_ok {
+            return Err("the statistics do not match their layout".into());
+        }
+        let mut regions = shape.regions.clone();
+        for (r, rec) in regions.iter_mut().zip(self.regions) {
+            [r.busy_area, r.busy_sq_area, r.capacity_area] = rec.areas.map(|a| a.0);
+            r.peak = rec.peak;
+            [r.served, r.overflow_in, r.interrupted, r.redispatched] = rec.counts;
+        }
+        let populations = self
+            .populations
+            .into_iter()
+            .map(build_pop)
+            .collect::<Result<Vec<_>, _>>()?;
+        // Built on `shape` so the state only a simulation uses (current levels)
+        // keeps its fresh value.
+        let mut out = shape.clone();
+        out.series = build_series(self.series, &shape.series)?;
+        out.timeline = build_timeline(self.timeline)?;
+        out.layout = layout;
+        out.populations = populations;
+        out.regions = regions;
+        out.hold_sum_s = self.hold_sum_s.0;
+        [
+            out.pending_at_horizon,
+            out.running_at_horizon,
+            out.completed,
+            out.queue_full,
+        ] = self.horizon;
+        out.events = self.events;
+        out.runs = self.runs;
+        Ok(out)
+    }
+}
+
+fn build_pop(p: PopRec) -> Result<PopulationStats, String> {
+    let [sessions, served_home, overflow, rejected, abandoned, interrupted, redispatched, waited] =
+        p.counts;
+    Ok(PopulationStats {
+        sessions,
+        served_home,
+        overflow,
+        rejected,
+        abandoned,
+        interrupted,
+        redispatched,
+        waited,
+        served_by: p.served_by,
+        slo_met: p.slo_met,
+        rtt: p.rtt.build()?,
+        join: p.join.build()?,
+        wait: p.wait.build()?,
+    })
+}
