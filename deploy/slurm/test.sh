@@ -23,9 +23,13 @@ if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null \
     # The daemons and clients of the distribution's slurm-wlm, without the
     # metapackage's many plugins.
     say "installing slurmctld, slurmd, slurm-client and munge"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        slurmctld slurmd slurm-client munge >/dev/null
+    # One retry: a package mirror may be briefly unavailable.
+    apt-get update -qq || { sleep 10; apt-get update -qq; }
+    install() {
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+            slurmctld slurmd slurm-client munge >/dev/null
+    }
+    install || { sleep 10; install; }
 fi
 say "packages ready after $(($(date +%s) - started)) s"
 
