@@ -25,9 +25,9 @@ use crate::common::repo;
 
 /// Expected events a fuzzed run may cost: the horizon is shortened to fit.
 const EVENTS_PER_RUN: f64 = 20_000.0;
-/// The engine sizes per-slot state by capacity up front: runs with more total
-/// capacity than this are only validated, not simulated.
-const MAX_SIMULATED_CAPACITY: u64 = 100_000;
+/// Runs with more total capacity than this are only validated, not simulated:
+/// since the engine no longer sizes anything per slot, that is every valid run.
+const MAX_SIMULATED_CAPACITY: u64 = u32::MAX as u64;
 
 /// Every seed: shipped scenarios and the corpus.
 fn corpus() -> Vec<PathBuf> {

@@ -455,3 +455,23 @@ fn a_full_queue_rejects_instead_of_growing_without_bound() {
         );
     }
 }
+
+/// `"capacity": 4294967295` aborted the process (the event list reserved one
+/// entry per slot up front): a huge capacity now costs only what is used.
+#[test]
+fn a_huge_capacity_runs_without_reserving_memory_per_slot() {
+    let text = serde_json::json!({
+        "name": "huge",
+        "regions": ["us-east"],
+        "deployments": [{ "agent": "a", "region": "us-east", "capacity": 4294967295u64 }],
+        "populations": [{ "name": "ny", "lat": 40.71, "lon": -74.01, "utc_offset_h": -5,
+            "rate": { "peak_per_s": 1.0 }, "session": { "type": "exponential", "mean": "60s" } }],
+        "policy": { "type": "nearest", "on_full": "reject" },
+        "run": { "horizon": "1h", "seed": 3, "replications": 1 }
+    })
+    .to_string();
+    let w = regionsim::scenario::parse(std::path::Path::new("huge.json"), &text).unwrap();
+    let s = regionsim::engine::simulate(&w, 0, &());
+    let p = &s.populations[0];
+    assert!(p.sessions > 3000 && p.rejected == 0);
+}
