@@ -38,3 +38,18 @@ pub fn run_cli(scenario: &str, out: &std::path::Path, extra: &[&str]) {
         .assert()
         .success();
 }
+
+/// The JSON files of the given repository folders, sorted.
+pub fn json_files(dirs: &[&str]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for dir in dirs {
+        for e in std::fs::read_dir(repo(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "json") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+}

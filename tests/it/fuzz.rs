@@ -21,8 +21,6 @@ use serde_json::{json, Value};
 use regionsim::model::World;
 use regionsim::scenario::limits::Workload;
 
-use crate::common::repo;
-
 /// Expected events a fuzzed run may cost: the horizon is shortened to fit.
 const EVENTS_PER_RUN: f64 = 20_000.0;
 /// Runs with more total capacity than this are only validated, not simulated:
@@ -31,22 +29,12 @@ const MAX_SIMULATED_CAPACITY: u64 = u32::MAX as u64;
 
 /// Every seed: shipped scenarios and the corpus.
 fn corpus() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for dir in [
+    crate::common::json_files(&[
         "scenarios",
         "scenarios/tests",
         "scenarios/validation",
         "tests/fuzz-corpus",
-    ] {
-        for e in std::fs::read_dir(repo(dir)).unwrap() {
-            let p = e.unwrap().path();
-            if p.extension().is_some_and(|x| x == "json") {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    files
+    ])
 }
 
 /// Replacement values: other types, extreme numbers, odd strings.

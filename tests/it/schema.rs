@@ -22,17 +22,7 @@ fn compiled() -> (boon::Schemas, boon::SchemaIndex) {
 }
 
 fn shipped() -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for dir in ["scenarios", "scenarios/tests", "scenarios/validation"] {
-        for e in std::fs::read_dir(repo(dir)).unwrap() {
-            let p = e.unwrap().path();
-            if p.extension().is_some_and(|x| x == "json") {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
-    files
+    crate::common::json_files(&["scenarios", "scenarios/tests", "scenarios/validation"])
 }
 
 #[test]
