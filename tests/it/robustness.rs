@@ -425,3 +425,25 @@ fn force_lets_check_accept_a_workload_above_the_limits() {
     let (code, err) = regionsim(dir.path(), &["check", f.to_str().unwrap(), "--force"]);
     assert_eq!(code, Some(0), "{err}");
 }
+
+/// Unwritable even for root: a folder under /proc.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unwritable_output_folder_fails_before_simulating() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, err) = regionsim(
+        dir.path(),
+        &[
+            "run",
+            repo("scenarios/reference-3x100.json").to_str().unwrap(),
+            "--replications",
+            "1000",
+            "--force",
+            "--out",
+            "/proc/regionsim/out",
+        ],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("cannot create it"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
