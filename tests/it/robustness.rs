@@ -447,3 +447,14 @@ fn an_unwritable_output_folder_fails_before_simulating() {
     assert!(err.contains("cannot create it"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
+
+#[test]
+fn a_huge_scenario_file_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("huge.json");
+    let file = std::fs::File::create(&f).unwrap();
+    file.set_len(65 << 20).unwrap(); // sparse: no disk used
+    let (code, err) = regionsim(dir.path(), &["check", f.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("at most 67108864"), "{err}");
+}
