@@ -8,6 +8,7 @@ use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::tagged::{from_value, kind};
 use super::units::Secs;
 
 /// The whole file.
@@ -354,5 +355,3 @@ impl Default for RawRun {
         }
     }
 }
-
-use super::tagged::{from_value, kind};
