@@ -12,6 +12,8 @@ use super::raw::RawScenario;
 use super::validate::{err, R};
 use crate::model::{Patience, World};
 
+/// Largest scenario file, bytes.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
 /// Most regions a scenario may define (the backbone is regions x regions).
 pub const MAX_REGIONS: usize = 1_000;
 /// Most deployments.

@@ -39,10 +39,25 @@ pub fn load(path: &Path) -> Result<World, ScenarioError> {
 /// Read a scenario file, set the given fields (JSON paths such as
 /// `deployments[0].capacity`, `[*]` for every element), then validate.
 pub fn load_with(path: &Path, set: &[(String, serde_json::Value)]) -> Result<World, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|error| ScenarioError::Io {
+    let io = |error| ScenarioError::Io {
         file: path.to_path_buf(),
         error,
-    })?;
+    };
+    // A scenario is a few kB; a huge file is a mistake, not worth its memory.
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > limits::MAX_FILE_BYTES {
+        return Err(ScenarioError::Invalid(Box::new(Invalid {
+            file: path.to_path_buf(),
+            path: String::new(),
+            line: None,
+            column: None,
+            message: format!(
+                "the file has {size} bytes; a scenario may have at most {} (docs/scenarios.md, limits)",
+                limits::MAX_FILE_BYTES
+            ),
+        })));
+    }
+    let text = std::fs::read_to_string(path).map_err(io)?;
     if set.is_empty() {
         return parse(path, &text);
     }

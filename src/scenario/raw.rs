@@ -9,6 +9,7 @@ use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::tagged::{from_value, kind};
 use super::units::Secs;
 
 /// The whole file.
@@ -387,8 +388,6 @@ impl Default for RawRun {
         }
     }
 }
-
-use super::tagged::{from_value, kind};
 
 /// One timeline event, `{"type": ..., "at": ..., fields}` (read by `tagged`);
 /// `at` and `label` are common to all types.

@@ -475,3 +475,36 @@ fn a_huge_capacity_runs_without_reserving_memory_per_slot() {
     let p = &s.populations[0];
     assert!(p.sessions > 3000 && p.rejected == 0);
 }
+
+/// Unwritable even for root: a folder under /proc.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unwritable_output_folder_fails_before_simulating() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, err) = regionsim(
+        dir.path(),
+        &[
+            "run",
+            repo("scenarios/reference-3x100.json").to_str().unwrap(),
+            "--replications",
+            "1000",
+            "--force",
+            "--out",
+            "/proc/regionsim/out",
+        ],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("cannot create it"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn a_huge_scenario_file_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("huge.json");
+    let file = std::fs::File::create(&f).unwrap();
+    file.set_len(65 << 20).unwrap(); // sparse: no disk used
+    let (code, err) = regionsim(dir.path(), &["check", f.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("at most 67108864"), "{err}");
+}
