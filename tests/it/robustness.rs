@@ -44,6 +44,22 @@ fn check(dir: &Path, name: &str, v: &Value) -> (Option<i32>, String) {
     regionsim(dir, &["check", f.to_str().unwrap()])
 }
 
+/// `run` of ten billion sessions into `out`: were it simulated before the
+/// output folder is checked, the test's timeout would kill it.
+fn run_huge_study_into(cwd: &Path, out: &str) -> (Option<i32>, String) {
+    let scenario = repo("scenarios/reference-3x100.json");
+    let args = [
+        "run",
+        scenario.to_str().unwrap(),
+        "--replications",
+        "1000",
+        "--force",
+        "--out",
+        out,
+    ];
+    regionsim(cwd, &args)
+}
+
 fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -118,19 +134,7 @@ fn temporary_names_never_follow_a_planted_symlink() {
 fn output_folder_under_a_regular_file_fails_before_simulating() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("file"), "x").unwrap();
-    // Ten billion sessions: were it simulated, the 60 s timeout would kill it.
-    let (code, err) = regionsim(
-        dir.path(),
-        &[
-            "run",
-            repo("scenarios/reference-3x100.json").to_str().unwrap(),
-            "--replications",
-            "1000",
-            "--force",
-            "--out",
-            "file/sub/out",
-        ],
-    );
+    let (code, err) = run_huge_study_into(dir.path(), "file/sub/out");
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("is a file, not a folder"), "{err}");
 }
@@ -481,18 +485,7 @@ fn a_huge_capacity_runs_without_reserving_memory_per_slot() {
 #[test]
 fn an_unwritable_output_folder_fails_before_simulating() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, err) = regionsim(
-        dir.path(),
-        &[
-            "run",
-            repo("scenarios/reference-3x100.json").to_str().unwrap(),
-            "--replications",
-            "1000",
-            "--force",
-            "--out",
-            "/proc/regionsim/out",
-        ],
-    );
+    let (code, err) = run_huge_study_into(dir.path(), "/proc/regionsim/out");
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("cannot create it"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
