@@ -119,11 +119,6 @@ impl Deployments {
         self.busy[d]
     }
 
-    /// Capacity in force on `d` (whether or not it accepts).
-    pub fn capacity(&self, d: usize) -> u32 {
-        self.capacity[d]
-    }
-
     /// What `d` may hold now: its capacity while it accepts, else 0.
     pub fn limit(&self, d: usize) -> u32 {
         self.limit[d]
@@ -132,11 +127,6 @@ impl Deployments {
     /// Whether `d` has been created and not deleted.
     pub fn is_live(&self, d: usize) -> bool {
         self.live[d]
-    }
-
-    /// Where `d` stands.
-    pub fn phase(&self, d: usize) -> Phase {
-        self.phase[d]
     }
 
     /// Concurrency and admission limit of region `r`.

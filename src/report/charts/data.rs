@@ -3,6 +3,7 @@
 //! per-bin rates and levels. Pure arithmetic; all guards against empty runs live
 //! here so the chart files can assume finite, non-empty ranges.
 
+use crate::engine::deployments::Deployments;
 use crate::engine::policy::{AnyPolicy, Policy, Request};
 use crate::experiment::Estimate;
 use crate::model::World;
@@ -24,6 +25,8 @@ pub struct Ctx<'a> {
     pub regions: Vec<usize>,
     /// The scenario's policy, which defines each user's home.
     policy: AnyPolicy,
+    /// The deployments as they stand at the start of the run (which exist).
+    start: Deployments,
 }
 
 /// Per bin: (midpoint hours, mean concurrency, mean capacity).
@@ -50,6 +53,7 @@ impl<'a> Ctx<'a> {
             heading: format!("{} · {} dispatch", world.name, world.policy.name()),
             regions,
             policy: AnyPolicy::from_spec(world, &world.policy),
+            start: Deployments::new(world),
         }
     }
 
@@ -140,21 +144,7 @@ impl<'a> Ctx<'a> {
             attempt: 0,
         };
         // Home as at the start of the run: the deployments that exist then.
-        let n = self.world.deployments.len();
-        let busy = vec![0; n];
-        let capacity: Vec<u32> = self.world.deployments.iter().map(|d| d.capacity).collect();
-        let live: Vec<bool> = self
-            .world
-            .deployments
-            .iter()
-            .map(|d| d.created_at_s == 0.0)
-            .collect();
-        let load = crate::engine::policy::Load {
-            busy: &busy,
-            capacity: &capacity,
-            live: &live,
-        };
-        let d = self.policy.home(&req, load);
+        let d = self.policy.home(&req, self.start.load());
         self.world.deployments.get(d).map(|d| d.region)
     }
 
