@@ -8,6 +8,7 @@ mod guard;
 mod merge;
 mod meta;
 mod plan;
+mod plan_hourly;
 mod progress;
 mod run;
 mod shard;

@@ -38,6 +38,12 @@ pub struct PlanArgs {
     /// Most candidates the search evaluates.
     #[arg(long, default_value_t = 2000)]
     max_candidates: usize,
+    /// Plan a 24-hour capacity schedule per deployment (UTC hours): the
+    /// overall overflow, rejection and abandonment targets hold in every hour,
+    /// the others over the window; the static plan under the same targets is
+    /// planned too, for comparison.
+    #[arg(long)]
+    hourly: bool,
 }
 
 /// No plan within the bounds meets the targets (or none passed verification): exit 3.
@@ -239,7 +245,7 @@ fn variables(world: &World, a: &PlanArgs, targets: &[Target]) -> Result<Vec<Vari
 
 /// A spinner with the search's latest note and the simulated time so far (in
 /// days, all candidates and replications), plus the Ctrl-C flag.
-struct Spinner {
+pub(super) struct Spinner {
     stop: Bar,
     bar: Option<ProgressBar>,
 }
@@ -256,7 +262,23 @@ impl Progress for Spinner {
 }
 
 impl Spinner {
-    fn new(quiet: bool) -> Self {
+    /// What the search says, shown after the scenario's name.
+    pub(super) fn note<'a>(&'a self, world: &'a World) -> impl FnMut(&str) + 'a {
+        move |m: &str| {
+            if let Some(b) = &self.bar {
+                b.set_message(format!("{}: {m}", world.name));
+            }
+        }
+    }
+
+    /// Clear the spinner before the closing lines.
+    pub(super) fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+
+    pub(super) fn new(quiet: bool) -> Self {
         let stop = Bar::new(0.0, true, "");
         let bar = (!quiet && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
             let b = ProgressBar::new_spinner();
@@ -288,19 +310,18 @@ pub fn run(args: PlanArgs) -> Result<()> {
         max_candidates: args.max_candidates.max(1),
         ..plan::default_spec(&world)
     };
+    if args.hourly {
+        if let Some(why) = plan::hourly::unsupported(&world, &spec.targets) {
+            return Err(bad(format!("{}: --hourly: {why}", c.scenario.display())));
+        }
+        return super::plan_hourly::run(c, &world, spec);
+    }
     let (out_dir, opts) = c.prepare(std::slice::from_ref(&world), 1, "-plan", "plan")?;
     let pool = c.pool()?;
     let spin = Spinner::new(c.quiet);
     let started = Instant::now();
-    let mut note = |m: &str| {
-        if let Some(b) = &spin.bar {
-            b.set_message(format!("{}: {m}", world.name));
-        }
-    };
-    let outcome = pool.install(|| plan::plan(&world, &spec, &spin, &mut note));
-    if let Some(b) = &spin.bar {
-        b.finish_and_clear();
-    }
+    let outcome = pool.install(|| plan::plan(&world, &spec, &spin, &mut spin.note(&world)));
+    spin.finish();
     let planned = planned_scenario(c, &spec, &outcome)?;
     let files = if outcome.plan.is_none() && outcome.status == Status::Interrupted {
         Vec::new()
@@ -309,17 +330,26 @@ pub fn run(args: PlanArgs) -> Result<()> {
             .with_context(|| format!("cannot write the plan to {}", out_dir.display()))?
     };
     let head = report::plan_headline(&world, &spec, &outcome);
-    if !c.quiet {
-        tell(
-            &world,
-            &spec,
-            &outcome,
-            &head,
-            started.elapsed().as_secs_f64(),
-        );
+    let seconds = started.elapsed().as_secs_f64();
+    conclude(c.quiet, outcome.status, head, &files, |head| {
+        tell(&world, &spec, &outcome, head, seconds)
+    })
+}
+
+/// The closing summary (unless quiet), the files written, and the exit status
+/// of a planning run: 0 verified, 3 infeasible or unverified, 130 interrupted.
+pub(super) fn conclude(
+    quiet: bool,
+    status: Status,
+    head: String,
+    files: &[std::path::PathBuf],
+    tell: impl FnOnce(&str),
+) -> Result<()> {
+    if !quiet {
+        tell(&head);
     }
-    list_written(c.quiet, &files);
-    match outcome.status {
+    list_written(quiet, files);
+    match status {
         Status::Verified => Ok(()),
         Status::Interrupted => Err(Cancelled.into()),
         Status::Infeasible | Status::Unverified => Err(Infeasible(head).into()),
@@ -354,12 +384,9 @@ fn tell(world: &World, spec: &Spec, out: &plan::Outcome, head: &str, seconds: f6
         world.name, e.candidates, e.search_replications, e.verification_replications,
     );
     if let Some(v) = &out.plan {
-        let caps: Vec<String> = spec
-            .variables
-            .iter()
-            .zip(&v.capacities)
-            .map(|(var, cap)| format!("{}={cap}", report::deployment_label(world, var.deployment)))
-            .collect();
-        eprintln!("  plan: {}", caps.join(", "));
+        eprintln!(
+            "  plan: {}",
+            report::capacities_line(world, &spec.variables, &v.capacities)
+        );
     }
 }

@@ -15,6 +15,7 @@ mod json;
 mod markdown;
 pub mod partial;
 mod plan;
+mod plan_hourly;
 pub mod provenance;
 mod replications;
 mod sweep;
@@ -26,7 +27,8 @@ mod verdict;
 pub use folder::{check_out_dir, FolderMark, OutDirError, Previous, MARKER};
 pub use headline::{headline, headlines, Headline};
 pub use json::{summary_json, SCHEMA_VERSION};
-pub use plan::{deployment_label, headline as plan_headline, PLAN_SCHEMA_VERSION};
+pub use plan::{capacities_line, deployment_label, headline as plan_headline, PLAN_SCHEMA_VERSION};
+pub use plan_hourly::headline as plan_hourly_headline;
 pub use provenance::Provenance;
 
 use std::fs;
@@ -242,6 +244,40 @@ pub fn write_plan(
         (
             "plan.md".into(),
             plan::plan_md(world, spec, out, png.as_deref()).into_bytes(),
+        ),
+    ];
+    if let Some(text) = planned {
+        files.push(("planned.json".into(), text.into_bytes()));
+    }
+    push_charts(&mut files, chart.into_iter().collect());
+    write_all(dir, files, &opts)
+}
+
+/// Render an hourly plan into `dir`: `plan.json`, `plan.md`, the hourly
+/// capacity chart (unless disabled) and `planned.json` when given.
+pub fn write_plan_hourly(
+    dir: &Path,
+    world: &World,
+    spec: &crate::experiment::plan::Spec,
+    fixed: &crate::experiment::plan::Spec,
+    out: &crate::experiment::plan::hourly::HourlyOutcome,
+    planned: Option<String>,
+    opts: Options,
+) -> std::io::Result<Vec<PathBuf>> {
+    let chart = if opts.charts {
+        Some(charts::render_plan_hourly(world, spec, fixed, out)?)
+    } else {
+        None
+    };
+    let png = chart.as_ref().map(|c| format!("{}.png", c.stem));
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        (
+            "plan.json".into(),
+            plan_hourly::plan_hourly_json(world, spec, fixed, out, &opts.provenance).into_bytes(),
+        ),
+        (
+            "plan.md".into(),
+            plan_hourly::plan_hourly_md(world, spec, fixed, out, png.as_deref()).into_bytes(),
         ),
     ];
     if let Some(text) = planned {

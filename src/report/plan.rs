@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::json::num;
 use crate::experiment::plan::{
-    slot_hours, window_hours, Candidate, Outcome, Purpose, Spec, Status, TargetEstimate,
+    slot_hours, window_hours, Candidate, Outcome, Purpose, Spec, Status, TargetEstimate, Variable,
     Verification,
 };
 use crate::model::target::Target;
@@ -66,7 +66,7 @@ fn candidate(world: &World, spec: &Spec, c: &Candidate) -> Value {
     json!({
         "capacities": c.capacities,
         "cost": num(c.cost),
-        "slot_hours": num(slot_hours(world, &c.capacities)),
+        "slot_hours": num(slot_hours(world, &spec.variables, &c.capacities)),
         "replications": c.replications,
         "feasible": c.verdict.feasible(),
         "short": c.verdict.short,
@@ -76,11 +76,18 @@ fn candidate(world: &World, spec: &Spec, c: &Candidate) -> Value {
     })
 }
 
-fn verification(world: &World, spec: &Spec, v: &Verification) -> Value {
-    let purpose = match v.purpose {
+/// Why a verification ran, in words.
+pub fn purpose_name(p: Purpose) -> String {
+    match p {
         Purpose::Checkpoint(l) => format!("checkpoint after level {l}"),
         Purpose::Final(a) => format!("final, attempt {a}"),
-    };
+        Purpose::HourlyCheckpoint(n) => format!("hourly checkpoint {n}"),
+        Purpose::HourlyFinal(a) => format!("hourly final, attempt {a}"),
+    }
+}
+
+fn verification(world: &World, spec: &Spec, v: &Verification) -> Value {
+    let purpose = purpose_name(v.purpose);
     json!({
         "purpose": purpose,
         "capacities": v.capacities,
@@ -149,23 +156,13 @@ fn deployments(world: &World, spec: &Spec, out: &Outcome, x: Option<&[u32]>) -> 
 /// The `plan.json` text.
 pub fn plan_json(world: &World, spec: &Spec, out: &Outcome, prov: &super::Provenance) -> String {
     let x = out.plan.as_ref().map(|v| v.capacities.as_slice());
-    let doc = json!({
-        "schema_version": PLAN_SCHEMA_VERSION,
-        "scenario": world.name,
-        "status": status_name(out.status),
-        "note": headline(world, spec, out),
-        "policy": world.policy.name(),
-        "seed": world.run.seed,
-        "provenance": prov.to_json(world),
-        "confidence": num(spec.confidence),
-        "replications": spec.replications,
-        "objective": "cost-weighted slot-hours over the statistics window",
-        "window_hours": num(window_hours(world)),
+    let head = json_head(world, spec, out.status, headline(world, spec, out), prov);
+    let body = json!({
         "targets": spec.targets.iter().map(|t| json!({
             "target": t.label(world), "metric": t.metric.name(), "relation": t.relation(), "limit": num(t.limit),
         })).collect::<Vec<_>>(),
         "plan": out.plan.as_ref().map(|v| json!({
-            "slot_hours": num(slot_hours(world, &v.capacities)),
+            "slot_hours": num(slot_hours(world, &spec.variables, &v.capacities)),
             "cost": num(crate::experiment::plan::cost(world, &spec.variables, &v.capacities)),
             "verification": verification(world, spec, v),
         })),
@@ -192,7 +189,38 @@ pub fn plan_json(world: &World, spec: &Spec, out: &Outcome, prov: &super::Proven
             "verification_sessions": num(out.effort.verification_sessions),
         },
     });
-    let mut s = serde_json::to_string_pretty(&doc).expect("a Value always serialises");
+    json_text(head, body)
+}
+
+/// The opening fields of a `plan.json`, up to the window's length.
+pub fn json_head(
+    world: &World,
+    spec: &Spec,
+    status: Status,
+    note: String,
+    prov: &super::Provenance,
+) -> Value {
+    json!({
+        "schema_version": PLAN_SCHEMA_VERSION,
+        "scenario": world.name,
+        "status": status_name(status),
+        "note": note,
+        "policy": world.policy.name(),
+        "seed": world.run.seed,
+        "provenance": prov.to_json(world),
+        "confidence": num(spec.confidence),
+        "replications": spec.replications,
+        "objective": "cost-weighted slot-hours over the statistics window",
+        "window_hours": num(window_hours(world)),
+    })
+}
+
+/// `head` followed by `body`'s fields, pretty-printed with a final newline.
+pub fn json_text(mut head: Value, body: Value) -> String {
+    if let (Some(h), Value::Object(b)) = (head.as_object_mut(), body) {
+        h.extend(b);
+    }
+    let mut s = serde_json::to_string_pretty(&head).expect("a Value always serialises");
     s.push('\n');
     s
 }
@@ -205,7 +233,7 @@ pub fn headline(world: &World, spec: &Spec, out: &Outcome) -> String {
             1 => format!("Verified: an independent run on fresh seeds meets the target at {pct:.0} % confidence."),
             k => format!("Verified: an independent run on fresh seeds meets all {k} targets at {pct:.0} % joint confidence."),
         },
-        (Status::Interrupted, Some(v)) if matches!(v.purpose, Purpose::Final(_)) => "INTERRUPTED after the plan passed its final verification: the plan stands, the effects of one step more or less are missing.".into(),
+        (Status::Interrupted, Some(v)) if v.purpose.is_final() => "INTERRUPTED after the plan passed its final verification: the plan stands, the effects of one step more or less are missing.".into(),
         (Status::Interrupted, Some(_)) => "INTERRUPTED: this is the best plan verified so far (a checkpoint); the search did not finish, so a cheaper plan may exist.".into(),
         (Status::Interrupted, None) => "INTERRUPTED before any plan was verified.".into(),
         (Status::Infeasible, _) => {
@@ -305,36 +333,48 @@ fn target_rows(
     }
 }
 
-/// What the last candidate of an infeasible search achieved, target by target.
-fn best_effort_md(s: &mut String, world: &World, spec: &Spec, c: &Candidate) {
-    let caps: Vec<String> = spec
-        .variables
+/// `us-east=12, eu-central=9`: static capacities by deployment label.
+pub fn capacities_line(world: &World, vars: &[Variable], x: &[u32]) -> String {
+    let caps: Vec<String> = vars
         .iter()
-        .zip(&c.capacities)
+        .zip(x)
         .map(|(v, x)| format!("{}={x}", deployment_label(world, v.deployment)))
         .collect();
+    caps.join(", ")
+}
+
+/// What the last candidate of an infeasible search achieved, target by target.
+fn best_effort_md(s: &mut String, world: &World, spec: &Spec, c: &Candidate) {
     let _ = writeln!(
         s,
         "\n## Best achieved ({}, {} replications)\n\n| target | limit | estimate | one-sided bound | met |\n| --- | --- | --- | --- | --- |",
-        caps.join(", "),
+        capacities_line(world, &spec.variables, &c.capacities),
         c.replications
     );
     target_rows(s, world, spec, &c.estimates, None);
 }
 
+/// The opening of a `plan.md`: title, headline in bold, and the run's settings
+/// (followed by `more`).
+pub fn md_head(world: &World, spec: &Spec, title: &str, head: &str, more: &str) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# {title}: {}\n\n**{head}**\n", world.name);
+    let _ = writeln!(s, "Policy `{}`, seed {}, {} replications per verification; objective: cost-weighted slot-hours over the {:.0} h window.{more}\n", world.policy.name(), world.run.seed, spec.replications, window_hours(world));
+    s
+}
+
 /// The `plan.md` text; `chart` names the search chart's PNG, if drawn.
 pub fn plan_md(world: &World, spec: &Spec, out: &Outcome, chart: Option<&str>) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "# Capacity plan: {}\n\n**{}**\n",
-        world.name,
-        headline(world, spec, out)
+    let mut s = md_head(
+        world,
+        spec,
+        "Capacity plan",
+        &headline(world, spec, out),
+        "",
     );
-    let _ = writeln!(s, "Policy `{}`, seed {}, {} replications per verification; objective: cost-weighted slot-hours over the {:.0} h window.\n", world.policy.name(), world.run.seed, spec.replications, window_hours(world));
     deployments_md(&mut s, world, spec, out);
     if let Some(v) = &out.plan {
-        let _ = writeln!(s, "\nTotal {:.0} slot-hours (cost {:.0}).\n\n## Targets (verification: seed {}, {} replications, {} sessions)\n", slot_hours(world, &v.capacities), crate::experiment::plan::cost(world, &spec.variables, &v.capacities), v.seed, v.replications, v.sessions.round());
+        let _ = writeln!(s, "\nTotal {:.0} slot-hours (cost {:.0}).\n\n## Targets (verification: seed {}, {} replications, {} sessions)\n", slot_hours(world, &spec.variables, &v.capacities), crate::experiment::plan::cost(world, &spec.variables, &v.capacities), v.seed, v.replications, v.sessions.round());
         let _ = writeln!(s, "| target | limit | estimate | one-sided bound ({:.2} % each) | met | binding |\n| --- | --- | --- | --- | --- | --- |", (1.0 - v.alpha / spec.targets.len() as f64) * 100.0);
         target_rows(&mut s, world, spec, &v.estimates, Some(&out.binding));
     }

@@ -5,7 +5,7 @@
 //! tolerance.
 
 use super::{Check, Test};
-use crate::experiment::plan::{self, erlang_b_inverse, erlang_c_inverse, Status};
+use crate::experiment::plan::{self, erlang_b_inverse, erlang_c_inverse, hourly, Status};
 use crate::model::target::Scope;
 use crate::model::{PolicySpec, World};
 use crate::scenario::{self, ScenarioError};
@@ -24,8 +24,11 @@ pub struct PlanCase {
     pub identity: &'static str,
     /// The scenario JSON.
     pub scenario: &'static str,
-    /// (what, exact capacity) per deployment, in deployment order.
+    /// (what, exact capacity) per variable: per deployment in deployment
+    /// order, or (hourly) per UTC hour of the one deployment.
     exact: fn(&World) -> Vec<(String, u32)>,
+    /// Whether the case plans an hourly schedule.
+    hourly: bool,
 }
 
 /// Every planner case, in table order.
@@ -35,18 +38,28 @@ pub static PLAN_CASES: &[PlanCase] = &[
         identity: "plan, one region without waiting: smallest c with Erlang B(c, A) <= x",
         scenario: scenario!("plan-erlang-b"),
         exact: single_b,
+        hourly: false,
     },
     PlanCase {
         name: "plan-erlang-c",
         identity: "plan, one region with waiting: smallest c with Erlang C(c, A) <= x",
         scenario: scenario!("plan-erlang-c"),
         exact: single_c,
+        hourly: false,
     },
     PlanCase {
         name: "plan-explicit",
         identity: "plan, explicit dispatch without fallbacks: Erlang B inverse per region",
         scenario: scenario!("plan-explicit"),
         exact: per_region_b,
+        hourly: false,
+    },
+    PlanCase {
+        name: "plan-hourly-erlang-b",
+        identity: "hourly plan, one region without waiting, rates constant per hour: Erlang B inverse per hour",
+        scenario: scenario!("plan-hourly-erlang-b"),
+        exact: per_hour_b,
+        hourly: true,
     },
 ];
 
@@ -94,6 +107,19 @@ fn per_region_b(w: &World) -> Vec<(String, u32)> {
     out
 }
 
+fn per_hour_b(w: &World) -> Vec<(String, u32)> {
+    let (pop, x) = (&w.populations[0], limit(w));
+    (0..24)
+        .map(|h| {
+            let a = pop.rate.rate_at((f64::from(h) + 0.5) * 3600.0) * pop.session.mean();
+            (
+                format!("{h:02}:00 UTC: smallest c with B(c, {a:.3}) <= {x}"),
+                erlang_b_inverse(a, x),
+            )
+        })
+        .collect()
+}
+
 impl PlanCase {
     /// Parse the case's scenario.
     pub fn world(&self) -> Result<World, ScenarioError> {
@@ -105,12 +131,25 @@ impl PlanCase {
     pub fn run(&self) -> Result<Vec<Check>, ScenarioError> {
         let world = self.world()?;
         let spec = plan::default_spec(&world);
-        let out = plan::plan(&world, &spec, &(), &mut |_| {});
+        let out = if self.hourly {
+            let (spec, _) = hourly::specs(spec);
+            hourly::plan(&world, &spec, None, &(), &mut |_| {}).schedule
+        } else {
+            plan::plan(&world, &spec, &(), &mut |_| {})
+        };
         let planned = out
             .plan
             .filter(|_| out.status == Status::Verified)
             .map(|v| v.capacities);
-        Ok((self.exact)(&world)
+        let exact = (self.exact)(&world);
+        if self.hourly {
+            return Ok(vec![self.schedule_check(
+                &world,
+                &exact,
+                planned.as_deref(),
+            )]);
+        }
+        Ok(exact
             .into_iter()
             .enumerate()
             .map(|(d, (what, exact))| Check {
@@ -125,5 +164,31 @@ impl PlanCase {
                 test: Test::Equal,
             })
             .collect())
+    }
+
+    /// One check for a schedule: how many of the 24 hours equal their inverse.
+    fn schedule_check(
+        &self,
+        world: &World,
+        exact: &[(String, u32)],
+        planned: Option<&[u32]>,
+    ) -> Check {
+        let want: Vec<String> = exact.iter().map(|e| e.1.to_string()).collect();
+        let hits = planned.map_or(f64::NAN, |x| {
+            exact.iter().zip(x).filter(|(e, &c)| e.1 == c).count() as f64
+        });
+        Check {
+            case: self.name,
+            quantity: format!(
+                "{} hours at the smallest c with B(c, A_h) <= {} ({})",
+                world.regions[world.deployments[0].region].id,
+                limit(world),
+                want.join(" ")
+            ),
+            exact: exact.len() as f64,
+            simulated: hits,
+            half_width: f64::NAN,
+            test: Test::Equal,
+        }
     }
 }

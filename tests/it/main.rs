@@ -10,6 +10,7 @@ mod invariants;
 mod metrics;
 mod overrides;
 mod plan;
+mod plan_hourly;
 mod provenance;
 mod robustness;
 mod scenario_errors;

@@ -5,6 +5,7 @@
 //! validation suite (`regionsim validate --case plan`).
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
 use assert_cmd::Command;
@@ -94,7 +95,21 @@ fn a_verified_plan_meets_its_targets_on_a_fresh_seed() {
     }
 }
 
-fn plan_cli(scenario: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+/// The plan's files (and chart `chart`) are the same bytes in folders `a` and `b`.
+pub fn same_files(a: &Path, b: &Path, chart: &str) {
+    let png = format!("{chart}.png");
+    let svg = format!("{chart}.svg");
+    for f in ["plan.json", "plan.md", "planned.json", &png, &svg] {
+        let (x, y) = (
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+        );
+        assert!(x == y, "{f} differs between thread counts");
+    }
+}
+
+/// `regionsim plan SCENARIO --out OUT --quiet EXTRA...`.
+pub fn plan_cli(scenario: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     Command::cargo_bin("regionsim")
         .unwrap()
         .args([
@@ -114,28 +129,22 @@ fn plan_files_are_identical_at_any_thread_count_and_planned_json_runs() {
     let (one, two) = (dir.path().join("t1"), dir.path().join("t2"));
     plan_cli(&repo(SPILL), &one, &["--threads", "1"]).success();
     plan_cli(&repo(SPILL), &two, &["--threads", "2"]).success();
-    for f in [
-        "plan.json",
-        "plan.md",
-        "planned.json",
-        "search.svg",
-        "search.png",
-    ] {
-        let (a, b) = (
-            std::fs::read(one.join(f)).unwrap(),
-            std::fs::read(two.join(f)).unwrap(),
-        );
-        assert!(a == b, "{f} differs between 1 and 2 threads");
-    }
+    same_files(&one, &two, "search");
+
     let doc: serde_json::Value =
         serde_json::from_slice(&std::fs::read(one.join("plan.json")).unwrap()).unwrap();
     assert_eq!(doc["status"], "verified");
+    run_planned(&one, dir.path());
+}
+
+/// `regionsim run` accepts `planned.json` from `folder` as is (output under `scratch`).
+pub fn run_planned(folder: &Path, scratch: &Path) {
     Command::cargo_bin("regionsim")
         .unwrap()
-        .args(["run", one.join("planned.json").to_str().unwrap()])
+        .args(["run", folder.join("planned.json").to_str().unwrap()])
         .args([
             "--out",
-            dir.path().join("run").to_str().unwrap(),
+            scratch.join("run").to_str().unwrap(),
             "--quiet",
             "--no-charts",
         ])
@@ -260,7 +269,15 @@ fn the_exact_planner_cases_are_in_the_validation_suite() {
         .iter()
         .map(|c| c.name)
         .collect();
-    assert_eq!(names, ["plan-erlang-b", "plan-erlang-c", "plan-explicit"]);
+    assert_eq!(
+        names,
+        [
+            "plan-erlang-b",
+            "plan-erlang-c",
+            "plan-explicit",
+            "plan-hourly-erlang-b"
+        ]
+    );
     let listed: Vec<&str> = regionsim::validation::list().iter().map(|c| c.0).collect();
     assert!(names.iter().all(|n| listed.contains(n)));
 }
@@ -284,18 +301,20 @@ fn a_utilisation_floor_is_met_together_with_the_rate_targets() {
     assert!(t.holds(e.bound(t)), "utilisation bound {}", e.bound(t));
 }
 
+/// A Ctrl-C flag the test raises itself.
+pub struct Stop(pub AtomicBool);
+
+impl regionsim::engine::Progress for Stop {
+    fn advance(&self, _: f64) {}
+    fn cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
 /// Ctrl-C during the search keeps the best checkpoint that passed its own
 /// verification, and says the run was interrupted.
 #[test]
 fn an_interrupted_plan_keeps_its_best_verified_checkpoint() {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    struct Stop(AtomicBool);
-    impl regionsim::engine::Progress for Stop {
-        fn advance(&self, _: f64) {}
-        fn cancelled(&self) -> bool {
-            self.0.load(Ordering::SeqCst)
-        }
-    }
     let w = world(SPILL);
     let spec = plan::default_spec(&w);
     let stop = Stop(AtomicBool::new(false));

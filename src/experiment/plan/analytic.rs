@@ -3,6 +3,11 @@
 //! were full), and per deployment the smallest capacity Erlang B or C says meets
 //! the rate targets. Exact for one region or pinned populations with flat load;
 //! elsewhere a starting point the simulation search corrects.
+//!
+//! Hourly schedules get the same inverse per UTC hour, on the hour's offered
+//! load: its largest value from one mean session before the hour to the hour's
+//! end (sessions hold across the hour boundary, so the load still in service
+//! at the start of the hour counts), over every day of the window.
 
 use crate::engine::policy::city_order;
 use crate::model::target::{Metric, Scope, Target};
@@ -42,29 +47,105 @@ fn home_shares(world: &World, p: usize) -> Vec<(usize, f64)> {
         .collect()
 }
 
-/// Offered load (Erlangs) at each deployment's busiest moment of the window.
-pub fn peak_loads(world: &World) -> Vec<f64> {
-    let shares: Vec<Vec<(usize, f64)>> = (0..world.populations.len())
-        .map(|p| home_shares(world, p))
-        .collect();
-    let mut peak = vec![0.0f64; world.deployments.len()];
-    let (from, to) = (world.run.warmup_s, world.run.horizon_s);
+/// Offered load per deployment at time `t` under home assignment.
+fn loads_at(world: &World, shares: &[Vec<(usize, f64)>], t: f64, load: &mut [f64]) {
+    load.iter_mut().for_each(|l| *l = 0.0);
+    for (p, pop) in world.populations.iter().enumerate() {
+        let a = pop.rate.rate_at(t) * pop.session.mean();
+        for &(d, w) in &shares[p] {
+            load[d] += a * w;
+        }
+    }
+}
+
+/// Per deployment, the largest offered load at the `steps` midpoints of [from, to).
+fn peak_over(world: &World, shares: &[Vec<(usize, f64)>], from: f64, to: f64, peak: &mut [f64]) {
     let steps = ((to - from) / 300.0).ceil().max(1.0) as usize;
     let mut load = vec![0.0; world.deployments.len()];
     for i in 0..steps {
         let t = from + (i as f64 + 0.5) * (to - from) / steps as f64;
-        load.iter_mut().for_each(|l| *l = 0.0);
-        for (p, pop) in world.populations.iter().enumerate() {
-            let a = pop.rate.rate_at(t) * pop.session.mean();
-            for &(d, w) in &shares[p] {
-                load[d] += a * w;
-            }
-        }
+        loads_at(world, shares, t, &mut load);
         for (pk, l) in peak.iter_mut().zip(&load) {
             *pk = pk.max(*l);
         }
     }
+}
+
+fn all_shares(world: &World) -> Vec<Vec<(usize, f64)>> {
+    (0..world.populations.len())
+        .map(|p| home_shares(world, p))
+        .collect()
+}
+
+/// Offered load (Erlangs) at each deployment's busiest moment of the window.
+pub fn peak_loads(world: &World) -> Vec<f64> {
+    let mut peak = vec![0.0f64; world.deployments.len()];
+    let (from, to) = (world.run.warmup_s, world.run.horizon_s);
+    peak_over(world, &all_shares(world), from, to, &mut peak);
     peak
+}
+
+/// Mean offered load (Erlangs) per deployment and UTC hour over the window's
+/// occurrences of the hour: the demand an hourly chart draws.
+pub fn hourly_mean_loads(world: &World) -> Vec<[f64; 24]> {
+    let shares = all_shares(world);
+    let (from, to) = (world.run.warmup_s, world.run.horizon_s);
+    let mut out = vec![[0.0f64; 24]; world.deployments.len()];
+    let mut load = vec![0.0f64; world.deployments.len()];
+    for h in 0..24u8 {
+        let mut n = 0u32;
+        let mut start = f64::from(h) * 3600.0;
+        while start < to {
+            for i in 0..12 {
+                let t = start + (f64::from(i) + 0.5) * 300.0;
+                if t < from || t >= to {
+                    continue;
+                }
+                loads_at(world, &shares, t, &mut load);
+                n += 1;
+                for (o, l) in out.iter_mut().zip(&load) {
+                    o[usize::from(h)] += l;
+                }
+            }
+            start += 86_400.0;
+        }
+        for o in &mut out {
+            o[usize::from(h)] /= f64::from(n.max(1));
+        }
+    }
+    out
+}
+
+/// Offered load (Erlangs) per deployment and UTC hour: the largest from one
+/// mean session (the longest population's) before the hour to its end, over
+/// every occurrence of the hour in the window.
+pub fn hourly_loads(world: &World) -> Vec<[f64; 24]> {
+    let shares = all_shares(world);
+    let lag = world
+        .populations
+        .iter()
+        .map(|p| p.session.mean())
+        .fold(0.0, f64::max)
+        .min(3600.0);
+    let (from, to) = (world.run.warmup_s, world.run.horizon_s);
+    let mut out = vec![[0.0f64; 24]; world.deployments.len()];
+    let mut peak = vec![0.0f64; world.deployments.len()];
+    for h in 0..24u8 {
+        peak.iter_mut().for_each(|p| *p = 0.0);
+        let mut start = f64::from(h) * 3600.0;
+        while start < to {
+            if start + 3600.0 > from {
+                // The lag and the hour apart, so a short lag is not stepped over.
+                peak_over(world, &shares, start - lag, start, &mut peak);
+                peak_over(world, &shares, start, start + 3600.0, &mut peak);
+            }
+            start += 86_400.0;
+        }
+        for (o, p) in out.iter_mut().zip(&peak) {
+            o[usize::from(h)] = *p;
+        }
+    }
+    out
 }
 
 /// Smallest c with Erlang B(c, a) <= x.
@@ -131,6 +212,12 @@ fn inverse(world: &World, t: &Target, a: f64, mean_s: f64) -> Option<u32> {
 /// (Erlang B at 1 % when no target has a formula), never below 1.
 pub fn start(world: &World, targets: &[Target]) -> (Vec<f64>, Vec<u32>) {
     let loads = peak_loads(world);
+    let caps = start_at(world, targets, &loads);
+    (loads, caps)
+}
+
+/// [`start`] for given per-deployment loads (an hour's, for schedules).
+pub fn start_at(world: &World, targets: &[Target], loads: &[f64]) -> Vec<u32> {
     let mut caps = Vec::with_capacity(loads.len());
     for (d, &a) in loads.iter().enumerate() {
         let homed: Vec<usize> = (0..world.populations.len())
@@ -153,5 +240,5 @@ pub fn start(world: &World, targets: &[Target]) -> (Vec<f64>, Vec<u32>) {
             .unwrap_or_else(|| erlang_b_inverse(a, 0.01));
         caps.push(c.max(1));
     }
-    (loads, caps)
+    caps
 }

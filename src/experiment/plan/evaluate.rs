@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::measure::{Tally, TargetEstimate};
+use super::measure::{Span, Tally, TargetEstimate};
 use super::space::{apply, below, cost, Decision, Variable};
 use super::verdict::{judge, Verdict};
 use crate::engine::policy::AnyPolicy;
@@ -31,11 +31,13 @@ pub struct Candidate {
     pub verdict: Verdict,
 }
 
-/// How a candidate is judged: targets, level and replication budget.
+/// How a candidate is judged: checks, level and replication budget.
 #[derive(Debug, Clone)]
 pub struct Rule {
-    /// The targets.
+    /// Each check's target (a target measured hour by hour is repeated per hour).
     pub targets: Vec<Target>,
+    /// Each check's span, parallel to `targets`.
+    pub spans: Vec<Span>,
     /// One-sided level of each target's interval (1 - alpha).
     pub alpha: f64,
     /// Replications of the first look (at least 2).
@@ -52,6 +54,7 @@ pub fn run_into(
     seed: u64,
     range: std::ops::Range<u32>,
     targets: &[Target],
+    spans: &[Span],
     tally: &mut Tally,
     progress: &dyn Progress,
 ) -> Result<(), Cancelled> {
@@ -64,7 +67,7 @@ pub fn run_into(
             let policy = AnyPolicy::from_spec(&w, &w.policy);
             simulate_with(&w, policy, rep, progress)
         },
-        |s| tally.push(targets, s),
+        |s| tally.push(targets, spans, s),
     )
 }
 
@@ -101,6 +104,11 @@ impl<'a> Evaluator<'a> {
             replications: 0,
             sessions: 0.0,
         }
+    }
+
+    /// The rule candidates are judged by.
+    pub fn rule(&self) -> &'a Rule {
+        self.rule
     }
 
     /// The progress sink (and Ctrl-C flag) replications report to.
@@ -168,6 +176,7 @@ impl<'a> Evaluator<'a> {
                 world.run.seed,
                 from..n,
                 &rule.targets,
+                &rule.spans,
                 &mut tally,
                 self.progress,
             )?;

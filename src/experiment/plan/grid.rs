@@ -50,7 +50,7 @@ pub fn exhaustive(
     let optimum = candidates
         .iter()
         .filter(|c| c.verdict.feasible())
-        .min_by_key(|c| (cost_key(vars, &c.capacities), c.capacities.clone()))
+        .min_by_key(|c| (cost_key(world, vars, &c.capacities), c.capacities.clone()))
         .map(|c| c.capacities.clone());
     Ok(Grid {
         candidates,

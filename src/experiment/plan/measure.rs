@@ -2,10 +2,72 @@
 //! candidate's replications: the mean of each figure across replications (the
 //! pooled distribution for percentiles, as every report states them) and its
 //! one-sided confidence margin from the spread between replications.
+//!
+//! A check is a target measured over a span: the whole statistics window, or
+//! (hourly plans) the window's occurrences of one UTC hour, read from the run's
+//! time series (hour-long bins), which counts outcomes by the bin they happen in.
 
 use crate::experiment::{half_width, Welford};
 use crate::model::target::{Metric, Scope, Sense, Target};
 use crate::stats::{Distribution, PopulationStats, RunStats};
+
+/// Where a check is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    /// The statistics window.
+    Window,
+    /// Every occurrence of this UTC hour inside the window.
+    Hour(u8),
+}
+
+/// Whether a target can be measured hour by hour from the time series: the
+/// overall shares of sessions overflowed, rejected or abandoned.
+pub fn hourly_metric(t: &Target) -> bool {
+    t.scope == Scope::Overall
+        && matches!(
+            t.metric,
+            Metric::OverflowRate
+                | Metric::RejectionRate
+                | Metric::AbandonmentRate
+                | Metric::RejectionAbandonmentRate
+        )
+}
+
+/// The time-series bins (hour-long) of UTC hour `h` lying wholly in the window.
+pub fn hour_bins(s: &RunStats, h: u8) -> impl Iterator<Item = usize> + '_ {
+    let l = &s.layout;
+    (usize::from(h)..s.series.bins())
+        .step_by(24)
+        .filter(move |&b| {
+            let start = b as f64 * l.bin_s;
+            start >= l.warmup_s && start + l.bin_s <= l.horizon_s
+        })
+}
+
+/// An hourly target's figure in UTC hour `h`: outcomes in its bins over arrivals
+/// in them (0 with no arrivals).
+fn value_in_hour(t: &Target, s: &RunStats, h: u8) -> f64 {
+    let (mut num, mut arrivals) = (0u64, 0u64);
+    for b in hour_bins(s, h) {
+        let c = &s.series.counts[b];
+        arrivals += c.arrivals;
+        num += match t.metric {
+            Metric::OverflowRate => c.overflow,
+            Metric::RejectionRate => c.rejected,
+            Metric::AbandonmentRate => c.abandoned,
+            _ => c.rejected + c.abandoned,
+        };
+    }
+    ratio(num, arrivals)
+}
+
+/// The check's figure in `s`.
+pub fn value_over(t: &Target, span: Span, s: &RunStats) -> f64 {
+    match span {
+        Span::Window => value(t, s),
+        Span::Hour(h) => value_in_hour(t, s, h),
+    }
+}
 
 fn ratio(a: u64, b: u64) -> f64 {
     if b == 0 {
@@ -141,17 +203,29 @@ impl Tally {
         self.values.n
     }
 
-    /// Fold the next replication in.
-    pub fn push(&mut self, targets: &[Target], stats: RunStats) {
-        let v: Vec<f64> = targets.iter().map(|t| value(t, &stats)).collect();
+    /// Fold the next replication in (`spans`: each check's, parallel to `targets`).
+    pub fn push(&mut self, targets: &[Target], spans: &[Span], stats: RunStats) {
+        let v: Vec<f64> = targets
+            .iter()
+            .zip(spans)
+            .map(|(t, &sp)| value_over(t, sp, &stats))
+            .collect();
         self.values.push(&v);
         self.sessions += stats.populations.iter().map(|p| p.sessions).sum::<u64>() as f64;
+        let pool = |t: &Target, sp: &Span| match sp {
+            Span::Window => distribution(t, &stats),
+            Span::Hour(_) => None,
+        };
         if self.pooled.is_empty() {
-            self.pooled = targets.iter().map(|t| distribution(t, &stats)).collect();
+            self.pooled = targets
+                .iter()
+                .zip(spans)
+                .map(|(t, sp)| pool(t, sp))
+                .collect();
             return;
         }
-        for (pool, t) in self.pooled.iter_mut().zip(targets) {
-            if let (Some((d, _)), Some((new, _))) = (pool.as_mut(), distribution(t, &stats)) {
+        for (p, (t, sp)) in self.pooled.iter_mut().zip(targets.iter().zip(spans)) {
+            if let (Some((d, _)), Some((new, _))) = (p.as_mut(), pool(t, sp)) {
                 d.merge(&new);
             }
         }

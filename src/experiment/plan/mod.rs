@@ -12,6 +12,8 @@
 mod analytic;
 mod evaluate;
 mod grid;
+pub mod hourly;
+mod hourly_search;
 mod measure;
 mod phases;
 mod search;
@@ -22,10 +24,10 @@ mod verify;
 pub use analytic::{erlang_b_inverse, erlang_c_inverse, peak_loads, start as analytic_start};
 pub use evaluate::{Candidate, Rule};
 pub use grid::{exhaustive, Grid};
-pub use measure::TargetEstimate;
-pub use space::{cost, slot_hours, window_hours, Decision, Period, Variable};
+pub use measure::{hourly_metric, Span, TargetEstimate};
+pub use space::{cost, hours_in, schedules, slot_hours, window_hours, Decision, Period, Variable};
 pub use verdict::Verdict;
-pub use verify::{fresh_seed, Marginal, Purpose, Verification};
+pub use verify::{fresh_seed, verify, Marginal, Purpose, Verification};
 
 use evaluate::Evaluator;
 use search::Search;
@@ -130,6 +132,7 @@ pub fn rule(spec: &Spec) -> Rule {
     let alpha = 1.0 - spec.confidence;
     Rule {
         targets: spec.targets.clone(),
+        spans: vec![Span::Window; spec.targets.len()],
         alpha: attempt_alpha(alpha, 1) / spec.targets.len().max(1) as f64,
         first: spec.replications.clamp(2, 4),
         most: spec.replications.max(2),
@@ -172,7 +175,18 @@ pub fn plan(
     progress: &dyn Progress,
     note: &mut dyn FnMut(&str),
 ) -> Outcome {
-    let rule = rule(spec);
+    plan_with(world, spec, rule(spec), progress, note)
+}
+
+/// Plan `world`'s static capacities against the checks of `rule` (the hourly
+/// planner's static comparison judges every hour).
+pub fn plan_with(
+    world: &World,
+    spec: &Spec,
+    rule: Rule,
+    progress: &dyn Progress,
+    note: &mut dyn FnMut(&str),
+) -> Outcome {
     let (peak_loads, start_all) = analytic::start(world, &spec.targets);
     let start: Decision = spec
         .variables
@@ -180,23 +194,7 @@ pub fn plan(
         .map(|v| start_all[v.deployment].clamp(v.min, v.max))
         .collect();
     let mut ev = Evaluator::new(world, &spec.variables, &rule, progress);
-    let mut out = Outcome {
-        status: Status::Interrupted,
-        peak_loads,
-        start: start.clone(),
-        plan: None,
-        incumbent: None,
-        searched: None,
-        best_effort: None,
-        verifications: Vec::new(),
-        at_plan: None,
-        marginals: Vec::new(),
-        binding: Vec::new(),
-        candidates: Vec::new(),
-        rule: rule.clone(),
-        budget_hit: false,
-        effort: Effort::default(),
-    };
+    let mut out = Outcome::new(rule.clone(), peak_loads, start.clone());
     let mut search = Search {
         ev: &mut ev,
         vars: &spec.variables,
@@ -210,13 +208,41 @@ pub fn plan(
         out.status = Status::Interrupted;
         out.plan = out.verifications.iter().rev().find(|v| v.passed()).cloned();
     }
-    out.candidates = ev.candidates();
-    out.effort.candidates = out.candidates.len();
-    out.effort.search_replications = ev.replications;
-    out.effort.search_sessions = ev.sessions;
-    for v in &out.verifications {
-        out.effort.verification_replications += u64::from(v.replications);
-        out.effort.verification_sessions += v.sessions;
-    }
+    out.close(&ev);
     out
+}
+
+impl Outcome {
+    /// An outcome before any search: interrupted, with nothing found yet.
+    fn new(rule: Rule, peak_loads: Vec<f64>, start: Decision) -> Self {
+        Self {
+            status: Status::Interrupted,
+            peak_loads,
+            start,
+            plan: None,
+            incumbent: None,
+            searched: None,
+            best_effort: None,
+            verifications: Vec::new(),
+            at_plan: None,
+            marginals: Vec::new(),
+            binding: Vec::new(),
+            candidates: Vec::new(),
+            rule,
+            budget_hit: false,
+            effort: Effort::default(),
+        }
+    }
+
+    /// Copy the search's candidates and tally the effort of search and verifications.
+    fn close(&mut self, ev: &Evaluator<'_>) {
+        self.candidates = ev.candidates();
+        self.effort.candidates = self.candidates.len();
+        self.effort.search_replications = ev.replications;
+        self.effort.search_sessions = ev.sessions;
+        for v in &self.verifications {
+            self.effort.verification_replications += u64::from(v.replications);
+            self.effort.verification_sessions += v.sessions;
+        }
+    }
 }

@@ -17,19 +17,7 @@ fn check(
     alpha: f64,
     out: &mut Outcome,
 ) -> Result<bool, Cancelled> {
-    let v = verify::verify(
-        search.world,
-        &spec.variables,
-        &spec.targets,
-        x,
-        purpose,
-        alpha,
-        spec.replications.max(2),
-        search.ev.progress(),
-    )?;
-    let passed = v.passed();
-    out.verifications.push(v);
-    Ok(passed)
+    verify::record(search.ev, search.world, spec, x, (purpose, alpha), out)
 }
 
 /// Search from `start`, then verify; fills `out`. Err only when interrupted.
@@ -127,7 +115,7 @@ fn finish(
             out.plan = out.verifications.last().cloned();
             note("measuring one step more and less per deployment");
             let (at, marginals) = verify::marginals(s.ev, &spec.variables, &x)?;
-            out.binding = verify::binding(&spec.targets, &marginals, SEARCH_ROOM);
+            out.binding = verify::binding(&s.ev.rule().targets, &marginals, SEARCH_ROOM);
             out.at_plan = Some(at);
             out.marginals = marginals;
             return Ok(());

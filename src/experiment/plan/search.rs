@@ -39,7 +39,7 @@ type Bounds = Vec<(u32, u32)>;
 
 impl Search<'_, '_> {
     fn key(&self, x: &[u32]) -> (i64, Decision) {
-        (cost_key(self.vars, x), x.to_vec())
+        (cost_key(self.world, self.vars, x), x.to_vec())
     }
 
     fn cheaper(&self, a: &[u32], b: &[u32]) -> bool {

@@ -1,12 +1,14 @@
 //! The decision space: one variable per capacity the planner may set, each with
 //! bounds and a step, and the lattices the search walks from coarse to fine.
 //!
-//! A variable names a deployment and the period its capacity holds for. Today
-//! the only period is the whole run (static capacity); an hourly schedule adds
-//! 24 variables per deployment (`Period::Hour`) once the engine can change
-//! capacity over time, without changing the search, which sees only a vector of
-//! integers with bounds, steps and costs.
+//! A variable names a deployment and the period its capacity holds for: the
+//! whole run (a static capacity) or one hour of the UTC day (an hourly
+//! schedule: 24 variables per deployment, applied as a timeline `capacity`
+//! event with `hourly` values). A variable is paid for the hours of the
+//! statistics window its period covers, so costs and slot-hours need no other
+//! knowledge of what the capacities mean.
 
+use crate::model::timeline::{Action, Step, TimelineEvent};
 use crate::model::World;
 
 /// When a variable's capacity applies.
@@ -14,6 +16,8 @@ use crate::model::World;
 pub enum Period {
     /// The whole run: a static capacity.
     Whole,
+    /// One hour of the UTC day (0..23), every day of the run.
+    Hour(u8),
 }
 
 /// One capacity the planner chooses.
@@ -64,41 +68,98 @@ pub fn window_hours(world: &World) -> f64 {
     (world.run.horizon_s - world.run.warmup_s) / 3600.0
 }
 
+/// Hours of the statistics window that UTC hour `h` covers (over every day).
+pub fn hours_in(world: &World, h: u8) -> f64 {
+    let (from, to) = (world.run.warmup_s, world.run.horizon_s);
+    let mut start = f64::from(h) * 3600.0;
+    let mut s = 0.0;
+    while start < to {
+        s += ((start + 3600.0).min(to) - start.max(from)).max(0.0);
+        start += 86_400.0;
+    }
+    s / 3600.0
+}
+
+/// Hours a variable is paid for.
+pub fn paid_hours(world: &World, v: &Variable) -> f64 {
+    match v.period {
+        Period::Whole => window_hours(world),
+        Period::Hour(h) => hours_in(world, h),
+    }
+}
+
 /// Slot-hours of a decision over the window.
-pub fn slot_hours(world: &World, x: &[u32]) -> f64 {
-    x.iter().map(|&c| f64::from(c)).sum::<f64>() * window_hours(world)
+pub fn slot_hours(world: &World, vars: &[Variable], x: &[u32]) -> f64 {
+    vars.iter()
+        .zip(x)
+        .map(|(v, &c)| f64::from(c) * paid_hours(world, v))
+        .sum()
 }
 
 /// Cost-weighted slot-hours: what the planner minimises.
 pub fn cost(world: &World, vars: &[Variable], x: &[u32]) -> f64 {
     vars.iter()
         .zip(x)
-        .map(|(v, &c)| v.cost * f64::from(c))
-        .sum::<f64>()
-        * window_hours(world)
+        .map(|(v, &c)| v.cost * f64::from(c) * paid_hours(world, v))
+        .sum()
 }
 
-/// The order the search minimises in: cost-weighted slots in millionths, so
-/// that costs equal up to rounding tie exactly (and ties go to the smaller
-/// capacities in variable order, compared after this key).
-pub fn cost_key(vars: &[Variable], x: &[u32]) -> i64 {
-    let weighted: f64 = vars
-        .iter()
-        .zip(x)
-        .map(|(v, &c)| v.cost * f64::from(c))
-        .sum();
+/// The order the search minimises in: cost-weighted slot-hours per window
+/// hour in millionths, so that costs equal up to rounding tie exactly (and
+/// ties go to the smaller capacities in variable order, compared after this
+/// key). Depends on the world only through each period's paid hours.
+pub fn cost_key(world: &World, vars: &[Variable], x: &[u32]) -> i64 {
+    let weighted = cost(world, vars, x) / window_hours(world).max(1e-9);
     (weighted * 1e6).round() as i64
 }
 
-/// The world with the decision's capacities.
+/// The world with the decision's capacities: static ones set in place, hourly
+/// ones as one schedule per deployment from t = 0 (appended to the timeline,
+/// so the scenario's own events keep their index).
 pub fn apply(world: &World, vars: &[Variable], x: &[u32]) -> World {
     let mut w = world.clone();
+    for (d, schedule) in schedules(vars, x) {
+        w.deployments[d].capacity = schedule[0];
+        w.timeline.push(TimelineEvent {
+            label: "planned hourly capacity".into(),
+            kind: "capacity",
+            at_s: 0.0,
+            end_s: w.run.horizon_s,
+            steps: vec![Step {
+                at_s: 0.0,
+                action: Action::Hourly {
+                    deployment: d,
+                    hourly: Box::new(schedule),
+                    utc_offset_h: 0.0,
+                },
+            }],
+        });
+    }
     for (v, &c) in vars.iter().zip(x) {
-        match v.period {
-            Period::Whole => w.deployments[v.deployment].capacity = c,
+        if v.period == Period::Whole {
+            w.deployments[v.deployment].capacity = c;
         }
     }
     w
+}
+
+/// Each deployment with hourly variables and its 24 capacities (UTC hours), in
+/// deployment order; an hour without a variable keeps 0.
+pub fn schedules(vars: &[Variable], x: &[u32]) -> Vec<(usize, [u32; 24])> {
+    let mut out: Vec<(usize, [u32; 24])> = Vec::new();
+    for (v, &c) in vars.iter().zip(x) {
+        let Period::Hour(h) = v.period else { continue };
+        let i = match out.iter().position(|s| s.0 == v.deployment) {
+            Some(i) => i,
+            None => {
+                out.push((v.deployment, [0; 24]));
+                out.len() - 1
+            }
+        };
+        out[i].1[usize::from(h) % 24] = c;
+    }
+    out.sort_by_key(|s| s.0);
+    out
 }
 
 /// The coarsest power-of-two factor giving at most `points` values per variable.

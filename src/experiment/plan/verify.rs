@@ -7,7 +7,7 @@
 //! alpha. Marginal effects reuse the search's common random numbers, so one
 //! unit more or less is compared on the very same users.
 
-use super::evaluate::{run_into, Candidate, Evaluator};
+use super::evaluate::{run_into, Candidate, Evaluator, Rule};
 use super::measure::{Tally, TargetEstimate};
 use super::space::{apply, Decision, Variable};
 use super::verdict::unmet;
@@ -24,6 +24,17 @@ pub enum Purpose {
     Checkpoint(u32),
     /// The final claim, attempt 1, 2, ...
     Final(u32),
+    /// An hourly schedule after search phase n: kept if the search is interrupted.
+    HourlyCheckpoint(u32),
+    /// The final claim of an hourly schedule, attempt 1, 2, ...
+    HourlyFinal(u32),
+}
+
+impl Purpose {
+    /// Whether this is a final claim rather than a checkpoint.
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Final(_) | Self::HourlyFinal(_))
+    }
 }
 
 /// One verification run.
@@ -59,16 +70,19 @@ pub fn fresh_seed(seed: u64, purpose: Purpose) -> u64 {
     let tag = match purpose {
         Purpose::Checkpoint(level) => 0x100 + u64::from(level),
         Purpose::Final(attempt) => u64::from(attempt),
+        Purpose::HourlyCheckpoint(n) => 0x200 + u64::from(n),
+        Purpose::HourlyFinal(attempt) => 0x300 + u64::from(attempt),
     };
     mix64(mix64(seed ^ 0x706c_616e_7665_7269) ^ tag)
 }
 
-/// Simulate `x` on fresh seeds and judge every target at `alpha / K`.
+/// Simulate `x` on fresh seeds and judge every check of `rule` at `alpha / K`
+/// (K checks).
 #[allow(clippy::too_many_arguments)]
 pub fn verify(
     world: &World,
     vars: &[Variable],
-    targets: &[Target],
+    rule: &Rule,
     x: &[u32],
     purpose: Purpose,
     alpha: f64,
@@ -77,8 +91,17 @@ pub fn verify(
 ) -> Result<Verification, Cancelled> {
     let w = apply(world, vars, x);
     let seed = fresh_seed(world.run.seed, purpose);
+    let targets = &rule.targets;
     let mut tally = Tally::default();
-    run_into(&w, seed, 0..replications, targets, &mut tally, progress)?;
+    run_into(
+        &w,
+        seed,
+        0..replications,
+        targets,
+        &rule.spans,
+        &mut tally,
+        progress,
+    )?;
     let per_target = alpha / targets.len().max(1) as f64;
     let estimates = tally.estimates(targets, per_target);
     Ok(Verification {
@@ -91,6 +114,31 @@ pub fn verify(
         unmet: unmet(targets, &estimates, 1.0),
         estimates,
     })
+}
+
+/// Verify `x` at `alpha` with the search's rule, on the spec's replications,
+/// and record the run in `out`; whether it passed.
+pub(super) fn record(
+    ev: &Evaluator<'_>,
+    world: &World,
+    spec: &super::Spec,
+    x: &[u32],
+    (purpose, alpha): (Purpose, f64),
+    out: &mut super::Outcome,
+) -> Result<bool, Cancelled> {
+    let v = verify(
+        world,
+        &spec.variables,
+        ev.rule(),
+        x,
+        purpose,
+        alpha,
+        spec.replications.max(2),
+        ev.progress(),
+    )?;
+    let passed = v.passed();
+    out.verifications.push(v);
+    Ok(passed)
 }
 
 /// One variable's neighbours of the plan, on the search's common random numbers.

@@ -20,6 +20,7 @@ pub mod labels;
 mod markers;
 mod overflow;
 mod plan;
+mod plan_hourly;
 mod raster;
 mod rtt;
 mod style;
@@ -41,6 +42,7 @@ use crate::model::World;
 pub use compare::render_compare;
 pub(crate) use data::Ctx;
 pub use plan::render_plan;
+pub use plan_hourly::render_plan_hourly;
 pub use sweep::render_sweep;
 
 /// Chart width in pixels (SVG user units).

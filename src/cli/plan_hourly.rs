@@ -1,0 +1,112 @@
+//! `regionsim plan --hourly`: a 24-hour capacity schedule per deployment, with
+//! the static plan under the same targets for comparison, and `planned.json`
+//! carrying the schedule as timeline `capacity` events with `hourly` values.
+
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use serde_json::{json, Value};
+
+use super::plan::{conclude, Spinner};
+use super::Common;
+use regionsim::experiment::plan::{self, hourly, schedules, Spec, Status};
+use regionsim::model::World;
+use regionsim::report;
+
+/// Plan the schedule of `spec`'s deployments (static variables, expanded here).
+pub fn run(c: &Common, world: &World, fixed: Spec) -> Result<()> {
+    let (spec, fixed) = hourly::specs(fixed);
+    let (out_dir, opts) = c.prepare(std::slice::from_ref(world), 1, "-plan", "plan")?;
+    let pool = c.pool()?;
+    let spin = Spinner::new(c.quiet);
+    let started = Instant::now();
+    let out =
+        pool.install(|| hourly::plan(world, &spec, Some(&fixed), &spin, &mut spin.note(world)));
+    spin.finish();
+    let s = &out.schedule;
+    let planned = match &s.plan {
+        Some(v) => Some(planned_scenario(c, world, &spec, &v.capacities)?),
+        None => None,
+    };
+    let files = if s.plan.is_none() && s.status == Status::Interrupted {
+        Vec::new()
+    } else {
+        report::write_plan_hourly(&out_dir, world, &spec, &fixed, &out, planned, opts)
+            .with_context(|| format!("cannot write the plan to {}", out_dir.display()))?
+    };
+    let head = report::plan_hourly_headline(world, &spec, &out);
+    let seconds = started.elapsed().as_secs_f64();
+    conclude(c.quiet, out.schedule.status, head, &files, |head| {
+        tell(world, &spec, &fixed, &out, head, seconds)
+    })
+}
+
+/// The scenario file with each planned deployment's schedule appended to its
+/// `timeline` as a `capacity` event with `hourly` values from t = 0 (UTC), and
+/// its `capacity` set to the schedule's first hour; checked by loading it back.
+fn planned_scenario(c: &Common, world: &World, spec: &Spec, x: &[u32]) -> Result<String> {
+    let text = std::fs::read_to_string(&c.scenario)
+        .with_context(|| format!("cannot read {}", c.scenario.display()))?;
+    let mut doc: Value = serde_json::from_str(&text)
+        .with_context(|| format!("cannot parse {}", c.scenario.display()))?;
+    let mut events = Vec::new();
+    for (d, schedule) in schedules(&spec.variables, x) {
+        let dep = &world.deployments[d];
+        doc["deployments"][d]["capacity"] = json!(schedule[0]);
+        events.push(json!({
+            "type": "capacity",
+            "label": format!("planned hourly capacity, {}", report::deployment_label(world, d)),
+            "at": "0s",
+            "region": world.regions[dep.region].id,
+            "agent": dep.agent,
+            "hourly": schedule.to_vec(),
+            "utc_offset_h": 0,
+        }));
+    }
+    match doc.get_mut("timeline").and_then(Value::as_array_mut) {
+        Some(list) => list.extend(events),
+        None => doc["timeline"] = Value::Array(events),
+    }
+    let mut out = serde_json::to_string_pretty(&doc).expect("a Value always serialises");
+    out.push('\n');
+    regionsim::scenario::parse(&c.scenario, &out)
+        .context("the planned scenario does not load back (please report this)")?;
+    Ok(out)
+}
+
+/// The closing lines on stderr: what was established, the effort, the saving.
+fn tell(
+    world: &World,
+    spec: &Spec,
+    fixed: &Spec,
+    out: &hourly::HourlyOutcome,
+    head: &str,
+    seconds: f64,
+) {
+    let s = &out.schedule;
+    let mut e = s.effort;
+    if let Some(f) = &out.fixed {
+        e.candidates += f.effort.candidates;
+        e.search_replications += f.effort.search_replications;
+        e.verification_replications += f.effort.verification_replications;
+    }
+    eprintln!(
+        "{}: {head}\n  {} candidates, {} search + {} verification replications, static comparison included ({seconds:.1} s)",
+        world.name, e.candidates, e.search_replications, e.verification_replications,
+    );
+    if let Some(v) = &s.plan {
+        let hourly = plan::slot_hours(world, &spec.variables, &v.capacities);
+        let flat = out
+            .fixed
+            .as_ref()
+            .and_then(|f| f.plan.as_ref())
+            .map(|p| plan::slot_hours(world, &fixed.variables, &p.capacities));
+        match flat {
+            Some(flat) => eprintln!(
+                "  {hourly:.0} slot-hours hourly against {flat:.0} static ({:.1} % saved)",
+                100.0 * (1.0 - hourly / flat)
+            ),
+            None => eprintln!("  {hourly:.0} slot-hours hourly"),
+        }
+    }
+}

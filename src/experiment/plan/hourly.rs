@@ -1,0 +1,247 @@
+//! Hourly schedules: 24 capacities per deployment (UTC hours), the cheapest
+//! whose targets hold hour by hour (docs/planner.md, "Hourly schedules").
+//!
+//! The formulation: a target that the time series measures per hour (the
+//! overall overflow, rejection, abandonment and rejection + abandonment shares)
+//! must hold in every UTC hour of the window, the usual interval service level
+//! of staffing, which has an exact answer (the per-hour inverse) where hours
+//! are independent; every other target holds over the whole window. Each
+//! (target, hour) pair is one check of the confidence rule, so Bonferroni runs
+//! over all checks. The static plan under the same checks is planned first:
+//! it is the comparison a planner cares about (the saving), and its verified
+//! plan is a valid flat schedule if the hourly search is interrupted.
+
+use super::analytic;
+use super::evaluate::{Evaluator, Rule};
+use super::hourly_search::HourlySearch;
+use super::measure::{hourly_metric, Span};
+use super::space::{Decision, Period, Variable};
+use super::{attempt_alpha, plan_with, Outcome, Spec, Status, SEARCH_ROOM};
+use crate::engine::Progress;
+use crate::model::target::{Metric, Target};
+use crate::model::World;
+
+/// The hourly plan and its static comparison.
+#[derive(Debug, Clone)]
+pub struct HourlyOutcome {
+    /// The schedule's search, verifications and effort (variables: deployment-major, 24 each).
+    pub schedule: Outcome,
+    /// The static plan under the same checks (None: interrupted before it finished).
+    pub fixed: Option<Outcome>,
+    /// Offered load per deployment and UTC hour under home assignment, Erlangs:
+    /// the highest from one mean session before the hour to its end (what the
+    /// analytic start inverts).
+    pub loads: Vec<[f64; 24]>,
+    /// The same, averaged over the hour (the demand charts draw).
+    pub mean_loads: Vec<[f64; 24]>,
+}
+
+/// The world the hourly planner simulates: hour-long time-series bins, so each
+/// bin is one UTC hour.
+pub fn hourly_world(world: &World) -> World {
+    let mut w = world.clone();
+    w.run.bin_s = 3600.0;
+    w
+}
+
+/// Whether UTC hour `h` has a whole hour inside the window on some day (it
+/// then has checks and its capacities are searched).
+pub fn checked_hour(world: &World, h: u8) -> bool {
+    let (from, to) = (world.run.warmup_s, world.run.horizon_s);
+    let mut start = f64::from(h) * 3600.0;
+    while start + 3600.0 <= to {
+        if start >= from {
+            return true;
+        }
+        start += 86_400.0;
+    }
+    false
+}
+
+/// Why `targets` cannot be planned hour by hour, if they cannot.
+pub fn unsupported(world: &World, targets: &[Target]) -> Option<String> {
+    if targets.iter().any(|t| t.metric == Metric::Utilization) {
+        return Some(
+            "utilisation floors are not planned hour by hour; drop them or plan static capacities"
+                .into(),
+        );
+    }
+    if let Some(e) = world
+        .timeline
+        .iter()
+        .find(|e| matches!(e.kind, "capacity" | "deploy" | "migrate"))
+    {
+        return Some(format!(
+            "the timeline's `{}` event `{}` sets capacities itself; hourly plans need a timeline without capacity, deploy or migrate events",
+            e.kind, e.label
+        ));
+    }
+    if !(0..24).any(|h| checked_hour(world, h)) {
+        return Some("the statistics window holds no whole UTC hour".into());
+    }
+    None
+}
+
+/// The hourly rule: each hourly target once per checked hour, the others over
+/// the window; per-check level alpha / (2K) for K checks.
+pub fn rule(world: &World, spec: &Spec) -> Rule {
+    let mut targets = Vec::new();
+    let mut spans = Vec::new();
+    for t in &spec.targets {
+        if hourly_metric(t) {
+            for h in (0..24).filter(|&h| checked_hour(world, h)) {
+                targets.push(*t);
+                spans.push(Span::Hour(h));
+            }
+        } else {
+            targets.push(*t);
+            spans.push(Span::Window);
+        }
+    }
+    let alpha = 1.0 - spec.confidence;
+    Rule {
+        alpha: attempt_alpha(alpha, 1) / targets.len().max(1) as f64,
+        targets,
+        spans,
+        first: spec.replications.clamp(2, 4),
+        most: spec.replications.max(2),
+        room: SEARCH_ROOM,
+    }
+}
+
+/// Fewest replications of an hourly plan's candidates and verifications. Each
+/// hourly target is checked in every hour, so a plan has dozens of checks near
+/// their limits; with 8 replications the spread's own estimate varies so much
+/// that some check of a plan accepted with two margins of room fails its
+/// fresh verification most of the time (the flagship did, three times out of
+/// three); with 16 the t quantile drops by a quarter and the spread's estimate
+/// steadies.
+pub const MIN_REPLICATIONS: u32 = 16;
+
+/// The hourly problem of a static one: 24 variables per deployment and at
+/// least [`MIN_REPLICATIONS`]; returns (hourly, static comparison).
+pub fn specs(fixed: Spec) -> (Spec, Spec) {
+    let fixed = Spec {
+        replications: fixed.replications.max(MIN_REPLICATIONS),
+        ..fixed
+    };
+    let hourly = Spec {
+        variables: variables(&fixed.variables),
+        ..fixed.clone()
+    };
+    (hourly, fixed)
+}
+
+/// The hourly variables of static ones: 24 per deployment, same bounds, step
+/// and cost, deployment-major.
+pub fn variables(fixed: &[Variable]) -> Vec<Variable> {
+    fixed
+        .iter()
+        .flat_map(|v| {
+            (0..24u8).map(move |h| Variable {
+                period: Period::Hour(h),
+                ..v.clone()
+            })
+        })
+        .collect()
+}
+
+/// The per-hour analytic start of hourly variables, clamped to their bounds.
+pub fn start(
+    world: &World,
+    targets: &[Target],
+    vars: &[Variable],
+    loads: &[[f64; 24]],
+) -> Decision {
+    let per_hour: Vec<Vec<u32>> = (0..24)
+        .map(|h| {
+            let l: Vec<f64> = loads.iter().map(|d| d[h]).collect();
+            analytic::start_at(world, targets, &l)
+        })
+        .collect();
+    vars.iter()
+        .map(|v| {
+            let Period::Hour(h) = v.period else {
+                return v.min;
+            };
+            per_hour[usize::from(h)][v.deployment].clamp(v.min, v.max)
+        })
+        .collect()
+}
+
+/// Plan an hourly schedule (`spec.variables` hourly); with `fixed`, plan the
+/// static comparison under the same checks first.
+pub fn plan(
+    world: &World,
+    spec: &Spec,
+    fixed: Option<&Spec>,
+    progress: &dyn Progress,
+    note: &mut dyn FnMut(&str),
+) -> HourlyOutcome {
+    let w = hourly_world(world);
+    let rule = rule(&w, spec);
+    let loads = analytic::hourly_loads(&w);
+    let mean_loads = analytic::hourly_mean_loads(&w);
+    let mut fixed_out = None;
+    if let Some(fs) = fixed {
+        let mut tell = |m: &str| note(&format!("static comparison: {m}"));
+        let o = plan_with(&w, fs, rule.clone(), progress, &mut tell);
+        let stop = o.status == Status::Interrupted;
+        fixed_out = Some(o);
+        if stop {
+            let mut schedule = schedule_outcome(&w, spec, &rule, &loads);
+            schedule.plan = flat_fallback(fixed_out.as_ref(), fs);
+            return HourlyOutcome {
+                schedule,
+                fixed: fixed_out.filter(|o| o.plan.is_some()),
+                loads,
+                mean_loads,
+            };
+        }
+    }
+    let mut schedule = schedule_outcome(&w, spec, &rule, &loads);
+    let mut ev = Evaluator::new(&w, &spec.variables, &rule, progress);
+    let mut search = HourlySearch::new(&mut ev, &w, spec);
+    let result = search.run(&mut schedule, note);
+    if result.is_err() {
+        schedule.status = Status::Interrupted;
+        schedule.plan = schedule
+            .verifications
+            .iter()
+            .rev()
+            .find(|v| v.passed())
+            .cloned()
+            .or_else(|| fixed.and_then(|fs| flat_fallback(fixed_out.as_ref(), fs)));
+    }
+    schedule.budget_hit = search.budget_hit;
+    schedule.close(&ev);
+    HourlyOutcome {
+        schedule,
+        fixed: fixed_out,
+        loads,
+        mean_loads,
+    }
+}
+
+fn schedule_outcome(w: &World, spec: &Spec, rule: &Rule, loads: &[[f64; 24]]) -> Outcome {
+    let peak = loads
+        .iter()
+        .map(|d| d.iter().copied().fold(0.0, f64::max))
+        .collect();
+    let x0 = start(w, &spec.targets, &spec.variables, loads);
+    Outcome::new(rule.clone(), peak, x0)
+}
+
+/// A verified static plan as a flat schedule (what an interrupted hourly run
+/// keeps when no schedule was verified yet).
+fn flat_fallback(fixed: Option<&Outcome>, fs: &Spec) -> Option<super::Verification> {
+    let v = fixed?.plan.as_ref().filter(|v| v.passed())?;
+    let mut flat = v.clone();
+    flat.capacities = fs
+        .variables
+        .iter()
+        .zip(&v.capacities)
+        .flat_map(|(_, &c)| std::iter::repeat_n(c, 24))
+        .collect();
+    Some(flat)
+}

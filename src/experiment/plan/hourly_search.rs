@@ -1,0 +1,325 @@
+//! The hourly schedule's search, all hours at once. One simulated day judges
+//! the 24 hours of a candidate together, so every step moves each hour's own
+//! search forward in parallel: (1) from the per-hour analytic start, hours
+//! whose checks fail are raised (by a tenth) until every check holds; (2) each
+//! deployment in turn, costliest first, is lowered hour by hour, galloping
+//! down (one step, two, four, ...) from the feasible value until an hour's
+//! checks fail, then bisecting, every hour in the same simulated candidates;
+//! (3) the result is evaluated jointly (an hour's figures also feel the
+//! neighbouring hours' capacities through sessions held across the boundary)
+//! and any failing hour raised a step at a time; (4) the schedule is verified
+//! on fresh seeds, a failing hour raised a step and verified again (at most
+//! three attempts, spending the error probability as the static planner does).
+//!
+//! A target measured over the whole window cannot say which hour to blame: a
+//! candidate failing one counts as failing in every hour it lowered, so such a
+//! target stops the descent where it binds, and raises every hour when short.
+
+use super::evaluate::{Candidate, Evaluator};
+use super::measure::{Span, TargetEstimate};
+use super::space::{Decision, Period, Variable};
+use super::verify::{self, Purpose};
+use super::{attempt_alpha, Outcome, Spec, Status, FINAL_ATTEMPTS};
+use crate::experiment::Cancelled;
+use crate::model::World;
+
+/// Most raising rounds before the search gives up on reaching the targets.
+const MAX_RAISES: usize = 200;
+
+/// What a candidate's checks say, hour by hour.
+struct Judged {
+    /// Every check of UTC hour h holds.
+    hour_ok: [bool; 24],
+    /// Some whole-window check fails.
+    window_short: bool,
+}
+
+impl Judged {
+    fn all_ok(&self) -> bool {
+        !self.window_short && self.hour_ok.iter().all(|&b| b)
+    }
+}
+
+/// One hour's descent: the lowest value known to hold, the highest known to
+/// fail, and the gallop's stride.
+#[derive(Clone, Copy)]
+struct Probe {
+    hi: u32,
+    lo: Option<u32>,
+    stride: u32,
+    done: bool,
+}
+
+/// Searches one schedule.
+pub struct HourlySearch<'s, 'a> {
+    ev: &'s mut Evaluator<'a>,
+    world: &'a World,
+    spec: &'a Spec,
+    checked: [bool; 24],
+    /// Whether the candidate budget stopped the search early.
+    pub budget_hit: bool,
+}
+
+impl<'s, 'a> HourlySearch<'s, 'a> {
+    /// A search over `spec`'s hourly variables (deployment-major, 24 each).
+    pub fn new(ev: &'s mut Evaluator<'a>, world: &'a World, spec: &'a Spec) -> Self {
+        let checked = std::array::from_fn(|h| super::hourly::checked_hour(world, h as u8));
+        Self {
+            ev,
+            world,
+            spec,
+            checked,
+            budget_hit: false,
+        }
+    }
+
+    fn vars(&self) -> &'a [Variable] {
+        &self.spec.variables
+    }
+
+    fn hour(&self, i: usize) -> usize {
+        match self.vars()[i].period {
+            Period::Hour(h) => usize::from(h),
+            Period::Whole => 0,
+        }
+    }
+
+    fn over_budget(&mut self) -> bool {
+        self.budget_hit |= self.ev.order.len() >= self.spec.max_candidates;
+        self.budget_hit
+    }
+
+    fn judge(&self, est: &[TargetEstimate], room: f64) -> Judged {
+        let rule = self.ev.rule();
+        let mut j = Judged {
+            hour_ok: [true; 24],
+            window_short: false,
+        };
+        for ((t, sp), e) in rule.targets.iter().zip(&rule.spans).zip(est) {
+            let b = e.bound_with_room(t, room);
+            if b.is_finite() && t.holds(b) {
+                continue;
+            }
+            match *sp {
+                Span::Hour(h) => j.hour_ok[usize::from(h)] = false,
+                Span::Window => j.window_short = true,
+            }
+        }
+        j
+    }
+
+    fn evaluate(&mut self, x: &[u32]) -> Result<(Candidate, Judged), Cancelled> {
+        let c = self.ev.evaluate_full(x)?;
+        let j = self.judge(&c.estimates, self.ev.rule().room);
+        Ok((c, j))
+    }
+
+    /// `x` with every failing hour raised (all deployments; every checked hour
+    /// when a whole-window check fails): by a tenth (`coarse`) or one step.
+    fn raised(&self, x: &[u32], j: &Judged, coarse: bool) -> Decision {
+        let vars = self.vars();
+        (0..x.len())
+            .map(|i| {
+                let h = self.hour(i);
+                let fails = !j.hour_ok[h] || (j.window_short && self.checked[h]);
+                let v = &vars[i];
+                if !fails || x[i] >= v.max {
+                    return x[i];
+                }
+                let add = if coarse {
+                    v.step.max(x[i].div_ceil(10))
+                } else {
+                    v.step
+                };
+                v.snap_up(x[i].saturating_add(add).min(v.max), 1)
+            })
+            .collect()
+    }
+
+    /// Raise failing hours until every check holds. Err: the last point, at
+    /// the bounds or out of rounds.
+    fn repair(
+        &mut self,
+        mut x: Decision,
+        coarse: bool,
+    ) -> Result<Result<Decision, Decision>, Cancelled> {
+        for _ in 0..MAX_RAISES {
+            let (_, j) = self.evaluate(&x)?;
+            if j.all_ok() {
+                return Ok(Ok(x));
+            }
+            let y = self.raised(&x, &j, coarse);
+            if y == x || self.over_budget() {
+                return Ok(Err(x));
+            }
+            x = y;
+        }
+        Ok(Err(x))
+    }
+
+    /// The next value hour probe `p` of variable `v` tries, if any.
+    fn next_probe(v: &Variable, p: &Probe) -> Option<u32> {
+        let vals = v.values(1);
+        match p.lo {
+            None => {
+                let target = p.hi.saturating_sub(p.stride).max(v.min);
+                vals.into_iter().rev().find(|&c| c <= target)
+            }
+            Some(lo) => {
+                let between: Vec<u32> = vals.into_iter().filter(|&c| c > lo && c < p.hi).collect();
+                between.get(between.len().saturating_sub(1) / 2).copied()
+            }
+        }
+        .filter(|&c| c < p.hi)
+    }
+
+    /// Lower deployment `k`'s 24 hours, all in the same candidates.
+    fn descend(&mut self, mut x: Decision, k: usize) -> Result<Decision, Cancelled> {
+        let base = k * 24;
+        let mut probes: Vec<Probe> = (0..24)
+            .map(|h| Probe {
+                hi: x[base + h],
+                lo: None,
+                stride: self.vars()[base + h].step,
+                done: !self.checked[self.hour(base + h)],
+            })
+            .collect();
+        loop {
+            if self.over_budget() {
+                return Ok(x);
+            }
+            let mut y = x.clone();
+            let mut tried = [None; 24];
+            for (h, p) in probes.iter_mut().enumerate().filter(|(_, p)| !p.done) {
+                match Self::next_probe(&self.vars()[base + h], p) {
+                    Some(c) => {
+                        y[base + h] = c;
+                        tried[h] = Some(c);
+                    }
+                    None => p.done = true,
+                }
+            }
+            if tried.iter().all(Option::is_none) {
+                return Ok(x);
+            }
+            let (_, j) = self.evaluate(&y)?;
+            for (h, c) in tried.iter().enumerate() {
+                let Some(c) = *c else { continue };
+                let p = &mut probes[h];
+                if j.hour_ok[self.hour(base + h)] && !j.window_short {
+                    p.hi = c;
+                    x[base + h] = c;
+                    if p.lo.is_none() {
+                        p.stride = p.stride.saturating_mul(2);
+                    }
+                } else {
+                    p.lo = Some(c);
+                }
+            }
+        }
+    }
+
+    /// Deployments costliest first (ties in deployment order).
+    fn by_cost(&self) -> Vec<usize> {
+        let n = self.vars().len() / 24;
+        let mut order: Vec<usize> = (0..n).collect();
+        let cost = |k: usize| self.vars()[k * 24].cost;
+        order.sort_by(|&a, &b| cost(b).total_cmp(&cost(a)).then(a.cmp(&b)));
+        order
+    }
+
+    /// Verify `x` on fresh seeds, record it; whether it passed.
+    fn check(
+        &mut self,
+        x: &[u32],
+        purpose: Purpose,
+        alpha: f64,
+        out: &mut Outcome,
+    ) -> Result<bool, Cancelled> {
+        verify::record(self.ev, self.world, self.spec, x, (purpose, alpha), out)
+    }
+
+    /// Search, checkpoint and verify; fills `out`. Err only when interrupted.
+    pub fn run(&mut self, out: &mut Outcome, note: &mut dyn FnMut(&str)) -> Result<(), Cancelled> {
+        let alpha = 1.0 - self.spec.confidence;
+        note("hourly: raising the analytic start until every hour holds");
+        let mut x = match self.repair(out.start.clone(), true)? {
+            Ok(x) => x,
+            Err(last) => {
+                out.status = Status::Infeasible;
+                out.best_effort = self.ev.get(&last).cloned();
+                return Ok(());
+            }
+        };
+        out.incumbent = Some(x.clone());
+        note("hourly: verifying the feasible start");
+        self.check(
+            &x,
+            Purpose::HourlyCheckpoint(1),
+            attempt_alpha(alpha, 1),
+            out,
+        )?;
+        let order = self.by_cost();
+        for (n, &k) in order.iter().enumerate() {
+            note(&format!(
+                "hourly: lowering deployment {}/{} hour by hour, {} candidates so far",
+                n + 1,
+                order.len(),
+                self.ev.order.len()
+            ));
+            x = self.descend(x, k)?;
+            out.incumbent = Some(x.clone());
+            let last = out.verifications.last().map(|v| &v.capacities);
+            if n + 1 < order.len() && last != Some(&x) {
+                let purpose = Purpose::HourlyCheckpoint(n as u32 + 2);
+                self.check(&x, purpose, attempt_alpha(alpha, 1), out)?;
+            }
+        }
+        x = match self.repair(x, false)? {
+            Ok(x) => x,
+            Err(last) => {
+                out.status = Status::Infeasible;
+                out.best_effort = self.ev.get(&last).cloned();
+                return Ok(());
+            }
+        };
+        out.searched = Some(x.clone());
+        self.finish(x, out, note)
+    }
+
+    /// The final verification with its retries: a failing hour is raised a
+    /// step (on the search's numbers until they hold too) and verified again.
+    fn finish(
+        &mut self,
+        mut x: Decision,
+        out: &mut Outcome,
+        note: &mut dyn FnMut(&str),
+    ) -> Result<(), Cancelled> {
+        let alpha = 1.0 - self.spec.confidence;
+        for attempt in 1..=FINAL_ATTEMPTS {
+            note(&format!(
+                "hourly: verifying the schedule on fresh seeds (attempt {attempt})"
+            ));
+            out.incumbent = Some(x.clone());
+            let purpose = Purpose::HourlyFinal(attempt);
+            if self.check(&x, purpose, attempt_alpha(alpha, attempt), out)? {
+                out.status = Status::Verified;
+                out.plan = out.verifications.last().cloned();
+                out.at_plan = Some(self.ev.evaluate_full(&x)?);
+                return Ok(());
+            }
+            let failed = out.verifications.last().expect("just pushed");
+            let j = self.judge(&failed.estimates, 1.0);
+            let y = self.raised(&x, &j, false);
+            if attempt == FINAL_ATTEMPTS || y == x {
+                break;
+            }
+            match self.repair(y, false)? {
+                Ok(y) => x = y,
+                Err(_) => break,
+            }
+        }
+        out.status = Status::Unverified;
+        Ok(())
+    }
+}

@@ -1,0 +1,321 @@
+//! `plan.json` and `plan.md` of an hourly schedule: the 24 capacities per
+//! deployment beside each hour's offered load, the slot-hours against the static
+//! plan under the same targets (the saving), every check (a target in one hour,
+//! or over the window) with its estimate and one-sided bound, the candidates and
+//! the simulation effort of both searches.
+
+use std::fmt::Write;
+
+use serde_json::{json, Value};
+
+use super::json::num;
+use super::plan::{
+    capacities_line, deployment_label, json_head, json_text, md_head, purpose_name, status_name,
+};
+use crate::experiment::plan::hourly::HourlyOutcome;
+use crate::experiment::plan::{
+    cost, schedules, slot_hours, Outcome, Purpose, Rule, Span, Spec, Status, TargetEstimate,
+    Verification,
+};
+use crate::model::World;
+
+/// `rejection_rate in 05:00-06:00 UTC`, or the target's label over the window.
+fn check_label(world: &World, rule: &Rule, i: usize) -> String {
+    let t = rule.targets[i].label(world);
+    match rule.spans[i] {
+        Span::Window => t,
+        Span::Hour(h) => format!("{t} in {h:02}:00-{:02}:00 UTC", (h + 1) % 24),
+    }
+}
+
+fn met(rule: &Rule, i: usize, e: &TargetEstimate) -> bool {
+    let (t, b) = (&rule.targets[i], e.bound(&rule.targets[i]));
+    b.is_finite() && t.holds(b)
+}
+
+fn checks_json(world: &World, rule: &Rule, est: &[TargetEstimate]) -> Value {
+    let rows = est.iter().enumerate().map(|(i, e)| {
+        let t = &rule.targets[i];
+        json!({
+            "check": check_label(world, rule, i),
+            "target": t.label(world),
+            "hour_utc": match rule.spans[i] { Span::Hour(h) => json!(h), Span::Window => Value::Null },
+            "relation": t.relation(),
+            "limit": num(t.limit),
+            "estimate": num(e.point),
+            "bound": num(e.bound(t)),
+            "met": met(rule, i, e),
+        })
+    });
+    Value::Array(rows.collect())
+}
+
+fn verification(world: &World, rule: &Rule, v: &Verification) -> Value {
+    json!({
+        "purpose": purpose_name(v.purpose),
+        "capacities": v.capacities,
+        "seed": v.seed,
+        "replications": v.replications,
+        "sessions": num(v.sessions),
+        "family_error": num(v.alpha),
+        "per_check_confidence": num(1.0 - v.alpha / rule.targets.len().max(1) as f64),
+        "passed": v.passed(),
+        "checks": checks_json(world, rule, &v.estimates),
+    })
+}
+
+/// The static plan's slot-hours, if it was verified.
+fn static_slot_hours(world: &World, fixed: &Spec, out: &HourlyOutcome) -> Option<f64> {
+    let p = out.fixed.as_ref()?.plan.as_ref().filter(|v| v.passed())?;
+    Some(slot_hours(world, &fixed.variables, &p.capacities))
+}
+
+fn effort(o: &Outcome) -> Value {
+    let e = &o.effort;
+    json!({
+        "candidates": e.candidates,
+        "search_replications": e.search_replications,
+        "search_sessions": num(e.search_sessions),
+        "verification_replications": e.verification_replications,
+        "verification_sessions": num(e.verification_sessions),
+    })
+}
+
+fn schedule_json(world: &World, spec: &Spec, out: &HourlyOutcome) -> Value {
+    let s = &out.schedule;
+    let x = s.plan.as_ref().map(|v| v.capacities.as_slice());
+    let starts = schedules(&spec.variables, &s.start);
+    let planned = x.map(|x| schedules(&spec.variables, x));
+    let rows = starts.iter().enumerate().map(|(k, (d, start))| {
+        let v = &spec.variables[k * 24];
+        let dep = &world.deployments[*d];
+        json!({
+            "deployment": deployment_label(world, *d),
+            "agent": dep.agent,
+            "region": world.regions[dep.region].id,
+            "hourly": planned.as_ref().map(|p| p[k].1.to_vec()),
+            "analytic_start": start.to_vec(),
+            "offered_load_erlangs": out.mean_loads[*d].iter().map(|&a| num(a)).collect::<Vec<_>>(),
+            "planning_load_erlangs": out.loads[*d].iter().map(|&a| num(a)).collect::<Vec<_>>(),
+            "scenario_capacity": dep.capacity,
+            "min": v.min, "max": v.max, "step": v.step, "cost_weight": num(v.cost),
+        })
+    });
+    Value::Array(rows.collect())
+}
+
+fn static_json(world: &World, fixed: &Spec, out: &HourlyOutcome) -> Value {
+    let Some(f) = &out.fixed else {
+        return Value::Null;
+    };
+    json!({
+        "status": status_name(f.status),
+        "capacities": f.plan.as_ref().map(|v| v.capacities.clone()),
+        "slot_hours": f.plan.as_ref().map(|v| num(slot_hours(world, &fixed.variables, &v.capacities))),
+        "verification": f.plan.as_ref().map(|v| verification(world, &f.rule, v)),
+        "effort": effort(f),
+    })
+}
+
+/// The `plan.json` text of an hourly plan.
+pub fn plan_hourly_json(
+    world: &World,
+    spec: &Spec,
+    fixed: &Spec,
+    out: &HourlyOutcome,
+    prov: &super::Provenance,
+) -> String {
+    let s = &out.schedule;
+    let rule = &s.rule;
+    let flat = static_slot_hours(world, fixed, out);
+    let head = json_head(world, spec, s.status, headline(world, spec, out), prov);
+    let body = json!({
+        "decision": "hourly",
+        "formulation": "overall overflow, rejection and abandonment shares hold in every UTC hour of the window; other targets over the window",
+        "targets": spec.targets.iter().map(|t| json!({
+            "target": t.label(world), "metric": t.metric.name(), "relation": t.relation(), "limit": num(t.limit),
+            "span": if crate::experiment::plan::hourly_metric(t) { "every hour" } else { "window" },
+        })).collect::<Vec<_>>(),
+        "plan": s.plan.as_ref().map(|v| {
+            let hours = slot_hours(world, &spec.variables, &v.capacities);
+            json!({
+                "slot_hours": num(hours),
+                "cost": num(cost(world, &spec.variables, &v.capacities)),
+                "static_slot_hours": flat.map(num),
+                "saving_share": flat.map(|f| num(1.0 - hours / f)),
+                "verification": verification(world, rule, v),
+            })
+        }),
+        "schedule": schedule_json(world, spec, out),
+        "static_plan": static_json(world, fixed, out),
+        "best_effort": s.best_effort.as_ref().map(|c| json!({
+            "capacities": c.capacities,
+            "checks": checks_json(world, rule, &c.estimates),
+        })),
+        "search": {
+            "checks": rule.targets.len(),
+            "per_check_confidence": num(1.0 - rule.alpha),
+            "replications": rule.most,
+            "budget_hit": s.budget_hit,
+            "candidates": s.candidates.iter().map(|c| json!({
+                "capacities": c.capacities,
+                "cost": num(c.cost),
+                "slot_hours": num(slot_hours(world, &spec.variables, &c.capacities)),
+                "feasible": c.verdict.feasible(),
+                "unmet_checks": (0..c.estimates.len()).filter(|&i| {
+                    let b = c.estimates[i].bound_with_room(&rule.targets[i], rule.room);
+                    !(b.is_finite() && rule.targets[i].holds(b))
+                }).count(),
+            })).collect::<Vec<_>>(),
+        },
+        "verifications": s.verifications.iter().map(|v| verification(world, rule, v)).collect::<Vec<_>>(),
+        "effort": effort(s),
+    });
+    json_text(head, body)
+}
+
+/// One sentence saying what the hourly run established.
+pub fn headline(world: &World, spec: &Spec, out: &HourlyOutcome) -> String {
+    let s = &out.schedule;
+    let pct = spec.confidence * 100.0;
+    let k = s.rule.targets.len();
+    match (s.status, &s.plan) {
+        (Status::Verified, Some(_)) => format!("Verified: an independent run on fresh seeds meets all {k} checks (each hourly target in every hour, the others over the window) at {pct:.0} % joint confidence."),
+        (Status::Interrupted, Some(v)) if matches!(v.purpose, Purpose::HourlyFinal(_)) => "INTERRUPTED after the schedule passed its final verification: the schedule stands.".into(),
+        (Status::Interrupted, Some(v)) if matches!(v.purpose, Purpose::HourlyCheckpoint(_)) => "INTERRUPTED: this is the best schedule verified so far (a checkpoint); the search did not finish, so a cheaper schedule may exist.".into(),
+        (Status::Interrupted, Some(_)) => "INTERRUPTED during the hourly search: this is the static plan, verified under the same checks, as a flat schedule; a cheaper schedule may exist.".into(),
+        (Status::Interrupted, None) => "INTERRUPTED before any plan was verified.".into(),
+        (Status::Infeasible, _) => {
+            let rule = &s.rule;
+            let unmet: Vec<String> = s.best_effort.as_ref().map_or(Vec::new(), |c| {
+                (0..c.estimates.len())
+                    .filter(|&i| !met(rule, i, &c.estimates[i]))
+                    .take(5)
+                    .map(|i| format!("{} {} {} (best achieved {:.5})", check_label(world, rule, i), rule.targets[i].relation(), rule.targets[i].limit, c.estimates[i].point))
+                    .collect()
+            });
+            format!("Infeasible within the bounds: {}.", unmet.join("; "))
+        }
+        _ => "Unverified: no schedule passed its verification on fresh seeds; widen the bounds or raise --replications.".into(),
+    }
+}
+
+/// Hour rows: each deployment's planned capacity and offered load.
+fn schedule_md(s: &mut String, world: &World, spec: &Spec, out: &HourlyOutcome, x: &[u32]) {
+    let sched = schedules(&spec.variables, x);
+    let names: Vec<String> = sched
+        .iter()
+        .map(|(d, _)| deployment_label(world, *d))
+        .collect();
+    let _ = writeln!(
+        s,
+        "| UTC hour | {} |\n| --- |{}",
+        names
+            .iter()
+            .map(|n| format!("{n} slots (mean load, Erlangs)"))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        " --- |".repeat(names.len())
+    );
+    for h in 0..24 {
+        let cells: Vec<String> = sched
+            .iter()
+            .map(|(d, c)| format!("{} ({:.1})", c[h], out.mean_loads[*d][h]))
+            .collect();
+        let _ = writeln!(s, "| {h:02}:00 | {} |", cells.join(" | "));
+    }
+}
+
+/// Per target, the check with the least room (its hour, for hourly targets).
+fn tightest_md(s: &mut String, world: &World, spec: &Spec, rule: &Rule, v: &Verification) {
+    let _ = writeln!(s, "\n## Checks (verification: seed {}, {} replications, {:.0} sessions, {} checks at {:.3} % each)\n\n| target | tightest check | limit | estimate | one-sided bound | all met |\n| --- | --- | --- | --- | --- | --- |",
+        v.seed, v.replications, v.sessions, rule.targets.len(), (1.0 - v.alpha / rule.targets.len().max(1) as f64) * 100.0);
+    for t in &spec.targets {
+        let idx: Vec<usize> = (0..rule.targets.len())
+            .filter(|&i| rule.targets[i] == *t)
+            .collect();
+        let room = |i: usize| {
+            let b = v.estimates[i].bound(t);
+            (t.limit - b).abs() / t.limit.abs().max(1e-12)
+        };
+        let Some(&i) = idx.iter().min_by(|&&a, &&b| room(a).total_cmp(&room(b))) else {
+            continue;
+        };
+        let all = idx.iter().all(|&j| met(rule, j, &v.estimates[j]));
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} {} | {:.5} | {:.5} | {} |",
+            t.label(world),
+            check_label(world, rule, i),
+            t.relation(),
+            t.limit,
+            v.estimates[i].point,
+            v.estimates[i].bound(t),
+            if all { "yes" } else { "**no**" }
+        );
+    }
+}
+
+/// The `plan.md` text of an hourly plan; `chart` names the hourly chart's PNG.
+pub fn plan_hourly_md(
+    world: &World,
+    spec: &Spec,
+    fixed: &Spec,
+    out: &HourlyOutcome,
+    chart: Option<&str>,
+) -> String {
+    let sc = &out.schedule;
+    let mut s = md_head(
+        world,
+        spec,
+        "Hourly capacity plan",
+        &headline(world, spec, out),
+        " The overall overflow, rejection and abandonment targets hold in every UTC hour, the others over the window.",
+    );
+    if let Some(v) = &sc.plan {
+        let hours = slot_hours(world, &spec.variables, &v.capacities);
+        let _ = writeln!(s, "| plan | slot-hours | capacities |\n| --- | --- | --- |");
+        if let (Some(flat), Some(p)) = (
+            static_slot_hours(world, fixed, out),
+            out.fixed.as_ref().and_then(|f| f.plan.as_ref()),
+        ) {
+            let _ = writeln!(
+                s,
+                "| static (same targets) | {flat:.0} | {} |",
+                capacities_line(world, &fixed.variables, &p.capacities)
+            );
+            let _ = writeln!(
+                s,
+                "| hourly | {hours:.0} ({:.1} % less) | below |\n",
+                100.0 * (1.0 - hours / flat)
+            );
+        } else {
+            let _ = writeln!(s, "| hourly | {hours:.0} | below |\n");
+        }
+        schedule_md(&mut s, world, spec, out, &v.capacities);
+        tightest_md(&mut s, world, spec, &sc.rule, v);
+    }
+    if let Some(c) = &sc.best_effort {
+        let _ = writeln!(s, "\n## Best achieved\n");
+        schedule_md(&mut s, world, spec, out, &c.capacities);
+    }
+    let e = &sc.effort;
+    let _ = writeln!(s, "\n## Search\n\nHourly: {} candidates, {} replications ({:.0} sessions) in the search; {} replications ({:.0} sessions) in {} verification run(s).{}",
+        e.candidates, e.search_replications, e.search_sessions, e.verification_replications, e.verification_sessions, sc.verifications.len(),
+        if sc.budget_hit { " The candidate budget cut the search short: a cheaper schedule may exist." } else { "" });
+    if let Some(f) = &out.fixed {
+        let e = &f.effort;
+        let _ = writeln!(
+            s,
+            "\nStatic comparison: {} candidates, {} + {} replications.",
+            e.candidates, e.search_replications, e.verification_replications
+        );
+    }
+    if let Some(c) = chart {
+        let _ = writeln!(s, "\n![Capacity per UTC hour]({c})");
+    }
+    if sc.plan.is_some() {
+        let _ = writeln!(s, "\n`planned.json` is the scenario with the schedule as timeline `capacity` events (`hourly`, UTC); `regionsim run planned.json` simulates it.");
+    }
+    s
+}
