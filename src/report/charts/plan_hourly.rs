@@ -56,7 +56,7 @@ where
             s.iter().map(move |&c| f64::from(c).max(load).max(f))
         })
         .fold(1.0, f64::max);
-    let mut chart = builder(&area).build_cartesian_2d(0.0..24.0, 0.0..top * 1.12)?;
+    let mut chart = builder(&area).build_cartesian_2d(0.0..24.0, 0.0..top * 1.35)?;
     chart
         .configure_mesh()
         .x_desc("UTC hour")
