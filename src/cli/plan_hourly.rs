@@ -16,7 +16,10 @@ use regionsim::report;
 /// Plan the schedule of `spec`'s deployments (static variables, expanded here).
 pub fn run(c: &Common, world: &World, fixed: Spec) -> Result<()> {
     let (spec, fixed) = hourly::specs(fixed);
-    let (out_dir, opts) = c.prepare(std::slice::from_ref(world), 1, "-plan", "plan")?;
+    // The workload guard's estimate, at the replications the schedule runs.
+    let mut probe = world.clone();
+    probe.run.replications = spec.replications;
+    let (out_dir, opts) = c.prepare(std::slice::from_ref(&probe), 1, "-plan", "plan")?;
     let pool = c.pool()?;
     let spin = Spinner::new(c.quiet);
     let started = Instant::now();

@@ -187,14 +187,24 @@ pub fn headline(world: &World, spec: &Spec, out: &HourlyOutcome) -> String {
         (Status::Interrupted, None) => "INTERRUPTED before any plan was verified.".into(),
         (Status::Infeasible, _) => {
             let rule = &s.rule;
-            let unmet: Vec<String> = s.best_effort.as_ref().map_or(Vec::new(), |c| {
+            let failing: Vec<usize> = s.best_effort.as_ref().map_or(Vec::new(), |c| {
                 (0..c.estimates.len())
                     .filter(|&i| !met(rule, i, &c.estimates[i]))
+                    .collect()
+            });
+            let more = match failing.len() {
+                n if n > 5 => format!(" (and {} more)", n - 5),
+                _ => String::new(),
+            };
+            let unmet: Vec<String> = s.best_effort.as_ref().map_or(Vec::new(), |c| {
+                failing
+                    .iter()
                     .take(5)
+                    .copied()
                     .map(|i| format!("{} {} {} (best achieved {:.5})", check_label(world, rule, i), rule.targets[i].relation(), rule.targets[i].limit, c.estimates[i].point))
                     .collect()
             });
-            format!("Infeasible within the bounds: {}.", unmet.join("; "))
+            format!("Infeasible within the bounds: {}{more}.", unmet.join("; "))
         }
         _ => "Unverified: no schedule passed its verification on fresh seeds; widen the bounds or raise --replications.".into(),
     }

@@ -125,3 +125,20 @@ fn bad_hourly_input_exits_2_and_writes_nothing() {
         assert!(!out.exists(), "{args:?} wrote {}", out.display());
     }
 }
+
+#[test]
+fn unreachable_hourly_targets_exit_3_naming_the_hours_and_the_best_achieved() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    // Five slots cannot hold rejection under 10 % at 3.9 Erlangs and more.
+    plan_cli(&repo(HOURLY_B), &out, &["--bounds", "us-east=0:5"])
+        .code(3)
+        .stderr(contains("Infeasible within the bounds"))
+        .stderr(contains(
+            "rejection_rate in 09:00-10:00 UTC <= 0.1 (best achieved",
+        ));
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(doc["status"], "infeasible");
+    assert!(!out.join("planned.json").exists());
+}
