@@ -44,7 +44,7 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Find the cheapest capacities that meet the planning targets (docs/planner.md).
     #[command(
-        after_help = "--replications sets the replications of each verification run and the most any candidate gets (at least 4).\nExit status: 0 a plan was verified; 2 bad input; 3 infeasible within the bounds, or no plan passed verification; 130 interrupted (the best verified checkpoint is kept)."
+        after_help = "--replications sets the replications of each verification run and the most any candidate gets (at least 4; at least 16 with --hourly).\nExit status: 0 a plan was verified; 2 bad input; 3 infeasible within the bounds, or no plan passed verification; 130 interrupted (the best verified checkpoint is kept)."
     )]
     Plan(plan::PlanArgs),
     /// Check the simulator against exact queueing theory (docs/validation.md).
