@@ -183,7 +183,7 @@ pub fn headline(world: &World, spec: &Spec, out: &HourlyOutcome) -> String {
         (Status::Verified, Some(_)) => format!("Verified: an independent run on fresh seeds meets all {k} checks (each hourly target in every hour, the others over the window) at {pct:.0} % joint confidence."),
         (Status::Interrupted, Some(v)) if matches!(v.purpose, Purpose::HourlyFinal(_)) => "INTERRUPTED after the schedule passed its final verification: the schedule stands.".into(),
         (Status::Interrupted, Some(v)) if matches!(v.purpose, Purpose::HourlyCheckpoint(_)) => "INTERRUPTED: this is the best schedule verified so far (a checkpoint); the search did not finish, so a cheaper schedule may exist.".into(),
-        (Status::Interrupted, Some(_)) => "INTERRUPTED during the hourly search: this is the static plan, verified under the same checks, as a flat schedule; a cheaper schedule may exist.".into(),
+        (Status::Interrupted, Some(_)) => "INTERRUPTED before the hourly search verified a schedule: this is a static plan verified under the same checks, as a flat schedule; a cheaper schedule may exist.".into(),
         (Status::Interrupted, None) => "INTERRUPTED before any plan was verified.".into(),
         (Status::Infeasible, _) => {
             let rule = &s.rule;

@@ -100,6 +100,28 @@ fn an_interrupted_hourly_plan_keeps_a_verified_schedule() {
     assert!(note.starts_with("INTERRUPTED"), "{note}");
 }
 
+/// Ctrl-C during the static comparison keeps its verified checkpoint as a
+/// flat schedule (24 equal hours), marked as such.
+#[test]
+fn an_hourly_plan_interrupted_in_the_static_comparison_keeps_a_flat_schedule() {
+    use crate::plan::Stop;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let w = world(HOURLY_B);
+    let (spec, fixed) = specs(&w);
+    let stop = Stop(AtomicBool::new(false));
+    let out = hourly::plan(&w, &spec, Some(&fixed), &stop, &mut |note| {
+        if note.starts_with("static comparison: level 2/") {
+            stop.0.store(true, Ordering::SeqCst);
+        }
+    });
+    assert_eq!(out.schedule.status, Status::Interrupted);
+    let kept = out.schedule.plan.as_ref().expect("the static checkpoint");
+    assert!(kept.passed() && matches!(kept.purpose, Purpose::Checkpoint(1)));
+    assert_eq!(kept.capacities, vec![kept.capacities[0]; 24]);
+    let note = regionsim::report::plan_hourly_headline(&w, &spec, &out);
+    assert!(note.contains("as a flat schedule"), "{note}");
+}
+
 #[test]
 fn bad_hourly_input_exits_2_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
