@@ -1,12 +1,15 @@
 //! Hourly schedules: the plan equals the per-hour Erlang B inverses where hours
 //! are independent, `planned.json` runs and meets every hourly check on a fresh
 //! seed, the files are byte-identical at any thread count, Ctrl-C keeps a
-//! verified schedule, and bad hourly input exits 2 with nothing written.
+//! verified schedule (or the static comparison's, as a flat one), bad hourly
+//! input exits 2 with nothing written, and unreachable targets exit 3.
 
 use std::path::Path;
 
 use predicates::str::contains;
-use regionsim::experiment::plan::{self, erlang_b_inverse, hourly, verify, Purpose, Spec, Status};
+use regionsim::experiment::plan::{
+    self, erlang_b_inverse, hourly, verify, Purpose, Spec, Status, Verification,
+};
 use regionsim::model::World;
 
 use crate::common::{repo, world};
@@ -78,47 +81,42 @@ fn hourly_plan_files_are_identical_at_any_thread_count_and_planned_json_meets_th
     assert!(v.passed(), "{:?}", v.unmet);
 }
 
-/// Ctrl-C during the hourly search keeps the last schedule whose own
-/// verification passed, and says so.
-#[test]
-fn an_interrupted_hourly_plan_keeps_a_verified_schedule() {
+/// The hourly plan with its static comparison, Ctrl-C pressed when a note
+/// starting with `at` appears; the kept verification and the headline.
+fn interrupted_at(at: &str) -> (Verification, String) {
     use crate::plan::Stop;
     use std::sync::atomic::{AtomicBool, Ordering};
     let w = world(HOURLY_B);
     let (spec, fixed) = specs(&w);
     let stop = Stop(AtomicBool::new(false));
     let out = hourly::plan(&w, &spec, Some(&fixed), &stop, &mut |note| {
-        if note.starts_with("hourly: lowering") {
+        if note.starts_with(at) {
             stop.0.store(true, Ordering::SeqCst);
         }
     });
     assert_eq!(out.schedule.status, Status::Interrupted);
-    let kept = out.schedule.plan.as_ref().expect("a verified checkpoint");
+    let kept = out.schedule.plan.clone().expect("a verified plan kept");
     assert!(kept.passed());
-    assert_eq!(kept.purpose, Purpose::HourlyCheckpoint(1));
     let note = regionsim::report::plan_hourly_headline(&w, &spec, &out);
     assert!(note.starts_with("INTERRUPTED"), "{note}");
+    (kept, note)
+}
+
+/// Ctrl-C during the hourly search keeps the last schedule whose own
+/// verification passed, and says so.
+#[test]
+fn an_interrupted_hourly_plan_keeps_a_verified_schedule() {
+    let (kept, _) = interrupted_at("hourly: lowering");
+    assert_eq!(kept.purpose, Purpose::HourlyCheckpoint(1));
 }
 
 /// Ctrl-C during the static comparison keeps its verified checkpoint as a
 /// flat schedule (24 equal hours), marked as such.
 #[test]
 fn an_hourly_plan_interrupted_in_the_static_comparison_keeps_a_flat_schedule() {
-    use crate::plan::Stop;
-    use std::sync::atomic::{AtomicBool, Ordering};
-    let w = world(HOURLY_B);
-    let (spec, fixed) = specs(&w);
-    let stop = Stop(AtomicBool::new(false));
-    let out = hourly::plan(&w, &spec, Some(&fixed), &stop, &mut |note| {
-        if note.starts_with("static comparison: level 2/") {
-            stop.0.store(true, Ordering::SeqCst);
-        }
-    });
-    assert_eq!(out.schedule.status, Status::Interrupted);
-    let kept = out.schedule.plan.as_ref().expect("the static checkpoint");
-    assert!(kept.passed() && matches!(kept.purpose, Purpose::Checkpoint(1)));
+    let (kept, note) = interrupted_at("static comparison: level 2/");
+    assert!(matches!(kept.purpose, Purpose::Checkpoint(1)));
     assert_eq!(kept.capacities, vec![kept.capacities[0]; 24]);
-    let note = regionsim::report::plan_hourly_headline(&w, &spec, &out);
     assert!(note.contains("as a flat schedule"), "{note}");
 }
 
