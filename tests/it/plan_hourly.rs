@@ -47,6 +47,31 @@ fn the_hourly_plan_equals_the_per_hour_erlang_b_inverses() {
     assert_ne!(out.start, exact);
 }
 
+/// Two pinned regions taking turns (explicit dispatch, no fallbacks): each
+/// hour's busy region gets its Erlang B inverse and the idle one nothing, so
+/// the descent lowers both deployments hour by hour to the exact answer.
+#[test]
+fn an_hourly_plan_over_regions_taking_turns_equals_the_per_hour_inverses() {
+    let w = world("scenarios/tests/plan-hourly-explicit.json");
+    let (spec, _) = specs(&w);
+    let out = hourly::plan(&w, &spec, None, &(), &mut |_| {}).schedule;
+    assert_eq!(out.status, Status::Verified, "{:?}", out.verifications);
+    let exact: Vec<u32> = (0..2)
+        .flat_map(|p| {
+            let pop = &w.populations[p];
+            (0..24).map(move |h| {
+                let a = pop.rate.rate_at(h as f64 * 3600.0 + 1800.0) * pop.session.mean();
+                if a > 0.0 {
+                    erlang_b_inverse(a, 0.1)
+                } else {
+                    0
+                }
+            })
+        })
+        .collect();
+    assert_eq!(out.plan.unwrap().capacities, exact);
+}
+
 #[test]
 fn hourly_plan_files_are_identical_at_any_thread_count_and_planned_json_meets_the_targets() {
     let dir = tempfile::tempdir().unwrap();
