@@ -1,5 +1,6 @@
-//! Hourly schedules: 24 capacities per deployment (UTC hours), the cheapest
-//! whose targets hold hour by hour (docs/planner.md, "Hourly schedules").
+//! Hourly schedules: 24 capacities per deployment (UTC hours), as cheap as the
+//! search finds, whose targets hold hour by hour (docs/planner.md, "Hourly
+//! schedules").
 //!
 //! The formulation: a target that the time series measures per hour (the
 //! overall overflow, rejection, abandonment and rejection + abandonment shares)
@@ -26,7 +27,8 @@ use crate::model::World;
 pub struct HourlyOutcome {
     /// The schedule's search, verifications and effort (variables: deployment-major, 24 each).
     pub schedule: Outcome,
-    /// The static plan under the same checks (None: interrupted before it finished).
+    /// The static plan under the same checks (None: not asked for, or
+    /// interrupted before it verified any plan).
     pub fixed: Option<Outcome>,
     /// Offered load per deployment and UTC hour under home assignment, Erlangs:
     /// the highest from one mean session before the hour to its end (what the
