@@ -165,6 +165,25 @@ impl QuadHeap {
         let Some(&top) = self.v.first() else {
             return Some(last);
         };
+        self.refill_root(last);
+        Some(top)
+    }
+
+    /// Put `e` in place of the root (which the caller took): one walk down
+    /// instead of a pop's walk down and a push's walk up.
+    #[inline]
+    fn replace_top(&mut self, e: Entry) {
+        if self.v.is_empty() {
+            self.v.push(e);
+        } else {
+            self.refill_root(e);
+        }
+    }
+
+    /// Fill the hole at the root with `e`: the hole moves down to a leaf along
+    /// the smallest children, then `e` sifts up from there.
+    #[inline(always)]
+    fn refill_root(&mut self, e: Entry) {
         let v = &mut self.v[..];
         let n = v.len();
         let mut i = 0;
@@ -195,8 +214,7 @@ impl QuadHeap {
             v[i] = v[m];
             i = m;
         }
-        self.sift_up(i, last);
-        Some(top)
+        self.sift_up(i, e);
     }
 }
 
@@ -209,11 +227,19 @@ impl QuadHeap {
 /// by the same (time, sequence) key, so the order is exactly that of a single
 /// heap. Half of all events are arrivals, and each now costs a sift through a
 /// heap of a few entries instead of one the size of the busy slots.
+///
+/// A popped arrival stays at the root of its heap, marked taken: the engine
+/// schedules the population's next arrival at once, and that push refills the
+/// root with one walk down instead of a pop's walk down plus a push's walk up
+/// (the same entries in the same order, so the same event order). Any other
+/// operation first removes a taken root for good.
 #[derive(Debug, Default)]
 pub struct EventQueue {
     heap: QuadHeap,
     arrivals: QuadHeap,
     next_seq: u64,
+    /// The arrivals' root was handed out by `pop` and awaits its replacement.
+    arrival_taken: bool,
 }
 
 impl EventQueue {
@@ -223,6 +249,7 @@ impl EventQueue {
             heap: QuadHeap::with_capacity(n),
             arrivals: QuadHeap::default(),
             next_seq: 0,
+            arrival_taken: false,
         }
     }
 
@@ -237,32 +264,46 @@ impl EventQueue {
         };
         self.next_seq += 1;
         if kind == Kind::Arrival {
-            self.arrivals.push(e);
+            if std::mem::take(&mut self.arrival_taken) {
+                self.arrivals.replace_top(e);
+            } else {
+                self.arrivals.push(e);
+            }
         } else {
             self.heap.push(e);
+        }
+    }
+
+    /// Remove the arrivals' root for good if `pop` handed it out and no
+    /// arrival replaced it.
+    #[inline]
+    fn settle(&mut self) {
+        if std::mem::take(&mut self.arrival_taken) {
+            self.arrivals.pop();
         }
     }
 
     /// Remove and return the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<Event> {
+        self.settle();
         let from_arrivals = match (self.arrivals.peek(), self.heap.peek()) {
             (Some(a), Some(h)) => a.key() < h.key(),
             (Some(_), None) => true,
             (None, _) => false,
         };
-        let top = if from_arrivals {
-            self.arrivals.pop()
-        } else {
-            self.heap.pop()
-        }?;
-        Some(top.event())
+        if from_arrivals {
+            self.arrival_taken = true;
+            return self.arrivals.peek().map(Entry::event);
+        }
+        self.heap.pop().map(|e| e.event())
     }
 
     /// Remove every scheduled non-arrival event `take` accepts and return them
     /// in the order they would have come out. The heap is rebuilt, so this is
     /// for rare moments (a deployment's sessions cut or moved), not per event.
     pub fn extract(&mut self, mut take: impl FnMut(&Event) -> bool) -> Vec<Event> {
+        self.settle();
         let entries = std::mem::take(&mut self.heap.v);
         let (mut out, keep): (Vec<Entry>, Vec<Entry>) =
             entries.into_iter().partition(|e| take(&e.event()));
@@ -276,7 +317,8 @@ impl EventQueue {
 
     /// Time of the earliest event, if any.
     #[inline]
-    pub fn peek_time(&self) -> Option<f64> {
+    pub fn peek_time(&mut self) -> Option<f64> {
+        self.settle();
         let a = self.arrivals.peek().map(Entry::key);
         let h = self.heap.peek().map(Entry::key);
         let k = match (a, h) {
@@ -288,12 +330,12 @@ impl EventQueue {
 
     /// Number of scheduled events.
     pub fn len(&self) -> usize {
-        self.heap.len() + self.arrivals.len()
+        self.heap.len() + self.arrivals.len() - usize::from(self.arrival_taken)
     }
 
     /// Whether nothing is scheduled.
     pub fn is_empty(&self) -> bool {
-        self.heap.len() == 0 && self.arrivals.len() == 0
+        self.len() == 0
     }
 }
 

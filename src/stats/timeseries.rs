@@ -104,7 +104,7 @@ impl TimeSeries {
 
     /// Add a level held constant over [from, to) to the region's per-bin integrals.
     /// Calls for one region must come in time order (`from` = the previous `to`).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn integrate(
         &mut self,
         region: usize,
