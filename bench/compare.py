@@ -123,12 +123,12 @@ def label_of(cmd):
     return os.path.basename(words[0]) if words else cmd
 
 
-def external(cmd, sessions):
+def external(cmd):
     """Time a shell command whole-process. Its sessions: a `"sessions":N` or
-    `arrived=N` in its output, else assumed to be `sessions` (pass the same count)."""
+    `arrived=N` in its output, else None (then taken as regionsim's: pass the same workload)."""
     r, wall, cpu = timed(["sh", "-c", cmd], capture_output=True, text=True)
     m = re.search(r'"sessions":\s*(\d+)|arrived=(\d+)', r.stdout)
-    n = int(m.group(1) or m.group(2)) if m else sessions
+    n = int(m.group(1) or m.group(2)) if m else None
     return {"impl": label_of(cmd), "sessions": n, "wall": wall, "cpu": cpu}
 
 
@@ -186,11 +186,16 @@ def main():
         "regionsim": lambda: regionsim(a.regionsim, os.path.join(tmp, "ref"), ["--no-charts"]),
         "bare": lambda: json_line([a.bare, str(HORIZON_S), "1"]),
     }
-    sessions = int(SESSIONS_PER_S * HORIZON_S)
     for i, cmd in enumerate(a.against):
-        runners[f"{label_of(cmd)}#{i}"] = lambda cmd=cmd: external(cmd, sessions)
+        runners[f"against{i}"] = lambda cmd=cmd: external(cmd)
     res = alternate(a.repeat, runners)
     rs, bare = res["regionsim"], res["bare"]
+    for i, cmd in enumerate(a.against):
+        r = res[f"against{i}"]
+        r["sessions"] = r["sessions"] or rs["sessions"]
+        # Two commands of the same program (e.g. two regionsim builds): name them by path.
+        if r["impl"] in ("regionsim", "bare") or sum(label_of(c) == r["impl"] for c in a.against) > 1:
+            r["impl"] = [w for w in cmd.split() if "=" not in w][0]
     # Charts are a fixed cost per report (independent of sessions): timed apart.
     charts = median_run(1, lambda: regionsim(a.regionsim, os.path.join(tmp, "ref-charts")))
     simpy = json_line([a.python, os.path.join(HERE, "peers", "simpy_reference.py"), str(a.simpy_sessions), "1"])

@@ -36,5 +36,5 @@ while [ $# -gt 0 ]; do
     shift
 done
 TARGET=${CARGO_TARGET_DIR:-target}
-exec "$PY" bench/compare.py "$TARGET/release/regionsim" "$TARGET/release/examples/bare_loop" "$PY" \
+exec "$PY" -u bench/compare.py "$TARGET/release/regionsim" "$TARGET/release/examples/bare_loop" "$PY" \
     --simpy-sessions "${SIMPY_SESSIONS:-300000}" --repeat "${REPEAT:-5}" "${EXTRA[@]}"

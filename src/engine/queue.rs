@@ -254,7 +254,7 @@ impl EventQueue {
     }
 
     /// Schedule an event.
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, time: f64, kind: Kind, a: u32, b: u32) {
         let e = Entry {
             time_key: order_key(time),
