@@ -12,6 +12,10 @@
 //! then the insertion sequence. A plain 4-ary sift-down with early exit was
 //! measured too and lost to the standard binary heap (docs/performance.md).
 
+mod heap;
+
+use heap::QuadHeap;
+
 /// What happens at an event. `a` and `b` are the kind's payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
@@ -109,113 +113,6 @@ fn order_key(t: f64) -> u64 {
 fn from_order_key(k: u64) -> f64 {
     let b = if k >> 63 == 1 { k ^ (1 << 63) } else { !k };
     f64::from_bits(b)
-}
-
-/// A 4-ary min-heap of entries. Popping moves the hole from the root to a leaf
-/// along the smallest children (a tournament of the four keys per level, so two
-/// compare latencies per level, half as many levels as a binary heap), then
-/// sifts the last entry up from that leaf: the chain of dependent loads that
-/// bounds a pop is half as long as in a binary heap.
-#[derive(Debug, Default)]
-struct QuadHeap {
-    v: Vec<Entry>,
-}
-
-impl QuadHeap {
-    fn with_capacity(n: usize) -> Self {
-        Self {
-            v: Vec::with_capacity(n),
-        }
-    }
-
-    #[inline]
-    fn peek(&self) -> Option<&Entry> {
-        self.v.first()
-    }
-
-    #[inline]
-    fn len(&self) -> usize {
-        self.v.len()
-    }
-
-    #[inline]
-    fn sift_up(&mut self, mut i: usize, e: Entry) {
-        let key = e.key();
-        while i > 0 {
-            let p = (i - 1) / 4;
-            if self.v[p].key() <= key {
-                break;
-            }
-            self.v[i] = self.v[p];
-            i = p;
-        }
-        self.v[i] = e;
-    }
-
-    #[inline]
-    fn push(&mut self, e: Entry) {
-        let i = self.v.len();
-        self.v.push(e);
-        self.sift_up(i, e);
-    }
-
-    #[inline]
-    fn pop(&mut self) -> Option<Entry> {
-        let last = self.v.pop()?;
-        let Some(&top) = self.v.first() else {
-            return Some(last);
-        };
-        self.refill_root(last);
-        Some(top)
-    }
-
-    /// Put `e` in place of the root (which the caller took): one walk down
-    /// instead of a pop's walk down and a push's walk up.
-    #[inline]
-    fn replace_top(&mut self, e: Entry) {
-        if self.v.is_empty() {
-            self.v.push(e);
-        } else {
-            self.refill_root(e);
-        }
-    }
-
-    /// Fill the hole at the root with `e`: the hole moves down to a leaf along
-    /// the smallest children, then `e` sifts up from there.
-    #[inline(always)]
-    fn refill_root(&mut self, e: Entry) {
-        let v = &mut self.v[..];
-        let n = v.len();
-        let mut i = 0;
-        loop {
-            let c = 4 * i + 1;
-            let m = if c + 3 < n {
-                let (k0, k1, k2, k3) = (v[c].key(), v[c + 1].key(), v[c + 2].key(), v[c + 3].key());
-                let (a, ka) = if k1 < k0 { (c + 1, k1) } else { (c, k0) };
-                let (b, kb) = if k3 < k2 { (c + 3, k3) } else { (c + 2, k2) };
-                if kb < ka {
-                    b
-                } else {
-                    a
-                }
-            } else if c < n {
-                let mut m = c;
-                for j in c + 1..n {
-                    if v[j].key() < v[m].key() {
-                        m = j;
-                    }
-                }
-                v[i] = v[m];
-                i = m;
-                break;
-            } else {
-                break;
-            };
-            v[i] = v[m];
-            i = m;
-        }
-        self.sift_up(i, e);
-    }
 }
 
 /// Min-heap of events with deterministic tie-breaking.
