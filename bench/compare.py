@@ -2,7 +2,7 @@
 model, with a check that all three simulate the same thing. Run by run.sh.
 
 Usage: compare.py REGIONSIM BARE_LOOP PYTHON [--simpy-sessions N] [--repeat K]
-                  [--scaling] [--memory]
+                  [--against CMD]... [--scaling] [--memory]
 """
 
 import argparse
@@ -93,6 +93,75 @@ def max_rss_kb(cmd):
     return int(m.group(1)), wall, float(u.group(1)) + float(s.group(1))
 
 
+def machine():
+    """CPU model, caches, cores and load: the figures only mean something with these."""
+    model = "unknown CPU"
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+        m = re.search(r"^Model name:\s*(.+)$", out, re.M)
+        model = m.group(1).strip() if m else model
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    caches = []
+    base = "/sys/devices/system/cpu/cpu0/cache"
+    for d in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+        try:
+            level = open(os.path.join(base, d, "level")).read().strip()
+            kind = open(os.path.join(base, d, "type")).read().strip()
+            size = open(os.path.join(base, d, "size")).read().strip()
+            shared = open(os.path.join(base, d, "shared_cpu_list")).read().strip()
+        except OSError:
+            continue
+        tag = {"Data": "d", "Instruction": "i"}.get(kind, "")
+        caches.append(f"L{level}{tag} {size} (cpus {shared})")
+    return model, ", ".join(caches) or "cache sizes unknown"
+
+
+def label_of(cmd):
+    """A short name for an external command: its program's file name."""
+    words = [w for w in cmd.split() if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", w)]
+    return os.path.basename(words[0]) if words else cmd
+
+
+def external(cmd):
+    """Time a shell command whole-process. Its sessions: a `"sessions":N` or
+    `arrived=N` in its output, else None (then taken as regionsim's: pass the same workload)."""
+    r, wall, cpu = timed(["sh", "-c", cmd], capture_output=True, text=True)
+    m = re.search(r'"sessions":\s*(\d+)|arrived=(\d+)', r.stdout)
+    n = int(m.group(1) or m.group(2)) if m else None
+    return {"impl": label_of(cmd), "sessions": n, "wall": wall, "cpu": cpu}
+
+
+def alternate(k, runners):
+    """k rounds, each running every runner once in turn (so load changes hit all
+    alike); per runner, the median run by wall time plus every run's times."""
+    runs = {name: [] for name in runners}
+    for _ in range(k):
+        for name, f in runners.items():
+            runs[name].append(f())
+    out = {}
+    for name, rs in runs.items():
+        r = dict(sorted(rs, key=lambda x: x["wall"])[len(rs) // 2])
+        r["wall"] = statistics.median(x["wall"] for x in rs)
+        r["cpu"] = statistics.median(x["cpu"] for x in rs)
+        r["all_cpu"] = [round(x["cpu"], 2) for x in rs]
+        r["all_wall"] = [round(x["wall"], 2) for x in rs]
+        out[name] = r
+    return out
+
+
+def print_table(rows):
+    print(f"{'implementation':<14} {'sessions':>10} {'wall s':>7} {'CPU s':>7} {'ses/s wall':>11} {'ses/s CPU':>11} "
+          f"{'rejection':>9} {'overflow':>9}  wall runs / CPU runs")
+    for r in rows:
+        r["wsps"] = r["sessions"] / r["wall"]
+        r["sps"] = r["sessions"] / r["cpu"] if r["cpu"] > 0 else float("nan")
+        rej = f"{r['rejected'] / r['sessions']:>9.5f}" if "rejected" in r else f"{'-':>9}"
+        ovf = f"{r['overflow'] / r['sessions']:>9.5f}" if "overflow" in r else f"{'-':>9}"
+        print(f"{r['impl']:<14} {r['sessions']:>10} {r['wall']:>7.2f} {r['cpu']:>7.2f} {r['wsps']:>11.4g} {r['sps']:>11.4g} "
+              f"{rej} {ovf}  {r['all_wall']} / {r['all_cpu']}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("regionsim")
@@ -100,42 +169,54 @@ def main():
     ap.add_argument("python")
     ap.add_argument("--simpy-sessions", type=int, default=300_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--against", action="append", default=[],
+                    help="shell command timed whole-process in the same alternating rounds")
     ap.add_argument("--scaling", action="store_true")
     ap.add_argument("--memory", action="store_true")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="regionsim-bench-")
 
+    model, caches = machine()
+    print(f"machine: {model}; {os.cpu_count()} CPUs; {caches}")
     print(f"reference scenario: {SCENARIO}")
-    print(f"median (by CPU time) of {a.repeat} runs for regionsim and the bare loop; SimPy once on {a.simpy_sessions} sessions")
-    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"{a.repeat} alternating rounds (regionsim, bare loop, each --against command); medians by wall time")
+    load_before = os.getloadavg()
+    print(f"load average at start: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}")
+    runners = {
+        "regionsim": lambda: regionsim(a.regionsim, os.path.join(tmp, "ref"), ["--no-charts"]),
+        "bare": lambda: json_line([a.bare, str(HORIZON_S), "1"]),
+    }
+    for i, cmd in enumerate(a.against):
+        runners[f"against{i}"] = lambda cmd=cmd: external(cmd)
+    res = alternate(a.repeat, runners)
+    rs, bare = res["regionsim"], res["bare"]
+    for i, cmd in enumerate(a.against):
+        r = res[f"against{i}"]
+        r["sessions"] = r["sessions"] or rs["sessions"]
+        # Two commands of the same program (e.g. two regionsim builds): name them by path.
+        if r["impl"] in ("regionsim", "bare") or sum(label_of(c) == r["impl"] for c in a.against) > 1:
+            r["impl"] = [w for w in cmd.split() if "=" not in w][0]
     # Charts are a fixed cost per report (independent of sessions): timed apart.
-    rs = median_run(a.repeat, lambda: regionsim(a.regionsim, os.path.join(tmp, "ref"), ["--no-charts"]))
-    charts = median_run(a.repeat, lambda: regionsim(a.regionsim, os.path.join(tmp, "ref-charts")))
-    bare = median_run(a.repeat, lambda: json_line([a.bare, str(HORIZON_S), "1"]))
+    charts = median_run(1, lambda: regionsim(a.regionsim, os.path.join(tmp, "ref-charts")))
     simpy = json_line([a.python, os.path.join(HERE, "peers", "simpy_reference.py"), str(a.simpy_sessions), "1"])
     # SimPy's own figures: env.run only, without interpreter start-up (its best case).
     simpy["wall"], simpy["cpu"] = simpy["seconds"], simpy["cpu"]
     simpy["all_cpu"], simpy["all_wall"] = [round(simpy["cpu"], 2)], [round(simpy["wall"], 2)]
+    load_after = os.getloadavg()
 
     print()
-    print("regionsim and bare: whole processes (regionsim parses, simulates with full statistics and")
-    print("writes summary.json/md and timeseries.csv, --no-charts); SimPy: env.run only.")
-    print("CPU = user + system time")
-    print(f"{'implementation':<10} {'sessions':>10} {'CPU s':>7} {'wall s':>7} {'sessions/s':>11} {'events/s':>11} "
-          f"{'wall ses/s':>11} {'rejection':>9} {'overflow':>9}  CPU runs / wall runs")
-    rows = [rs, bare, simpy]
-    for r in rows:
-        r["sps"] = r["sessions"] / r["cpu"]
-        r["eps"] = r["events"] / r["cpu"]
-        r["wsps"] = r["sessions"] / r["wall"]
-        print(f"{r['impl']:<10} {r['sessions']:>10} {r['cpu']:>7.2f} {r['wall']:>7.2f} {r['sps']:>11.4g} {r['eps']:>11.4g} "
-              f"{r['wsps']:>11.4g} {r['rejected'] / r['sessions']:>9.5f} {r['overflow'] / r['sessions']:>9.5f}  "
-              f"{r['all_cpu']} / {r['all_wall']}")
+    print("whole processes (regionsim parses, simulates with full statistics and writes summary.json/md and")
+    print("timeseries.csv, --no-charts; bare loop and --against commands likewise start to end); SimPy: env.run only.")
+    print("CPU = user + system time of the child")
+    rows = [rs, bare] + [res[k] for k in res if k not in ("regionsim", "bare")] + [simpy]
+    print_table(rows)
     print()
-    print(f"regionsim with charts (PNG/SVG/HTML): CPU {charts['cpu']:.2f} s, wall {charts['wall']:.2f} s: "
+    print(f"load average at end: {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}")
+    print(f"regionsim with charts (PNG/SVG/HTML): wall {charts['wall']:.2f} s, CPU {charts['cpu']:.2f} s: "
           f"rendering adds {charts['cpu'] - rs['cpu']:.2f} CPU s per report")
-    print(f"regionsim / bare  (sessions per CPU second): {rs['sps'] / bare['sps']:.3f}   (target >= 0.60; wall: {rs['wsps'] / bare['wsps']:.3f})")
-    print(f"regionsim / SimPy (sessions per CPU second): {rs['sps'] / simpy['sps']:.1f}   (target >= 100; wall: {rs['wsps'] / simpy['wsps']:.1f})")
+    print("ratios of sessions per second, regionsim / other (median wall; CPU in brackets):")
+    for r in rows[1:]:
+        print(f"  regionsim / {r['impl']:<14} {rs['wsps'] / r['wsps']:8.3f}   ({rs['sps'] / r['sps']:.3f})")
     print(f"Erlang B(300, 285) = {erlang_b(300, 285.0):.5f} (total rejection when spill reaches every region)")
 
     ok = True

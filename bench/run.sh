@@ -5,7 +5,10 @@
 #
 #   bench/run.sh                 # speed table and agreement
 #   bench/run.sh --all           # also thread scaling and memory/time vs sessions
-#   SIMPY_SESSIONS=1000000 REPEAT=5 bench/run.sh
+#   SIMPY_SESSIONS=1000000 REPEAT=7 bench/run.sh
+#   bench/run.sh --against '/tmp/limit/release/limit 10001067'   # + any command,
+#       timed whole-process in the same alternating rounds (repeatable; e.g. an
+#       older regionsim binary for a before/after comparison)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +27,14 @@ if ! "$PY" -c 'import simpy' 2>/dev/null; then
 fi
 
 EXTRA=()
-if [ "${1:-}" = "--all" ]; then EXTRA=(--scaling --memory); fi
-exec "$PY" bench/compare.py target/release/regionsim target/release/examples/bare_loop "$PY" \
-    --simpy-sessions "${SIMPY_SESSIONS:-300000}" --repeat "${REPEAT:-3}" "${EXTRA[@]}"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --all) EXTRA+=(--scaling --memory) ;;
+        --against) EXTRA+=(--against "${2:?--against needs a command}"); shift ;;
+        *) echo "usage: bench/run.sh [--all] [--against CMD]..." >&2; exit 2 ;;
+    esac
+    shift
+done
+TARGET=${CARGO_TARGET_DIR:-target}
+exec "$PY" -u bench/compare.py "$TARGET/release/regionsim" "$TARGET/release/examples/bare_loop" "$PY" \
+    --simpy-sessions "${SIMPY_SESSIONS:-300000}" --repeat "${REPEAT:-5}" "${EXTRA[@]}"

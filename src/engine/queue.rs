@@ -12,6 +12,10 @@
 //! then the insertion sequence. A plain 4-ary sift-down with early exit was
 //! measured too and lost to the standard binary heap (docs/performance.md).
 
+mod heap;
+
+use heap::QuadHeap;
+
 /// What happens at an event. `a` and `b` are the kind's payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
@@ -111,95 +115,6 @@ fn from_order_key(k: u64) -> f64 {
     f64::from_bits(b)
 }
 
-/// A 4-ary min-heap of entries. Popping moves the hole from the root to a leaf
-/// along the smallest children (a tournament of the four keys per level, so two
-/// compare latencies per level, half as many levels as a binary heap), then
-/// sifts the last entry up from that leaf: the chain of dependent loads that
-/// bounds a pop is half as long as in a binary heap.
-#[derive(Debug, Default)]
-struct QuadHeap {
-    v: Vec<Entry>,
-}
-
-impl QuadHeap {
-    fn with_capacity(n: usize) -> Self {
-        Self {
-            v: Vec::with_capacity(n),
-        }
-    }
-
-    #[inline]
-    fn peek(&self) -> Option<&Entry> {
-        self.v.first()
-    }
-
-    #[inline]
-    fn len(&self) -> usize {
-        self.v.len()
-    }
-
-    #[inline]
-    fn sift_up(&mut self, mut i: usize, e: Entry) {
-        let key = e.key();
-        while i > 0 {
-            let p = (i - 1) / 4;
-            if self.v[p].key() <= key {
-                break;
-            }
-            self.v[i] = self.v[p];
-            i = p;
-        }
-        self.v[i] = e;
-    }
-
-    #[inline]
-    fn push(&mut self, e: Entry) {
-        let i = self.v.len();
-        self.v.push(e);
-        self.sift_up(i, e);
-    }
-
-    #[inline]
-    fn pop(&mut self) -> Option<Entry> {
-        let last = self.v.pop()?;
-        let Some(&top) = self.v.first() else {
-            return Some(last);
-        };
-        let v = &mut self.v[..];
-        let n = v.len();
-        let mut i = 0;
-        loop {
-            let c = 4 * i + 1;
-            let m = if c + 3 < n {
-                let (k0, k1, k2, k3) = (v[c].key(), v[c + 1].key(), v[c + 2].key(), v[c + 3].key());
-                let (a, ka) = if k1 < k0 { (c + 1, k1) } else { (c, k0) };
-                let (b, kb) = if k3 < k2 { (c + 3, k3) } else { (c + 2, k2) };
-                if kb < ka {
-                    b
-                } else {
-                    a
-                }
-            } else if c < n {
-                let mut m = c;
-                for j in c + 1..n {
-                    if v[j].key() < v[m].key() {
-                        m = j;
-                    }
-                }
-                v[i] = v[m];
-                i = m;
-                break;
-            } else {
-                break;
-            };
-            v[i] = v[m];
-            i = m;
-        }
-        self.sift_up(i, last);
-        Some(top)
-    }
-}
-
 /// Min-heap of events with deterministic tie-breaking.
 ///
 /// Arrivals live in their own small heap (one pending arrival per population)
@@ -209,11 +124,19 @@ impl QuadHeap {
 /// by the same (time, sequence) key, so the order is exactly that of a single
 /// heap. Half of all events are arrivals, and each now costs a sift through a
 /// heap of a few entries instead of one the size of the busy slots.
+///
+/// A popped arrival stays at the root of its heap, marked taken: the engine
+/// schedules the population's next arrival at once, and that push refills the
+/// root with one walk down instead of a pop's walk down plus a push's walk up
+/// (the same entries in the same order, so the same event order). Any other
+/// operation first removes a taken root for good.
 #[derive(Debug, Default)]
 pub struct EventQueue {
     heap: QuadHeap,
     arrivals: QuadHeap,
     next_seq: u64,
+    /// The arrivals' root was handed out by `pop` and awaits its replacement.
+    arrival_taken: bool,
 }
 
 impl EventQueue {
@@ -223,11 +146,12 @@ impl EventQueue {
             heap: QuadHeap::with_capacity(n),
             arrivals: QuadHeap::default(),
             next_seq: 0,
+            arrival_taken: false,
         }
     }
 
     /// Schedule an event.
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, time: f64, kind: Kind, a: u32, b: u32) {
         let e = Entry {
             time_key: order_key(time),
@@ -237,32 +161,46 @@ impl EventQueue {
         };
         self.next_seq += 1;
         if kind == Kind::Arrival {
-            self.arrivals.push(e);
+            if std::mem::take(&mut self.arrival_taken) {
+                self.arrivals.replace_top(e);
+            } else {
+                self.arrivals.push(e);
+            }
         } else {
             self.heap.push(e);
+        }
+    }
+
+    /// Remove the arrivals' root for good if `pop` handed it out and no
+    /// arrival replaced it.
+    #[inline]
+    fn settle(&mut self) {
+        if std::mem::take(&mut self.arrival_taken) {
+            self.arrivals.pop();
         }
     }
 
     /// Remove and return the earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<Event> {
+        self.settle();
         let from_arrivals = match (self.arrivals.peek(), self.heap.peek()) {
             (Some(a), Some(h)) => a.key() < h.key(),
             (Some(_), None) => true,
             (None, _) => false,
         };
-        let top = if from_arrivals {
-            self.arrivals.pop()
-        } else {
-            self.heap.pop()
-        }?;
-        Some(top.event())
+        if from_arrivals {
+            self.arrival_taken = true;
+            return self.arrivals.peek().map(Entry::event);
+        }
+        self.heap.pop().map(|e| e.event())
     }
 
     /// Remove every scheduled non-arrival event `take` accepts and return them
     /// in the order they would have come out. The heap is rebuilt, so this is
     /// for rare moments (a deployment's sessions cut or moved), not per event.
     pub fn extract(&mut self, mut take: impl FnMut(&Event) -> bool) -> Vec<Event> {
+        self.settle();
         let entries = std::mem::take(&mut self.heap.v);
         let (mut out, keep): (Vec<Entry>, Vec<Entry>) =
             entries.into_iter().partition(|e| take(&e.event()));
@@ -276,7 +214,8 @@ impl EventQueue {
 
     /// Time of the earliest event, if any.
     #[inline]
-    pub fn peek_time(&self) -> Option<f64> {
+    pub fn peek_time(&mut self) -> Option<f64> {
+        self.settle();
         let a = self.arrivals.peek().map(Entry::key);
         let h = self.heap.peek().map(Entry::key);
         let k = match (a, h) {
@@ -288,12 +227,12 @@ impl EventQueue {
 
     /// Number of scheduled events.
     pub fn len(&self) -> usize {
-        self.heap.len() + self.arrivals.len()
+        self.heap.len() + self.arrivals.len() - usize::from(self.arrival_taken)
     }
 
     /// Whether nothing is scheduled.
     pub fn is_empty(&self) -> bool {
-        self.heap.len() == 0 && self.arrivals.len() == 0
+        self.len() == 0
     }
 }
 

@@ -243,7 +243,7 @@ impl RunStats {
     }
 
     /// Region concurrency or capacity changes at t (call with the new values).
-    #[inline]
+    #[inline(always)]
     pub fn level(&mut self, region: usize, t: f64, level: u32, capacity: u32) {
         self.advance(region, t);
         let r = &mut self.regions[region];
@@ -254,6 +254,7 @@ impl RunStats {
         }
     }
 
+    #[inline(always)]
     fn advance(&mut self, region: usize, t: f64) {
         let warmup = self.layout.warmup_s;
         let r = &mut self.regions[region];

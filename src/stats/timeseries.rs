@@ -104,7 +104,7 @@ impl TimeSeries {
 
     /// Add a level held constant over [from, to) to the region's per-bin integrals.
     /// Calls for one region must come in time order (`from` = the previous `to`).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn integrate(
         &mut self,
         region: usize,
@@ -126,9 +126,9 @@ impl TimeSeries {
     fn add(&mut self, i: usize, dt: f64, level: u32, capacity: u32) {
         self.busy_area[i] += level as f64 * dt;
         self.capacity_area[i] += capacity as f64 * dt;
-        if level > self.peak[i] {
-            self.peak[i] = level;
-        }
+        // A max, not a branch: the compiler keeps it branch-free (the level
+        // goes up and down at random, so a branch mispredicts often).
+        self.peak[i] = self.peak[i].max(level);
     }
 
     #[cold]
