@@ -54,6 +54,10 @@ pub struct WorkerStats {
     pub cold_starts: u64,
     /// Job processes started in the window.
     pub process_starts: u64,
+    /// Autoscaler evaluations in the window.
+    pub evaluations: u64,
+    /// Sum over those of the worker count asked for.
+    pub desired_sum: f64,
     /// Sums over window jobs of their dispatch, process-start and cold-start waits, seconds.
     pub dispatch_s: f64,
     /// See `dispatch_s`.
@@ -91,6 +95,8 @@ impl WorkerStats {
             process_waits: 0,
             cold_starts: 0,
             process_starts: 0,
+            evaluations: 0,
+            desired_sum: 0.0,
             dispatch_s: 0.0,
             process_s: 0.0,
             cold_s: 0.0,
@@ -154,6 +160,8 @@ impl WorkerStats {
         self.process_waits += o.process_waits;
         self.cold_starts += o.cold_starts;
         self.process_starts += o.process_starts;
+        self.evaluations += o.evaluations;
+        self.desired_sum += o.desired_sum;
         self.dispatch_s += o.dispatch_s;
         self.process_s += o.process_s;
         self.cold_s += o.cold_s;

@@ -111,7 +111,31 @@ pub static CASES: &[Case] = &[
         checks: spill_anywhere,
         little_gap: steady_state,
     },
+    Case {
+        name: "workers-erlang-b",
+        identity: "workers with exact load: k = floor((threshold - base) / per-session load) sessions each, rejection = Erlang B(workers x k, A)",
+        scenario: scenario!("workers-erlang-b"),
+        checks: erlang_b_single,
+        little_gap: steady_state,
+    },
+    Case {
+        name: "workers-erlang-c",
+        identity: "workers with exact load and waiting: P(wait) = Erlang C(workers x k, A), mean wait = C / (c mu - lambda)",
+        scenario: scenario!("workers-erlang-c"),
+        checks: erlang_c_case,
+        little_gap: steady_state,
+    },
 ];
+
+/// Slots of deployment `d` as the exact formulas see them: its capacity, or
+/// for workers with exact load, workers x floor((threshold - base) / per-session load).
+fn slots(w: &World, d: usize) -> u32 {
+    let dep = &w.deployments[d];
+    match &dep.workers {
+        Some(spec) => spec.count * spec.sessions_at_threshold(),
+        None => dep.capacity,
+    }
+}
 
 /// A steady state carries as much work into the window as out of it.
 fn steady_state(_: &World) -> Option<f64> {
@@ -182,7 +206,7 @@ fn ratio(a: u64, b: u64) -> f64 {
 
 fn erlang_b_single(r: &Runs) -> Vec<Check> {
     let w = &r.world;
-    let (c, a) = (w.deployments[0].capacity, offered(w, 0));
+    let (c, a) = (slots(w, 0), offered(w, 0));
     vec![r.check(
         format!("rejection = Erlang B({c}, {a:.3})"),
         erlang_b(c, a),
@@ -346,7 +370,7 @@ fn spill_ctmc(r: &Runs) -> Vec<Check> {
 
 fn erlang_c_case(r: &Runs) -> Vec<Check> {
     let w = &r.world;
-    let c = w.deployments[0].capacity;
+    let c = slots(w, 0);
     let (lambda, mean) = rate_and_mean(w, 0);
     let a = lambda * mean;
     vec![

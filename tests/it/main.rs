@@ -18,3 +18,4 @@ mod shard;
 mod timeline;
 mod validation;
 mod verdict;
+mod workers;

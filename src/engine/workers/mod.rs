@@ -87,7 +87,11 @@ impl<P: Policy> Engine<'_, P> {
         [
             s.measure.sample_interval_s,
             s.measure.report_interval_s,
-            s.autoscale.as_ref().map_or(0.0, |a| a.interval_s),
+            // An autoscaler held at one count never acts: no evaluation.
+            s.autoscale
+                .as_ref()
+                .filter(|a| a.min < a.max)
+                .map_or(0.0, |a| a.interval_s),
         ]
     }
 
@@ -138,8 +142,14 @@ impl<P: Policy> Engine<'_, P> {
         let Some(a) = pool.spec.autoscale.clone() else {
             return;
         };
-        let (total, n) = pool.scaling_view();
-        let want = a.desired(total);
+        let (total, n, busy) = pool.scaling_view();
+        // An idle pool shuts down to its minimum (scale to zero when idle).
+        let want = if busy { a.desired(total) } else { a.min };
+        if t >= self.world.run.warmup_s {
+            let s = &mut self.stats.workers[p];
+            s.evaluations += 1;
+            s.desired_sum += f64::from(want);
+        }
         if want > n {
             for _ in n..want {
                 self.provision(p, false);
@@ -197,9 +207,14 @@ impl<P: Policy> Engine<'_, P> {
     fn update_pool(&mut self, p: usize) {
         let (warmup, bin) = (self.world.run.warmup_s, self.world.run.bin_s);
         let pool = &mut self.workers.pools[p];
-        self.stats.workers[p].hold(pool.level_t, self.now, &pool.level, warmup, bin);
-        pool.level = pool.level_now();
-        pool.level_t = self.now;
+        // Integrated only when the level changes, so ticks that change
+        // nothing leave the figures bit for bit as they were.
+        let level = pool.level_now();
+        if level != pool.level {
+            self.stats.workers[p].hold(pool.level_t, self.now, &pool.level, warmup, bin);
+            pool.level = level;
+            pool.level_t = self.now;
+        }
         let d = pool.d;
         let limit = pool.limit(self.deps.busy(d));
         if limit != self.deps.limit(d) {

@@ -343,7 +343,7 @@ impl Pool {
     /// Every registered worker reports its measurement; calls `seen` with each load.
     pub(in crate::engine) fn report(&mut self, mut seen: impl FnMut(f64)) {
         for i in 0..self.workers.len() {
-            if self.workers[i].state == State::Ready {
+            if matches!(self.workers[i].state, State::Ready | State::Draining) {
                 let m = self.measured(&self.workers[i]);
                 self.workers[i].reported = m;
                 seen(m);
@@ -351,22 +351,26 @@ impl Pool {
         }
     }
 
-    /// Total load the autoscaler sees (reported, over ready workers) and the
-    /// count it scales (provisioning and ready workers).
-    pub(in crate::engine) fn scaling_view(&self) -> (f64, u32) {
+    /// What the autoscaler sees: the total reported load of registered
+    /// workers (draining ones too: their sessions are load), the count it
+    /// scales (provisioning and ready workers), and whether any session runs.
+    pub(in crate::engine) fn scaling_view(&self) -> (f64, u32, bool) {
         let mut total = 0.0;
         let mut n = 0;
+        let mut busy = false;
         for w in &self.workers {
+            busy |= w.sessions > 0;
             match w.state {
                 State::Ready => {
                     total += self.reported(w);
                     n += 1;
                 }
+                State::Draining => total += self.reported(w),
                 State::Provisioning => n += 1,
-                _ => {}
+                State::Gone => {}
             }
         }
-        (total, n)
+        (total, n, busy)
     }
 
     /// Drain `n` ready workers, those with fewest sessions first (ties: the

@@ -11,11 +11,12 @@ use crate::stats::{WorkerBin, WorkerStats};
 #[serde(deny_unknown_fields)]
 pub(super) struct WorkerRec {
     deployment: usize,
-    /// Jobs, over-admitted, cold-start jobs, process waits, cold starts, process starts.
-    counts: [u64; 6],
+    /// Jobs, over-admitted, cold-start jobs, process waits, cold starts,
+    /// process starts, evaluations.
+    counts: [u64; 7],
     /// Dispatch, process and cold-start sums; worker, session, overloaded,
-    /// true-load and ready integrals; peak true and reported load.
-    sums: [F; 10],
+    /// true-load and ready integrals; peak true and reported load; desired sum.
+    sums: [F; 11],
     join: DistRec,
     /// Per bin: workers, ready and true-load integrals, reported sum, reports.
     bins: Vec<(F, F, F, F, u64)>,
@@ -30,6 +31,8 @@ pub(super) fn worker_rec(s: &WorkerStats) -> WorkerRec {
         process_waits,
         cold_starts,
         process_starts,
+        evaluations,
+        desired_sum,
         dispatch_s,
         process_s,
         cold_s,
@@ -52,6 +55,7 @@ pub(super) fn worker_rec(s: &WorkerStats) -> WorkerRec {
             *process_waits,
             *cold_starts,
             *process_starts,
+            *evaluations,
         ],
         sums: [
             *dispatch_s,
@@ -64,6 +68,7 @@ pub(super) fn worker_rec(s: &WorkerStats) -> WorkerRec {
             *ready_s,
             *peak_true_load,
             *peak_reported_load,
+            *desired_sum,
         ]
         .map(F),
         join: DistRec::of(join),
@@ -86,9 +91,9 @@ pub(super) fn build_worker(r: WorkerRec, bins: usize) -> Result<WorkerStats, Str
     if r.bins.len() != bins {
         return Err("the worker statistics do not match their layout".into());
     }
-    let [jobs, over_admitted, cold_start_jobs, process_waits, cold_starts, process_starts] =
+    let [jobs, over_admitted, cold_start_jobs, process_waits, cold_starts, process_starts, evaluations] =
         r.counts;
-    let [dispatch_s, process_s, cold_s, worker_s, session_s, overloaded_s, true_load_s, ready_s, peak_true_load, peak_reported_load] =
+    let [dispatch_s, process_s, cold_s, worker_s, session_s, overloaded_s, true_load_s, ready_s, peak_true_load, peak_reported_load, desired_sum] =
         r.sums.map(|x| x.0);
     Ok(WorkerStats {
         deployment: r.deployment,
@@ -98,6 +103,8 @@ pub(super) fn build_worker(r: WorkerRec, bins: usize) -> Result<WorkerStats, Str
         process_waits,
         cold_starts,
         process_starts,
+        evaluations,
+        desired_sum,
         dispatch_s,
         process_s,
         cold_s,
