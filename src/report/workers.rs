@@ -11,7 +11,25 @@ use super::table::{Doc, Table};
 use super::timeline::pct;
 use crate::experiment::Estimate;
 use crate::model::World;
-use crate::stats::{DistSummary, WorkerStats};
+use crate::stats::{DistSummary, WorkerBin, WorkerStats};
+
+/// A worker deployment's levels in one bin of `width` seconds summed over
+/// `runs` replications: mean workers, mean true load per registered worker,
+/// mean reported load (0 where the bin has none).
+pub fn bin_levels(b: &WorkerBin, width: f64, runs: f64) -> [f64; 3] {
+    let workers = b.workers_s / (width * runs);
+    let true_load = if b.ready_s > 0.0 {
+        b.true_load_s / b.ready_s
+    } else {
+        0.0
+    };
+    let reported = if b.reports > 0 {
+        b.reported_sum / b.reports as f64
+    } else {
+        0.0
+    };
+    [workers, true_load, reported]
+}
 
 /// One worker deployment's figures, per replication where a count.
 struct Figures {

@@ -272,3 +272,25 @@ fn bad_worker_settings_get_located_messages() {
         assert!(err.contains(words), "`{words}` missing from: {err}");
     }
 }
+
+#[test]
+fn worker_charts_render_even_for_a_one_minute_run() {
+    for horizon in [60.0, 30.0 * 3600.0] {
+        let mut world = world("scenarios/tests/workers-scale-to-zero.json");
+        world.run.horizon_s = horizon;
+        world.run.warmup_s = 0.0;
+        world.run.replications = 1;
+        let est = estimate(&world);
+        let dir = tempfile::tempdir().unwrap();
+        regionsim::report::write_run(dir.path(), &world, &est).unwrap();
+        for stem in ["workers", "worker-join-latency"] {
+            let svg = std::fs::read_to_string(dir.path().join(format!("{stem}.svg"))).unwrap();
+            assert!(svg.contains("agent@us-east"), "{stem} names its deployment");
+            assert!(dir.path().join(format!("{stem}.png")).is_file());
+        }
+        let csv = std::fs::read_to_string(dir.path().join("timeseries.csv")).unwrap();
+        assert!(csv.lines().next().unwrap().ends_with(
+            "agent@us-east_workers,agent@us-east_true_load,agent@us-east_reported_load"
+        ));
+    }
+}
