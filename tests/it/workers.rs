@@ -294,3 +294,21 @@ fn worker_charts_render_even_for_a_one_minute_run() {
         ));
     }
 }
+
+#[test]
+fn worker_runs_are_byte_identical_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let s = "scenarios/tests/workers-scale-to-zero.json";
+    run_cli(s, &a, &["--no-charts", "--threads", "1"]);
+    run_cli(s, &b, &["--no-charts", "--threads", "2"]);
+    for f in [
+        "summary.json",
+        "summary.md",
+        "timeseries.csv",
+        "replications.csv",
+    ] {
+        let read = |d: &std::path::Path| std::fs::read(d.join(f)).unwrap();
+        assert!(read(&a) == read(&b), "{f} differs between 1 and 2 threads");
+    }
+}

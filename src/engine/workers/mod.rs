@@ -155,8 +155,10 @@ impl<P: Policy> Engine<'_, P> {
                 self.provision(p, false);
             }
         } else if want < n && t - pool.last_change >= a.cooldown_s {
-            self.workers.pools[p].drain(n - want);
-            self.workers.pools[p].last_change = t;
+            let pool = &mut self.workers.pools[p];
+            if pool.drain(n - want) > 0 {
+                pool.last_change = t;
+            }
         }
     }
 

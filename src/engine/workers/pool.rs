@@ -374,13 +374,14 @@ impl Pool {
     }
 
     /// Drain `n` ready workers, those with fewest sessions first (ties: the
-    /// highest index); returns how many went at once (no sessions).
-    pub(in crate::engine) fn drain(&mut self, n: u32) {
+    /// highest index); returns how many it drained.
+    pub(in crate::engine) fn drain(&mut self, n: u32) -> u32 {
         let mut ready: Vec<usize> = (0..self.workers.len())
             .filter(|&i| self.workers[i].state == State::Ready)
             .collect();
         ready.sort_by_key(|&i| (self.workers[i].sessions, std::cmp::Reverse(i)));
-        for &i in ready.iter().take(n as usize) {
+        ready.truncate(n as usize);
+        for &i in &ready {
             let x = &mut self.workers[i];
             x.state = if x.sessions == 0 {
                 State::Gone
@@ -388,6 +389,7 @@ impl Pool {
                 State::Draining
             };
         }
+        ready.len() as u32
     }
 
     /// The level to integrate from now on.
