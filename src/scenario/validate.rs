@@ -352,37 +352,6 @@ fn populations(
     Ok((pops, cities))
 }
 
-/// A deployment's supply: a slot count, or workers (whose nominal capacity at
-/// the start stands in for the slot count in reports).
-fn capacity_or_workers(
-    path: &str,
-    d: &RawDeployment,
-) -> R<(u32, Option<crate::model::workers::WorkerSpec>)> {
-    match (d.capacity, &d.workers) {
-        (Some(c), None) => Ok((c, None)),
-        (None, None) => err(path, "give `capacity` (slots) or `workers`"),
-        (Some(_), Some(_)) => err(
-            format!("{path}.workers"),
-            "give either `capacity` (slots) or `workers`, not both",
-        ),
-        (None, Some(w)) => {
-            let spec = super::workers::workers(&format!("{path}.workers"), w)?;
-            for (field, given) in [
-                ("created_at", d.created_at.is_some()),
-                ("ready_after", d.ready_after.is_some()),
-            ] {
-                if given {
-                    return err(
-                        format!("{path}.{field}"),
-                        "a deployment with workers exists from the start; use `autoscale` with `min: 0` for one that sleeps",
-                    );
-                }
-            }
-            Ok((spec.initial_capacity(), Some(spec)))
-        }
-    }
-}
-
 fn deployments(raw: &[RawDeployment], regions: &[Region]) -> R<Vec<Deployment>> {
     let mut out: Vec<Deployment> = Vec::with_capacity(raw.len());
     for (i, d) in raw.iter().enumerate() {
@@ -413,7 +382,7 @@ fn deployments(raw: &[RawDeployment], regions: &[Region]) -> R<Vec<Deployment>> 
             Some(v) => secs(&format!("{path}.{field}"), v),
             None => Ok(0.0),
         };
-        let (capacity, workers) = capacity_or_workers(&path, d)?;
+        let (capacity, workers) = super::workers::capacity_or_workers(&path, d)?;
         out.push(Deployment {
             agent: d.agent.clone(),
             region,
@@ -471,30 +440,6 @@ fn run(raw: &RawRun) -> R<RunSpec> {
     })
 }
 
-/// Timeline events change slot supply; a deployment with workers scales itself.
-fn no_timeline_on_workers(
-    events: &[crate::model::timeline::TimelineEvent],
-    deps: &[Deployment],
-) -> R<()> {
-    for (i, e) in events.iter().enumerate() {
-        if let Some(d) = e
-            .steps
-            .iter()
-            .map(|s| s.action.deployment())
-            .find(|&d| deps[d].workers.is_some())
-        {
-            return err(
-                format!("timeline[{i}]"),
-                format!(
-                    "`{}` has workers: timeline events apply to slot deployments only (workers scale through `autoscale`)",
-                    deps[d].agent
-                ),
-            );
-        }
-    }
-    Ok(())
-}
-
 /// Check everything and build the world.
 pub fn build(raw: RawScenario) -> R<World> {
     super::names::check_all(&raw)?;
@@ -514,7 +459,7 @@ pub fn build(raw: RawScenario) -> R<World> {
     super::timeline::created_deployments(&raw, &regions, &mut deployments)?;
     let (mut populations, cities) = populations(&raw, &regions, &geo)?;
     let timeline = super::timeline::events(&raw, &regions, &deployments, &mut populations, &run)?;
-    no_timeline_on_workers(&timeline.events, &deployments)?;
+    super::workers::no_timeline_on_workers(&timeline.events, &deployments)?;
     let (policy, alternatives) = super::policy::policies(&raw, &deployments, &regions)?;
     let zero = TimeDist::Deterministic(0.0);
     let delays = Delays {

@@ -5,11 +5,13 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::raw::RawDist;
+use super::raw::{RawDeployment, RawDist};
 use super::units::Secs;
 use super::validate::{dist, err, secs, R};
 use crate::model::dist::TimeDist;
+use crate::model::timeline::TimelineEvent;
 use crate::model::workers::{Autoscale, LoadModel, Measurement, WorkerSpec, MAX_WORKERS};
+use crate::model::Deployment;
 
 /// `deployments[i].workers`.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -65,6 +67,55 @@ pub struct RawAutoscale {
     pub provisioning: Option<RawDist>,
     /// No scale-down within this long of the last change (default 10 min).
     pub cooldown: Option<Secs>,
+}
+
+/// A deployment's supply: a slot count, or workers (whose nominal capacity at
+/// the start stands in for the slot count in reports).
+pub(super) fn capacity_or_workers(path: &str, d: &RawDeployment) -> R<(u32, Option<WorkerSpec>)> {
+    match (d.capacity, &d.workers) {
+        (Some(c), None) => Ok((c, None)),
+        (None, None) => err(path, "give `capacity` (slots) or `workers`"),
+        (Some(_), Some(_)) => err(
+            format!("{path}.workers"),
+            "give either `capacity` (slots) or `workers`, not both",
+        ),
+        (None, Some(w)) => {
+            let spec = workers(&format!("{path}.workers"), w)?;
+            for (field, given) in [
+                ("created_at", d.created_at.is_some()),
+                ("ready_after", d.ready_after.is_some()),
+            ] {
+                if given {
+                    return err(
+                        format!("{path}.{field}"),
+                        "a deployment with workers exists from the start; use `autoscale` with `min: 0` for one that sleeps",
+                    );
+                }
+            }
+            Ok((spec.initial_capacity(), Some(spec)))
+        }
+    }
+}
+
+/// Timeline events change slot supply; a deployment with workers scales itself.
+pub(super) fn no_timeline_on_workers(events: &[TimelineEvent], deps: &[Deployment]) -> R<()> {
+    for (i, e) in events.iter().enumerate() {
+        if let Some(d) = e
+            .steps
+            .iter()
+            .map(|s| s.action.deployment())
+            .find(|&d| deps[d].workers.is_some())
+        {
+            return err(
+                format!("timeline[{i}]"),
+                format!(
+                    "`{}` has workers: timeline events apply to slot deployments only (workers scale through `autoscale`)",
+                    deps[d].agent
+                ),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A number in (0, 1].

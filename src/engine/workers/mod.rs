@@ -10,6 +10,7 @@
 //! rejection rule works unchanged.
 
 mod pool;
+mod procs;
 
 use super::queue::Kind;
 use super::rng::{stream, Purpose, SimRng};

@@ -12,6 +12,7 @@
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
+use super::procs::Procs;
 use crate::engine::rng::SimRng;
 use crate::model::workers::{WorkerSpec, LOAD_EPS};
 use crate::stats::WorkerLevel;
@@ -50,9 +51,8 @@ pub(in crate::engine) struct Worker {
     reported: f64,
     /// Jobs taken since the last sample (not yet in any sample).
     reserved: u32,
-    /// Started idle processes, and the ready times of processes starting.
-    idle: u32,
-    starting: Vec<f64>,
+    /// The warm pool of job processes.
+    procs: Procs,
 }
 
 /// A deployment's workers and their rules.
@@ -88,7 +88,7 @@ impl Pool {
         };
         for _ in 0..p.spec.initial() {
             let w = p.add(State::Ready, 0.0, false);
-            p.workers[w].idle = p.spec.idle_processes;
+            p.workers[w].procs = Procs::warm(p.spec.idle_processes);
         }
         p.level = p.level_now();
         p
@@ -116,8 +116,7 @@ impl Pool {
             measured: 0.0,
             reported: 0.0,
             reserved: 0,
-            idle: 0,
-            starting: Vec::new(),
+            procs: Procs::default(),
         };
         match self.workers.iter().position(|w| w.state == State::Gone) {
             Some(i) => {
@@ -134,10 +133,8 @@ impl Pool {
     /// A cold worker starts its idle processes when it registers; returns how many.
     pub(in crate::engine) fn warm_up(&mut self, w: usize, rng: &mut SimRng) -> u32 {
         let n = self.spec.idle_processes;
-        for _ in 0..n {
-            let r = self.workers[w].ready_at + self.spec.process_start.sample(rng);
-            self.workers[w].starting.push(r);
-        }
+        let ready_at = self.workers[w].ready_at;
+        self.workers[w].procs = Procs::cold(ready_at, n, &self.spec.process_start, rng);
         n
     }
 
@@ -280,39 +277,15 @@ impl Pool {
     }
 
     /// A process for a job reaching `w` at `t`: returns the wait for it and
-    /// the processes started (a replacement keeps the pool warm).
+    /// the processes started.
     pub(in crate::engine) fn take_process(
         &mut self,
         w: usize,
         t: f64,
         rng: &mut SimRng,
     ) -> (f64, u32) {
-        let target = self.spec.idle_processes;
-        let start = &self.spec.process_start;
-        let x = &mut self.workers[w];
-        let before = x.starting.len();
-        x.starting.retain(|&r| r > t);
-        x.idle += (before - x.starting.len()) as u32;
-        if target == 0 {
-            return (start.sample(rng), 1);
-        }
-        let wait = if x.idle > 0 {
-            x.idle -= 1;
-            0.0
-        } else {
-            // The earliest process to come up is this job's.
-            let (i, r) = x
-                .starting
-                .iter()
-                .copied()
-                .enumerate()
-                .min_by(|a, b| a.1.total_cmp(&b.1))
-                .expect("a pool with idle processes has one starting when none is idle");
-            x.starting.swap_remove(i);
-            r - t
-        };
-        x.starting.push(t + start.sample(rng));
-        (wait, 1)
+        let (target, start) = (self.spec.idle_processes, &self.spec.process_start);
+        self.workers[w].procs.take(t, target, start, rng)
     }
 
     /// Take a load sample at tick `t` for every registered worker.
