@@ -7,8 +7,9 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::ctmc::LossNetwork;
 use super::exact::{erlang_a, erlang_b, erlang_c, erlang_c_mean_wait};
-use super::{Case, Check, Runs, Test};
+use super::{mean_and_half_width, Case, Check, Runs, Test};
 use crate::model::{PolicySpec, World};
+use crate::stats::RunStats;
 
 macro_rules! scenario {
     ($name:literal) => {
@@ -125,7 +126,50 @@ pub static CASES: &[Case] = &[
         checks: erlang_c_case,
         little_gap: steady_state,
     },
+    Case {
+        name: "workers-stale-load",
+        identity: "stale load over-admits: none with exact load, more at each longer sampling and reporting interval",
+        scenario: scenario!("workers-stale-load"),
+        checks: stale_load,
+        little_gap: steady_state,
+    },
 ];
+
+/// Over-admission of the case's world (exact load: none) and its paired
+/// increase at each longer sampling interval (reports every 5 samples), on the
+/// same seeds.
+fn stale_load(r: &Runs) -> Vec<Check> {
+    let over = |s: &RunStats| {
+        s.workers
+            .first()
+            .map_or(f64::NAN, |w| w.over_admission_rate())
+    };
+    let mut out = vec![r.check("over-admitted share with exact load", 0.0, |s, _| over(s))];
+    let mut prev: Vec<f64> = r.stats.iter().map(over).collect();
+    let mut from = 0.0;
+    for interval in [0.25, 1.0, 4.0] {
+        let mut w = r.world.clone();
+        for d in &mut w.deployments {
+            if let Some(spec) = &mut d.workers {
+                spec.measure.sample_interval_s = interval;
+                spec.measure.report_interval_s = interval * 5.0;
+            }
+        }
+        let next: Vec<f64> = Runs::simulate(r.case, w).stats.iter().map(over).collect();
+        let diffs: Vec<f64> = next.iter().zip(&prev).map(|(b, a)| b - a).collect();
+        let (mean, hw) = mean_and_half_width(&diffs, r.world.run.confidence);
+        out.push(Check {
+            case: r.case,
+            quantity: format!("over-admission increase, sampling {from} s -> {interval} s"),
+            exact: 0.0,
+            simulated: mean,
+            half_width: hw,
+            test: Test::Above,
+        });
+        (prev, from) = (next, interval);
+    }
+    out
+}
 
 /// Slots of deployment `d` as the exact formulas see them: its capacity, or
 /// for workers with exact load, workers x floor((threshold - base) / per-session load).

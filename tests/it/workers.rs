@@ -1,4 +1,5 @@
-//! The worker model: stale load over-admits and exact load does not, the
+//! The worker model (stale load over-admitting is a validation case,
+//! `workers-stale-load`): exact load holds k sessions per worker, the
 //! autoscaler asks for the count its target implies, an autoscaler that cannot
 //! act changes nothing, sessions are conserved, sharded runs merge to the same
 //! files, and bad worker settings get located messages.
@@ -27,11 +28,6 @@ fn runs(mut world: World) -> Runs {
     Runs::simulate("workers", world)
 }
 
-/// Over-admission rate of each replication's only pool.
-fn over_admission(s: &regionsim::stats::RunStats) -> f64 {
-    s.workers[0].over_admission_rate()
-}
-
 #[test]
 fn exact_load_never_over_admits_and_holds_k_sessions_per_worker() {
     let r = runs(world(BASE));
@@ -45,39 +41,6 @@ fn exact_load_never_over_admits_and_holds_k_sessions_per_worker() {
         let most = spec.load.base + spec.load.per_session * f64::from(k);
         assert!(w.peak_true_load <= most + 1e-9, "{}", w.peak_true_load);
         assert!(s.regions[0].peak <= spec.count * k);
-    }
-}
-
-/// Sampling and reporting every `interval` (the platform's 1:5 ratio) on the
-/// base pool: the over-admission rate of each replication.
-fn staleness(interval: f64) -> Runs {
-    let mut v = base_json(BASE);
-    let w = &mut v["deployments"][0]["workers"];
-    w["sample_interval"] = json!(interval);
-    w["report_interval"] = json!(interval * 5.0);
-    runs(parse(&v))
-}
-
-#[test]
-fn stale_load_over_admits_more_the_staler_it_is() {
-    let intervals = [0.0, 0.25, 1.0, 4.0];
-    let all: Vec<Runs> = intervals.iter().map(|&i| staleness(i)).collect();
-    assert!(all[0].stats.iter().all(|s| s.workers[0].over_admitted == 0));
-    // Paired differences on common random numbers: each step's increase is
-    // positive through its confidence interval.
-    for pair in all.windows(2) {
-        let (a, b) = (&pair[0], &pair[1]);
-        let d: Vec<f64> = a
-            .stats
-            .iter()
-            .zip(&b.stats)
-            .map(|(x, y)| over_admission(y) - over_admission(x))
-            .collect();
-        let n = d.len() as f64;
-        let mean = d.iter().sum::<f64>() / n;
-        let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-        let hw = regionsim::experiment::half_width(var, d.len() as u32, CONFIDENCE);
-        assert!(mean - hw > 0.0, "increase {mean} ± {hw}");
     }
 }
 
