@@ -113,9 +113,8 @@ impl<P: Policy> Engine<'_, P> {
     pub(super) fn on_worker_tick(&mut self, p: usize) {
         let iv = self.intervals(p);
         let t = self.now;
-        let due: Vec<bool> = (0..3)
-            .map(|i| iv[i] > 0.0 && self.workers.pools[p].next[i] as f64 * iv[i] <= t)
-            .collect();
+        let next = self.workers.pools[p].next;
+        let due: [bool; 3] = std::array::from_fn(|i| iv[i] > 0.0 && next[i] as f64 * iv[i] <= t);
         for (i, &d) in due.iter().enumerate() {
             if d {
                 self.workers.pools[p].next[i] += 1;
@@ -140,12 +139,13 @@ impl<P: Policy> Engine<'_, P> {
     fn autoscale(&mut self, p: usize) {
         let t = self.now;
         let pool = &self.workers.pools[p];
-        let Some(a) = pool.spec.autoscale.clone() else {
+        let Some(a) = &pool.spec.autoscale else {
             return;
         };
         let (total, n, busy) = pool.scaling_view();
         // An idle pool shuts down to its minimum (scale to zero when idle).
         let want = if busy { a.desired(total) } else { a.min };
+        let cooldown_s = a.cooldown_s;
         if t >= self.world.run.warmup_s {
             let s = &mut self.stats.workers[p];
             s.evaluations += 1;
@@ -155,7 +155,7 @@ impl<P: Policy> Engine<'_, P> {
             for _ in n..want {
                 self.provision(p, false);
             }
-        } else if want < n && t - pool.last_change >= a.cooldown_s {
+        } else if want < n && t - pool.last_change >= cooldown_s {
             let pool = &mut self.workers.pools[p];
             if pool.drain(n - want) > 0 {
                 pool.last_change = t;
