@@ -4,14 +4,14 @@
 //! worker-hours, cold and process starts, the join latency split, stale-load
 //! over-admission and overload.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::json::num;
 use super::table::{Doc, Table};
 use super::timeline::pct;
 use crate::experiment::Estimate;
 use crate::model::World;
-use crate::stats::{DistSummary, WorkerBin, WorkerStats};
+use crate::stats::{DistSummary, WorkerBin, WorkerStats, WORKER_FIGURES};
 
 /// A worker deployment's levels in one bin of `width` seconds summed over
 /// `runs` replications: mean workers, mean true load per registered worker,
@@ -39,7 +39,6 @@ struct Figures {
     worker_hours: f64,
     mean_workers: f64,
     cold_starts: f64,
-    process_starts: f64,
     jobs: f64,
     over_admission: f64,
     overloaded: f64,
@@ -48,7 +47,6 @@ struct Figures {
     mean_load: f64,
     /// Mean dispatch, process-start and cold-start waits per job, ms.
     split_ms: [f64; 3],
-    cold_start_share: f64,
     join: DistSummary,
 }
 
@@ -76,7 +74,6 @@ fn figures(world: &World, s: &WorkerStats, runs: f64) -> Figures {
         worker_hours: s.worker_s / 3600.0 / runs,
         mean_workers: s.worker_s / window / runs,
         cold_starts: s.cold_starts as f64 / runs,
-        process_starts: s.process_starts as f64 / runs,
         jobs: s.jobs as f64 / runs,
         over_admission: s.over_admission_rate(),
         overloaded: s.overloaded_share(),
@@ -92,11 +89,6 @@ fn figures(world: &World, s: &WorkerStats, runs: f64) -> Figures {
             per_job(s.process_s),
             per_job(s.cold_s),
         ],
-        cold_start_share: if s.jobs > 0 {
-            s.cold_start_jobs as f64 / s.jobs as f64
-        } else {
-            0.0
-        },
         join: DistSummary::of(&s.join),
     }
 }
@@ -111,28 +103,33 @@ fn all(world: &World, est: &Estimate) -> Vec<Figures> {
 }
 
 /// The `workers` object of `summary.json` (`None` without worker deployments).
+/// The figures with a spread across replications carry a `_ci` half-width
+/// (null with one replication); their point is the pooled figure.
 pub fn workers_json(world: &World, est: &Estimate) -> Option<Value> {
     if est.pooled.workers.is_empty() {
         return None;
     }
+    let runs = f64::from(est.pooled.runs);
     let deps: Vec<Value> = all(world, est)
         .iter()
-        .map(|f| {
-            json!({
-                "deployment": f.label,
-                "sizing": f.sizing,
-                "sessions_per_worker": f.sessions_per_worker,
-                "worker_hours": num(f.worker_hours),
+        .zip(&est.pooled.workers)
+        .enumerate()
+        .map(|(k, (f, s))| {
+            let mut m = Map::new();
+            m.insert("deployment".into(), json!(f.label));
+            m.insert("sizing".into(), json!(f.sizing));
+            m.insert("sessions_per_worker".into(), json!(f.sessions_per_worker));
+            for (i, (key, point)) in WORKER_FIGURES.iter().zip(s.figures(runs)).enumerate() {
+                let hw = est.workers_half_width.get(k * WORKER_FIGURES.len() + i);
+                m.insert((*key).into(), num(point));
+                m.insert(format!("{key}_ci"), hw.map_or(Value::Null, |&h| num(h)));
+            }
+            let rest = json!({
                 "mean_workers": num(f.mean_workers),
-                "cold_starts": num(f.cold_starts),
-                "process_starts": num(f.process_starts),
                 "jobs": num(f.jobs),
-                "over_admission_rate": num(f.over_admission),
-                "overloaded_session_share": num(f.overloaded),
                 "peak_true_load": num(f.peak_true),
                 "peak_reported_load": num(f.peak_reported),
                 "mean_true_load": num(f.mean_load),
-                "cold_start_job_share": num(f.cold_start_share),
                 "join_split_ms": {
                     "dispatch": num(f.split_ms[0]),
                     "process_start": num(f.split_ms[1]),
@@ -145,7 +142,11 @@ pub fn workers_json(world: &World, est: &Estimate) -> Option<Value> {
                     "p99": num(f.join.p99),
                     "p999": num(f.join.p999),
                 },
-            })
+            });
+            if let Value::Object(r) = rest {
+                m.extend(r);
+            }
+            Value::Object(m)
         })
         .collect();
     Some(json!({ "deployments": deps }))

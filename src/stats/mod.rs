@@ -20,7 +20,7 @@ pub use records::{Layout, PopulationStats, RegionStats, Served};
 pub use summary::{DistSummary, PopulationSummary, RegionSummary, Summary, ValueKind};
 pub use timeline::{Impact, Outcome, Outcomes, TimelineStats};
 pub use timeseries::{BinCounts, TimeSeries};
-pub use workers::{WorkerBin, WorkerLevel, WorkerStats};
+pub use workers::{WorkerBin, WorkerLevel, WorkerStats, FIGURES as WORKER_FIGURES};
 
 /// All statistics of one run, or the merge of several.
 #[derive(Debug, Clone)]

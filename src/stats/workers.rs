@@ -21,6 +21,16 @@ pub struct WorkerLevel {
     pub true_load: f64,
 }
 
+/// Names of [`WorkerStats::figures`], as `summary.json` keys.
+pub const FIGURES: [&str; 6] = [
+    "worker_hours",
+    "cold_starts",
+    "process_starts",
+    "over_admission_rate",
+    "overloaded_session_share",
+    "cold_start_job_share",
+];
+
 /// One time bin of a worker deployment.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct WorkerBin {
@@ -180,6 +190,20 @@ impl WorkerStats {
             a.reported_sum += b.reported_sum;
             a.reports += b.reports;
         }
+    }
+
+    /// The figures whose spread across replications gives their confidence
+    /// half-widths, in [`FIGURES`] order, for statistics summed over `runs`
+    /// replications.
+    pub fn figures(&self, runs: f64) -> [f64; FIGURES.len()] {
+        [
+            self.worker_s / 3600.0 / runs,
+            self.cold_starts as f64 / runs,
+            self.process_starts as f64 / runs,
+            self.over_admission_rate(),
+            self.overloaded_share(),
+            share(self.cold_start_jobs as f64, self.jobs as f64),
+        ]
     }
 
     /// Share of window jobs over-admitted.
