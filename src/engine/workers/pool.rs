@@ -308,6 +308,11 @@ impl Pool {
             x.samples[x.head] = s;
             x.head = (x.head + 1) % x.samples.len();
             x.filled = (x.filled + 1).min(x.samples.len());
+            if x.head == 0 {
+                // Summed afresh once per window: the running sum would
+                // otherwise drift over millions of ticks.
+                x.sum = x.samples.iter().sum();
+            }
             x.measured = (x.sum / x.filled as f64).max(0.0);
             x.reserved = 0;
         }
