@@ -176,13 +176,24 @@ pub fn workers_section(d: &mut Doc, world: &World, est: &Estimate) {
         "join split ms (dispatch / process / cold)",
         "join p50 / p99 / p99.9 ms",
     ]);
-    for f in all(world, est) {
+    // Half-width of figure `i` of deployment `k`, as " ± x" (empty without).
+    let hw = |k: usize, i: usize, show: &dyn Fn(f64) -> String| {
+        est.workers_half_width
+            .get(k * WORKER_FIGURES.len() + i)
+            .map_or(String::new(), |&h| format!(" ± {}", show(h)))
+    };
+    for (k, f) in all(world, est).into_iter().enumerate() {
         t.row([
             f.label.clone(),
             format!("{} ({} per worker)", f.sizing, f.sessions_per_worker),
-            format!("{:.1} (mean {:.2})", f.worker_hours, f.mean_workers),
+            format!(
+                "{:.1}{} (mean {:.2})",
+                f.worker_hours,
+                hw(k, 0, &|h| format!("{h:.1}")),
+                f.mean_workers
+            ),
             format!("{:.1}", f.cold_starts),
-            pct(f.over_admission),
+            format!("{}{}", pct(f.over_admission), hw(k, 3, &pct)),
             pct(f.overloaded),
             format!("{:.2} / {:.2}", f.peak_true, f.peak_reported),
             format!(
