@@ -12,6 +12,7 @@ pub mod queue;
 pub mod rng;
 mod session;
 mod timeline;
+mod workers;
 
 use rand::Rng;
 use rand_distr::{Distribution, Exp1};
@@ -104,6 +105,8 @@ struct Engine<'w, P> {
     city_pop: Vec<u32>,
     cursors: Vec<crate::model::rate::RateCursor>,
     parked: Slab,
+    /// Deployments that run on workers; empty for the slot model.
+    workers: workers::Workers,
     stats: RunStats,
     now: f64,
 }
@@ -138,11 +141,15 @@ impl<'w, P: Policy> Engine<'w, P> {
         // huge capacity from costing memory it never uses.
         let total_capacity: usize = world.deployments.iter().map(|d| d.capacity as usize).sum();
         let reserve = total_capacity.min(1 << 16) + n_pop + 16;
+        let workers = workers::Workers::new(world, replication);
+        let mut stats = RunStats::new(layout, deps.region_limits());
+        stats.workers = workers.stats(stats.series.counts.len());
         Self {
             world,
             policy,
             queue: EventQueue::with_capacity(reserve),
-            stats: RunStats::new(layout, deps.region_limits()),
+            stats,
+            workers,
             deps,
             arrival_rng: (0..n_pop)
                 .map(|p| stream(seed, replication, Purpose::Arrivals, p as u32))
@@ -168,6 +175,7 @@ impl<'w, P: Policy> Engine<'w, P> {
         for d in 0..self.deps.len() {
             self.deployment_changed(d);
         }
+        self.start_workers();
         // Steps first: at equal times they come before arrivals.
         for i in 0..self.steps.len() {
             self.queue
@@ -203,6 +211,9 @@ impl<'w, P: Policy> Engine<'w, P> {
                     }
                 }
                 Kind::Timeline => self.on_step(ev.a as usize),
+                Kind::WorkerDeparture => self.on_worker_departure(ev.a, ev.b),
+                Kind::WorkerTick => self.on_worker_tick(ev.a as usize),
+                Kind::WorkerReady => self.on_worker_ready(ev.a as usize, ev.b as usize),
             }
             if events % PROGRESS_EVERY == 0 {
                 progress.advance(self.now - reported);
@@ -218,8 +229,10 @@ impl<'w, P: Policy> Engine<'w, P> {
         let (pending, mut running) = self.parked.counted_parked();
         // Window sessions holding a slot at the horizon: their departures still queued.
         while let Some(ev) = self.queue.pop() {
-            running += u64::from(ev.kind == Kind::Departure && Tag(ev.b).counted());
+            let departure = matches!(ev.kind, Kind::Departure | Kind::WorkerDeparture);
+            running += u64::from(departure && Tag(ev.b).counted());
         }
+        self.finish_workers();
         self.stats.finish(pending, running, events);
     }
 
@@ -337,6 +350,11 @@ impl<'w, P: Policy> Engine<'w, P> {
     }
 
     fn start(&mut self, s: Session, d: usize) {
+        if self.workers.any {
+            if let Some(p) = self.workers.pool(d) {
+                return self.start_on_worker(s, d, p);
+            }
+        }
         let t = self.now;
         let r = self.deps.admit(d);
         let (level, limit) = self.deps.region_level(r);
@@ -346,9 +364,17 @@ impl<'w, P: Policy> Engine<'w, P> {
         let hold = s.dispatch + s.startup + s.duration;
         let tag = Tag::new(s.city, s.counted);
         self.queue.push(t + hold, Kind::Departure, d as u32, tag.0);
+        let join_ms = (wait + s.dispatch + s.startup) * 1000.0;
+        self.record_start(&s, r, wait, join_ms, hold);
+    }
+
+    /// Tell the statistics `s` got its agent in region `r` after waiting
+    /// `wait` seconds, the agent joining `join_ms` after the request, and it
+    /// holds its place `hold` seconds.
+    #[inline]
+    fn record_start(&mut self, s: &Session, r: usize, wait: f64, join_ms: f64, hold: f64) {
         if s.cause != NO_CAUSE {
-            let rejoin_ms = (wait + s.dispatch + s.startup) * 1000.0;
-            self.stats.rejoined(rejoin_ms, hold, s.counted);
+            self.stats.rejoined(join_ms, hold, s.counted);
             return;
         }
         self.stats.served(&Served {
@@ -356,9 +382,9 @@ impl<'w, P: Policy> Engine<'w, P> {
             region: r,
             home_region: s.home_region as usize,
             home: r as u32 == s.home_region,
-            t,
+            t: self.now,
             rtt_ms: self.world.cities[s.city as usize].rtt_ms[r] + s.jitter_ms,
-            join_ms: (wait + s.dispatch + s.startup) * 1000.0,
+            join_ms,
             wait_ms: wait * 1000.0,
             hold_s: hold,
             counted: s.counted,

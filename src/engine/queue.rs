@@ -33,16 +33,26 @@ pub enum Kind {
     /// Session in slot `a` (generation `b`), whose agent failed, is dispatched
     /// again as at its first attempt.
     Failover,
+    /// A session on a worker ends: deployment `a & 0x3fff`, worker `a >> 14`;
+    /// `b` as for [`Kind::Departure`].
+    WorkerDeparture,
+    /// Load sampling, reporting or autoscaling of worker pool `a` is due.
+    WorkerTick,
+    /// Worker `b` of pool `a` finishes provisioning.
+    WorkerReady,
 }
 
 /// Every kind, indexed by its discriminant (the low bits of an entry's key).
-const KINDS: [Kind; 6] = [
+const KINDS: [Kind; 9] = [
     Kind::Arrival,
     Kind::Departure,
     Kind::Abandon,
     Kind::Redispatch,
     Kind::Timeline,
     Kind::Failover,
+    Kind::WorkerDeparture,
+    Kind::WorkerTick,
+    Kind::WorkerReady,
 ];
 
 /// Bits of an entry's second key word that hold the kind; the insertion

@@ -21,6 +21,8 @@ pub enum Purpose {
     Policy = 3,
     /// Draws for sessions moved by timeline events (failover patience, delays).
     Timeline = 4,
+    /// The worker layer: worker picks, load noise, process and provisioning times.
+    Workers = 5,
 }
 
 /// SplitMix64 finaliser: a bijective mixer with good avalanche.

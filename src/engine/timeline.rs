@@ -92,7 +92,11 @@ impl<P: Policy> Engine<'_, P> {
 
     /// Apply a supply change to `d` and tell the statistics its (and its
     /// region's) new level and admission limit.
-    fn supply_changed(&mut self, d: usize, change: impl FnOnce(&mut Deployments) -> usize) {
+    pub(super) fn supply_changed(
+        &mut self,
+        d: usize,
+        change: impl FnOnce(&mut Deployments) -> usize,
+    ) {
         let r = change(&mut self.deps);
         let (level, limit) = self.deps.region_level(r);
         self.stats.level(r, self.now, level, limit);

@@ -11,6 +11,7 @@ pub mod reference;
 pub mod surge;
 pub mod target;
 pub mod timeline;
+pub mod workers;
 
 use dist::TimeDist;
 use geo::LatLon;
@@ -49,6 +50,9 @@ pub struct Deployment {
     /// Most users that may wait in its queue at once; one more is rejected, so
     /// memory stays bounded whatever the patience.
     pub max_queue: u32,
+    /// The worker model, when capacity comes from workers and their load
+    /// rather than a slot count (`capacity` is then the nominal start figure).
+    pub workers: Option<workers::WorkerSpec>,
 }
 
 /// Default bound of a deployment's waiting queue.

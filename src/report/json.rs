@@ -147,6 +147,9 @@ pub fn summary_json(world: &World, est: &Estimate, prov: &Provenance) -> String 
     if let Some(t) = super::timeline::timeline_json(world, est) {
         doc["timeline"] = t;
     }
+    if let Some(w) = super::workers::workers_json(world, est) {
+        doc["workers"] = w;
+    }
     let mut s = serde_json::to_string_pretty(&doc).expect("a Value always serialises");
     s.push('\n');
     s

@@ -164,6 +164,7 @@ pub fn summary_doc(world: &World, est: &Estimate) -> Doc {
     );
     d.table(flows(world, p));
     super::timeline::timeline_section(&mut d, world, est);
+    super::workers::workers_section(&mut d, world, est);
     d
 }
 

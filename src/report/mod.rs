@@ -23,6 +23,7 @@ pub mod table;
 mod timeline;
 mod timeseries;
 mod verdict;
+pub(crate) mod workers;
 
 pub use folder::{check_out_dir, FolderMark, OutDirError, Previous, MARKER};
 pub use headline::{headline, headlines, Headline};

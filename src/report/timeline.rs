@@ -128,7 +128,7 @@ fn hours(s: f64) -> String {
     format!("{:.2} h", s / 3600.0)
 }
 
-fn pct(x: f64) -> String {
+pub(super) fn pct(x: f64) -> String {
     format!("{:.2} %", x * 100.0)
 }
 

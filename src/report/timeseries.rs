@@ -38,6 +38,12 @@ pub fn timeseries_csv(world: &World, est: &Estimate) -> String {
             header.push(format!("{}_{col}", d.label(&world.regions)));
         }
     }
+    for w in &est.pooled.workers {
+        let label = world.deployments[w.deployment].label(&world.regions);
+        for col in ["workers", "true_load", "reported_load"] {
+            header.push(format!("{label}_{col}"));
+        }
+    }
     let rows: Vec<Vec<Cell>> = ts
         .counts
         .iter()
@@ -78,6 +84,13 @@ pub fn timeseries_csv(world: &World, est: &Estimate) -> String {
             }
             for lane in ts.regions..ts.lanes {
                 level(&mut row, lane);
+            }
+            for w in &est.pooled.workers {
+                let [workers, true_load, reported] =
+                    super::workers::bin_levels(&w.bins[b], width, runs);
+                row.push(Cell::fixed(workers, 4));
+                row.push(Cell::fixed(true_load, 4));
+                row.push(Cell::fixed(reported, 4));
             }
             row
         })

@@ -99,6 +99,19 @@ impl Workload {
             sessions += n;
             events += n * per;
         }
+        // Worker pools: one tick per sample, report or evaluation.
+        for w in world.deployments.iter().filter_map(|d| d.workers.as_ref()) {
+            let every = [
+                w.measure.sample_interval_s,
+                w.measure.report_interval_s,
+                w.autoscale.as_ref().map_or(0.0, |a| a.interval_s),
+            ];
+            events += every
+                .iter()
+                .filter(|&&i| i > 0.0)
+                .map(|i| horizon / i)
+                .sum::<f64>();
+        }
         let reps = f64::from(world.run.replications);
         let (regions, pops) = (world.regions.len() as f64, world.populations.len() as f64);
         let bins = (horizon / world.run.bin_s).ceil().max(1.0);

@@ -20,6 +20,7 @@ mod timeline;
 mod units;
 mod validate;
 mod warnings;
+mod workers;
 
 pub use error::{Invalid, ScenarioError};
 pub use overrides::{number as override_number, parse_values as parse_set_values, value_text};

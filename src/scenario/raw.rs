@@ -77,10 +77,13 @@ pub struct RawRegionDef {
 pub struct RawDeployment {
     pub agent: String,
     pub region: String,
-    pub capacity: u32,
+    /// Slots; exactly one of `capacity` and `workers` is given.
+    pub capacity: Option<u32>,
     pub created_at: Option<Secs>,
     pub ready_after: Option<Secs>,
     pub max_queue: Option<u32>,
+    /// Capacity from workers and their load instead of a slot count.
+    pub workers: Option<super::workers::RawWorkers>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

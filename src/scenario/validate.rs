@@ -382,10 +382,12 @@ fn deployments(raw: &[RawDeployment], regions: &[Region]) -> R<Vec<Deployment>> 
             Some(v) => secs(&format!("{path}.{field}"), v),
             None => Ok(0.0),
         };
+        let (capacity, workers) = super::workers::capacity_or_workers(&path, d)?;
         out.push(Deployment {
             agent: d.agent.clone(),
             region,
-            capacity: d.capacity,
+            capacity,
+            workers,
             created_at_s: when("created_at", d.created_at)?,
             ready_after_s: when("ready_after", d.ready_after)?,
             max_queue: d.max_queue.unwrap_or(crate::model::DEFAULT_MAX_QUEUE),
@@ -457,6 +459,7 @@ pub fn build(raw: RawScenario) -> R<World> {
     super::timeline::created_deployments(&raw, &regions, &mut deployments)?;
     let (mut populations, cities) = populations(&raw, &regions, &geo)?;
     let timeline = super::timeline::events(&raw, &regions, &deployments, &mut populations, &run)?;
+    super::workers::no_timeline_on_workers(&timeline.events, &deployments)?;
     let (policy, alternatives) = super::policy::policies(&raw, &deployments, &regions)?;
     let zero = TimeDist::Deterministic(0.0);
     let delays = Delays {

@@ -1,6 +1,6 @@
 //! Suspicious but valid scenarios: warnings the commands print on stderr before
 //! running. Each names the field it is about. The heuristics (docs/scenarios.md):
-//! - every deployment has capacity 0;
+//! - every deployment has capacity 0 (and no workers);
 //! - patience given while the main policy rejects when full (`on_full: reject`),
 //!   so nobody ever waits;
 //! - a place whose latitude lies outside the inhabited band (60 S to 75 N) while
@@ -52,7 +52,11 @@ fn on_full(p: &PolicySpec) -> OnFull {
 /// (JSON path, message) of every warning.
 fn found(world: &World) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    if world.deployments.iter().all(|d| d.capacity == 0) {
+    if world
+        .deployments
+        .iter()
+        .all(|d| d.capacity == 0 && d.workers.is_none())
+    {
         out.push((
             "deployments".into(),
             "every deployment has capacity 0: no user can be served".into(),

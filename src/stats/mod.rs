@@ -11,6 +11,7 @@ mod records;
 mod summary;
 mod timeline;
 mod timeseries;
+mod workers;
 
 pub use histogram::{DistParts, Distribution};
 pub use metrics::{Metric, Scalar, Stat, Unit};
@@ -19,6 +20,7 @@ pub use records::{Layout, PopulationStats, RegionStats, Served};
 pub use summary::{DistSummary, PopulationSummary, RegionSummary, Summary, ValueKind};
 pub use timeline::{Impact, Outcome, Outcomes, TimelineStats};
 pub use timeseries::{BinCounts, TimeSeries};
+pub use workers::{WorkerBin, WorkerLevel, WorkerStats, FIGURES as WORKER_FIGURES};
 
 /// All statistics of one run, or the merge of several.
 #[derive(Debug, Clone)]
@@ -45,6 +47,8 @@ pub struct RunStats {
     pub series: TimeSeries,
     /// What each timeline event did.
     pub timeline: TimelineStats,
+    /// Per deployment that runs on workers, in deployment order (empty without).
+    pub workers: Vec<WorkerStats>,
     /// Current level of each deployment lane of the series.
     lanes: Vec<LaneLevel>,
     /// Events processed (for throughput figures).
@@ -90,6 +94,7 @@ impl RunStats {
         let timeline = TimelineStats::new(layout.event_windows.clone());
         Self {
             timeline,
+            workers: Vec::new(),
             lanes,
             layout,
             populations,
@@ -340,6 +345,9 @@ impl RunStats {
             a.redispatched += b.redispatched;
         }
         self.timeline.merge(&other.timeline);
+        for (a, b) in self.workers.iter_mut().zip(&other.workers) {
+            a.merge(b);
+        }
         self.hold_sum_s += other.hold_sum_s;
         self.pending_at_horizon += other.pending_at_horizon;
         self.running_at_horizon += other.running_at_horizon;

@@ -7,8 +7,9 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::ctmc::LossNetwork;
 use super::exact::{erlang_a, erlang_b, erlang_c, erlang_c_mean_wait};
-use super::{Case, Check, Runs, Test};
+use super::{mean_and_half_width, Case, Check, Runs, Test};
 use crate::model::{PolicySpec, World};
+use crate::stats::RunStats;
 
 macro_rules! scenario {
     ($name:literal) => {
@@ -111,7 +112,74 @@ pub static CASES: &[Case] = &[
         checks: spill_anywhere,
         little_gap: steady_state,
     },
+    Case {
+        name: "workers-erlang-b",
+        identity: "workers with exact load: k = floor((threshold - base) / per-session load) sessions each, rejection = Erlang B(workers x k, A)",
+        scenario: scenario!("workers-erlang-b"),
+        checks: erlang_b_single,
+        little_gap: steady_state,
+    },
+    Case {
+        name: "workers-erlang-c",
+        identity: "workers with exact load and waiting: P(wait) = Erlang C(workers x k, A), mean wait = C / (c mu - lambda)",
+        scenario: scenario!("workers-erlang-c"),
+        checks: erlang_c_case,
+        little_gap: steady_state,
+    },
+    Case {
+        name: "workers-stale-load",
+        identity: "stale load over-admits: none with exact load, more at each longer sampling and reporting interval",
+        scenario: scenario!("workers-stale-load"),
+        checks: stale_load,
+        little_gap: steady_state,
+    },
 ];
+
+/// Over-admission of the case's world (exact load: none) and its paired
+/// increase at each longer sampling interval (reports every 5 samples), on the
+/// same seeds.
+fn stale_load(r: &Runs) -> Vec<Check> {
+    let over = |s: &RunStats| {
+        s.workers
+            .first()
+            .map_or(f64::NAN, |w| w.over_admission_rate())
+    };
+    let mut out = vec![r.check("over-admitted share with exact load", 0.0, |s, _| over(s))];
+    let mut prev: Vec<f64> = r.stats.iter().map(over).collect();
+    let mut from = 0.0;
+    for interval in [0.25, 1.0, 4.0] {
+        let mut w = r.world.clone();
+        for d in &mut w.deployments {
+            if let Some(spec) = &mut d.workers {
+                spec.measure.sample_interval_s = interval;
+                spec.measure.report_interval_s = interval * 5.0;
+            }
+        }
+        let next: Vec<f64> = Runs::simulate(r.case, w).stats.iter().map(over).collect();
+        let diffs: Vec<f64> = next.iter().zip(&prev).map(|(b, a)| b - a).collect();
+        let (mean, hw) = mean_and_half_width(&diffs, r.world.run.confidence);
+        out.push(Check {
+            case: r.case,
+            quantity: format!("over-admission increase, sampling {from} s -> {interval} s"),
+            exact: 0.0,
+            simulated: mean,
+            half_width: hw,
+            test: Test::Above,
+        });
+        (prev, from) = (next, interval);
+    }
+    out
+}
+
+/// Slots of deployment `d` as the exact formulas see them: its capacity, or
+/// for workers with exact load, workers x floor((threshold - base) / per-session load).
+fn slots(w: &World, d: usize) -> u32 {
+    let dep = &w.deployments[d];
+    match &dep.workers {
+        Some(spec) => spec.count * spec.sessions_at_threshold(),
+        None => dep.capacity,
+    }
+}
 
 /// A steady state carries as much work into the window as out of it.
 fn steady_state(_: &World) -> Option<f64> {
@@ -182,7 +250,7 @@ fn ratio(a: u64, b: u64) -> f64 {
 
 fn erlang_b_single(r: &Runs) -> Vec<Check> {
     let w = &r.world;
-    let (c, a) = (w.deployments[0].capacity, offered(w, 0));
+    let (c, a) = (slots(w, 0), offered(w, 0));
     vec![r.check(
         format!("rejection = Erlang B({c}, {a:.3})"),
         erlang_b(c, a),
@@ -346,7 +414,7 @@ fn spill_ctmc(r: &Runs) -> Vec<Check> {
 
 fn erlang_c_case(r: &Runs) -> Vec<Check> {
     let w = &r.world;
-    let c = w.deployments[0].capacity;
+    let c = slots(w, 0);
     let (lambda, mean) = rate_and_mean(w, 0);
     let a = lambda * mean;
     vec![

@@ -29,6 +29,18 @@ pub const MAX_CHECKS: usize = 80;
 /// engine draws random numbers would re-roll which one.
 pub const CONFIDENCE: f64 = 1.0 - (1.0 - FAMILY_CONFIDENCE) / MAX_CHECKS as f64;
 
+/// Mean of `xs` (one value per replication) and its confidence half-width.
+pub(crate) fn mean_and_half_width(xs: &[f64], confidence: f64) -> (f64, f64) {
+    let n = xs.len() as f64;
+    let mean = xs.iter().sum::<f64>() / n;
+    let var = if xs.len() < 2 {
+        0.0
+    } else {
+        xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
+    };
+    (mean, half_width(var, xs.len() as u32, confidence))
+}
+
 /// Every case's name and identity, simulation cases first, then planner cases.
 pub fn list() -> Vec<(&'static str, &'static str)> {
     CASES
@@ -60,6 +72,9 @@ pub enum Test {
     /// Pass when the result equals the exact value (a planned capacity against
     /// the inverse of a formula).
     Equal,
+    /// Pass when the whole interval lies above the exact value (an effect
+    /// that must be there: a paired increase above 0).
+    Above,
 }
 
 /// One comparison: a quantity of a case, its exact value and the estimate.
@@ -91,6 +106,11 @@ impl Check {
             }
             Test::AtMost => self.exact.is_finite() && self.simulated <= self.exact,
             Test::Equal => self.exact.is_finite() && self.simulated == self.exact,
+            Test::Above => {
+                self.exact.is_finite()
+                    && self.half_width.is_finite()
+                    && self.simulated - self.half_width > self.exact
+            }
         }
     }
 }
@@ -147,15 +167,7 @@ impl Runs {
             .zip(&self.summaries)
             .map(|(s, m)| f(s, m))
             .collect();
-        let n = xs.len() as f64;
-        let mean = xs.iter().sum::<f64>() / n;
-        let var = if xs.len() < 2 {
-            0.0
-        } else {
-            xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)
-        };
-        let hw = half_width(var, xs.len() as u32, self.world.run.confidence);
-        (mean, hw)
+        mean_and_half_width(&xs, self.world.run.confidence)
     }
 
     /// An interval check of `f` against `exact`.
@@ -253,6 +265,11 @@ pub fn table(checks: &[Check]) -> String {
             Test::Interval => format!("{} ± {}", number(c.simulated), number(c.half_width)),
             Test::AtMost => format!("{} (must not exceed the quantile)", number(c.simulated)),
             Test::Equal => format!("{} (planned)", c.simulated),
+            Test::Above => format!(
+                "{} ± {} (must lie above)",
+                number(c.simulated),
+                number(c.half_width)
+            ),
         };
         let _ = writeln!(
             s,

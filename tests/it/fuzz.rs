@@ -333,7 +333,10 @@ fn most_capacity(world: &World) -> Vec<u64> {
     let mut most: Vec<u64> = world
         .deployments
         .iter()
-        .map(|d| u64::from(d.capacity))
+        .map(|d| match &d.workers {
+            Some(w) => worker_bound(w),
+            None => u64::from(d.capacity),
+        })
         .collect();
     for step in world.timeline.iter().flat_map(|e| &e.steps) {
         let c = match &step.action {
@@ -349,6 +352,19 @@ fn most_capacity(world: &World) -> Vec<u64> {
         per_region[dep.region] += most[d];
     }
     per_region
+}
+
+/// The most a worker deployment can hold: its most workers times the
+/// sessions one takes (with stale load, at most that many per sample interval
+/// over the window and the interval in progress).
+fn worker_bound(w: &regionsim::model::workers::WorkerSpec) -> u64 {
+    let workers = w.autoscale.as_ref().map_or(w.count, |a| a.max);
+    let per_worker = if w.measure.sample_interval_s == 0.0 {
+        1
+    } else {
+        u64::from(w.measure.window) + 2
+    };
+    u64::from(workers) * u64::from(w.sessions_at_threshold()) * per_worker
 }
 
 fn env<T: std::str::FromStr>(name: &str) -> Option<T> {

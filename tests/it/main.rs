@@ -20,3 +20,4 @@ mod shard;
 mod timeline;
 mod validation;
 mod verdict;
+mod workers;

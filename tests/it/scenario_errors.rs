@@ -14,7 +14,7 @@ fn base() -> Value {
 }
 
 /// Run the CLI on `text`; return stderr after checking exit 2 and no output.
-fn reject(text: &str) -> String {
+pub fn reject(text: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bad.json");
     std::fs::write(&file, text).unwrap();

@@ -44,6 +44,15 @@ fn study(command: &str) -> Vec<String> {
                 .map(s)
                 .to_vec();
         }
+        // Workers: autoscaling, scale to zero, stale load, warm pools.
+        "workers" => {
+            let file = repo("scenarios/tests/workers-scale-to-zero.json")
+                .display()
+                .to_string();
+            return ["run", &file, "--replications=5", "--quiet"]
+                .map(s)
+                .to_vec();
+        }
         "compare" => vec![
             s("compare"),
             repo(POLICIES).display().to_string(),
@@ -130,6 +139,11 @@ fn sharded_run_merges_to_the_single_machine_files() {
 #[test]
 fn sharded_run_with_a_timeline_merges_to_the_single_machine_files() {
     merged_equals_single_machine("timeline", &[3]);
+}
+
+#[test]
+fn sharded_worker_run_merges_to_the_single_machine_files() {
+    merged_equals_single_machine("workers", &[3]);
 }
 
 #[test]

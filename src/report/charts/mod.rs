@@ -26,6 +26,8 @@ mod rtt;
 mod style;
 mod sweep;
 
+mod worker_join;
+mod workers;
 mod world_map;
 
 use std::error::Error;
@@ -90,6 +92,12 @@ pub fn render_all(world: &World, est: &Estimate) -> io::Result<Vec<Chart>> {
     ];
     if deployments::applies(&ctx) {
         charts.insert(3, chart!(deployments)?);
+    }
+    if workers::applies(&ctx) {
+        charts.push(chart!(workers)?);
+    }
+    if worker_join::applies(&ctx) {
+        charts.push(chart!(worker_join)?);
     }
     Ok(charts)
 }

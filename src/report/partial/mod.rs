@@ -13,6 +13,7 @@
 
 mod series;
 mod stats;
+mod workers;
 
 use std::fs;
 use std::io::{BufRead, BufReader, BufWriter, Write};

@@ -137,6 +137,9 @@ pub struct RunRec {
     horizon: [u64; 4],
     series: SeriesRec,
     timeline: TimelineRec,
+    /// Worker deployments (absent without any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    workers: Vec<super::workers::WorkerRec>,
     events: u64,
     runs: u32,
 }
@@ -215,6 +218,7 @@ impl RunRec {
             queue_full,
             series,
             timeline,
+            workers,
             events,
             runs,
             ..
@@ -240,6 +244,7 @@ impl RunRec {
             ],
             series: series_rec(series),
             timeline: timeline_rec(timeline),
+            workers: workers.iter().map(super::workers::worker_rec).collect(),
             events: *events,
             runs: *runs,
         }
@@ -286,6 +291,12 @@ impl RunRec {
         let mut out = shape.clone();
         out.series = build_series(self.series, &shape.series)?;
         out.timeline = build_timeline(self.timeline)?;
+        let bins = shape.series.counts.len();
+        out.workers = self
+            .workers
+            .into_iter()
+            .map(|w| super::workers::build_worker(w, bins))
+            .collect::<Result<_, _>>()?;
         out.layout = layout;
         out.populations = populations;
         out.regions = regions;

@@ -86,6 +86,7 @@ pub(super) fn created_deployments(
                 None => 0.0,
             },
             max_queue: crate::model::DEFAULT_MAX_QUEUE,
+            workers: None,
         });
     }
     Ok(())

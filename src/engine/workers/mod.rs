@@ -1,0 +1,307 @@
+//! The worker layer inside deployments that run on workers: placing a job on
+//! a worker (or waking one), the periodic tick that samples and reports load
+//! and runs the autoscaler, registration after a cold start, and the end of a
+//! session on a worker. Slot deployments never reach this code: the engine
+//! branches once per admission on whether any pool exists.
+//!
+//! A deployment's admission limit stays the engine's one notion of room: a pool
+//! sets it to at least one more than its sessions while some worker would take
+//! a job, and to its sessions otherwise, so every policy, spill, queue and
+//! rejection rule works unchanged.
+
+mod pool;
+mod procs;
+
+use super::queue::Kind;
+use super::rng::{stream, Purpose, SimRng};
+use super::session::{Session, Tag};
+use super::Engine;
+use crate::engine::policy::Policy;
+use crate::model::World;
+use crate::stats::WorkerStats;
+use pool::{Pool, State};
+
+/// Bits of a worker departure's first payload word that hold the deployment.
+const DEP_BITS: u32 = 14;
+
+/// Every pool of a run and their random stream.
+#[derive(Debug)]
+pub(super) struct Workers {
+    /// Whether any deployment runs on workers (the one test the slot path pays).
+    pub(super) any: bool,
+    pools: Vec<Pool>,
+    /// Pool index per deployment (u32::MAX: slots).
+    pool_of: Vec<u32>,
+    rng: SimRng,
+}
+
+impl Workers {
+    pub(super) fn new(world: &World, replication: u32) -> Self {
+        let mut pool_of = vec![u32::MAX; world.deployments.len()];
+        let mut pools = Vec::new();
+        for (d, dep) in world.deployments.iter().enumerate() {
+            if let Some(spec) = &dep.workers {
+                pool_of[d] = pools.len() as u32;
+                pools.push(Pool::new(d, spec.clone()));
+            }
+        }
+        Self {
+            any: !pools.is_empty(),
+            pools,
+            pool_of,
+            rng: stream(world.run.seed, replication, Purpose::Workers, 0),
+        }
+    }
+
+    /// The pool of deployment `d`, if it runs on workers.
+    #[inline]
+    pub(super) fn pool(&self, d: usize) -> Option<usize> {
+        let p = self.pool_of[d];
+        (p != u32::MAX).then_some(p as usize)
+    }
+
+    /// Empty statistics for every pool.
+    pub(super) fn stats(&self, bins: usize) -> Vec<WorkerStats> {
+        self.pools
+            .iter()
+            .map(|p| WorkerStats::new(p.d, bins))
+            .collect()
+    }
+}
+
+/// Which of a pool's periodic duties are due: sample, report, evaluate.
+const SAMPLE: usize = 0;
+const REPORT: usize = 1;
+const EVAL: usize = 2;
+
+impl<P: Policy> Engine<'_, P> {
+    /// Set every pool's admission limit and schedule its first tick.
+    pub(super) fn start_workers(&mut self) {
+        for p in 0..self.workers.pools.len() {
+            self.refresh_pool(p);
+            self.schedule_tick(p);
+        }
+    }
+
+    fn intervals(&self, p: usize) -> [f64; 3] {
+        let s = &self.workers.pools[p].spec;
+        [
+            s.measure.sample_interval_s,
+            s.measure.report_interval_s,
+            // An autoscaler held at one count never acts: no evaluation.
+            s.autoscale
+                .as_ref()
+                .filter(|a| a.min < a.max)
+                .map_or(0.0, |a| a.interval_s),
+        ]
+    }
+
+    /// Push pool `p`'s next tick: the earliest due duty (none: no tick).
+    fn schedule_tick(&mut self, p: usize) {
+        let iv = self.intervals(p);
+        let next = &self.workers.pools[p].next;
+        let t = (0..3)
+            .filter(|&i| iv[i] > 0.0)
+            .map(|i| next[i] as f64 * iv[i])
+            .min_by(f64::total_cmp);
+        if let Some(t) = t.filter(|&t| t <= self.world.run.horizon_s) {
+            self.queue.push(t, Kind::WorkerTick, p as u32, 0);
+        }
+    }
+
+    /// Pool `p`'s tick at `now`: its due duties, then its new limit.
+    pub(super) fn on_worker_tick(&mut self, p: usize) {
+        let iv = self.intervals(p);
+        let t = self.now;
+        let next = self.workers.pools[p].next;
+        let due: [bool; 3] = std::array::from_fn(|i| iv[i] > 0.0 && next[i] as f64 * iv[i] <= t);
+        for (i, &d) in due.iter().enumerate() {
+            if d {
+                self.workers.pools[p].next[i] += 1;
+            }
+        }
+        if due[SAMPLE] {
+            self.workers.pools[p].sample(t, &mut self.workers.rng);
+        }
+        if due[REPORT] {
+            let (warmup, bin) = (self.world.run.warmup_s, self.world.run.bin_s);
+            let stats = &mut self.stats.workers[p];
+            self.workers.pools[p].report(|load| stats.reported(t, load, warmup, bin));
+        }
+        if due[EVAL] {
+            self.autoscale(p);
+        }
+        self.refresh_pool(p);
+        self.schedule_tick(p);
+    }
+
+    /// The autoscaler of pool `p`: towards ceil(reported load / target).
+    fn autoscale(&mut self, p: usize) {
+        let t = self.now;
+        let pool = &self.workers.pools[p];
+        let Some(a) = &pool.spec.autoscale else {
+            return;
+        };
+        let (total, n, busy) = pool.scaling_view();
+        // An idle pool shuts down to its minimum (scale to zero when idle).
+        let want = if busy { a.desired(total) } else { a.min };
+        let cooldown_s = a.cooldown_s;
+        if t >= self.world.run.warmup_s {
+            let s = &mut self.stats.workers[p];
+            s.evaluations += 1;
+            s.desired_sum += f64::from(want);
+        }
+        if want > n {
+            for _ in n..want {
+                self.provision(p, false);
+            }
+        } else if want < n && t - pool.last_change >= cooldown_s {
+            let pool = &mut self.workers.pools[p];
+            if pool.drain(n - want) > 0 {
+                pool.last_change = t;
+            }
+        }
+    }
+
+    /// Start a new worker of pool `p` (a cold start); returns its index.
+    fn provision(&mut self, p: usize, holds_jobs: bool) -> usize {
+        let t = self.now;
+        let rng = &mut self.workers.rng;
+        let pool = &mut self.workers.pools[p];
+        let delay = pool
+            .spec
+            .autoscale
+            .as_ref()
+            .map_or(0.0, |a| a.provisioning.sample(rng));
+        let w = pool.add(State::Provisioning, t + delay, holds_jobs);
+        let starts = pool.warm_up(w, rng);
+        pool.last_change = t;
+        self.queue
+            .push(t + delay, Kind::WorkerReady, p as u32, w as u32);
+        if t >= self.world.run.warmup_s {
+            let s = &mut self.stats.workers[p];
+            s.cold_starts += 1;
+            s.process_starts += u64::from(starts);
+        }
+        w
+    }
+
+    /// Worker `w` of pool `p` registers.
+    pub(super) fn on_worker_ready(&mut self, p: usize, w: usize) {
+        let load = self.workers.pools[p].register(w, self.now);
+        if self.now >= self.world.run.warmup_s {
+            let s = &mut self.stats.workers[p];
+            s.peak_true_load = s.peak_true_load.max(load);
+        }
+        self.refresh_pool(p);
+    }
+
+    /// [`Self::update_pool`], then serve anyone waiting if there is room.
+    fn refresh_pool(&mut self, p: usize) {
+        self.update_pool(p);
+        let d = self.workers.pools[p].d;
+        if self.deps.has_waiting(d) && self.deps.has_room(d) {
+            self.serve_waiting(d);
+        }
+    }
+
+    /// Integrate pool `p`'s level up to now and set its deployment's limit
+    /// from its workers.
+    fn update_pool(&mut self, p: usize) {
+        let (warmup, bin) = (self.world.run.warmup_s, self.world.run.bin_s);
+        let pool = &mut self.workers.pools[p];
+        // Integrated only when the level changes, so ticks that change
+        // nothing leave the figures bit for bit as they were.
+        let level = pool.level_now();
+        if level != pool.level {
+            self.stats.workers[p].hold(pool.level_t, self.now, &pool.level, warmup, bin);
+            pool.level = level;
+            pool.level_t = self.now;
+        }
+        let d = pool.d;
+        let limit = pool.limit(self.deps.busy(d));
+        if limit != self.deps.limit(d) {
+            self.supply_changed(d, |x| x.set_capacity(d, limit));
+        }
+    }
+
+    /// Place `s` on a worker of pool `p` (deployment `d`), which has room.
+    pub(super) fn start_on_worker(&mut self, s: Session, d: usize, p: usize) {
+        let t = self.now;
+        let w = match self.workers.pools[p].pick(&mut self.workers.rng) {
+            Some(w) => w,
+            None => self.provision(p, true),
+        };
+        let pool = &mut self.workers.pools[p];
+        let ready_at = pool.workers[w].ready_at;
+        let cold = (ready_at - t).max(0.0);
+        let load = pool.admit(w, t);
+        let registered = pool.workers[w].state == State::Ready;
+        let (process, starts) = pool.take_process(w, t + cold + s.dispatch, &mut self.workers.rng);
+        let r = self.deps.admit(d);
+        let wait = t - s.arrival;
+        let hold = cold + s.dispatch + process + s.startup + s.duration;
+        let tag = Tag::new(s.city, s.counted);
+        let a = (w as u32) << DEP_BITS | d as u32;
+        self.queue.push(t + hold, Kind::WorkerDeparture, a, tag.0);
+        let join_s = wait + cold + s.dispatch + process + s.startup;
+        if t >= self.world.run.warmup_s {
+            let st = &mut self.stats.workers[p];
+            st.process_starts += u64::from(starts);
+            if registered {
+                st.peak_true_load = st.peak_true_load.max(load);
+            }
+        }
+        if s.counted {
+            let th = self.workers.pools[p].spec.measure.threshold;
+            let st = &mut self.stats.workers[p];
+            st.jobs += 1;
+            st.over_admitted +=
+                u64::from(registered && load > th + crate::model::workers::LOAD_EPS);
+            st.cold_start_jobs += u64::from(cold > 0.0);
+            st.process_waits += u64::from(process > 0.0);
+            st.dispatch_s += s.dispatch;
+            st.process_s += process;
+            st.cold_s += cold;
+            st.join.record(join_s * 1000.0);
+        }
+        self.update_pool(p);
+        let (level, limit) = self.deps.region_level(r);
+        self.stats.level(r, t, level, limit);
+        self.deployment_changed(d);
+        self.record_start(&s, r, wait, join_s * 1000.0, hold);
+    }
+
+    /// A session on a worker ends.
+    pub(super) fn on_worker_departure(&mut self, a: u32, tag: u32) {
+        let (d, w) = (
+            (a & ((1 << DEP_BITS) - 1)) as usize,
+            (a >> DEP_BITS) as usize,
+        );
+        let p = self
+            .workers
+            .pool(d)
+            .expect("a worker departure names a pool");
+        self.stats.completed += u64::from(Tag(tag).counted());
+        let t = self.now;
+        self.workers.pools[p].release(w, t);
+        let r = self.deps.release(d);
+        let (level, limit) = self.deps.region_level(r);
+        self.stats.level(r, t, level, limit);
+        self.deployment_changed(d);
+        self.refresh_pool(p);
+    }
+
+    /// Close every pool's integrals at the horizon.
+    pub(super) fn finish_workers(&mut self) {
+        let (h, warmup, bin) = (
+            self.world.run.horizon_s,
+            self.world.run.warmup_s,
+            self.world.run.bin_s,
+        );
+        for (p, pool) in self.workers.pools.iter_mut().enumerate() {
+            self.stats.workers[p].hold(pool.level_t, h, &pool.level, warmup, bin);
+            pool.level_t = h;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! The worker model of a deployment, validated: how many workers (fixed or
+//! autoscaled), what load a session puts on a worker, how load is measured and
+//! reported, the warm pool of processes. A deployment without it keeps the slot
+//! model; this module only states the rules, the engine runs them.
+
+use super::dist::TimeDist;
+
+/// Slack in load comparisons, so that a threshold which is an exact multiple
+/// of the per-session load (0.7 = 10 x 0.07) admits that many sessions despite
+/// rounding.
+pub const LOAD_EPS: f64 = 1e-9;
+
+/// Most workers one deployment may have at once (its index travels in 18 bits
+/// of an event's payload).
+pub const MAX_WORKERS: u32 = 100_000;
+
+/// How a worker's load follows its sessions: `base + per_session x sessions`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoadModel {
+    /// Load of an idle worker (0..1).
+    pub base: f64,
+    /// Load each running session adds (> 0).
+    pub per_session: f64,
+    /// Standard deviation of a Gaussian term added to each load sample (0 = none).
+    pub noise: f64,
+}
+
+/// How a worker measures and reports its load (the platform's defaults are
+/// [`Measurement::PLATFORM`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measurement {
+    /// Seconds between load samples; 0 = the worker knows its load exactly at
+    /// every instant.
+    pub sample_interval_s: f64,
+    /// Samples in the moving average.
+    pub window: u32,
+    /// Seconds between load reports to the server; 0 = the server always sees
+    /// the worker's current measurement.
+    pub report_interval_s: f64,
+    /// A worker at or above this load is full (0 < threshold <= 1).
+    pub threshold: f64,
+}
+
+impl Measurement {
+    /// The reference platform: sample every 0.5 s, 5-sample average, report
+    /// every 2.5 s, full at 0.7.
+    pub const PLATFORM: Measurement = Measurement {
+        sample_interval_s: 0.5,
+        window: 5,
+        report_interval_s: 2.5,
+        threshold: 0.7,
+    };
+}
+
+/// Replicas between `min` and `max`, scaled on reported load towards a target.
+#[derive(Debug, Clone)]
+pub struct Autoscale {
+    /// Fewest workers (0 = scale to zero: the first job wakes one and waits for it).
+    pub min: u32,
+    /// Most workers.
+    pub max: u32,
+    /// Workers at the start.
+    pub initial: u32,
+    /// Load per worker the autoscaler aims at (0 < target <= 1).
+    pub target_load: f64,
+    /// Seconds between evaluations (> 0).
+    pub interval_s: f64,
+    /// Time from the decision to add a worker to its registration (cold start).
+    pub provisioning: TimeDist,
+    /// No scale-down within this many seconds of the last change.
+    pub cooldown_s: f64,
+}
+
+impl Autoscale {
+    /// The worker count a total reported load asks for:
+    /// `ceil(total / target_load)`, kept within [min, max].
+    pub fn desired(&self, total_load: f64) -> u32 {
+        let want = (total_load / self.target_load - LOAD_EPS).ceil().max(0.0);
+        (want.min(f64::from(self.max)) as u32).clamp(self.min, self.max)
+    }
+}
+
+/// The worker layer of one deployment.
+#[derive(Debug, Clone)]
+pub struct WorkerSpec {
+    /// Fixed count when `autoscale` is None.
+    pub count: u32,
+    /// Autoscaling, if any.
+    pub autoscale: Option<Autoscale>,
+    /// Load per session.
+    pub load: LoadModel,
+    /// Sampling, reporting and the threshold.
+    pub measure: Measurement,
+    /// Processes each worker keeps started and idle.
+    pub idle_processes: u32,
+    /// Time to start a job process.
+    pub process_start: TimeDist,
+}
+
+impl WorkerSpec {
+    /// Sessions one worker takes with exact load knowledge:
+    /// `floor((threshold - base) / per_session)`.
+    pub fn sessions_at_threshold(&self) -> u32 {
+        let room = (self.measure.threshold - self.load.base) / self.load.per_session;
+        (room + LOAD_EPS).floor().max(0.0) as u32
+    }
+
+    /// Workers at the start of a run.
+    pub fn initial(&self) -> u32 {
+        self.autoscale.as_ref().map_or(self.count, |a| a.initial)
+    }
+
+    /// The capacity the slot model would give at the start (reports' nominal figure).
+    pub fn initial_capacity(&self) -> u32 {
+        self.initial().saturating_mul(self.sessions_at_threshold())
+    }
+}

@@ -1,0 +1,312 @@
+//! A deployment's `workers` block: its file form and its validation into a
+//! [`WorkerSpec`]. Every rule of the worker model is checked here, once, with
+//! the JSON path of the offending value; the engine trusts the result.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::raw::{RawDeployment, RawDist};
+use super::units::Secs;
+use super::validate::{dist, err, secs, R};
+use crate::model::dist::TimeDist;
+use crate::model::timeline::TimelineEvent;
+use crate::model::workers::{Autoscale, LoadModel, Measurement, WorkerSpec, MAX_WORKERS};
+use crate::model::Deployment;
+
+/// `deployments[i].workers`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawWorkers {
+    /// A fixed number of workers (or give `autoscale`).
+    pub count: Option<u32>,
+    /// Replicas between min and max, scaled on reported load.
+    pub autoscale: Option<RawAutoscale>,
+    /// What a session costs a worker.
+    pub load: RawWorkerLoad,
+    /// Seconds between load samples (default 0.5 s; 0 = exact load at every instant).
+    pub sample_interval: Option<Secs>,
+    /// Samples in the moving average (default 5).
+    pub window: Option<u32>,
+    /// Seconds between load reports to the server (default 2.5 s; 0 = every instant).
+    pub report_interval: Option<Secs>,
+    /// A worker at or above this load is full (default 0.7).
+    pub load_threshold: Option<f64>,
+    /// Processes each worker keeps started and idle (default 4).
+    pub idle_processes: Option<u32>,
+    /// Time to start a job process (default 1 s).
+    pub process_start: Option<RawDist>,
+}
+
+/// `workers.load`: `per_session`, or `sessions_per_worker` from which it follows.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawWorkerLoad {
+    /// Load of an idle worker (default 0).
+    pub base: Option<f64>,
+    /// Load each session adds.
+    pub per_session: Option<f64>,
+    /// Sessions a worker holds at the threshold: per_session = (threshold - base) / this.
+    pub sessions_per_worker: Option<u32>,
+    /// Standard deviation of Gaussian noise on each load sample (default 0).
+    pub noise: Option<f64>,
+}
+
+/// `workers.autoscale`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAutoscale {
+    pub min: u32,
+    pub max: u32,
+    /// Workers at the start (default `min`).
+    pub initial: Option<u32>,
+    /// Load per worker to aim at (default 0.5).
+    pub target_load: Option<f64>,
+    /// Seconds between evaluations (default 30 s).
+    pub interval: Option<Secs>,
+    /// Time for a new worker to register (default uniform 10-20 s).
+    pub provisioning: Option<RawDist>,
+    /// No scale-down within this long of the last change (default 10 min).
+    pub cooldown: Option<Secs>,
+}
+
+/// A deployment's supply: a slot count, or workers (whose nominal capacity at
+/// the start stands in for the slot count in reports).
+pub(super) fn capacity_or_workers(path: &str, d: &RawDeployment) -> R<(u32, Option<WorkerSpec>)> {
+    match (d.capacity, &d.workers) {
+        (Some(c), None) => Ok((c, None)),
+        (None, None) => err(path, "give `capacity` (slots) or `workers`"),
+        (Some(_), Some(_)) => err(
+            format!("{path}.workers"),
+            "give either `capacity` (slots) or `workers`, not both",
+        ),
+        (None, Some(w)) => {
+            let spec = workers(&format!("{path}.workers"), w)?;
+            for (field, given) in [
+                ("created_at", d.created_at.is_some()),
+                ("ready_after", d.ready_after.is_some()),
+            ] {
+                if given {
+                    return err(
+                        format!("{path}.{field}"),
+                        "a deployment with workers exists from the start; use `autoscale` with `min: 0` for one that sleeps",
+                    );
+                }
+            }
+            Ok((spec.initial_capacity(), Some(spec)))
+        }
+    }
+}
+
+/// Timeline events change slot supply; a deployment with workers scales itself.
+pub(super) fn no_timeline_on_workers(events: &[TimelineEvent], deps: &[Deployment]) -> R<()> {
+    for (i, e) in events.iter().enumerate() {
+        if let Some(d) = e
+            .steps
+            .iter()
+            .map(|s| s.action.deployment())
+            .find(|&d| deps[d].workers.is_some())
+        {
+            return err(
+                format!("timeline[{i}]"),
+                format!(
+                    "`{}` has workers: timeline events apply to slot deployments only (workers scale through `autoscale`)",
+                    deps[d].agent
+                ),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A number in (0, 1].
+fn unit_share(path: &str, v: f64) -> R<f64> {
+    if v.is_finite() && v > 0.0 && v <= 1.0 {
+        Ok(v)
+    } else {
+        err(path, format!("must be in (0, 1], got {v}"))
+    }
+}
+
+/// Validate `deployments[i].workers` (at `path`).
+pub(super) fn workers(path: &str, raw: &RawWorkers) -> R<WorkerSpec> {
+    let threshold = match raw.load_threshold {
+        Some(t) => unit_share(&format!("{path}.load_threshold"), t)?,
+        None => Measurement::PLATFORM.threshold,
+    };
+    let interval = |field: &str, v: Option<Secs>, default: f64| match v {
+        Some(v) => secs(&format!("{path}.{field}"), v),
+        None => Ok(default),
+    };
+    let window = raw.window.unwrap_or(Measurement::PLATFORM.window);
+    if window == 0 || window > 10_000 {
+        return err(
+            format!("{path}.window"),
+            format!("must be between 1 and 10000 samples, got {window}"),
+        );
+    }
+    let measure = Measurement {
+        sample_interval_s: interval(
+            "sample_interval",
+            raw.sample_interval,
+            Measurement::PLATFORM.sample_interval_s,
+        )?,
+        window,
+        report_interval_s: interval(
+            "report_interval",
+            raw.report_interval,
+            Measurement::PLATFORM.report_interval_s,
+        )?,
+        threshold,
+    };
+    let load = load(&format!("{path}.load"), &raw.load, &measure)?;
+    let (count, autoscale) = match (raw.count, &raw.autoscale) {
+        (Some(_), Some(_)) => {
+            return err(
+                format!("{path}.autoscale"),
+                "give either `count` (a fixed number of workers) or `autoscale`, not both",
+            )
+        }
+        (None, None) => return err(path, "give `count` (fixed workers) or `autoscale`"),
+        (Some(n), None) => {
+            if n == 0 || n > MAX_WORKERS {
+                return err(
+                    format!("{path}.count"),
+                    format!("must be between 1 and {MAX_WORKERS}, got {n}"),
+                );
+            }
+            (n, None)
+        }
+        (None, Some(a)) => (0, Some(autoscale(&format!("{path}.autoscale"), a)?)),
+    };
+    let process_start = match &raw.process_start {
+        Some(d) => dist(&format!("{path}.process_start"), d)?,
+        None => TimeDist::deterministic(1.0).expect("valid constant"),
+    };
+    let spec = WorkerSpec {
+        count,
+        autoscale,
+        load,
+        measure,
+        idle_processes: raw.idle_processes.unwrap_or(4),
+        process_start,
+    };
+    if spec.sessions_at_threshold() == 0 {
+        return err(
+            format!("{path}.load"),
+            "a worker could not take a single session under the threshold: lower `base` or `per_session`",
+        );
+    }
+    Ok(spec)
+}
+
+fn load(path: &str, raw: &RawWorkerLoad, m: &Measurement) -> R<LoadModel> {
+    let base = raw.base.unwrap_or(0.0);
+    if !(base.is_finite() && base >= 0.0 && base < m.threshold) {
+        return err(
+            format!("{path}.base"),
+            format!(
+                "must be >= 0 and below the load threshold ({}), got {base}",
+                m.threshold
+            ),
+        );
+    }
+    let per_session = match (raw.per_session, raw.sessions_per_worker) {
+        (Some(_), Some(_)) => {
+            return err(
+                format!("{path}.sessions_per_worker"),
+                "give either `per_session` or `sessions_per_worker`, not both",
+            )
+        }
+        (None, None) => return err(path, "give `per_session` or `sessions_per_worker`"),
+        (Some(p), None) => {
+            if !(p.is_finite() && p > 0.0 && p <= 1.0) {
+                return err(
+                    format!("{path}.per_session"),
+                    format!("must be in (0, 1], got {p}"),
+                );
+            }
+            p
+        }
+        (None, Some(n)) => {
+            if n == 0 || n > 1_000_000 {
+                return err(
+                    format!("{path}.sessions_per_worker"),
+                    format!("must be between 1 and 1000000, got {n}"),
+                );
+            }
+            (m.threshold - base) / f64::from(n)
+        }
+    };
+    let noise = raw.noise.unwrap_or(0.0);
+    if !(noise.is_finite() && (0.0..=1.0).contains(&noise)) {
+        return err(
+            format!("{path}.noise"),
+            format!("must be between 0 and 1, got {noise}"),
+        );
+    }
+    if noise > 0.0 && m.sample_interval_s == 0.0 {
+        return err(
+            format!("{path}.noise"),
+            "noise is added to each load sample: it needs `sample_interval` > 0",
+        );
+    }
+    Ok(LoadModel {
+        base,
+        per_session,
+        noise,
+    })
+}
+
+fn autoscale(path: &str, raw: &RawAutoscale) -> R<Autoscale> {
+    if raw.max == 0 || raw.max > MAX_WORKERS {
+        return err(
+            format!("{path}.max"),
+            format!("must be between 1 and {MAX_WORKERS}, got {}", raw.max),
+        );
+    }
+    if raw.min > raw.max {
+        return err(
+            format!("{path}.min"),
+            format!("must be at most `max` ({}), got {}", raw.max, raw.min),
+        );
+    }
+    let initial = raw.initial.unwrap_or(raw.min);
+    if initial < raw.min || initial > raw.max {
+        return err(
+            format!("{path}.initial"),
+            format!(
+                "must be between `min` ({}) and `max` ({}), got {initial}",
+                raw.min, raw.max
+            ),
+        );
+    }
+    let target_load = match raw.target_load {
+        Some(t) => unit_share(&format!("{path}.target_load"), t)?,
+        None => 0.5,
+    };
+    let interval_s = match raw.interval {
+        Some(v) => secs(&format!("{path}.interval"), v)?,
+        None => 30.0,
+    };
+    if interval_s <= 0.0 {
+        return err(
+            format!("{path}.interval"),
+            "must be > 0 (the autoscaler evaluates every `interval`)",
+        );
+    }
+    Ok(Autoscale {
+        min: raw.min,
+        max: raw.max,
+        initial,
+        target_load,
+        interval_s,
+        provisioning: match &raw.provisioning {
+            Some(d) => dist(&format!("{path}.provisioning"), d)?,
+            None => TimeDist::uniform(10.0, 20.0).expect("valid constant"),
+        },
+        cooldown_s: match raw.cooldown {
+            Some(v) => secs(&format!("{path}.cooldown"), v)?,
+            None => 600.0,
+        },
+    })
+}

@@ -1,0 +1,277 @@
+//! The worker model (stale load over-admitting is a validation case,
+//! `workers-stale-load`): exact load holds k sessions per worker, the
+//! autoscaler asks for the count its target implies, an autoscaler that cannot
+//! act changes nothing, sessions are conserved, sharded runs merge to the same
+//! files, and bad worker settings get located messages.
+
+use regionsim::model::World;
+use regionsim::validation::{Runs, CONFIDENCE};
+use serde_json::{json, Value};
+
+use crate::common::*;
+use crate::scenario_errors::reject;
+
+const BASE: &str = "scenarios/tests/workers-erlang-b.json";
+const AUTOSCALE: &str = "scenarios/tests/workers-autoscale.json";
+
+fn base_json(rel: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(repo(rel)).unwrap()).unwrap()
+}
+
+fn parse(v: &Value) -> World {
+    regionsim::scenario::parse(std::path::Path::new("t.json"), &v.to_string())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn runs(mut world: World) -> Runs {
+    world.run.confidence = CONFIDENCE;
+    Runs::simulate("workers", world)
+}
+
+#[test]
+fn exact_load_never_over_admits_and_holds_k_sessions_per_worker() {
+    let r = runs(world(BASE));
+    let spec = r.world.deployments[0].workers.clone().unwrap();
+    let k = spec.sessions_at_threshold();
+    assert_eq!(k, 10);
+    for s in &r.stats {
+        let w = &s.workers[0];
+        assert_eq!(w.over_admitted, 0);
+        assert_eq!(w.overloaded_s, 0.0);
+        let most = spec.load.base + spec.load.per_session * f64::from(k);
+        assert!(w.peak_true_load <= most + 1e-9, "{}", w.peak_true_load);
+        assert!(s.regions[0].peak <= spec.count * k);
+    }
+}
+
+/// E[f(N)] for N ~ Poisson(a).
+fn poisson_mean(a: f64, f: impl Fn(u32) -> f64) -> f64 {
+    let (mut p, mut total) = ((-a).exp(), 0.0);
+    for n in 0..2000u32 {
+        total += p * f(n);
+        p *= a / f64::from(n + 1);
+    }
+    total
+}
+
+#[test]
+fn autoscaler_asks_for_the_count_its_target_implies() {
+    // With exact load the total load at an evaluation is p N, N the sessions
+    // running (Poisson(A) with ample workers), so the count asked for is
+    // clamp(ceil(p N / target), min, max); its mean is E over Poisson(A).
+    let r = runs(world(AUTOSCALE));
+    let spec = r.world.deployments[0].workers.clone().unwrap();
+    let a = spec.autoscale.clone().unwrap();
+    let offered = r.world.populations[0].rate.max_rate() * r.world.populations[0].session.mean();
+    let exact = poisson_mean(offered, |n| {
+        f64::from(a.desired(spec.load.per_session * f64::from(n)))
+    });
+    let check = r.check("mean workers asked for", exact, |s, _| {
+        s.workers[0].desired_sum / s.workers[0].evaluations as f64
+    });
+    assert!(check.passed(), "{check:?}");
+    let lost = r.check("rejection", 0.0, |_, m| m.rejection_rate);
+    assert!(lost.simulated < 1e-3, "{lost:?}");
+}
+
+#[test]
+fn an_autoscaler_that_cannot_act_gives_the_fixed_pool_results() {
+    let fixed = base_json(BASE);
+    let outputs = |v: &Value| {
+        let est = estimate(&parse(v));
+        let s = &est.pooled;
+        (
+            format!("{:?}", est.point),
+            s.workers[0].worker_s,
+            s.workers[0].join.count(),
+            s.events,
+        )
+    };
+    let want = outputs(&fixed);
+    for (target, interval, cooldown) in [(0.3, "5s", "0s"), (0.9, "1min", "1h")] {
+        let mut v = fixed.clone();
+        let w = &mut v["deployments"][0]["workers"];
+        w.as_object_mut().unwrap().remove("count");
+        w["autoscale"] = json!({"min": 3, "max": 3, "target_load": target,
+            "interval": interval, "cooldown": cooldown});
+        assert_eq!(outputs(&v), want, "target {target}");
+    }
+}
+
+#[test]
+fn worker_runs_conserve_sessions_with_queues_and_scale_to_zero() {
+    let est = estimate(&world("scenarios/tests/workers-scale-to-zero.json"));
+    let p = &est.pooled;
+    let served: u64 = p
+        .populations
+        .iter()
+        .map(|q| q.served_home + q.overflow)
+        .sum();
+    let decided: u64 = p
+        .populations
+        .iter()
+        .map(|q| q.served_home + q.overflow + q.rejected + q.abandoned)
+        .sum();
+    let sessions: u64 = p.populations.iter().map(|q| q.sessions).sum();
+    assert_eq!(sessions, decided + p.pending_at_horizon);
+    assert_eq!(served, p.completed + p.running_at_horizon);
+    let w = &p.workers[0];
+    assert_eq!(w.jobs, served);
+    assert_eq!(w.join.count(), served);
+    assert!(
+        w.cold_starts > 0 && w.cold_start_jobs > 0,
+        "night scale-to-zero"
+    );
+    assert!(w.over_admitted > 0 && w.process_starts > 0);
+}
+
+#[test]
+fn bad_worker_settings_get_located_messages() {
+    let base = base_json(BASE);
+    let mutate = |f: &dyn Fn(&mut Value)| {
+        let mut v = base.clone();
+        f(&mut v);
+        serde_json::to_string_pretty(&v).unwrap()
+    };
+    let w = "deployments[0].workers";
+    let cases: Vec<(String, &str, &str)> = vec![
+        (
+            mutate(&|v| v["deployments"][0]["workers"]["load_threshold"] = json!(1.2)),
+            "load_threshold",
+            "(0, 1]",
+        ),
+        (
+            mutate(&|v| v["deployments"][0]["workers"]["load_threshold"] = json!(0)),
+            "load_threshold",
+            "(0, 1]",
+        ),
+        (
+            mutate(&|v| v["deployments"][0]["workers"]["load"]["per_session"] = json!(0)),
+            "load.per_session",
+            "(0, 1]",
+        ),
+        (
+            mutate(&|v| v["deployments"][0]["workers"]["load"]["per_session"] = json!(-0.1)),
+            "load.per_session",
+            "(0, 1]",
+        ),
+        (
+            mutate(&|v| v["deployments"][0]["capacity"] = json!(10)),
+            "",
+            "not both",
+        ),
+        (
+            mutate(&|v| v["deployments"][0]["workers"]["sample_interval"] = json!(-1)),
+            "sample_interval",
+            ">= 0",
+        ),
+        (
+            mutate(&|v| v["deployments"][0]["workers"]["report_interval"] = json!("-2s")),
+            "report_interval",
+            "",
+        ),
+        (
+            mutate(&|v| {
+                let w = v["deployments"][0]["workers"].as_object_mut().unwrap();
+                w.remove("count");
+                w.insert("autoscale".into(), json!({"min": 5, "max": 2}));
+            }),
+            "autoscale.min",
+            "at most `max`",
+        ),
+        (
+            mutate(&|v| {
+                let w = v["deployments"][0]["workers"].as_object_mut().unwrap();
+                w.remove("count");
+                w.insert("autoscale".into(), json!({"min": 0, "max": 2, "provisioning": {"type": "deterministic", "value": -3}}));
+            }),
+            "autoscale.provisioning.value",
+            ">= 0",
+        ),
+        (
+            mutate(&|v| {
+                let w = v["deployments"][0]["workers"].as_object_mut().unwrap();
+                w.remove("count");
+                w.insert(
+                    "autoscale".into(),
+                    json!({"min": 0, "max": 2, "interval": 0}),
+                );
+            }),
+            "autoscale.interval",
+            "> 0",
+        ),
+        (
+            mutate(&|v| v["deployments"][0]["workers"]["autoscale"] = json!({"min": 0, "max": 2})),
+            "autoscale",
+            "not both",
+        ),
+        (
+            mutate(&|v| v["deployments"][0]["workers"]["load"]["noise"] = json!(0.1)),
+            "load.noise",
+            "sample_interval",
+        ),
+        (
+            mutate(&|v| v["deployments"][0]["workers"]["load"]["base"] = json!(0.7)),
+            "load.base",
+            "below the load threshold",
+        ),
+        (
+            mutate(&|v| v["deployments"][0]["workers"]["window"] = json!(0)),
+            "window",
+            "between 1",
+        ),
+    ];
+    for (text, field, words) in cases {
+        let err = reject(&text);
+        let path = if field.is_empty() {
+            w.to_string()
+        } else {
+            format!("{w}.{field}")
+        };
+        assert!(
+            err.contains(&format!("`{path}`")),
+            "path `{path}` missing from: {err}"
+        );
+        assert!(err.contains(words), "`{words}` missing from: {err}");
+    }
+}
+
+#[test]
+fn worker_charts_render_even_for_a_one_minute_run() {
+    for horizon in [60.0, 30.0 * 3600.0] {
+        let mut world = world("scenarios/tests/workers-scale-to-zero.json");
+        world.run.horizon_s = horizon;
+        world.run.warmup_s = 0.0;
+        world.run.replications = 1;
+        let est = estimate(&world);
+        let dir = tempfile::tempdir().unwrap();
+        regionsim::report::write_run(dir.path(), &world, &est).unwrap();
+        for stem in ["workers", "worker-join-latency"] {
+            let svg = std::fs::read_to_string(dir.path().join(format!("{stem}.svg"))).unwrap();
+            assert!(svg.contains("agent@us-east"), "{stem} names its deployment");
+            assert!(dir.path().join(format!("{stem}.png")).is_file());
+        }
+        let csv = std::fs::read_to_string(dir.path().join("timeseries.csv")).unwrap();
+        assert!(csv.lines().next().unwrap().ends_with(
+            "agent@us-east_workers,agent@us-east_true_load,agent@us-east_reported_load"
+        ));
+    }
+}
+
+#[test]
+fn worker_runs_are_byte_identical_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let s = "scenarios/tests/workers-scale-to-zero.json";
+    run_cli(s, &a, &["--no-charts", "--threads", "1"]);
+    run_cli(s, &b, &["--no-charts", "--threads", "2"]);
+    for f in [
+        "summary.json",
+        "summary.md",
+        "timeseries.csv",
+        "replications.csv",
+    ] {
+        let read = |d: &std::path::Path| std::fs::read(d.join(f)).unwrap();
+        assert!(read(&a) == read(&b), "{f} differs between 1 and 2 threads");
+    }
+}
