@@ -302,6 +302,9 @@ impl Spinner {
 pub fn run(args: PlanArgs) -> Result<()> {
     let c = &args.common;
     let world = c.world(&[])?;
+    if let Some(why) = plan::unsupported(&world) {
+        return Err(bad(format!("{}: {why}", c.scenario.display())));
+    }
     let targets = targets(&world, &args.targets)?;
     let variables = variables(&world, &args, &targets)?;
     let spec = Spec {

@@ -331,3 +331,17 @@ fn an_interrupted_plan_keeps_its_best_verified_checkpoint() {
     let note = regionsim::report::plan_headline(&w, &spec, &out);
     assert!(note.starts_with("INTERRUPTED"), "{note}");
 }
+
+#[test]
+fn planning_a_scenario_on_workers_is_refused_rather_than_reported_infeasible() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("never");
+    plan_cli(
+        &repo("scenarios/livekit-workers.json"),
+        &out,
+        &["--target", "overflow_rate<=0.05"],
+    )
+    .code(2)
+    .stderr(contains("runs on workers").and(contains("slot capacities only")));
+    assert!(!out.exists());
+}

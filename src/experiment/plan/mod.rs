@@ -140,6 +140,23 @@ pub fn rule(spec: &Spec) -> Rule {
     }
 }
 
+/// Why `world` cannot be planned at all, if it cannot: the decision variables
+/// are slot capacities, which a deployment running on workers does not have
+/// (its admission limit comes from its workers' load), so a plan would search
+/// a knob that changes nothing and end "infeasible" for the wrong reason.
+pub fn unsupported(world: &World) -> Option<String> {
+    let (d, dep) = world
+        .deployments
+        .iter()
+        .enumerate()
+        .find(|(_, dep)| dep.workers.is_some())?;
+    Some(format!(
+        "deployments[{d}] ({}) runs on workers; the planner varies slot capacities only \
+         (size worker pools with `regionsim sweep`, see docs/scenarios.md)",
+        dep.label(&world.regions)
+    ))
+}
+
 /// The scenario's own planning problem: its `slo.targets` and `slo.cost`, one
 /// variable per deployment from 0 to max(2 x analytic start, 2 x scenario
 /// capacity, 20) in steps of 1, its confidence, and its replications (at least 4).
