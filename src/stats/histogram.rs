@@ -11,7 +11,11 @@
 //! Recording is on the engine's hot path (three values per served session), so
 //! the counts live in a plain array with the `hdrhistogram` crate's exact bucket
 //! layout (3 significant digits, lowest value 1) and one record is a
-//! leading-zero count, a shift and an increment. Queries, which run once per
+//! leading-zero count, a shift and an increment. Values often repeat exactly (a
+//! zero wait, a zero join delay, the fixed RTT of a city's home region), so the
+//! latest value and how many times in a row it came are held aside as a run and
+//! reach the counts only when another value arrives or the counts are read: a
+//! repeat costs a compare and an increment. Queries, which run once per
 //! report, rebuild a `hdrhistogram::Histogram` from the counts and ask it, so
 //! percentiles are exactly those of the crate.
 
@@ -45,6 +49,20 @@ fn index_of(v: u64) -> usize {
     let bucket = (64 - SUB_BUCKET_BITS) - (v | SUB_BUCKET_MASK).leading_zeros();
     let sub = (v >> bucket) as usize;
     ((bucket as usize + 1) << HALF_BITS) + sub - (1 << HALF_BITS)
+}
+
+/// The counts index of a value in ms, saturating like the crate's record.
+fn counts_index(ms: f64) -> usize {
+    let x = ms * SCALE;
+    if (0.0..IN_RANGE).contains(&x) {
+        // In range, so the cheap signed conversion is exact (truncation).
+        index_of(x as i64 as u64)
+    } else if x >= IN_RANGE {
+        // Like the crate's saturating record: out of range counts at the highest value.
+        index_of(HIGHEST)
+    } else {
+        0 // negative or NaN: as the crate's `as u64` cast gives 0
+    }
 }
 
 /// The lowest value that lands in counts index `i`.
@@ -82,6 +100,10 @@ pub struct Distribution {
     /// Counts index `i` lives in `chunks[i / CHUNK][i % CHUNK]`; chunks no value
     /// reached are `None`, and the vector ends at the highest chunk reached.
     chunks: Vec<Option<Box<[u64; CHUNK]>>>,
+    /// Bits of the latest value recorded (ms) and how many times in a row it
+    /// came, not yet in `chunks` (0 times: no run).
+    run_bits: u64,
+    run_len: u64,
     count: u64,
     sum: f64,
     max: f64,
@@ -108,6 +130,8 @@ impl Distribution {
     pub fn new() -> Self {
         Self {
             chunks: Vec::new(),
+            run_bits: 0,
+            run_len: 0,
             count: 0,
             sum: 0.0,
             max: 0.0,
@@ -117,24 +141,46 @@ impl Distribution {
     /// Add one value (ms).
     #[inline]
     pub fn record(&mut self, ms: f64) {
-        let x = ms * SCALE;
-        let i = if (0.0..IN_RANGE).contains(&x) {
-            // In range, so the cheap signed conversion is exact (truncation).
-            index_of(x as i64 as u64)
-        } else if x >= IN_RANGE {
-            // Like the crate's saturating record: out of range counts at the highest value.
-            index_of(HIGHEST)
+        let bits = ms.to_bits();
+        if bits == self.run_bits {
+            self.run_len += 1;
         } else {
-            0 // negative or NaN: as the crate's `as u64` cast gives 0
-        };
-        match self.chunks.get_mut(i >> CHUNK_BITS) {
-            Some(Some(chunk)) => chunk[i & (CHUNK - 1)] += 1,
-            _ => self.chunk_mut(i >> CHUNK_BITS)[i & (CHUNK - 1)] += 1,
+            self.start_run(bits);
         }
         self.count += 1;
         self.sum += ms;
         if ms > self.max {
             self.max = ms;
+        }
+    }
+
+    /// Put the run held aside into the counts and start a new one of `bits`.
+    /// Out of line: the hot caller stays small for repeats.
+    #[inline(never)]
+    fn start_run(&mut self, bits: u64) {
+        self.flush_run();
+        self.run_bits = bits;
+        self.run_len = 1;
+    }
+
+    /// Move the run held aside into the counts.
+    fn flush_run(&mut self) {
+        let n = std::mem::take(&mut self.run_len);
+        if n > 0 {
+            let i = counts_index(f64::from_bits(self.run_bits));
+            self.chunk_mut(i >> CHUNK_BITS)[i & (CHUNK - 1)] += n;
+        }
+    }
+
+    /// This distribution with its run in the counts: what every reader of the
+    /// counts sees (a copy of a few kB, once per query, only while a run is held).
+    fn settled(&self) -> std::borrow::Cow<'_, Self> {
+        if self.run_len == 0 {
+            std::borrow::Cow::Borrowed(self)
+        } else {
+            let mut d = self.clone();
+            d.flush_run();
+            std::borrow::Cow::Owned(d)
         }
     }
 
@@ -166,7 +212,7 @@ impl Distribution {
     /// rebuilds it exactly.
     pub fn to_parts(&self) -> DistParts {
         DistParts {
-            counts: self.nonzero().collect(),
+            counts: self.settled().nonzero().collect(),
             count: self.count,
             sum: self.sum,
             max: self.max,
@@ -200,6 +246,7 @@ impl Distribution {
 
     /// Fold another distribution in.
     pub fn merge(&mut self, other: &Distribution) {
+        let other = &*other.settled();
         for (c, chunk) in other.chunks.iter().enumerate() {
             if let Some(theirs) = chunk {
                 let ours = self.chunk_mut(c);
@@ -216,7 +263,7 @@ impl Distribution {
     /// The counts as the crate's histogram, for queries.
     fn hist(&self) -> Histogram<u64> {
         let mut h = Histogram::new_with_bounds(1, HIGHEST, 3).expect("constant bounds are valid");
-        for (i, c) in self.nonzero() {
+        for (i, c) in self.settled().nonzero() {
             h.record_n(value_of(i), c).expect("index within bounds");
         }
         h

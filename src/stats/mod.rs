@@ -308,6 +308,7 @@ impl RunStats {
             } = self.lanes[d];
             self.deployment_level(d, h, level, capacity);
         }
+        self.series.close();
         self.pending_at_horizon = pending;
         self.running_at_horizon = running;
         self.events = events;

@@ -23,6 +23,37 @@ pub struct BinCounts {
     pub redispatched: u64,
 }
 
+/// A lane's current bin and what it has integrated there so far.
+#[derive(Debug, Clone, Copy)]
+struct OpenCell {
+    bin: usize,
+    end: f64,
+    busy: f64,
+    capacity: f64,
+    peak: u32,
+}
+
+impl OpenCell {
+    fn at(bin: usize, bin_s: f64) -> Self {
+        Self {
+            bin,
+            end: (bin + 1) as f64 * bin_s,
+            busy: 0.0,
+            capacity: 0.0,
+            peak: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn add(&mut self, dt: f64, level: u32, capacity: u32) {
+        self.busy += level as f64 * dt;
+        self.capacity += capacity as f64 * dt;
+        // A max, not a branch: the compiler keeps it branch-free (the level
+        // goes up and down at random, so a branch mispredicts often).
+        self.peak = self.peak.max(level);
+    }
+}
+
 /// The time series of one run (or the sum of several).
 #[derive(Debug, Clone)]
 pub struct TimeSeries {
@@ -46,10 +77,14 @@ pub struct TimeSeries {
     pub peak: Vec<u32>,
     /// Runs summed into this series.
     pub runs: u32,
-    /// Per region: the bin the last integration ended in and that bin's end time.
-    /// Region levels change many times per bin, so the common case is one
-    /// multiply-add into the cached bin with no division or loop.
-    cursor: Vec<(usize, f64)>,
+    /// Per lane: the bin the last integration ended in, that bin's end time,
+    /// and its integrals so far. Levels change many times per bin, so the
+    /// common case adds into this open cell (no division, loop, index
+    /// arithmetic or bounds checks); the cell reaches the vectors when the lane
+    /// moves to a later bin or at [`TimeSeries::close`]. A cell is opened at
+    /// zero and filled in time order, so its sums are bit for bit those of
+    /// adding into the vectors directly.
+    cursor: Vec<OpenCell>,
     /// The bin `at` found last and its [start, end).
     at_cache: (usize, f64, f64),
 }
@@ -70,7 +105,7 @@ impl TimeSeries {
             capacity_area: vec![0.0; bins * lanes],
             peak: vec![0; bins * lanes],
             runs: 1,
-            cursor: vec![(0, bin_s); lanes],
+            cursor: vec![OpenCell::at(0, bin_s); lanes],
             at_cache: (0, 0.0, bin_s),
         }
     }
@@ -102,39 +137,22 @@ impl TimeSeries {
         }
     }
 
-    /// Add a level held constant over [from, to) to the region's per-bin integrals.
-    /// Calls for one region must come in time order (`from` = the previous `to`).
+    /// Add a level held constant over [from, to) to the lane's per-bin integrals.
+    /// Calls for one lane must come in time order (`from` = the previous `to`).
     #[inline(always)]
-    pub(crate) fn integrate(
-        &mut self,
-        region: usize,
-        from: f64,
-        to: f64,
-        level: u32,
-        capacity: u32,
-    ) {
-        let (b, end) = self.cursor[region];
-        if to <= end && b < self.counts.len() {
-            self.add(b * self.lanes + region, to - from, level, capacity);
+    pub(crate) fn integrate(&mut self, lane: usize, from: f64, to: f64, level: u32, capacity: u32) {
+        let cell = &mut self.cursor[lane];
+        if to <= cell.end && cell.bin < self.counts.len() {
+            cell.add(to - from, level, capacity);
             return;
         }
-        self.integrate_across_bins(region, from, to, level, capacity);
-    }
-
-    /// Add `dt` seconds at `level` / `capacity` to the (bin, region) cell `i`.
-    #[inline(always)]
-    fn add(&mut self, i: usize, dt: f64, level: u32, capacity: u32) {
-        self.busy_area[i] += level as f64 * dt;
-        self.capacity_area[i] += capacity as f64 * dt;
-        // A max, not a branch: the compiler keeps it branch-free (the level
-        // goes up and down at random, so a branch mispredicts often).
-        self.peak[i] = self.peak[i].max(level);
+        self.integrate_across_bins(lane, from, to, level, capacity);
     }
 
     #[cold]
     fn integrate_across_bins(
         &mut self,
-        region: usize,
+        lane: usize,
         from: f64,
         to: f64,
         level: u32,
@@ -147,15 +165,39 @@ impl TimeSeries {
             if b >= n {
                 break;
             }
+            if b != self.cursor[lane].bin {
+                self.close_cell(lane);
+                self.cursor[lane] = OpenCell::at(b, self.bin_s);
+            }
             let end = ((b + 1) as f64 * self.bin_s).min(to);
-            self.add(b * self.lanes + region, end - t, level, capacity);
-            self.cursor[region] = (b, (b + 1) as f64 * self.bin_s);
+            self.cursor[lane].add(end - t, level, capacity);
             t = end;
         }
     }
 
-    /// Sum another run's series into this one.
+    /// Move a lane's open cell into the vectors (it stays open, at zero).
+    fn close_cell(&mut self, lane: usize) {
+        let c = self.cursor[lane];
+        if c.bin < self.counts.len() {
+            let i = c.bin * self.lanes + lane;
+            self.busy_area[i] += c.busy;
+            self.capacity_area[i] += c.capacity;
+            self.peak[i] = self.peak[i].max(c.peak);
+        }
+        self.cursor[lane] = OpenCell::at(c.bin, self.bin_s);
+    }
+
+    /// Put every lane's open cell into the vectors: call once the run's last
+    /// level has been integrated, before anything reads the integrals.
+    pub(crate) fn close(&mut self) {
+        for lane in 0..self.cursor.len() {
+            self.close_cell(lane);
+        }
+    }
+
+    /// Sum another run's series into this one (both closed).
     pub fn merge(&mut self, other: &TimeSeries) {
+        debug_assert!(other.cursor.iter().all(|c| c.busy == 0.0 && c.peak == 0));
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             a.arrivals += b.arrivals;
             a.served += b.served;

@@ -120,3 +120,32 @@ fn overflow_by_home_region_adds_up_to_each_bins_overflow() {
         }
     }
 }
+
+/// Each region's per-bin capacity integrals add up to capacity x horizon, and
+/// its per-bin peaks reach the run's peak: guards the bins' open cells (a
+/// lane's current bin is summed aside and must reach the series, the last one
+/// at the horizon included). Capacities are constant here; the sums differ from
+/// the product only by rounding, under n x 2^-52 relative for n additions.
+#[test]
+fn per_bin_integrals_and_peaks_add_up_to_the_run() {
+    for s in SCENARIOS {
+        let w = world(s);
+        let st = regionsim::engine::simulate(&w, 0, &());
+        let ts = &st.series;
+        for (r, &c) in w.region_capacity().iter().enumerate() {
+            let cells = (0..ts.bins()).map(|b| b * ts.lanes + r);
+            let area: f64 = cells.clone().map(|i| ts.capacity_area[i]).sum();
+            let want = f64::from(c) * w.run.horizon_s;
+            let bound = want * (st.events as f64 + ts.bins() as f64) * f64::EPSILON;
+            assert!(
+                (area - want).abs() <= bound,
+                "{s}: region {r}: {area} vs {want}"
+            );
+            let peak = cells.map(|i| ts.peak[i]).max().unwrap();
+            assert!(peak >= st.regions[r].peak, "{s}: region {r}");
+            if w.run.warmup_s == 0.0 {
+                assert_eq!(peak, st.regions[r].peak, "{s}: region {r}");
+            }
+        }
+    }
+}

@@ -7,6 +7,7 @@ mod common;
 mod event_queue;
 mod experiments;
 mod fuzz;
+mod histogram_runs;
 mod invariants;
 mod metrics;
 mod overrides;
