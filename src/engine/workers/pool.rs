@@ -51,8 +51,29 @@ pub(in crate::engine) struct Worker {
     reported: f64,
     /// Jobs taken since the last sample (not yet in any sample).
     reserved: u32,
+    /// Every sample in the window is the current load and the running sum
+    /// is its fresh sum: until the sessions change, a sample changes nothing
+    /// but the ring position (see [`Pool::sample`]).
+    settled: bool,
     /// The warm pool of job processes.
     procs: Procs,
+}
+
+impl Worker {
+    /// Whether a sample of an untouched interval at `load` would leave this
+    /// worker's measurement bit for bit as it is.
+    fn is_settled(&self, load: f64) -> bool {
+        self.filled == self.samples.len()
+            && self.area == 0.0
+            && self.samples.iter().all(|&v| v == load)
+            && self.sum.to_bits() == self.samples.iter().sum::<f64>().to_bits()
+    }
+}
+
+/// Whether every multiple of `dt` less one multiple is exactly `dt` and
+/// `x * dt / dt == x`: a positive power of two.
+fn is_power_of_two(dt: f64) -> bool {
+    dt.is_normal() && dt > 0.0 && dt.to_bits() & ((1u64 << 52) - 1) == 0
 }
 
 /// A deployment's workers and their rules.
@@ -64,6 +85,10 @@ pub(in crate::engine) struct Pool {
     /// Sessions per worker at the threshold with exact load.
     k: u32,
     pub(in crate::engine) workers: Vec<Worker>,
+    /// Workers that exist (provisioning, ready or draining).
+    alive: u32,
+    /// Workers taking jobs: ready, or provisioning and holding jobs.
+    nominal: u32,
     /// Last time the autoscaler added or drained workers.
     pub(in crate::engine) last_change: f64,
     /// Tick counters: the next sample, report and evaluation are at k x interval.
@@ -80,6 +105,8 @@ impl Pool {
             d,
             k: spec.sessions_at_threshold(),
             workers: Vec::new(),
+            alive: 0,
+            nominal: 0,
             last_change: 0.0,
             next: [1, 1, 1],
             level: WorkerLevel::default(),
@@ -116,9 +143,10 @@ impl Pool {
             measured: 0.0,
             reported: 0.0,
             reserved: 0,
+            settled: false,
             procs: Procs::default(),
         };
-        match self.workers.iter().position(|w| w.state == State::Gone) {
+        let i = match self.workers.iter().position(|w| w.state == State::Gone) {
             Some(i) => {
                 self.workers[i] = w;
                 i
@@ -127,7 +155,9 @@ impl Pool {
                 self.workers.push(w);
                 self.workers.len() - 1
             }
-        }
+        };
+        self.recount();
+        i
     }
 
     /// A cold worker starts its idle processes when it registers; returns how many.
@@ -179,35 +209,30 @@ impl Pool {
         }
     }
 
-    /// Workers that exist (provisioning, ready or draining).
-    pub(in crate::engine) fn alive(&self) -> u32 {
-        self.workers
-            .iter()
-            .filter(|w| w.state != State::Gone)
-            .count() as u32
-    }
-
-    /// A scale-to-zero pool with no worker: a job wakes one.
-    fn wakeable(&self) -> bool {
-        self.spec.autoscale.is_some() && self.alive() == 0
-    }
-
     /// What the deployment may hold now with `busy` sessions: at least one more
     /// while some worker would take a job (the nominal `k` per worker beyond
     /// that, so utilisation reads against the threshold), else exactly `busy`.
     pub(in crate::engine) fn limit(&self, busy: u32) -> u32 {
-        if self.wakeable() || self.workers.iter().any(|w| self.eligible(w)) {
-            let nominal = self
-                .workers
-                .iter()
-                .filter(|w| {
-                    w.state == State::Ready || (w.holds_jobs && w.state == State::Provisioning)
-                })
-                .count() as u32;
-            (busy + 1).max(nominal.saturating_mul(self.k))
+        // A scale-to-zero pool with no worker: a job wakes one.
+        let wakeable = self.spec.autoscale.is_some() && self.alive == 0;
+        if wakeable || self.workers.iter().any(|w| self.eligible(w)) {
+            (busy + 1).max(self.nominal.saturating_mul(self.k))
         } else {
             busy
         }
+    }
+
+    /// Count the workers that exist and those taking jobs again, after any
+    /// change of state (rare next to the ticks and admissions that read them).
+    fn recount(&mut self) {
+        let (mut alive, mut nominal) = (0, 0);
+        for w in &self.workers {
+            alive += u32::from(w.state != State::Gone);
+            nominal += u32::from(
+                w.state == State::Ready || (w.holds_jobs && w.state == State::Provisioning),
+            );
+        }
+        (self.alive, self.nominal) = (alive, nominal);
     }
 
     /// The worker a job goes to: random among eligible workers, weighted by
@@ -251,6 +276,7 @@ impl Pool {
         let x = &mut self.workers[w];
         x.sessions += 1;
         x.reserved += 1;
+        x.settled = false;
         let x = &self.workers[w];
         self.true_load(x)
     }
@@ -260,8 +286,10 @@ impl Pool {
         self.touch(w, t);
         let x = &mut self.workers[w];
         x.sessions -= 1;
+        x.settled = false;
         if x.sessions == 0 && x.state == State::Draining {
             x.state = State::Gone;
+            self.recount();
         }
     }
 
@@ -272,6 +300,8 @@ impl Pool {
         x.last_t = t;
         x.area = 0.0;
         x.reserved = x.sessions;
+        x.settled = false;
+        self.recount();
         let x = &self.workers[w];
         self.true_load(x)
     }
@@ -291,13 +321,34 @@ impl Pool {
     /// Take a load sample at tick `t` for every registered worker.
     pub(in crate::engine) fn sample(&mut self, t: f64, rng: &mut SimRng) {
         let dt = self.spec.measure.sample_interval_s;
-        let noise = self.spec.load.noise;
-        for i in 0..self.workers.len() {
-            if !matches!(self.workers[i].state, State::Ready | State::Draining) {
+        let (base, per, noise) = (
+            self.spec.load.base,
+            self.spec.load.per_session,
+            self.spec.load.noise,
+        );
+        // With a power-of-two interval and no noise, a sample of an untouched
+        // interval is exactly the load, so a settled worker is skipped.
+        let settles = noise == 0.0 && is_power_of_two(dt);
+        for x in &mut self.workers {
+            if !matches!(x.state, State::Ready | State::Draining) {
                 continue;
             }
-            self.touch(i, t);
-            let x = &mut self.workers[i];
+            if x.settled {
+                // What the full step below would do, bit for bit: the new
+                // sample equals the one it replaces and the sum is unchanged.
+                x.last_t = t;
+                x.head = if x.head + 1 == x.samples.len() {
+                    0
+                } else {
+                    x.head + 1
+                };
+                continue;
+            }
+            let load = base + per * f64::from(x.sessions);
+            if t > x.last_t {
+                x.area += load * (t - x.last_t);
+                x.last_t = t;
+            }
             let mut s = x.area / dt;
             if noise > 0.0 {
                 let z: f64 = StandardNormal.sample(rng);
@@ -306,7 +357,11 @@ impl Pool {
             x.area = 0.0;
             x.sum += s - x.samples[x.head];
             x.samples[x.head] = s;
-            x.head = (x.head + 1) % x.samples.len();
+            x.head = if x.head + 1 == x.samples.len() {
+                0
+            } else {
+                x.head + 1
+            };
             x.filled = (x.filled + 1).min(x.samples.len());
             if x.head == 0 {
                 // Summed afresh once per window: the running sum would
@@ -315,6 +370,7 @@ impl Pool {
             }
             x.measured = (x.sum / x.filled as f64).max(0.0);
             x.reserved = 0;
+            x.settled = settles && x.is_settled(load);
         }
     }
 
@@ -367,6 +423,7 @@ impl Pool {
                 State::Draining
             };
         }
+        self.recount();
         ready.len() as u32
     }
 
