@@ -51,29 +51,8 @@ pub(in crate::engine) struct Worker {
     reported: f64,
     /// Jobs taken since the last sample (not yet in any sample).
     reserved: u32,
-    /// Every sample in the window is the current load and the running sum
-    /// is its fresh sum: until the sessions change, a sample changes nothing
-    /// but the ring position (see [`Pool::sample`]).
-    settled: bool,
     /// The warm pool of job processes.
     procs: Procs,
-}
-
-impl Worker {
-    /// Whether a sample of an untouched interval at `load` would leave this
-    /// worker's measurement bit for bit as it is.
-    fn is_settled(&self, load: f64) -> bool {
-        self.filled == self.samples.len()
-            && self.area == 0.0
-            && self.samples.iter().all(|&v| v == load)
-            && self.sum.to_bits() == self.samples.iter().sum::<f64>().to_bits()
-    }
-}
-
-/// Whether every multiple of `dt` less one multiple is exactly `dt` and
-/// `x * dt / dt == x`: a positive power of two.
-fn is_power_of_two(dt: f64) -> bool {
-    dt.is_normal() && dt > 0.0 && dt.to_bits() & ((1u64 << 52) - 1) == 0
 }
 
 /// A deployment's workers and their rules.
@@ -143,7 +122,6 @@ impl Pool {
             measured: 0.0,
             reported: 0.0,
             reserved: 0,
-            settled: false,
             procs: Procs::default(),
         };
         let i = match self.workers.iter().position(|w| w.state == State::Gone) {
@@ -276,7 +254,6 @@ impl Pool {
         let x = &mut self.workers[w];
         x.sessions += 1;
         x.reserved += 1;
-        x.settled = false;
         let x = &self.workers[w];
         self.true_load(x)
     }
@@ -286,7 +263,6 @@ impl Pool {
         self.touch(w, t);
         let x = &mut self.workers[w];
         x.sessions -= 1;
-        x.settled = false;
         if x.sessions == 0 && x.state == State::Draining {
             x.state = State::Gone;
             self.recount();
@@ -300,7 +276,6 @@ impl Pool {
         x.last_t = t;
         x.area = 0.0;
         x.reserved = x.sessions;
-        x.settled = false;
         self.recount();
         let x = &self.workers[w];
         self.true_load(x)
@@ -321,34 +296,13 @@ impl Pool {
     /// Take a load sample at tick `t` for every registered worker.
     pub(in crate::engine) fn sample(&mut self, t: f64, rng: &mut SimRng) {
         let dt = self.spec.measure.sample_interval_s;
-        let (base, per, noise) = (
-            self.spec.load.base,
-            self.spec.load.per_session,
-            self.spec.load.noise,
-        );
-        // With a power-of-two interval and no noise, a sample of an untouched
-        // interval is exactly the load, so a settled worker is skipped.
-        let settles = noise == 0.0 && is_power_of_two(dt);
-        for x in &mut self.workers {
-            if !matches!(x.state, State::Ready | State::Draining) {
+        let noise = self.spec.load.noise;
+        for i in 0..self.workers.len() {
+            if !matches!(self.workers[i].state, State::Ready | State::Draining) {
                 continue;
             }
-            if x.settled {
-                // What the full step below would do, bit for bit: the new
-                // sample equals the one it replaces and the sum is unchanged.
-                x.last_t = t;
-                x.head = if x.head + 1 == x.samples.len() {
-                    0
-                } else {
-                    x.head + 1
-                };
-                continue;
-            }
-            let load = base + per * f64::from(x.sessions);
-            if t > x.last_t {
-                x.area += load * (t - x.last_t);
-                x.last_t = t;
-            }
+            self.touch(i, t);
+            let x = &mut self.workers[i];
             let mut s = x.area / dt;
             if noise > 0.0 {
                 let z: f64 = StandardNormal.sample(rng);
@@ -357,11 +311,10 @@ impl Pool {
             x.area = 0.0;
             x.sum += s - x.samples[x.head];
             x.samples[x.head] = s;
-            x.head = if x.head + 1 == x.samples.len() {
-                0
-            } else {
-                x.head + 1
-            };
+            x.head += 1;
+            if x.head == x.samples.len() {
+                x.head = 0;
+            }
             x.filled = (x.filled + 1).min(x.samples.len());
             if x.head == 0 {
                 // Summed afresh once per window: the running sum would
@@ -370,7 +323,6 @@ impl Pool {
             }
             x.measured = (x.sum / x.filled as f64).max(0.0);
             x.reserved = 0;
-            x.settled = settles && x.is_settled(load);
         }
     }
 
