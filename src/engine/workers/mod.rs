@@ -78,7 +78,7 @@ impl<P: Policy> Engine<'_, P> {
     /// Set every pool's admission limit and schedule its first tick.
     pub(super) fn start_workers(&mut self) {
         for p in 0..self.workers.pools.len() {
-            self.refresh_pool(p);
+            self.refresh_pool(p, true);
             self.schedule_tick(p);
         }
     }
@@ -131,7 +131,9 @@ impl<P: Policy> Engine<'_, P> {
         if due[EVAL] {
             self.autoscale(p);
         }
-        self.refresh_pool(p);
+        // Samples and reports change no worker's state or sessions, so the
+        // level to integrate stays as it was unless the autoscaler ran.
+        self.refresh_pool(p, due[EVAL]);
         self.schedule_tick(p);
     }
 
@@ -193,26 +195,27 @@ impl<P: Policy> Engine<'_, P> {
             let s = &mut self.stats.workers[p];
             s.peak_true_load = s.peak_true_load.max(load);
         }
-        self.refresh_pool(p);
+        self.refresh_pool(p, true);
     }
 
     /// [`Self::update_pool`], then serve anyone waiting if there is room.
-    fn refresh_pool(&mut self, p: usize) {
-        self.update_pool(p);
+    fn refresh_pool(&mut self, p: usize, level: bool) {
+        self.update_pool(p, level);
         let d = self.workers.pools[p].d;
         if self.deps.has_waiting(d) && self.deps.has_room(d) {
             self.serve_waiting(d);
         }
     }
 
-    /// Integrate pool `p`'s level up to now and set its deployment's limit
-    /// from its workers.
-    fn update_pool(&mut self, p: usize) {
+    /// Integrate pool `p`'s level up to now (when `level`: workers or their
+    /// sessions may have changed) and set its deployment's limit from its
+    /// workers.
+    fn update_pool(&mut self, p: usize, level: bool) {
         let (warmup, bin) = (self.world.run.warmup_s, self.world.run.bin_s);
         let pool = &mut self.workers.pools[p];
         // Integrated only when the level changes, so ticks that change
         // nothing leave the figures bit for bit as they were.
-        let level = pool.level_now();
+        let level = if level { pool.level_now() } else { pool.level };
         if level != pool.level {
             self.stats.workers[p].hold(pool.level_t, self.now, &pool.level, warmup, bin);
             pool.level = level;
@@ -265,7 +268,7 @@ impl<P: Policy> Engine<'_, P> {
             st.cold_s += cold;
             st.join.record(join_s * 1000.0);
         }
-        self.update_pool(p);
+        self.update_pool(p, true);
         let (level, limit) = self.deps.region_level(r);
         self.stats.level(r, t, level, limit);
         self.deployment_changed(d);
@@ -289,7 +292,7 @@ impl<P: Policy> Engine<'_, P> {
         let (level, limit) = self.deps.region_level(r);
         self.stats.level(r, t, level, limit);
         self.deployment_changed(d);
-        self.refresh_pool(p);
+        self.refresh_pool(p, true);
     }
 
     /// Close every pool's integrals at the horizon.

@@ -64,6 +64,10 @@ pub(in crate::engine) struct Pool {
     /// Sessions per worker at the threshold with exact load.
     k: u32,
     pub(in crate::engine) workers: Vec<Worker>,
+    /// Workers that exist (provisioning, ready or draining).
+    alive: u32,
+    /// Workers taking jobs: ready, or provisioning and holding jobs.
+    nominal: u32,
     /// Last time the autoscaler added or drained workers.
     pub(in crate::engine) last_change: f64,
     /// Tick counters: the next sample, report and evaluation are at k x interval.
@@ -80,6 +84,8 @@ impl Pool {
             d,
             k: spec.sessions_at_threshold(),
             workers: Vec::new(),
+            alive: 0,
+            nominal: 0,
             last_change: 0.0,
             next: [1, 1, 1],
             level: WorkerLevel::default(),
@@ -118,7 +124,7 @@ impl Pool {
             reserved: 0,
             procs: Procs::default(),
         };
-        match self.workers.iter().position(|w| w.state == State::Gone) {
+        let i = match self.workers.iter().position(|w| w.state == State::Gone) {
             Some(i) => {
                 self.workers[i] = w;
                 i
@@ -127,7 +133,9 @@ impl Pool {
                 self.workers.push(w);
                 self.workers.len() - 1
             }
-        }
+        };
+        self.recount();
+        i
     }
 
     /// A cold worker starts its idle processes when it registers; returns how many.
@@ -179,35 +187,30 @@ impl Pool {
         }
     }
 
-    /// Workers that exist (provisioning, ready or draining).
-    pub(in crate::engine) fn alive(&self) -> u32 {
-        self.workers
-            .iter()
-            .filter(|w| w.state != State::Gone)
-            .count() as u32
-    }
-
-    /// A scale-to-zero pool with no worker: a job wakes one.
-    fn wakeable(&self) -> bool {
-        self.spec.autoscale.is_some() && self.alive() == 0
-    }
-
     /// What the deployment may hold now with `busy` sessions: at least one more
     /// while some worker would take a job (the nominal `k` per worker beyond
     /// that, so utilisation reads against the threshold), else exactly `busy`.
     pub(in crate::engine) fn limit(&self, busy: u32) -> u32 {
-        if self.wakeable() || self.workers.iter().any(|w| self.eligible(w)) {
-            let nominal = self
-                .workers
-                .iter()
-                .filter(|w| {
-                    w.state == State::Ready || (w.holds_jobs && w.state == State::Provisioning)
-                })
-                .count() as u32;
-            (busy + 1).max(nominal.saturating_mul(self.k))
+        // A scale-to-zero pool with no worker: a job wakes one.
+        let wakeable = self.spec.autoscale.is_some() && self.alive == 0;
+        if wakeable || self.workers.iter().any(|w| self.eligible(w)) {
+            (busy + 1).max(self.nominal.saturating_mul(self.k))
         } else {
             busy
         }
+    }
+
+    /// Count the workers that exist and those taking jobs again, after any
+    /// change of state (rare next to the ticks and admissions that read them).
+    fn recount(&mut self) {
+        let (mut alive, mut nominal) = (0, 0);
+        for w in &self.workers {
+            alive += u32::from(w.state != State::Gone);
+            nominal += u32::from(
+                w.state == State::Ready || (w.holds_jobs && w.state == State::Provisioning),
+            );
+        }
+        (self.alive, self.nominal) = (alive, nominal);
     }
 
     /// The worker a job goes to: random among eligible workers, weighted by
@@ -262,6 +265,7 @@ impl Pool {
         x.sessions -= 1;
         if x.sessions == 0 && x.state == State::Draining {
             x.state = State::Gone;
+            self.recount();
         }
     }
 
@@ -272,6 +276,7 @@ impl Pool {
         x.last_t = t;
         x.area = 0.0;
         x.reserved = x.sessions;
+        self.recount();
         let x = &self.workers[w];
         self.true_load(x)
     }
@@ -306,7 +311,10 @@ impl Pool {
             x.area = 0.0;
             x.sum += s - x.samples[x.head];
             x.samples[x.head] = s;
-            x.head = (x.head + 1) % x.samples.len();
+            x.head += 1;
+            if x.head == x.samples.len() {
+                x.head = 0;
+            }
             x.filled = (x.filled + 1).min(x.samples.len());
             if x.head == 0 {
                 // Summed afresh once per window: the running sum would
@@ -367,6 +375,7 @@ impl Pool {
                 State::Draining
             };
         }
+        self.recount();
         ready.len() as u32
     }
 
