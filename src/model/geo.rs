@@ -59,7 +59,7 @@ mod tests {
         lon: 72.88,
     };
 
-    /// DESIGN.md: route factors 1.34, 1.71, 1.42 reproduce the measured 88, 112, 182 ms.
+    /// Route factors 1.34, 1.71, 1.42 reproduce the measured 88, 112, 182 ms.
     #[test]
     fn route_factors_reproduce_measured_inter_region_rtts() {
         for (a, b, factor, measured) in [

@@ -1,4 +1,4 @@
-//! The cases of the suite, one per identity of DESIGN.md section 4: each names
+//! The cases of the suite, one per queueing identity the simulator must reproduce: each names
 //! its scenario (embedded from `scenarios/validation/`) and derives the exact
 //! values from the parsed world, so a scenario edit cannot leave a stale
 //! constant behind.

@@ -127,7 +127,7 @@ mod tests {
 
     #[test]
     fn erlang_c_design_example() {
-        // DESIGN.md: 100 arrivals per 30 min, 3 min mean, 14 slots.
+        // The textbook case: 100 arrivals per 30 min, 3 min mean, 14 slots.
         let lambda = 100.0 / 1800.0;
         let c = erlang_c(14, lambda * 180.0).unwrap();
         assert!((c - 0.174).abs() < 5e-4, "{c}");

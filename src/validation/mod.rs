@@ -1,4 +1,4 @@
-//! The validation suite: the identities of DESIGN.md section 4 as cases that
+//! The validation suite: the queueing identities the model must reproduce as cases that
 //! compare the simulator's estimates with exact queueing results through
 //! confidence intervals from independent replications (fixed seeds, so every
 //! outcome is reproducible). Owns the case list, the runner and the result
