@@ -12,6 +12,7 @@ mod messages;
 mod names;
 mod overrides;
 mod policy;
+mod populations;
 mod raw;
 mod schema;
 mod slo;

@@ -9,6 +9,7 @@
 //! comes back as text for the caller to print.
 
 mod cases;
+mod checks;
 pub mod ctmc;
 pub mod exact;
 mod plan;
