@@ -12,6 +12,8 @@ use serde_json::Value;
 use super::tagged::{from_value, kind};
 use super::units::Secs;
 
+pub use super::timeline::raw::{RawEvent, RawFailover};
+
 /// The whole file.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -390,80 +392,4 @@ impl Default for RawRun {
             confidence: 0.95,
         }
     }
-}
-
-/// One timeline event, `{"type": ..., "at": ..., fields}` (read by `tagged`);
-/// `at` and `label` are common to all types.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
-#[schemars(tag = "type")]
-pub enum RawEvent {
-    Deploy {
-        at: Secs,
-        label: Option<String>,
-        agent: String,
-        region: String,
-        capacity: u32,
-        ready_after: Option<Secs>,
-    },
-    Delete {
-        at: Secs,
-        label: Option<String>,
-        agent: Option<String>,
-        region: String,
-        drain: Option<Secs>,
-    },
-    Migrate {
-        at: Secs,
-        label: Option<String>,
-        agent: Option<String>,
-        from: String,
-        to: String,
-        capacity: Option<u32>,
-        ready_after: Option<Secs>,
-        overlap: Option<Secs>,
-        drain: Option<Secs>,
-    },
-    Outage {
-        at: Secs,
-        label: Option<String>,
-        agent: Option<String>,
-        region: String,
-        duration: Secs,
-        #[serde(default)]
-        sessions: RawFailover,
-        detect: Option<Secs>,
-    },
-    Capacity {
-        at: Secs,
-        label: Option<String>,
-        agent: Option<String>,
-        region: String,
-        capacity: Option<u32>,
-        hourly: Option<Vec<u32>>,
-        utc_offset_h: Option<f64>,
-    },
-    Rate {
-        at: Secs,
-        label: Option<String>,
-        population: Option<String>,
-        factor: f64,
-        duration: Secs,
-    },
-}
-
-impl<'de> Deserialize<'de> for RawEvent {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let types = &["deploy", "delete", "migrate", "outage", "capacity", "rate"];
-        super::tagged::tagged(d, "a timeline event", types, |v| RawEvent::deserialize(v))
-    }
-}
-
-/// What an outage does to running sessions.
-#[derive(Debug, Default, Clone, Copy, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RawFailover {
-    #[default]
-    Redispatch,
-    Lose,
 }

@@ -11,6 +11,7 @@
 
 mod events;
 mod lifecycle;
+pub(super) mod raw;
 
 use super::raw::{RawEvent, RawScenario};
 use super::validate::{err, finite_at_least, region_index, secs, VErr, R};

@@ -1,0 +1,85 @@
+//! The timeline's file form as serde sees it: one event per object, tagged by
+//! `type`, unknown fields refused. Kept beside the timeline's rules rather than
+//! in `scenario/raw.rs` because each event type is read and checked together.
+
+use schemars::JsonSchema;
+use serde::de::Deserializer;
+use serde::Deserialize;
+
+use crate::scenario::units::Secs;
+
+/// One timeline event, `{"type": ..., "at": ..., fields}` (read by `tagged`);
+/// `at` and `label` are common to all types.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(remote = "Self", rename_all = "snake_case", deny_unknown_fields)]
+#[schemars(tag = "type")]
+pub enum RawEvent {
+    Deploy {
+        at: Secs,
+        label: Option<String>,
+        agent: String,
+        region: String,
+        capacity: u32,
+        ready_after: Option<Secs>,
+    },
+    Delete {
+        at: Secs,
+        label: Option<String>,
+        agent: Option<String>,
+        region: String,
+        drain: Option<Secs>,
+    },
+    Migrate {
+        at: Secs,
+        label: Option<String>,
+        agent: Option<String>,
+        from: String,
+        to: String,
+        capacity: Option<u32>,
+        ready_after: Option<Secs>,
+        overlap: Option<Secs>,
+        drain: Option<Secs>,
+    },
+    Outage {
+        at: Secs,
+        label: Option<String>,
+        agent: Option<String>,
+        region: String,
+        duration: Secs,
+        #[serde(default)]
+        sessions: RawFailover,
+        detect: Option<Secs>,
+    },
+    Capacity {
+        at: Secs,
+        label: Option<String>,
+        agent: Option<String>,
+        region: String,
+        capacity: Option<u32>,
+        hourly: Option<Vec<u32>>,
+        utc_offset_h: Option<f64>,
+    },
+    Rate {
+        at: Secs,
+        label: Option<String>,
+        population: Option<String>,
+        factor: f64,
+        duration: Secs,
+    },
+}
+
+impl<'de> Deserialize<'de> for RawEvent {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let types = &["deploy", "delete", "migrate", "outage", "capacity", "rate"];
+        crate::scenario::tagged::tagged(d, "a timeline event", types, |v| RawEvent::deserialize(v))
+    }
+}
+
+/// What an outage does to running sessions.
+#[derive(Debug, Default, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RawFailover {
+    #[default]
+    Redispatch,
+    Lose,
+}
