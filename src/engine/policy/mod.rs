@@ -206,7 +206,7 @@ impl AnyPolicy {
 }
 
 impl Policy for AnyPolicy {
-    #[inline]
+    #[inline(always)]
     fn home(&self, req: &Request, load: Load<'_>) -> usize {
         each!(self, p => p.home(req, load))
     }
