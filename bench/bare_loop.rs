@@ -1,4 +1,4 @@
-//! The bare limit of the reference model (DESIGN section 5): a binary heap of
+//! The bare limit of the speed reference model (docs/performance.md): a binary heap of
 //! departures and nothing else. Three Poisson populations, exponential session
 //! lengths, nearest region first and spill to the next nearest when full,
 //! rejection when all are full; counters only, no statistics.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Speed of regionsim on the reference scenario (DESIGN section 5) side by side
+# Speed of regionsim on the reference scenario (docs/performance.md) side by side
 # with the bare loop (examples/bare_loop.rs) and SimPy (bench/peers/), plus an
 # agreement check of their rejection and overflow. Not part of the test suite.
 #

@@ -280,7 +280,11 @@ impl Hold for Radix {
             let i = self.mask.trailing_zeros() as usize;
             let mut v = std::mem::take(&mut self.buckets[i]);
             self.mask &= !(1 << i);
-            let min = v.iter().map(|&k| (k >> 64) as u64).min().expect("non-empty");
+            let min = v
+                .iter()
+                .map(|&k| (k >> 64) as u64)
+                .min()
+                .expect("non-empty");
             self.last = min;
             for &k in &v {
                 let b = Self::bucket(min, k);
@@ -294,7 +298,11 @@ impl Hold for Radix {
         let k = if b0.len() == 1 {
             b0.pop().expect("one")
         } else {
-            let (j, _) = b0.iter().enumerate().min_by_key(|(_, &k)| k).expect("non-empty");
+            let (j, _) = b0
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, &k)| k)
+                .expect("non-empty");
             b0.swap_remove(j)
         };
         if b0.is_empty() {

@@ -1,4 +1,4 @@
-"""The reference model (DESIGN section 5) written the way a SimPy user would.
+"""The speed reference model (docs/performance.md) written the way a SimPy user would.
 
 Three regions of 100 slots (simpy.Resource), three Poisson populations of
 0.7917 arrivals/s with exponential 120 s sessions, nearest region first, spill

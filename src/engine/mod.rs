@@ -7,7 +7,9 @@
 //! hot path allocates nothing once the heap and slabs have grown to their peak.
 
 pub mod deployments;
+mod layout;
 pub mod policy;
+mod progress;
 pub mod queue;
 pub mod rng;
 mod session;
@@ -18,9 +20,10 @@ use rand::Rng;
 use rand_distr::{Distribution, Exp1};
 
 use crate::model::{Patience, World};
-use crate::stats::{Layout, RunStats, Served};
+use crate::stats::{RunStats, Served};
 use deployments::Deployments;
 use policy::{AnyPolicy, Decision, Policy, Request};
+pub use progress::Progress;
 use queue::{EventQueue, Kind};
 use rng::{stream, Purpose, SimRng};
 use session::{Session, Slab, Tag, NO_CAUSE};
@@ -30,18 +33,6 @@ const PROGRESS_EVERY: u64 = 1 << 16;
 
 /// A user's patience (seconds; 0 = none, infinity = unlimited), then dispatch
 /// and start-up delays (seconds) and RTT jitter (ms), in this fixed order.
-/// Whether deployments get time-series lanes of their own: when supply changes
-/// in time or a region holds several deployments (otherwise a region's lane
-/// says it all, and the hot path skips the extra bookkeeping).
-fn deployment_lanes(world: &World) -> bool {
-    let mut seen = vec![false; world.regions.len()];
-    !world.timeline.is_empty()
-        || world
-            .deployments
-            .iter()
-            .any(|d| std::mem::replace(&mut seen[d.region], true))
-}
-
 #[inline(always)]
 fn draw_wait_and_delays(world: &World, pop: usize, rng: &mut SimRng) -> (f64, f64, f64, f64) {
     let patience = match &world.populations[pop].patience {
@@ -53,22 +44,6 @@ fn draw_wait_and_delays(world: &World, pop: usize, rng: &mut SimRng) -> (f64, f6
     let startup = world.delays.startup.sample(rng);
     let jitter_ms = world.delays.jitter.sample(rng) * 1000.0;
     (patience, dispatch, startup, jitter_ms)
-}
-
-/// Something to tell about progress: simulated seconds advanced.
-pub trait Progress: Sync {
-    /// Called now and then with the simulated time advanced since the last call.
-    fn advance(&self, sim_seconds: f64);
-
-    /// Whether the user asked to stop; a run stops early (its results are then
-    /// incomplete and must be discarded by the caller).
-    fn cancelled(&self) -> bool {
-        false
-    }
-}
-
-impl Progress for () {
-    fn advance(&self, _: f64) {}
 }
 
 /// Run one replication of `world` with the scenario's policy.
@@ -116,21 +91,7 @@ impl<'w, P: Policy> Engine<'w, P> {
         let seed = world.run.seed;
         let n_pop = world.populations.len();
         let deps = Deployments::new(world);
-        let layout = Layout {
-            populations: n_pop,
-            regions: world.regions.len(),
-            warmup_s: world.run.warmup_s,
-            horizon_s: world.run.horizon_s,
-            bin_s: world.run.bin_s,
-            slo_rtt_ms: world.slo.media_rtt_ms,
-            slo_join_ms: world.slo.join_latency_s * 1000.0,
-            event_windows: world.timeline.iter().map(|e| (e.at_s, e.end_s)).collect(),
-            deployment_lanes: if deployment_lanes(world) {
-                world.deployments.len()
-            } else {
-                0
-            },
-        };
+        let layout = layout::of(world);
         let mut city_pop = vec![0; world.cities.len()];
         for (p, pop) in world.populations.iter().enumerate() {
             for &c in &pop.cities {

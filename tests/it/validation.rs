@@ -1,4 +1,4 @@
-//! The validation suite (DESIGN.md section 4) as part of CI: every case runs and
+//! The validation suite (docs/validation.md) as part of CI: every case runs and
 //! every exact value must lie inside its interval; the suite stays small enough
 //! for its joint confidence level to hold.
 
