@@ -4,8 +4,9 @@
 //!
 //! Popping dominates the engine's time (every session pops an arrival and a
 //! departure), and a pop is bounded by its chain of dependent loads and
-//! compares. So: arrivals (one pending per population) sit in a small heap of
-//! their own; everything else in a 4-ary heap that moves the hole to a leaf by
+//! compares. So: recurring events (one pending per source: each population's
+//! next arrival, each worker pool's next tick) sit in a small heap of their
+//! own; everything else in a 4-ary heap that moves the hole to a leaf by
 //! a tournament of four keys per level, then sifts the last entry up (half the
 //! levels of a binary heap, no unpredictable branch per level). Entries are 24
 //! bytes ordered as one 128-bit integer: time mapped to an order-preserving u64,
@@ -127,26 +128,29 @@ fn from_order_key(k: u64) -> f64 {
 
 /// Min-heap of events with deterministic tie-breaking.
 ///
-/// Arrivals live in their own small heap (one pending arrival per population)
-/// and everything else in the main one (both 4-ary: unlike the standard heap's
-/// push, which writes the entry then reads it back and stalls on store
-/// forwarding, ours sifts the entry up from registers); `pop` takes the earlier of the two tops
-/// by the same (time, sequence) key, so the order is exactly that of a single
-/// heap. Half of all events are arrivals, and each now costs a sift through a
-/// heap of a few entries instead of one the size of the busy slots.
+/// Recurring events live in their own small heap (one pending arrival per
+/// population, one pending tick per worker pool) and everything else in the
+/// main one (both 4-ary: unlike the standard heap's push, which writes the
+/// entry then reads it back and stalls on store forwarding, ours sifts the
+/// entry up from registers); `pop` takes the earlier of the two tops by the
+/// same (time, sequence) key, so the order is exactly that of a single heap.
+/// Half of all events are arrivals (and most of a worker run's are ticks), and
+/// each costs a sift through a heap of a few entries instead of one the size
+/// of the busy slots.
 ///
-/// A popped arrival stays at the root of its heap, marked taken: the engine
-/// schedules the population's next arrival at once, and that push refills the
-/// root with one walk down instead of a pop's walk down plus a push's walk up
-/// (the same entries in the same order, so the same event order). Any other
-/// operation first removes a taken root for good.
+/// A popped recurring event stays at the root of its heap, marked taken: its
+/// handler schedules the source's next one, and that push refills the root
+/// with one walk down instead of a pop's walk down plus a push's walk up (the
+/// same entries in the same order, so the same event order; a refill is a
+/// pop and a push whatever the entry). Any other operation first removes a
+/// taken root for good.
 #[derive(Debug, Default)]
 pub struct EventQueue {
     heap: QuadHeap,
-    arrivals: QuadHeap,
+    recurring: QuadHeap,
     next_seq: u64,
-    /// The arrivals' root was handed out by `pop` and awaits its replacement.
-    arrival_taken: bool,
+    /// The recurring heap's root was handed out by `pop` and awaits its replacement.
+    root_taken: bool,
 }
 
 impl EventQueue {
@@ -154,9 +158,9 @@ impl EventQueue {
     pub fn with_capacity(n: usize) -> Self {
         Self {
             heap: QuadHeap::with_capacity(n),
-            arrivals: QuadHeap::default(),
+            recurring: QuadHeap::default(),
             next_seq: 0,
-            arrival_taken: false,
+            root_taken: false,
         }
     }
 
@@ -170,23 +174,23 @@ impl EventQueue {
             b,
         };
         self.next_seq += 1;
-        if kind == Kind::Arrival {
-            if std::mem::take(&mut self.arrival_taken) {
-                self.arrivals.replace_top(e);
+        if kind == Kind::Arrival || kind == Kind::WorkerTick {
+            if std::mem::take(&mut self.root_taken) {
+                self.recurring.replace_top(e);
             } else {
-                self.arrivals.push(e);
+                self.recurring.push(e);
             }
         } else {
             self.heap.push(e);
         }
     }
 
-    /// Remove the arrivals' root for good if `pop` handed it out and no
-    /// arrival replaced it.
+    /// Remove the recurring heap's root for good if `pop` handed it out and
+    /// nothing replaced it.
     #[inline]
     fn settle(&mut self) {
-        if std::mem::take(&mut self.arrival_taken) {
-            self.arrivals.pop();
+        if std::mem::take(&mut self.root_taken) {
+            self.recurring.pop();
         }
     }
 
@@ -194,19 +198,19 @@ impl EventQueue {
     #[inline]
     pub fn pop(&mut self) -> Option<Event> {
         self.settle();
-        let from_arrivals = match (self.arrivals.peek(), self.heap.peek()) {
+        let from_recurring = match (self.recurring.peek(), self.heap.peek()) {
             (Some(a), Some(h)) => a.key() < h.key(),
             (Some(_), None) => true,
             (None, _) => false,
         };
-        if from_arrivals {
-            self.arrival_taken = true;
-            return self.arrivals.peek().map(Entry::event);
+        if from_recurring {
+            self.root_taken = true;
+            return self.recurring.peek().map(Entry::event);
         }
         self.heap.pop().map(|e| e.event())
     }
 
-    /// Remove every scheduled non-arrival event `take` accepts and return them
+    /// Remove every scheduled non-recurring event `take` accepts and return them
     /// in the order they would have come out. The heap is rebuilt, so this is
     /// for rare moments (a deployment's sessions cut or moved), not per event.
     pub fn extract(&mut self, mut take: impl FnMut(&Event) -> bool) -> Vec<Event> {
@@ -226,7 +230,7 @@ impl EventQueue {
     #[inline]
     pub fn peek_time(&mut self) -> Option<f64> {
         self.settle();
-        let a = self.arrivals.peek().map(Entry::key);
+        let a = self.recurring.peek().map(Entry::key);
         let h = self.heap.peek().map(Entry::key);
         let k = match (a, h) {
             (Some(a), Some(h)) => a.min(h),
@@ -237,7 +241,7 @@ impl EventQueue {
 
     /// Number of scheduled events.
     pub fn len(&self) -> usize {
-        self.heap.len() + self.arrivals.len() - usize::from(self.arrival_taken)
+        self.heap.len() + self.recurring.len() - usize::from(self.root_taken)
     }
 
     /// Whether nothing is scheduled.
@@ -260,6 +264,24 @@ mod tests {
         q.push(1.0, Kind::Arrival, 3, 0);
         let order: Vec<u32> = std::iter::from_fn(|| q.pop()).map(|e| e.a).collect();
         assert_eq!(order, vec![1, 2, 3, 0]);
+    }
+
+    #[test]
+    fn a_tick_refilled_after_other_pushes_keeps_the_single_heap_order() {
+        let mut q = EventQueue::default();
+        q.push(0.5, Kind::WorkerTick, 0, 0);
+        q.push(0.7, Kind::Arrival, 1, 0);
+        q.push(0.9, Kind::Departure, 2, 0);
+        let tick = q.pop().unwrap();
+        assert_eq!((tick.kind, tick.time), (Kind::WorkerTick, 0.5));
+        // The tick's handler schedules other events before the next tick.
+        q.push(0.6, Kind::WorkerReady, 3, 0);
+        q.push(0.9, Kind::WorkerDeparture, 4, 0);
+        q.push(0.9, Kind::WorkerTick, 5, 0);
+        assert_eq!(q.len(), 5);
+        let order: Vec<u32> = std::iter::from_fn(|| q.pop()).map(|e| e.a).collect();
+        // Equal times come out in the order they were scheduled.
+        assert_eq!(order, vec![3, 1, 2, 4, 5]);
     }
 
     #[test]
