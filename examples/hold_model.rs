@@ -7,8 +7,9 @@
 //! the engine's own event list (a 4-ary heap of 24-byte entries plus the arrival
 //! heap) with the candidates that were weighed against it: the same 4-ary heap
 //! on 16-byte entries (the payload moved out, the best a smaller event record
-//! could give), the standard library's binary heap, and a calendar queue
-//! (Brown 1988, resized as the queue grows and shrinks). Every queue must pop the
+//! could give), the standard library's binary heap, a calendar queue (Brown
+//! 1988, resized as the queue grows and shrinks) and a radix heap on the time
+//! key (valid because no event is scheduled in the past). Every queue must pop the
 //! very same sequence (checked by a checksum of the popped sequence numbers),
 //! so the tie-breaking on (time, insertion sequence) is part of what is timed.
 //! It prints nanoseconds per hold operation (pop + push), the median of three
