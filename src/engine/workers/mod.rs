@@ -12,6 +12,7 @@
 mod meter;
 mod pool;
 mod procs;
+mod rules;
 mod ticks;
 
 use super::queue::Kind;
@@ -98,8 +99,8 @@ impl<P: Policy> Engine<'_, P> {
         }
         if due[REPORT] {
             let (warmup, bin) = (self.world.run.warmup_s, self.world.run.bin_s);
-            let stats = &mut self.stats.workers[p];
-            self.workers.pools[p].report(|load| stats.reported(t, load, warmup, bin));
+            let mut reports = self.stats.workers[p].reports_at(t, warmup, bin);
+            self.workers.pools[p].report(|load| reports.add(load));
         }
         if due[EVAL] {
             self.autoscale(p);

@@ -15,6 +15,7 @@ use rand::Rng;
 
 use super::meter::Meter;
 use super::procs::Procs;
+use super::rules::Rules;
 use super::ticks::Ticks;
 use crate::engine::rng::SimRng;
 use crate::model::workers::{WorkerSpec, LOAD_EPS};
@@ -77,7 +78,7 @@ impl Pool {
             d,
             k: spec.sessions_at_threshold(),
             workers: Vec::new(),
-            meter: Meter::new(&spec),
+            meter: Meter::new(Rules::new(&spec), spec.measure.window),
             counts: WorkerLevel::default(),
             nominal: 0,
             last_change: 0.0,
@@ -135,13 +136,13 @@ impl Pool {
 
     /// Take worker `i` out of the pool's counts before it changes.
     fn leave(&mut self, i: usize) {
-        let (w, g, c) = (&self.workers[i], &self.meter.g[i], &mut self.counts);
+        let (w, c) = (&self.workers[i], &mut self.counts);
         c.workers -= u32::from(w.state != State::Gone);
         self.nominal -= u32::from(nominal(w));
-        if g.reg {
+        if self.meter.registered(i) {
             c.ready -= 1;
             c.sessions -= w.sessions;
-            if g.load > 1.0 + LOAD_EPS {
+            if self.meter.load(i) > 1.0 + LOAD_EPS {
                 c.overloaded -= w.sessions;
             }
         }
@@ -150,35 +151,25 @@ impl Pool {
     /// Put worker `i` back into the pool's counts after it changed, and
     /// decide afresh whether it would take a job.
     fn enter(&mut self, i: usize) {
-        let (w, g, c) = (&self.workers[i], &mut self.meter.g[i], &mut self.counts);
+        let (w, c) = (&self.workers[i], &mut self.counts);
         let (p, base) = (self.spec.load.per_session, self.spec.load.base);
-        g.reg = matches!(w.state, State::Ready | State::Draining);
-        g.ready = w.state == State::Ready;
-        g.load = base + p * f64::from(w.sessions);
+        let reg = matches!(w.state, State::Ready | State::Draining);
+        let load = base + p * f64::from(w.sessions);
+        self.meter.set(i, reg, w.state == State::Ready, load);
         c.workers += u32::from(w.state != State::Gone);
         self.nominal += u32::from(nominal(w));
-        if g.reg {
+        if reg {
             c.ready += 1;
             c.sessions += w.sessions;
-            if g.load > 1.0 + LOAD_EPS {
+            if load > 1.0 + LOAD_EPS {
                 c.overloaded += w.sessions;
             }
         }
-        let takes = self.eligible(i);
-        self.meter.set_takes(i, takes);
-    }
-
-    /// Whether the server would offer worker `i` a job and it would accept it.
-    fn eligible(&self, i: usize) -> bool {
-        let (p, th) = (self.spec.load.per_session, self.spec.measure.threshold);
-        let w = &self.workers[i];
-        match w.state {
-            State::Ready => self.meter.would_take(i),
-            State::Provisioning => {
-                w.holds_jobs && self.spec.load.base + f64::from(w.sessions + 1) * p <= th + LOAD_EPS
-            }
-            _ => false,
-        }
+        let (th, w) = (self.spec.measure.threshold, &self.workers[i]);
+        let held = w.state == State::Provisioning
+            && w.holds_jobs
+            && base + f64::from(w.sessions + 1) * p <= th + LOAD_EPS;
+        self.meter.set_held(i, held);
     }
 
     /// What the deployment may hold now with `busy` sessions: at least one more
@@ -212,9 +203,9 @@ impl Pool {
         self.meter.touch(w, t);
         self.change(w, |x, m| {
             x.sessions += 1;
-            m.g[w].reserved += 1;
+            m.reserve(w);
         });
-        self.meter.g[w].load
+        self.meter.load(w)
     }
 
     /// One session fewer on `w` at `t`; a draining worker with none left goes.
@@ -234,7 +225,7 @@ impl Pool {
             x.state = State::Ready;
             m.register(w, t, x.sessions);
         });
-        self.meter.g[w].load
+        self.meter.load(w)
     }
 
     /// A process for a job reaching `w` at `t`: returns the wait for it and
@@ -264,18 +255,17 @@ impl Pool {
     /// workers (draining ones too: their sessions are load), the count it
     /// scales (provisioning and ready workers), and whether any session runs.
     pub(in crate::engine) fn scaling_view(&self) -> (f64, u32, bool) {
-        let r = self.meter.rules();
         let mut total = 0.0;
         let mut n = 0;
         let mut busy = false;
-        for (w, g) in self.workers.iter().zip(&self.meter.g) {
+        for (i, w) in self.workers.iter().enumerate() {
             busy |= w.sessions > 0;
             match w.state {
                 State::Ready => {
-                    total += g.reported(r);
+                    total += self.meter.reported(i);
                     n += 1;
                 }
-                State::Draining => total += g.reported(r),
+                State::Draining => total += self.meter.reported(i),
                 State::Provisioning => n += 1,
                 State::Gone => {}
             }
