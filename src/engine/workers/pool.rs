@@ -142,9 +142,7 @@ impl Pool {
         if self.meter.registered(i) {
             c.ready -= 1;
             c.sessions -= w.sessions;
-            if self.meter.load(i) > 1.0 + LOAD_EPS {
-                c.overloaded -= w.sessions;
-            }
+            c.overloaded -= overloaded(self.meter.load(i), w.sessions);
         }
     }
 
@@ -152,24 +150,48 @@ impl Pool {
     /// decide afresh whether it would take a job.
     fn enter(&mut self, i: usize) {
         let (w, c) = (&self.workers[i], &mut self.counts);
-        let (p, base) = (self.spec.load.per_session, self.spec.load.base);
         let reg = matches!(w.state, State::Ready | State::Draining);
-        let load = base + p * f64::from(w.sessions);
+        let load = self.spec.load_at(w.sessions);
         self.meter.set(i, reg, w.state == State::Ready, load);
         c.workers += u32::from(w.state != State::Gone);
         self.nominal += u32::from(nominal(w));
         if reg {
             c.ready += 1;
             c.sessions += w.sessions;
-            if load > 1.0 + LOAD_EPS {
-                c.overloaded += w.sessions;
-            }
+            c.overloaded += overloaded(load, w.sessions);
         }
-        let (th, w) = (self.spec.measure.threshold, &self.workers[i]);
-        let held = w.state == State::Provisioning
+        self.meter.set_held(i, self.held(i));
+    }
+
+    /// Whether worker `i` is provisioning and holding jobs with room for one more.
+    fn held(&self, i: usize) -> bool {
+        let (w, th) = (&self.workers[i], self.spec.measure.threshold);
+        w.state == State::Provisioning
             && w.holds_jobs
-            && base + f64::from(w.sessions + 1) * p <= th + LOAD_EPS;
-        self.meter.set_held(i, held);
+            && self.spec.load_at(w.sessions + 1) <= th + LOAD_EPS
+    }
+
+    /// One session more (`up`) or fewer on `w` at `t` with its state
+    /// unchanged: the counts move by that worker's change alone (what
+    /// [`Self::change`] would do, without recounting the worker).
+    fn step(&mut self, w: usize, t: f64, up: bool) {
+        self.meter.touch(w, t);
+        let x = &mut self.workers[w];
+        let before = x.sessions;
+        x.sessions = if up { before + 1 } else { before - 1 };
+        let (after, ready) = (x.sessions, x.state == State::Ready);
+        let (old, load) = (self.meter.load(w), self.spec.load_at(after));
+        let reg = self.meter.registered(w);
+        if reg {
+            let c = &mut self.counts;
+            c.sessions = c.sessions - before + after;
+            c.overloaded = c.overloaded - overloaded(old, before) + overloaded(load, after);
+        }
+        self.meter.set(w, reg, ready, load);
+        if up {
+            self.meter.reserve(w);
+        }
+        self.meter.set_held(w, self.held(w));
     }
 
     /// What the deployment may hold now with `busy` sessions: at least one more
@@ -200,22 +222,20 @@ impl Pool {
 
     /// One more session on `w` at `t`; returns the worker's true load after it.
     pub(in crate::engine) fn admit(&mut self, w: usize, t: f64) -> f64 {
-        self.meter.touch(w, t);
-        self.change(w, |x, m| {
-            x.sessions += 1;
-            m.reserve(w);
-        });
+        self.step(w, t, true);
         self.meter.load(w)
     }
 
     /// One session fewer on `w` at `t`; a draining worker with none left goes.
     pub(in crate::engine) fn release(&mut self, w: usize, t: f64) {
+        let x = &self.workers[w];
+        if x.sessions > 1 || x.state != State::Draining {
+            return self.step(w, t, false);
+        }
         self.meter.touch(w, t);
         self.change(w, |x, _| {
             x.sessions -= 1;
-            if x.sessions == 0 && x.state == State::Draining {
-                x.state = State::Gone;
-            }
+            x.state = State::Gone;
         });
     }
 
@@ -300,6 +320,15 @@ impl Pool {
             true_load: self.meter.true_load(),
             ..self.counts
         }
+    }
+}
+
+/// The sessions counted as overloaded on a registered worker at `load`.
+fn overloaded(load: f64, sessions: u32) -> u32 {
+    if load > 1.0 + LOAD_EPS {
+        sessions
+    } else {
+        0
     }
 }
 
