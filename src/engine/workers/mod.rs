@@ -102,6 +102,9 @@ impl<P: Policy> Engine<'_, P> {
             let mut reports = self.stats.workers[p].reports_at(t, warmup, bin);
             self.workers.pools[p].report(|load| reports.add(load));
         }
+        if due[SAMPLE] || due[REPORT] {
+            self.workers.pools[p].measured_afresh();
+        }
         if due[EVAL] {
             self.autoscale(p);
         }

@@ -260,15 +260,23 @@ impl Pool {
         self.workers[w].procs.take(t, target, start, rng)
     }
 
-    /// Take a load sample at tick `t` for every registered worker.
+    /// Take a load sample at tick `t` for every registered worker (then
+    /// [`Self::measured_afresh`]).
     pub(in crate::engine) fn sample(&mut self, t: f64, rng: &mut SimRng) {
         let how = (self.spec.measure.sample_interval_s, self.spec.load.noise);
         self.meter.sample(t, how, rng);
     }
 
-    /// Every registered worker reports its measurement; calls `seen` with each load.
+    /// Every registered worker reports its measurement; calls `seen` with
+    /// each load (then [`Self::measured_afresh`]).
     pub(in crate::engine) fn report(&mut self, seen: impl FnMut(f64)) {
         self.meter.report(seen);
+    }
+
+    /// After a tick's samples and reports: whether each worker would take a
+    /// job, decided afresh.
+    pub(in crate::engine) fn measured_afresh(&mut self) {
+        self.meter.refresh_takes();
     }
 
     /// What the autoscaler sees: the total reported load of registered

@@ -9,8 +9,8 @@ use super::*;
 
 impl Meter {
     /// A load sample at `t` (`dt` after the last) for every registered
-    /// worker, with Gaussian noise of standard deviation `noise` (0: none);
-    /// each ready worker's eligibility is refreshed after it.
+    /// worker, with Gaussian noise of standard deviation `noise` (0: none).
+    /// Whether each would take a job is left to [`Self::refresh_takes`].
     pub(in crate::engine::workers) fn sample(
         &mut self,
         t: f64,
@@ -29,7 +29,6 @@ impl Meter {
             self.integrate::<false>(t, dt, noise, slot);
         }
         self.resum(slot);
-        self.refresh_takes();
         self.slot = if slot + 1 == self.window { 0 } else { slot + 1 };
     }
 
@@ -73,8 +72,9 @@ impl Meter {
         }
     }
 
-    /// Whether each worker would take a job, after a sample or a report.
-    fn refresh_takes(&mut self) {
+    /// Whether each worker would take a job, decided afresh once a tick's
+    /// samples and reports are taken (one pass when both fall due).
+    pub(in crate::engine::workers) fn refresh_takes(&mut self) {
         let (n, r) = (self.load.len(), self.rules);
         let (measured, reported) = (&self.measured[..n], &self.reported[..n]);
         let (ready, held, takes) = (&self.ready[..n], &self.held[..n], &mut self.takes[..n]);
@@ -100,7 +100,6 @@ impl Meter {
                 seen(m);
             }
         }
-        self.refresh_takes();
     }
 
     /// The worker a job goes to, `u` uniform in [0, 1): random among those
