@@ -53,21 +53,28 @@ impl Meter {
         if self.due[slot] == 0 {
             return;
         }
-        // Every column summed slot by slot, oldest first; kept only for the
+        // Every column summed slot by slot, oldest first (the first slot
+        // copied: 0 + x is x for a sample, never -0); kept only for the
         // workers whose window completed (workers registered together
         // complete theirs at the same tick).
+        let (newer, older) = self.ring[..w * n].split_at((slot + 1) * n);
+        let mut rows = older.chunks_exact(n).chain(newer.chunks_exact(n));
         let acc = &mut self.noise[..n];
-        acc.fill(0.0);
-        for k in (slot + 1..w).chain(0..=slot) {
-            let row = &self.ring[k * n..(k + 1) * n];
-            for i in 0..n {
-                acc[i] += row[i];
+        acc.copy_from_slice(rows.next().expect("a window has a slot"));
+        for row in rows {
+            for (a, &x) in acc.iter_mut().zip(row) {
+                *a += x;
             }
         }
+        let (sum, measured, filled) = (
+            &mut self.sum[..n],
+            &mut self.measured[..n],
+            &self.filled[..n],
+        );
         for (i, &fresh) in acc.iter().enumerate() {
             if self.reg[i] && self.ends[i] as usize == slot {
-                self.sum[i] = fresh;
-                self.measured[i] = (fresh / self.filled[i]).max(0.0);
+                sum[i] = fresh;
+                measured[i] = (fresh / filled[i]).max(0.0);
             }
         }
     }
