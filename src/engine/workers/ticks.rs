@@ -19,7 +19,8 @@ pub(super) struct Ticks {
     every: [f64; 3],
     /// Each duty's next instant is `next x every`.
     next: [u64; 3],
-    /// That instant, computed when `next` moves.
+    /// That instant, computed when `next` moves (infinite for a duty that
+    /// never runs).
     at: [f64; 3],
 }
 
@@ -38,14 +39,14 @@ impl Ticks {
             every,
             next: [1; 3],
             // 1 x interval is the interval itself, bit for bit.
-            at: every,
+            at: every.map(|e| if e > 0.0 { e } else { f64::INFINITY }),
         }
     }
 
     /// The duties due at `t`, each moved on to its next instant.
     pub(super) fn take_due(&mut self, t: f64) -> [bool; 3] {
         std::array::from_fn(|i| {
-            let due = self.every[i] > 0.0 && self.at[i] <= t;
+            let due = self.at[i] <= t;
             if due {
                 self.next[i] += 1;
                 self.at[i] = self.next[i] as f64 * self.every[i];
@@ -56,12 +57,7 @@ impl Ticks {
 
     /// The earliest instant a duty falls due (None: the pool has no duty).
     pub(super) fn next_at(&self) -> Option<f64> {
-        let mut t: Option<f64> = None;
-        for i in 0..3 {
-            if self.every[i] > 0.0 && t.is_none_or(|t| self.at[i] < t) {
-                t = Some(self.at[i]);
-            }
-        }
-        t
+        let t = self.at[0].min(self.at[1]).min(self.at[2]);
+        (t < f64::INFINITY).then_some(t)
     }
 }
