@@ -192,8 +192,8 @@ impl<P: Policy> Engine<'_, P> {
         let pool = &mut self.workers.pools[p];
         // Integrated only when the level changes, so ticks that change
         // nothing leave the figures bit for bit as they were.
-        let level = if level { pool.level_now() } else { pool.level };
-        if level != pool.level {
+        let now = level.then(|| pool.level_now());
+        if let Some(level) = now.filter(|l| *l != pool.level) {
             self.stats.workers[p].hold(pool.level_t, self.now, &pool.level, warmup, bin);
             pool.level = level;
             pool.level_t = self.now;
