@@ -105,6 +105,12 @@ impl WorkerSpec {
         (room + LOAD_EPS).floor().max(0.0) as u32
     }
 
+    /// A worker's true load with `sessions` sessions.
+    #[inline]
+    pub fn load_at(&self, sessions: u32) -> f64 {
+        self.load.base + self.load.per_session * f64::from(sessions)
+    }
+
     /// Workers at the start of a run.
     pub fn initial(&self) -> u32 {
         self.autoscale.as_ref().map_or(self.count, |a| a.initial)

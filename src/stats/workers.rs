@@ -151,14 +151,12 @@ impl WorkerStats {
         }
     }
 
-    /// A worker reported `load` at `t`.
-    pub fn reported(&mut self, t: f64, load: f64, warmup: f64, bin_s: f64) {
-        if t >= warmup {
-            self.peak_reported_load = self.peak_reported_load.max(load);
-        }
-        if let Some(bin) = self.bins.get_mut((t / bin_s) as usize) {
-            bin.reported_sum += load;
-            bin.reports += 1;
+    /// Where the reports of instant `t` go: a pool's workers all report at
+    /// once, so the bin is found once for them all.
+    pub fn reports_at(&mut self, t: f64, warmup: f64, bin_s: f64) -> Reports<'_> {
+        Reports {
+            peak: (t >= warmup).then_some(&mut self.peak_reported_load),
+            bin: self.bins.get_mut((t / bin_s) as usize),
         }
     }
 
@@ -214,6 +212,30 @@ impl WorkerStats {
     /// Share of session-seconds on an overloaded worker.
     pub fn overloaded_share(&self) -> f64 {
         share(self.overloaded_s, self.session_s)
+    }
+}
+
+/// The reports of one instant, taken one load at a time in the order the
+/// workers report.
+#[derive(Debug)]
+pub struct Reports<'a> {
+    /// The highest reported load, when the instant is in the window.
+    peak: Option<&'a mut f64>,
+    /// The instant's bin, if within the horizon.
+    bin: Option<&'a mut WorkerBin>,
+}
+
+impl Reports<'_> {
+    /// One worker reported `load`.
+    #[inline]
+    pub fn add(&mut self, load: f64) {
+        if let Some(peak) = &mut self.peak {
+            **peak = peak.max(load);
+        }
+        if let Some(bin) = &mut self.bin {
+            bin.reported_sum += load;
+            bin.reports += 1;
+        }
     }
 }
 

@@ -9,8 +9,11 @@
 //! a job, and to its sessions otherwise, so every policy, spill, queue and
 //! rejection rule works unchanged.
 
+mod meter;
 mod pool;
 mod procs;
+mod rules;
+mod ticks;
 
 use super::queue::Kind;
 use super::rng::{stream, Purpose, SimRng};
@@ -20,6 +23,7 @@ use crate::engine::policy::Policy;
 use crate::model::World;
 use crate::stats::WorkerStats;
 use pool::{Pool, State};
+use ticks::{EVAL, REPORT, SAMPLE};
 
 /// Bits of a worker departure's first payload word that hold the deployment.
 const DEP_BITS: u32 = 14;
@@ -69,11 +73,6 @@ impl Workers {
     }
 }
 
-/// Which of a pool's periodic duties are due: sample, report, evaluate.
-const SAMPLE: usize = 0;
-const REPORT: usize = 1;
-const EVAL: usize = 2;
-
 impl<P: Policy> Engine<'_, P> {
     /// Set every pool's admission limit and schedule its first tick.
     pub(super) fn start_workers(&mut self) {
@@ -83,27 +82,9 @@ impl<P: Policy> Engine<'_, P> {
         }
     }
 
-    fn intervals(&self, p: usize) -> [f64; 3] {
-        let s = &self.workers.pools[p].spec;
-        [
-            s.measure.sample_interval_s,
-            s.measure.report_interval_s,
-            // An autoscaler held at one count never acts: no evaluation.
-            s.autoscale
-                .as_ref()
-                .filter(|a| a.min < a.max)
-                .map_or(0.0, |a| a.interval_s),
-        ]
-    }
-
     /// Push pool `p`'s next tick: the earliest due duty (none: no tick).
     fn schedule_tick(&mut self, p: usize) {
-        let iv = self.intervals(p);
-        let next = &self.workers.pools[p].next;
-        let t = (0..3)
-            .filter(|&i| iv[i] > 0.0)
-            .map(|i| next[i] as f64 * iv[i])
-            .min_by(f64::total_cmp);
+        let t = self.workers.pools[p].ticks.next_at();
         if let Some(t) = t.filter(|&t| t <= self.world.run.horizon_s) {
             self.queue.push(t, Kind::WorkerTick, p as u32, 0);
         }
@@ -111,22 +92,18 @@ impl<P: Policy> Engine<'_, P> {
 
     /// Pool `p`'s tick at `now`: its due duties, then its new limit.
     pub(super) fn on_worker_tick(&mut self, p: usize) {
-        let iv = self.intervals(p);
         let t = self.now;
-        let next = self.workers.pools[p].next;
-        let due: [bool; 3] = std::array::from_fn(|i| iv[i] > 0.0 && next[i] as f64 * iv[i] <= t);
-        for (i, &d) in due.iter().enumerate() {
-            if d {
-                self.workers.pools[p].next[i] += 1;
-            }
-        }
+        let due = self.workers.pools[p].ticks.take_due(t);
         if due[SAMPLE] {
             self.workers.pools[p].sample(t, &mut self.workers.rng);
         }
         if due[REPORT] {
             let (warmup, bin) = (self.world.run.warmup_s, self.world.run.bin_s);
-            let stats = &mut self.stats.workers[p];
-            self.workers.pools[p].report(|load| stats.reported(t, load, warmup, bin));
+            let mut reports = self.stats.workers[p].reports_at(t, warmup, bin);
+            self.workers.pools[p].report(|load| reports.add(load));
+        }
+        if due[SAMPLE] || due[REPORT] {
+            self.workers.pools[p].measured_afresh();
         }
         if due[EVAL] {
             self.autoscale(p);
@@ -215,8 +192,8 @@ impl<P: Policy> Engine<'_, P> {
         let pool = &mut self.workers.pools[p];
         // Integrated only when the level changes, so ticks that change
         // nothing leave the figures bit for bit as they were.
-        let level = if level { pool.level_now() } else { pool.level };
-        if level != pool.level {
+        let now = level.then(|| pool.level_now());
+        if let Some(level) = now.filter(|l| *l != pool.level) {
             self.stats.workers[p].hold(pool.level_t, self.now, &pool.level, warmup, bin);
             pool.level = level;
             pool.level_t = self.now;

@@ -4,15 +4,19 @@
 //! side on the stale report, worker side on its own fresher measurement), the
 //! weighted pick, and each worker's warm pool of processes.
 //!
-//! Nothing here runs per session beyond the worker the session lands on and
-//! one pass over the deployment's workers (a few dozen) to decide whether it
-//! still has room: load samples and reports are taken at the pool's periodic
-//! tick, so the event list holds one tick per pool whatever the traffic.
+//! Nothing here runs per session beyond the worker the session lands on, the
+//! sum of the pool's true loads and the pick's weights: the pool keeps its
+//! level's counts and which workers would take a job up to date as each
+//! worker changes, so the admission limit is read, not recomputed. Load
+//! samples and reports are taken at the pool's periodic tick, so the event
+//! list holds one tick per pool whatever the traffic.
 
 use rand::Rng;
-use rand_distr::{Distribution, StandardNormal};
 
+use super::meter::Meter;
 use super::procs::Procs;
+use super::rules::Rules;
+use super::ticks::Ticks;
 use crate::engine::rng::SimRng;
 use crate::model::workers::{WorkerSpec, LOAD_EPS};
 use crate::stats::WorkerLevel;
@@ -30,7 +34,7 @@ pub(in crate::engine) enum State {
     Gone,
 }
 
-/// One worker.
+/// One worker's life and sessions (its load measurement is in the pool's [`Meter`]).
 #[derive(Debug, Clone)]
 pub(in crate::engine) struct Worker {
     pub(in crate::engine) state: State,
@@ -39,18 +43,6 @@ pub(in crate::engine) struct Worker {
     pub(in crate::engine) holds_jobs: bool,
     pub(in crate::engine) ready_at: f64,
     pub(in crate::engine) sessions: u32,
-    /// Integral of true load since the last sample tick, and when it was last brought up to date.
-    area: f64,
-    last_t: f64,
-    /// The last `window` samples (a ring), their sum and how many are filled.
-    samples: Vec<f64>,
-    head: usize,
-    filled: usize,
-    sum: f64,
-    measured: f64,
-    reported: f64,
-    /// Jobs taken since the last sample (not yet in any sample).
-    reserved: u32,
     /// The warm pool of job processes.
     procs: Procs,
 }
@@ -64,14 +56,16 @@ pub(in crate::engine) struct Pool {
     /// Sessions per worker at the threshold with exact load.
     k: u32,
     pub(in crate::engine) workers: Vec<Worker>,
-    /// Workers that exist (provisioning, ready or draining).
-    alive: u32,
+    /// Each worker's load measurement and whether it would take a job.
+    meter: Meter,
+    /// The level's counts now (its `true_load` is summed when read).
+    counts: WorkerLevel,
     /// Workers taking jobs: ready, or provisioning and holding jobs.
     nominal: u32,
     /// Last time the autoscaler added or drained workers.
     pub(in crate::engine) last_change: f64,
-    /// Tick counters: the next sample, report and evaluation are at k x interval.
-    pub(in crate::engine) next: [u64; 3],
+    /// When the pool's sample, report and evaluation fall due.
+    pub(in crate::engine) ticks: Ticks,
     /// The level last given to the statistics, and since when.
     pub(in crate::engine) level: WorkerLevel,
     pub(in crate::engine) level_t: f64,
@@ -84,10 +78,11 @@ impl Pool {
             d,
             k: spec.sessions_at_threshold(),
             workers: Vec::new(),
-            alive: 0,
+            meter: Meter::new(Rules::new(&spec), spec.measure.window),
+            counts: WorkerLevel::default(),
             nominal: 0,
             last_change: 0.0,
-            next: [1, 1, 1],
+            ticks: Ticks::new(&spec),
             level: WorkerLevel::default(),
             level_t: 0.0,
             spec,
@@ -113,19 +108,11 @@ impl Pool {
             holds_jobs,
             ready_at,
             sessions: 0,
-            area: 0.0,
-            last_t: ready_at,
-            samples: vec![0.0; self.spec.measure.window as usize],
-            head: 0,
-            filled: 0,
-            sum: 0.0,
-            measured: 0.0,
-            reported: 0.0,
-            reserved: 0,
             procs: Procs::default(),
         };
         let i = match self.workers.iter().position(|w| w.state == State::Gone) {
             Some(i) => {
+                // A gone worker counts for nothing: no `leave` first.
                 self.workers[i] = w;
                 i
             }
@@ -134,7 +121,8 @@ impl Pool {
                 self.workers.len() - 1
             }
         };
-        self.recount();
+        self.meter.reset(i, ready_at);
+        self.enter(i);
         i
     }
 
@@ -146,45 +134,64 @@ impl Pool {
         n
     }
 
-    fn true_load(&self, w: &Worker) -> f64 {
-        self.spec.load.base + self.spec.load.per_session * f64::from(w.sessions)
-    }
-
-    fn measured(&self, w: &Worker) -> f64 {
-        if self.spec.measure.sample_interval_s == 0.0 {
-            self.true_load(w)
-        } else {
-            w.measured
+    /// Take worker `i` out of the pool's counts before it changes.
+    fn leave(&mut self, i: usize) {
+        let (w, c) = (&self.workers[i], &mut self.counts);
+        c.workers -= u32::from(w.state != State::Gone);
+        self.nominal -= u32::from(nominal(w));
+        if self.meter.registered(i) {
+            c.ready -= 1;
+            c.sessions -= w.sessions;
+            c.overloaded -= overloaded(self.meter.load(i), w.sessions);
         }
     }
 
-    /// The load the server last heard from `w`.
-    fn reported(&self, w: &Worker) -> f64 {
-        if self.spec.measure.report_interval_s == 0.0 {
-            self.measured(w)
-        } else {
-            w.reported
+    /// Put worker `i` back into the pool's counts after it changed, and
+    /// decide afresh whether it would take a job.
+    fn enter(&mut self, i: usize) {
+        let (w, c) = (&self.workers[i], &mut self.counts);
+        let reg = matches!(w.state, State::Ready | State::Draining);
+        let load = self.spec.load_at(w.sessions);
+        self.meter.set(i, reg, w.state == State::Ready, load);
+        c.workers += u32::from(w.state != State::Gone);
+        self.nominal += u32::from(nominal(w));
+        if reg {
+            c.ready += 1;
+            c.sessions += w.sessions;
+            c.overloaded += overloaded(load, w.sessions);
         }
+        self.meter.set_held(i, self.held(i));
     }
 
-    /// Whether the server would offer `w` a job and `w` would accept it.
-    fn eligible(&self, w: &Worker) -> bool {
-        let (p, th) = (self.spec.load.per_session, self.spec.measure.threshold);
-        match w.state {
-            State::Ready => {
-                let reserved = if self.spec.measure.sample_interval_s == 0.0 {
-                    0
-                } else {
-                    w.reserved
-                };
-                self.reported(w) < th
-                    && self.measured(w) + f64::from(reserved + 1) * p <= th + LOAD_EPS
-            }
-            State::Provisioning => {
-                w.holds_jobs && self.spec.load.base + f64::from(w.sessions + 1) * p <= th + LOAD_EPS
-            }
-            _ => false,
+    /// Whether worker `i` is provisioning and holding jobs with room for one more.
+    fn held(&self, i: usize) -> bool {
+        let (w, th) = (&self.workers[i], self.spec.measure.threshold);
+        w.state == State::Provisioning
+            && w.holds_jobs
+            && self.spec.load_at(w.sessions + 1) <= th + LOAD_EPS
+    }
+
+    /// One session more (`up`) or fewer on `w` at `t` with its state
+    /// unchanged: the counts move by that worker's change alone (what
+    /// [`Self::change`] would do, without recounting the worker).
+    fn step(&mut self, w: usize, t: f64, up: bool) {
+        self.meter.touch(w, t);
+        let x = &mut self.workers[w];
+        let before = x.sessions;
+        x.sessions = if up { before + 1 } else { before - 1 };
+        let (after, ready) = (x.sessions, x.state == State::Ready);
+        let (old, load) = (self.meter.load(w), self.spec.load_at(after));
+        let reg = self.meter.registered(w);
+        if reg {
+            let c = &mut self.counts;
+            c.sessions = c.sessions - before + after;
+            c.overloaded = c.overloaded - overloaded(old, before) + overloaded(load, after);
         }
+        self.meter.set(w, reg, ready, load);
+        if up {
+            self.meter.reserve(w);
+        }
+        self.meter.set_held(w, self.held(w));
     }
 
     /// What the deployment may hold now with `busy` sessions: at least one more
@@ -192,93 +199,53 @@ impl Pool {
     /// that, so utilisation reads against the threshold), else exactly `busy`.
     pub(in crate::engine) fn limit(&self, busy: u32) -> u32 {
         // A scale-to-zero pool with no worker: a job wakes one.
-        let wakeable = self.spec.autoscale.is_some() && self.alive == 0;
-        if wakeable || self.workers.iter().any(|w| self.eligible(w)) {
+        let wakeable = self.spec.autoscale.is_some() && self.counts.workers == 0;
+        if wakeable || self.meter.takers > 0 {
             (busy + 1).max(self.nominal.saturating_mul(self.k))
         } else {
             busy
         }
     }
 
-    /// Count the workers that exist and those taking jobs again, after any
-    /// change of state (rare next to the ticks and admissions that read them).
-    fn recount(&mut self) {
-        let (mut alive, mut nominal) = (0, 0);
-        for w in &self.workers {
-            alive += u32::from(w.state != State::Gone);
-            nominal += u32::from(
-                w.state == State::Ready || (w.holds_jobs && w.state == State::Provisioning),
-            );
-        }
-        (self.alive, self.nominal) = (alive, nominal);
-    }
-
     /// The worker a job goes to: random among eligible workers, weighted by
     /// max(0, 1 - reported load); None when none is (the caller wakes one).
     pub(in crate::engine) fn pick(&self, rng: &mut SimRng) -> Option<usize> {
-        let weight = |w: &Worker| (1.0 - self.reported(w)).max(0.0);
-        let total: f64 = self
-            .workers
-            .iter()
-            .filter(|w| self.eligible(w))
-            .map(weight)
-            .sum();
-        let mut last = None;
-        let mut u = rng.random::<f64>() * total;
-        for (i, w) in self.workers.iter().enumerate() {
-            if self.eligible(w) {
-                let x = weight(w);
-                if u < x {
-                    return Some(i);
-                }
-                u -= x;
-                last = Some(i);
-            }
-        }
-        last
+        self.meter.pick(rng.random::<f64>())
     }
 
-    /// Bring `w`'s load integral up to `t` (before its session count changes).
-    fn touch(&mut self, w: usize, t: f64) {
-        let load = self.true_load(&self.workers[w]);
-        let x = &mut self.workers[w];
-        if matches!(x.state, State::Ready | State::Draining) && t > x.last_t {
-            x.area += load * (t - x.last_t);
-            x.last_t = t;
-        }
+    /// Change worker `i` by `f`, keeping the pool's counts.
+    fn change(&mut self, i: usize, f: impl FnOnce(&mut Worker, &mut Meter)) {
+        self.leave(i);
+        f(&mut self.workers[i], &mut self.meter);
+        self.enter(i);
     }
 
     /// One more session on `w` at `t`; returns the worker's true load after it.
     pub(in crate::engine) fn admit(&mut self, w: usize, t: f64) -> f64 {
-        self.touch(w, t);
-        let x = &mut self.workers[w];
-        x.sessions += 1;
-        x.reserved += 1;
-        let x = &self.workers[w];
-        self.true_load(x)
+        self.step(w, t, true);
+        self.meter.load(w)
     }
 
     /// One session fewer on `w` at `t`; a draining worker with none left goes.
     pub(in crate::engine) fn release(&mut self, w: usize, t: f64) {
-        self.touch(w, t);
-        let x = &mut self.workers[w];
-        x.sessions -= 1;
-        if x.sessions == 0 && x.state == State::Draining {
-            x.state = State::Gone;
-            self.recount();
+        let x = &self.workers[w];
+        if x.sessions > 1 || x.state != State::Draining {
+            return self.step(w, t, false);
         }
+        self.meter.touch(w, t);
+        self.change(w, |x, _| {
+            x.sessions -= 1;
+            x.state = State::Gone;
+        });
     }
 
     /// `w` registers at `t`: the jobs it holds are not measured yet.
     pub(in crate::engine) fn register(&mut self, w: usize, t: f64) -> f64 {
-        let x = &mut self.workers[w];
-        x.state = State::Ready;
-        x.last_t = t;
-        x.area = 0.0;
-        x.reserved = x.sessions;
-        self.recount();
-        let x = &self.workers[w];
-        self.true_load(x)
+        self.change(w, |x, m| {
+            x.state = State::Ready;
+            m.register(w, t, x.sessions);
+        });
+        self.meter.load(w)
     }
 
     /// A process for a job reaching `w` at `t`: returns the wait for it and
@@ -293,48 +260,23 @@ impl Pool {
         self.workers[w].procs.take(t, target, start, rng)
     }
 
-    /// Take a load sample at tick `t` for every registered worker.
+    /// Take a load sample at tick `t` for every registered worker (then
+    /// [`Self::measured_afresh`]).
     pub(in crate::engine) fn sample(&mut self, t: f64, rng: &mut SimRng) {
-        let dt = self.spec.measure.sample_interval_s;
-        let noise = self.spec.load.noise;
-        for i in 0..self.workers.len() {
-            if !matches!(self.workers[i].state, State::Ready | State::Draining) {
-                continue;
-            }
-            self.touch(i, t);
-            let x = &mut self.workers[i];
-            let mut s = x.area / dt;
-            if noise > 0.0 {
-                let z: f64 = StandardNormal.sample(rng);
-                s = (s + noise * z).max(0.0);
-            }
-            x.area = 0.0;
-            x.sum += s - x.samples[x.head];
-            x.samples[x.head] = s;
-            x.head += 1;
-            if x.head == x.samples.len() {
-                x.head = 0;
-            }
-            x.filled = (x.filled + 1).min(x.samples.len());
-            if x.head == 0 {
-                // Summed afresh once per window: the running sum would
-                // otherwise drift over millions of ticks.
-                x.sum = x.samples.iter().sum();
-            }
-            x.measured = (x.sum / x.filled as f64).max(0.0);
-            x.reserved = 0;
-        }
+        let how = (self.spec.measure.sample_interval_s, self.spec.load.noise);
+        self.meter.sample(t, how, rng);
     }
 
-    /// Every registered worker reports its measurement; calls `seen` with each load.
-    pub(in crate::engine) fn report(&mut self, mut seen: impl FnMut(f64)) {
-        for i in 0..self.workers.len() {
-            if matches!(self.workers[i].state, State::Ready | State::Draining) {
-                let m = self.measured(&self.workers[i]);
-                self.workers[i].reported = m;
-                seen(m);
-            }
-        }
+    /// Every registered worker reports its measurement; calls `seen` with
+    /// each load (then [`Self::measured_afresh`]).
+    pub(in crate::engine) fn report(&mut self, seen: impl FnMut(f64)) {
+        self.meter.report(seen);
+    }
+
+    /// After a tick's samples and reports: whether each worker would take a
+    /// job, decided afresh.
+    pub(in crate::engine) fn measured_afresh(&mut self) {
+        self.meter.refresh_takes();
     }
 
     /// What the autoscaler sees: the total reported load of registered
@@ -344,14 +286,14 @@ impl Pool {
         let mut total = 0.0;
         let mut n = 0;
         let mut busy = false;
-        for w in &self.workers {
+        for (i, w) in self.workers.iter().enumerate() {
             busy |= w.sessions > 0;
             match w.state {
                 State::Ready => {
-                    total += self.reported(w);
+                    total += self.meter.reported(i);
                     n += 1;
                 }
-                State::Draining => total += self.reported(w),
+                State::Draining => total += self.meter.reported(i),
                 State::Provisioning => n += 1,
                 State::Gone => {}
             }
@@ -368,35 +310,37 @@ impl Pool {
         ready.sort_by_key(|&i| (self.workers[i].sessions, std::cmp::Reverse(i)));
         ready.truncate(n as usize);
         for &i in &ready {
-            let x = &mut self.workers[i];
-            x.state = if x.sessions == 0 {
-                State::Gone
-            } else {
-                State::Draining
-            };
+            self.change(i, |x, _| {
+                x.state = if x.sessions == 0 {
+                    State::Gone
+                } else {
+                    State::Draining
+                };
+            });
         }
-        self.recount();
         ready.len() as u32
     }
 
-    /// The level to integrate from now on.
+    /// The level to integrate from now on: the counts kept, and the true
+    /// loads of registered workers summed in index order.
     pub(in crate::engine) fn level_now(&self) -> WorkerLevel {
-        let mut l = WorkerLevel::default();
-        for w in &self.workers {
-            if w.state == State::Gone {
-                continue;
-            }
-            l.workers += 1;
-            if matches!(w.state, State::Ready | State::Draining) {
-                let load = self.true_load(w);
-                l.ready += 1;
-                l.sessions += w.sessions;
-                l.true_load += load;
-                if load > 1.0 + LOAD_EPS {
-                    l.overloaded += w.sessions;
-                }
-            }
+        WorkerLevel {
+            true_load: self.meter.true_load(),
+            ..self.counts
         }
-        l
     }
+}
+
+/// The sessions counted as overloaded on a registered worker at `load`.
+fn overloaded(load: f64, sessions: u32) -> u32 {
+    if load > 1.0 + LOAD_EPS {
+        sessions
+    } else {
+        0
+    }
+}
+
+/// Whether `w` counts towards the pool's nominal capacity.
+fn nominal(w: &Worker) -> bool {
+    w.state == State::Ready || (w.holds_jobs && w.state == State::Provisioning)
 }

@@ -1,0 +1,221 @@
+//! How a pool's workers measure their load and whether each would take a
+//! job: the integral of true load since the last sample, the last `window`
+//! samples, their running sum, the moving average, the last report, and the
+//! eligibility that follows from them, one flat array per figure across the
+//! pool's workers (structure of arrays).
+//!
+//! The sample tick visits every worker of a pool every half second or so,
+//! which is where the worker model spends most of its work. Laid out this way
+//! its arithmetic is one pass over contiguous arrays with the same operations
+//! for every worker, which the compiler vectorises: a worker that is not
+//! registered samples a load of 0 into a column that is cleared when it
+//! registers, so no worker needs a test or a select. All workers sample at
+//! the same ticks, so one ring slot per tick serves them all. A worker's
+//! window completes at its own slot (the one before its first sample), where
+//! its sum is taken afresh: the pool's slots, read from the one after the
+//! current, then hold its last `window` samples oldest first, as its own ring
+//! would. The arithmetic and its order are exactly those of a worker sampling
+//! on its own, so outputs do not change.
+
+use rand_distr::{Distribution, StandardNormal};
+
+use super::rules::Rules;
+use crate::engine::rng::SimRng;
+
+/// The measurement state of every worker index of one pool.
+#[derive(Debug, Clone)]
+pub(super) struct Meter {
+    rules: Rules,
+    /// Samples in the moving average.
+    window: usize,
+    /// True load now (`base + per_session x sessions`, whatever the state).
+    load: Vec<f64>,
+    /// The load sampled: the true load of a registered worker, else 0.
+    sampled: Vec<f64>,
+    /// Integral of true load since the last sample, and when it was last brought up to date.
+    area: Vec<f64>,
+    last_t: Vec<f64>,
+    /// Running sum of the worker's last `window` samples.
+    sum: Vec<f64>,
+    /// The moving average of the samples.
+    measured: Vec<f64>,
+    /// The measurement last reported to the server.
+    reported: Vec<f64>,
+    /// Jobs taken since the last sample (not yet in any sample).
+    reserved: Vec<u32>,
+    /// The slot whose sample completes each worker's window (the one before
+    /// its first), and how many of the window's slots hold one of its samples.
+    ends: Vec<u32>,
+    filled: Vec<f64>,
+    /// Per slot: the registered workers whose window that slot completes.
+    due: Vec<u32>,
+    /// Registered (ready or draining): measured, reported, its load counted.
+    reg: Vec<bool>,
+    /// Ready: may take jobs on its measurement.
+    ready: Vec<bool>,
+    /// Provisioning and holding jobs, with room for one more.
+    held: Vec<bool>,
+    /// Would take a job now (ready with room by its measurement, or held);
+    /// and how many would.
+    takes: Vec<bool>,
+    pub(super) takers: u32,
+    /// `window` slots of one sample per worker, slot after slot.
+    ring: Vec<f64>,
+    /// The slot the next sample goes to.
+    slot: usize,
+    /// Scratch, one value per worker: the noise draws of a tick, then the
+    /// sums of completed windows.
+    noise: Vec<f64>,
+}
+
+impl Meter {
+    pub(super) fn new(rules: Rules, window: u32) -> Self {
+        Self {
+            rules,
+            window: window as usize,
+            load: Vec::new(),
+            sampled: Vec::new(),
+            area: Vec::new(),
+            last_t: Vec::new(),
+            sum: Vec::new(),
+            measured: Vec::new(),
+            reported: Vec::new(),
+            reserved: Vec::new(),
+            ends: Vec::new(),
+            filled: Vec::new(),
+            reg: Vec::new(),
+            ready: Vec::new(),
+            held: Vec::new(),
+            takes: Vec::new(),
+            takers: 0,
+            ring: Vec::new(),
+            due: vec![0; window as usize],
+            slot: 0,
+            noise: Vec::new(),
+        }
+    }
+
+    /// A fresh measurement for worker `i` (a new index when `i` is the count
+    /// of workers so far), its integral starting at `t`; it is not
+    /// registered and takes no job yet.
+    pub(super) fn reset(&mut self, i: usize, t: f64) {
+        let n = self.load.len();
+        if i == n {
+            // One more column: the slots are laid out again with it, empty.
+            let mut ring = vec![0.0; self.window * (n + 1)];
+            for s in 0..self.window {
+                let to = s * (n + 1);
+                ring[to..to + n].copy_from_slice(&self.ring[s * n..(s + 1) * n]);
+            }
+            self.ring = ring;
+            self.load.push(0.0);
+            self.sampled.push(0.0);
+            self.area.push(0.0);
+            self.last_t.push(0.0);
+            self.sum.push(0.0);
+            self.measured.push(0.0);
+            self.reported.push(0.0);
+            self.reserved.push(0);
+            self.ends.push(0);
+            self.filled.push(0.0);
+            self.reg.push(false);
+            self.ready.push(false);
+            self.held.push(false);
+            self.takes.push(false);
+            self.noise.push(0.0);
+        }
+        self.set(i, false, false, 0.0);
+        self.set_held(i, false);
+        self.clear(i, t);
+        self.reported[i] = 0.0;
+    }
+
+    /// Worker `i`'s measurement as it was before its first sample, its
+    /// integral starting at `t` (what a worker that was not registered
+    /// sampled is wiped).
+    fn clear(&mut self, i: usize, t: f64) {
+        let n = self.load.len();
+        (self.area[i], self.last_t[i], self.sum[i]) = (0.0, t, 0.0);
+        (self.measured[i], self.reserved[i]) = (0.0, 0);
+        debug_assert!(!self.reg[i], "only a worker not registered starts afresh");
+        let w = self.window;
+        (self.ends[i], self.filled[i]) = (((self.slot + w - 1) % w) as u32, 0.0);
+        for s in 0..self.window {
+            self.ring[s * n + i] = 0.0;
+        }
+    }
+
+    /// Worker `i`'s true load now.
+    #[inline]
+    pub(super) fn load(&self, i: usize) -> f64 {
+        self.load[i]
+    }
+
+    /// Whether worker `i` is registered.
+    #[inline]
+    pub(super) fn registered(&self, i: usize) -> bool {
+        self.reg[i]
+    }
+
+    /// Worker `i`'s standing after a change: registered, ready, its true load.
+    pub(super) fn set(&mut self, i: usize, reg: bool, ready: bool, load: f64) {
+        if reg != self.reg[i] {
+            let due = &mut self.due[self.ends[i] as usize];
+            *due = if reg { *due + 1 } else { *due - 1 };
+        }
+        (self.reg[i], self.ready[i], self.load[i]) = (reg, ready, load);
+        self.sampled[i] = if reg { load } else { 0.0 };
+    }
+
+    /// Worker `i` took a job since its last sample.
+    pub(super) fn reserve(&mut self, i: usize) {
+        self.reserved[i] += 1;
+    }
+
+    /// Worker `i` registers at `t` holding `sessions` jobs, none measured yet.
+    pub(super) fn register(&mut self, i: usize, t: f64, sessions: u32) {
+        self.clear(i, t);
+        self.reserved[i] = sessions;
+    }
+
+    /// Bring worker `i`'s integral up to `t` if it is registered (before its
+    /// session count changes).
+    pub(super) fn touch(&mut self, i: usize, t: f64) {
+        if self.reg[i] && t > self.last_t[i] {
+            self.area[i] += self.load[i] * (t - self.last_t[i]);
+            self.last_t[i] = t;
+        }
+    }
+
+    /// Worker `i`'s measurement (its true load when it knows it exactly).
+    #[inline]
+    fn measured(&self, i: usize) -> f64 {
+        self.rules.measured(self.load[i], self.measured[i])
+    }
+
+    /// The load the server last heard from worker `i`.
+    #[inline]
+    pub(super) fn reported(&self, i: usize) -> f64 {
+        self.rules.reported(self.measured(i), self.reported[i])
+    }
+
+    /// Whether worker `i`, if ready, would be offered a job and accept it.
+    #[inline]
+    fn would_take(&self, i: usize) -> bool {
+        let reserved = self.rules.reserved(self.reserved[i]);
+        self.rules
+            .would_take(self.reported(i), self.measured(i), reserved)
+    }
+
+    /// Whether worker `i` is provisioning and holding jobs with room for
+    /// one more; decides afresh whether it would take a job.
+    #[inline]
+    pub(super) fn set_held(&mut self, i: usize, held: bool) {
+        self.held[i] = held;
+        let takes = (self.ready[i] && self.would_take(i)) || held;
+        self.takers = self.takers - u32::from(self.takes[i]) + u32::from(takes);
+        self.takes[i] = takes;
+    }
+}
+
+mod tick;

@@ -1,0 +1,173 @@
+//! The passes over a whole pool: a load sample at a tick, a load report, the
+//! weighted pick of a worker for a job and the pool's summed true load. The
+//! sample's arithmetic is one loop over equal-length slices doing the same
+//! operations for every worker, so that the compiler vectorises it; only the
+//! re-summing of a completed window and the eligibility that follows are
+//! per worker.
+
+use super::*;
+
+impl Meter {
+    /// A load sample at `t` (`dt` after the last) for every registered
+    /// worker, with Gaussian noise of standard deviation `noise` (0: none).
+    /// Whether each would take a job is left to [`Self::refresh_takes`].
+    pub(in crate::engine::workers) fn sample(
+        &mut self,
+        t: f64,
+        (dt, noise): (f64, f64),
+        rng: &mut SimRng,
+    ) {
+        let slot = self.slot;
+        if noise > 0.0 {
+            // Drawn first, in index order: the draws a worker-by-worker
+            // pass would make.
+            for (z, &r) in self.noise.iter_mut().zip(&self.reg) {
+                *z = if r { StandardNormal.sample(rng) } else { 0.0 };
+            }
+            self.integrate::<true>(t, dt, noise, slot);
+        } else {
+            self.integrate::<false>(t, dt, noise, slot);
+        }
+        self.resum(slot);
+        self.slot = if slot + 1 == self.window { 0 } else { slot + 1 };
+    }
+
+    /// Every worker's sample into `slot`, its running sum and moving
+    /// average, its integral restarted at `t` and its reservations cleared.
+    fn integrate<const NOISE: bool>(&mut self, t: f64, dt: f64, noise: f64, slot: usize) {
+        let n = self.load.len();
+        let (x, z) = (&self.sampled, &self.noise);
+        let (area, last_t, sum) = (&mut self.area, &mut self.last_t, &mut self.sum);
+        let (filled, measured) = (&mut self.filled, &mut self.measured);
+        let ring = &mut self.ring[slot * n..(slot + 1) * n];
+        let how = (t, dt, noise, self.window as f64);
+        integrate::<NOISE>(ring, x, z, area, last_t, sum, filled, measured, how);
+        self.reserved.fill(0);
+    }
+
+    /// The sums of registered workers whose window `slot` completes taken
+    /// afresh (the running sum would otherwise drift over millions of
+    /// ticks), oldest sample first, and their averages again from them.
+    fn resum(&mut self, slot: usize) {
+        let (n, w) = (self.load.len(), self.window);
+        if self.due[slot] == 0 {
+            return;
+        }
+        // Every column summed slot by slot, oldest first (the first slot
+        // copied: 0 + x is x for a sample, never -0); kept only for the
+        // workers whose window completed (workers registered together
+        // complete theirs at the same tick).
+        let (newer, older) = self.ring[..w * n].split_at((slot + 1) * n);
+        let mut rows = older.chunks_exact(n).chain(newer.chunks_exact(n));
+        let acc = &mut self.noise[..n];
+        acc.copy_from_slice(rows.next().expect("a window has a slot"));
+        for row in rows {
+            for (a, &x) in acc.iter_mut().zip(row) {
+                *a += x;
+            }
+        }
+        let (sum, measured, filled) = (
+            &mut self.sum[..n],
+            &mut self.measured[..n],
+            &self.filled[..n],
+        );
+        for (i, &fresh) in acc.iter().enumerate() {
+            if self.reg[i] && self.ends[i] as usize == slot {
+                sum[i] = fresh;
+                measured[i] = (fresh / filled[i]).max(0.0);
+            }
+        }
+    }
+
+    /// Whether each worker would take a job, decided afresh once a tick's
+    /// samples and reports are taken (one pass when both fall due).
+    pub(in crate::engine::workers) fn refresh_takes(&mut self) {
+        let (n, r) = (self.load.len(), self.rules);
+        let (measured, reported) = (&self.measured[..n], &self.reported[..n]);
+        let (ready, held, takes) = (&self.ready[..n], &self.held[..n], &mut self.takes[..n]);
+        let (load, reserved) = (&self.load[..n], &self.reserved[..n]);
+        let mut takers = 0;
+        for i in 0..n {
+            let m = r.measured(load[i], measured[i]);
+            let seen = r.reported(m, reported[i]);
+            let room = r.would_take(seen, m, r.reserved(reserved[i]));
+            takes[i] = (ready[i] && room) || held[i];
+            takers += u32::from(takes[i]);
+        }
+        self.takers = takers;
+    }
+
+    /// Every registered worker reports its measurement, in index order;
+    /// calls `seen` with each load.
+    pub(in crate::engine::workers) fn report(&mut self, mut seen: impl FnMut(f64)) {
+        for i in 0..self.load.len() {
+            if self.reg[i] {
+                let m = self.measured(i);
+                self.reported[i] = m;
+                seen(m);
+            }
+        }
+    }
+
+    /// The worker a job goes to, `u` uniform in [0, 1): random among those
+    /// that would take one, weighted by max(0, 1 - reported load); None when
+    /// none would.
+    pub(in crate::engine::workers) fn pick(&self, u: f64) -> Option<usize> {
+        let weight = |i: usize| (1.0 - self.reported(i)).max(0.0);
+        let takers = || (0..self.load.len()).filter(|&i| self.takes[i]);
+        let total: f64 = takers().map(weight).sum();
+        let mut last = None;
+        let mut u = u * total;
+        for i in takers() {
+            let x = weight(i);
+            if u < x {
+                return Some(i);
+            }
+            u -= x;
+            last = Some(i);
+        }
+        last
+    }
+
+    /// The true loads of registered workers summed in index order, from 0.
+    /// The others' sampled load is +0, which leaves a sum of non-negative
+    /// loads bit for bit as it is, so it is added rather than tested for.
+    pub(in crate::engine::workers) fn true_load(&self) -> f64 {
+        self.sampled.iter().fold(0.0, |sum, &x| sum + x)
+    }
+}
+
+/// [`Meter::integrate`] on slices of one length. Not inlined: as a
+/// function's arguments the slices are known not to overlap, so the loop is
+/// vectorised without run-time overlap checks (hence the many arguments).
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn integrate<const NOISE: bool>(
+    ring: &mut [f64],
+    x: &[f64],
+    z: &[f64],
+    area: &mut [f64],
+    last_t: &mut [f64],
+    sum: &mut [f64],
+    filled: &mut [f64],
+    measured: &mut [f64],
+    (t, dt, noise, w): (f64, f64, f64, f64),
+) {
+    let n = ring.len();
+    let (x, z, area, last_t) = (&x[..n], &z[..n], &mut area[..n], &mut last_t[..n]);
+    let (sum, filled, measured) = (&mut sum[..n], &mut filled[..n], &mut measured[..n]);
+    for i in 0..n {
+        // Brought up to date at or before `t`: at `t` itself the term is +0
+        // and leaves the area as it is.
+        let mut s = (area[i] + x[i] * (t - last_t[i])) / dt;
+        if NOISE {
+            s = (s + noise * z[i]).max(0.0);
+        }
+        sum[i] += s - ring[i];
+        ring[i] = s;
+        area[i] = 0.0;
+        last_t[i] = t;
+        filled[i] = (filled[i] + 1.0).min(w);
+        measured[i] = (sum[i] / filled[i]).max(0.0);
+    }
+}

@@ -1,0 +1,68 @@
+//! What decides whether a ready worker takes a job, and what it and the
+//! server see of its load when sampling or reporting is switched off (an
+//! interval of 0: the exact value at every instant). Kept apart from the
+//! figures so that the per-worker and the whole-pool passes apply the very
+//! same comparisons.
+
+use crate::model::workers::{WorkerSpec, LOAD_EPS};
+
+/// A pool's admission rules, read once from its specification.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Rules {
+    per_session: f64,
+    threshold: f64,
+    /// No sampling: the worker knows its true load at every instant.
+    exact_measure: bool,
+    /// No reporting: the server sees the worker's current measurement.
+    exact_report: bool,
+}
+
+impl Rules {
+    pub(super) fn new(spec: &WorkerSpec) -> Self {
+        Self {
+            per_session: spec.load.per_session,
+            threshold: spec.measure.threshold,
+            exact_measure: spec.measure.sample_interval_s == 0.0,
+            exact_report: spec.measure.report_interval_s == 0.0,
+        }
+    }
+
+    /// A worker's measurement, from its true load and its moving average.
+    #[inline]
+    pub(super) fn measured(&self, load: f64, average: f64) -> f64 {
+        if self.exact_measure {
+            load
+        } else {
+            average
+        }
+    }
+
+    /// What the server last heard, from the measurement and the last report.
+    #[inline]
+    pub(super) fn reported(&self, measured: f64, report: f64) -> f64 {
+        if self.exact_report {
+            measured
+        } else {
+            report
+        }
+    }
+
+    /// Jobs taken but not yet in the measurement (none when it is exact).
+    #[inline]
+    pub(super) fn reserved(&self, reserved: u32) -> u32 {
+        if self.exact_measure {
+            0
+        } else {
+            reserved
+        }
+    }
+
+    /// Whether a ready worker is offered a job (its report is below the
+    /// threshold) and accepts it (one more job on its measurement stays
+    /// within the threshold).
+    #[inline]
+    pub(super) fn would_take(&self, reported: f64, measured: f64, reserved: u32) -> bool {
+        let (p, th) = (self.per_session, self.threshold);
+        reported < th && measured + f64::from(reserved + 1) * p <= th + LOAD_EPS
+    }
+}

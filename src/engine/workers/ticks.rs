@@ -1,0 +1,63 @@
+//! When a pool's periodic duties fall due: load samples, load reports and
+//! autoscaler evaluations, each at whole multiples of its own interval (k x
+//! interval, never a running sum of intervals, so instants do not drift).
+//!
+//! The intervals are fixed for a run, so they and each duty's next instant
+//! are computed once per duty performed rather than at every tick.
+
+use crate::model::workers::WorkerSpec;
+
+/// Which of a pool's periodic duties are due: sample, report, evaluate.
+pub(super) const SAMPLE: usize = 0;
+pub(super) const REPORT: usize = 1;
+pub(super) const EVAL: usize = 2;
+
+/// A pool's duty schedule.
+#[derive(Debug, Clone)]
+pub(super) struct Ticks {
+    /// Each duty's interval; 0 = the duty never runs.
+    every: [f64; 3],
+    /// Each duty's next instant is `next x every`.
+    next: [u64; 3],
+    /// That instant, computed when `next` moves (infinite for a duty that
+    /// never runs).
+    at: [f64; 3],
+}
+
+impl Ticks {
+    pub(super) fn new(spec: &WorkerSpec) -> Self {
+        let every = [
+            spec.measure.sample_interval_s,
+            spec.measure.report_interval_s,
+            // An autoscaler held at one count never acts: no evaluation.
+            spec.autoscale
+                .as_ref()
+                .filter(|a| a.min < a.max)
+                .map_or(0.0, |a| a.interval_s),
+        ];
+        Self {
+            every,
+            next: [1; 3],
+            // 1 x interval is the interval itself, bit for bit.
+            at: every.map(|e| if e > 0.0 { e } else { f64::INFINITY }),
+        }
+    }
+
+    /// The duties due at `t`, each moved on to its next instant.
+    pub(super) fn take_due(&mut self, t: f64) -> [bool; 3] {
+        std::array::from_fn(|i| {
+            let due = self.at[i] <= t;
+            if due {
+                self.next[i] += 1;
+                self.at[i] = self.next[i] as f64 * self.every[i];
+            }
+            due
+        })
+    }
+
+    /// The earliest instant a duty falls due (None: the pool has no duty).
+    pub(super) fn next_at(&self) -> Option<f64> {
+        let t = self.at[0].min(self.at[1]).min(self.at[2]);
+        (t < f64::INFINITY).then_some(t)
+    }
+}
