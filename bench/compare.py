@@ -151,14 +151,16 @@ def alternate(k, runners):
 
 
 def print_table(rows):
-    print(f"{'implementation':<14} {'sessions':>10} {'wall s':>7} {'CPU s':>7} {'ses/s wall':>11} {'ses/s CPU':>11} "
+    # Wide enough for the longest name (an --against binary's path may be long).
+    w = max([14] + [len(r["impl"]) for r in rows])
+    print(f"{'implementation':<{w}} {'sessions':>10} {'wall s':>7} {'CPU s':>7} {'ses/s wall':>11} {'ses/s CPU':>11} "
           f"{'rejection':>9} {'overflow':>9}  wall runs / CPU runs")
     for r in rows:
         r["wsps"] = r["sessions"] / r["wall"]
         r["sps"] = r["sessions"] / r["cpu"] if r["cpu"] > 0 else float("nan")
         rej = f"{r['rejected'] / r['sessions']:>9.5f}" if "rejected" in r else f"{'-':>9}"
         ovf = f"{r['overflow'] / r['sessions']:>9.5f}" if "overflow" in r else f"{'-':>9}"
-        print(f"{r['impl']:<14} {r['sessions']:>10} {r['wall']:>7.2f} {r['cpu']:>7.2f} {r['wsps']:>11.4g} {r['sps']:>11.4g} "
+        print(f"{r['impl']:<{w}} {r['sessions']:>10} {r['wall']:>7.2f} {r['cpu']:>7.2f} {r['wsps']:>11.4g} {r['sps']:>11.4g} "
               f"{rej} {ovf}  {r['all_wall']} / {r['all_cpu']}")
 
 
@@ -215,13 +217,14 @@ def main():
     print(f"regionsim with charts (PNG/SVG/HTML): wall {charts['wall']:.2f} s, CPU {charts['cpu']:.2f} s: "
           f"rendering adds {charts['cpu'] - rs['cpu']:.2f} CPU s per report")
     print("ratios of sessions per second, regionsim / other (median wall; CPU in brackets):")
+    w = max([14] + [len(r["impl"]) for r in rows])
     for r in rows[1:]:
-        print(f"  regionsim / {r['impl']:<14} {rs['wsps'] / r['wsps']:8.3f}   ({rs['sps'] / r['sps']:.3f})")
+        print(f"  regionsim / {r['impl']:<{w}} {rs['wsps'] / r['wsps']:8.3f}   ({rs['sps'] / r['sps']:.3f})")
     # Every implementation against SimPy, the limit loop included: a multiple of
     # SimPy above the limit loop's own is out of reach of any full simulator.
     print("sessions per second as a multiple of SimPy's (median wall):")
     for r in rows[:-1]:
-        print(f"  {r['impl']:<14} {r['wsps'] / simpy['wsps']:8.1f}x")
+        print(f"  {r['impl']:<{w}} {r['wsps'] / simpy['wsps']:8.1f}x")
     print(f"Erlang B(300, 285) = {erlang_b(300, 285.0):.5f} (total rejection when spill reaches every region)")
 
     ok = True
