@@ -1,7 +1,10 @@
 //! Validation of the dispatch policy (`policy`) and the named alternatives a
 //! comparison can run (`policies`).
 
-use super::raw::{RawOnFull, RawPolicy, RawScenario, RawSpill};
+use std::collections::BTreeMap;
+
+use super::raw::{RawOnFull, RawPolicy, RawRoute, RawScenario, RawSpill};
+use super::units::Secs;
 use super::validate::{err, finite_at_least, region_index, secs, R};
 use crate::model::{Deployment, NamedPolicy, OnFull, PolicySpec, Region, Route, SpillRule};
 
@@ -122,55 +125,15 @@ fn one(
             routes,
             redispatch_delay,
             on_full: f,
-        } => {
-            let full = on_full(*f);
-            let mut by_pop: Vec<Option<Route>> = vec![None; scen.populations.len()];
-            for (pop, route) in routes {
-                let rpath = format!("{path}.routes.{pop}");
-                let Some(i) = scen.populations.iter().position(|p| &p.name == pop) else {
-                    return err(rpath, format!("unknown population `{pop}`"));
-                };
-                let mut chain = vec![route_target(rpath.clone(), &route.agent, deps, regions)?];
-                for (k, fb) in route.fallbacks.iter().enumerate() {
-                    chain.push(route_target(
-                        format!("{rpath}.fallbacks[{k}]"),
-                        fb,
-                        deps,
-                        regions,
-                    )?);
-                }
-                if chain.len() > 1 && full == OnFull::Wait {
-                    return err(
-                        format!("{rpath}.fallbacks"),
-                        format!("fallbacks are only tried when a full region rejects: set `{path}.on_full` to \"reject\""),
-                    );
-                }
-                by_pop[i] = Some(Route { chain });
-            }
-            let mut out = Vec::with_capacity(by_pop.len());
-            for (i, r) in by_pop.into_iter().enumerate() {
-                match r {
-                    Some(r) => out.push(r),
-                    None => {
-                        return err(
-                            format!("{path}.routes"),
-                            format!(
-                                "population `{}` is routed to nothing; add it to `routes`",
-                                scen.populations[i].name
-                            ),
-                        )
-                    }
-                }
-            }
-            PolicySpec::Explicit {
-                routes: out,
-                redispatch_delay_s: match redispatch_delay {
-                    Some(s) => secs(&format!("{path}.redispatch_delay"), *s)?,
-                    None => 1.0,
-                },
-                on_full: full,
-            }
-        }
+        } => explicit(
+            path,
+            routes,
+            *redispatch_delay,
+            on_full(*f),
+            scen,
+            deps,
+            regions,
+        )?,
         RawPolicy::LeastLoaded {
             agent,
             max_extra_rtt_ms,
@@ -188,18 +151,7 @@ fn one(
             agent,
             k,
             on_full: f,
-        } => {
-            let deployments = agent_deployments(path, agent, deps)?;
-            let k = k.unwrap_or(deployments.len().min(3));
-            if k < 1 {
-                return err(format!("{path}.k"), "must be at least 1");
-            }
-            PolicySpec::PowerOfTwo {
-                k: k.min(deployments.len()),
-                deployments,
-                on_full: on_full(*f),
-            }
-        }
+        } => power_of_two(path, agent, *k, on_full(*f), deps)?,
         RawPolicy::Score {
             agent,
             load_penalty_ms,
@@ -220,33 +172,126 @@ fn one(
             on_full: f,
         } => {
             let deployments = agent_deployments(path, agent, deps)?;
-            let mut per_pop: Vec<Vec<usize>> = vec![deployments.clone(); scen.populations.len()];
-            for (pop, ids) in allowed {
-                let apath = format!("{path}.allowed.{pop}");
-                let Some(i) = scen.populations.iter().position(|p| &p.name == pop) else {
-                    return err(apath, format!("unknown population `{pop}`"));
-                };
-                let mut set = Vec::new();
-                for (k, id) in ids.iter().enumerate() {
-                    let r = region_index(regions, &format!("{apath}[{k}]"), id)?;
-                    set.extend(deployments.iter().copied().filter(|&d| deps[d].region == r));
-                }
-                if set.is_empty() {
-                    return err(
-                        apath,
-                        format!("population `{pop}` may use no region where the agent is deployed"),
-                    );
-                }
-                per_pop[i] = set;
-            }
+            let allowed = allowed_per_population(path, allowed, &deployments, scen, deps, regions)?;
             PolicySpec::GeoFenced {
                 deployments,
-                allowed: per_pop,
+                allowed,
                 spill: spill(path, s)?,
                 on_full: on_full(*f),
             }
         }
     })
+}
+
+/// Power of two choices among the `k` nearest deployments (default: up to 3).
+fn power_of_two(
+    path: &str,
+    agent: &Option<String>,
+    k: Option<usize>,
+    full: OnFull,
+    deps: &[Deployment],
+) -> R<PolicySpec> {
+    let deployments = agent_deployments(path, agent, deps)?;
+    let k = k.unwrap_or(deployments.len().min(3));
+    if k < 1 {
+        return err(format!("{path}.k"), "must be at least 1");
+    }
+    Ok(PolicySpec::PowerOfTwo {
+        k: k.min(deployments.len()),
+        deployments,
+        on_full: full,
+    })
+}
+
+/// An explicit policy: every population routed to an agent (with fallbacks
+/// only when a full region rejects).
+fn explicit(
+    path: &str,
+    routes: &BTreeMap<String, RawRoute>,
+    redispatch_delay: Option<Secs>,
+    full: OnFull,
+    scen: &RawScenario,
+    deps: &[Deployment],
+    regions: &[Region],
+) -> R<PolicySpec> {
+    let mut by_pop: Vec<Option<Route>> = vec![None; scen.populations.len()];
+    for (pop, route) in routes {
+        let rpath = format!("{path}.routes.{pop}");
+        let Some(i) = scen.populations.iter().position(|p| &p.name == pop) else {
+            return err(rpath, format!("unknown population `{pop}`"));
+        };
+        let mut chain = vec![route_target(rpath.clone(), &route.agent, deps, regions)?];
+        for (k, fb) in route.fallbacks.iter().enumerate() {
+            chain.push(route_target(
+                format!("{rpath}.fallbacks[{k}]"),
+                fb,
+                deps,
+                regions,
+            )?);
+        }
+        if chain.len() > 1 && full == OnFull::Wait {
+            return err(
+                format!("{rpath}.fallbacks"),
+                format!("fallbacks are only tried when a full region rejects: set `{path}.on_full` to \"reject\""),
+            );
+        }
+        by_pop[i] = Some(Route { chain });
+    }
+    let mut out = Vec::with_capacity(by_pop.len());
+    for (i, r) in by_pop.into_iter().enumerate() {
+        match r {
+            Some(r) => out.push(r),
+            None => {
+                return err(
+                    format!("{path}.routes"),
+                    format!(
+                        "population `{}` is routed to nothing; add it to `routes`",
+                        scen.populations[i].name
+                    ),
+                )
+            }
+        }
+    }
+    Ok(PolicySpec::Explicit {
+        routes: out,
+        redispatch_delay_s: match redispatch_delay {
+            Some(s) => secs(&format!("{path}.redispatch_delay"), s)?,
+            None => 1.0,
+        },
+        on_full: full,
+    })
+}
+
+/// Per population, the agent's deployments in the regions it may use (all of
+/// them for a population not listed).
+fn allowed_per_population(
+    path: &str,
+    allowed: &BTreeMap<String, Vec<String>>,
+    deployments: &[usize],
+    scen: &RawScenario,
+    deps: &[Deployment],
+    regions: &[Region],
+) -> R<Vec<Vec<usize>>> {
+    let mut per_pop: Vec<Vec<usize>> = vec![deployments.to_vec(); scen.populations.len()];
+    for (pop, ids) in allowed {
+        let apath = format!("{path}.allowed.{pop}");
+        let Some(i) = scen.populations.iter().position(|p| &p.name == pop) else {
+            return err(apath, format!("unknown population `{pop}`"));
+        };
+        let mut set = Vec::new();
+        for (k, id) in ids.iter().enumerate() {
+            let r = region_index(regions, &format!("{apath}[{k}]"), id)?;
+            set.extend(deployments.iter().copied().filter(|&d| deps[d].region == r));
+        }
+        if set.is_empty() {
+            return err(
+                apath,
+                format!("population `{pop}` may use no region where the agent is deployed"),
+            );
+        }
+        per_pop[i] = set;
+    }
+    Ok(per_pop)
 }
 
 /// The main policy and the labelled alternatives.

@@ -4,6 +4,8 @@
 //! from the rest of the validation because a population carries the most
 //! cross-field rules of any scenario part.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use super::latency::{city_rtts, Geo};
@@ -70,6 +72,87 @@ fn patience(path: &str, p: &RawPatience) -> R<Patience> {
     })
 }
 
+/// A population's places: its one `lat`/`lon`, or its weighted `cities`.
+fn places(path: &str, p: &RawPopulation) -> R<Vec<(String, LatLon, f64)>> {
+    Ok(match (&p.cities, p.lat, p.lon) {
+        (Some(list), None, None) => {
+            if list.is_empty() {
+                return err(format!("{path}.cities"), "must list at least one city");
+            }
+            let mut v = Vec::with_capacity(list.len());
+            for (k, c) in list.iter().enumerate() {
+                let cpath = format!("{path}.cities[{k}]");
+                let w = c.weight;
+                if !(w.is_finite() && w > 0.0) {
+                    return err(format!("{cpath}.weight"), format!("must be a finite number > 0, got {w}"));
+                }
+                v.push((c.name.clone(), coord(&cpath, c.lat, c.lon)?, w));
+            }
+            v
+        }
+        (None, Some(lat), Some(lon)) => vec![(p.name.clone(), coord(path, lat, lon)?, 1.0)],
+        _ => return err(path, "give either `lat` and `lon` (one place) or `cities` (several weighted places), not both"),
+    })
+}
+
+/// The peak rate in arrivals per second, given per hour or per second.
+fn peak_rate(path: &str, rate: &RawRate) -> R<f64> {
+    match (rate.peak_per_hour, rate.peak_per_s) {
+        (Some(h), None) => {
+            Ok(finite_at_least(&format!("{path}.rate.peak_per_hour"), h, 0.0)? / 3600.0)
+        }
+        (None, Some(s)) => finite_at_least(&format!("{path}.rate.peak_per_s"), s, 0.0),
+        _ => err(
+            format!("{path}.rate"),
+            "give exactly one of `peak_per_hour` and `peak_per_s`",
+        ),
+    }
+}
+
+/// Append a population's places to `cities` (each with its media edge and
+/// RTTs, overridden per region where the scenario says so); returns their
+/// indices and the cumulative weights to draw a user's city from (empty for
+/// one place).
+fn add_cities(
+    places: Vec<(String, LatLon, f64)>,
+    pop: &str,
+    overrides: Option<&BTreeMap<String, f64>>,
+    regions: &[Region],
+    geo: &Geo,
+    cities: &mut Vec<City>,
+) -> R<(Vec<usize>, Vec<f64>)> {
+    let total_w: f64 = places.iter().map(|c| c.2).sum();
+    let mut acc = 0.0;
+    let mut cdf = Vec::new();
+    let mut idx = Vec::new();
+    for (name, at, w) in places {
+        let (edge, mut rtt_ms) = city_rtts(geo, regions, at);
+        if let Some(row) = overrides {
+            for (rid, ms) in row {
+                let opath = format!("latency.population_rtt_ms.{pop}.{rid}");
+                let r = region_index(regions, &opath, rid)?;
+                rtt_ms[r] = finite_at_least(&opath, *ms, 0.0)?;
+            }
+        }
+        acc += w / total_w;
+        cdf.push(acc);
+        idx.push(cities.len());
+        cities.push(City {
+            name,
+            location: at,
+            edge,
+            rtt_ms,
+        });
+    }
+    if let Some(last) = cdf.last_mut() {
+        *last = 1.0;
+    }
+    if cdf.len() == 1 {
+        cdf.clear();
+    }
+    Ok((idx, cdf))
+}
+
 pub(super) fn populations(
     raw: &RawScenario,
     regions: &[Region],
@@ -91,25 +174,7 @@ pub(super) fn populations(
                 format!("population `{}` is defined twice", p.name),
             );
         }
-        let places: Vec<(String, LatLon, f64)> = match (&p.cities, p.lat, p.lon) {
-            (Some(list), None, None) => {
-                if list.is_empty() {
-                    return err(format!("{path}.cities"), "must list at least one city");
-                }
-                let mut v = Vec::with_capacity(list.len());
-                for (k, c) in list.iter().enumerate() {
-                    let cpath = format!("{path}.cities[{k}]");
-                    let w = c.weight;
-                    if !(w.is_finite() && w > 0.0) {
-                        return err(format!("{cpath}.weight"), format!("must be a finite number > 0, got {w}"));
-                    }
-                    v.push((c.name.clone(), coord(&cpath, c.lat, c.lon)?, w));
-                }
-                v
-            }
-            (None, Some(lat), Some(lon)) => vec![(p.name.clone(), coord(&path, lat, lon)?, 1.0)],
-            _ => return err(path, "give either `lat` and `lon` (one place) or `cities` (several weighted places), not both"),
-        };
+        let places = places(&path, p)?;
         let offset = p.utc_offset_h;
         if !(offset.is_finite() && (-12.0..=14.0).contains(&offset)) {
             return err(
@@ -117,50 +182,11 @@ pub(super) fn populations(
                 format!("must be between -12 and 14 hours, got {offset}"),
             );
         }
-        let peak = match (p.rate.peak_per_hour, p.rate.peak_per_s) {
-            (Some(h), None) => {
-                finite_at_least(&format!("{path}.rate.peak_per_hour"), h, 0.0)? / 3600.0
-            }
-            (None, Some(s)) => finite_at_least(&format!("{path}.rate.peak_per_s"), s, 0.0)?,
-            _ => {
-                return err(
-                    format!("{path}.rate"),
-                    "give exactly one of `peak_per_hour` and `peak_per_s`",
-                )
-            }
-        };
+        let peak = peak_rate(&path, &p.rate)?;
         let shape = profile(&format!("{path}.rate.profile"), &p.rate.profile)?;
         super::checks::rate(&path, &p.rate, peak, &shape)?;
         let overrides = raw.latency.population_rtt_ms.get(&p.name);
-        let total_w: f64 = places.iter().map(|c| c.2).sum();
-        let mut acc = 0.0;
-        let mut cdf = Vec::new();
-        let mut idx = Vec::new();
-        for (name, at, w) in places {
-            let (edge, mut rtt_ms) = city_rtts(geo, regions, at);
-            if let Some(row) = overrides {
-                for (rid, ms) in row {
-                    let opath = format!("latency.population_rtt_ms.{}.{rid}", p.name);
-                    let r = region_index(regions, &opath, rid)?;
-                    rtt_ms[r] = finite_at_least(&opath, *ms, 0.0)?;
-                }
-            }
-            acc += w / total_w;
-            cdf.push(acc);
-            idx.push(cities.len());
-            cities.push(City {
-                name,
-                location: at,
-                edge,
-                rtt_ms,
-            });
-        }
-        if let Some(last) = cdf.last_mut() {
-            *last = 1.0;
-        }
-        if cdf.len() == 1 {
-            cdf.clear();
-        }
+        let (idx, cdf) = add_cities(places, &p.name, overrides, regions, geo, &mut cities)?;
         pops.push(Population {
             name: p.name.clone(),
             cities: idx,
