@@ -4,10 +4,10 @@ use super::csv_table::{render, Cell};
 use crate::experiment::Estimate;
 use crate::model::World;
 
-/// The `timeseries.csv` text.
-pub fn timeseries_csv(world: &World, est: &Estimate) -> String {
+/// The columns: bin bounds and outcome counts, then per hosting region its
+/// level, then who spilled, then per deployment lane and worker pool.
+fn header(world: &World, est: &Estimate, hosting: &[usize]) -> Vec<String> {
     let ts = &est.pooled.series;
-    let runs = ts.runs as f64;
     let mut header: Vec<String> = [
         "bin_start_s",
         "bin_end_s",
@@ -21,16 +21,12 @@ pub fn timeseries_csv(world: &World, est: &Estimate) -> String {
     ]
     .map(String::from)
     .to_vec();
-    // Regions no deployment ever lives in (media edges only) would be all zeros.
-    let hosting: Vec<usize> = (0..ts.regions)
-        .filter(|&r| world.deployments.iter().any(|d| d.region == r))
-        .collect();
-    for &r in &hosting {
+    for &r in hosting {
         for col in ["concurrency", "peak", "capacity"] {
             header.push(format!("{}_{col}", world.regions[r].id));
         }
     }
-    for &r in &hosting {
+    for &r in hosting {
         header.push(format!("{}_overflow_out", world.regions[r].id));
     }
     for d in world.deployments.iter().take(ts.lanes - ts.regions) {
@@ -44,6 +40,18 @@ pub fn timeseries_csv(world: &World, est: &Estimate) -> String {
             header.push(format!("{label}_{col}"));
         }
     }
+    header
+}
+
+/// The `timeseries.csv` text.
+pub fn timeseries_csv(world: &World, est: &Estimate) -> String {
+    let ts = &est.pooled.series;
+    let runs = ts.runs as f64;
+    // Regions no deployment ever lives in (media edges only) would be all zeros.
+    let hosting: Vec<usize> = (0..ts.regions)
+        .filter(|&r| world.deployments.iter().any(|d| d.region == r))
+        .collect();
+    let header = header(world, est, &hosting);
     let rows: Vec<Vec<Cell>> = ts
         .counts
         .iter()

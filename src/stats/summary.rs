@@ -5,7 +5,7 @@
 //! field by field without knowing the fields.
 
 use super::metrics::{self, POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS};
-use super::{Distribution, RunStats};
+use super::{Distribution, PopulationStats, RegionStats, RunStats};
 
 /// How a scalar is aggregated across replications.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,6 +169,50 @@ fn ratio(a: u64, b: u64) -> f64 {
     }
 }
 
+impl PopulationSummary {
+    /// One population's figures from its totals.
+    fn of(p: &PopulationStats) -> Self {
+        let served = p.served_home + p.overflow;
+        Self {
+            sessions: p.sessions as f64,
+            served: served as f64,
+            overflow_rate: ratio(p.overflow, p.sessions),
+            rejection_rate: ratio(p.rejected, p.sessions),
+            abandonment_rate: ratio(p.abandoned, p.sessions),
+            wait_probability: ratio(p.waited, served),
+            interruption_rate: ratio(p.interrupted, served),
+            redispatch_rate: ratio(p.redispatched, served),
+            served_by: p.served_by.iter().map(|&n| ratio(n, served)).collect(),
+            media_rtt_ms: DistSummary::of(&p.rtt),
+            join_latency_ms: DistSummary::of(&p.join),
+        }
+    }
+}
+
+impl RegionSummary {
+    /// One region's figures from its integrals over `span` seconds (the
+    /// window times the runs summed).
+    fn of(r: &RegionStats, span: f64) -> Self {
+        let mean = r.busy_area / span;
+        Self {
+            capacity: r.capacity_area / span,
+            utilization: if r.capacity_area > 0.0 {
+                r.busy_area / r.capacity_area
+            } else {
+                0.0
+            },
+            mean_concurrency: mean,
+            // Clamped: rounding may leave a tiny negative for a constant level.
+            concurrency_variance: (r.busy_sq_area / span - mean * mean).max(0.0),
+            peak_concurrency: r.peak as f64,
+            served: r.served as f64,
+            overflow_in: r.overflow_in as f64,
+            interrupted: r.interrupted as f64,
+            redispatched: r.redispatched as f64,
+        }
+    }
+}
+
 impl Summary {
     /// The figures of a run, or of a merge taken as one big run.
     pub fn of(s: &RunStats) -> Self {
@@ -196,45 +240,12 @@ impl Summary {
             for (total, met) in slo.iter_mut().zip(&p.slo_met) {
                 *total += met;
             }
-            let served = p.served_home + p.overflow;
-            populations.push(PopulationSummary {
-                sessions: p.sessions as f64,
-                served: served as f64,
-                overflow_rate: ratio(p.overflow, p.sessions),
-                rejection_rate: ratio(p.rejected, p.sessions),
-                abandonment_rate: ratio(p.abandoned, p.sessions),
-                wait_probability: ratio(p.waited, served),
-                interruption_rate: ratio(p.interrupted, served),
-                redispatch_rate: ratio(p.redispatched, served),
-                served_by: p.served_by.iter().map(|&n| ratio(n, served)).collect(),
-                media_rtt_ms: DistSummary::of(&p.rtt),
-                join_latency_ms: DistSummary::of(&p.join),
-            });
+            populations.push(PopulationSummary::of(p));
         }
         let served = home + over;
         let runs = s.runs as f64;
-        let regions: Vec<RegionSummary> = s
-            .regions
-            .iter()
-            .map(|r| {
-                let mean = r.busy_area / (window * runs);
-                RegionSummary {
-                    capacity: r.capacity_area / (window * runs),
-                    utilization: if r.capacity_area > 0.0 {
-                        r.busy_area / r.capacity_area
-                    } else {
-                        0.0
-                    },
-                    mean_concurrency: mean,
-                    // Clamped: rounding may leave a tiny negative for a constant level.
-                    concurrency_variance: (r.busy_sq_area / (window * runs) - mean * mean).max(0.0),
-                    peak_concurrency: r.peak as f64,
-                    served: r.served as f64,
-                    overflow_in: r.overflow_in as f64,
-                    interrupted: r.interrupted as f64,
-                    redispatched: r.redispatched as f64,
-                }
-            })
+        let regions: Vec<RegionSummary> = (s.regions.iter())
+            .map(|r| RegionSummary::of(r, window * runs))
             .collect();
         let little_l = regions.iter().map(|r| r.mean_concurrency).sum();
         let little_lambda_w = s.hold_sum_s / (window * runs);

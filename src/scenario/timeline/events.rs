@@ -92,7 +92,7 @@ impl<'a> Ctx<'a> {
                 region,
                 ..
             } => {
-                let d = find(self.deps, self.regions, path, "region", region, Some(agent))?;
+                let d = self.find(path, "region", region, Some(agent))?;
                 self.time(path, *at)?;
                 let label = label.clone().unwrap_or(format!("deploy {}", self.label(d)));
                 Ok(self.deploy_event(d, label))
@@ -114,16 +114,9 @@ impl<'a> Ctx<'a> {
                 drain,
                 ..
             } => {
-                let old = find(
-                    self.deps,
-                    self.regions,
-                    path,
-                    "from",
-                    from,
-                    agent.as_deref(),
-                )?;
+                let old = self.find(path, "from", from, agent.as_deref())?;
                 let agent = Some(self.deps[old].agent.as_str());
-                let new = find(self.deps, self.regions, path, "to", to, agent)?;
+                let new = self.find(path, "to", to, agent)?;
                 self.migrate(path, *at, label, (old, new), *overlap, *drain)
             }
             RawEvent::Outage {
@@ -155,31 +148,43 @@ impl<'a> Ctx<'a> {
                 hourly,
                 utc_offset_h,
             } => {
-                let d = find(
-                    self.deps,
-                    self.regions,
-                    path,
-                    "region",
-                    region,
-                    agent.as_deref(),
-                )?;
+                let d = self.find(path, "region", region, agent.as_deref())?;
                 let at = self.time(path, *at)?;
                 let action = capacity_action(path, d, *capacity, hourly.as_deref(), *utc_offset_h)?;
-                let what = if hourly.is_some() {
-                    "hourly capacity"
-                } else {
-                    "capacity"
-                };
-                Ok(TimelineEvent {
-                    label: label.clone().unwrap_or(format!("{what} {}", self.label(d))),
-                    kind: "capacity",
-                    at_s: at,
-                    end_s: self.horizon,
-                    steps: vec![Step { at_s: at, action }],
-                })
+                Ok(self.capacity_event(d, at, label, hourly.is_some(), action))
             }
             RawEvent::Rate { .. } => unreachable!("flash crowds are handled by the caller"),
         }
+    }
+
+    /// Deployment `d`'s capacity set at `at` (a step, or an hourly schedule)
+    /// for the rest of the run.
+    fn capacity_event(
+        &self,
+        d: usize,
+        at: f64,
+        label: &Option<String>,
+        hourly: bool,
+        action: Action,
+    ) -> TimelineEvent {
+        let what = if hourly {
+            "hourly capacity"
+        } else {
+            "capacity"
+        };
+        TimelineEvent {
+            label: label.clone().unwrap_or(format!("{what} {}", self.label(d))),
+            kind: "capacity",
+            at_s: at,
+            end_s: self.horizon,
+            steps: vec![Step { at_s: at, action }],
+        }
+    }
+
+    /// The deployment of `agent` in the region named by `field` (with no
+    /// agent given, the region's only deployment).
+    fn find(&self, path: &str, field: &str, region: &str, agent: Option<&str>) -> R<usize> {
+        find(self.deps, self.regions, path, field, region, agent)
     }
 
     fn delete(
@@ -191,7 +196,7 @@ impl<'a> Ctx<'a> {
         region: &str,
         drain: Option<Secs>,
     ) -> R<TimelineEvent> {
-        let d = find(self.deps, self.regions, path, "region", region, agent)?;
+        let d = self.find(path, "region", region, agent)?;
         let at = self.time(path, at)?;
         let drain = self.drain(path, at, drain)?;
         Ok(TimelineEvent {
@@ -249,14 +254,7 @@ impl<'a> Ctx<'a> {
         let at = self.time(path, at)?;
         let end = at + secs(&format!("{path}.duration"), duration)?;
         let targets: Vec<usize> = match agent {
-            Some(_) => vec![find(
-                self.deps,
-                self.regions,
-                path,
-                "region",
-                region,
-                agent,
-            )?],
+            Some(_) => vec![self.find(path, "region", region, agent)?],
             None => {
                 let r = region_index(self.regions, &format!("{path}.region"), region)?;
                 let v: Vec<usize> = (0..self.deps.len())
