@@ -4,6 +4,7 @@
 //! served its population, wider for a larger share; overflow lines are drawn
 //! strong, home lines faint, so where users spill is visible at a glance.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -13,6 +14,9 @@ use super::geo::{coastlines, lat_label, lon_label, View, LAND};
 use super::labels::{place, Rect, Wanted};
 use super::style::{anchored, color, heading, INK, MUTED};
 use super::Drawn;
+use legend::draw_legend;
+
+mod legend;
 
 /// File stem.
 pub const STEM: &str = "world";
@@ -66,6 +70,12 @@ fn width(share: f64) -> u32 {
     1 + (share.clamp(0.0, 1.0) * 9.0).round() as u32
 }
 
+/// The map's chart: longitude across, latitude up.
+type Map<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A population's city and its sessions: (population, city, sessions).
+type Sized = (usize, usize, f64);
+
 /// Draw the chart.
 pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Drawn
 where
@@ -88,10 +98,57 @@ where
         .disable_mesh()
         .disable_axes()
         .draw()?;
+    frame(&map_area, &chart, &view)?;
+    let point = &ctx.est.point;
+    let mut cities: Vec<Sized> = Vec::new();
+    for (p, pop) in ctx.world.populations.iter().enumerate() {
+        let sessions = point.populations.get(p).map_or(0.0, |s| s.sessions);
+        for (k, &c) in pop.cities.iter().enumerate() {
+            cities.push((p, c, sessions * ctx.city_weight(p, k)));
+        }
+    }
+    let max_sessions = positive_or(cities.iter().map(|c| c.2).fold(0.0, f64::max), 1.0);
+    flows_and_cities(&chart, ctx, &view, &cities, max_sessions)?;
+    markers_and_labels(&map_area, &chart, ctx, &view, &cities, max_sessions)?;
+    draw_legend(&legend, ctx, max_sessions)
+}
+
+/// A point held inside the map's frame.
+fn clamp(view: &View, x: f64, y: f64) -> (f64, f64) {
+    (
+        x.clamp(view.lon.0, view.lon.1),
+        y.clamp(view.lat.0, view.lat.1),
+    )
+}
+
+/// A city's marker radius in pixels, by the square root of its sessions.
+fn radius(s: f64, max_sessions: f64) -> i32 {
+    (4.0 + 14.0 * (s.max(0.0) / max_sessions).sqrt()).round() as i32
+}
+
+/// Pixel position of `at` inside `area`.
+fn local<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Map<DB>,
+    at: (f64, f64),
+) -> (i32, i32) {
+    let (ox, oy) = area.get_base_pixel();
+    let p = chart.backend_coord(&at);
+    (p.0 - ox, p.1 - oy)
+}
+
+/// Graticule every `step` degrees, labelled outside the frame, then the
+/// coastlines and the frame itself.
+fn frame<DB: DrawingBackend>(
+    map_area: &DrawingArea<DB, Shift>,
+    chart: &Map<DB>,
+    view: &View,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let (lon, lat) = (view.lon, view.lat);
     let plot = chart.plotting_area();
-    // Graticule every `step` degrees, labelled outside the frame.
-    let (ox, oy) = map_area.get_base_pixel();
-    let to_local = |p: (i32, i32)| (p.0 - ox, p.1 - oy);
     let ticks = |(a, b): (f64, f64)| {
         let s = f64::from(view.step);
         ((a / s).ceil() as i32..=(b / s).floor() as i32).map(move |k| k * view.step)
@@ -102,7 +159,7 @@ where
             vec![(x, lat.0), (x, lat.1)],
             GRID.stroke_width(1),
         ))?;
-        let (px, py) = to_local(chart.backend_coord(&(x, lat.0)));
+        let (px, py) = local(map_area, chart, (x, lat.0));
         map_area.draw(&Text::new(
             lon_label(g),
             (px, py + 6),
@@ -115,36 +172,38 @@ where
             vec![(lon.0, y), (lon.1, y)],
             GRID.stroke_width(1),
         ))?;
-        let (px, py) = to_local(chart.backend_coord(&(lon.0, y)));
+        let (px, py) = local(map_area, chart, (lon.0, y));
         map_area.draw(&Text::new(
             lat_label(g),
             (px - 6, py),
             anchored(14, MUTED, HPos::Right, VPos::Center),
         ))?;
     }
-    for line in coastlines(view) {
+    for line in coastlines(*view) {
         plot.draw(&PathElement::new(line, LAND.stroke_width(1)))?;
     }
     plot.draw(&Rectangle::new(
         [(lon.0, lat.0), (lon.1, lat.1)],
         MUTED.stroke_width(1),
     ))?;
+    Ok(())
+}
 
-    let w = ctx.world;
-    let point = &ctx.est.point;
-    let clamp = |x: f64, y: f64| (x.clamp(lon.0, lon.1), y.clamp(lat.0, lat.1));
-    let mut cities: Vec<(usize, usize, f64)> = Vec::new(); // (pop, city, sessions)
-    for (p, pop) in w.populations.iter().enumerate() {
-        let sessions = point.populations.get(p).map_or(0.0, |s| s.sessions);
-        for (k, &c) in pop.cities.iter().enumerate() {
-            cities.push((p, c, sessions * ctx.city_weight(p, k)));
-        }
-    }
-    let max_sessions = positive_or(cities.iter().map(|c| c.2).fold(0.0, f64::max), 1.0);
-    let radius = |s: f64| (4.0 + 14.0 * (s.max(0.0) / max_sessions).sqrt()).round() as i32;
-    // Flow lines: home first (faint), overflow on top (strong).
+/// Flow lines, home first (faint) and overflow on top (strong), then the
+/// cities, filled by the share of their users lost.
+fn flows_and_cities<DB: DrawingBackend>(
+    chart: &Map<DB>,
+    ctx: &Ctx,
+    view: &View,
+    cities: &[Sized],
+    max_sessions: f64,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let (w, point, plot) = (ctx.world, &ctx.est.point, chart.plotting_area());
     for overflow in [false, true] {
-        for &(p, c, _) in &cities {
+        for &(p, c, _) in cities {
             let city = &w.cities[c];
             let home = ctx.home_region(p, c);
             let Some(ps) = point.populations.get(p) else {
@@ -161,18 +220,18 @@ where
                     .stroke_width(width(share));
                 plot.draw(&PathElement::new(
                     vec![
-                        clamp(city.location.lon, city.location.lat),
-                        clamp(reg.location.lon, reg.location.lat),
+                        clamp(view, city.location.lon, city.location.lat),
+                        clamp(view, reg.location.lon, reg.location.lat),
                     ],
                     style,
                 ))?;
             }
         }
     }
-    for &(p, c, s) in &cities {
+    for &(p, c, s) in cities {
         let city = &w.cities[c];
-        let at = clamp(city.location.lon, city.location.lat);
-        let r = radius(s);
+        let at = clamp(view, city.location.lon, city.location.lat);
+        let r = radius(s, max_sessions);
         let lost = point
             .populations
             .get(p)
@@ -180,12 +239,28 @@ where
         plot.draw(&Circle::new(at, r, city_fill(lost)))?;
         plot.draw(&Circle::new(at, r, CITY.stroke_width(1)))?;
     }
-    // Region markers are obstacles for labels and are drawn last, above all.
+    Ok(())
+}
+
+/// Region markers (obstacles for labels, drawn last, above all), media
+/// edges, and the names of regions and of the largest cities where they fit.
+fn markers_and_labels<DB: DrawingBackend>(
+    map_area: &DrawingArea<DB, Shift>,
+    chart: &Map<DB>,
+    ctx: &Ctx,
+    view: &View,
+    cities: &[Sized],
+    max_sessions: f64,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let (w, plot) = (ctx.world, chart.plotting_area());
     let mut markers = Vec::new();
     let mut wanted = Vec::new();
     for (r, reg) in w.regions.iter().enumerate() {
-        let at = clamp(reg.location.lon, reg.location.lat);
-        let (px, py) = to_local(chart.backend_coord(&at));
+        let at = clamp(view, reg.location.lon, reg.location.lat);
+        let (px, py) = local(map_area, chart, at);
         if ctx.regions.contains(&r) {
             markers.push((at, r, (px - 14, py - 14, px + 14, py + 12)));
             wanted.push(Wanted {
@@ -202,15 +277,19 @@ where
         }
     }
     // Name the largest cities first; a name with no free place is left out.
-    let mut by_size: Vec<&(usize, usize, f64)> = cities.iter().collect();
+    let mut by_size: Vec<&Sized> = cities.iter().collect();
     by_size.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.1.cmp(&b.1)));
     for &&(_, c, s) in by_size.iter().take(MAX_CITY_LABELS) {
         let city = &w.cities[c];
-        let p = to_local(chart.backend_coord(&clamp(city.location.lon, city.location.lat)));
+        let p = local(
+            map_area,
+            chart,
+            clamp(view, city.location.lon, city.location.lat),
+        );
         wanted.push(Wanted {
             text: city.name.clone(),
             size: 13,
-            at: around(p, radius(s) + 3),
+            at: around(p, radius(s, max_sessions) + 3),
             required: false,
         });
     }
@@ -233,120 +312,5 @@ where
         plot.draw(&TriangleMarker::new(at, 13, INK.filled()))?;
         plot.draw(&TriangleMarker::new(at, 10, color(r).filled()))?;
     }
-    draw_legend(&legend, ctx, max_sessions)
-}
-
-/// The panel under the map: regions with their figures, the size and width keys.
-fn draw_legend<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    ctx: &Ctx,
-    max_sessions: f64,
-) -> Drawn
-where
-    DB::ErrorType: 'static,
-{
-    let w = ctx.world;
-    let left = |s: u32, c: RGBColor| anchored(s, c, HPos::Left, VPos::Center);
-    let (x1, x2, x3) = (30, 700, 950);
-    area.draw(&Text::new(
-        "Agent regions (triangles)",
-        (x1, 14),
-        left(17, INK),
-    ))?;
-    for (k, &r) in ctx.regions.iter().take(6).enumerate() {
-        let y = 42 + 26 * k as i32;
-        let reg = &w.regions[r];
-        let s = ctx.est.point.regions.get(r).cloned().unwrap_or_default();
-        area.draw(&TriangleMarker::new((x1 + 8, y), 9, color(r).filled()))?;
-        area.draw(&Text::new(
-            format!(
-                "{} ({}): {:.0} slots, {:.0} % used, peak {:.0}, {:.0} sessions in from elsewhere",
-                reg.id,
-                reg.name,
-                s.capacity,
-                s.utilization * 100.0,
-                s.peak_concurrency,
-                s.overflow_in
-            ),
-            (x1 + 24, y),
-            left(14, INK),
-        ))?;
-    }
-    if ctx.regions.len() > 6 {
-        area.draw(&Text::new(
-            format!("… and {} more", ctx.regions.len() - 6),
-            (x1 + 24, 42 + 26 * 6),
-            left(15, MUTED),
-        ))?;
-    }
-    let edges = w
-        .regions
-        .iter()
-        .enumerate()
-        .any(|(r, g)| g.media_edge && !ctx.regions.contains(&r));
-    if edges {
-        let y = 42 + 26 * ctx.regions.len().min(7) as i32;
-        area.draw(&Rectangle::new(
-            [(x1 + 4, y - 4), (x1 + 12, y + 4)],
-            MUTED.stroke_width(1),
-        ))?;
-        area.draw(&Text::new(
-            "media edge only (no agents)",
-            (x1 + 24, y),
-            left(15, MUTED),
-        ))?;
-    }
-    area.draw(&Text::new(
-        "Cities (area ∝ sessions)",
-        (x2, 14),
-        left(17, INK),
-    ))?;
-    for (k, f) in [1.0, 0.25, 0.05].iter().enumerate() {
-        let y = 46 + 36 * k as i32;
-        let r = (4.0 + 14.0 * f64::sqrt(*f)).round() as i32;
-        area.draw(&Circle::new((x2 + 20, y), r, CITY.mix(0.35).filled()))?;
-        area.draw(&Circle::new((x2 + 20, y), r, CITY.stroke_width(1)))?;
-        area.draw(&Text::new(
-            format!("{:.0} sessions", max_sessions * f),
-            (x2 + 46, y),
-            left(15, INK),
-        ))?;
-    }
-    let y = 46 + 36 * 3;
-    area.draw(&Circle::new((x2 + 20, y), 9, city_fill(0.1)))?;
-    area.draw(&Circle::new((x2 + 20, y), 9, CITY.stroke_width(1)))?;
-    area.draw(&Text::new(
-        "red: arrivals lost",
-        (x2 + 46, y),
-        left(15, INK),
-    ))?;
-    area.draw(&Text::new(
-        "Lines (width ∝ share served)",
-        (x3, 14),
-        left(17, INK),
-    ))?;
-    for (k, share) in [1.0, 0.5, 0.1].iter().enumerate() {
-        let y = 42 + 26 * k as i32;
-        area.draw(&PathElement::new(
-            vec![(x3, y), (x3 + 50, y)],
-            MUTED.stroke_width(width(*share)),
-        ))?;
-        area.draw(&Text::new(
-            format!("{:.0} %", share * 100.0),
-            (x3 + 62, y),
-            left(15, INK),
-        ))?;
-    }
-    let y = 42 + 26 * 3;
-    area.draw(&PathElement::new(
-        vec![(x3, y), (x3 + 50, y)],
-        color(0).mix(0.35).stroke_width(4),
-    ))?;
-    area.draw(&Text::new("home region", (x3 + 62, y), left(15, INK)))?;
-    area.draw(&PathElement::new(
-        vec![(x3, y + 26), (x3 + 50, y + 26)],
-        color(0).mix(0.9).stroke_width(4),
-    ))?;
-    area.draw(&Text::new("overflow", (x3 + 62, y + 26), left(15, INK)))?;
     Ok(())
 }
