@@ -45,6 +45,17 @@ fn cell_text(v: f64) -> String {
     }
 }
 
+/// Where the matrix sits: its left edge and top, a cell's size, the cell
+/// font, and how many rows and columns are shown.
+struct Grid {
+    x0: i32,
+    top: i32,
+    cell_w: i32,
+    cell_h: i32,
+    font: u32,
+    cols: usize,
+}
+
 /// Draw the chart.
 pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Drawn
 where
@@ -74,34 +85,15 @@ where
     let (top, bottom, right) = (70, 20, 150);
     let cell_w = ((aw - label_w - right - 20) / (cols as i32 + 1)).clamp(40, 190);
     let cell_h = ((ah - top - bottom) / rows as i32).clamp(8, 56);
-    let x0 = label_w + ((aw - label_w - right - cell_w * (cols as i32 + 1)) / 2).max(0);
-    let font = (cell_h * 11 / 20).clamp(9, 18) as u32;
-    let point = &ctx.est.point;
-    for (j, &r) in regions.iter().enumerate() {
-        let cx = x0 + cell_w * j as i32 + cell_w / 2;
-        let region = &w.regions[r];
-        area.draw(&Text::new(
-            region.id.clone(),
-            (cx, top - 44),
-            anchored(18, INK, HPos::Center, VPos::Top),
-        ))?;
-        area.draw(&Text::new(
-            region.name.clone(),
-            (cx, top - 22),
-            anchored(14, MUTED, HPos::Center, VPos::Top),
-        ))?;
-    }
-    let lx = x0 + cell_w * cols as i32 + cell_w / 2;
-    area.draw(&Text::new(
-        "lost",
-        (lx, top - 44),
-        anchored(18, INK, HPos::Center, VPos::Top),
-    ))?;
-    area.draw(&Text::new(
-        "rejected + abandoned",
-        (lx, top - 22),
-        anchored(13, MUTED, HPos::Center, VPos::Top),
-    ))?;
+    let g = Grid {
+        x0: label_w + ((aw - label_w - right - cell_w * (cols as i32 + 1)) / 2).max(0),
+        top,
+        cell_w,
+        cell_h,
+        font: (cell_h * 11 / 20).clamp(9, 18) as u32,
+        cols,
+    };
+    heads(&area, ctx, regions, &g)?;
     if w.populations.len() > rows || ctx.regions.len() > cols {
         area.draw(&Text::new(
             format!(
@@ -113,55 +105,121 @@ where
             anchored(14, MUTED, HPos::Center, VPos::Bottom),
         ))?;
     }
-    for (i, pop) in w.populations.iter().enumerate().take(rows) {
-        let y = top + cell_h * i as i32;
-        let Some(ps) = point.populations.get(i) else {
-            continue;
-        };
+    for i in 0..rows {
+        row(&area, ctx, regions, &g, i)?;
+    }
+    scale(
+        &area,
+        (aw - right + 40, top, (cell_h * rows as i32).min(400)),
+    )
+}
+
+/// Column heads: each region's id and name, then the lost column's.
+fn heads<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    ctx: &Ctx,
+    regions: &[usize],
+    g: &Grid,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let top = g.top;
+    for (j, &r) in regions.iter().enumerate() {
+        let cx = g.x0 + g.cell_w * j as i32 + g.cell_w / 2;
+        let region = &ctx.world.regions[r];
         area.draw(&Text::new(
-            pop.name.clone(),
-            (x0 - 12, y + cell_h / 2),
-            anchored(font.max(12), INK, HPos::Right, VPos::Center),
+            region.id.clone(),
+            (cx, top - 44),
+            anchored(18, INK, HPos::Center, VPos::Top),
         ))?;
-        let home = pop.cities.first().and_then(|&c| ctx.home_region(i, c));
-        let lost = ps.rejection_rate + ps.abandonment_rate;
-        let cells = regions
-            .iter()
-            .map(|&r| {
-                let v = ps.served_by.get(r).copied().unwrap_or(0.0);
-                (v, v, SERVED, home == Some(r))
-            })
-            .chain(std::iter::once((lost, lost / LOST_FULL, LOST, false)));
-        for (j, (v, depth, c, is_home)) in cells.enumerate() {
-            let x = x0 + cell_w * j as i32;
-            let fill = shade(c, depth);
+        area.draw(&Text::new(
+            region.name.clone(),
+            (cx, top - 22),
+            anchored(14, MUTED, HPos::Center, VPos::Top),
+        ))?;
+    }
+    let lx = g.x0 + g.cell_w * g.cols as i32 + g.cell_w / 2;
+    area.draw(&Text::new(
+        "lost",
+        (lx, top - 44),
+        anchored(18, INK, HPos::Center, VPos::Top),
+    ))?;
+    area.draw(&Text::new(
+        "rejected + abandoned",
+        (lx, top - 22),
+        anchored(13, MUTED, HPos::Center, VPos::Top),
+    ))?;
+    Ok(())
+}
+
+/// Population `i`'s row: its name, its share served by each region (home
+/// outlined), and its share lost.
+fn row<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    ctx: &Ctx,
+    regions: &[usize],
+    g: &Grid,
+    i: usize,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let (x0, cell_w, cell_h, font) = (g.x0, g.cell_w, g.cell_h, g.font);
+    let pop = &ctx.world.populations[i];
+    let y = g.top + cell_h * i as i32;
+    let Some(ps) = ctx.est.point.populations.get(i) else {
+        return Ok(());
+    };
+    area.draw(&Text::new(
+        pop.name.clone(),
+        (x0 - 12, y + cell_h / 2),
+        anchored(font.max(12), INK, HPos::Right, VPos::Center),
+    ))?;
+    let home = pop.cities.first().and_then(|&c| ctx.home_region(i, c));
+    let lost = ps.rejection_rate + ps.abandonment_rate;
+    let cells = regions
+        .iter()
+        .map(|&r| {
+            let v = ps.served_by.get(r).copied().unwrap_or(0.0);
+            (v, v, SERVED, home == Some(r))
+        })
+        .chain(std::iter::once((lost, lost / LOST_FULL, LOST, false)));
+    for (j, (v, depth, c, is_home)) in cells.enumerate() {
+        let x = x0 + cell_w * j as i32;
+        let fill = shade(c, depth);
+        area.draw(&Rectangle::new(
+            [(x, y), (x + cell_w, y + cell_h)],
+            fill.filled(),
+        ))?;
+        area.draw(&Rectangle::new(
+            [(x, y), (x + cell_w, y + cell_h)],
+            WHITE.stroke_width(1),
+        ))?;
+        if is_home {
             area.draw(&Rectangle::new(
-                [(x, y), (x + cell_w, y + cell_h)],
-                fill.filled(),
-            ))?;
-            area.draw(&Rectangle::new(
-                [(x, y), (x + cell_w, y + cell_h)],
-                WHITE.stroke_width(1),
-            ))?;
-            if is_home {
-                area.draw(&Rectangle::new(
-                    [(x + 2, y + 2), (x + cell_w - 2, y + cell_h - 2)],
-                    INK.stroke_width(2),
-                ))?;
-            }
-            let ink = if depth > 0.55 { WHITE } else { INK };
-            area.draw(&Text::new(
-                cell_text(v),
-                (x + cell_w / 2, y + cell_h / 2),
-                anchored(font, ink, HPos::Center, VPos::Center),
+                [(x + 2, y + 2), (x + cell_w - 2, y + cell_h - 2)],
+                INK.stroke_width(2),
             ))?;
         }
+        let ink = if depth > 0.55 { WHITE } else { INK };
+        area.draw(&Text::new(
+            cell_text(v),
+            (x + cell_w / 2, y + cell_h / 2),
+            anchored(font, ink, HPos::Center, VPos::Center),
+        ))?;
     }
-    // Colour scale.
-    let (bx, by, bh) = (aw - right + 40, top, (cell_h * rows as i32).min(400));
+    Ok(())
+}
+
+/// The colour scale at `(bx, by)`, `bh` pixels high.
+fn scale<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, (bx, by, bh): (i32, i32, i32)) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
     area.draw(&Text::new(
         "served share",
-        (bx + 11, top - 22),
+        (bx + 11, by - 22),
         anchored(14, MUTED, HPos::Center, VPos::Top),
     ))?;
     for k in 0..bh {
