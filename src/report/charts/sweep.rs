@@ -1,6 +1,7 @@
 //! Sweep charts: one chart per chosen metric against the first swept field, a
 //! line per combination of the other fields, with its confidence band.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -143,7 +144,6 @@ where
     DB::ErrorType: 'static,
 {
     let name = metric.label();
-    let get = |s: &crate::stats::Summary| metric.get(s);
     // Rates and shares in percent, like every other chart.
     let scale = if metric.unit() == Unit::Share {
         100.0
@@ -163,58 +163,10 @@ where
         &note,
     )?;
     let (xs, categories) = x_positions(points);
-    // Series: points sharing every setting but the first, in grid order.
-    let mut series: Vec<(String, Vec<Band>)> = Vec::new();
-    for (p, &x) in points.iter().zip(&xs) {
-        let key: Vec<String> = p.settings[1..]
-            .iter()
-            .map(|(k, v)| format!("{} = {}", field_label(world, k), value_text(v)))
-            .collect();
-        let key = if key.is_empty() {
-            name.to_string()
-        } else {
-            key.join(", ")
-        };
-        let v = get(&p.point) * scale;
-        let hw = p.half_width.as_ref().map_or(0.0, get) * scale;
-        let hw = if hw.is_finite() { hw } else { 0.0 };
-        if !v.is_finite() {
-            continue;
-        }
-        match series.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, pts)) => pts.push((x, v - hw, v + hw)),
-            None => series.push((key, vec![(x, v - hw, v + hw)])),
-        }
-    }
-    let (x0, x1) = xs
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-            (a.min(x), b.max(x))
-        });
-    let (x0, x1) = if !categories.is_empty() {
-        // Categories sit inside the axis, not on its ends.
-        (x0 - 0.5, x1 + 0.5)
-    } else if x1 > x0 {
-        (x0, x1)
-    } else {
-        (x0 - 1.0, x0 + 1.0)
-    };
+    let series = series(world, points, &xs, metric, scale);
+    let (x0, x1) = x_range(&xs, !categories.is_empty());
     let goal = target(world, &metric.key());
-    let lo = series
-        .iter()
-        .flat_map(|(_, p)| p.iter().map(|t| t.1))
-        .fold(f64::INFINITY, f64::min);
-    let hi = series
-        .iter()
-        .flat_map(|(_, p)| p.iter().map(|t| t.2))
-        .chain(goal)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let (lo, hi) = if lo.is_finite() && hi.is_finite() {
-        (lo.min(0.0), hi)
-    } else {
-        (0.0, 1.0)
-    };
-    let hi = lo + positive_or((hi - lo) * 1.1, 1.0);
+    let (lo, hi) = y_range(&series, goal);
     let mut chart = ChartBuilder::on(&area)
         .margin_left(20)
         .margin_right(40)
@@ -244,6 +196,23 @@ where
         .light_line_style(WHITE)
         .bold_line_style(RGBColor(215, 215, 215))
         .draw()?;
+    bands(&mut chart, &series, goal, (x0, x1))?;
+    let pos = free_corner(&series, goal, (x0, x1), (lo, hi));
+    legend(&mut chart, pos)?;
+    Ok(())
+}
+
+/// Each series as its confidence band, its mean line and points, then the
+/// SLO target across the whole x range, if the metric has one.
+fn bands<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    series: &[(String, Vec<Band>)],
+    goal: Option<f64>,
+    (x0, x1): (f64, f64),
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
     for (i, (key, pts)) in series.iter().enumerate() {
         let c = color(i);
         let mut band: Vec<(f64, f64)> = pts.iter().map(|t| (t.0, t.2)).collect();
@@ -267,9 +236,79 @@ where
             .label(format!("SLO target {g} ms"))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], TARGET.stroke_width(2)));
     }
-    let pos = free_corner(&series, goal, (x0, x1), (lo, hi));
-    legend(&mut chart, pos)?;
     Ok(())
+}
+
+/// Series: points sharing every setting but the first, in grid order, each
+/// point its x and its band (`scale` x the metric, minus and plus its half-width).
+fn series(
+    world: &World,
+    points: &[SweepPoint],
+    xs: &[f64],
+    metric: Headline,
+    scale: f64,
+) -> Vec<(String, Vec<Band>)> {
+    let name = metric.label();
+    let get = |s: &crate::stats::Summary| metric.get(s);
+    let mut series: Vec<(String, Vec<Band>)> = Vec::new();
+    for (p, &x) in points.iter().zip(xs) {
+        let key: Vec<String> = p.settings[1..]
+            .iter()
+            .map(|(k, v)| format!("{} = {}", field_label(world, k), value_text(v)))
+            .collect();
+        let key = if key.is_empty() {
+            name.to_string()
+        } else {
+            key.join(", ")
+        };
+        let v = get(&p.point) * scale;
+        let hw = p.half_width.as_ref().map_or(0.0, get) * scale;
+        let hw = if hw.is_finite() { hw } else { 0.0 };
+        if !v.is_finite() {
+            continue;
+        }
+        match series.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, pts)) => pts.push((x, v - hw, v + hw)),
+            None => series.push((key, vec![(x, v - hw, v + hw)])),
+        }
+    }
+    series
+}
+
+/// The x axis: the points' span (categories sit inside it, not on its ends;
+/// a single value gets a unit either side).
+fn x_range(xs: &[f64], categories: bool) -> (f64, f64) {
+    let (x0, x1) = xs
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+            (a.min(x), b.max(x))
+        });
+    if categories {
+        (x0 - 0.5, x1 + 0.5)
+    } else if x1 > x0 {
+        (x0, x1)
+    } else {
+        (x0 - 1.0, x0 + 1.0)
+    }
+}
+
+/// The y axis: from 0 (or below) to a tenth above the highest band or goal.
+fn y_range(series: &[(String, Vec<Band>)], goal: Option<f64>) -> (f64, f64) {
+    let lo = series
+        .iter()
+        .flat_map(|(_, p)| p.iter().map(|t| t.1))
+        .fold(f64::INFINITY, f64::min);
+    let hi = series
+        .iter()
+        .flat_map(|(_, p)| p.iter().map(|t| t.2))
+        .chain(goal)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = if lo.is_finite() && hi.is_finite() {
+        (lo.min(0.0), hi)
+    } else {
+        (0.0, 1.0)
+    };
+    (lo, lo + positive_or((hi - lo) * 1.1, 1.0))
 }
 
 /// A number without float noise: at most three decimals, trailing zeros dropped.
