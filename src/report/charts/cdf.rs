@@ -107,20 +107,7 @@ where
         return empty(&area, "No served sessions: nothing to plot.");
     }
     let tx = |ms: f64| if spec.log_x { ms.max(1e-3).log10() } else { ms };
-    let hi_ms = dists
-        .iter()
-        .map(|(_, d)| d.quantile(0.999))
-        .fold(spec.target_ms * 1.15, f64::max);
-    let hi_ms = positive_or(hi_ms * 1.05, 1.0);
-    let lo_ms = if spec.log_x {
-        let lo = dists
-            .iter()
-            .map(|(_, d)| d.quantile(0.001))
-            .fold(f64::INFINITY, f64::min);
-        positive_or(lo.min(spec.target_ms) * 0.7, 1.0).min(hi_ms / 10.0)
-    } else {
-        0.0
-    };
+    let (lo_ms, hi_ms) = span_ms(&dists, spec);
     let (x0, x1) = (tx(lo_ms), tx(hi_ms));
     let mut chart = builder(&area).build_cartesian_2d(x0..x1, 0.0..1.0)?;
     let log_x = spec.log_x;
@@ -161,38 +148,72 @@ where
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
     }
     if log_x {
-        // Ticks at 1-2-5 steps of each decade.
-        let (ox, oy) = area.get_base_pixel();
-        let steps: &[f64] = if x1 - x0 < 1.5 {
-            &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0]
-        } else {
-            &[1.0, 2.0, 5.0]
-        };
-        let mut decade = 10f64.powf(x0.floor());
-        while decade <= 10f64.powf(x1) {
-            for &m in steps {
-                let v = (decade * m).log10();
-                if v < x0 || v > x1 {
-                    continue;
-                }
-                chart.draw_series(std::iter::once(PathElement::new(
-                    vec![(v, 0.0), (v, 1.0)],
-                    RGBColor(215, 215, 215).stroke_width(1),
-                )))?;
-                let (px, py) = chart.backend_coord(&(v, 0.0));
-                area.draw(&Text::new(
-                    fmt_tick(decade * m),
-                    (px - ox, py - oy + 8),
-                    anchored(17, INK, HPos::Center, VPos::Top),
-                ))?;
-            }
-            decade *= 10.0;
-        }
+        log_ticks(&area, &mut chart, (x0, x1))?;
     }
     slo_line(&mut chart, tx(spec.target_ms), spec.target_ms)?;
     let slo = tx(spec.target_ms);
     let pos = legend_corner(&drawn, slo, (x0, x1), dists.len() + 1);
     legend(&mut chart, pos)?;
+    Ok(())
+}
+
+/// The x axis in milliseconds: from 0 (linear) or just below the lowest
+/// 0.1 % quantile (log, at least a decade), to past the highest 99.9 %
+/// quantile and the target.
+fn span_ms(dists: &[(Vec<usize>, Distribution)], spec: &CdfSpec) -> (f64, f64) {
+    let hi_ms = dists
+        .iter()
+        .map(|(_, d)| d.quantile(0.999))
+        .fold(spec.target_ms * 1.15, f64::max);
+    let hi_ms = positive_or(hi_ms * 1.05, 1.0);
+    let lo_ms = if spec.log_x {
+        let lo = dists
+            .iter()
+            .map(|(_, d)| d.quantile(0.001))
+            .fold(f64::INFINITY, f64::min);
+        positive_or(lo.min(spec.target_ms) * 0.7, 1.0).min(hi_ms / 10.0)
+    } else {
+        0.0
+    };
+    (lo_ms, hi_ms)
+}
+
+/// A log axis's grid lines and labels at 1-2-5 steps of each decade (finer
+/// when the axis spans less than a decade and a half).
+fn log_ticks<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    (x0, x1): (f64, f64),
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let (ox, oy) = area.get_base_pixel();
+    let steps: &[f64] = if x1 - x0 < 1.5 {
+        &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0]
+    } else {
+        &[1.0, 2.0, 5.0]
+    };
+    let mut decade = 10f64.powf(x0.floor());
+    while decade <= 10f64.powf(x1) {
+        for &m in steps {
+            let v = (decade * m).log10();
+            if v < x0 || v > x1 {
+                continue;
+            }
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(v, 0.0), (v, 1.0)],
+                RGBColor(215, 215, 215).stroke_width(1),
+            )))?;
+            let (px, py) = chart.backend_coord(&(v, 0.0));
+            area.draw(&Text::new(
+                fmt_tick(decade * m),
+                (px - ox, py - oy + 8),
+                anchored(17, INK, HPos::Center, VPos::Top),
+            ))?;
+        }
+        decade *= 10.0;
+    }
     Ok(())
 }
 
