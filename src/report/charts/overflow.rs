@@ -1,6 +1,7 @@
 //! Chart: overflow, rejection and abandonment rates per time bin, over the
 //! arrival volume, to show which hours push users out of their home region.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -27,18 +28,13 @@ fn share(n: u64, d: u64) -> f64 {
     }
 }
 
-/// Draw the chart.
-pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Drawn
-where
-    DB::ErrorType: 'static,
-{
-    let note = "Overflow: share of sessions served in the bin that went outside their home region. Rejected, abandoned: share of arrivals. Grey: arrivals (right axis).";
-    let area = heading(root, &ctx.heading, TITLE, note)?;
+/// Per bin: its start (hours), the overflow, rejection and abandonment
+/// shares (percent) and the arrivals per hour.
+fn rows(ctx: &Ctx) -> Vec<Row> {
     let s = &ctx.est.pooled.series;
     let runs = f64::from(s.runs.max(1));
-    let bins = ctx.bins();
     let last = s.counts.len().saturating_sub(1);
-    let rows: Vec<Row> = bins
+    ctx.bins()
         .iter()
         .enumerate()
         .filter_map(|(b, &(t, len))| {
@@ -51,7 +47,51 @@ where
                 c.arrivals as f64 / runs / len * 3600.0,
             ))
         })
-        .collect();
+        .collect()
+}
+
+/// Which region spilled: overflow by the users' home region, dashed, for
+/// each region that spilled at all.
+fn spilled<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    ctx: &Ctx,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let s = &ctx.est.pooled.series;
+    let bins = ctx.bins();
+    let last = s.counts.len().saturating_sub(1);
+    for &r in &ctx.regions {
+        let c = color(r);
+        let per_bin: Vec<(f64, f64)> = bins
+            .iter()
+            .enumerate()
+            .filter_map(|(b, &(t, _))| {
+                let served = s.counts.get(b.min(last))?.served;
+                let out = *s.overflow_out.get(b.min(last) * s.regions + r)?;
+                Some((t, share(out, served)))
+            })
+            .collect();
+        if per_bin.iter().all(|p| p.1 == 0.0) {
+            continue;
+        }
+        chart
+            .draw_series(DashedLineSeries::new(per_bin, 7, 5, c.stroke_width(2)))?
+            .label(format!("spilled from {}", ctx.world.regions[r].id))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(2)));
+    }
+    Ok(())
+}
+
+/// Draw the chart.
+pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let note = "Overflow: share of sessions served in the bin that went outside their home region. Rejected, abandoned: share of arrivals. Grey: arrivals (right axis).";
+    let area = heading(root, &ctx.heading, TITLE, note)?;
+    let rows = rows(ctx);
     let top = rows
         .iter()
         .map(|r| r.1.max(r.2).max(r.3))
@@ -106,26 +146,7 @@ where
             .label(label)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
     }
-    // Which region spilled: overflow by the users' home region (dashed).
-    for &r in &ctx.regions {
-        let c = color(r);
-        let per_bin: Vec<(f64, f64)> = bins
-            .iter()
-            .enumerate()
-            .filter_map(|(b, &(t, _))| {
-                let served = s.counts.get(b.min(last))?.served;
-                let out = *s.overflow_out.get(b.min(last) * s.regions + r)?;
-                Some((t, share(out, served)))
-            })
-            .collect();
-        if per_bin.iter().all(|p| p.1 == 0.0) {
-            continue;
-        }
-        chart
-            .draw_series(DashedLineSeries::new(per_bin, 7, 5, c.stroke_width(2)))?
-            .label(format!("spilled from {}", ctx.world.regions[r].id))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(2)));
-    }
+    spilled(&mut chart, ctx)?;
     super::markers::draw(&mut chart, ctx, top)?;
     legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
     Ok(())
