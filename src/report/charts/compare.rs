@@ -83,78 +83,91 @@ where
         "Policies side by side",
         &note,
     )?;
-    let k = cmp.labels.len();
     for (panel, cell) in PANELS.iter().zip(area.split_evenly((2, 2))) {
-        let vals: Vec<(f64, f64)> = cmp
-            .estimates
-            .iter()
-            .map(|e| {
-                let v = (panel.get)(&e.point) * panel.scale;
-                let hw = half_width_of(e, panel.get) * panel.scale;
-                (
-                    if v.is_finite() { v } else { 0.0 },
-                    if hw.is_finite() { hw } else { 0.0 },
-                )
-            })
-            .collect();
-        let top = positive_or(
-            vals.iter().map(|(v, h)| v + h).fold(0.0, f64::max) * 1.18,
-            1.0,
-        );
-        let mut chart = ChartBuilder::on(&cell)
-            .caption(format!("{} ({})", panel.title, panel.unit), text(20, INK))
-            .margin(12)
-            .margin_bottom(4)
-            .x_label_area_size(44)
-            .y_label_area_size(70)
-            .build_cartesian_2d(-0.5..k as f64 - 0.5, 0.0..top)?;
-        let decimals = usize::from(top < 10.0);
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_desc(panel.unit)
-            .y_label_formatter(&|v| format!("{v:.decimals$}"))
-            .label_style(text(15, INK))
-            .axis_desc_style(text(16, INK))
-            .light_line_style(WHITE)
-            .bold_line_style(RGBColor(215, 215, 215))
-            .draw()?;
-        let (ox, oy) = cell.get_base_pixel();
-        for (i, &(v, hw)) in vals.iter().enumerate() {
-            let (c, x) = (color(i), i as f64);
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(x - 0.34, 0.0), (x + 0.34, v)],
-                c.mix(0.85).filled(),
-            )))?;
-            if hw > 0.0 {
-                for seg in [
-                    vec![(x, (v - hw).max(0.0)), (x, v + hw)],
-                    vec![(x - 0.1, v + hw), (x + 0.1, v + hw)],
-                    vec![(x - 0.1, (v - hw).max(0.0)), (x + 0.1, (v - hw).max(0.0))],
-                ] {
-                    chart
-                        .draw_series(std::iter::once(PathElement::new(seg, INK.stroke_width(2))))?;
-                }
+        panel_bars(&cell, panel, cmp)?;
+    }
+    Ok(())
+}
+
+/// One panel: a bar per policy with its confidence whiskers and value, the
+/// policies' names staggered under the axis.
+fn panel_bars<DB: DrawingBackend>(
+    cell: &DrawingArea<DB, Shift>,
+    panel: &Panel,
+    cmp: &Comparison,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let k = cmp.labels.len();
+    let vals: Vec<(f64, f64)> = cmp
+        .estimates
+        .iter()
+        .map(|e| {
+            let v = (panel.get)(&e.point) * panel.scale;
+            let hw = half_width_of(e, panel.get) * panel.scale;
+            (
+                if v.is_finite() { v } else { 0.0 },
+                if hw.is_finite() { hw } else { 0.0 },
+            )
+        })
+        .collect();
+    let top = positive_or(
+        vals.iter().map(|(v, h)| v + h).fold(0.0, f64::max) * 1.18,
+        1.0,
+    );
+    let mut chart = ChartBuilder::on(&cell)
+        .caption(format!("{} ({})", panel.title, panel.unit), text(20, INK))
+        .margin(12)
+        .margin_bottom(4)
+        .x_label_area_size(44)
+        .y_label_area_size(70)
+        .build_cartesian_2d(-0.5..k as f64 - 0.5, 0.0..top)?;
+    let decimals = usize::from(top < 10.0);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_desc(panel.unit)
+        .y_label_formatter(&|v| format!("{v:.decimals$}"))
+        .label_style(text(15, INK))
+        .axis_desc_style(text(16, INK))
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(215, 215, 215))
+        .draw()?;
+    let (ox, oy) = cell.get_base_pixel();
+    for (i, &(v, hw)) in vals.iter().enumerate() {
+        let (c, x) = (color(i), i as f64);
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(x - 0.34, 0.0), (x + 0.34, v)],
+            c.mix(0.85).filled(),
+        )))?;
+        if hw > 0.0 {
+            for seg in [
+                vec![(x, (v - hw).max(0.0)), (x, v + hw)],
+                vec![(x - 0.1, v + hw), (x + 0.1, v + hw)],
+                vec![(x - 0.1, (v - hw).max(0.0)), (x + 0.1, (v - hw).max(0.0))],
+            ] {
+                chart.draw_series(std::iter::once(PathElement::new(seg, INK.stroke_width(2))))?;
             }
-            let value = if panel.unit == "%" {
-                format!("{v:.2}")
-            } else {
-                fmt_ms(v)
-            };
-            chart.draw_series(std::iter::once(Text::new(
-                value,
-                (x, v + hw + top * 0.02),
-                anchored(15, INK, HPos::Center, VPos::Bottom),
-            )))?;
-            // Policy names under the axis, staggered so long names never collide.
-            let (px, py) = chart.backend_coord(&(x, 0.0));
-            cell.draw(&Text::new(
-                cmp.labels[i].clone(),
-                (px - ox, py - oy + 6 + 18 * (i as i32 % 2)),
-                anchored(15, INK, HPos::Center, VPos::Top),
-            ))?;
         }
+        let value = if panel.unit == "%" {
+            format!("{v:.2}")
+        } else {
+            fmt_ms(v)
+        };
+        chart.draw_series(std::iter::once(Text::new(
+            value,
+            (x, v + hw + top * 0.02),
+            anchored(15, INK, HPos::Center, VPos::Bottom),
+        )))?;
+        // Policy names under the axis, staggered so long names never collide.
+        let (px, py) = chart.backend_coord(&(x, 0.0));
+        cell.draw(&Text::new(
+            cmp.labels[i].clone(),
+            (px - ox, py - oy + 6 + 18 * (i as i32 % 2)),
+            anchored(15, INK, HPos::Center, VPos::Top),
+        ))?;
     }
     Ok(())
 }
