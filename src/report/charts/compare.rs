@@ -116,7 +116,7 @@ where
         vals.iter().map(|(v, h)| v + h).fold(0.0, f64::max) * 1.18,
         1.0,
     );
-    let mut chart = ChartBuilder::on(&cell)
+    let mut chart = ChartBuilder::on(cell)
         .caption(format!("{} ({})", panel.title, panel.unit), text(20, INK))
         .margin(12)
         .margin_bottom(4)
