@@ -14,6 +14,7 @@ mod overrides;
 mod plan;
 mod plan_hourly;
 mod provenance;
+mod report_folders;
 mod robustness;
 mod scenario_errors;
 mod schema;
