@@ -150,9 +150,13 @@ def alternate(k, runners):
     return out
 
 
+def name_width(rows):
+    """Wide enough for the longest name (an --against binary's path may be long)."""
+    return max([14] + [len(r["impl"]) for r in rows])
+
+
 def print_table(rows):
-    # Wide enough for the longest name (an --against binary's path may be long).
-    w = max([14] + [len(r["impl"]) for r in rows])
+    w = name_width(rows)
     print(f"{'implementation':<{w}} {'sessions':>10} {'wall s':>7} {'CPU s':>7} {'ses/s wall':>11} {'ses/s CPU':>11} "
           f"{'rejection':>9} {'overflow':>9}  wall runs / CPU runs")
     for r in rows:
@@ -217,7 +221,7 @@ def main():
     print(f"regionsim with charts (PNG/SVG/HTML): wall {charts['wall']:.2f} s, CPU {charts['cpu']:.2f} s: "
           f"rendering adds {charts['cpu'] - rs['cpu']:.2f} CPU s per report")
     print("ratios of sessions per second, regionsim / other (median wall; CPU in brackets):")
-    w = max([14] + [len(r["impl"]) for r in rows])
+    w = name_width(rows)
     for r in rows[1:]:
         print(f"  regionsim / {r['impl']:<{w}} {rs['wsps'] / r['wsps']:8.3f}   ({rs['sps'] / r['sps']:.3f})")
     # Every implementation against SimPy, the limit loop included: a multiple of

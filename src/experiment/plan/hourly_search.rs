@@ -239,17 +239,30 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
         verify::record(self.ev, self.world, self.spec, x, (purpose, alpha), out)
     }
 
+    /// [`Self::repair`] from `x`; when no raise makes every hour hold, the
+    /// plan is infeasible, with the last candidate as its best effort (None).
+    fn repair_or_give_up(
+        &mut self,
+        x: Decision,
+        coarse: bool,
+        out: &mut Outcome,
+    ) -> Result<Option<Decision>, Cancelled> {
+        Ok(match self.repair(x, coarse)? {
+            Ok(x) => Some(x),
+            Err(last) => {
+                out.status = Status::Infeasible;
+                out.best_effort = self.ev.get(&last).cloned();
+                None
+            }
+        })
+    }
+
     /// Search, checkpoint and verify; fills `out`. Err only when interrupted.
     pub fn run(&mut self, out: &mut Outcome, note: &mut dyn FnMut(&str)) -> Result<(), Cancelled> {
         let alpha = 1.0 - self.spec.confidence;
         note("hourly: raising the analytic start until every hour holds");
-        let mut x = match self.repair(out.start.clone(), true)? {
-            Ok(x) => x,
-            Err(last) => {
-                out.status = Status::Infeasible;
-                out.best_effort = self.ev.get(&last).cloned();
-                return Ok(());
-            }
+        let Some(mut x) = self.repair_or_give_up(out.start.clone(), true, out)? else {
+            return Ok(());
         };
         out.incumbent = Some(x.clone());
         note("hourly: verifying the feasible start");
@@ -275,13 +288,8 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
                 self.check(&x, purpose, attempt_alpha(alpha, 1), out)?;
             }
         }
-        x = match self.repair(x, false)? {
-            Ok(x) => x,
-            Err(last) => {
-                out.status = Status::Infeasible;
-                out.best_effort = self.ev.get(&last).cloned();
-                return Ok(());
-            }
+        let Some(x) = self.repair_or_give_up(x, false, out)? else {
+            return Ok(());
         };
         out.searched = Some(x.clone());
         self.finish(x, out, note)
