@@ -43,6 +43,16 @@ pub enum Kind {
     WorkerReady,
 }
 
+impl Kind {
+    /// Whether a source keeps exactly one such event pending and schedules
+    /// its next one when it comes out (each population's arrivals, each
+    /// worker pool's ticks): these live in the event list's small heap.
+    #[inline(always)]
+    pub fn recurring(self) -> bool {
+        matches!(self, Kind::Arrival | Kind::WorkerTick)
+    }
+}
+
 /// Every kind, indexed by its discriminant (the low bits of an entry's key).
 const KINDS: [Kind; 9] = [
     Kind::Arrival,
@@ -174,7 +184,7 @@ impl EventQueue {
             b,
         };
         self.next_seq += 1;
-        if kind == Kind::Arrival || kind == Kind::WorkerTick {
+        if kind.recurring() {
             if std::mem::take(&mut self.root_taken) {
                 self.recurring.replace_top(e);
             } else {
