@@ -24,7 +24,7 @@ fn event_queue(c: &mut Criterion) {
     let mut g = c.benchmark_group("event_queue");
     for size in [300usize, 10_000] {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
-        let mut q = EventQueue::with_capacity(size + 1);
+        let mut q: EventQueue = EventQueue::with_room(size + 1);
         for i in 0..size {
             let e: f64 = Exp1.sample(&mut rng);
             q.push(e * 120.0, Kind::Departure, i as u32, 0);

@@ -14,37 +14,23 @@ pub mod queue;
 pub mod rng;
 mod session;
 mod timeline;
+mod waiting;
 mod workers;
 
 use rand::Rng;
 use rand_distr::{Distribution, Exp1};
 
-use crate::model::{Patience, World};
+use crate::model::World;
 use crate::stats::{RunStats, Served};
 use deployments::Deployments;
 use policy::{AnyPolicy, Decision, Policy, Request};
 pub use progress::Progress;
-use queue::{EventQueue, Kind};
+use queue::{EventQueue, Kind, MainHeap, QuadHeap, RadixHeap, RADIX_FROM};
 use rng::{stream, Purpose, SimRng};
-use session::{Session, Slab, Tag, NO_CAUSE};
+use session::{draw_wait_and_delays, Session, Slab, Tag, NO_CAUSE};
 
 /// How often (in events) the engine reports progress.
 const PROGRESS_EVERY: u64 = 1 << 16;
-
-/// A user's patience (seconds; 0 = none, infinity = unlimited), then dispatch
-/// and start-up delays (seconds) and RTT jitter (ms), in this fixed order.
-#[inline(always)]
-fn draw_wait_and_delays(world: &World, pop: usize, rng: &mut SimRng) -> (f64, f64, f64, f64) {
-    let patience = match &world.populations[pop].patience {
-        Patience::None => 0.0,
-        Patience::Unlimited => f64::INFINITY,
-        Patience::Dist(d) => d.sample(rng),
-    };
-    let dispatch = world.delays.dispatch.sample(rng);
-    let startup = world.delays.startup.sample(rng);
-    let jitter_ms = world.delays.jitter.sample(rng) * 1000.0;
-    (patience, dispatch, startup, jitter_ms)
-}
 
 /// Run one replication of `world` with the scenario's policy.
 pub fn simulate(world: &World, replication: u32, progress: &dyn Progress) -> RunStats {
@@ -58,15 +44,38 @@ pub fn simulate_with<P: Policy>(
     replication: u32,
     progress: &dyn Progress,
 ) -> RunStats {
-    let mut engine = Engine::new(world, policy, replication);
-    engine.run(progress);
-    engine.stats
+    // The engine is compiled for each event-list heap, so neither pays for the
+    // other on its hot path; both give the same event order.
+    if expected_pending(world) >= RADIX_FROM {
+        Engine::<P, RadixHeap>::new(world, policy, replication).run_to_end(progress)
+    } else {
+        Engine::<P, QuadHeap>::new(world, policy, replication).run_to_end(progress)
+    }
 }
 
-struct Engine<'w, P> {
+/// Run one replication of `world` with the scenario's policy on event-list
+/// heap `H`, whatever the world's size ([`simulate`] picks the faster one):
+/// for checking that both give the very same run.
+pub fn simulate_on<H: MainHeap>(
+    world: &World,
+    replication: u32,
+    progress: &dyn Progress,
+) -> RunStats {
+    Engine::<AnyPolicy, H>::new(world, AnyPolicy::from_world(world), replication)
+        .run_to_end(progress)
+}
+
+/// About the most events a world holds pending at once: a departure per busy
+/// slot, plus each population's next arrival and a margin.
+fn expected_pending(world: &World) -> usize {
+    let slots: usize = world.deployments.iter().map(|d| d.capacity as usize).sum();
+    slots + world.populations.len() + 16
+}
+
+struct Engine<'w, P, H> {
     world: &'w World,
     policy: P,
-    queue: EventQueue,
+    queue: EventQueue<H>,
     deps: Deployments,
     arrival_rng: Vec<SimRng>,
     attr_rng: Vec<SimRng>,
@@ -86,7 +95,7 @@ struct Engine<'w, P> {
     now: f64,
 }
 
-impl<'w, P: Policy> Engine<'w, P> {
+impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
     fn new(world: &'w World, policy: P, replication: u32) -> Self {
         let seed = world.run.seed;
         let n_pop = world.populations.len();
@@ -98,17 +107,13 @@ impl<'w, P: Policy> Engine<'w, P> {
                 city_pop[c] = p as u32;
             }
         }
-        // The event list grows to its peak on its own; reserving a little keeps a
-        // huge capacity from costing memory it never uses.
-        let total_capacity: usize = world.deployments.iter().map(|d| d.capacity as usize).sum();
-        let reserve = total_capacity.min(1 << 16) + n_pop + 16;
         let workers = workers::Workers::new(world, replication);
         let mut stats = RunStats::new(layout, deps.region_limits());
         stats.workers = workers.stats(stats.series.counts.len());
         Self {
             world,
             policy,
-            queue: EventQueue::with_capacity(reserve),
+            queue: EventQueue::with_room(expected_pending(world).min(RADIX_FROM)),
             stats,
             workers,
             deps,
@@ -130,6 +135,12 @@ impl<'w, P: Policy> Engine<'w, P> {
             parked: Slab::default(),
             now: 0.0,
         }
+    }
+
+    /// Run to the horizon (or until cancelled) and hand over the statistics.
+    fn run_to_end(mut self, progress: &dyn Progress) -> RunStats {
+        self.run(progress);
+        self.stats
     }
 
     fn run(&mut self, progress: &dyn Progress) {
@@ -371,28 +382,5 @@ impl<'w, P: Policy> Engine<'w, P> {
             let (busy, limit) = (self.deps.busy(d), self.deps.limit(d));
             self.stats.deployment_level(d, self.now, busy, limit);
         }
-    }
-
-    /// Give freed room on `d` to the users waiting for it, first come first served.
-    fn serve_waiting(&mut self, d: usize) {
-        while self.deps.has_waiting(d) && self.deps.has_room(d) {
-            let parked = &mut self.parked;
-            match self.deps.next_waiting(d, |slot, g| parked.take(slot, g)) {
-                Some((s, _)) => self.start(s, d),
-                None => break,
-            }
-        }
-    }
-
-    fn on_abandon(&mut self, slot: u32, generation: u32) {
-        let Some((s, d)) = self.parked.take(slot, generation) else {
-            return;
-        };
-        // The queue entry stays behind and is skipped, or compacted away once
-        // stale entries outnumber live ones (so queues stay bounded).
-        let parked = &self.parked;
-        self.deps
-            .left_queue(d as usize, |slot, g| parked.is_live(slot, g));
-        self.lost(&s, true);
     }
 }

@@ -14,8 +14,12 @@
 //! measured too and lost to the standard binary heap (docs/performance.md).
 
 mod heap;
+mod pending;
+mod radix;
 
-use heap::QuadHeap;
+pub use heap::QuadHeap;
+pub use pending::{MainHeap, RADIX_FROM};
+pub use radix::RadixHeap;
 
 /// What happens at an event. `a` and `b` are the kind's payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,7 +101,7 @@ pub struct Event {
 
 /// A heap entry, 24 bytes: ordered key words first, payload after.
 #[derive(Debug, Clone, Copy)]
-struct Entry {
+pub struct Entry {
     /// `time` mapped to an unsigned integer with the same total order.
     time_key: u64,
     /// Insertion sequence << KIND_BITS | kind: unique, so ties resolve in insertion order.
@@ -155,22 +159,20 @@ fn from_order_key(k: u64) -> f64 {
 /// pop and a push whatever the entry). Any other operation first removes a
 /// taken root for good.
 #[derive(Debug, Default)]
-pub struct EventQueue {
-    heap: QuadHeap,
+pub struct EventQueue<H = QuadHeap> {
+    heap: H,
     recurring: QuadHeap,
     next_seq: u64,
     /// The recurring heap's root was handed out by `pop` and awaits its replacement.
     root_taken: bool,
 }
 
-impl EventQueue {
-    /// An empty queue with room for `n` events.
-    pub fn with_capacity(n: usize) -> Self {
+impl<H: MainHeap> EventQueue<H> {
+    /// An empty queue with room for about `n` pending events.
+    pub fn with_room(n: usize) -> Self {
         Self {
-            heap: QuadHeap::with_capacity(n),
-            recurring: QuadHeap::default(),
-            next_seq: 0,
-            root_taken: false,
+            heap: H::with_room(n),
+            ..Self::default()
         }
     }
 
@@ -225,10 +227,12 @@ impl EventQueue {
     /// for rare moments (a deployment's sessions cut or moved), not per event.
     pub fn extract(&mut self, mut take: impl FnMut(&Event) -> bool) -> Vec<Event> {
         self.settle();
-        let entries = std::mem::take(&mut self.heap.v);
-        let (mut out, keep): (Vec<Entry>, Vec<Entry>) =
+        let entries = self.heap.take_all();
+        let (mut out, mut keep): (Vec<Entry>, Vec<Entry>) =
             entries.into_iter().partition(|e| take(&e.event()));
-        self.heap.v.reserve(keep.len());
+        // Earliest first: the radix heap then keeps only the earliest time in
+        // its bucket 0, and the 4-ary heap's sift-ups stop at once.
+        keep.sort_unstable_by_key(Entry::key);
         for e in keep {
             self.heap.push(e);
         }
@@ -261,106 +265,4 @@ impl EventQueue {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use rand::{Rng, SeedableRng};
-
-    #[test]
-    fn earliest_first_and_ties_in_insertion_order() {
-        let mut q = EventQueue::default();
-        q.push(2.0, Kind::Arrival, 0, 0);
-        q.push(1.0, Kind::Departure, 1, 0);
-        q.push(1.0, Kind::Departure, 2, 0);
-        q.push(1.0, Kind::Arrival, 3, 0);
-        let order: Vec<u32> = std::iter::from_fn(|| q.pop()).map(|e| e.a).collect();
-        assert_eq!(order, vec![1, 2, 3, 0]);
-    }
-
-    #[test]
-    fn a_tick_refilled_after_other_pushes_keeps_the_single_heap_order() {
-        let mut q = EventQueue::default();
-        q.push(0.5, Kind::WorkerTick, 0, 0);
-        q.push(0.7, Kind::Arrival, 1, 0);
-        q.push(0.9, Kind::Departure, 2, 0);
-        let tick = q.pop().unwrap();
-        assert_eq!((tick.kind, tick.time), (Kind::WorkerTick, 0.5));
-        // The tick's handler schedules other events before the next tick.
-        q.push(0.6, Kind::WorkerReady, 3, 0);
-        q.push(0.9, Kind::WorkerDeparture, 4, 0);
-        q.push(0.9, Kind::WorkerTick, 5, 0);
-        assert_eq!(q.len(), 5);
-        let order: Vec<u32> = std::iter::from_fn(|| q.pop()).map(|e| e.a).collect();
-        // Equal times come out in the order they were scheduled.
-        assert_eq!(order, vec![3, 1, 2, 4, 5]);
-    }
-
-    #[test]
-    fn extract_removes_exactly_the_chosen_events_and_keeps_the_order() {
-        let mut q = EventQueue::default();
-        for i in 0..100u32 {
-            let t = f64::from((i * 37) % 17);
-            q.push(t, Kind::Departure, i % 3, i);
-        }
-        let cut = q.extract(|e| e.a == 1);
-        assert_eq!(cut.len(), 33);
-        assert!(cut
-            .windows(2)
-            .all(|w| (w[0].time, w[0].b) <= (w[1].time, w[1].b) || w[0].time < w[1].time));
-        let rest: Vec<Event> = std::iter::from_fn(|| q.pop()).collect();
-        assert_eq!(rest.len(), 67);
-        assert!(rest.iter().all(|e| e.a != 1));
-        assert!(rest.windows(2).all(|w| w[0].time <= w[1].time));
-    }
-
-    #[test]
-    fn order_key_is_total_cmp_order_and_round_trips() {
-        let xs = [
-            -1e300,
-            -2.5,
-            -0.0,
-            0.0,
-            1e-310,
-            0.5,
-            7.0,
-            1e300,
-            f64::INFINITY,
-        ];
-        for w in xs.windows(2) {
-            assert!(order_key(w[0]) < order_key(w[1]), "{} {}", w[0], w[1]);
-        }
-        for x in xs {
-            assert_eq!(from_order_key(order_key(x)).to_bits(), x.to_bits());
-        }
-    }
-
-    #[test]
-    fn interleaved_pushes_and_pops_match_a_sorted_reference() {
-        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(3);
-        let mut q = EventQueue::default();
-        let mut reference: Vec<(f64, u64, u32)> = Vec::new();
-        let (mut seq, mut now) = (0u64, 0.0f64);
-        for step in 0..20_000u32 {
-            if rng.random::<f64>() < 0.55 || reference.is_empty() {
-                // Coarse times so that ties are frequent.
-                let t = now + (rng.random_range(0..50) as f64) * 0.25;
-                q.push(t, KINDS[step as usize % KINDS.len()], step, step ^ 7);
-                reference.push((t, seq, step));
-                seq += 1;
-            } else {
-                let i = (0..reference.len())
-                    .min_by(|&i, &j| {
-                        let (a, b) = (reference[i], reference[j]);
-                        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
-                    })
-                    .unwrap();
-                let want = reference.swap_remove(i);
-                assert_eq!(q.peek_time(), Some(want.0));
-                let e = q.pop().unwrap();
-                assert_eq!((e.time, e.a, e.b), (want.0, want.2, want.2 ^ 7));
-                assert_eq!(e.kind, KINDS[want.2 as usize % KINDS.len()]);
-                now = e.time;
-            }
-            assert_eq!(q.len(), reference.len());
-        }
-    }
-}
+mod tests;

@@ -1,7 +1,29 @@
-//! A session as the engine carries it, and where it is parked while it waits
-//! (in a queue, for a re-dispatch, or for a new agent after a failure): slots
-//! reused through a free list, with generations so that stale timers of a
-//! session that already left are recognised and ignored.
+//! A session as the engine carries it, the draws that make one, and where it
+//! is parked while it waits (in a queue, for a re-dispatch, or for a new agent
+//! after a failure): slots reused through a free list, with generations so
+//! that stale timers of a session that already left are recognised and ignored.
+
+use super::rng::SimRng;
+use crate::model::{Patience, World};
+
+/// A user's patience (seconds; 0 = none, infinity = unlimited), then dispatch
+/// and start-up delays (seconds) and RTT jitter (ms), in this fixed order.
+#[inline(always)]
+pub(super) fn draw_wait_and_delays(
+    world: &World,
+    pop: usize,
+    rng: &mut SimRng,
+) -> (f64, f64, f64, f64) {
+    let patience = match &world.populations[pop].patience {
+        Patience::None => 0.0,
+        Patience::Unlimited => f64::INFINITY,
+        Patience::Dist(d) => d.sample(rng),
+    };
+    let dispatch = world.delays.dispatch.sample(rng);
+    let startup = world.delays.startup.sample(rng);
+    let jitter_ms = world.delays.jitter.sample(rng) * 1000.0;
+    (patience, dispatch, startup, jitter_ms)
+}
 
 /// Everything about one session, drawn at its arrival.
 #[derive(Debug, Clone, Copy)]

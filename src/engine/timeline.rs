@@ -7,7 +7,7 @@
 //! one departure per running session).
 
 use super::deployments::{Deployments, Phase};
-use super::queue::Kind;
+use super::queue::{Kind, MainHeap};
 use super::{Engine, Session, Tag};
 use crate::engine::policy::Policy;
 use crate::model::timeline::{Action, Failover, Step, TimelineEvent};
@@ -45,7 +45,7 @@ pub(super) fn ordered_steps(world: &World) -> Vec<(u32, Step)> {
     v
 }
 
-impl<P: Policy> Engine<'_, P> {
+impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
     /// Execute step `i`.
     pub(super) fn on_step(&mut self, i: usize) {
         let event = self.steps[i].0 as usize;

@@ -121,8 +121,9 @@ impl RunStats {
         }
     }
 
-    /// A session got a slot.
-    #[inline]
+    /// A session got a slot. Forced inline: with the engine compiled once
+    /// per event-list heap, LLVM would otherwise call it out of line.
+    #[inline(always)]
     pub fn served(&mut self, s: &Served) {
         let Served {
             pop,

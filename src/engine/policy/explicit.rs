@@ -35,7 +35,7 @@ impl Policy for Explicit {
         self.chains[req.population][0] as usize
     }
 
-    #[inline]
+    #[inline(always)]
     fn decide(&mut self, req: &Request, load: Load<'_>, _rng: &mut SimRng) -> Decision {
         let chain = &self.chains[req.population];
         let d = chain[(req.attempt as usize).min(chain.len() - 1)] as usize;

@@ -34,7 +34,7 @@ impl Policy for GeoFenced {
         self.0.home(req, load)
     }
 
-    #[inline]
+    #[inline(always)]
     fn decide(&mut self, req: &Request, load: Load<'_>, rng: &mut SimRng) -> Decision {
         self.0.decide(req, load, rng)
     }

@@ -37,7 +37,7 @@ impl Policy for LeastLoaded {
         first_live(load, self.candidates[req.city].iter().copied()) as usize
     }
 
-    #[inline]
+    #[inline(always)]
     fn decide(&mut self, req: &Request, load: Load<'_>, _rng: &mut SimRng) -> Decision {
         let cands = &self.candidates[req.city];
         let mut best: Option<(u32, f64)> = None;

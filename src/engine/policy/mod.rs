@@ -211,7 +211,9 @@ impl Policy for AnyPolicy {
         each!(self, p => p.home(req, load))
     }
 
-    #[inline]
+    // Forced: the engine is compiled once per event-list heap, and with two
+    // callers LLVM would call this out of line on every dispatch.
+    #[inline(always)]
     fn decide(&mut self, req: &Request, load: Load<'_>, rng: &mut SimRng) -> Decision {
         each!(self, p => p.decide(req, load, rng))
     }

@@ -45,7 +45,7 @@ impl Policy for Nearest {
         first_live(load, self.candidates[req.city].iter().copied()) as usize
     }
 
-    #[inline]
+    #[inline(always)]
     fn decide(&mut self, req: &Request, load: Load<'_>, _rng: &mut SimRng) -> Decision {
         let cands = &self.candidates[req.city];
         let room = |d: &&u32| load.has_room(**d as usize);

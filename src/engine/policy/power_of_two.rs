@@ -36,7 +36,7 @@ impl Policy for PowerOfTwo {
         first_live(load, self.candidates[req.city].iter().copied()) as usize
     }
 
-    #[inline]
+    #[inline(always)]
     fn decide(&mut self, req: &Request, load: Load<'_>, rng: &mut SimRng) -> Decision {
         let cands = &self.candidates[req.city];
         let n = cands.len();

@@ -36,7 +36,7 @@ impl Policy for Score {
         first_live(load, self.candidates[req.city].iter().map(|c| c.0)) as usize
     }
 
-    #[inline]
+    #[inline(always)]
     fn decide(&mut self, req: &Request, load: Load<'_>, _rng: &mut SimRng) -> Decision {
         let cands = &self.candidates[req.city];
         let mut best: Option<(u32, f64)> = None;

@@ -4,7 +4,7 @@
 //! per level, half the levels of a binary heap). `replace_top` lets the event
 //! list refill a root it handed out without a pop's walk plus a push's.
 
-use super::Entry;
+use super::{Entry, MainHeap};
 
 /// A 4-ary min-heap of entries. Popping moves the hole from the root to a leaf
 /// along the smallest children (a tournament of the four keys per level, so two
@@ -12,8 +12,45 @@ use super::Entry;
 /// sifts the last entry up from that leaf: the chain of dependent loads that
 /// bounds a pop is half as long as in a binary heap.
 #[derive(Debug, Default)]
-pub(super) struct QuadHeap {
+pub struct QuadHeap {
     pub(super) v: Vec<Entry>,
+}
+
+impl MainHeap for QuadHeap {
+    fn with_room(n: usize) -> Self {
+        QuadHeap::with_capacity(n)
+    }
+
+    #[inline]
+    fn peek(&self) -> Option<&Entry> {
+        self.v.first()
+    }
+
+    #[inline]
+    fn len(&self) -> usize {
+        self.v.len()
+    }
+
+    #[inline]
+    fn push(&mut self, e: Entry) {
+        let i = self.v.len();
+        self.v.push(e);
+        self.sift_up(i, e);
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<Entry> {
+        let last = self.v.pop()?;
+        let Some(&top) = self.v.first() else {
+            return Some(last);
+        };
+        self.refill_root(last);
+        Some(top)
+    }
+
+    fn take_all(&mut self) -> Vec<Entry> {
+        std::mem::take(&mut self.v)
+    }
 }
 
 impl QuadHeap {
@@ -21,16 +58,6 @@ impl QuadHeap {
         Self {
             v: Vec::with_capacity(n),
         }
-    }
-
-    #[inline]
-    pub(super) fn peek(&self) -> Option<&Entry> {
-        self.v.first()
-    }
-
-    #[inline]
-    pub(super) fn len(&self) -> usize {
-        self.v.len()
     }
 
     #[inline]
@@ -45,23 +72,6 @@ impl QuadHeap {
             i = p;
         }
         self.v[i] = e;
-    }
-
-    #[inline]
-    pub(super) fn push(&mut self, e: Entry) {
-        let i = self.v.len();
-        self.v.push(e);
-        self.sift_up(i, e);
-    }
-
-    #[inline]
-    pub(super) fn pop(&mut self) -> Option<Entry> {
-        let last = self.v.pop()?;
-        let Some(&top) = self.v.first() else {
-            return Some(last);
-        };
-        self.refill_root(last);
-        Some(top)
     }
 
     /// Put `e` in place of the root (which the caller took): one walk down

@@ -15,7 +15,7 @@ mod procs;
 mod rules;
 mod ticks;
 
-use super::queue::Kind;
+use super::queue::{Kind, MainHeap};
 use super::rng::{stream, Purpose, SimRng};
 use super::session::{Session, Tag};
 use super::Engine;
@@ -73,7 +73,7 @@ impl Workers {
     }
 }
 
-impl<P: Policy> Engine<'_, P> {
+impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
     /// Set every pool's admission limit and schedule its first tick.
     pub(super) fn start_workers(&mut self) {
         for p in 0..self.workers.pools.len() {
