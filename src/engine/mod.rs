@@ -66,9 +66,20 @@ pub fn simulate_on<H: MainHeap>(
 }
 
 /// About the most events a world holds pending at once: a departure per busy
-/// slot, plus each population's next arrival and a margin.
+/// slot (on workers, per session the most workers take at the load
+/// threshold), plus each population's next arrival and a margin.
 fn expected_pending(world: &World) -> usize {
-    let slots: usize = world.deployments.iter().map(|d| d.capacity as usize).sum();
+    let slots: usize = world
+        .deployments
+        .iter()
+        .map(|d| match &d.workers {
+            Some(w) => {
+                let most = w.autoscale.as_ref().map_or(w.count, |a| a.max);
+                most as usize * w.sessions_at_threshold() as usize
+            }
+            None => d.capacity as usize,
+        })
+        .sum();
     slots + world.populations.len() + 16
 }
 
