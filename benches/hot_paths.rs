@@ -9,7 +9,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution as _, Exp1};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use regionsim::engine::queue::{EventQueue, Kind};
+use regionsim::engine::queue::{EventQueue, Kind, MainHeap, QuadHeap, RadixHeap};
 use regionsim::engine::simulate;
 use regionsim::stats::Distribution;
 
@@ -18,28 +18,38 @@ fn scenario(rel: &str) -> regionsim::model::World {
     regionsim::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The hold model at the reference scenario's size: ~300 pending events, pop
-/// the earliest and schedule one later, as departures and arrivals do.
+/// The hold model at the reference scenario's size (~300 pending events) and
+/// larger, on both of the engine's heaps: pop the earliest and schedule one
+/// later, as departures and arrivals do.
 fn event_queue(c: &mut Criterion) {
     let mut g = c.benchmark_group("event_queue");
-    for size in [300usize, 10_000] {
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
-        let mut q: EventQueue = EventQueue::with_room(size + 1);
-        for i in 0..size {
-            let e: f64 = Exp1.sample(&mut rng);
-            q.push(e * 120.0, Kind::Departure, i as u32, 0);
-        }
-        g.throughput(Throughput::Elements(1));
-        g.bench_function(format!("pop_push_hold_{size}"), |b| {
-            b.iter(|| {
-                let ev = q.pop().expect("never empty");
-                let e: f64 = Exp1.sample(&mut rng);
-                q.push(ev.time + e * 120.0, ev.kind, ev.a, ev.b);
-                black_box(ev.time)
-            })
-        });
+    for size in [300usize, 10_000, 100_000] {
+        hold::<QuadHeap>(&mut g, "quad", size);
+        hold::<RadixHeap>(&mut g, "radix", size);
     }
     g.finish();
+}
+
+fn hold<H: MainHeap>(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    heap: &str,
+    size: usize,
+) {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(1);
+    let mut q: EventQueue<H> = EventQueue::with_room(size + 1);
+    for i in 0..size {
+        let e: f64 = Exp1.sample(&mut rng);
+        q.push(e * 120.0, Kind::Departure, i as u32, 0);
+    }
+    g.throughput(Throughput::Elements(1));
+    g.bench_function(format!("pop_push_hold_{heap}_{size}"), |b| {
+        b.iter(|| {
+            let ev = q.pop().expect("never empty");
+            let e: f64 = Exp1.sample(&mut rng);
+            q.push(ev.time + e * 120.0, ev.kind, ev.a, ev.b);
+            black_box(ev.time)
+        })
+    });
 }
 
 fn histogram(c: &mut Criterion) {
