@@ -12,6 +12,10 @@
 //! bytes ordered as one 128-bit integer: time mapped to an order-preserving u64,
 //! then the insertion sequence. A plain 4-ary sift-down with early exit was
 //! measured too and lost to the standard binary heap (docs/performance.md).
+//!
+//! Worlds with tens of thousands of busy slots outgrow the caches with that
+//! heap; the main heap is a type parameter ([`MainHeap`]) so they run on a
+//! radix heap instead, with the very same pop order.
 
 mod heap;
 mod pending;
