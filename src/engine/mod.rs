@@ -6,6 +6,7 @@
 //! not depend on earlier decisions (common random numbers across policies). The
 //! hot path allocates nothing once the heap and slabs have grown to their peak.
 
+mod arrivals;
 pub mod deployments;
 mod layout;
 pub mod policy;
@@ -18,10 +19,10 @@ mod waiting;
 mod workers;
 
 use rand::Rng;
-use rand_distr::{Distribution, Exp1};
 
 use crate::model::World;
 use crate::stats::{RunStats, Served};
+use arrivals::{next_arrival, push_arrival, Source};
 use deployments::Deployments;
 use policy::{AnyPolicy, Decision, Policy, Request};
 pub use progress::Progress;
@@ -88,8 +89,9 @@ struct Engine<'w, P, H> {
     policy: P,
     queue: EventQueue<H>,
     deps: Deployments,
-    arrival_rng: Vec<SimRng>,
-    attr_rng: Vec<SimRng>,
+    /// Per population: its arrival stream, its attribute stream and where its
+    /// rate inversion stands (one array, so an arrival checks one index).
+    sources: Vec<Source>,
     policy_rng: SimRng,
     /// Draws for sessions moved after a failure (patience, delays), apart from
     /// the arrival and attribute streams so those stay common across policies.
@@ -98,7 +100,6 @@ struct Engine<'w, P, H> {
     steps: Vec<(u32, crate::model::timeline::Step)>,
     /// Population of each city.
     city_pop: Vec<u32>,
-    cursors: Vec<crate::model::rate::RateCursor>,
     parked: Slab,
     /// Deployments that run on workers; empty for the slot model.
     workers: workers::Workers,
@@ -128,21 +129,17 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
             stats,
             workers,
             deps,
-            arrival_rng: (0..n_pop)
-                .map(|p| stream(seed, replication, Purpose::Arrivals, p as u32))
-                .collect(),
-            attr_rng: (0..n_pop)
-                .map(|p| stream(seed, replication, Purpose::Attributes, p as u32))
+            sources: (0..n_pop)
+                .map(|p| Source {
+                    arrivals: stream(seed, replication, Purpose::Arrivals, p as u32),
+                    attributes: stream(seed, replication, Purpose::Attributes, p as u32),
+                    cursor: world.populations[p].rate.cursor_at(0.0),
+                })
                 .collect(),
             policy_rng: stream(seed, replication, Purpose::Policy, 0),
             timeline_rng: stream(seed, replication, Purpose::Timeline, 0),
             steps: timeline::ordered_steps(world),
             city_pop,
-            cursors: world
-                .populations
-                .iter()
-                .map(|p| p.rate.cursor_at(0.0))
-                .collect(),
             parked: Slab::default(),
             now: 0.0,
         }
@@ -219,35 +216,21 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
         self.stats.finish(pending, running, events);
     }
 
-    /// Inlined: one call per arrival, and a call costs as much as the rest.
-    #[inline(always)]
+    /// Population `p`'s first arrival after `after`.
     fn schedule_arrival(&mut self, p: usize, after: f64) {
-        let e: f64 = Exp1.sample(&mut self.arrival_rng[p]);
-        let pop = &self.world.populations[p];
-        let next = if pop.surges.is_empty() {
-            pop.rate.next_arrival(&mut self.cursors[p], after, e)
-        } else {
-            crate::model::surge::next_arrival(
-                &pop.rate,
-                &pop.surges,
-                &mut self.cursors[p],
-                after,
-                e,
-            )
-        };
-        if let Some(t) = next {
-            if t <= self.world.run.horizon_s {
-                self.queue.push(t, Kind::Arrival, p as u32, 0);
-            }
-        }
+        let next = next_arrival(&self.world.populations[p], &mut self.sources[p], after);
+        push_arrival(&mut self.queue, self.world, p, next);
     }
 
     fn on_arrival(&mut self, p: usize) {
         let t = self.now;
-        self.schedule_arrival(p, t);
         let world = self.world;
         let pop = &world.populations[p];
-        let rng = &mut self.attr_rng[p];
+        // The population's next arrival first, then this session's draws from
+        // the same source (one index for both).
+        let src = &mut self.sources[p];
+        push_arrival(&mut self.queue, world, p, next_arrival(pop, src, t));
+        let rng = &mut src.attributes;
         // Fixed draw order: city, duration, patience, dispatch, start-up, jitter.
         let city = if pop.city_cdf.is_empty() {
             pop.cities[0]
