@@ -43,8 +43,6 @@ pub struct RadixHeap {
     occupied: u64,
     /// Time key of the earliest entry (of the latest, once all are gone).
     last: u64,
-    /// Entries in buckets 1..=64.
-    spread: usize,
 }
 
 impl Default for RadixHeap {
@@ -54,7 +52,6 @@ impl Default for RadixHeap {
             buckets: std::array::from_fn(|_| Vec::new()),
             occupied: 0,
             last: 0,
-            spread: 0,
         }
     }
 }
@@ -79,7 +76,6 @@ impl MainHeap for RadixHeap {
         } else if e.time_key <= self.last {
             self.at_last.push(e);
         } else {
-            self.spread += 1;
             self.place(e);
         }
     }
@@ -93,9 +89,10 @@ impl MainHeap for RadixHeap {
         Some(top)
     }
 
-    #[inline]
+    /// Counted, not kept: only tests and rare callers ask, and a running count
+    /// would cost every push and sort.
     fn len(&self) -> usize {
-        self.at_last.len() + self.spread
+        self.at_last.len() + self.buckets.iter().map(Vec::len).sum::<usize>()
     }
 
     fn take_all(&mut self) -> Vec<Entry> {
@@ -104,7 +101,6 @@ impl MainHeap for RadixHeap {
             all.append(bucket);
         }
         self.occupied = 0;
-        self.spread = 0;
         all
     }
 }
@@ -127,12 +123,10 @@ impl RadixHeap {
         self.occupied &= !(1 << (b - 1));
         let mut moving = std::mem::take(&mut self.buckets[b]);
         self.last = moving.iter().map(|e| e.time_key).min().unwrap_or(u64::MAX);
-        self.spread -= moving.len();
         for e in moving.drain(..) {
             if e.time_key == self.last {
                 self.at_last.push(e);
             } else {
-                self.spread += 1;
                 self.place(e);
             }
         }
