@@ -325,7 +325,7 @@ pub fn run(args: PlanArgs) -> Result<()> {
     let started = Instant::now();
     let outcome = pool.install(|| plan::plan(&world, &spec, &spin, &mut spin.note(&world)));
     spin.finish();
-    let planned = planned_scenario(c, &spec, &outcome)?;
+    let planned = planned_scenario(c, &world, &spec, &outcome)?;
     let files = if outcome.plan.is_none() && outcome.status == Status::Interrupted {
         Vec::new()
     } else {
@@ -361,7 +361,12 @@ pub(super) fn conclude(
 
 /// The scenario with the plan's capacities, when there is a verified plan (a
 /// finished one, or the best checkpoint of an interrupted run).
-fn planned_scenario(c: &Common, spec: &Spec, out: &plan::Outcome) -> Result<Option<String>> {
+fn planned_scenario(
+    c: &Common,
+    world: &World,
+    spec: &Spec,
+    out: &plan::Outcome,
+) -> Result<Option<String>> {
     let Some(v) = &out.plan else {
         return Ok(None);
     };
@@ -371,7 +376,7 @@ fn planned_scenario(c: &Common, spec: &Spec, out: &plan::Outcome) -> Result<Opti
         .zip(&v.capacities)
         .map(|(var, &cap)| {
             (
-                format!("deployments[{}].capacity", var.deployment),
+                regionsim::scenario::capacity_field(&world.deployments[var.deployment]),
                 f64::from(cap),
             )
         })

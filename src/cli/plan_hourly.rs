@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use super::plan::{conclude, Spinner};
 use super::Common;
 use regionsim::experiment::plan::{self, hourly, schedules, Spec, Status};
+use regionsim::model::timeline::TimelineEvent;
 use regionsim::model::World;
 use regionsim::report;
 
@@ -55,11 +56,17 @@ fn planned_scenario(c: &Common, world: &World, spec: &Spec, x: &[u32]) -> Result
     let mut events = Vec::new();
     for (d, schedule) in schedules(&spec.variables, x) {
         let dep = &world.deployments[d];
-        doc["deployments"][d]["capacity"] = json!(schedule[0]);
+        // A deployment the timeline creates gets its schedule from its creation on.
+        let (hour, _) = TimelineEvent::hour_of(dep.created_at_s, 0.0);
+        let start = vec![(
+            regionsim::scenario::capacity_field(dep),
+            json!(schedule[hour]),
+        )];
+        regionsim::scenario::set_fields(&mut doc, &start).map_err(anyhow::Error::msg)?;
         events.push(json!({
             "type": "capacity",
             "label": format!("planned hourly capacity, {}", report::deployment_label(world, d)),
-            "at": "0s",
+            "at": format!("{}s", dep.created_at_s),
             "region": world.regions[dep.region].id,
             "agent": dep.agent,
             "hourly": schedule.to_vec(),

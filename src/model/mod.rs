@@ -53,6 +53,19 @@ pub struct Deployment {
     /// The worker model, when capacity comes from workers and their load
     /// rather than a slot count (`capacity` is then the nominal start figure).
     pub workers: Option<workers::WorkerSpec>,
+    /// Where the scenario declares it, so that a plan can be written back to
+    /// the field that sets its capacity (a deployment a timeline event creates
+    /// has no entry in `deployments`).
+    pub declared_by: DeclaredBy,
+}
+
+/// The scenario entry that declares a deployment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeclaredBy {
+    /// `deployments[i]`.
+    Deployments(usize),
+    /// `timeline[i]`, a `deploy` or `migrate` event.
+    Timeline(usize),
 }
 
 /// Default bound of a deployment's waiting queue.

@@ -24,7 +24,9 @@ mod warnings;
 mod workers;
 
 pub use error::{Invalid, ScenarioError};
-pub use overrides::{number as override_number, parse_values as parse_set_values, value_text};
+pub use overrides::{
+    apply as set_fields, number as override_number, parse_values as parse_set_values, value_text,
+};
 pub use schema::{scenario_schema, scenario_schema_text, SCHEMA_PATH};
 pub use units::parse_duration;
 pub use warnings::warnings;
@@ -89,6 +91,16 @@ pub fn load_with(path: &Path, set: &[(String, serde_json::Value)]) -> Result<Wor
         ScenarioError::Invalid(i) => located(i.path, i.message),
         other => other,
     })
+}
+
+/// The JSON path of the field that sets a deployment's (starting) capacity in
+/// the scenario file: its `deployments` entry, or the timeline event that
+/// creates it. A plan is written back through it.
+pub fn capacity_field(dep: &crate::model::Deployment) -> String {
+    match dep.declared_by {
+        crate::model::DeclaredBy::Deployments(i) => format!("deployments[{i}].capacity"),
+        crate::model::DeclaredBy::Timeline(i) => format!("timeline[{i}].capacity"),
+    }
 }
 
 /// The scenario file's text with the given numeric fields set, pretty-printed

@@ -216,6 +216,7 @@ fn deployments(raw: &[RawDeployment], regions: &[Region]) -> R<Vec<Deployment>> 
             created_at_s: when("created_at", d.created_at)?,
             ready_after_s: when("ready_after", d.ready_after)?,
             max_queue: d.max_queue.unwrap_or(crate::model::DEFAULT_MAX_QUEUE),
+            declared_by: crate::model::DeclaredBy::Deployments(i),
         });
     }
     if out.is_empty() {

@@ -345,3 +345,28 @@ fn planning_a_scenario_on_workers_is_refused_rather_than_reported_infeasible() {
     .stderr(contains("runs on workers").and(contains("slot capacities only")));
     assert!(!out.exists());
 }
+
+#[test]
+fn plan_sizes_a_deployment_the_timeline_creates_and_writes_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    let scenario = repo("scenarios/tests/plan-migration.json");
+    let bounds = ["--bounds", "us-east=0:16", "--bounds", "eu-central=0:16"];
+    plan_cli(&scenario, &out, &bounds).success();
+    let read = |f: &str| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(out.join(f)).unwrap()).unwrap()
+    };
+    let (plan, planned) = (read("plan.json"), read("planned.json"));
+    assert_eq!(plan["status"], "verified");
+    // The created deployment's capacity is written to the event that creates it.
+    let (old, new) = (
+        planned["deployments"][0]["capacity"].as_u64().unwrap(),
+        planned["timeline"][0]["capacity"].as_u64().unwrap(),
+    );
+    // Each is paid only while it exists: 4 h before the move, 4 h after.
+    assert_eq!(
+        plan["plan"]["slot_hours"],
+        serde_json::json!(4.0 * (old + new) as f64)
+    );
+    run_planned(&out, dir.path());
+}

@@ -68,13 +68,14 @@ pub fn unsupported(world: &World, targets: &[Target]) -> Option<String> {
                 .into(),
         );
     }
-    if let Some(e) = world
+    if let Some((i, e)) = world
         .timeline
         .iter()
-        .find(|e| matches!(e.kind, "capacity" | "deploy" | "migrate"))
+        .enumerate()
+        .find(|(_, e)| matches!(e.kind, "capacity" | "deploy" | "migrate"))
     {
         return Some(format!(
-            "the timeline's `{}` event `{}` sets capacities itself; hourly plans need a timeline without capacity, deploy or migrate events",
+            "timeline[{i}]: the `{}` event `{}` sets capacities itself; hourly plans need a timeline without capacity, deploy or migrate events (plan static capacities instead)",
             e.kind, e.label
         ));
     }

@@ -80,12 +80,31 @@ pub fn hours_in(world: &World, h: u8) -> f64 {
     s / 3600.0
 }
 
-/// Hours a variable is paid for.
+/// Hours a variable is paid for: the part of the statistics window its
+/// deployment exists in (from its creation to its deletion by the timeline),
+/// or of its hour.
 pub fn paid_hours(world: &World, v: &Variable) -> f64 {
     match v.period {
-        Period::Whole => window_hours(world),
+        Period::Whole => {
+            let (born, gone) = life(world, v.deployment);
+            let from = world.run.warmup_s.max(born);
+            let to = world.run.horizon_s.min(gone);
+            (to - from).max(0.0) / 3600.0
+        }
         Period::Hour(h) => hours_in(world, h),
     }
+}
+
+/// When deployment `d` is created and deleted (infinity if never).
+fn life(world: &World, d: usize) -> (f64, f64) {
+    let gone = world
+        .timeline
+        .iter()
+        .flat_map(|e| &e.steps)
+        .filter(|s| matches!(s.action, Action::Delete { deployment } if deployment == d))
+        .map(|s| s.at_s)
+        .fold(f64::INFINITY, f64::min);
+    (world.deployments[d].created_at_s, gone)
 }
 
 /// Slot-hours of a decision over the window.

@@ -88,6 +88,7 @@ pub(super) fn created_deployments(
             },
             max_queue: crate::model::DEFAULT_MAX_QUEUE,
             workers: None,
+            declared_by: crate::model::DeclaredBy::Timeline(i),
         });
     }
     Ok(())
