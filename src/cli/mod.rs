@@ -28,7 +28,7 @@ use regionsim::scenario::{self, ScenarioError};
 
 /// Simulate where AI agents should run and how dispatch policies serve users.
 #[derive(Parser)]
-#[command(name = "regionsim", version, about)]
+#[command(name = "regionsim", version = version(), about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -62,6 +62,20 @@ enum Command {
     Merge(merge::MergeArgs),
 }
 
+/// `--version`: the tool's version and the build commit the outputs' provenance
+/// carries (its first 12 hex digits), e.g. `0.1.0 (commit 1e9311c0a8f2)`.
+fn version() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        let commit =
+            regionsim::report::provenance::commit().map_or("unknown", |c| c.get(..12).unwrap_or(c));
+        format!(
+            "{} (commit {commit})",
+            regionsim::report::provenance::VERSION
+        )
+    })
+}
+
 /// Options every simulating command shares.
 #[derive(Args)]
 pub struct Common {
@@ -93,7 +107,8 @@ pub struct Common {
     /// Skip the charts (PNG, SVG) and report.html; write only the data files.
     #[arg(long)]
     no_charts: bool,
-    /// No progress bar and no closing summary.
+    /// Print nothing but errors: no progress bar, warning, note, shard line or
+    /// closing summary.
     #[arg(long, short)]
     quiet: bool,
     /// Run even when the estimated events or memory exceed the documented limits.
@@ -211,15 +226,18 @@ impl Common {
         let work = guard::workload(&self.scenario, worlds, runs, self.threads, self.force)?;
         let out = self.out_dir(base, suffix);
         let opts = self.report_options(command)?;
-        check_report_dir(&out, &opts)?;
+        check_folder(&out, &opts, self.quiet)?;
         if !self.quiet {
             eprintln!("estimated {}", work.describe());
         }
         Ok((out, opts))
     }
 
-    /// Print the scenario's warnings.
+    /// Print the scenario's warnings (unless quiet).
     pub fn warn(&self, world: &World) {
+        if self.quiet {
+            return;
+        }
         for w in scenario::warnings(&self.scenario, world) {
             eprintln!("warning: {w}");
         }
@@ -282,13 +300,21 @@ impl Common {
 
 /// Check that `out` can receive a report set; say whose reports it replaces.
 pub fn check_report_dir(out: &Path, opts: &regionsim::report::Options) -> Result<()> {
+    check_folder(out, opts, false)
+}
+
+/// Check that `out` can receive a report set; say whose reports it replaces
+/// (unless quiet).
+fn check_folder(out: &Path, opts: &regionsim::report::Options, quiet: bool) -> Result<()> {
     let previous = regionsim::report::check_out_dir(out, opts.mark.as_ref())
         .map_err(|e| bad(e.to_string()))?;
     if let regionsim::report::Previous::Other(what) = previous {
-        eprintln!(
-            "note: {} holds {what}; they will be replaced",
-            out.display()
-        );
+        if !quiet {
+            eprintln!(
+                "note: {} holds {what}; they will be replaced",
+                out.display()
+            );
+        }
     }
     Ok(())
 }

@@ -122,3 +122,88 @@ fn flagship_gallery_summary_is_current() {
         "reports/livekit-global/summary.json is stale: regenerate it with `cargo run --release -- run scenarios/livekit-global.json`"
     );
 }
+
+/// `--version` names the build commit that every output's provenance carries,
+/// so a binary can be matched with the reports it wrote.
+#[test]
+fn version_names_the_build_commit() {
+    let out = assert_cmd::Command::cargo_bin("regionsim")
+        .unwrap()
+        .arg("--version")
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let commit = regionsim::report::provenance::commit().map_or("unknown", |c| &c[..12]);
+    assert_eq!(
+        text.trim(),
+        format!(
+            "regionsim {} (commit {commit})",
+            regionsim::report::provenance::VERSION
+        )
+    );
+}
+
+/// `--quiet` prints nothing but errors: no shard line, no warning, no note
+/// about the folder it replaces, no closing summary.
+#[test]
+fn quiet_prints_nothing_but_errors() {
+    use crate::robustness::{regionsim, scenario_file, tiny};
+    let dir = tempfile::tempdir().unwrap();
+    // A warning-worthy scenario: a UTC offset far from the place's solar time.
+    let mut v = tiny();
+    v["populations"][1]["utc_offset_h"] = serde_json::json!(-7);
+    let f = scenario_file(dir.path(), "s.json", &v);
+    let f = f.to_str().unwrap();
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let parts = dir.path().join("parts");
+    let parts = parts.to_str().unwrap();
+    let base = ["--no-charts", "--horizon", "1h", "--replications", "2"];
+    let loud = |extra: &[&str]| {
+        let mut a = vec!["run", f];
+        a.extend_from_slice(&base);
+        a.extend_from_slice(extra);
+        regionsim(dir.path(), &a)
+    };
+    // Without --quiet each of them speaks (so the quiet runs below are tested).
+    let (code, err) = loud(&["--out", out]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("warning:"), "{err}");
+    let (code, err) = loud(&["--out", out, "--seed", "5"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("wrote"), "{err}");
+    let (code, err) = loud(&["--shard", "0/2", "--out", parts]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("shard 0/2"), "{err}");
+    // The same with --quiet: silence; a note-worthy replacement (other content).
+    let mut v2 = v.clone();
+    v2["description"] = serde_json::json!("edited");
+    scenario_file(dir.path(), "s.json", &v2);
+    for extra in [
+        &["--out", out][..],
+        &["--shard", "1/2", "--out", parts][..],
+        &["--shards", "2", "--out", parts][..],
+    ] {
+        let mut a = extra.to_vec();
+        a.push("--quiet");
+        let mut cmd = assert_cmd::Command::cargo_bin("regionsim").unwrap();
+        cmd.current_dir(dir.path())
+            .args(["run", f])
+            .args(base)
+            .args(&a);
+        if extra.contains(&"--shards") {
+            cmd.env("SLURM_ARRAY_TASK_ID", "1");
+        }
+        let o = cmd.output().unwrap();
+        assert!(o.status.success(), "{:?}", o);
+        assert!(
+            o.stderr.is_empty() && o.stdout.is_empty(),
+            "{extra:?} --quiet printed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    // Errors still show.
+    let (code, err) = loud(&["--out", out, "--quiet", "--seed", "x"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("error"), "{err}");
+}

@@ -163,3 +163,13 @@ fn rust_version_is_the_one_the_dockerfile_readme_and_ci_use() {
     );
     assert!(Path::new(&repo("Cargo.lock")).exists());
 }
+
+/// The cluster recipes run shards without `--quiet`, which would silence the
+/// shard line their logs must show.
+#[test]
+fn shard_recipes_leave_the_shard_line_in_the_logs() {
+    for f in ["deploy/k8s/shards.json", "deploy/slurm/shards.sbatch"] {
+        let text = std::fs::read_to_string(repo(f)).unwrap();
+        assert!(!text.contains("--quiet"), "{f} passes --quiet");
+    }
+}
