@@ -111,7 +111,8 @@ pub struct Common {
     /// closing summary.
     #[arg(long, short)]
     quiet: bool,
-    /// Run even when the estimated events or memory exceed the documented limits.
+    /// Run even when the estimated events or memory exceed the documented
+    /// limits, and replace an output folder written from another scenario file.
     #[arg(long)]
     force: bool,
     #[command(flatten)]
@@ -226,7 +227,7 @@ impl Common {
         let work = guard::workload(&self.scenario, worlds, runs, self.threads, self.force)?;
         let out = self.out_dir(base, suffix);
         let opts = self.report_options(command)?;
-        check_folder(&out, &opts, self.quiet)?;
+        check_folder(&out, &opts, Some(self.force), self.quiet)?;
         if !self.quiet {
             eprintln!("estimated {}", work.describe());
         }
@@ -299,24 +300,69 @@ impl Common {
 }
 
 /// Check that `out` can receive a report set; say whose reports it replaces.
+/// A folder written from another scenario file is refused (the command has
+/// no `--force`: `merge`).
 pub fn check_report_dir(out: &Path, opts: &regionsim::report::Options) -> Result<()> {
-    check_folder(out, opts, false)
+    check_folder(out, opts, None, false)
 }
 
-/// Check that `out` can receive a report set; say whose reports it replaces
-/// (unless quiet).
-fn check_folder(out: &Path, opts: &regionsim::report::Options, quiet: bool) -> Result<()> {
+/// Check that `out` can receive a report set. A folder whose marker names
+/// another scenario file is replaced only with `--force` (`force` is None for
+/// a command without the option); reports of the same file with other content,
+/// another command or policy are replaced with a note (unless quiet).
+fn check_folder(
+    out: &Path,
+    opts: &regionsim::report::Options,
+    force: Option<bool>,
+    quiet: bool,
+) -> Result<()> {
     let previous = regionsim::report::check_out_dir(out, opts.mark.as_ref())
         .map_err(|e| bad(e.to_string()))?;
-    if let regionsim::report::Previous::Other(what) = previous {
-        if !quiet {
-            eprintln!(
-                "note: {} holds {what}; they will be replaced",
-                out.display()
-            );
+    let regionsim::report::Previous::Other(what) = previous else {
+        return Ok(());
+    };
+    let old = regionsim::report::FolderMark::of_folder(out);
+    let new = opts.mark.as_ref();
+    if let (Some(old), Some(new)) = (&old, new) {
+        if force != Some(true) && !same_file(&old.scenario_file, &new.scenario_file) {
+            let how = match force {
+                Some(_) => "give another --out, or --force to replace them",
+                None => "give another --out",
+            };
+            return Err(bad(format!(
+                "output folder `{}` holds `{}` reports of another scenario file ({}); {how}",
+                out.display(),
+                old.command,
+                old.scenario_file
+            )));
         }
     }
+    if !quiet {
+        eprintln!(
+            "note: {} holds {what}; they will be replaced",
+            out.display()
+        );
+    }
     Ok(())
+}
+
+/// Whether two scenario paths, as given on command lines, name the same file:
+/// equal once `.` components are dropped, or resolving (from the current
+/// folder) to the same file.
+fn same_file(a: &str, b: &str) -> bool {
+    let plain = |p: &str| -> PathBuf {
+        Path::new(p)
+            .components()
+            .filter(|c| *c != std::path::Component::CurDir)
+            .collect()
+    };
+    if plain(a) == plain(b) {
+        return true;
+    }
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
 }
 
 /// Print where files went (unless quiet).
