@@ -9,6 +9,7 @@ mod merge;
 mod meta;
 mod plan;
 mod plan_hourly;
+mod planned;
 mod progress;
 mod run;
 mod shard;
