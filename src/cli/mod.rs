@@ -9,6 +9,7 @@ mod merge;
 mod meta;
 mod plan;
 mod plan_hourly;
+mod planned;
 mod progress;
 mod run;
 mod shard;
@@ -28,7 +29,7 @@ use regionsim::scenario::{self, ScenarioError};
 
 /// Simulate where AI agents should run and how dispatch policies serve users.
 #[derive(Parser)]
-#[command(name = "regionsim", version, about)]
+#[command(name = "regionsim", version = version(), about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -62,6 +63,20 @@ enum Command {
     Merge(merge::MergeArgs),
 }
 
+/// `--version`: the tool's version and the build commit the outputs' provenance
+/// carries (its first 12 hex digits), e.g. `0.1.0 (commit 1e9311c0a8f2)`.
+fn version() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        let commit =
+            regionsim::report::provenance::commit().map_or("unknown", |c| c.get(..12).unwrap_or(c));
+        format!(
+            "{} (commit {commit})",
+            regionsim::report::provenance::VERSION
+        )
+    })
+}
+
 /// Options every simulating command shares.
 #[derive(Args)]
 pub struct Common {
@@ -93,10 +108,12 @@ pub struct Common {
     /// Skip the charts (PNG, SVG) and report.html; write only the data files.
     #[arg(long)]
     no_charts: bool,
-    /// No progress bar and no closing summary.
+    /// Print nothing but errors: no progress bar, warning, note, shard line or
+    /// closing summary.
     #[arg(long, short)]
     quiet: bool,
-    /// Run even when the estimated events or memory exceed the documented limits.
+    /// Run even when the estimated events or memory exceed the documented
+    /// limits, and replace an output folder written from another scenario file.
     #[arg(long)]
     force: bool,
     #[command(flatten)]
@@ -211,15 +228,18 @@ impl Common {
         let work = guard::workload(&self.scenario, worlds, runs, self.threads, self.force)?;
         let out = self.out_dir(base, suffix);
         let opts = self.report_options(command)?;
-        check_report_dir(&out, &opts)?;
+        check_folder(&out, &opts, Some(self.force), self.quiet)?;
         if !self.quiet {
             eprintln!("estimated {}", work.describe());
         }
         Ok((out, opts))
     }
 
-    /// Print the scenario's warnings.
+    /// Print the scenario's warnings (unless quiet).
     pub fn warn(&self, world: &World) {
+        if self.quiet {
+            return;
+        }
         for w in scenario::warnings(&self.scenario, world) {
             eprintln!("warning: {w}");
         }
@@ -281,16 +301,69 @@ impl Common {
 }
 
 /// Check that `out` can receive a report set; say whose reports it replaces.
+/// A folder written from another scenario file is refused (the command has
+/// no `--force`: `merge`).
 pub fn check_report_dir(out: &Path, opts: &regionsim::report::Options) -> Result<()> {
+    check_folder(out, opts, None, false)
+}
+
+/// Check that `out` can receive a report set. A folder whose marker names
+/// another scenario file is replaced only with `--force` (`force` is None for
+/// a command without the option); reports of the same file with other content,
+/// another command or policy are replaced with a note (unless quiet).
+fn check_folder(
+    out: &Path,
+    opts: &regionsim::report::Options,
+    force: Option<bool>,
+    quiet: bool,
+) -> Result<()> {
     let previous = regionsim::report::check_out_dir(out, opts.mark.as_ref())
         .map_err(|e| bad(e.to_string()))?;
-    if let regionsim::report::Previous::Other(what) = previous {
+    let regionsim::report::Previous::Other(what) = previous else {
+        return Ok(());
+    };
+    let old = regionsim::report::FolderMark::of_folder(out);
+    let new = opts.mark.as_ref();
+    if let (Some(old), Some(new)) = (&old, new) {
+        if force != Some(true) && !same_file(&old.scenario_file, &new.scenario_file) {
+            let how = match force {
+                Some(_) => "give another --out, or --force to replace them",
+                None => "give another --out",
+            };
+            return Err(bad(format!(
+                "output folder `{}` holds `{}` reports of another scenario file ({}); {how}",
+                out.display(),
+                old.command,
+                old.scenario_file
+            )));
+        }
+    }
+    if !quiet {
         eprintln!(
             "note: {} holds {what}; they will be replaced",
             out.display()
         );
     }
     Ok(())
+}
+
+/// Whether two scenario paths, as given on command lines, name the same file:
+/// equal once `.` components are dropped, or resolving (from the current
+/// folder) to the same file.
+fn same_file(a: &str, b: &str) -> bool {
+    let plain = |p: &str| -> PathBuf {
+        Path::new(p)
+            .components()
+            .filter(|c| *c != std::path::Component::CurDir)
+            .collect()
+    };
+    if plain(a) == plain(b) {
+        return true;
+    }
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
 }
 
 /// Print where files went (unless quiet).

@@ -325,7 +325,7 @@ pub fn run(args: PlanArgs) -> Result<()> {
     let started = Instant::now();
     let outcome = pool.install(|| plan::plan(&world, &spec, &spin, &mut spin.note(&world)));
     spin.finish();
-    let planned = planned_scenario(c, &world, &spec, &outcome)?;
+    let planned = planned_scenario(c, &world, &spec, &outcome, &out_dir)?;
     let files = if outcome.plan.is_none() && outcome.status == Status::Interrupted {
         Vec::new()
     } else {
@@ -359,13 +359,15 @@ pub(super) fn conclude(
     }
 }
 
-/// The scenario with the plan's capacities, when there is a verified plan (a
-/// finished one, or the best checkpoint of an interrupted run).
+/// The scenario with the plan's capacities, named `<name>-planned` for
+/// `out_dir`, when there is a verified plan (a finished one, or the best
+/// checkpoint of an interrupted run).
 fn planned_scenario(
     c: &Common,
     world: &World,
     spec: &Spec,
     out: &plan::Outcome,
+    out_dir: &std::path::Path,
 ) -> Result<Option<String>> {
     let Some(v) = &out.plan else {
         return Ok(None);
@@ -381,7 +383,9 @@ fn planned_scenario(
             )
         })
         .collect();
-    Ok(Some(regionsim::scenario::rewrite(&c.scenario, &set)?))
+    let text = regionsim::scenario::rewrite(&c.scenario, &set)?;
+    let doc = serde_json::from_str(&text).expect("rewrite writes JSON");
+    super::planned::finish(&c.scenario, doc, "-planned", out_dir).map(Some)
 }
 
 /// The closing lines on stderr: what was established, the effort, the plan.

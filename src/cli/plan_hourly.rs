@@ -20,7 +20,7 @@ pub fn run(c: &Common, world: &World, fixed: Spec) -> Result<()> {
     // The workload guard's estimate, at the replications the schedule runs.
     let mut probe = world.clone();
     probe.run.replications = spec.replications;
-    let (out_dir, opts) = c.prepare(std::slice::from_ref(&probe), 1, "-plan", "plan")?;
+    let (out_dir, opts) = c.prepare(std::slice::from_ref(&probe), 1, "-plan-hourly", "plan")?;
     let pool = c.pool()?;
     let spin = Spinner::new(c.quiet);
     let started = Instant::now();
@@ -29,7 +29,7 @@ pub fn run(c: &Common, world: &World, fixed: Spec) -> Result<()> {
     spin.finish();
     let s = &out.schedule;
     let planned = match &s.plan {
-        Some(v) => Some(planned_scenario(c, world, &spec, &v.capacities)?),
+        Some(v) => Some(planned_scenario(c, world, &spec, &v.capacities, &out_dir)?),
         None => None,
     };
     let files = if s.plan.is_none() && s.status == Status::Interrupted {
@@ -47,8 +47,15 @@ pub fn run(c: &Common, world: &World, fixed: Spec) -> Result<()> {
 
 /// The scenario file with each planned deployment's schedule appended to its
 /// `timeline` as a `capacity` event with `hourly` values from t = 0 (UTC), and
-/// its `capacity` set to the schedule's first hour; checked by loading it back.
-fn planned_scenario(c: &Common, world: &World, spec: &Spec, x: &[u32]) -> Result<String> {
+/// its `capacity` set to the schedule's first hour, named `<name>-planned-hourly`
+/// for `out_dir`; checked by loading it back.
+fn planned_scenario(
+    c: &Common,
+    world: &World,
+    spec: &Spec,
+    x: &[u32],
+    out_dir: &std::path::Path,
+) -> Result<String> {
     let text = std::fs::read_to_string(&c.scenario)
         .with_context(|| format!("cannot read {}", c.scenario.display()))?;
     let mut doc: Value = serde_json::from_str(&text)
@@ -77,11 +84,7 @@ fn planned_scenario(c: &Common, world: &World, spec: &Spec, x: &[u32]) -> Result
         Some(list) => list.extend(events),
         None => doc["timeline"] = Value::Array(events),
     }
-    let mut out = serde_json::to_string_pretty(&doc).expect("a Value always serialises");
-    out.push('\n');
-    regionsim::scenario::parse(&c.scenario, &out)
-        .context("the planned scenario does not load back (please report this)")?;
-    Ok(out)
+    super::planned::finish(&c.scenario, doc, "-planned-hourly", out_dir)
 }
 
 /// The closing lines on stderr: what was established, the effort, the saving.

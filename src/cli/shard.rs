@@ -229,14 +229,16 @@ pub fn write_part(
     }
     let dir = parts_dir(c, base, study.suffix)?;
     let header = header(c, &study, resolved.shard, &units, layout.total())?;
-    // Always said, --quiet or not: which shard ran is what a cluster log must show.
-    eprintln!(
-        "shard {k}/{n} from {}: units {}..{} of {}",
-        resolved.source,
-        units.start,
-        units.end,
-        layout.total()
-    );
+    // Which shard ran is what a cluster log must show; --quiet silences it too.
+    if !c.quiet {
+        eprintln!(
+            "shard {k}/{n} from {}: units {}..{} of {}",
+            resolved.source,
+            units.start,
+            units.end,
+            layout.total()
+        );
+    }
     let path = dir.join(partial::part_name(study.command, k, n));
     let write = |e: std::io::Error| {
         anyhow::Error::new(e).context(format!("cannot write {}", path.display()))

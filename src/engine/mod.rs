@@ -195,7 +195,7 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
                 Kind::WorkerTick => self.on_worker_tick(ev.a as usize),
                 Kind::WorkerReady => self.on_worker_ready(ev.a as usize, ev.b as usize),
             }
-            if events % PROGRESS_EVERY == 0 {
+            if events.is_multiple_of(PROGRESS_EVERY) {
                 progress.advance(self.now - reported);
                 reported = self.now;
                 if progress.cancelled() {

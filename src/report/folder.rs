@@ -49,6 +49,11 @@ impl FolderMark {
         }
     }
 
+    /// The marker of the report folder `dir`, when it has a readable one.
+    pub fn of_folder(dir: &Path) -> Option<Self> {
+        Self::from_json(&fs::read_to_string(dir.join(MARKER)).ok()?)
+    }
+
     fn to_json(&self) -> String {
         let v = serde_json::json!({
             "written_by": "regionsim",

@@ -94,31 +94,177 @@ fn summary_json_keeps_the_contract_names() {
     );
 }
 
-/// The committed gallery is what the documented command produces today, so the
-/// README and docs/charts.md never show stale numbers.
+/// The committed gallery (`docs/gallery/`: the flagship's charts and
+/// summaries, shown by the README and docs/charts.md) is what the documented
+/// command produces today, so they never show stale numbers. The committed
+/// copies carry no build commit (a file cannot hold the hash of the commit
+/// that contains it): they are what a build that does not know its commit
+/// writes. `REGIONSIM_BLESS_GALLERY=1` rewrites them from the fresh run.
 #[test]
-fn flagship_gallery_summary_is_current() {
+fn flagship_gallery_is_current() {
     let dir = tempfile::tempdir().unwrap();
-    run(
-        "scenarios/livekit-global.json",
-        dir.path(),
-        &["--no-charts"],
-    );
-    // The build commit is the one field that cannot match: a file cannot hold
-    // the hash of the commit that contains it.
-    let without_commit = |s: String| -> String {
-        s.lines()
-            .filter(|l| !l.trim_start().starts_with("\"commit\": "))
-            .collect::<Vec<_>>()
-            .join("\n")
+    run("scenarios/livekit-global.json", dir.path(), &[]);
+    let gallery = crate::common::repo("docs/gallery");
+    let commit = regionsim::report::provenance::commit();
+    let without_commit = |name: &str, bytes: Vec<u8>| -> Vec<u8> {
+        let Some(c) = commit else { return bytes };
+        let text = String::from_utf8(bytes).unwrap();
+        let text = if name.ends_with(".json") {
+            text.replace(&format!("\"commit\": \"{c}\""), "\"commit\": null")
+        } else {
+            text.replace(&format!(" ({c})"), "")
+        };
+        text.into_bytes()
     };
-    let fresh = without_commit(std::fs::read_to_string(dir.path().join("summary.json")).unwrap());
-    let committed = without_commit(
-        std::fs::read_to_string(crate::common::repo("reports/livekit-global/summary.json"))
-            .unwrap(),
+    let mut names: Vec<String> = std::fs::read_dir(&gallery)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "concurrency.png",
+            "flows.png",
+            "join-latency.png",
+            "media-rtt.png",
+            "overflow.png",
+            "summary.json",
+            "summary.md",
+            "world.png"
+        ]
     );
+    let bless = std::env::var_os("REGIONSIM_BLESS_GALLERY").is_some();
+    let mut stale = Vec::new();
+    for name in &names {
+        let mut fresh = std::fs::read(dir.path().join(name)).unwrap();
+        if name.starts_with("summary.") {
+            fresh = without_commit(name, fresh);
+        }
+        if bless {
+            std::fs::write(gallery.join(name), &fresh).unwrap();
+        } else if std::fs::read(gallery.join(name)).unwrap() != fresh {
+            stale.push(name.as_str());
+        }
+    }
     assert!(
-        fresh == committed,
-        "reports/livekit-global/summary.json is stale: regenerate it with `cargo run --release -- run scenarios/livekit-global.json`"
+        stale.is_empty(),
+        "docs/gallery/{{{}}} stale: regenerate with `REGIONSIM_BLESS_GALLERY=1 cargo test --release --test it flagship_gallery_is_current`",
+        stale.join(",")
     );
+}
+
+/// The README's first command writes `reports/livekit-global/`: nothing under
+/// `reports/` is committed and git ignores it, so a fresh clone stays clean
+/// (`.ci/run` checks the same on the real command).
+#[test]
+fn reports_folder_is_ignored_so_the_first_command_leaves_a_clean_tree() {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(crate::common::repo(""))
+            .output()
+    };
+    // Only in a git checkout (not in a packaged source tree).
+    if !git(&["rev-parse", "--git-dir"]).is_ok_and(|o| o.status.success()) {
+        return;
+    }
+    let tracked = git(&["ls-files", "reports"]).unwrap();
+    assert!(
+        tracked.stdout.is_empty(),
+        "committed under reports/: {}",
+        String::from_utf8_lossy(&tracked.stdout)
+    );
+    for f in [
+        "reports/livekit-global/summary.json",
+        "reports/x-plan/planned.json",
+    ] {
+        let ignored = git(&["check-ignore", "-q", "--no-index", f]).unwrap();
+        assert!(ignored.status.success(), "{f} is not ignored by git");
+    }
+}
+
+/// `--version` names the build commit that every output's provenance carries,
+/// so a binary can be matched with the reports it wrote.
+#[test]
+fn version_names_the_build_commit() {
+    let out = assert_cmd::Command::cargo_bin("regionsim")
+        .unwrap()
+        .arg("--version")
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let commit = regionsim::report::provenance::commit().map_or("unknown", |c| &c[..12]);
+    assert_eq!(
+        text.trim(),
+        format!(
+            "regionsim {} (commit {commit})",
+            regionsim::report::provenance::VERSION
+        )
+    );
+}
+
+/// `--quiet` prints nothing but errors: no shard line, no warning, no note
+/// about the folder it replaces, no closing summary.
+#[test]
+fn quiet_prints_nothing_but_errors() {
+    use crate::robustness::{regionsim, scenario_file, tiny};
+    let dir = tempfile::tempdir().unwrap();
+    // A warning-worthy scenario: a UTC offset far from the place's solar time.
+    let mut v = tiny();
+    v["populations"][1]["utc_offset_h"] = serde_json::json!(-7);
+    let f = scenario_file(dir.path(), "s.json", &v);
+    let f = f.to_str().unwrap();
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let parts = dir.path().join("parts");
+    let parts = parts.to_str().unwrap();
+    let base = ["--no-charts", "--horizon", "1h", "--replications", "2"];
+    let loud = |extra: &[&str]| {
+        let mut a = vec!["run", f];
+        a.extend_from_slice(&base);
+        a.extend_from_slice(extra);
+        regionsim(dir.path(), &a)
+    };
+    // Without --quiet each of them speaks (so the quiet runs below are tested).
+    let (code, err) = loud(&["--out", out]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("warning:"), "{err}");
+    let (code, err) = loud(&["--out", out, "--seed", "5"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("wrote"), "{err}");
+    let (code, err) = loud(&["--shard", "0/2", "--out", parts]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("shard 0/2"), "{err}");
+    // The same with --quiet: silence; a note-worthy replacement (other content).
+    let mut v2 = v.clone();
+    v2["description"] = serde_json::json!("edited");
+    scenario_file(dir.path(), "s.json", &v2);
+    for extra in [
+        &["--out", out][..],
+        &["--shard", "1/2", "--out", parts][..],
+        &["--shards", "2", "--out", parts][..],
+    ] {
+        let mut a = extra.to_vec();
+        a.push("--quiet");
+        let mut cmd = assert_cmd::Command::cargo_bin("regionsim").unwrap();
+        cmd.current_dir(dir.path())
+            .args(["run", f])
+            .args(base)
+            .args(&a);
+        if extra.contains(&"--shards") {
+            cmd.env("SLURM_ARRAY_TASK_ID", "1");
+        }
+        let o = cmd.output().unwrap();
+        assert!(o.status.success(), "{:?}", o);
+        assert!(
+            o.stderr.is_empty() && o.stdout.is_empty(),
+            "{extra:?} --quiet printed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    // Errors still show.
+    let (code, err) = loud(&["--out", out, "--quiet", "--seed", "x"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("error"), "{err}");
 }

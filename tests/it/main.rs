@@ -4,6 +4,7 @@ mod bare_loop;
 mod charts;
 mod cli;
 mod common;
+mod deploy;
 mod event_queue;
 mod experiments;
 mod fuzz;

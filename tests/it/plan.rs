@@ -370,3 +370,78 @@ fn plan_sizes_a_deployment_the_timeline_creates_and_writes_it_back() {
     );
     run_planned(&out, dir.path());
 }
+
+/// A copy of `scenario` in `dir/scenarios/` naming the schema as the shipped
+/// scenarios do (`../schema/scenario.schema.json`, copied to `dir/schema/`);
+/// returns its path relative to `dir`.
+pub fn scenario_with_schema_link(dir: &Path, scenario: &str) -> String {
+    std::fs::create_dir_all(dir.join("schema")).unwrap();
+    std::fs::create_dir_all(dir.join("scenarios")).unwrap();
+    std::fs::copy(
+        repo("schema/scenario.schema.json"),
+        dir.join("schema/scenario.schema.json"),
+    )
+    .unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo(scenario)).unwrap()).unwrap();
+    let mut with = serde_json::Map::new();
+    with.insert("$schema".into(), "../schema/scenario.schema.json".into());
+    with.extend(v.as_object_mut().unwrap().clone());
+    let rel = format!(
+        "scenarios/{}",
+        Path::new(scenario).file_name().unwrap().to_str().unwrap()
+    );
+    std::fs::write(dir.join(&rel), serde_json::to_string_pretty(&with).unwrap()).unwrap();
+    rel
+}
+
+/// `planned.json` in `folder` is named `name` and its `$schema` link, followed
+/// from the folder, reaches the schema.
+pub fn assert_planned(folder: &Path, name: &str) {
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(folder.join("planned.json")).unwrap()).unwrap();
+    assert_eq!(doc["name"], name);
+    let link = doc["$schema"].as_str().expect("a $schema link");
+    let target = folder.join(link);
+    assert!(
+        std::fs::read(&target).ok() == std::fs::read(repo("schema/scenario.schema.json")).ok(),
+        "{}: $schema `{link}` does not reach the schema",
+        folder.display()
+    );
+}
+
+/// Running `planned.json` as the README says writes reports of its own
+/// (`<name>-planned`), never over the original's, and its `$schema` link
+/// resolves wherever the plan is written.
+#[test]
+fn planned_json_has_its_own_name_and_a_schema_link_that_resolves() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let file = scenario_with_schema_link(d, SPILL);
+    let name = world(SPILL).name;
+    let cli = |args: &[&str]| {
+        Command::cargo_bin("regionsim")
+            .unwrap()
+            .current_dir(d)
+            .args(args)
+            .arg("--quiet")
+            .assert()
+            .success();
+    };
+    cli(&["run", &file, "--no-charts"]);
+    let original = std::fs::read(d.join(format!("reports/{name}/summary.json"))).unwrap();
+    cli(&["plan", &file, "--no-charts"]);
+    let folder = d.join(format!("reports/{name}-plan"));
+    assert_planned(&folder, &format!("{name}-planned"));
+    cli(&["plan", &file, "--no-charts", "--out", "deep/er/plan"]);
+    assert_planned(&d.join("deep/er/plan"), &format!("{name}-planned"));
+    let planned = format!("reports/{name}-plan/planned.json");
+    cli(&["run", &planned, "--no-charts"]);
+    assert!(d
+        .join(format!("reports/{name}-planned/summary.json"))
+        .exists());
+    assert_eq!(
+        std::fs::read(d.join(format!("reports/{name}/summary.json"))).unwrap(),
+        original
+    );
+}

@@ -187,3 +187,29 @@ fn unreachable_hourly_targets_exit_3_naming_the_hours_and_the_best_achieved() {
     assert_eq!(doc["status"], "infeasible");
     assert!(!out.join("planned.json").exists());
 }
+
+/// `plan --hourly` writes its own folder (`<name>-plan-hourly`), never over
+/// the static plan's, and its `planned.json` has its own name
+/// (`<name>-planned-hourly`) and a `$schema` link that resolves.
+#[test]
+fn an_hourly_plan_has_its_own_folder_and_planned_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let file = crate::plan::scenario_with_schema_link(d, HOURLY_B);
+    let name = world(HOURLY_B).name;
+    let static_plan = d.join(format!("reports/{name}-plan"));
+    std::fs::create_dir_all(&static_plan).unwrap();
+    std::fs::write(static_plan.join("plan.json"), "{}").unwrap();
+    assert_cmd::Command::cargo_bin("regionsim")
+        .unwrap()
+        .current_dir(d)
+        .args(["plan", &file, "--hourly", "--no-charts", "--quiet"])
+        .assert()
+        .success();
+    let folder = d.join(format!("reports/{name}-plan-hourly"));
+    crate::plan::assert_planned(&folder, &format!("{name}-planned-hourly"));
+    assert_eq!(
+        std::fs::read_to_string(static_plan.join("plan.json")).unwrap(),
+        "{}"
+    );
+}

@@ -164,38 +164,78 @@ fn default_folder_distinguishes_the_policy_label() {
     );
 }
 
+/// A copy of a scenario that keeps its name (say, a plan's `planned.json`)
+/// would write into the original's default folder: refused in one line naming
+/// the folder and the file that wrote it, nothing replaced, unless `--force`.
 #[test]
-fn a_copy_of_a_scenario_with_the_same_name_says_what_it_replaces() {
+fn a_folder_written_from_another_scenario_file_is_replaced_only_with_force() {
     let dir = tempfile::tempdir().unwrap();
     let a = scenario_file(dir.path(), "a.json", &tiny());
     let mut other = tiny();
     other["description"] = json!("another study");
     let b = scenario_file(dir.path(), "b.json", &other);
-    let args = |f: &Path| {
-        vec![
-            "run".to_string(),
-            f.to_str().unwrap().to_string(),
-            "--no-charts".into(),
-            "--horizon".into(),
-            "1h".into(),
-        ]
+    let run = |f: &Path, extra: &[&str]| {
+        let mut args = vec!["run", f.to_str().unwrap(), "--no-charts"];
+        args.extend_from_slice(&["--horizon", "1h"]);
+        args.extend_from_slice(extra);
+        regionsim(dir.path(), &args)
     };
-    let run = |f: &Path| {
-        let a = args(f);
-        regionsim(
-            dir.path(),
-            &a.iter().map(String::as_str).collect::<Vec<_>>(),
-        )
-    };
-    let (code, first) = run(&a);
+    let (code, first) = run(&a, &[]);
     assert_eq!(code, Some(0), "{first}");
     assert!(!first.contains("replaced"), "{first}");
-    let (code, second) = run(&b);
-    assert_eq!(code, Some(0), "{second}");
-    assert!(
-        second.contains("will be replaced") && second.contains("a.json"),
-        "{second}"
+    let name = tiny()["name"].as_str().unwrap().to_string();
+    let folder = dir.path().join("reports").join(&name);
+    let before = std::fs::read(folder.join("summary.json")).unwrap();
+
+    let (code, err) = run(&b, &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    for part in [name.as_str(), "a.json", "--out", "--force"] {
+        assert!(err.contains(part), "`{part}` missing: {err}");
+    }
+    assert_eq!(std::fs::read(folder.join("summary.json")).unwrap(), before);
+
+    // The same file under another spelling is the same scenario: replaced.
+    let dotted = format!("./{}", a.file_name().unwrap().to_str().unwrap());
+    let (code, err) = run(Path::new(&dotted), &["--seed", "9"]);
+    assert_eq!(code, Some(0), "{err}");
+
+    let (code, err) = run(&b, &["--force"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("will be replaced"), "{err}");
+    let v: Value =
+        serde_json::from_slice(&std::fs::read(folder.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(v["description"], "another study");
+}
+
+/// `merge`, which has no `--force`, refuses such a folder too.
+#[test]
+fn merge_into_a_folder_written_from_another_scenario_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = scenario_file(dir.path(), "a.json", &tiny());
+    let b = scenario_file(dir.path(), "b.json", &tiny());
+    let out = dir.path().join("out");
+    let parts = dir.path().join("parts");
+    let common = ["--no-charts", "--horizon", "1h", "--replications", "2"];
+    let mut args = vec!["run", a.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    args.extend_from_slice(&common);
+    assert_eq!(regionsim(dir.path(), &args).0, Some(0));
+    let mut args = vec!["run", b.to_str().unwrap(), "--shard", "0/1"];
+    args.extend_from_slice(&["--out", parts.to_str().unwrap()]);
+    args.extend_from_slice(&common);
+    assert_eq!(regionsim(dir.path(), &args).0, Some(0));
+    let (code, err) = regionsim(
+        dir.path(),
+        &[
+            "merge",
+            parts.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
     );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("a.json") && err.contains("--out"), "{err}");
+    assert!(!err.contains("--force"), "{err}");
 }
 
 #[cfg(target_os = "linux")]
