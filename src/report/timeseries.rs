@@ -29,7 +29,7 @@ fn header(world: &World, est: &Estimate, hosting: &[usize]) -> Vec<String> {
     for &r in hosting {
         header.push(format!("{}_overflow_out", world.regions[r].id));
     }
-    for d in world.deployments.iter().take(ts.lanes - ts.regions) {
+    for d in world.deployments.iter().take(ts.deployment_lanes().len()) {
         for col in ["concurrency", "peak", "capacity"] {
             header.push(format!("{}_{col}", d.label(&world.regions)));
         }
@@ -77,20 +77,20 @@ pub fn timeseries_csv(world: &World, est: &Estimate) -> String {
                 .map(Cell::num)
                 .collect();
             let level = |row: &mut Vec<Cell>, lane: usize| {
-                let i = b * ts.lanes + lane;
-                row.push(Cell::fixed(ts.busy_area[i] / (width * runs), 4));
-                row.push(Cell::num(ts.peak[i] as f64));
-                row.push(Cell::fixed(ts.capacity_area[i] / (width * runs), 4));
+                let (busy, capacity, peak) = ts.lane_cell(b, lane);
+                row.push(Cell::fixed(busy / (width * runs), 4));
+                row.push(Cell::num(peak as f64));
+                row.push(Cell::fixed(capacity / (width * runs), 4));
             };
             for &r in &hosting {
-                level(&mut row, r);
+                level(&mut row, ts.region_lane(r));
             }
             // Who spilled: overflowed sessions by their home region.
             for &r in &hosting {
-                let n = ts.overflow_out[b * ts.regions + r];
+                let n = ts.overflow_out[ts.overflow_cell(b, r)];
                 row.push(Cell::num(n as f64 / runs));
             }
-            for lane in ts.regions..ts.lanes {
+            for lane in ts.deployment_lanes() {
                 level(&mut row, lane);
             }
             for w in &est.pooled.workers {

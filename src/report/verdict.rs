@@ -123,8 +123,7 @@ fn at_capacity(world: &World, est: &Estimate) -> String {
         let mut spans: Vec<(f64, f64)> = Vec::new();
         for b in 0..s.bins() {
             let (start, end) = (b as f64 * s.bin_s, ((b + 1) as f64 * s.bin_s).min(h));
-            let i = b * s.regions + r;
-            let (busy, cap) = (s.busy_area[i], s.capacity_area[i]);
+            let (busy, cap, _) = s.lane_cell(b, s.region_lane(r));
             let full = cap > 0.0 && busy / cap >= AT_CAPACITY && end > start;
             match spans.last_mut() {
                 Some(last) if full && last.1 == start => last.1 = end,

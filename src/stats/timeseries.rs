@@ -71,9 +71,9 @@ pub struct TimeSeries {
     pub overflow_out: Vec<u64>,
     /// Integral of concurrency over each (bin, lane), session-seconds; index bin * lanes + lane.
     pub busy_area: Vec<f64>,
-    /// Integral of capacity over each (bin, region).
+    /// Integral of capacity over each (bin, lane); index bin * lanes + lane.
     pub capacity_area: Vec<f64>,
-    /// Highest concurrency in each (bin, region).
+    /// Highest concurrency in each (bin, lane); index bin * lanes + lane.
     pub peak: Vec<u32>,
     /// Runs summed into this series.
     pub runs: u32,
@@ -115,6 +115,47 @@ impl TimeSeries {
         self.counts.len()
     }
 
+    /// Where (bin, lane) sits in `busy_area`, `capacity_area` and `peak`: the
+    /// one definition of their layout, which readers use rather than
+    /// re-deriving it.
+    #[inline]
+    pub fn cell(&self, bin: usize, lane: usize) -> usize {
+        debug_assert!(lane < self.lanes);
+        bin * self.lanes + lane
+    }
+
+    /// Region `r`'s lane: the regions are the first lanes of each bin.
+    #[inline]
+    pub fn region_lane(&self, r: usize) -> usize {
+        debug_assert!(r < self.regions);
+        r
+    }
+
+    /// Deployment `d`'s lane, when deployments have lanes of their own.
+    pub fn deployment_lane(&self, d: usize) -> Option<usize> {
+        let lane = self.regions + d;
+        (lane < self.lanes).then_some(lane)
+    }
+
+    /// The deployment lanes, in deployment order (empty when they have none).
+    pub fn deployment_lanes(&self) -> std::ops::Range<usize> {
+        self.regions..self.lanes
+    }
+
+    /// A lane's figures in one bin: its busy session-seconds, its capacity
+    /// slot-seconds and its peak concurrency (summed or, for the peak, the
+    /// highest over the runs merged in).
+    pub fn lane_cell(&self, bin: usize, lane: usize) -> (f64, f64, u32) {
+        let i = self.cell(bin, lane);
+        (self.busy_area[i], self.capacity_area[i], self.peak[i])
+    }
+
+    /// Where (bin, home region) sits in `overflow_out`.
+    #[inline]
+    pub fn overflow_cell(&self, bin: usize, region: usize) -> usize {
+        bin * self.regions + region
+    }
+
     /// The counts of the bin holding time t (None past the horizon).
     #[inline]
     pub fn at(&mut self, t: f64) -> Option<&mut BinCounts> {
@@ -132,7 +173,8 @@ impl TimeSeries {
     #[inline]
     pub fn overflow_from(&mut self, t: f64, region: usize) {
         let b = (t / self.bin_s) as usize;
-        if let Some(c) = self.overflow_out.get_mut(b * self.regions + region) {
+        let i = self.overflow_cell(b, region);
+        if let Some(c) = self.overflow_out.get_mut(i) {
             *c += 1;
         }
     }
@@ -179,7 +221,7 @@ impl TimeSeries {
     fn close_cell(&mut self, lane: usize) {
         let c = self.cursor[lane];
         if c.bin < self.counts.len() {
-            let i = c.bin * self.lanes + lane;
+            let i = self.cell(c.bin, lane);
             self.busy_area[i] += c.busy;
             self.capacity_area[i] += c.capacity;
             self.peak[i] = self.peak[i].max(c.peak);

@@ -24,10 +24,12 @@ where
         return empty(&area, "No region hosts agents: nothing to plot.");
     }
     let s = &ctx.est.pooled.series;
-    let series: Vec<(usize, Levels)> = ctx.regions.iter().map(|&r| (r, ctx.levels(r))).collect();
+    let series: Vec<(usize, Levels)> = (ctx.regions.iter())
+        .map(|&r| (r, ctx.levels(s.region_lane(r))))
+        .collect();
     let peak_of = |r: usize, b: usize| {
         s.peak
-            .get(b.min(s.bins().saturating_sub(1)) * s.lanes + r)
+            .get(s.cell(b.min(s.bins().saturating_sub(1)), s.region_lane(r)))
             .copied()
             .map_or(0.0, f64::from)
     };

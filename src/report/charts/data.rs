@@ -186,15 +186,16 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
-    /// Mean concurrency and capacity of a region per bin, averaged over replications.
-    pub fn levels(&self, region: usize) -> Levels {
+    /// Mean concurrency and capacity of a time-series lane (a region's, or a
+    /// deployment's) per bin, averaged over replications.
+    pub fn levels(&self, lane: usize) -> Levels {
         let s = &self.est.pooled.series;
         let runs = f64::from(s.runs.max(1));
         self.bins()
             .into_iter()
             .enumerate()
             .map(|(b, (t, len))| {
-                let i = b.min(s.bins().saturating_sub(1)) * s.lanes + region;
+                let i = s.cell(b.min(s.bins().saturating_sub(1)), lane);
                 let busy = s.busy_area.get(i).copied().unwrap_or(0.0);
                 let cap = s.capacity_area.get(i).copied().unwrap_or(0.0);
                 (t, busy / (len * runs), cap / (len * runs))

@@ -18,7 +18,7 @@ pub const TITLE: &str = "Concurrency and capacity per deployment";
 /// Whether the run has per-deployment series to draw.
 pub fn applies(ctx: &Ctx) -> bool {
     let s = &ctx.est.pooled.series;
-    s.lanes > s.regions
+    !s.deployment_lanes().is_empty()
 }
 
 /// Draw the chart.
@@ -29,7 +29,7 @@ where
     let note = "Thick: mean concurrent sessions in each bin; dashed steps: the capacity admitting users (0 while starting, down or deleted). Violet: timeline events.";
     let area = heading(root, &ctx.heading, TITLE, note)?;
     let s = &ctx.est.pooled.series;
-    let lanes: Vec<usize> = (s.regions..s.lanes).collect();
+    let lanes: Vec<usize> = s.deployment_lanes().collect();
     let levels: Vec<_> = lanes.iter().map(|&l| ctx.levels(l)).collect();
     let top = levels
         .iter()

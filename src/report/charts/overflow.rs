@@ -69,7 +69,7 @@ where
             .enumerate()
             .filter_map(|(b, &(t, _))| {
                 let served = s.counts.get(b.min(last))?.served;
-                let out = *s.overflow_out.get(b.min(last) * s.regions + r)?;
+                let out = *s.overflow_out.get(s.overflow_cell(b.min(last), r))?;
                 Some((t, share(out, served)))
             })
             .collect();
