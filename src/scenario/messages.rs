@@ -58,7 +58,9 @@ pub fn plain(message: &str) -> String {
             &format!("expected a whole number from 0 to {max}"),
         );
     }
+    m = replace_word(&m, "expected value", "expected a value");
     for (from, to) in [
+        ("expected ident", "expected true, false or null"),
         ("expected f64", "expected a number"),
         ("expected f32", "expected a number"),
         ("floating point `", "number `"),

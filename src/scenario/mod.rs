@@ -14,6 +14,7 @@ mod overrides;
 mod policy;
 mod populations;
 mod raw;
+mod scan;
 mod schema;
 mod slo;
 mod tagged;
@@ -140,14 +141,14 @@ pub fn parse(file: &Path, text: &str) -> Result<World, ScenarioError> {
         ));
     }
     if let Some(d) = dupkeys::first_duplicate(text) {
-        let first = dupkeys::line_col(text, d.first);
+        let first = scan::line_col(text.as_bytes(), d.first);
         return Err(located(
             d.path,
             format!(
                 "duplicate key: it is already given at line {}, column {}; a key may appear once per object",
                 first.0, first.1
             ),
-            Some(dupkeys::line_col(text, d.second)),
+            Some(scan::line_col(text.as_bytes(), d.second)),
         ));
     }
     let mut de = serde_json::Deserializer::from_str(text);
@@ -190,7 +191,7 @@ fn json_error(
     let message = messages::plain(&message);
     if eof {
         let message = format!("the file ends early (truncated?): {message}");
-        let pos = dupkeys::line_col(text, text.len());
+        let pos = scan::line_col(text.as_bytes(), text.len());
         return (path, message, Some(pos));
     }
     // A refined path is located in the text; otherwise the parser's position stands.
