@@ -48,8 +48,7 @@ pub fn run(c: &Common, world: &World, fixed: Spec) -> Result<()> {
 /// `timeline` as a `capacity` event with `hourly` values from t = 0 (UTC), and
 /// its `capacity` set to the schedule's first hour; checked by loading it back.
 fn planned_scenario(c: &Common, world: &World, spec: &Spec, x: &[u32]) -> Result<String> {
-    let text = std::fs::read_to_string(&c.scenario)
-        .with_context(|| format!("cannot read {}", c.scenario.display()))?;
+    let text = regionsim::scenario::read_text(&c.scenario)?;
     let mut doc: Value = serde_json::from_str(&text)
         .with_context(|| format!("cannot parse {}", c.scenario.display()))?;
     let mut events = Vec::new();

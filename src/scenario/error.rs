@@ -4,6 +4,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::input::os_text;
+
 /// Why a scenario could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
@@ -47,13 +49,6 @@ impl fmt::Display for Invalid {
         }
         write!(f, ": {}", self.message)
     }
-}
-
-/// The OS error's own words, without std's "(os error N)" tail.
-fn os_text(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    s.find(" (os error")
-        .map_or(s.clone(), |i| s[..i].to_string())
 }
 
 impl ScenarioError {

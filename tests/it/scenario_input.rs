@@ -1,7 +1,47 @@
-//! What reaches the loader as bytes and what leaves it as text. Each test is
-//! named after the defect it guards.
+//! What reaches the loader as bytes and what leaves it as text: special files
+//! and endless pipes are cut at the size limit, a stray closer is a located
+//! error rather than a hang, a byte-order mark is accepted, bytes that are not
+//! UTF-8 are located. Each test is named after the defect it guards.
 
-use crate::robustness::regionsim;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::robustness::{regionsim, scenario_file, tiny};
+
+/// `regionsim ARGS` on stdin from `feed` (which writes until the pipe
+/// breaks), killed after 60 s; returns (status, stderr).
+fn with_endless_stdin(args: &[&str]) -> (Option<i32>, String) {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("regionsim"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let block = vec![b' '; 1 << 16];
+        while stdin.write_all(&block).is_ok() {}
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("regionsim {args:?} still reads an endless pipe after 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
 
 #[test]
 fn a_stray_closing_brace_in_an_array_is_located_not_a_hang() {
@@ -25,4 +65,72 @@ fn a_stray_closing_brace_in_an_array_is_located_not_a_hang() {
             assert!(!out.exists());
         }
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_device_or_endless_pipe_is_refused_at_the_size_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, err) = regionsim(dir.path(), &["check", "/dev/zero"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("goes on past the limit"), "{err}");
+    assert!(err.contains("at most 67108864 bytes"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let (code, err) = with_endless_stdin(&["check", "/dev/stdin"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("at most 67108864"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn merge_refuses_a_device_as_a_part_without_reading_it_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let out_arg = out.to_str().unwrap();
+    let (code, err) = regionsim(dir.path(), &["merge", "/dev/zero", "--out", out_arg]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not a regionsim partial result"), "{err}");
+    assert!(!out.exists());
+}
+
+/// A scenario file written with `prefix` before the tiny scenario's text.
+fn tiny_with_prefix(dir: &Path, prefix: &[u8]) -> PathBuf {
+    let f = dir.join("prefixed.json");
+    let mut bytes = prefix.to_vec();
+    bytes.extend(serde_json::to_vec_pretty(&tiny()).unwrap());
+    std::fs::write(&f, bytes).unwrap();
+    f
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = tiny_with_prefix(dir.path(), b"\xEF\xBB\xBF");
+    let (code, err) = regionsim(dir.path(), &["check", f.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    let seed = [("run.seed".to_string(), json!(9))];
+    let w = regionsim::scenario::load_with(&f, &seed).unwrap();
+    assert_eq!(w.run.seed, 9);
+    assert!(regionsim::scenario::rewrite(&f, &[("run.seed".into(), 4.0)]).is_ok());
+}
+
+#[test]
+fn invalid_utf8_is_located_at_its_first_bad_byte() {
+    let mut text = serde_json::to_vec_pretty(&tiny()).unwrap();
+    let at = text.windows(6).position(|w| w == b"\"tiny\"").unwrap() + 3;
+    text[at] = 0xFF;
+    let line = text[..at].iter().filter(|&&c| c == b'\n').count() + 1;
+    let column = at - text[..at].iter().rposition(|&c| c == b'\n').unwrap();
+    let err = regionsim::scenario::parse_bytes(Path::new("f.json"), &text).unwrap_err();
+    let inv = err.invalid().unwrap();
+    assert_eq!((inv.line, inv.column), (Some(line), Some(column)), "{err}");
+    assert!(err.to_string().contains("0xFF is not UTF-8"), "{err}");
+}
+
+#[test]
+fn shipped_scenarios_still_load_through_the_bounded_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = scenario_file(dir.path(), "tiny.json", &tiny());
+    assert!(regionsim::scenario::load(&f).is_ok());
+    assert!(regionsim::scenario::read_bytes(&f).unwrap().len() > 100);
 }
