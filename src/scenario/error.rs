@@ -42,7 +42,7 @@ impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
         if !self.path.is_empty() {
-            write!(f, ": at `{}`", self.path)?;
+            write!(f, ": at `{}`", super::messages::show_path(&self.path))?;
         }
         if let (Some(l), Some(c)) = (self.line, self.column) {
             write!(f, " (line {l}, column {c})")?;

@@ -1,7 +1,9 @@
 //! What reaches the loader as bytes and what leaves it as text: special files
 //! and endless pipes are cut at the size limit, a stray closer is a located
 //! error rather than a hang, a byte-order mark is accepted, bytes that are not
-//! UTF-8 are located. Each test is named after the defect it guards.
+//! UTF-8 are located; labels that reach charts and reports hold no control
+//! character, and paths and numbers in messages print as one readable line.
+//! Each test is named after the defect it guards.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,6 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::robustness::{regionsim, scenario_file, tiny};
+use crate::scenario_errors::reject;
 
 /// `regionsim ARGS` on stdin from `feed` (which writes until the pipe
 /// breaks), killed after 60 s; returns (status, stderr).
@@ -125,6 +128,41 @@ fn invalid_utf8_is_located_at_its_first_bad_byte() {
     let inv = err.invalid().unwrap();
     assert_eq!((inv.line, inv.column), (Some(line), Some(column)), "{err}");
     assert!(err.to_string().contains("0xFF is not UTF-8"), "{err}");
+}
+
+#[test]
+fn control_characters_in_timeline_labels_are_refused() {
+    let mut v = tiny();
+    v["timeline"] = json!([{ "type": "rate", "at": "1h", "factor": 2, "duration": "10min",
+        "label": "surge\u{1b}[31m" }]);
+    let err = reject(&v.to_string());
+    assert!(err.contains("`timeline[0].label`"), "{err}");
+    assert!(err.contains("U+001B"), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err}");
+}
+
+#[test]
+fn json_paths_in_messages_hold_no_line_breaks_or_escape_sequences() {
+    let mut v = tiny();
+    v["policies"] = json!({ "a\nb\u{1b}[2J": { "type": "nearest" } });
+    let err = reject(&v.to_string());
+    assert!(err.contains(r"policies.a\nb\u{1b}[2J"), "{err}");
+    assert!(!err.trim_end().chars().any(char::is_control), "{err}");
+}
+
+#[test]
+fn the_largest_float_prints_with_one_exponent_in_messages() {
+    let max = "1.7976931348623157e+308";
+    let mut as_number = tiny();
+    as_number["regions"][2]["lat"] = json!(f64::MAX);
+    let as_number = as_number.to_string().replace("1.7976931348623157e308", max);
+    let mut in_text = tiny();
+    in_text["deployments"][0]["region"] = json!(max);
+    for text in [as_number, in_text.to_string()] {
+        let err = reject(&text);
+        assert!(err.contains("1.798e308"), "{err}");
+        assert!(!err.contains("e0e") && !err.contains("e+308"), "{err}");
+    }
 }
 
 #[test]
