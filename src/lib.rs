@@ -11,6 +11,7 @@
 
 pub mod engine;
 pub mod experiment;
+pub mod input;
 pub mod model;
 pub mod report;
 pub mod scenario;

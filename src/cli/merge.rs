@@ -261,9 +261,8 @@ fn missing(from: u64, to: u64, total: u64, n: u32) -> anyhow::Error {
 /// The scenario must be the one the shards ran; then the report options.
 fn options(parts: &Parts, c: &Common, command: &str) -> Result<Options> {
     let h = &parts.headers[0];
-    let bytes = std::fs::read(&c.scenario)
-        .with_context(|| format!("cannot read {}", c.scenario.display()))
-        .map_err(|e| bad(format!("{e:#} (the scenario the shards ran)")))?;
+    let bytes = regionsim::scenario::read_bytes(&c.scenario)
+        .map_err(|e| bad(format!("{e} (the scenario the shards ran)")))?;
     if sha256_hex(&bytes) != h.scenario_sha256 {
         return Err(bad(format!(
             "{}: changed since the shards ran (its SHA-256 differs from the one in {})",

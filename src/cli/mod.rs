@@ -248,16 +248,14 @@ impl Common {
     /// The report options of `command`: what to draw, the provenance stamped
     /// into the outputs and the folder's marker.
     pub fn report_options(&self, command: &str) -> Result<regionsim::report::Options> {
-        let bytes = std::fs::read(&self.scenario)
-            .with_context(|| format!("cannot read {}", self.scenario.display()))?;
+        let bytes = scenario::read_bytes(&self.scenario)?;
         let mark = regionsim::report::FolderMark::new(
             command,
             &self.scenario,
             &bytes,
             self.policy.as_deref(),
         );
-        let mut provenance = Provenance::of_file(&self.scenario)
-            .with_context(|| format!("cannot read {}", self.scenario.display()))?;
+        let mut provenance = Provenance::of_file(&self.scenario)?;
         provenance.policy_label = self.policy.clone();
         provenance.overrides = self.overrides();
         Ok(regionsim::report::Options {

@@ -56,8 +56,7 @@ fn planned_scenario(
     x: &[u32],
     out_dir: &std::path::Path,
 ) -> Result<String> {
-    let text = std::fs::read_to_string(&c.scenario)
-        .with_context(|| format!("cannot read {}", c.scenario.display()))?;
+    let text = regionsim::scenario::read_text(&c.scenario)?;
     let mut doc: Value = serde_json::from_str(&text)
         .with_context(|| format!("cannot parse {}", c.scenario.display()))?;
     let mut events = Vec::new();

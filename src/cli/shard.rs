@@ -6,7 +6,7 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 
 use super::{bad, guard, progress::Bar, Common};
@@ -187,8 +187,7 @@ fn header(
     units: &Range<u64>,
     total: u64,
 ) -> Result<PartHeader> {
-    let bytes = std::fs::read(&c.scenario)
-        .with_context(|| format!("cannot read {}", c.scenario.display()))?;
+    let bytes = regionsim::scenario::read_bytes(&c.scenario)?;
     let mut options = c.shaping_args();
     options.extend(study.extra_args.iter().cloned());
     Ok(PartHeader {

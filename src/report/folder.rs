@@ -189,8 +189,9 @@ fn inspect(dir: &Path, prov: Option<&FolderMark>) -> Result<Previous, String> {
         return Ok(Previous::Nothing);
     }
     if names.iter().any(|n| n == MARKER) {
-        let old = fs::read_to_string(dir.join(MARKER))
+        let old = crate::input::read_limited(&dir.join(MARKER), 1 << 20)
             .ok()
+            .and_then(|b| String::from_utf8(b).ok())
             .and_then(|t| FolderMark::from_json(&t));
         return Ok(match (old, prov) {
             (Some(o), Some(p)) if o == *p => Previous::Same,

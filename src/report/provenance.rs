@@ -43,10 +43,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl Provenance {
-    /// Provenance of a scenario file: its hash, read now.
-    pub fn of_file(path: &Path) -> std::io::Result<Self> {
+    /// Provenance of a scenario file: its hash, read now (within the
+    /// scenario size limit, whatever the file type).
+    pub fn of_file(path: &Path) -> Result<Self, crate::scenario::ScenarioError> {
         Ok(Self {
-            scenario_sha256: Some(sha256_hex(&std::fs::read(path)?)),
+            scenario_sha256: Some(sha256_hex(&crate::scenario::read_bytes(path)?)),
             ..Self::default()
         })
     }

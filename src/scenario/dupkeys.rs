@@ -1,10 +1,13 @@
 //! Duplicate keys. JSON leaves them undefined and serde keeps the last one
 //! silently wherever a map or a buffered object is read, so a pre-pass over the
 //! text finds the first object holding a key twice, with its path and place.
-//! Tolerant: on anything it does not understand it gives up and lets the parser
-//! report the syntax error.
+//! Tolerant: on anything it does not understand (a stray closer, a missing
+//! colon, an unclosed string) it gives up and lets the parser report the
+//! syntax error. It reads the text through `scan::Tokens` and takes a token
+//! on every turn of its loops, so it always ends.
 
 use super::messages::join;
+use super::scan::{Kind, Token, Tokens};
 
 /// Deeper nesting is left to the parser (which refuses past its own limit).
 const MAX_DEPTH: usize = 128;
@@ -20,16 +23,14 @@ pub struct Duplicate {
 }
 
 struct Scan<'a> {
-    b: &'a [u8],
-    i: usize,
+    toks: Tokens<'a>,
     found: Option<Duplicate>,
 }
 
 /// The first duplicate key in `text`, if any.
 pub fn first_duplicate(text: &str) -> Option<Duplicate> {
     let mut s = Scan {
-        b: text.as_bytes(),
-        i: 0,
+        toks: Tokens::new(text),
         found: None,
     };
     s.value("", 0);
@@ -37,90 +38,49 @@ pub fn first_duplicate(text: &str) -> Option<Duplicate> {
 }
 
 impl Scan<'_> {
-    fn ws(&mut self) {
-        while self.b.get(self.i).is_some_and(u8::is_ascii_whitespace) {
-            self.i += 1;
-        }
-    }
-
-    /// A string starting at `self.i` (a quote): its decoded text.
-    fn string(&mut self) -> Option<String> {
-        let start = self.i;
-        self.i += 1;
-        let mut escaped = false;
-        while let Some(&c) = self.b.get(self.i) {
-            self.i += 1;
-            match c {
-                b'\\' => {
-                    escaped = true;
-                    self.i += 1;
-                }
-                b'"' => {
-                    let raw = std::str::from_utf8(&self.b[start..self.i]).ok()?;
-                    return if escaped {
-                        serde_json::from_str(raw).ok()
-                    } else {
-                        Some(raw[1..raw.len() - 1].to_string())
-                    };
-                }
-                _ => {}
-            }
-        }
-        None
-    }
-
-    /// Walk one value; `None` when the text is not understood or a duplicate was found.
+    /// Walk the value starting with the next token; `None` when the text is
+    /// not understood or a duplicate was found.
     fn value(&mut self, path: &str, depth: usize) -> Option<()> {
+        let first = self.toks.next()?;
+        self.value_from(first, path, depth)
+    }
+
+    /// Walk the value whose first token, `first`, was just taken.
+    fn value_from(&mut self, first: Token, path: &str, depth: usize) -> Option<()> {
         if depth > MAX_DEPTH || self.found.is_some() {
             return None;
         }
-        self.ws();
-        match *self.b.get(self.i)? {
-            b'{' => self.object(path, depth),
-            b'[' => self.array(path, depth),
-            b'"' => self.string().map(|_| ()),
-            _ => {
-                while self
-                    .b
-                    .get(self.i)
-                    .is_some_and(|c| !matches!(c, b',' | b'}' | b']') && !c.is_ascii_whitespace())
-                {
-                    self.i += 1;
-                }
-                Some(())
-            }
+        match first.kind {
+            Kind::Open(b'{') => self.object(path, depth),
+            Kind::Open(_) => self.array(path, depth),
+            Kind::Str { closed: true, .. } | Kind::Other => Some(()),
+            // A closer, colon or comma where a value belongs: the parser says so.
+            _ => None,
         }
     }
 
     fn object(&mut self, path: &str, depth: usize) -> Option<()> {
-        self.i += 1;
         let mut seen: Vec<(String, usize)> = Vec::new();
         loop {
-            self.ws();
-            match *self.b.get(self.i)? {
-                b'}' => {
-                    self.i += 1;
-                    return Some(());
-                }
-                b',' => self.i += 1,
-                b'"' => {
-                    let at = self.i;
-                    let key = self.string()?;
+            let t = self.toks.next()?;
+            match t.kind {
+                Kind::Close(b'}') => return Some(()),
+                Kind::Comma => {}
+                Kind::Str { closed: true, .. } => {
+                    let key = self.toks.string(&t)?;
                     let child = join(path, &key);
                     if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
                         self.found = Some(Duplicate {
                             path: child,
                             first: *first,
-                            second: at,
+                            second: t.start,
                         });
                         return None;
                     }
-                    seen.push((key, at));
-                    self.ws();
-                    if self.b.get(self.i) != Some(&b':') {
+                    seen.push((key, t.start));
+                    if self.toks.next()?.kind != Kind::Colon {
                         return None;
                     }
-                    self.i += 1;
                     self.value(&child, depth + 1)?;
                 }
                 _ => return None,
@@ -129,36 +89,19 @@ impl Scan<'_> {
     }
 
     fn array(&mut self, path: &str, depth: usize) -> Option<()> {
-        self.i += 1;
         let mut n = 0usize;
         loop {
-            self.ws();
-            match *self.b.get(self.i)? {
-                b']' => {
-                    self.i += 1;
-                    return Some(());
-                }
-                b',' => self.i += 1,
+            let t = self.toks.next()?;
+            match t.kind {
+                Kind::Close(b']') => return Some(()),
+                Kind::Comma => {}
                 _ => {
-                    self.value(&format!("{path}[{n}]"), depth + 1)?;
+                    self.value_from(t, &format!("{path}[{n}]"), depth + 1)?;
                     n += 1;
                 }
             }
         }
     }
-}
-
-/// 1-based (line, column) of byte `offset` in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text.as_bytes()[..offset.min(text.len())];
-    let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
-    let col = before.len()
-        - before
-            .iter()
-            .rposition(|&c| c == b'\n')
-            .map_or(0, |p| p + 1)
-        + 1;
-    (line, col)
 }
 
 #[cfg(test)]
@@ -171,5 +114,21 @@ mod tests {
         assert_eq!(d.path, "a[1].b");
         assert!(first_duplicate(r#"{"a": {"b": 1}, "b": {"a": 2}}"#).is_none());
         assert!(first_duplicate(&"[".repeat(100_000)).is_none());
+    }
+
+    #[test]
+    fn stray_closers_end_the_scan() {
+        for text in [
+            "[}",
+            r#"{"name":"x","regions":[}"#,
+            "[[}]",
+            "{]",
+            "[,}",
+            "[:",
+        ] {
+            assert!(first_duplicate(text).is_none(), "{text}");
+        }
+        let d = first_duplicate(r#"{"a": 1, "a": [}"#).unwrap();
+        assert_eq!(d.path, "a");
     }
 }

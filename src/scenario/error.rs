@@ -4,6 +4,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::input::os_text;
+
 /// Why a scenario could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
@@ -40,20 +42,13 @@ impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
         if !self.path.is_empty() {
-            write!(f, ": at `{}`", self.path)?;
+            write!(f, ": at `{}`", super::messages::show_path(&self.path))?;
         }
         if let (Some(l), Some(c)) = (self.line, self.column) {
             write!(f, " (line {l}, column {c})")?;
         }
         write!(f, ": {}", self.message)
     }
-}
-
-/// The OS error's own words, without std's "(os error N)" tail.
-fn os_text(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    s.find(" (os error")
-        .map_or(s.clone(), |i| s[..i].to_string())
 }
 
 impl ScenarioError {

@@ -1,7 +1,11 @@
 //! Finds the line and column of a JSON path in the scenario text, so that errors
 //! found after parsing (semantic validation) point at the right place too.
 //!
-//! A small tolerant scanner: it only has to walk documents serde already accepted.
+//! A small tolerant walker over `scan::Tokens` (shared with the duplicate-key
+//! pass): it mostly walks documents serde accepted, but any text only ends the
+//! walk early, never stalls it.
+
+use super::scan::{line_col, Kind, Tokens};
 
 /// One step of a JSON path.
 #[derive(Debug, PartialEq)]
@@ -46,143 +50,69 @@ fn parse_path(path: &str) -> Vec<Step> {
     steps
 }
 
-struct Scanner<'a> {
-    b: &'a [u8],
-    i: usize,
+/// The value after the next token, skipped whole; `None` if it is not one.
+fn skip_value(toks: &mut Tokens) -> Option<()> {
+    match toks.next()?.kind {
+        Kind::Open(_) => {
+            let mut depth = 1usize;
+            while depth > 0 {
+                match toks.next()?.kind {
+                    Kind::Open(_) => depth += 1,
+                    Kind::Close(_) => depth -= 1,
+                    Kind::Str { closed: false, .. } => return None,
+                    _ => {}
+                }
+            }
+            Some(())
+        }
+        Kind::Str { closed: true, .. } | Kind::Other => Some(()),
+        _ => None,
+    }
 }
 
-impl Scanner<'_> {
-    fn ws(&mut self) {
-        while self.i < self.b.len() && self.b[self.i].is_ascii_whitespace() {
-            self.i += 1;
-        }
-    }
-
-    fn string(&mut self) -> Option<String> {
-        if self.b.get(self.i) != Some(&b'"') {
-            return None;
-        }
-        let start = self.i + 1;
-        self.i += 1;
-        while self.i < self.b.len() {
-            match self.b[self.i] {
-                b'\\' => self.i += 2,
-                b'"' => {
-                    let s = String::from_utf8_lossy(&self.b[start..self.i]).into_owned();
-                    self.i += 1;
-                    return Some(s);
-                }
-                _ => self.i += 1,
+/// Positioned before a value: descend one step, leaving `toks` before the child.
+/// Every turn of its loops takes at least one token.
+fn descend(toks: &mut Tokens, step: &Step) -> Option<()> {
+    match (step, toks.next()?.kind) {
+        (Step::Key(k), Kind::Open(b'{')) => loop {
+            let name = toks.next()?;
+            let name = toks.string(&name)?;
+            if toks.next()?.kind != Kind::Colon {
+                return None;
             }
-        }
-        None
-    }
-
-    fn skip_value(&mut self) -> Option<()> {
-        self.ws();
-        match *self.b.get(self.i)? {
-            b'"' => self.string().map(|_| ()),
-            b'{' | b'[' => {
-                let mut depth = 0usize;
-                while self.i < self.b.len() {
-                    match self.b[self.i] {
-                        b'"' => {
-                            self.string()?;
-                            continue;
-                        }
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                self.i += 1;
-                                return Some(());
-                            }
-                        }
-                        _ => {}
-                    }
-                    self.i += 1;
-                }
-                None
+            if &name == k {
+                return Some(());
             }
-            _ => {
-                while self.i < self.b.len() && !matches!(self.b[self.i], b',' | b'}' | b']') {
-                    self.i += 1;
-                }
-                Some(())
+            skip_value(toks)?;
+            if toks.next()?.kind != Kind::Comma {
+                return None;
             }
-        }
-    }
-
-    /// Positioned at a value: descend one step, leaving the scanner at the child.
-    fn descend(&mut self, step: &Step) -> Option<()> {
-        self.ws();
-        match (step, *self.b.get(self.i)?) {
-            (Step::Key(k), b'{') => {
-                self.i += 1;
-                loop {
-                    self.ws();
-                    let name = self.string()?;
-                    self.ws();
-                    if self.b.get(self.i) != Some(&b':') {
-                        return None;
-                    }
-                    self.i += 1;
-                    self.ws();
-                    if &name == k {
-                        return Some(());
-                    }
-                    self.skip_value()?;
-                    self.ws();
-                    if self.b.get(self.i) != Some(&b',') {
-                        return None;
-                    }
-                    self.i += 1;
+        },
+        (Step::Index(n), Kind::Open(b'[')) => {
+            for _ in 0..*n {
+                skip_value(toks)?;
+                if toks.next()?.kind != Kind::Comma {
+                    return None;
                 }
             }
-            (Step::Index(n), b'[') => {
-                self.i += 1;
-                for _ in 0..*n {
-                    self.skip_value()?;
-                    self.ws();
-                    if self.b.get(self.i) != Some(&b',') {
-                        return None;
-                    }
-                    self.i += 1;
-                }
-                self.ws();
-                Some(())
-            }
-            _ => None,
+            Some(())
         }
+        _ => None,
     }
 }
 
 /// 1-based (line, column) of the value at `path` in `text`, if it can be found.
 /// Descends as far as the path exists, so a missing field points at its parent.
 pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
-    let mut sc = Scanner {
-        b: text.as_bytes(),
-        i: 0,
-    };
-    sc.ws();
+    let mut toks = Tokens::new(text);
     for step in parse_path(path) {
-        let saved = sc.i;
-        if sc.descend(&step).is_none() {
-            sc.i = saved;
+        let saved = toks.clone();
+        if descend(&mut toks, &step).is_none() {
+            toks = saved;
             break;
         }
     }
-    sc.ws();
-    let offset = sc.i.min(text.len());
-    let before = &text.as_bytes()[..offset];
-    let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
-    let col = offset
-        - before
-            .iter()
-            .rposition(|&c| c == b'\n')
-            .map_or(0, |p| p + 1)
-        + 1;
-    Some((line, col))
+    Some(line_col(text.as_bytes(), toks.offset()))
 }
 
 #[cfg(test)]
@@ -201,5 +131,13 @@ mod tests {
     #[test]
     fn missing_steps_point_at_the_deepest_parent() {
         assert_eq!(locate(DOC, "pops[1].nope"), Some((5, 5)));
+        assert_eq!(locate(DOC, "pops[7]"), Some((3, 11)));
+    }
+
+    #[test]
+    fn broken_text_ends_the_walk() {
+        for text in ["[}", "{\"a\": [}", "{\"a\" 1}", "[1 2]", "{\"a", "]]]"] {
+            assert!(locate(text, "a[3].b").is_some(), "{text}");
+        }
     }
 }

@@ -58,7 +58,9 @@ pub fn plain(message: &str) -> String {
             &format!("expected a whole number from 0 to {max}"),
         );
     }
+    m = replace_word(&m, "expected value", "expected a value");
     for (from, to) in [
+        ("expected ident", "expected true, false or null"),
         ("expected f64", "expected a number"),
         ("expected f32", "expected a number"),
         ("floating point `", "number `"),
@@ -125,31 +127,66 @@ fn replace_word(s: &str, from: &str, to: &str) -> String {
     out
 }
 
-/// Numbers written out in full (Rust prints 1e-300 with 300 zeros) shortened
-/// to scientific notation.
+/// Numbers written out in full (Rust prints 1e-300 with 300 zeros, the
+/// largest float with 309 digits) shortened to scientific notation. A number
+/// is read whole, exponent included, and only where a word does not continue
+/// (`u32`, `x1`), so `1.7976931348623157e+308` becomes `1.798e308`.
 fn short_numbers(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
-    let mut token = String::new();
-    let flush = |token: &mut String, out: &mut String| {
-        match token.parse::<f64>() {
-            // Whole numbers up to 24 digits (u64::MAX) stay exact.
-            Ok(x) if token.len() > 24 || (token.len() > 16 && token.contains('.')) => {
-                out.push_str(&format!("{x:.3e}"))
-            }
-            _ => out.push_str(token),
-        }
-        token.clear();
-    };
-    for c in message.chars() {
-        if c.is_ascii_digit() || c == '.' || (c == '-' && token.is_empty()) {
-            token.push(c);
+    let mut prev: Option<char> = None;
+    let mut rest = message;
+    while let Some(c) = rest.chars().next() {
+        let starts = !prev.is_some_and(|p| p.is_alphanumeric() || p == '_' || p == '.');
+        let len = if starts { numeral_len(rest) } else { 0 };
+        if len > 0 {
+            out.push_str(&short(&rest[..len]));
+            prev = rest[..len].chars().last();
+            rest = &rest[len..];
         } else {
-            flush(&mut token, &mut out);
             out.push(c);
+            prev = Some(c);
+            rest = &rest[c.len_utf8()..];
         }
     }
-    flush(&mut token, &mut out);
     out
+}
+
+/// Bytes of the numeral at the start of `s` (`-12.5e-3`), 0 if none.
+fn numeral_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    let whole = digits(i);
+    i += whole;
+    let mut fraction = 0;
+    if b.get(i) == Some(&b'.') {
+        fraction = digits(i + 1);
+        if whole + fraction > 0 {
+            i += 1 + fraction;
+        }
+    }
+    if whole + fraction == 0 {
+        return 0;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(b.get(i + 1), Some(b'+' | b'-')));
+        let exponent = digits(i + 1 + sign);
+        if exponent > 0 {
+            i += 1 + sign + exponent;
+        }
+    }
+    i
+}
+
+/// A numeral as printed in a message: whole numbers up to 24 digits
+/// (`u64::MAX`) exactly, others past 16 characters as `d.ddde±x`.
+fn short(numeral: &str) -> String {
+    let plain_integer = !numeral.contains(['.', 'e', 'E']);
+    let long = numeral.len() > 24 || (!plain_integer && numeral.len() > 16);
+    match numeral.parse::<f64>() {
+        Ok(x) if long => format!("{x:.3e}"),
+        _ => numeral.to_string(),
+    }
 }
 
 /// One line, quoted values cut to an excerpt, long numbers in scientific
@@ -189,11 +226,37 @@ pub fn tidy(message: &str) -> String {
 }
 
 fn push_visible(out: &mut String, c: char) {
-    if c.is_control() {
+    if hidden(c) {
         out.extend(c.escape_default());
     } else {
         out.push(c);
     }
+}
+
+/// Characters a terminal acts on rather than shows: control characters (line
+/// breaks, the escape starting colour and cursor sequences) and the
+/// bidirectional overrides that reorder what follows them.
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Longest JSON path printed in a message, in characters.
+const PATH_MAX: usize = 120;
+
+/// A JSON path as printed: keys come from the file and may hold line breaks or
+/// terminal escape sequences, so those are escaped (`\n`, `\u{1b}`), and a
+/// path longer than [`PATH_MAX`] characters is cut.
+pub fn show_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for (n, c) in path.chars().enumerate() {
+        if n == PATH_MAX {
+            out.push_str("...");
+            break;
+        }
+        push_visible(&mut out, c);
+    }
+    out
 }
 
 /// The field a distribution parameter message names (`` `cv` must be ... ``).
@@ -238,6 +301,44 @@ mod tests {
             tidy("between -90 and 90, got 95.5"),
             "between -90 and 90, got 95.5"
         );
+    }
+
+    #[test]
+    fn extreme_numbers_keep_their_exponent() {
+        for (numeral, shown) in [
+            ("1.7976931348623157e308", "1.798e308"),
+            ("1.7976931348623157e+308", "1.798e308"),
+            ("-1.7976931348623157E+308", "-1.798e308"),
+            ("2.2250738585072014e-308", "2.225e-308"),
+            ("5e-324", "5e-324"),
+            ("1e400", "1e400"),
+            ("18446744073709551615", "18446744073709551615"),
+            ("-9223372036854775808", "-9223372036854775808"),
+        ] {
+            assert_eq!(
+                tidy(&format!("got {numeral}, allowed")),
+                format!("got {shown}, allowed")
+            );
+        }
+        let max = format!("got {}", f64::MAX);
+        assert_eq!(tidy(&max), "got 1.798e308");
+        let tiny = format!("got {}", f64::MIN_POSITIVE);
+        assert_eq!(tidy(&tiny), "got 2.225e-308");
+        assert_eq!(
+            tidy("expected u32 or x123456789012345678901234567"),
+            "expected u32 or x123456789012345678901234567"
+        );
+        assert_eq!(tidy("1e9s and 1.5h and v1.2.3"), "1e9s and 1.5h and v1.2.3");
+    }
+
+    #[test]
+    fn paths_are_shown_without_line_breaks_or_escape_sequences() {
+        assert_eq!(
+            show_path("policies.a\nb\u{1b}[31m\u{202e}"),
+            "policies.a\\nb\\u{1b}[31m\\u{202e}"
+        );
+        let long = show_path(&format!("a.{}", "k".repeat(500)));
+        assert_eq!(long.chars().count(), PATH_MAX + 3);
     }
 
     #[test]

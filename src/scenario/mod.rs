@@ -14,8 +14,10 @@ mod overrides;
 mod policy;
 mod populations;
 mod raw;
+mod scan;
 mod schema;
 mod slo;
+mod source;
 mod tagged;
 mod timeline;
 mod units;
@@ -28,6 +30,7 @@ pub use overrides::{
     apply as set_fields, number as override_number, parse_values as parse_set_values, value_text,
 };
 pub use schema::{scenario_schema, scenario_schema_text, SCHEMA_PATH};
+pub use source::{read_bytes, read_text};
 pub use units::parse_duration;
 pub use warnings::warnings;
 
@@ -43,31 +46,14 @@ pub fn load(path: &Path) -> Result<World, ScenarioError> {
 /// Read a scenario file, set the given fields (JSON paths such as
 /// `deployments[0].capacity`, `[*]` for every element), then validate.
 pub fn load_with(path: &Path, set: &[(String, serde_json::Value)]) -> Result<World, ScenarioError> {
-    let io = |error| ScenarioError::Io {
-        file: path.to_path_buf(),
-        error,
-    };
-    // A scenario is a few kB; a huge file is a mistake, not worth its memory.
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > limits::MAX_FILE_BYTES {
-        return Err(ScenarioError::Invalid(Box::new(Invalid {
-            file: path.to_path_buf(),
-            path: String::new(),
-            line: None,
-            column: None,
-            message: format!(
-                "the file has {size} bytes; a scenario may have at most {} (docs/scenarios.md, limits)",
-                limits::MAX_FILE_BYTES
-            ),
-        })));
-    }
-    let text = std::fs::read_to_string(path).map_err(io)?;
+    let bytes = source::read_bytes(path)?;
+    let text = source::decode(path, &bytes)?;
     if set.is_empty() {
-        return parse(path, &text);
+        return parse_text(path, text);
     }
     // The file itself must be valid first, so its errors keep their line numbers.
-    parse(path, &text)?;
-    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("parsed above");
+    parse_text(path, text)?;
+    let mut doc: serde_json::Value = serde_json::from_str(text).expect("parsed above");
     let setting = set
         .iter()
         .map(|(p, v)| format!("{p}={}", overrides::value_text(v)))
@@ -87,7 +73,7 @@ pub fn load_with(path: &Path, set: &[(String, serde_json::Value)]) -> Result<Wor
     };
     overrides::apply(&mut doc, set).map_err(|m| located(String::new(), m))?;
     let modified = serde_json::to_string(&doc).expect("a Value always serialises");
-    parse(path, &modified).map_err(|e| match e {
+    parse_text(path, &modified).map_err(|e| match e {
         ScenarioError::Invalid(i) => located(i.path, i.message),
         other => other,
     })
@@ -121,10 +107,7 @@ pub fn rewrite(path: &Path, set: &[(String, f64)]) -> Result<String, ScenarioErr
         .collect();
     let set = set.as_slice();
     load_with(path, set)?;
-    let text = std::fs::read_to_string(path).map_err(|error| ScenarioError::Io {
-        file: path.to_path_buf(),
-        error,
-    })?;
+    let text = source::read_text(path)?;
     let mut doc: serde_json::Value = serde_json::from_str(&text).expect("loaded above");
     overrides::apply(&mut doc, set).expect("applied above");
     let mut out = serde_json::to_string_pretty(&doc).expect("a Value always serialises");
@@ -132,8 +115,20 @@ pub fn rewrite(path: &Path, set: &[(String, f64)]) -> Result<String, ScenarioErr
     Ok(out)
 }
 
-/// Validate scenario text; `file` names it in messages.
+/// Validate the bytes of a scenario file as [`load`] does (UTF-8, an optional
+/// byte-order mark); `file` names it in messages.
+pub fn parse_bytes(file: &Path, bytes: &[u8]) -> Result<World, ScenarioError> {
+    parse_text(file, source::decode(file, bytes)?)
+}
+
+/// Validate scenario text (a leading byte-order mark is dropped); `file`
+/// names it in messages.
 pub fn parse(file: &Path, text: &str) -> Result<World, ScenarioError> {
+    parse_text(file, text.strip_prefix('\u{FEFF}').unwrap_or(text))
+}
+
+/// Validate scenario text as it is.
+fn parse_text(file: &Path, text: &str) -> Result<World, ScenarioError> {
     let located = |path: String, message: String, pos: Option<(usize, usize)>| {
         let pos = pos.or_else(|| locate::locate(text, &path));
         ScenarioError::Invalid(Box::new(Invalid {
@@ -152,14 +147,14 @@ pub fn parse(file: &Path, text: &str) -> Result<World, ScenarioError> {
         ));
     }
     if let Some(d) = dupkeys::first_duplicate(text) {
-        let first = dupkeys::line_col(text, d.first);
+        let first = scan::line_col(text.as_bytes(), d.first);
         return Err(located(
             d.path,
             format!(
                 "duplicate key: it is already given at line {}, column {}; a key may appear once per object",
                 first.0, first.1
             ),
-            Some(dupkeys::line_col(text, d.second)),
+            Some(scan::line_col(text.as_bytes(), d.second)),
         ));
     }
     let mut de = serde_json::Deserializer::from_str(text);
@@ -202,7 +197,7 @@ fn json_error(
     let message = messages::plain(&message);
     if eof {
         let message = format!("the file ends early (truncated?): {message}");
-        let pos = dupkeys::line_col(text, text.len());
+        let pos = scan::line_col(text.as_bytes(), text.len());
         return (path, message, Some(pos));
     }
     // A refined path is located in the text; otherwise the parser's position stands.

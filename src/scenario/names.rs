@@ -1,9 +1,10 @@
 //! The characters names may use. Identifiers (region ids, agent names,
 //! population names, policy labels, the scenario name) end up in folder names,
 //! CSV headers, Markdown, HTML and SVG, so they are restricted to letters,
-//! digits, '-', '_' and '.'; display texts (region and city names, the
-//! description) may hold any printable character but no control character, so
-//! no output format ever carries a NUL or a line break it did not write itself.
+//! digits, '-', '_' and '.'; display texts (region and city names, timeline
+//! labels, the description) may hold any printable character but no control
+//! character, so no output format (an SVG chart's XML above all) ever carries
+//! a NUL, an escape sequence or a line break it did not write itself.
 
 use super::raw::{RawRegion, RawScenario};
 use super::validate::{err, R};
@@ -12,6 +13,9 @@ use super::validate::{err, R};
 pub const ID_MAX: usize = 64;
 /// Longest display name accepted (region and city names).
 pub const TEXT_MAX: usize = 100;
+/// Longest timeline label accepted (a planned schedule's label names its
+/// agent and region, two identifiers).
+pub const LABEL_MAX: usize = 200;
 /// Longest description accepted.
 pub const DESCRIPTION_MAX: usize = 10_000;
 
@@ -138,6 +142,11 @@ pub fn check_all(raw: &RawScenario) -> R<()> {
         for (k, c) in p.cities.iter().flatten().enumerate() {
             let path = format!("populations[{i}].cities[{k}].name");
             text(&path, &c.name, TEXT_MAX, false)?;
+        }
+    }
+    for (i, e) in raw.timeline.iter().enumerate() {
+        if let Some(label) = e.label() {
+            text(&format!("timeline[{i}].label"), label, LABEL_MAX, false)?;
         }
     }
     for label in raw.policies.keys() {

@@ -21,7 +21,7 @@ const OFFSET_SLACK_DEG: f64 = 60.0;
 
 /// The warnings for `world`, loaded from `file` (read again only to locate them).
 pub fn warnings(file: &Path, world: &World) -> Vec<String> {
-    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let text = super::source::read_text(file).unwrap_or_default();
     found(world)
         .into_iter()
         .map(|(path, message)| {

@@ -18,6 +18,7 @@ mod provenance;
 mod report_folders;
 mod robustness;
 mod scenario_errors;
+mod scenario_input;
 mod schema;
 mod shard;
 mod timeline;

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::input::read_line;
 use crate::stats::RunStats;
 use stats::RunRec;
 
@@ -32,6 +33,12 @@ pub const FORMAT: &str = "regionsim-partial";
 pub const FORMAT_VERSION: u32 = 1;
 /// File name extension of parts (a merge given a folder takes these).
 pub const EXTENSION: &str = "part";
+/// Longest header line read: a header is a few hundred bytes, so anything
+/// longer (`/dev/zero`, a stray binary) is not a part.
+pub const MAX_HEADER_BYTES: u64 = 1 << 20;
+/// Longest unit line read: one unit's statistics, which a study keeps under
+/// the 4 GB statistics limit unless forced.
+pub const MAX_LINE_BYTES: u64 = 4 << 30;
 
 /// What a part holds and what produced it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -192,7 +199,7 @@ impl Drop for PartWriter {
 /// Reads one part, unit by unit, checking its closing line.
 pub struct PartReader {
     file: PathBuf,
-    lines: std::io::Lines<BufReader<fs::File>>,
+    reader: BufReader<fs::File>,
     hash: Sha256,
     header: PartHeader,
     units: u64,
@@ -203,9 +210,11 @@ impl PartReader {
     /// Open `file` and read its header.
     pub fn open(file: &Path) -> Result<Self, PartError> {
         let f = fs::File::open(file).map_err(|e| part_error(file, format!("cannot read: {e}")))?;
-        let mut lines = BufReader::new(f).lines();
+        let mut reader = BufReader::new(f);
         let not_part = || part_error(file, "not a regionsim partial result (no readable header)");
-        let first = lines.next().and_then(Result::ok).ok_or_else(not_part)?;
+        let first = read_line(&mut reader, MAX_HEADER_BYTES)
+            .and_then(Result::ok)
+            .ok_or_else(not_part)?;
         let v: Value = serde_json::from_str(&first).map_err(|_| {
             if first.starts_with(&format!("{{\"format\":\"{FORMAT}\"")) {
                 part_error(file, "truncated or corrupted: its header does not read")
@@ -233,7 +242,7 @@ impl PartReader {
         hash.update(b"\n");
         Ok(Self {
             file: file.to_path_buf(),
-            lines,
+            reader,
             hash,
             header,
             units: 0,
@@ -253,7 +262,7 @@ impl PartReader {
             return Ok(None);
         }
         let line_no = self.units + 2;
-        let text = match self.lines.next() {
+        let text = match read_line(&mut self.reader, MAX_LINE_BYTES) {
             None => {
                 return Err(self.fail(format!(
                     "truncated: it ends after {} units, without its closing line",
@@ -299,7 +308,7 @@ impl PartReader {
         if sha != end.sha256 {
             return Err(self.fail("corrupted: its content does not match its SHA-256"));
         }
-        if self.lines.next().is_some() {
+        if !self.reader.fill_buf().is_ok_and(|rest| rest.is_empty()) {
             return Err(self.fail("corrupted: text after its closing line"));
         }
         self.done = true;

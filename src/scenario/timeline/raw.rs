@@ -75,6 +75,20 @@ impl<'de> Deserialize<'de> for RawEvent {
     }
 }
 
+impl RawEvent {
+    /// The event's `label`, if given.
+    pub fn label(&self) -> Option<&str> {
+        match self {
+            Self::Deploy { label, .. }
+            | Self::Delete { label, .. }
+            | Self::Migrate { label, .. }
+            | Self::Outage { label, .. }
+            | Self::Capacity { label, .. }
+            | Self::Rate { label, .. } => label.as_deref(),
+        }
+    }
+}
+
 /// What an outage does to running sessions.
 #[derive(Debug, Default, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

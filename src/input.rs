@@ -1,0 +1,125 @@
+//! Reading input files with a bound. Every input (scenario files, partial
+//! results) has a documented largest size, and nothing is read past it,
+//! whatever the file type: a special file such as `/dev/zero` or a pipe that
+//! never ends would otherwise grow memory without limit or hang a command. A
+//! regular file's length is checked before reading; every read then takes at
+//! most the limit plus one byte, so an endless source is refused as too large.
+
+use std::fs::File;
+use std::io::{self, BufRead, Read};
+use std::path::Path;
+
+/// Why an input could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The operating system's error (missing file, no permission, ...).
+    #[error("{}", os_text(.0))]
+    Io(#[from] io::Error),
+    /// More bytes than `limit`: `size` when the file says so before reading,
+    /// none for a source read up to the limit (a device, a pipe).
+    #[error("{}", too_large(*size, *limit))]
+    TooLarge {
+        /// The file's length, when it is a regular file.
+        size: Option<u64>,
+        /// The most accepted.
+        limit: u64,
+    },
+}
+
+fn too_large(size: Option<u64>, limit: u64) -> String {
+    match size {
+        Some(size) => format!("it has {size} bytes, more than the {limit} allowed"),
+        None => {
+            format!("it holds more than the {limit} bytes allowed (a device or an endless pipe?)")
+        }
+    }
+}
+
+/// The OS error's own words, without std's "(os error N)" tail.
+pub fn os_text(e: &io::Error) -> String {
+    let s = e.to_string();
+    s.find(" (os error")
+        .map_or(s.clone(), |i| s[..i].to_string())
+}
+
+/// The whole content of `path`, refused above `limit` bytes.
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let file = File::open(path)?;
+    if let Ok(meta) = file.metadata() {
+        if meta.is_file() && meta.len() > limit {
+            return Err(ReadError::TooLarge {
+                size: Some(meta.len()),
+                limit,
+            });
+        }
+    }
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { size: None, limit });
+    }
+    Ok(bytes)
+}
+
+/// The next line of `reader` without its line ending (`\n` or `\r\n`), `None`
+/// at the end; a line longer than `limit` bytes is refused after reading at
+/// most `limit + 1` of them.
+pub fn read_line(reader: &mut impl BufRead, limit: u64) -> Option<Result<String, ReadError>> {
+    let mut line = Vec::new();
+    match reader
+        .by_ref()
+        .take(limit.saturating_add(1))
+        .read_until(b'\n', &mut line)
+    {
+        Ok(0) => return None,
+        Ok(_) => {}
+        Err(e) => return Some(Err(e.into())),
+    }
+    if line.last() == Some(&b'\n') {
+        line.pop();
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+    } else if line.len() as u64 > limit {
+        return Some(Err(ReadError::TooLarge { size: None, limit }));
+    }
+    Some(
+        String::from_utf8(line).map_err(|_| {
+            io::Error::new(io::ErrorKind::InvalidData, "a line is not UTF-8 text").into()
+        }),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_past_the_limit_are_refused() {
+        let mut r = io::Cursor::new(b"abc\r\n\ndefg\nxy".to_vec());
+        assert_eq!(read_line(&mut r, 4).unwrap().unwrap(), "abc");
+        assert_eq!(read_line(&mut r, 4).unwrap().unwrap(), "");
+        assert_eq!(read_line(&mut r, 4).unwrap().unwrap(), "defg");
+        assert_eq!(read_line(&mut r, 4).unwrap().unwrap(), "xy");
+        assert!(read_line(&mut r, 4).is_none());
+        let mut r = io::Cursor::new(b"abcde\n".to_vec());
+        assert!(matches!(
+            read_line(&mut r, 4),
+            Some(Err(ReadError::TooLarge { .. }))
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_endless_device_is_refused_at_the_limit() {
+        let e = read_limited(Path::new("/dev/zero"), 1000).unwrap_err();
+        assert!(matches!(
+            e,
+            ReadError::TooLarge {
+                size: None,
+                limit: 1000
+            }
+        ));
+        assert!(e.to_string().contains("more than the 1000 bytes"), "{e}");
+    }
+}
