@@ -8,6 +8,7 @@ mod event_queue;
 mod experiments;
 mod fuzz;
 mod histogram_runs;
+mod hourly_clock;
 mod invariants;
 mod metrics;
 mod overrides;
