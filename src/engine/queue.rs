@@ -59,6 +59,19 @@ impl Kind {
     pub fn recurring(self) -> bool {
         matches!(self, Kind::Arrival | Kind::WorkerTick)
     }
+
+    /// Whether its source schedules it again on a clock of its own (an hourly
+    /// capacity schedule's next hour: timeline steps are pushed during a run
+    /// by nothing else; a worker pool's next tick). Such an event must come
+    /// strictly after the one it follows, or the source would fire at one
+    /// instant forever. An arrival may share its predecessor's instant (two
+    /// draws closer than the clock's resolution), but each draws afresh, so it
+    /// cannot repeat forever unless the rate is absurd, which the workload
+    /// estimate refuses.
+    #[inline(always)]
+    pub fn clocked(self) -> bool {
+        matches!(self, Kind::Timeline | Kind::WorkerTick)
+    }
 }
 
 /// Every kind, indexed by its discriminant (the low bits of an entry's key).
@@ -169,6 +182,11 @@ pub struct EventQueue<H = QuadHeap> {
     next_seq: u64,
     /// The recurring heap's root was handed out by `pop` and awaits its replacement.
     root_taken: bool,
+    /// Debug builds: the time of the latest event popped (None before the
+    /// first), so that a push into the past, or a clocked event at or before
+    /// the current instant, fails at once instead of hanging a run.
+    #[cfg(debug_assertions)]
+    popped_at: Option<f64>,
 }
 
 impl<H: MainHeap> EventQueue<H> {
@@ -183,6 +201,17 @@ impl<H: MainHeap> EventQueue<H> {
     /// Schedule an event.
     #[inline(always)]
     pub fn push(&mut self, time: f64, kind: Kind, a: u32, b: u32) {
+        #[cfg(debug_assertions)]
+        if let Some(now) = self.popped_at {
+            debug_assert!(
+                time >= now,
+                "{kind:?} scheduled at {time} s, before now ({now} s)"
+            );
+            debug_assert!(
+                time > now || !kind.clocked(),
+                "{kind:?} scheduled again at the current instant ({now} s): it would repeat forever"
+            );
+        }
         let e = Entry {
             time_key: order_key(time),
             seq_kind: self.next_seq << KIND_BITS | kind as u64,
@@ -219,11 +248,17 @@ impl<H: MainHeap> EventQueue<H> {
             (Some(_), None) => true,
             (None, _) => false,
         };
-        if from_recurring {
+        let e = if from_recurring {
             self.root_taken = true;
-            return self.recurring.peek().map(Entry::event);
+            self.recurring.peek().map(Entry::event)
+        } else {
+            self.heap.pop().map(|e| e.event())
+        };
+        #[cfg(debug_assertions)]
+        if let Some(e) = &e {
+            self.popped_at = Some(e.time);
         }
-        self.heap.pop().map(|e| e.event())
+        e
     }
 
     /// Remove every scheduled non-recurring event `take` accepts and return them

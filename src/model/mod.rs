@@ -355,11 +355,12 @@ impl World {
         v
     }
 
-    /// Capacity per region (sum over its deployments).
+    /// Capacity per region (sum over its deployments). Validation keeps every
+    /// sum within 32 bits; it saturates rather than wraps all the same.
     pub fn region_capacity(&self) -> Vec<u32> {
-        let mut cap = vec![0; self.regions.len()];
+        let mut cap = vec![0u32; self.regions.len()];
         for d in &self.deployments {
-            cap[d.region] += d.capacity;
+            cap[d.region] = cap[d.region].saturating_add(d.capacity);
         }
         cap
     }

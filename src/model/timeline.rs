@@ -121,14 +121,30 @@ pub struct TimelineEvent {
     pub steps: Vec<Step>,
 }
 
+/// Milliseconds in an hour: hourly schedules are computed on whole milliseconds.
+const HOUR_MS: i64 = 3_600_000;
+
 impl TimelineEvent {
-    /// The capacity schedule value in force at `t` for a clock `utc_offset_h`
-    /// hours east of UTC, and when the next hour of that clock starts.
+    /// The capacity schedule's hour in force at `t` for a clock `utc_offset_h`
+    /// hours east of UTC, and when the next hour of that clock starts, always
+    /// after `t`.
+    ///
+    /// Computed on whole milliseconds (the offset taken to the millisecond, a
+    /// time within half a millisecond of an hour's start counted in that
+    /// hour). In floating point `t / 3600 + offset` can round up to the next
+    /// whole hour just before it starts (t = 14 760 s at offset -0.1 gives
+    /// 3.9999999999999996): the next hour then started at `t` itself and the
+    /// schedule's step came back at the same instant forever. On integers the
+    /// next start is at least one millisecond after the rounded `t`, half a
+    /// millisecond after `t`, far above the clock's resolution at the longest
+    /// horizon.
     pub fn hour_of(t: f64, utc_offset_h: f64) -> (usize, f64) {
-        let local_h = t / 3600.0 + utc_offset_h;
-        let hour = local_h.floor();
-        let next = (hour + 1.0 - utc_offset_h) * 3600.0;
-        (hour.rem_euclid(24.0) as usize, next.max(t))
+        let offset_ms = (utc_offset_h * 3.6e6).round() as i64;
+        let local_ms = (t * 1000.0).round() as i64 + offset_ms;
+        let hour = local_ms.div_euclid(HOUR_MS);
+        let next = ((hour + 1) * HOUR_MS - offset_ms) as f64 / 1000.0;
+        debug_assert!(next > t, "the next hour starts after {t} s");
+        (hour.rem_euclid(24) as usize, next)
     }
 }
 

@@ -116,6 +116,17 @@ impl WorkerSpec {
         self.autoscale.as_ref().map_or(self.count, |a| a.initial)
     }
 
+    /// Most workers the pool can have at once.
+    pub fn most_workers(&self) -> u32 {
+        self.autoscale.as_ref().map_or(self.count, |a| a.max)
+    }
+
+    /// The largest admission limit the pool can set: its most workers times
+    /// the sessions each holds at the threshold.
+    pub fn most_capacity(&self) -> u64 {
+        u64::from(self.most_workers()) * u64::from(self.sessions_at_threshold())
+    }
+
     /// The capacity the slot model would give at the start (reports' nominal figure).
     pub fn initial_capacity(&self) -> u32 {
         self.initial().saturating_mul(self.sessions_at_threshold())

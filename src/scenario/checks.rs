@@ -3,24 +3,124 @@
 //! rates whose daily integral is a finite number.
 
 use super::limits::MAX_HORIZON_S;
-use super::raw::RawRate;
+use super::raw::{RawEvent, RawRate, RawScenario};
 use super::validate::{err, R};
 use crate::model::rate::DAY_S;
+use crate::model::timeline::{Action, TimelineEvent};
 use crate::model::Deployment;
 
-/// The capacities of all deployments together fit a 32-bit count, so every
-/// per-region total does too.
+/// The capacities of the declared deployments together fit a 32-bit count,
+/// each counted at the largest capacity it can reach by itself (a worker
+/// pool's most workers times the sessions each holds).
 pub fn capacity_total(deps: &[Deployment]) -> R<()> {
-    let total: u64 = deps.iter().map(|d| u64::from(d.capacity)).sum();
-    if total > u64::from(u32::MAX) {
-        let at = deps.len() - 1;
-        return err(
-            format!("deployments[{at}].capacity"),
-            format!(
-                "the capacities add up to {total}; all deployments together may hold at most {} sessions",
-                u32::MAX
-            ),
-        );
+    CapacityBound::declared(deps).map(|_| ())
+}
+
+/// The rule that all deployments together hold at most `u32::MAX` sessions,
+/// applied to the largest capacity each can ever have: its own, a worker
+/// pool's most workers times sessions each, and every capacity the timeline
+/// gives it (steps, each hour of a schedule, the capacity of a deployment it
+/// creates). A sum over those maxima bounds every region's total at every
+/// instant, so the engine's 32-bit region totals cannot wrap.
+pub(super) struct CapacityBound {
+    /// Per deployment, the largest capacity seen so far (0 for deployments
+    /// the timeline has not created yet).
+    most: Vec<u64>,
+    total: u64,
+}
+
+impl CapacityBound {
+    /// The deployments the scenario declares (the first `deps.len()`), each
+    /// at the most it can hold by itself.
+    pub(super) fn declared(deps: &[Deployment]) -> R<Self> {
+        let mut b = Self {
+            most: Vec::with_capacity(deps.len()),
+            total: 0,
+        };
+        for (i, d) in deps.iter().enumerate() {
+            b.most.push(0);
+            let (most, field) = match &d.workers {
+                None => (u64::from(d.capacity), "capacity".to_string()),
+                Some(w) if w.autoscale.is_some() => {
+                    (w.most_capacity(), "workers.autoscale.max".to_string())
+                }
+                Some(w) => (w.most_capacity(), "workers.count".to_string()),
+            };
+            b.reach(i, most, || format!("deployments[{i}].{field}"))?;
+        }
+        Ok(b)
+    }
+
+    /// Deployment `d` (appended if new) may hold `capacity`, given at `path`.
+    pub(super) fn reach(
+        &mut self,
+        d: usize,
+        capacity: u64,
+        path: impl FnOnce() -> String,
+    ) -> R<()> {
+        if d >= self.most.len() {
+            self.most.resize(d + 1, 0);
+        }
+        if capacity > self.most[d] {
+            self.total += capacity - self.most[d];
+            self.most[d] = capacity;
+        }
+        if self.total > u64::from(u32::MAX) {
+            return err(
+                path(),
+                format!(
+                    "the capacities add up to {} (each deployment at the largest it can reach); all deployments together may hold at most {} sessions",
+                    self.total,
+                    u32::MAX
+                ),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// [`CapacityBound`] over the timeline in the scenario's order, `events[i]`
+/// being what `raw.timeline[i]` became: every deployment a `deploy` or
+/// `migrate` creates at its capacity, every capacity step and every hour of
+/// every schedule.
+pub(super) fn timeline_capacities(
+    raw: &RawScenario,
+    deps: &[Deployment],
+    events: &[TimelineEvent],
+) -> R<()> {
+    let mut created = raw.deployments.len();
+    let mut bound = CapacityBound::declared(&deps[..created])?;
+    for (i, (r, e)) in raw.timeline.iter().zip(events).enumerate() {
+        if let RawEvent::Deploy { .. } | RawEvent::Migrate { .. } = r {
+            let field = match r {
+                RawEvent::Migrate { capacity: None, .. } => "to",
+                _ => "capacity",
+            };
+            let capacity = u64::from(deps[created].capacity);
+            bound.reach(created, capacity, || format!("timeline[{i}].{field}"))?;
+            created += 1;
+            continue;
+        }
+        for step in &e.steps {
+            match &step.action {
+                &Action::Capacity {
+                    deployment,
+                    capacity,
+                } => bound.reach(deployment, capacity.into(), || {
+                    format!("timeline[{i}].capacity")
+                })?,
+                Action::Hourly {
+                    deployment, hourly, ..
+                } => {
+                    for (h, &c) in hourly.iter().enumerate() {
+                        bound.reach(*deployment, c.into(), || {
+                            format!("timeline[{i}].hourly[{h}]")
+                        })?;
+                    }
+                }
+                _ => {}
+            }
+        }
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The one integration-test binary: scenario files in, numbers out.
 
 mod bare_loop;
+mod capacity_sums;
 mod charts;
 mod cli;
 mod common;
@@ -9,6 +10,7 @@ mod event_queue;
 mod experiments;
 mod fuzz;
 mod histogram_runs;
+mod hourly_clock;
 mod invariants;
 mod metrics;
 mod overrides;

@@ -151,3 +151,28 @@ fn matches_sorted_reference<H: MainHeap>(mut q: EventQueue<H>) {
         assert_eq!(q.len(), reference.len());
     }
 }
+
+/// Debug builds refuse a clocked event (an hourly schedule's next hour, a
+/// worker pool's tick) at the instant of the one it follows: it would come
+/// back at that instant forever.
+#[cfg(debug_assertions)]
+#[test]
+#[should_panic(expected = "would repeat forever")]
+fn a_clocked_event_rescheduled_at_the_current_instant_is_refused() {
+    let mut q = EventQueue::<QuadHeap>::default();
+    q.push(14_760.0, Kind::Timeline, 0, 0);
+    let e = q.pop().unwrap();
+    q.push(e.time, Kind::Timeline, 0, 0);
+}
+
+/// The same instant is allowed for anything else (two arrivals closer than
+/// the clock's resolution, a zero delay).
+#[test]
+fn other_events_may_share_the_current_instant() {
+    let mut q = EventQueue::<QuadHeap>::default();
+    q.push(1.0, Kind::Arrival, 0, 0);
+    let e = q.pop().unwrap();
+    q.push(e.time, Kind::Arrival, 0, 0);
+    q.push(e.time, Kind::Departure, 1, 0);
+    assert_eq!(q.len(), 2);
+}

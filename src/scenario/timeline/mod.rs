@@ -152,6 +152,7 @@ pub(super) fn events(
             out.push(e);
         }
     }
+    let creations = out.len();
     let mut surges: Vec<Vec<Surge>> = vec![Vec::new(); pops.len()];
     for (i, e) in raw.timeline.iter().enumerate() {
         let path = format!("timeline[{i}]");
@@ -200,6 +201,7 @@ pub(super) fn events(
     for (p, s) in pops.iter_mut().zip(&surges) {
         p.surges = flatten(s);
     }
+    super::checks::timeline_capacities(raw, deps, &out[creations..])?;
     lifecycle::check(raw, &out, deps)?;
     Ok(Built {
         events: out,
