@@ -306,9 +306,10 @@ pub fn check_report_dir(out: &Path, opts: &regionsim::report::Options) -> Result
 }
 
 /// Check that `out` can receive a report set. A folder whose marker names
-/// another scenario file is replaced only with `--force` (`force` is None for
-/// a command without the option); reports of the same file with other content,
-/// another command or policy are replaced with a note (unless quiet).
+/// another scenario file, with other content, is replaced only with `--force`
+/// (`force` is None for a command without the option); reports of the same
+/// file with other content, another command or policy are replaced with a
+/// note (unless quiet).
 fn check_folder(
     out: &Path,
     opts: &regionsim::report::Options,
@@ -323,7 +324,10 @@ fn check_folder(
     let old = regionsim::report::FolderMark::of_folder(out);
     let new = opts.mark.as_ref();
     if let (Some(old), Some(new)) = (&old, new) {
-        if force != Some(true) && !same_file(&old.scenario_file, &new.scenario_file) {
+        // A byte-identical copy writes the same reports: not another scenario.
+        let same = old.scenario_hash == new.scenario_hash
+            || same_file(&old.scenario_file, &new.scenario_file);
+        if force != Some(true) && !same {
             let how = match force {
                 Some(_) => "give another --out, or --force to replace them",
                 None => "give another --out",

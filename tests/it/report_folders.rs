@@ -195,9 +195,13 @@ fn a_folder_written_from_another_scenario_file_is_replaced_only_with_force() {
     }
     assert_eq!(std::fs::read(folder.join("summary.json")).unwrap(), before);
 
-    // The same file under another spelling is the same scenario: replaced.
+    // The same file under another spelling is the same scenario, and so is a
+    // byte-identical copy: replaced.
     let dotted = format!("./{}", a.file_name().unwrap().to_str().unwrap());
     let (code, err) = run(Path::new(&dotted), &["--seed", "9"]);
+    assert_eq!(code, Some(0), "{err}");
+    std::fs::copy(&a, dir.path().join("copy.json")).unwrap();
+    let (code, err) = run(&dir.path().join("copy.json"), &[]);
     assert_eq!(code, Some(0), "{err}");
 
     let (code, err) = run(&b, &["--force"]);
@@ -213,7 +217,9 @@ fn a_folder_written_from_another_scenario_file_is_replaced_only_with_force() {
 fn merge_into_a_folder_written_from_another_scenario_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let a = scenario_file(dir.path(), "a.json", &tiny());
-    let b = scenario_file(dir.path(), "b.json", &tiny());
+    let mut other = tiny();
+    other["description"] = json!("another study");
+    let b = scenario_file(dir.path(), "b.json", &other);
     let out = dir.path().join("out");
     let parts = dir.path().join("parts");
     let common = ["--no-charts", "--horizon", "1h", "--replications", "2"];
