@@ -13,15 +13,11 @@ use serde_json::Value;
 use super::raw::{
     RawDist, RawPatience, RawRegion, RawRegionDef, RawRoute, RawRouteDef, RawScenario,
 };
-use super::units::Secs;
+use super::units::{duration_pattern, Secs};
 use crate::model::rate::PROFILE_NAMES;
 
 /// Where the published schema lives, relative to the repository root.
 pub const SCHEMA_PATH: &str = "schema/scenario.schema.json";
-
-/// A duration string as `units::parse_duration` reads it.
-const DURATION_PATTERN: &str =
-    r"^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*(ms|s|min|m|h|d)?\s*$";
 
 impl JsonSchema for Secs {
     fn schema_name() -> Cow<'static, str> {
@@ -29,10 +25,10 @@ impl JsonSchema for Secs {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "A duration: a number of seconds, or a string with a unit (\"150ms\", \"90s\", \"3min\", \"1.5h\", \"2d\").",
+            "description": "A duration: a number of seconds, or a string of numbers each with a unit, which add up (\"150ms\", \"90s\", \"3min\", \"1.5h\", \"2d\", \"1h30min\", \"2h 15min\").",
             "anyOf": [
                 { "type": "number" },
-                { "type": "string", "pattern": DURATION_PATTERN }
+                { "type": "string", "pattern": duration_pattern() }
             ]
         })
     }

@@ -1,12 +1,13 @@
 //! Property-based fuzzing of the scenario loader and a short simulation.
 //!
 //! Inputs are the shipped scenarios and the tricky files of tests/fuzz-corpus/,
-//! mutated: values replaced by values of other types or by extreme numbers and
-//! odd strings, numbers scaled by powers of ten, fields deleted, array elements
-//! duplicated, keys given twice, the text truncated. Every input must give
-//! either a located one-line error in plain words, or a world that simulates
-//! (its horizon shortened so the expected events stay bounded) with sessions
-//! conserved and capacities respected. No panic, no hang.
+//! mutated (`mutate.rs`: values of other types, extreme numbers, odd strings
+//! and durations, control characters in labels and keys, keys given twice,
+//! truncation, stray closers, a byte-order mark, bytes that are not UTF-8),
+//! and random byte strings (`bytes.rs`). Every input must give either a
+//! located one-line error in plain words without control characters, or a
+//! world that simulates (its horizon shortened so the expected events stay
+//! bounded) with sessions conserved and capacities respected. No panic, no hang.
 //!
 //! `cargo test` runs a fast pass (1000 inputs, fixed seed); a long campaign:
 //! `REGIONSIM_FUZZ_CASES=100000 REGIONSIM_FUZZ_SEED=$RANDOM cargo test
@@ -21,6 +22,7 @@ use regionsim::model::World;
 
 use mutate::{mutate, op};
 
+mod bytes;
 mod mutate;
 use regionsim::scenario::limits::Workload;
 
@@ -49,41 +51,48 @@ pub struct Tally {
     validated_only: u64,
 }
 
-/// Load `text`; check the error's form or simulate the world shortly and check
-/// the invariants. Panics (a failed case) on any broken promise.
-fn drive(text: &str, tally: &mut Tally) {
+/// The form every refusal must have: located, one short line in plain words,
+/// nothing a terminal would act on.
+pub fn check_refusal(e: &regionsim::scenario::ScenarioError) {
+    let inv = e.invalid().expect("bytes, not a file, were given");
+    let msg = e.to_string();
+    if std::env::var_os("REGIONSIM_FUZZ_SHOW").is_some() {
+        eprintln!("refused: {msg}");
+    }
+    assert!(inv.line.is_some(), "not located: {msg}");
+    assert!(
+        !msg.chars().any(char::is_control) && msg.len() < 600,
+        "not one short line of visible text: {msg:?}"
+    );
+    let jargon = [
+        "expected u",
+        "expected f64",
+        "enum ",
+        "struct ",
+        "EOF",
+        "`?`",
+        "sequence",
+        ": map",
+        " map,",
+        "variant",
+    ];
+    for jargon in jargon {
+        assert!(!msg.contains(jargon), "jargon `{jargon}`: {msg}");
+    }
+}
+
+/// Load `bytes`; check the error's form or simulate the world shortly and
+/// check the invariants. Panics (a failed case) on any broken promise.
+fn drive(bytes: &[u8], tally: &mut Tally) {
     tally.inputs += 1;
     let file = Path::new("fuzzed.json");
-    match regionsim::scenario::parse(file, text) {
+    match regionsim::scenario::parse_bytes(file, bytes) {
         Err(e) => {
             tally.refused += 1;
-            let inv = e.invalid().expect("text, not a file, was given");
-            let msg = e.to_string();
-            if std::env::var_os("REGIONSIM_FUZZ_SHOW").is_some() {
-                eprintln!("refused: {msg}");
-            }
-            assert!(inv.line.is_some(), "not located: {msg}");
-            assert!(
-                !msg.contains('\n') && msg.len() < 600,
-                "not one short line: {msg}"
-            );
-            let jargon = [
-                "expected u",
-                "expected f64",
-                "enum ",
-                "struct ",
-                "EOF",
-                "`?`",
-                "sequence",
-                ": map",
-                " map,",
-                "variant",
-            ];
-            for jargon in jargon {
-                assert!(!msg.contains(jargon), "jargon `{jargon}`: {msg}");
-            }
+            check_refusal(&e);
         }
         Ok(mut world) => {
+            check_texts(&world);
             let cap: u64 = world
                 .deployments
                 .iter()
@@ -97,6 +106,27 @@ fn drive(text: &str, tally: &mut Tally) {
             check_invariants(&world);
         }
     }
+}
+
+/// Texts that reach reports, charts (SVG) and terminals hold no control
+/// character (the description may break lines and tab).
+fn check_texts(world: &World) {
+    let shown = world
+        .regions
+        .iter()
+        .flat_map(|r| [&r.id, &r.name])
+        .chain(world.cities.iter().map(|c| &c.name))
+        .chain(world.populations.iter().map(|p| &p.name))
+        .chain(world.timeline.iter().map(|e| &e.label));
+    for text in shown {
+        assert!(!text.chars().any(char::is_control), "{text:?}");
+    }
+    let breaks = |c: char| matches!(c, '\n' | '\t');
+    let description = &world.description;
+    assert!(
+        !description.chars().any(|c| c.is_control() && !breaks(c)),
+        "{description:?}"
+    );
 }
 
 /// Shorten the run as the CLI's `--horizon` and `--replications` overrides do,
@@ -193,13 +223,11 @@ fn env<T: std::str::FromStr>(name: &str) -> Option<T> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
 }
 
-/// The seed texts, and a runner of `cases` inputs (overridden by `cases_var`).
-/// A fixed seed keeps `cargo test` reproducible; campaigns pick their own.
-fn setup(cases_var: &str, cases: u32) -> (Vec<String>, TestRunner) {
-    let seeds = corpus()
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect();
+/// The seed files' bytes, and a runner of `cases` inputs (overridden by
+/// `cases_var`). A fixed seed keeps `cargo test` reproducible; campaigns pick
+/// their own.
+fn setup(cases_var: &str, cases: u32) -> (Vec<Vec<u8>>, TestRunner) {
+    let seeds = corpus().iter().map(|p| std::fs::read(p).unwrap()).collect();
     let runner = TestRunner::new(Config {
         cases: env(cases_var).unwrap_or(cases),
         failure_persistence: None,
@@ -231,7 +259,7 @@ fn mutated_scenarios_give_located_errors_or_runs_that_keep_the_invariants() {
 fn every_corpus_file_is_refused_with_a_located_error_or_runs() {
     let mut t = Tally::default();
     for p in corpus() {
-        drive(&std::fs::read_to_string(&p).unwrap(), &mut t);
+        drive(&std::fs::read(&p).unwrap(), &mut t);
     }
     assert!(t.refused >= 8 && t.simulated >= 8, "{t:?}");
 }

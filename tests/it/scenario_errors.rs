@@ -258,7 +258,7 @@ fn each_invalid_value_gets_a_located_message() {
             "bad duration",
             mutate(|v| v["run"]["horizon"] = json!("3 weeks")),
             "run.horizon",
-            "unknown time unit",
+            "unknown unit `weeks`",
         ),
         (
             "unknown distribution",

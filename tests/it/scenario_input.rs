@@ -2,15 +2,15 @@
 //! and endless pipes are cut at the size limit, a stray closer is a located
 //! error rather than a hang, a byte-order mark is accepted, bytes that are not
 //! UTF-8 are located; labels that reach charts and reports hold no control
-//! character, and paths and numbers in messages print as one readable line.
-//! Each test is named after the defect it guards.
+//! character, paths and numbers in messages print as one readable line, and
+//! durations may be compound. Each test is named after the defect it guards.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::robustness::{regionsim, scenario_file, tiny};
 use crate::scenario_errors::reject;
@@ -162,6 +162,40 @@ fn the_largest_float_prints_with_one_exponent_in_messages() {
         let err = reject(&text);
         assert!(err.contains("1.798e308"), "{err}");
         assert!(!err.contains("e0e") && !err.contains("e+308"), "{err}");
+    }
+}
+
+fn horizon(v: Value, duration: &str) -> Result<f64, String> {
+    let mut v = v;
+    v["run"]["horizon"] = json!(duration);
+    regionsim::scenario::parse(Path::new("d.json"), &v.to_string())
+        .map(|w| w.run.horizon_s)
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn compound_durations_are_accepted() {
+    for (text, secs) in [
+        ("1h30min", 5400.0),
+        ("2h 15min", 8100.0),
+        ("1d2h", 93_600.0),
+        ("1e5s", 1e5),
+    ] {
+        assert_eq!(horizon(tiny(), text), Ok(secs), "{text}");
+    }
+}
+
+#[test]
+fn a_malformed_duration_says_what_is_allowed() {
+    for (text, why) in [
+        ("1h30", "the number `30` has no unit"),
+        ("1 fortnight", "unknown unit `fortnight`"),
+        ("soon", "a number is missing"),
+    ] {
+        let err = horizon(tiny(), text).unwrap_err();
+        assert!(err.contains("`run.horizon`"), "{err}");
+        assert!(err.contains(why), "{err}");
+        assert!(err.contains("\"1h30min\""), "{err}");
     }
 }
 

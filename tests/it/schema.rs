@@ -235,3 +235,45 @@ fn check_validates_files_without_simulating() {
     );
     assert!(all.contains("at `name` (line 1, column 10)"), "{all}");
 }
+
+/// Duration strings made of the pieces durations are written with, in any
+/// order, so most are malformed in some small way.
+fn duration_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let pieces = vec![
+        "1", "30", ".5", "1.", "2.5", "1e9", "1E", "e5", "+", "-", ".", " ", "ms", "s", "min", "m",
+        "h", "d", "x", "µs", "\t",
+    ];
+    prop::collection::vec(prop::sample::select(pieces), 0..7).prop_map(|v| v.concat())
+}
+
+#[test]
+fn the_schema_pattern_and_the_parser_accept_the_same_durations() {
+    let schema = regionsim::scenario::scenario_schema();
+    let pattern = schema["$defs"]["Duration"]["anyOf"][1]["pattern"].clone();
+    assert!(pattern.is_string(), "{schema:#}");
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    let string = json!({ "type": "string", "pattern": pattern });
+    compiler.add_resource("duration.json", string).unwrap();
+    let idx = compiler.compile("duration.json", &mut schemas).unwrap();
+    let config = proptest::test_runner::Config {
+        cases: 3000,
+        failure_persistence: None,
+        ..Default::default()
+    };
+    let mut runner = proptest::test_runner::TestRunner::new(config);
+    for fixed in ["1h30min", "2h 15min", "1d2h", "1e9s", "1h30", "3 weeks", ""] {
+        let by_schema = schemas.validate(&json!(fixed), idx).is_ok();
+        let by_parser = regionsim::scenario::parse_duration(fixed).is_ok();
+        assert_eq!(by_schema, by_parser, "{fixed:?}");
+    }
+    runner
+        .run(&duration_text(), |s| {
+            let by_schema = schemas.validate(&json!(s), idx).is_ok();
+            let by_parser = regionsim::scenario::parse_duration(&s).is_ok();
+            proptest::prop_assert_eq!(by_schema, by_parser, "{:?}", s);
+            Ok(())
+        })
+        .unwrap();
+}

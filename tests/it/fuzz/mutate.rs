@@ -1,7 +1,11 @@
 //! The fuzzer's mutations of a scenario file: values replaced by values of
-//! other types, extreme numbers or odd strings, numbers scaled by powers of
-//! ten, fields deleted, array elements duplicated, keys given twice, the text
-//! truncated; each mutation's target chosen by index modulo what exists.
+//! other types, extreme numbers, odd strings or durations (compound, with
+//! exponents, malformed), numbers scaled by powers of ten, fields deleted,
+//! array elements duplicated, keys given twice or holding control characters,
+//! timeline labels holding control characters; then on the bytes: the text
+//! truncated, a stray `}` or `]` inserted, a byte-order mark put in front, a
+//! byte that is not UTF-8 inserted. Each mutation's target is chosen by index
+//! modulo what exists.
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -34,6 +38,13 @@ fn junk(k: usize) -> Value {
         json!("-3s"),
         json!("NaN"),
         json!("3min"),
+        json!("1h30min"),
+        json!("2h 15min"),
+        json!("1d2h"),
+        json!("1e9s"),
+        json!("1h30"),
+        json!("30min1h"),
+        json!("1µs"),
         json!("unlimited"),
         json!("x".repeat(5000)),
         json!([]),
@@ -45,6 +56,12 @@ fn junk(k: usize) -> Value {
     all[k % all.len()].clone()
 }
 
+/// Labels and keys that must never reach a terminal or an SVG raw.
+const CONTROL_TEXTS: [&str; 5] = ["a\nb", "red\u{1b}[31m", "bell\u{7}", "nul\u{0}", "cr\r"];
+
+/// Bytes that are never UTF-8 text where they are inserted.
+const NOT_UTF8: [&[u8]; 4] = [b"\xFF", b"\xC0\xAF", b"\xED\xA0\x80", b"\xE2\x82"];
+
 /// One mutation, its targets chosen by index modulo what exists.
 #[derive(Debug, Clone)]
 pub(super) enum Op {
@@ -52,8 +69,16 @@ pub(super) enum Op {
     Scale(usize, i32),
     Delete(usize),
     DuplicateElement(usize),
+    /// A timeline event's label (an event is added if there is none).
+    Label(usize, usize),
+    /// A key holding control characters added to an object.
+    ControlKey(usize, usize),
     DuplicateKey(usize),
     Truncate(usize),
+    /// A `}` or `]` inserted anywhere.
+    StrayCloser(usize, bool),
+    Bom,
+    NotUtf8(usize, usize),
 }
 
 pub(super) fn op() -> impl Strategy<Value = Op> {
@@ -62,8 +87,13 @@ pub(super) fn op() -> impl Strategy<Value = Op> {
         3 => (any::<usize>(), -330i32..330).prop_map(|(p, e)| Op::Scale(p, e)),
         2 => any::<usize>().prop_map(Op::Delete),
         1 => any::<usize>().prop_map(Op::DuplicateElement),
+        1 => (any::<usize>(), any::<usize>()).prop_map(|(e, k)| Op::Label(e, k)),
+        1 => (any::<usize>(), any::<usize>()).prop_map(|(p, k)| Op::ControlKey(p, k)),
         1 => any::<usize>().prop_map(Op::DuplicateKey),
         1 => any::<usize>().prop_map(Op::Truncate),
+        1 => (any::<usize>(), any::<bool>()).prop_map(|(p, b)| Op::StrayCloser(p, b)),
+        1 => Just(Op::Bom),
+        1 => (any::<usize>(), any::<usize>()).prop_map(|(p, k)| Op::NotUtf8(p, k)),
     ]
 }
 
@@ -88,11 +118,24 @@ fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
     }
 }
 
-/// Apply `ops` to the scenario text `text`; returns the mutated text.
-pub(super) fn mutate(text: &str, ops: &[Op]) -> String {
-    let Ok(mut doc) = serde_json::from_str::<Value>(text) else {
-        return text.to_string();
+/// Apply `ops` to the scenario file `bytes`; returns the mutated bytes. The
+/// value mutations need JSON; bytes that are not get only the byte mutations.
+pub(super) fn mutate(bytes: &[u8], ops: &[Op]) -> Vec<u8> {
+    let doc = std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|t| serde_json::from_str::<Value>(t).ok());
+    let mut out = match doc {
+        Some(doc) => mutate_values(doc, ops).into_bytes(),
+        None => bytes.to_vec(),
     };
+    for op in ops {
+        out = byte_op(out, op);
+    }
+    out
+}
+
+/// The value mutations, then the text ones; the document pretty-printed.
+fn mutate_values(mut doc: Value, ops: &[Op]) -> String {
     let mut tail: Option<Op> = None;
     for op in ops {
         let mut ps = Vec::new();
@@ -147,7 +190,14 @@ pub(super) fn mutate(text: &str, ops: &[Op]) -> String {
                     a.insert(i, copy);
                 }
             }
+            Op::Label(e, k) => label(&mut doc, *e, CONTROL_TEXTS[k % CONTROL_TEXTS.len()]),
+            Op::ControlKey(p, k) => {
+                if let Some(Value::Object(m)) = doc.pointer_mut(&pick(*p)) {
+                    m.insert(CONTROL_TEXTS[k % CONTROL_TEXTS.len()].into(), json!(1));
+                }
+            }
             Op::DuplicateKey(_) | Op::Truncate(_) => tail = Some(op.clone()),
+            Op::StrayCloser(..) | Op::Bom | Op::NotUtf8(..) => {}
         }
     }
     let text = serde_json::to_string_pretty(&doc).unwrap();
@@ -155,6 +205,42 @@ pub(super) fn mutate(text: &str, ops: &[Op]) -> String {
         Some(op) => text_op(text, &op),
         None => text,
     }
+}
+
+/// Set the label of timeline event `e`, adding a rate event if there is none.
+fn label(doc: &mut Value, e: usize, text: &str) {
+    let Some(m) = doc.as_object_mut() else { return };
+    let events = m.entry("timeline").or_insert_with(|| json!([]));
+    let Some(events) = events.as_array_mut() else {
+        return;
+    };
+    if events.is_empty() {
+        events.push(json!({"type": "rate", "at": 0, "factor": 1, "duration": "1min"}));
+    }
+    let n = events.len();
+    if let Some(event) = events[e % n].as_object_mut() {
+        event.insert("label".into(), json!(text));
+    }
+}
+
+/// The mutations made on the bytes: a stray closer, a byte-order mark in
+/// front, a byte that is not UTF-8.
+fn byte_op(mut bytes: Vec<u8>, op: &Op) -> Vec<u8> {
+    match *op {
+        Op::StrayCloser(p, brace) => {
+            let at = p % (bytes.len() + 1);
+            bytes.insert(at, if brace { b'}' } else { b']' });
+        }
+        Op::Bom => bytes.splice(0..0, *b"\xEF\xBB\xBF").for_each(drop),
+        Op::NotUtf8(p, k) => {
+            let at = p % (bytes.len() + 1);
+            bytes
+                .splice(at..at, NOT_UTF8[k % NOT_UTF8.len()].iter().copied())
+                .for_each(drop);
+        }
+        _ => {}
+    }
+    bytes
 }
 
 /// The mutations made on the text: a key given twice, a truncation.
