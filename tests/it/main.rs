@@ -25,3 +25,4 @@ mod timeline;
 mod validation;
 mod verdict;
 mod workers;
+mod workload;
