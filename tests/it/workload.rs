@@ -1,5 +1,6 @@
-//! Flash crowds and the work they bring: arrivals that are not a finite
-//! number are refused when the file is loaded, at the crowd's factor.
+//! Flash crowds and worker pools, the work they bring: arrivals that are not
+//! a finite number are refused when the file is loaded, at the crowd's
+//! factor, and so are autoscaling targets that can never be met.
 
 use std::path::Path;
 
@@ -47,4 +48,36 @@ fn a_flash_crowd_with_unbounded_arrivals_is_refused_at_load() {
         assert_eq!(i.path, path, "{e}");
         assert!(i.message.contains("not be a finite number"), "{e}");
     }
+}
+
+fn pool(workers: Value) -> Value {
+    let mut v = day();
+    v["deployments"][0] = json!({ "agent": "a", "region": "us-east", "workers": workers });
+    v["run"]["horizon"] = json!("1h");
+    v
+}
+
+/// A target at or below the idle load asks for more workers without end (the
+/// autoscaler ran away to 100 000 workers); one at or above the threshold
+/// never relieves a full pool.
+#[test]
+fn autoscaling_targets_that_cannot_be_reached_are_refused() {
+    for target in [0.1, 0.2, 0.7, 0.9] {
+        let v = pool(
+            json!({ "autoscale": { "min": 1, "max": 100000, "target_load": target },
+            "load": { "base": 0.2, "sessions_per_worker": 4 } }),
+        );
+        let e = load(&v).unwrap_err();
+        let i = e.invalid().unwrap();
+        assert_eq!(
+            i.path, "deployments[0].workers.autoscale.target_load",
+            "{target}: {e}"
+        );
+        assert!(i.message.contains("above `load.base` (0.2)"), "{e}");
+    }
+    let v = pool(
+        json!({ "autoscale": { "min": 1, "max": 10, "target_load": 0.5 },
+        "load": { "base": 0.2, "sessions_per_worker": 4 } }),
+    );
+    assert!(load(&v).is_ok());
 }
