@@ -11,6 +11,7 @@ mod fuzz;
 mod histogram_runs;
 mod hourly_clock;
 mod invariants;
+mod memory_estimate;
 mod metrics;
 mod overrides;
 mod plan;
