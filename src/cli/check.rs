@@ -35,14 +35,12 @@ pub fn check(args: CheckArgs) -> Result<()> {
         for w in scenario::warnings(file, &world) {
             eprintln!("warning: {w}");
         }
-        let w = guard::estimate(std::slice::from_ref(&world), 1, None);
-        match w.over_limit() {
-            Some(reason) if !args.force => {
-                let message = format!(
-                    "{}: estimated {}: {reason}; `run` needs --force",
-                    file.display(),
-                    w.describe()
-                );
+        // As `run` would by default: the scenario's replications, every
+        // thread, charts.
+        let w = guard::estimate(std::slice::from_ref(&world), 1, None, true);
+        match guard::refusal(file, &w) {
+            Some(why) if !args.force => {
+                let message = format!("{why}; `run` needs --force");
                 if args.scenarios.len() == 1 {
                     return Err(bad(message));
                 }

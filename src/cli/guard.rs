@@ -1,6 +1,7 @@
 //! The workload guard shared by `check` and the simulating commands: estimate
 //! sessions, events and memory before running, print the estimate, and refuse
-//! above the documented limits unless `--force` is given.
+//! above the documented limits unless `--force` is given, at the scenario
+//! field behind most of the excess where one is.
 
 use std::path::Path;
 
@@ -8,23 +9,45 @@ use anyhow::Result;
 
 use super::bad;
 use regionsim::model::World;
-use regionsim::scenario::limits::Workload;
+use regionsim::scenario::limits::{located, Command, Workload};
 
 /// Worker threads a command will use.
 pub fn workers(threads: Option<usize>) -> usize {
     threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-/// The combined workload of `worlds` run one after the other, `runs` policies each.
-pub fn estimate(worlds: &[World], runs: usize, threads: Option<usize>) -> Workload {
-    let n = workers(threads);
-    let mut total = Workload::of(&worlds[0], runs, n);
+/// The combined workload of `worlds` run one after the other, `runs` policies
+/// each, with charts or without.
+pub fn estimate(worlds: &[World], runs: usize, threads: Option<usize>, charts: bool) -> Workload {
+    let cmd = Command {
+        runs,
+        threads: workers(threads),
+        charts,
+    };
+    let mut total = Workload::estimate(&worlds[0], &cmd);
     for w in &worlds[1..] {
-        let one = Workload::of(w, runs, n);
+        let one = Workload::estimate(w, &cmd);
         total.events += one.events;
-        total.memory_bytes = total.memory_bytes.max(one.memory_bytes);
+        if one.memory_bytes > total.memory_bytes {
+            total.memory_bytes = one.memory_bytes;
+            total.memory_cause = one.memory_cause;
+        }
+        total.events_cause = total.events_cause.or(one.events_cause);
     }
     total
+}
+
+/// The one-line refusal of `w` on `file`, if it is above a limit: the file,
+/// the field behind most of the excess with its line and column, the
+/// estimate and the limit.
+pub fn refusal(file: &Path, w: &Workload) -> Option<String> {
+    let r = w.over_limit()?;
+    Some(format!(
+        "{}: estimated {}: {} (docs/scenarios.md, limits)",
+        located(file, r.path.as_deref()),
+        w.describe(),
+        r.reason
+    ))
 }
 
 /// The estimate, refused above the limits without `force`.
@@ -33,17 +56,12 @@ pub fn workload(
     worlds: &[World],
     runs: usize,
     threads: Option<usize>,
+    charts: bool,
     force: bool,
 ) -> Result<Workload> {
-    let w = estimate(worlds, runs, threads);
-    if let Some(reason) = w.over_limit() {
-        if !force {
-            return Err(bad(format!(
-                "{}: estimated {}: {reason} (docs/scenarios.md, limits); give --force to run it anyway",
-                file.display(),
-                w.describe()
-            )));
-        }
+    let w = estimate(worlds, runs, threads, charts);
+    match refusal(file, &w) {
+        Some(why) if !force => Err(bad(format!("{why}; give --force to run it anyway"))),
+        _ => Ok(w),
     }
-    Ok(w)
 }

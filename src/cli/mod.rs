@@ -225,7 +225,15 @@ impl Common {
     ) -> Result<(PathBuf, regionsim::report::Options)> {
         let base = &worlds[0];
         self.warn(base);
-        let work = guard::workload(&self.scenario, worlds, runs, self.threads, self.force)?;
+        let charts = !self.no_charts;
+        let work = guard::workload(
+            &self.scenario,
+            worlds,
+            runs,
+            self.threads,
+            charts,
+            self.force,
+        )?;
         let out = self.out_dir(base, suffix);
         let opts = self.report_options(command)?;
         check_folder(&out, &opts, Some(self.force), self.quiet)?;

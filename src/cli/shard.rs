@@ -221,7 +221,8 @@ pub fn write_part(
     c.warn(base);
     let share = share(&study, &layout, &units);
     if !share.is_empty() {
-        let work = guard::workload(&c.scenario, &share, study.runs, c.threads, c.force)?;
+        // A part holds statistics only; the charts come with the merge.
+        let work = guard::workload(&c.scenario, &share, study.runs, c.threads, false, c.force)?;
         if !c.quiet {
             eprintln!("estimated {}", work.describe());
         }

@@ -248,12 +248,18 @@ impl<H: MainHeap> EventQueue<H> {
             (Some(_), None) => true,
             (None, _) => false,
         };
-        let e = if from_recurring {
+        if from_recurring {
             self.root_taken = true;
-            self.recurring.peek().map(Entry::event)
-        } else {
-            self.heap.pop().map(|e| e.event())
-        };
+            let e = self.recurring.peek().map(Entry::event);
+            return self.popped(e);
+        }
+        let e = self.heap.pop().map(|e| e.event());
+        self.popped(e)
+    }
+
+    /// `e`, noted as the current instant in debug builds (the identity otherwise).
+    #[inline(always)]
+    fn popped(&mut self, e: Option<Event>) -> Option<Event> {
         #[cfg(debug_assertions)]
         if let Some(e) = &e {
             self.popped_at = Some(e.time);

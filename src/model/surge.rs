@@ -17,6 +17,10 @@ pub struct Surge {
     pub end_s: f64,
     /// Rate multiplier (0 silences the population).
     pub factor: f64,
+    /// The flash crowd behind it (its index in the scenario's `timeline`);
+    /// for a flattened stretch, the one with the largest factor over it, so
+    /// messages about the stretch point at the field that weighs most.
+    pub event: usize,
 }
 
 /// Disjoint, sorted segments equivalent to possibly overlapping `windows`.
@@ -27,16 +31,13 @@ pub fn flatten(windows: &[Surge]) -> Vec<Surge> {
     cuts.windows(2)
         .filter_map(|c| {
             let mid = 0.5 * (c[0] + c[1]);
-            let covering = windows.iter().filter(|w| w.start_s <= mid && mid < w.end_s);
-            let mut any = false;
-            let factor = covering.fold(1.0, |acc, w| {
-                any = true;
-                acc * w.factor
-            });
-            any.then_some(Surge {
+            let covering = || windows.iter().filter(|w| w.start_s <= mid && mid < w.end_s);
+            let top = covering().reduce(|a, b| if b.factor > a.factor { b } else { a })?;
+            Some(Surge {
                 start_s: c[0],
                 end_s: c[1],
-                factor,
+                factor: covering().fold(1.0, |acc, w| acc * w.factor),
+                event: top.event,
             })
         })
         .collect()
@@ -110,11 +111,13 @@ mod tests {
                 start_s: 0.0,
                 end_s: 10.0,
                 factor: 2.0,
+                event: 0,
             },
             Surge {
                 start_s: 5.0,
                 end_s: 15.0,
                 factor: 3.0,
+                event: 1,
             },
         ];
         let f = flatten(&w);
@@ -123,6 +126,9 @@ mod tests {
             got,
             vec![(0.0, 5.0, 2.0), (5.0, 10.0, 6.0), (10.0, 15.0, 3.0)]
         );
+        // Each stretch names the crowd with the largest factor over it.
+        let events: Vec<_> = f.iter().map(|s| s.event).collect();
+        assert_eq!(events, vec![0, 1, 1]);
     }
 
     #[test]
@@ -132,6 +138,7 @@ mod tests {
             start_s: 10.0,
             end_s: 20.0,
             factor: 4.0,
+            event: 0,
         }]);
         let mut cur = rate.cursor_at(0.0);
         // 10 units before the surge, then 4 per second: 12 units land at 10.5.
@@ -151,6 +158,7 @@ mod tests {
             start_s: 0.0,
             end_s: 100.0,
             factor: 0.0,
+            event: 0,
         }]);
         let mut cur = rate.cursor_at(0.0);
         let t = next_arrival(&rate, &seg, &mut cur, 0.0, 1.0).unwrap();

@@ -1,13 +1,14 @@
 //! Range rules that keep a valid scenario computable: capacity totals that fit
-//! the engine's counters, a horizon within the clock's resolution, and arrival
-//! rates whose daily integral is a finite number.
+//! the engine's counters (every capacity the timeline and worker pools can
+//! reach included), a horizon within the clock's resolution, and arrival rates
+//! whose daily integral, flash crowds included, is a finite number.
 
 use super::limits::MAX_HORIZON_S;
 use super::raw::{RawEvent, RawRate, RawScenario};
 use super::validate::{err, R};
 use crate::model::rate::DAY_S;
 use crate::model::timeline::{Action, TimelineEvent};
-use crate::model::Deployment;
+use crate::model::{Deployment, Population};
 
 /// The capacities of the declared deployments together fit a 32-bit count,
 /// each counted at the largest capacity it can reach by itself (a worker
@@ -149,6 +150,23 @@ pub fn rate(pop_path: &str, raw: &RawRate, peak_per_s: f64, profile: &[f64; 24])
             format!("{pop_path}.rate.{field}"),
             "is too large: the arrivals of a day would not be a finite number",
         );
+    }
+    Ok(())
+}
+
+/// The arrivals a flash crowd brings are a finite number: over each stretch
+/// of `pop`'s flattened surges within the horizon, the factor in force
+/// (overlapping crowds multiply) times the arrivals its rate brings there;
+/// refused at the largest factor over the stretch.
+pub(super) fn surge_arrivals(pop: &Population, horizon: f64) -> R<()> {
+    for seg in &pop.surges {
+        let (a, b) = (seg.start_s.min(horizon), seg.end_s.min(horizon));
+        if !(seg.factor.is_finite() && (seg.factor * pop.rate.integral(a, b)).is_finite()) {
+            return err(
+                format!("timeline[{}].factor", seg.event),
+                "is too large: the arrivals of this flash crowd would not be a finite number",
+            );
+        }
     }
     Ok(())
 }

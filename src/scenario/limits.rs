@@ -6,11 +6,19 @@
 //! would not fit or times would lose millisecond resolution. *Workload limits*
 //! (events, memory) are checked on the validated world with the command line's
 //! overrides applied; the commands refuse a scenario above them unless `--force`
-//! is given, so an absurd workload is refused in milliseconds with its estimate.
+//! is given, so an absurd workload is refused in milliseconds with its estimate
+//! and, where one field brings most of it (a flash crowd's factor, a worker
+//! pool's window, the time bins), that field's place. The estimate's terms:
+//! `work.rs` (events, worker pools' passes) and `memory.rs` (peak bytes).
+
+mod memory;
+mod work;
+
+use std::path::Path;
 
 use super::raw::RawScenario;
 use super::validate::{err, R};
-use crate::model::{Patience, World};
+use crate::model::World;
 
 /// Largest scenario file, bytes.
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
@@ -29,7 +37,7 @@ pub const MAX_CITY_REGION_PAIRS: usize = 20_000_000;
 pub const MAX_HORIZON_S: f64 = 3.2e9;
 /// Most events a command may process over all its replications without `--force`.
 pub const MAX_EVENTS: f64 = 1e10;
-/// Most memory (bytes) the statistics of a command may take without `--force`.
+/// Most memory (bytes) a command may take without `--force`.
 pub const MAX_MEMORY_BYTES: f64 = 4e9;
 
 /// The shape limits, checked on the raw file before the world is built.
@@ -68,70 +76,78 @@ pub(super) fn check_shape(raw: &RawScenario) -> R<()> {
     Ok(())
 }
 
+/// How a command runs a world: policies per replication, worker threads,
+/// whether it draws charts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Command {
+    /// Policies run on each replication.
+    pub runs: usize,
+    /// Worker threads (each holds the statistics of two replications in flight).
+    pub threads: usize,
+    /// Whether the reports include charts.
+    pub charts: bool,
+}
+
 /// What a command is about to ask of the machine.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Workload {
-    /// Expected arrivals per replication (warm-up included).
+    /// Expected arrivals per replication (warm-up and flash crowds included).
     pub sessions: f64,
-    /// Expected events over all replications.
+    /// Expected events over all replications, worker pools' passes over their
+    /// workers counted as the events of equal cost.
     pub events: f64,
     /// Replications.
     pub replications: u32,
-    /// Approximate peak memory of the statistics and the world, bytes.
+    /// Approximate peak memory of the world, the statistics, the engines and
+    /// the reports, bytes.
     pub memory_bytes: f64,
+    /// The scenario field (JSON path) behind most of the events, if one is.
+    pub events_cause: Option<String>,
+    /// The scenario field behind most of the memory, if one is.
+    pub memory_cause: Option<String>,
+}
+
+/// Why a workload is refused without `--force`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// Which limit it exceeds, and by how much.
+    pub reason: String,
+    /// The scenario field behind most of it, if one is.
+    pub path: Option<String>,
 }
 
 impl Workload {
     /// Estimate the workload of `runs` policies x the world's replications, with
-    /// `workers` threads (each holds the statistics of two replications in flight).
-    pub fn of(world: &World, runs: usize, workers: usize) -> Self {
-        let horizon = world.run.horizon_s;
-        let mut sessions = 0.0;
-        let mut events = 0.0;
-        for p in &world.populations {
-            let n = p.rate.integral(0.0, horizon);
-            // An arrival and a departure each; a waiting timer where users may wait.
-            let per = if matches!(p.patience, Patience::None) {
-                2.0
-            } else {
-                3.0
-            };
-            sessions += n;
-            events += n * per;
-        }
-        // Worker pools: one tick per sample, report or evaluation.
-        for w in world.deployments.iter().filter_map(|d| d.workers.as_ref()) {
-            let every = [
-                w.measure.sample_interval_s,
-                w.measure.report_interval_s,
-                w.autoscale.as_ref().map_or(0.0, |a| a.interval_s),
-            ];
-            events += every
-                .iter()
-                .filter(|&&i| i > 0.0)
-                .map(|i| horizon / i)
-                .sum::<f64>();
-        }
+    /// `threads` worker threads, reports without charts.
+    pub fn of(world: &World, runs: usize, threads: usize) -> Self {
+        let cmd = Command {
+            runs,
+            threads,
+            charts: false,
+        };
+        Self::estimate(world, &cmd)
+    }
+
+    /// Estimate the workload of `cmd` on `world`.
+    pub fn estimate(world: &World, cmd: &Command) -> Self {
+        let pools = work::pools(world);
+        let work = work::of(world, &pools);
+        let memory = memory::of(world, &pools, cmd);
         let reps = f64::from(world.run.replications);
-        let (regions, pops) = (world.regions.len() as f64, world.populations.len() as f64);
-        let bins = (horizon / world.run.bin_s).ceil().max(1.0);
-        // Time series: five counts per bin, two areas and a peak per (bin, region);
-        // per population: served-by row and three lean distributions.
-        let stats = bins * (40.0 + regions * 20.0) + pops * (regions * 8.0 + 16_384.0);
-        let world_bytes = (world.cities.len() as f64 + regions) * regions * 8.0;
-        let in_flight = (2 * workers.max(1) + 2).min(world.run.replications as usize + 1) as f64;
         Self {
-            sessions,
-            events: events * reps * runs as f64,
+            sessions: work.sessions,
+            events: work.events * reps * cmd.runs as f64,
             replications: world.run.replications,
-            memory_bytes: world_bytes + stats * in_flight * runs as f64,
+            memory_bytes: memory.bytes,
+            events_cause: work.cause,
+            memory_cause: memory.cause,
         }
     }
 
     /// One line for the user: sessions, events, memory.
     pub fn describe(&self) -> String {
         format!(
-            "about {} sessions per replication, {} events over {} replication{}, {} of statistics",
+            "about {} sessions per replication, {} events over {} replication{}, {} of memory",
             si(self.sessions),
             si(self.events),
             self.replications,
@@ -141,23 +157,43 @@ impl Workload {
     }
 
     /// Why this workload is refused without `--force`, if it is.
-    pub fn over_limit(&self) -> Option<String> {
+    pub fn over_limit(&self) -> Option<Refusal> {
         if self.events.is_nan() || self.events > MAX_EVENTS {
-            return Some(format!(
-                "{} events exceed the limit of {}",
-                si(self.events),
-                si(MAX_EVENTS)
-            ));
+            return Some(Refusal {
+                reason: format!(
+                    "{} events exceed the limit of {}",
+                    si(self.events),
+                    si(MAX_EVENTS)
+                ),
+                path: self.events_cause.clone(),
+            });
         }
         if self.memory_bytes.is_nan() || self.memory_bytes > MAX_MEMORY_BYTES {
-            return Some(format!(
-                "{} of statistics exceed the limit of {}",
-                bytes(self.memory_bytes),
-                bytes(MAX_MEMORY_BYTES)
-            ));
+            return Some(Refusal {
+                reason: format!(
+                    "{} of memory exceed the limit of {}",
+                    bytes(self.memory_bytes),
+                    bytes(MAX_MEMORY_BYTES)
+                ),
+                path: self.memory_cause.clone(),
+            });
         }
         None
     }
+}
+
+/// `file`, and where `path` is in it (as a scenario error names a field):
+/// "FILE: at `PATH` (line L, column C)".
+pub fn located(file: &Path, path: Option<&str>) -> String {
+    let mut s = file.display().to_string();
+    if let Some(p) = path.filter(|p| !p.is_empty()) {
+        s.push_str(&format!(": at `{p}`"));
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        if let Some((line, column)) = super::locate::locate(&text, p) {
+            s.push_str(&format!(" (line {line}, column {column})"));
+        }
+    }
+    s
 }
 
 /// 1234567 -> "1.2 M".

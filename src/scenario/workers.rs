@@ -176,7 +176,11 @@ pub(super) fn workers(path: &str, raw: &RawWorkers) -> R<WorkerSpec> {
             }
             (n, None)
         }
-        (None, Some(a)) => (0, Some(autoscale(&format!("{path}.autoscale"), a)?)),
+        (None, Some(a)) => {
+            let a = autoscale(&format!("{path}.autoscale"), a)?;
+            reachable_target(&format!("{path}.autoscale"), &a, &load, threshold)?;
+            (0, Some(a))
+        }
     };
     let process_start = match &raw.process_start {
         Some(d) => dist(&format!("{path}.process_start"), d)?,
@@ -255,6 +259,25 @@ fn load(path: &str, raw: &RawWorkerLoad, m: &Measurement) -> R<LoadModel> {
         per_session,
         noise,
     })
+}
+
+/// The autoscaler asks for `total load / target_load` workers. A target at
+/// or below the idle load can never be met (each worker added brings its base
+/// load with it, so the count asked for grows without end: 100 000 workers,
+/// 116 s and 820 MB for an hour), and one at or above the threshold asks
+/// for no more workers than a full pool has (loads stop at about the
+/// threshold), so a full pool is never relieved.
+fn reachable_target(path: &str, a: &Autoscale, load: &LoadModel, threshold: f64) -> R<()> {
+    if a.target_load > load.base && a.target_load < threshold {
+        return Ok(());
+    }
+    err(
+        format!("{path}.target_load"),
+        format!(
+            "must be above `load.base` ({}) and below `load_threshold` ({threshold}), got {}: otherwise the autoscaler grows without end or never relieves a full pool",
+            load.base, a.target_load
+        ),
+    )
 }
 
 fn autoscale(path: &str, raw: &RawAutoscale) -> R<Autoscale> {

@@ -74,7 +74,7 @@ fn statistics_memory_over_the_limit_is_refused() {
     v["run"]["bin"] = json!(0.0864);
     let (code, err) = check(dir.path(), "wide.json", &v);
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("of statistics exceed the limit"), "{err}");
+    assert!(err.contains("of memory exceed the limit"), "{err}");
 }
 
 #[test]

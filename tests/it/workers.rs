@@ -89,7 +89,7 @@ fn an_autoscaler_that_cannot_act_gives_the_fixed_pool_results() {
         )
     };
     let want = outputs(&fixed);
-    for (target, interval, cooldown) in [(0.3, "5s", "0s"), (0.9, "1min", "1h")] {
+    for (target, interval, cooldown) in [(0.3, "5s", "0s"), (0.65, "1min", "1h")] {
         let mut v = fixed.clone();
         let w = &mut v["deployments"][0]["workers"];
         w.as_object_mut().unwrap().remove("count");

@@ -6,8 +6,10 @@
 //! [0, horizon]; an unknown region, agent or population; a reference that fits
 //! several deployments without `agent`; a deployment touched before it is
 //! created or after it is deleted; deleting a deployment twice; two outages of
-//! one deployment that overlap; an hourly schedule without 24 values. A drain
-//! that outlasts the horizon is allowed and noted for the reports.
+//! one deployment that overlap; an hourly schedule without 24 values; a
+//! capacity that takes the sum of all capacities past 32 bits; a flash crowd
+//! whose arrivals would not be a finite number. A drain that outlasts the
+//! horizon is allowed and noted for the reports.
 
 mod events;
 mod lifecycle;
@@ -184,6 +186,7 @@ pub(super) fn events(
                     start_s: at,
                     end_s: end,
                     factor,
+                    event: i,
                 });
             }
             let who = population.as_deref().unwrap_or("all populations");
@@ -200,6 +203,7 @@ pub(super) fn events(
     }
     for (p, s) in pops.iter_mut().zip(&surges) {
         p.surges = flatten(s);
+        super::checks::surge_arrivals(p, run.horizon_s)?;
     }
     super::checks::timeline_capacities(raw, deps, &out[creations..])?;
     lifecycle::check(raw, &out, deps)?;

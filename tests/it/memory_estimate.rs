@@ -1,0 +1,150 @@
+//! The memory estimate against what a run really takes: worlds that stress
+//! each of its terms (time bins, deployment lanes, timeline events on charts,
+//! a worker pool's sample ring) are run as child processes, and the estimate
+//! printed before simulating must lie within a factor of 2 of the child's
+//! peak resident memory (read by GNU time) above that of a trivial run.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::{json, Value};
+
+/// GNU time, which reports a command's peak resident memory.
+const TIME: &str = "/usr/bin/time";
+
+/// A small world: one population in us-east, one deployment, hourly bins.
+fn small() -> Value {
+    json!({
+        "name": "memory",
+        "regions": ["us-east", "eu-central"],
+        "deployments": [{ "agent": "a", "region": "us-east", "capacity": 10 }],
+        "populations": [{ "name": "p", "lat": 40.71, "lon": -74.01, "utc_offset_h": -5,
+            "rate": { "peak_per_s": 0.05 }, "session": { "type": "exponential", "mean": "60s" } }],
+        "policy": { "type": "nearest" },
+        "run": { "horizon": "1h", "warmup": "0s", "seed": 1, "replications": 1, "bin": "1h" }
+    })
+}
+
+/// The worlds, each stressing one term, and whether it is run with charts.
+fn stress_worlds() -> Vec<(&'static str, Value, bool)> {
+    let mut bins = small();
+    bins["run"]["horizon"] = json!("60000s");
+    bins["run"]["bin"] = json!("1s");
+    let mut lanes = small();
+    lanes["deployments"] = (0..40)
+        .map(|i| {
+            let region = ["us-east", "eu-central"][i % 2];
+            json!({ "agent": format!("a{i}"), "region": region, "capacity": 10 })
+        })
+        .collect();
+    lanes["policy"]["agent"] = json!("a0");
+    lanes["run"]["horizon"] = json!("2h");
+    lanes["run"]["bin"] = json!("1s");
+    let mut events = small();
+    events["populations"][0]["rate"]["peak_per_s"] = json!(0.001);
+    events["run"]["horizon"] = json!("2000h");
+    events["timeline"] = (0..600)
+        .map(|i| {
+            json!({ "type": "capacity", "at": format!("{i}h"), "region": "us-east",
+            "capacity": 10 + i % 3 })
+        })
+        .collect();
+    // Charts: the events' markers and the curves over many bins.
+    let mut charted = events.clone();
+    charted["timeline"] = (0..300)
+        .map(|i| {
+            json!({ "type": "capacity", "at": format!("{}s", 100 * i), "region": "us-east",
+            "capacity": 10 + i % 3 })
+        })
+        .collect();
+    charted["run"]["horizon"] = json!("30000s");
+    charted["run"]["bin"] = json!("1s");
+    let mut ring = small();
+    ring["deployments"][0] = json!({ "agent": "a", "region": "us-east",
+        "workers": { "count": 100, "window": 10000, "load": { "sessions_per_worker": 4 } } });
+    ring["run"]["horizon"] = json!("60s");
+    vec![
+        ("time bins", bins, false),
+        ("deployment lanes", lanes, false),
+        ("timeline events", events, false),
+        ("timeline events and time bins on charts", charted, true),
+        ("worker sample ring", ring, false),
+    ]
+}
+
+/// Run `regionsim run FILE` (one thread, with or without charts) as a child:
+/// the estimate it prints, bytes, and its peak resident memory, bytes.
+///
+/// The peak is read by GNU time, which forks the run from its own small
+/// process: a child spawned from this test process would count this
+/// process's own peak in its `ru_maxrss` (Linux carries the peak of the
+/// address space a process replaces at exec into the new one's).
+fn measured(dir: &Path, name: &str, v: &Value, charts: bool) -> (f64, f64) {
+    let stem = name.replace(' ', "-");
+    let file = dir.join(format!("{stem}.json"));
+    std::fs::write(&file, v.to_string()).unwrap();
+    let peak_file = dir.join(format!("{stem}.peak"));
+    let mut cmd = Command::new(TIME);
+    cmd.args(["-f", "%M", "-o"]).arg(&peak_file);
+    cmd.arg(env!("CARGO_BIN_EXE_regionsim"));
+    cmd.arg("run").arg(&file).args(["--threads", "1", "--out"]);
+    cmd.arg(dir.join(format!("out-{stem}")));
+    if !charts {
+        cmd.arg("--no-charts");
+    }
+    let out = cmd.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{name}: {text}");
+    let peak_kb: f64 = std::fs::read_to_string(&peak_file)
+        .unwrap()
+        .trim()
+        .lines()
+        .last()
+        .unwrap()
+        .parse()
+        .unwrap();
+    (estimate_of(&text), peak_kb * 1024.0)
+}
+
+/// The bytes in "estimated ..., 12.3 MB of memory".
+fn estimate_of(stderr: &str) -> f64 {
+    let line = stderr.lines().find(|l| l.starts_with("estimated")).unwrap();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "of").unwrap();
+    let scale = match words[at - 1] {
+        "B" => 1.0,
+        "kB" => 1e3,
+        "MB" => 1e6,
+        "GB" => 1e9,
+        u => panic!("unit {u} in {line}"),
+    };
+    words[at - 2].parse::<f64>().unwrap() * scale
+}
+
+#[test]
+fn the_memory_estimate_is_within_a_factor_of_2_of_the_measured_peak() {
+    assert!(
+        Path::new(TIME).is_file(),
+        "this test reads peak memory with GNU time ({TIME})"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    // What any run takes (code, allocator, fonts for charts): not estimated.
+    let baseline = [false, true].map(|charts| measured(dir.path(), "trivial", &small(), charts).1);
+    let mut table = Vec::new();
+    for (name, v, charts) in stress_worlds() {
+        let (estimate, peak) = measured(dir.path(), name, &v, charts);
+        let above = peak - baseline[usize::from(charts)];
+        table.push(format!(
+            "{name}: estimated {:.1} MB, measured {:.1} MB above the trivial run",
+            estimate / 1e6,
+            above / 1e6
+        ));
+        let ratio = estimate / above.max(1.0);
+        assert!(
+            (0.5..=2.0).contains(&ratio),
+            "{name}: estimate / measured = {ratio:.2}\n{}",
+            table.join("\n")
+        );
+    }
+    eprintln!("{}", table.join("\n"));
+}
