@@ -182,7 +182,11 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
                 Kind::Redispatch => {
                     if let Some((mut s, _)) = self.parked.take(ev.a, ev.b) {
                         s.attempt += 1;
-                        self.dispatch(s);
+                        if s.left_by(self.now) {
+                            self.lost(&s, false);
+                        } else {
+                            self.dispatch(s);
+                        }
                     }
                 }
                 Kind::Failover => {
@@ -321,17 +325,30 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
                 return self.start_on_worker(s, d, p);
             }
         }
+        if s.cause != NO_CAUSE {
+            return self.start_moved(s, d);
+        }
+        self.start_slot::<false>(s, d, s.dispatch + s.startup + s.duration);
+    }
+
+    /// Give `s` a slot of `d` now, which it holds `hold` seconds (`MOVED`:
+    /// `s` was moved after a failure).
+    #[inline(always)]
+    fn start_slot<const MOVED: bool>(&mut self, s: Session, d: usize, hold: f64) {
         let t = self.now;
         let r = self.deps.admit(d);
         let (level, limit) = self.deps.region_level(r);
         self.stats.level(r, t, level, limit);
         self.deployment_changed(d);
         let wait = t - s.arrival;
-        let hold = s.dispatch + s.startup + s.duration;
         let tag = Tag::new(s.city, s.counted);
         self.queue.push(t + hold, Kind::Departure, d as u32, tag.0);
         let join_ms = (wait + s.dispatch + s.startup) * 1000.0;
-        self.record_start(&s, r, wait, join_ms, hold);
+        if MOVED {
+            self.stats.rejoined(join_ms, hold, s.counted);
+        } else {
+            self.record_served(&s, r, wait, join_ms, hold);
+        }
     }
 
     /// Tell the statistics `s` got its agent in region `r` after waiting
@@ -341,8 +358,14 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
     fn record_start(&mut self, s: &Session, r: usize, wait: f64, join_ms: f64, hold: f64) {
         if s.cause != NO_CAUSE {
             self.stats.rejoined(join_ms, hold, s.counted);
-            return;
+        } else {
+            self.record_served(s, r, wait, join_ms, hold);
         }
+    }
+
+    /// [`Self::record_start`] of a session that was never moved.
+    #[inline(always)]
+    fn record_served(&mut self, s: &Session, r: usize, wait: f64, join_ms: f64, hold: f64) {
         self.stats.served(&Served {
             pop: s.pop as usize,
             region: r,

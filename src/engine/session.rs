@@ -32,7 +32,10 @@ pub(super) struct Session {
     pub(super) city: u32,
     pub(super) home_region: u32,
     pub(super) attempt: u32,
+    /// When it asked for an agent (for a moved session: its agent's failure).
     pub(super) arrival: f64,
+    /// Its length once the agent joins (for a moved session: what was left
+    /// of it at the failure, so its user leaves at `arrival + duration`).
     pub(super) duration: f64,
     /// Seconds the user will wait; 0 = none, infinity = unlimited.
     pub(super) patience: f64,
@@ -47,6 +50,34 @@ pub(super) struct Session {
 
 /// [`Session::cause`] of a session that has not been moved.
 pub(super) const NO_CAUSE: u32 = u32::MAX;
+
+impl Session {
+    /// How long the session holds the place it takes at `t` when its agent
+    /// joins `join` seconds later: the join, then its length. A moved session
+    /// keeps its original end, since its user leaves at their own time: it
+    /// holds the place until then, or until the agent joins if that is later
+    /// (the agent starts, finds the user gone and ends).
+    #[inline(always)]
+    pub(super) fn holding(&self, t: f64, join: f64) -> f64 {
+        if self.cause == NO_CAUSE {
+            join + self.duration
+        } else {
+            (self.arrival + self.duration - t).max(join)
+        }
+    }
+
+    /// Whether the user of a moved session has left by `t` (its original end
+    /// has come); if not, it waits for an agent no longer than until then.
+    /// Always false for a session that has not been moved.
+    pub(super) fn left_by(&mut self, t: f64) -> bool {
+        if self.cause == NO_CAUSE {
+            return false;
+        }
+        let left = self.arrival + self.duration - t;
+        self.patience = self.patience.min(left);
+        left <= 0.0
+    }
+}
 
 /// What a departure carries about its session: the city (which gives the
 /// population, the RTTs and the candidates for a re-dispatch) and whether the

@@ -104,7 +104,9 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
     }
 
     /// End every session running on `d` now: lost, or moved to another agent
-    /// after the platform notices the failure.
+    /// after the platform notices the failure. A user leaves at their own
+    /// time, so a session whose end comes before the platform notices ends
+    /// there (interrupted, not moved).
     fn cut(&mut self, d: usize, event: usize, failover: Failover) {
         let departures = self
             .queue
@@ -116,32 +118,35 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
             let pop = self.city_pop[tag.city()] as usize;
             self.stats.hold_cut(e.time - t, tag.counted());
             match failover {
-                Failover::Lose => self.stats.interrupted(pop, r, event, t, tag.counted()),
-                Failover::Redispatch { detect_s } => {
+                Failover::Redispatch { detect_s } if e.time > t + detect_s => {
                     self.stats.redispatched(pop, r, event, t, tag.counted());
-                    let s = self.moved_session(pop, tag, r, event, e.time - t);
+                    let s = self.moved_session(pop, tag, (r, event), e.time - t, detect_s);
                     let (slot, generation) = self.parked.insert(s, u32::MAX);
                     self.queue
                         .push(t + detect_s, Kind::Failover, slot, generation);
                 }
+                _ => self.stats.interrupted(pop, r, event, t, tag.counted()),
             }
         }
         self.supply_changed(d, |x| x.release_many(d, departures.len() as u32));
     }
 
-    /// A session whose agent failed at `now` with `remaining` seconds to run:
-    /// it asks for a new agent like a new user (fresh patience and delays from
-    /// the timeline's own stream), and its wait counts from the failure.
+    /// A session whose agent failed at `now` (in `region`, by timeline
+    /// `event`) with `remaining` seconds to run, dispatched again `detect_s`
+    /// later: it asks for a new agent like a new user (fresh patience and
+    /// delays from the timeline's own stream), its wait counts from the
+    /// failure, and its user leaves at the original end, waiting no longer.
     fn moved_session(
         &mut self,
         pop: usize,
         tag: Tag,
-        region: usize,
-        event: usize,
+        (region, event): (usize, usize),
         remaining: f64,
+        detect_s: f64,
     ) -> Session {
         let (patience, dispatch, startup, jitter_ms) =
             super::draw_wait_and_delays(self.world, pop, &mut self.timeline_rng);
+        let patience = patience.min(remaining - detect_s);
         Session {
             pop: pop as u32,
             city: tag.city() as u32,
@@ -156,6 +161,16 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
             counted: tag.counted(),
             cause: event as u32,
         }
+    }
+
+    /// A moved session takes a slot of `d`: it holds it until its user's
+    /// original end (or its new agent's join, if later). Apart from the
+    /// sessions that were never moved, whose start is the hot path.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn start_moved(&mut self, s: Session, d: usize) {
+        let hold = s.holding(self.now, s.dispatch + s.startup);
+        self.start_slot::<true>(s, d, hold);
     }
 
     /// Dispatch the users waiting for `d` again through the policy (it no longer

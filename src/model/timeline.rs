@@ -14,9 +14,10 @@
 pub enum Failover {
     /// They are lost at once (outcome *interrupted*).
     Lose,
-    /// After the platform notices (`detect_s`), each is dispatched again through
-    /// the policy for the rest of its length (outcome *redispatched*); one that
-    /// finds no agent is interrupted.
+    /// After the platform notices (`detect_s`), each whose user is still there
+    /// is dispatched again through the policy and keeps its original end
+    /// (outcome *redispatched*); one that ends before the detection, or finds
+    /// no agent before its end, is interrupted.
     Redispatch {
         /// Seconds from the failure to the re-dispatch.
         detect_s: f64,

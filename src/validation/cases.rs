@@ -4,6 +4,7 @@
 //! constant behind.
 
 use super::checks::*;
+use super::outage::outage_redispatch;
 use super::Case;
 
 macro_rules! scenario {
@@ -105,6 +106,13 @@ pub static CASES: &[Case] = &[
             "a region down for the whole run under spill-anywhere: Erlang B(remaining c, sum A)",
         scenario: scenario!("outage-spill-anywhere"),
         checks: spill_anywhere,
+        little_gap: steady_state,
+    },
+    Case {
+        name: "outage-redispatch",
+        identity: "failures of a loss region: sessions moved per failure = a (1 - B(c, a)) e^(-mu d), as users leave at their own time",
+        scenario: scenario!("outage-redispatch"),
+        checks: outage_redispatch,
         little_gap: steady_state,
     },
     Case {

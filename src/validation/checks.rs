@@ -7,6 +7,7 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::ctmc::LossNetwork;
 use super::exact::{erlang_a, erlang_b, erlang_c, erlang_c_mean_wait};
+use super::outage::capacity_up;
 use super::{mean_and_half_width, Check, Runs, Test};
 use crate::model::{PolicySpec, World};
 use crate::stats::RunStats;
@@ -111,7 +112,7 @@ fn rate_and_mean(w: &World, p: usize) -> (f64, f64) {
     (pop.rate.max_rate(), pop.session.mean())
 }
 
-fn offered(w: &World, p: usize) -> f64 {
+pub(super) fn offered(w: &World, p: usize) -> f64 {
     let (lambda, mean) = rate_and_mean(w, p);
     lambda * mean
 }
@@ -132,23 +133,6 @@ pub(super) fn erlang_b_single(r: &Runs) -> Vec<Check> {
         erlang_b(c, a),
         |_, m| m.rejection_rate,
     )]
-}
-
-/// Capacity of the deployments not down at the start of the run (an outage
-/// lasting the whole run takes its deployments out of the pool).
-fn capacity_up(w: &World) -> u32 {
-    use crate::model::timeline::Action;
-    let down: Vec<usize> = w
-        .timeline
-        .iter()
-        .flat_map(|e| &e.steps)
-        .filter(|s| s.at_s == 0.0 && matches!(s.action, Action::Down { .. }))
-        .map(|s| s.action.deployment())
-        .collect();
-    (0..w.deployments.len())
-        .filter(|d| !down.contains(d))
-        .map(|d| w.deployments[d].capacity)
-        .sum()
 }
 
 pub(super) fn spill_anywhere(r: &Runs) -> Vec<Check> {
@@ -193,7 +177,7 @@ pub(super) fn explicit_no_fallback(r: &Runs) -> Vec<Check> {
 }
 
 /// A failing check standing for a case whose world does not fit its theory.
-fn no_theory(r: &Runs, why: &str) -> Check {
+pub(super) fn no_theory(r: &Runs, why: &str) -> Check {
     Check {
         case: r.case,
         quantity: why.into(),

@@ -12,6 +12,7 @@ mod cases;
 mod checks;
 pub mod ctmc;
 pub mod exact;
+mod outage;
 mod plan;
 
 pub use cases::CASES;

@@ -8,6 +8,7 @@ mod common;
 mod deploy;
 mod event_queue;
 mod experiments;
+mod failover;
 mod fuzz;
 mod histogram_runs;
 mod hourly_clock;

@@ -47,8 +47,9 @@ fn validate_command_prints_the_table_and_fails_on_unknown_cases() {
 }
 
 /// The intervals are tight enough to tell the right theory from near misses:
-/// one slot more or less, a spill order that tries the farther region first, or
-/// a spill rule that ignores the utilisation threshold.
+/// one slot more or less, a spill order that tries the farther region first, a
+/// spill rule that ignores the utilisation threshold, or a failure that moves
+/// every running session (or whose detection takes 3 s more or less).
 #[test]
 fn the_suite_rejects_near_miss_answers() {
     use regionsim::validation::ctmc::LossNetwork;
@@ -117,4 +118,21 @@ fn the_suite_rejects_near_miss_answers() {
     };
     assert!(served_in_eu(shares(0.75).served[0][1]).passed());
     assert!(!served_in_eu(shares(1.0).served[0][1]).passed());
+
+    // outage-redispatch: 100 failures of 10 slots at 8 Erlangs, 20 s sessions.
+    let runs = case("outage-redispatch");
+    let running = 8.0 * (1.0 - erlang_b(10, 8.0));
+    for (moved, expect) in [
+        (running * (-15.0_f64 / 20.0).exp(), true),
+        (running, false),
+        (running * (-12.0_f64 / 20.0).exp(), false),
+        (running * (-18.0_f64 / 20.0).exp(), false),
+    ] {
+        let check = runs.check("moved per failure", moved, |_, m| m.redispatched / 100.0);
+        assert_eq!(
+            check.passed(),
+            expect,
+            "{moved} moved per failure: {check:?}"
+        );
+    }
 }

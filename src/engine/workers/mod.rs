@@ -220,7 +220,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
         let (process, starts) = pool.take_process(w, t + cold + s.dispatch, &mut self.workers.rng);
         let r = self.deps.admit(d);
         let wait = t - s.arrival;
-        let hold = cold + s.dispatch + process + s.startup + s.duration;
+        let hold = s.holding(t, cold + s.dispatch + process + s.startup);
         let tag = Tag::new(s.city, s.counted);
         let a = (w as u32) << DEP_BITS | d as u32;
         self.queue.push(t + hold, Kind::WorkerDeparture, a, tag.0);
