@@ -13,6 +13,7 @@ mod metrics;
 mod overrides;
 mod plan;
 mod plan_hourly;
+mod plan_input;
 mod provenance;
 mod report_folders;
 mod robustness;

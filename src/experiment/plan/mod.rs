@@ -171,7 +171,10 @@ pub fn default_spec(world: &World) -> Spec {
             deployment: d,
             period: Period::Whole,
             min: 0,
-            max: (2 * start[d]).max(2 * dep.capacity).max(20),
+            max: start[d]
+                .saturating_mul(2)
+                .max(dep.capacity.saturating_mul(2))
+                .max(20),
             step: 1,
             cost: world.slo.cost[dep.region],
         })
