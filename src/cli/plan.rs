@@ -1,7 +1,9 @@
 //! `regionsim plan`: the cheapest capacities per deployment that meet the
-//! scenario's planning targets (and `--target`s) with confidence. Parses targets,
-//! costs and bounds (bad ones exit 2), shows progress, and maps the outcome to
-//! an exit status: 0 verified, 3 infeasible or unverified, 130 interrupted.
+//! scenario's planning targets (and `--target`s) with confidence. Refuses a
+//! shard (each candidate depends on the ones before it, so a plan cannot be
+//! split), parses targets, costs and bounds (bad ones exit 2), shows progress,
+//! and maps the outcome to an exit status: 0 verified, 3 infeasible or
+//! unverified, 130 interrupted.
 
 use std::time::{Duration, Instant};
 
@@ -301,6 +303,7 @@ impl Spinner {
 
 pub fn run(args: PlanArgs) -> Result<()> {
     let c = &args.common;
+    super::shard::refuse_for(c, "plan", |k| std::env::var(k).ok())?;
     let world = c.world(&[])?;
     if let Some(why) = plan::unsupported(&world) {
         return Err(bad(format!("{}: {why}", c.scenario.display())));

@@ -1,14 +1,69 @@
-//! `plan`'s input at the edge: bounds as wide as a `u32` planned without
-//! listing them.
+//! `plan`'s input at the edge: a shard or a scheduler's index refused (a plan
+//! cannot be split), and bounds as wide as a `u32` planned without listing
+//! them.
 
 use std::path::Path;
 
 use assert_cmd::Command;
+use predicates::str::contains;
 
 use crate::common::repo;
 use crate::plan::plan_cli;
 
 const SPILL: &str = "scenarios/tests/plan-spill.json";
+
+/// Planning is sequential (each candidate depends on the ones before it): a
+/// shard flag or a scheduler's array index once ran the whole plan in every
+/// task of a job array, silently. Each is refused by name.
+#[test]
+fn plan_refuses_to_run_as_a_shard() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("never");
+    // (flags, environment variable, message)
+    type Case = (
+        &'static [&'static str],
+        Option<(&'static str, &'static str)>,
+        &'static str,
+    );
+    let cases: [Case; 4] = [
+        (
+            &["--shard", "0/2"],
+            None,
+            "--shard 0/2: `plan` cannot be sharded",
+        ),
+        (
+            &["--shards", "2"],
+            None,
+            "--shards 2: `plan` cannot be sharded",
+        ),
+        (
+            &[],
+            Some(("SLURM_ARRAY_TASK_ID", "3")),
+            "SLURM_ARRAY_TASK_ID=3 is set: `plan` cannot be sharded",
+        ),
+        (
+            &[],
+            Some(("JOB_COMPLETION_INDEX", "1")),
+            "JOB_COMPLETION_INDEX=1 is set: `plan` cannot be sharded",
+        ),
+    ];
+    for (args, var, message) in cases {
+        let mut cmd = Command::cargo_bin("regionsim").unwrap();
+        for v in ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"] {
+            cmd.env_remove(v);
+        }
+        if let Some((k, v)) = var {
+            cmd.env(k, v);
+        }
+        cmd.args(["plan", repo(SPILL).to_str().unwrap(), "--quiet", "--out"])
+            .arg(&out)
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(contains(message));
+        assert!(!out.exists(), "{message}");
+    }
+}
 
 /// `--bounds us-east=0:4294967295` once listed every value of the lattice
 /// (4.3 G values; killed at 4.2 GB and growing): values are now computed
