@@ -1,16 +1,34 @@
 //! `plan`'s input at the edge: a shard or a scheduler's index refused (a plan
-//! cannot be split), and bounds as wide as a `u32` planned without listing
-//! them.
+//! cannot be split), refusals naming the flag and value or the scenario's file,
+//! field and line, and bounds as wide as a `u32` planned without listing them.
 
 use std::path::Path;
 
 use assert_cmd::Command;
+use predicates::prelude::*;
 use predicates::str::contains;
 
 use crate::common::repo;
 use crate::plan::plan_cli;
 
 const SPILL: &str = "scenarios/tests/plan-spill.json";
+
+/// `--cost` for a region without a deployment priced nothing and was taken
+/// silently; it is refused naming the flag, the region and the regions that
+/// have deployments.
+#[test]
+fn a_cost_for_a_region_without_deployments_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("never");
+    let extra = ["--target", "overflow_rate<=0.1", "--cost", "sa-edge=2"];
+    plan_cli(&repo("scenarios/tests/tiny.json"), &out, &extra)
+        .code(2)
+        .stderr(
+            contains("--cost sa-edge=2: region `sa-edge` has no deployment")
+                .and(contains("regions with deployments: us-east, eu-central")),
+        );
+    assert!(!out.exists());
+}
 
 /// Planning is sequential (each candidate depends on the ones before it): a
 /// shard flag or a scheduler's array index once ran the whole plan in every
@@ -94,4 +112,22 @@ fn bounds_as_wide_as_a_u32_plan_in_seconds_and_find_the_same_plan() {
         doc["plan"]["verification"]["capacities"].clone()
     };
     assert_eq!(plan(&wide), plan(&narrow));
+}
+
+#[test]
+fn planning_a_scenario_on_workers_is_refused_rather_than_reported_infeasible() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("never");
+    plan_cli(
+        &repo("scenarios/livekit-workers.json"),
+        &out,
+        &["--target", "overflow_rate<=0.05"],
+    )
+    .code(2)
+    .stderr(
+        contains("livekit-workers.json: at `deployments[0].workers` (line ")
+            .and(contains("runs on workers"))
+            .and(contains("slot capacities only")),
+    );
+    assert!(!out.exists());
 }
