@@ -9,6 +9,7 @@ mod experiments;
 mod fuzz;
 mod histogram_runs;
 mod invariants;
+mod merge_damage;
 mod metrics;
 mod overrides;
 mod plan;
