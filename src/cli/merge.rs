@@ -15,7 +15,7 @@ use clap::{Args, Parser};
 
 use super::{bad, check_report_dir, list_written, Cli, Command, Common};
 use regionsim::experiment::shard::{CompareReplay, RunReplay, Shard, SweepReplay, SweepUnits};
-use regionsim::report::partial::{PartHeader, PartReader, EXTENSION};
+use regionsim::report::partial::{PartHeader, PartReader, UnitShape, EXTENSION};
 use regionsim::report::provenance::{self, sha256_hex};
 use regionsim::report::{self, Options};
 use regionsim::stats::RunStats;
@@ -273,24 +273,38 @@ fn options(parts: &Parts, c: &Common, command: &str) -> Result<Options> {
     c.report_options(command)
 }
 
-/// Every unit of every part, in order.
-fn stream(parts: &Parts, mut each: impl FnMut(u64, Vec<RunStats>)) -> Result<()> {
+/// Every unit of every part, in order; `shape_of` gives the shape unit `u`'s
+/// statistics must have (its world's layout).
+fn stream<'s>(
+    parts: &Parts,
+    shape_of: impl Fn(u64) -> &'s UnitShape,
+    mut each: impl FnMut(u64, Vec<RunStats>),
+) -> Result<()> {
     for f in &parts.files {
         let mut r = PartReader::open(f).map_err(|e| bad(e.to_string()))?;
-        while let Some((u, stats)) = r.next_unit().map_err(|e| bad(e.to_string()))? {
+        while let Some((u, stats)) = r.next_unit(&shape_of).map_err(|e| bad(e.to_string()))? {
             each(u, stats);
         }
     }
     Ok(())
 }
 
-fn check_units(parts: &Parts, units: u64) -> Result<()> {
+/// The parts must hold the study the scenario and options now give: `units`
+/// units of `per_unit` statistics each.
+fn check_units(parts: &Parts, units: u64, per_unit: usize) -> Result<()> {
     let h = &parts.headers[0];
     if units != h.total_units {
         return Err(bad(format!(
             "{}: holds a study of {} units, its scenario and options now give {units}",
             parts.files[0].display(),
             h.total_units
+        )));
+    }
+    if per_unit != h.stats_per_unit {
+        return Err(bad(format!(
+            "{}: holds {} statistics per unit, its scenario and options now give {per_unit}",
+            parts.files[0].display(),
+            h.stats_per_unit
         )));
     }
     Ok(())
@@ -309,12 +323,17 @@ type Written = (PathBuf, Vec<PathBuf>);
 
 fn merge_run(parts: &Parts, c: &Common, out: Option<&Path>) -> Result<Written> {
     let world = c.world(&[])?;
-    check_units(parts, u64::from(world.run.replications))?;
+    check_units(parts, u64::from(world.run.replications), 1)?;
     let opts = options(parts, c, "run")?;
     let dir = target(c, out, &world, "");
     check_report_dir(&dir, &opts)?;
     let mut replay = RunReplay::default();
-    stream(parts, |_, mut stats| replay.push(stats.remove(0)))?;
+    let shape = UnitShape::of(&world);
+    stream(
+        parts,
+        |_| &shape,
+        |_, mut stats| replay.push(stats.remove(0)),
+    )?;
     let est = replay
         .finish(world.run.confidence)
         .context("no replication merged")?;
@@ -330,12 +349,13 @@ fn merge_compare(
 ) -> Result<Written> {
     let c = &args.common;
     let (world, specs) = super::compare::setup(args)?;
-    check_units(parts, u64::from(world.run.replications))?;
+    check_units(parts, u64::from(world.run.replications), specs.len())?;
     let opts = options(parts, c, "compare")?;
     let dir = target(c, out, &world, "-compare");
     check_report_dir(&dir, &opts)?;
     let mut replay = CompareReplay::new(specs.len());
-    stream(parts, |_, stats| replay.push(stats))?;
+    let shape = UnitShape::of(&world);
+    stream(parts, |_| &shape, |_, stats| replay.push(stats))?;
     let labels = specs.into_iter().map(|(l, _)| l).collect();
     let cmp = replay.finish(labels, world.run.confidence);
     let files = report::write_compare(&dir, &world, &cmp, opts)
@@ -351,15 +371,17 @@ fn merge_sweep(
     let c = &args.common;
     let plan = super::sweep::plan(args)?;
     let base = &plan.worlds[0];
-    check_units(
-        parts,
-        SweepUnits::new(plan.worlds.iter().map(|w| w.run.replications)).total(),
-    )?;
+    let layout = SweepUnits::new(plan.worlds.iter().map(|w| w.run.replications));
+    check_units(parts, layout.total(), 1)?;
     let opts = options(parts, c, "sweep")?;
     let dir = target(c, out, base, "-sweep");
     check_report_dir(&dir, &opts)?;
     let mut replay = SweepReplay::new(plan.points.clone(), &plan.worlds);
-    stream(parts, |u, mut stats| replay.push(u, stats.remove(0)))?;
+    let shapes: Vec<UnitShape> = plan.worlds.iter().map(UnitShape::of).collect();
+    let shape_of = |u: u64| &shapes[layout.locate(u).0];
+    stream(parts, shape_of, |u, mut stats| {
+        replay.push(u, stats.remove(0))
+    })?;
     let points = replay.finish();
     let files = if opts.charts {
         report::write_sweep_charts(&dir, base, &points, &plan.metrics, &opts)

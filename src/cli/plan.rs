@@ -1,7 +1,9 @@
 //! `regionsim plan`: the cheapest capacities per deployment that meet the
-//! scenario's planning targets (and `--target`s) with confidence. Parses targets,
-//! costs and bounds (bad ones exit 2), shows progress, and maps the outcome to
-//! an exit status: 0 verified, 3 infeasible or unverified, 130 interrupted.
+//! scenario's planning targets (and `--target`s) with confidence. Refuses a
+//! shard (each candidate depends on the ones before it, so a plan cannot be
+//! split), reads its flags (`flags`; bad ones exit 2), shows progress, and maps
+//! the outcome to an exit status: 0 verified, 3 infeasible or unverified, 130
+//! interrupted.
 
 use std::time::{Duration, Instant};
 
@@ -9,13 +11,15 @@ use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
+mod flags;
+
 use super::{bad, list_written, progress::Bar, Common};
 use regionsim::engine::Progress;
-use regionsim::experiment::plan::{self, Spec, Status, Variable};
+use regionsim::experiment::plan::{self, Spec, Status};
 use regionsim::experiment::Cancelled;
-use regionsim::model::target::{check_limit, Metric, Scope, Sense, Target, METRICS};
 use regionsim::model::World;
 use regionsim::report;
+use regionsim::scenario::ScenarioError;
 
 #[derive(Args)]
 pub struct PlanArgs {
@@ -50,198 +54,6 @@ pub struct PlanArgs {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct Infeasible(pub String);
-
-fn number(s: &str, what: &str) -> Result<f64> {
-    s.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|x| x.is_finite())
-        .ok_or_else(|| bad(format!("{what}: `{s}` is not a finite number")))
-}
-
-/// `METRIC[SCOPE] OP VALUE` -> a checked target.
-fn parse_target(world: &World, s: &str) -> Result<Target> {
-    let at = s.find(['<', '>', '=']).ok_or_else(|| {
-        bad(format!(
-            "--target `{s}`: expected METRIC<=V, METRIC>=V or METRIC=V"
-        ))
-    })?;
-    let (lhs, rest) = s.split_at(at);
-    let (op, value) = ["<=", ">=", "="]
-        .iter()
-        .find_map(|op| rest.strip_prefix(op).map(|v| (*op, v)))
-        .ok_or_else(|| bad(format!("--target `{s}`: use <=, >= or =")))?;
-    let (name, scope) = match lhs.trim().split_once('[') {
-        Some((n, sc)) => (
-            n,
-            Some(
-                sc.strip_suffix(']')
-                    .ok_or_else(|| bad(format!("--target `{s}`: unclosed `[`")))?,
-            ),
-        ),
-        None => (lhs.trim(), None),
-    };
-    let metric = Metric::from_name(name).ok_or_else(|| {
-        let known: Vec<&str> = METRICS.iter().map(|m| m.1).collect();
-        bad(format!(
-            "--target `{s}`: unknown metric `{name}`; use one of {}",
-            known.join(", ")
-        ))
-    })?;
-    let scope = match scope {
-        None => Scope::Overall,
-        Some(id) if metric == Metric::Utilization => Scope::Region(
-            world
-                .regions
-                .iter()
-                .position(|r| r.id == id)
-                .ok_or_else(|| bad(format!("--target `{s}`: unknown region `{id}`")))?,
-        ),
-        Some(p) => Scope::Population(
-            world
-                .populations
-                .iter()
-                .position(|q| q.name == p)
-                .ok_or_else(|| bad(format!("--target `{s}`: unknown population `{p}`")))?,
-        ),
-    };
-    let sense = metric.sense();
-    let wrong = (op == "<=" && sense == Sense::AtLeast) || (op == ">=" && sense == Sense::AtMost);
-    if wrong {
-        let right = if sense == Sense::AtMost { "<=" } else { ">=" };
-        return Err(bad(format!("--target `{s}` contradicts its metric: `{name}` takes {right} (more capacity moves it the other way)")));
-    }
-    let limit = number(value, &format!("--target `{s}`"))?;
-    check_limit(metric, scope, limit).map_err(|m| bad(format!("--target `{s}`: {m}")))?;
-    Ok(Target {
-        metric,
-        scope,
-        limit,
-    })
-}
-
-/// The scenario's targets with the command line's replacing those on the same metric and scope.
-fn targets(world: &World, args: &[String]) -> Result<Vec<Target>> {
-    let mut cli: Vec<Target> = Vec::new();
-    for s in args {
-        let t = parse_target(world, s)?;
-        if cli
-            .iter()
-            .any(|o| o.metric == t.metric && o.scope == t.scope)
-        {
-            return Err(bad(format!(
-                "--target `{s}`: {} is given twice; keep one",
-                t.label(world)
-            )));
-        }
-        cli.push(t);
-    }
-    let mut all: Vec<Target> = world
-        .slo
-        .targets
-        .iter()
-        .filter(|t| {
-            !cli.iter()
-                .any(|o| o.metric == t.metric && o.scope == t.scope)
-        })
-        .copied()
-        .collect();
-    all.extend(cli);
-    all.sort_by_key(|t| (t.scope, t.metric));
-    if all.is_empty() {
-        return Err(bad(format!(
-            "{}: no planning targets; add `slo.targets` to the scenario or give --target (docs/planner.md)",
-            world.name
-        )));
-    }
-    Ok(all)
-}
-
-fn key_value<'a>(s: &'a str, what: &str) -> Result<(&'a str, &'a str)> {
-    s.split_once('=')
-        .map(|(k, v)| (k.trim(), v.trim()))
-        .ok_or_else(|| bad(format!("{what} `{s}`: expected NAME=VALUE")))
-}
-
-fn deployment(world: &World, name: &str, what: &str) -> Result<usize> {
-    (0..world.deployments.len())
-        .find(|&d| report::deployment_label(world, d) == name)
-        .ok_or_else(|| {
-            let known: Vec<String> = (0..world.deployments.len())
-                .map(|d| report::deployment_label(world, d))
-                .collect();
-            bad(format!(
-                "{what}: unknown deployment `{name}`; this scenario has {}",
-                known.join(", ")
-            ))
-        })
-}
-
-fn whole(s: &str, what: &str) -> Result<u32> {
-    s.trim()
-        .parse::<u32>()
-        .map_err(|_| bad(format!("{what}: `{s}` is not a whole number of slots")))
-}
-
-/// The scenario's variables with the command line's costs, steps and bounds.
-fn variables(world: &World, a: &PlanArgs, targets: &[Target]) -> Result<Vec<Variable>> {
-    let mut probe = world.clone();
-    probe.slo.targets = targets.to_vec();
-    let mut vars = plan::default_spec(&probe).variables;
-    for s in &a.cost {
-        let (id, w) = key_value(s, "--cost")?;
-        let r = world
-            .regions
-            .iter()
-            .position(|r| r.id == id)
-            .ok_or_else(|| bad(format!("--cost `{s}`: unknown region `{id}`")))?;
-        let w = number(w, &format!("--cost `{s}`"))?;
-        if w <= 0.0 {
-            return Err(bad(format!("--cost `{s}`: a cost must be > 0")));
-        }
-        for v in vars
-            .iter_mut()
-            .filter(|v| world.deployments[v.deployment].region == r)
-        {
-            v.cost = w;
-        }
-    }
-    for s in &a.step {
-        match s.split_once('=') {
-            None => {
-                let n = whole(s, "--step")?;
-                vars.iter_mut().for_each(|v| v.step = n);
-            }
-            Some((name, n)) => {
-                vars[deployment(world, name.trim(), "--step")?].step = whole(n, "--step")?
-            }
-        }
-    }
-    for s in &a.bounds {
-        let (name, range) = key_value(s, "--bounds")?;
-        let v = &mut vars[deployment(world, name, "--bounds")?];
-        let (lo, hi) = range
-            .split_once(':')
-            .ok_or_else(|| bad(format!("--bounds `{s}`: expected DEPLOYMENT=MIN:MAX")))?;
-        if !lo.trim().is_empty() {
-            v.min = whole(lo, "--bounds")?;
-            v.max = v.max.max(v.min);
-        }
-        if !hi.trim().is_empty() {
-            v.max = whole(hi, "--bounds")?;
-        }
-        if v.min > v.max {
-            return Err(bad(format!(
-                "--bounds `{s}`: min {} > max {}",
-                v.min, v.max
-            )));
-        }
-    }
-    if vars.iter().any(|v| v.step == 0) {
-        return Err(bad("--step must be at least 1"));
-    }
-    Ok(vars)
-}
 
 /// A spinner with the search's latest note and the simulated time so far (in
 /// days, all candidates and replications), plus the Ctrl-C flag.
@@ -301,12 +113,13 @@ impl Spinner {
 
 pub fn run(args: PlanArgs) -> Result<()> {
     let c = &args.common;
+    super::shard::refuse_for(c, "plan", |k| std::env::var(k).ok())?;
     let world = c.world(&[])?;
-    if let Some(why) = plan::unsupported(&world) {
-        return Err(bad(format!("{}: {why}", c.scenario.display())));
+    if let Some((path, why)) = plan::unsupported(&world) {
+        return Err(ScenarioError::at(&c.scenario, &path, &why).into());
     }
-    let targets = targets(&world, &args.targets)?;
-    let variables = variables(&world, &args, &targets)?;
+    let targets = flags::targets(&c.scenario, &world, &args.targets)?;
+    let variables = flags::variables(&world, &args.cost, &args.step, &args.bounds, &targets)?;
     let spec = Spec {
         targets,
         variables,

@@ -130,6 +130,33 @@ impl ShardArgs {
     }
 }
 
+impl ShardArgs {
+    /// Why this process must not run `command` unsharded: a shard asked for
+    /// by a flag or a scheduler's index (`env` reads the environment). For
+    /// the commands whose work cannot be split, so a job array does not run
+    /// the whole study N times, each copy believing it is one shard.
+    fn refusal(&self, command: &str, env: impl Fn(&str) -> Option<String>) -> Option<String> {
+        let why = format!("`{command}` cannot be sharded (each step depends on the ones before it); run it once, outside a job array");
+        if let Some(spec) = &self.shard {
+            return Some(format!("--shard {spec}: {why}"));
+        }
+        if let Some(n) = self.shards {
+            return Some(format!("--shards {n}: {why}"));
+        }
+        ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"]
+            .into_iter()
+            .find_map(|var| env(var).map(|v| format!("{var}={} is set: {why}", v.trim())))
+    }
+}
+
+/// Refuse to run `command`, which cannot be sharded, as a shard (exit 2).
+pub fn refuse_for(c: &Common, command: &str, env: impl Fn(&str) -> Option<String>) -> Result<()> {
+    match c.shard.refusal(command, env) {
+        Some(why) => Err(bad(why)),
+        None => Ok(()),
+    }
+}
+
 /// The shard of this process from `--shard`/`--shards` and the environment.
 pub fn from_env(c: &Common) -> Result<Option<Resolved>> {
     c.shard.resolve(|k| std::env::var(k).ok())
@@ -315,6 +342,32 @@ mod tests {
             .unwrap()
             .is_none());
         assert!(resolve(None, None, &[]).unwrap().is_none());
+    }
+
+    #[test]
+    fn unshardable_commands_refuse_the_flags_and_the_scheduler_variables() {
+        let refusal = |shard: Option<&str>, shards, vars: &[(&str, &str)]| {
+            let a = ShardArgs {
+                shard: shard.map(str::to_string),
+                shards,
+            };
+            a.refusal("plan", |k| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            })
+        };
+        assert!(refusal(Some("0/2"), None, &[])
+            .unwrap()
+            .starts_with("--shard 0/2: `plan`"));
+        assert!(refusal(None, Some(3), &[])
+            .unwrap()
+            .starts_with("--shards 3:"));
+        let slurm = refusal(None, None, &[("SLURM_ARRAY_TASK_ID", "4")]).unwrap();
+        assert!(slurm.starts_with("SLURM_ARRAY_TASK_ID=4 is set"), "{slurm}");
+        let k8s = refusal(None, None, &[("JOB_COMPLETION_INDEX", "1")]).unwrap();
+        assert!(k8s.starts_with("JOB_COMPLETION_INDEX=1 is set"), "{k8s}");
+        assert_eq!(refusal(None, None, &[("SLURM_JOB_ID", "9")]), None);
     }
 
     #[test]

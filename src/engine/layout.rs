@@ -5,7 +5,7 @@ use crate::model::World;
 use crate::stats::Layout;
 
 /// The layout `world`'s statistics are kept in.
-pub(super) fn of(world: &World) -> Layout {
+pub fn of(world: &World) -> Layout {
     Layout {
         populations: world.populations.len(),
         regions: world.regions.len(),

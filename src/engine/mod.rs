@@ -8,7 +8,7 @@
 
 mod arrivals;
 pub mod deployments;
-mod layout;
+pub mod layout;
 pub mod policy;
 mod progress;
 pub mod queue;

@@ -1,9 +1,10 @@
 //! Report folders as one coherent set. A run's files are written into a fresh
 //! temporary folder created exclusively next to the target, then swapped in by
-//! renames, so a kill at any instant leaves either the previous set, the new set,
-//! or (between the two renames) no folder and two complete sets that the next run
-//! removes. Never a mix of two runs, never a file of another run beside the new
-//! ones, never a write through a planted symbolic link.
+//! one atomic exchange of the two folders ([`swap`]), so a kill at any instant
+//! leaves either the previous set or the new set under the target's name (and
+//! at most a superseded set beside it, which the next run removes). Never a mix
+//! of two runs, never a file of another run beside the new ones, never a write
+//! through a planted symbolic link.
 //!
 //! A small provenance marker ([`MARKER`]) travels with each set, so a later run
 //! can say whose reports it replaces, and so a folder that is not a report
@@ -324,7 +325,7 @@ pub fn write_set<N: AsRef<str>>(
     remove_leftovers(&parent, &name);
     let tmp = create_temp_dir(&parent, &name, "tmp")?;
     let result = fill(&tmp, dir, files, prov).and_then(|written| {
-        swap_in(&parent, &name, &tmp, dir)?;
+        swap::swap_in(&parent, &name, &tmp, dir)?;
         Ok(written)
     });
     if result.is_err() {
@@ -347,40 +348,11 @@ fn fill<N: AsRef<str>>(
     if let Some(p) = prov {
         write_new(&tmp.join(MARKER), p.to_json().as_bytes())?;
     }
-    sync_dir(tmp);
+    swap::sync_dir(tmp);
     Ok(written)
 }
 
-/// Move the finished set into place; the previous set, if any, is moved aside
-/// first and removed after.
-fn swap_in(parent: &Path, name: &str, tmp: &Path, dir: &Path) -> std::io::Result<()> {
-    let old = if fs::symlink_metadata(dir).is_ok() {
-        let old = create_temp_dir(parent, name, "old")?;
-        fs::remove_dir(&old)?;
-        fs::rename(dir, &old)?;
-        Some(old)
-    } else {
-        None
-    };
-    if let Err(e) = fs::rename(tmp, dir) {
-        // Put the previous set back rather than leave no folder.
-        if let Some(old) = &old {
-            let _ = fs::rename(old, dir);
-        }
-        return Err(e);
-    }
-    sync_dir(parent);
-    if let Some(old) = old {
-        fs::remove_dir_all(old)?;
-    }
-    Ok(())
-}
-
-fn sync_dir(dir: &Path) {
-    if let Ok(f) = fs::File::open(dir) {
-        let _ = f.sync_all();
-    }
-}
+mod swap;
 
 #[cfg(test)]
 mod tests;

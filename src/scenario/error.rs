@@ -52,6 +52,21 @@ impl fmt::Display for Invalid {
 }
 
 impl ScenarioError {
+    /// A complaint about the value at JSON `path` of `file` that a command's
+    /// own rule finds after loading (the planner refusing worker deployments,
+    /// say), located in the file like the loader's own complaints.
+    pub fn at(file: &std::path::Path, path: &str, message: &str) -> Self {
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let pos = super::locate::locate(&text, path).filter(|_| !text.is_empty());
+        Self::Invalid(Box::new(Invalid {
+            file: file.to_path_buf(),
+            path: path.to_string(),
+            line: pos.map(|p| p.0),
+            column: pos.map(|p| p.1),
+            message: message.to_string(),
+        }))
+    }
+
     /// The located complaint, if the file was readable.
     pub fn invalid(&self) -> Option<&Invalid> {
         match self {

@@ -149,7 +149,11 @@ fn an_hourly_plan_interrupted_in_the_static_comparison_keeps_a_flat_schedule() {
 fn bad_hourly_input_exits_2_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let cases: &[(&str, &[&str], &str)] = &[
-        (HOURLY_B, &["--bounds", "us-east=9:3"], "min 9 > max 3"),
+        (
+            HOURLY_B,
+            &["--bounds", "us-east=9:3"],
+            "--bounds us-east=9:3: the lower bound exceeds the upper",
+        ),
         (
             HOURLY_B,
             &["--target", "utilization>=0.5"],

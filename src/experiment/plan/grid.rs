@@ -34,7 +34,7 @@ pub fn exhaustive(
         points = points
             .into_iter()
             .flat_map(|p| {
-                v.values(1).into_iter().map(move |c| {
+                v.lattice(1).values().map(move |c| {
                     let mut q = p.clone();
                     q.push(c);
                     q

@@ -157,17 +157,19 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
         Ok(Err(x))
     }
 
-    /// The next value hour probe `p` of variable `v` tries, if any.
+    /// The next value hour probe `p` of variable `v` tries, if any (from the
+    /// lattice's indices: no value list, whatever the bounds' width).
     fn next_probe(v: &Variable, p: &Probe) -> Option<u32> {
-        let vals = v.values(1);
+        let l = v.lattice(1);
         match p.lo {
             None => {
                 let target = p.hi.saturating_sub(p.stride).max(v.min);
-                vals.into_iter().rev().find(|&c| c <= target)
+                l.floor_index(target).map(|i| l.get(i))
             }
             Some(lo) => {
-                let between: Vec<u32> = vals.into_iter().filter(|&c| c > lo && c < p.hi).collect();
-                between.get(between.len().saturating_sub(1) / 2).copied()
+                // The middle value strictly between lo and hi (the lower of two).
+                let (a, b) = l.within(lo.checked_add(1)?, p.hi.checked_sub(1)?)?;
+                Some(l.get(a + (b - a) / 2))
             }
         }
         .filter(|&c| c < p.hi)

@@ -140,20 +140,24 @@ pub fn rule(spec: &Spec) -> Rule {
     }
 }
 
-/// Why `world` cannot be planned at all, if it cannot: the decision variables
-/// are slot capacities, which a deployment running on workers does not have
-/// (its admission limit comes from its workers' load), so a plan would search
-/// a knob that changes nothing and end "infeasible" for the wrong reason.
-pub fn unsupported(world: &World) -> Option<String> {
+/// Why `world` cannot be planned at all, if it cannot, as the JSON path of
+/// the field at fault and the reason: the decision variables are slot
+/// capacities, which a deployment running on workers does not have (its
+/// admission limit comes from its workers' load), so a plan would search a
+/// knob that changes nothing and end "infeasible" for the wrong reason.
+pub fn unsupported(world: &World) -> Option<(String, String)> {
     let (d, dep) = world
         .deployments
         .iter()
         .enumerate()
         .find(|(_, dep)| dep.workers.is_some())?;
-    Some(format!(
-        "deployments[{d}] ({}) runs on workers; the planner varies slot capacities only \
-         (size worker pools with `regionsim sweep`, see docs/scenarios.md)",
-        dep.label(&world.regions)
+    Some((
+        format!("deployments[{d}].workers"),
+        format!(
+            "deployment {} runs on workers; the planner varies slot capacities only \
+             (size worker pools with `regionsim sweep`, see docs/scenarios.md)",
+            dep.label(&world.regions)
+        ),
     ))
 }
 
@@ -171,7 +175,10 @@ pub fn default_spec(world: &World) -> Spec {
             deployment: d,
             period: Period::Whole,
             min: 0,
-            max: (2 * start[d]).max(2 * dep.capacity).max(20),
+            max: start[d]
+                .saturating_mul(2)
+                .max(dep.capacity.saturating_mul(2))
+                .max(20),
             step: 1,
             cost: world.slo.cost[dep.region],
         })

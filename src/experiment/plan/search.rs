@@ -11,7 +11,7 @@
 //! halves the lattice step in a box of one new step around the incumbent.
 
 use super::evaluate::Evaluator;
-use super::space::{cost_key, Decision, Variable};
+use super::space::{cost_key, Decision, Lattice, Variable};
 use crate::experiment::Cancelled;
 use crate::model::World;
 
@@ -19,7 +19,7 @@ use crate::model::World;
 pub const POINTS: u32 = 9;
 
 /// Largest box the branch and bound enumerates.
-const MAX_BOX: usize = 250_000;
+const MAX_BOX: u64 = 250_000;
 
 /// Searches one plan.
 pub struct Search<'s, 'a> {
@@ -53,13 +53,13 @@ impl Search<'_, '_> {
         Ok(self.ev.evaluate(x)?.feasible())
     }
 
-    fn values(&self, j: usize, f: u32, bx: &Bounds) -> Vec<u32> {
+    /// Indices (first, last) into variable `j`'s lattice `f` of the values
+    /// within the box and at most `top`, if any.
+    fn span(&self, j: usize, f: u32, bx: &Bounds, top: u32) -> Option<(Lattice, u64, u64)> {
         let (lo, hi) = bx[j];
-        self.vars[j]
-            .values(f)
-            .into_iter()
-            .filter(|v| (lo..=hi).contains(v))
-            .collect()
+        let l = self.vars[j].lattice(f);
+        let (a, b) = l.within(lo, hi.min(top))?;
+        Some((l, a, b))
     }
 
     /// A feasible point reached from `x` along the diagonal of lattice `f` (up,
@@ -71,17 +71,17 @@ impl Search<'_, '_> {
         x: &[u32],
         f: u32,
     ) -> Result<Result<Decision, Decision>, Cancelled> {
-        let all: Vec<Vec<u32>> = self.vars.iter().map(|v| v.values(f)).collect();
-        let mut idx: Vec<usize> = self
-            .vars
+        let all: Vec<Lattice> = self.vars.iter().map(|v| v.lattice(f)).collect();
+        let mut idx: Vec<u64> = all
             .iter()
             .zip(x)
-            .zip(&all)
-            .map(|((v, &c), vals)| vals.iter().position(|&y| y == v.snap_up(c, f)).unwrap_or(0))
+            .map(|(l, &c)| l.ceil_index(c).unwrap_or(l.len() - 1))
             .collect();
-        let mut d = 1usize;
+        let at =
+            |idx: &[u64]| -> Decision { idx.iter().zip(&all).map(|(&i, l)| l.get(i)).collect() };
+        let mut d = 1u64;
         let (mut short, mut over): (Option<Decision>, Option<Decision>) = (None, None);
-        let mut y: Decision = idx.iter().zip(&all).map(|(&i, v)| v[i]).collect();
+        let mut y = at(&idx);
         loop {
             let v = self.ev.evaluate(&y)?;
             if v.feasible() {
@@ -99,15 +99,15 @@ impl Search<'_, '_> {
                 (Some(lo), Some(hi)) => self.midpoint(lo, hi),
                 (Some(_), None) | (None, Some(_)) => {
                     let up = short.is_some();
-                    for (i, vals) in idx.iter_mut().zip(&all) {
+                    for (i, l) in idx.iter_mut().zip(&all) {
                         *i = if up {
-                            (*i + d).min(vals.len() - 1)
+                            i.saturating_add(d).min(l.len() - 1)
                         } else {
                             i.saturating_sub(d)
                         };
                     }
-                    d *= 2;
-                    idx.iter().zip(&all).map(|(&i, v)| v[i]).collect()
+                    d = d.saturating_mul(2);
+                    at(&idx)
                 }
                 (None, None) => return Ok(Err(y)),
             };
@@ -153,27 +153,26 @@ impl Search<'_, '_> {
         bx: &Bounds,
         ok: fn(&mut Self, &[u32]) -> Result<bool, Cancelled>,
     ) -> Result<u32, Cancelled> {
-        let vals: Vec<u32> = self
-            .values(j, f, bx)
-            .into_iter()
-            .filter(|&v| v <= x[j])
-            .collect();
-        if vals.last() != Some(&x[j]) {
+        // Values of the box at or below x[j], x[j] being the last of them.
+        let Some((l, first, last)) = self.span(j, f, bx, x[j]) else {
+            return Ok(x[j]);
+        };
+        if l.get(last) != x[j] {
             return Ok(x[j]);
         }
-        // `ok` holds at vals[b]; not at or below index a.
-        let (mut a, mut b) = (-1isize, vals.len() as isize - 1);
+        // `ok` holds at index b; not at or below index a (a = first - 1 to start).
+        let (mut a, mut b) = (i128::from(first) - 1, i128::from(last));
         while b - a > 1 {
             let m = (a + b) / 2;
             let mut y = x.to_vec();
-            y[j] = vals[m as usize];
+            y[j] = l.get(m as u64);
             if ok(self, &y)? {
                 b = m;
             } else {
                 a = m;
             }
         }
-        Ok(vals[b as usize])
+        Ok(l.get(b as u64))
     }
 
     /// Lower each variable in turn (costliest first) to its smallest feasible
@@ -222,25 +221,29 @@ impl Search<'_, '_> {
         Ok(None)
     }
 
-    /// Every lattice point of the box, or None when it is too large to list.
+    /// Every lattice point of the box, or None when it is too large to list
+    /// (its size is known from the axes' index ranges before listing any).
     fn lattice(&self, f: u32, bx: &Bounds) -> Option<Vec<Decision>> {
-        let axes: Vec<Vec<u32>> = (0..self.vars.len())
-            .map(|j| self.values(j, f, bx))
+        let axes: Vec<Option<(Lattice, u64, u64)>> = (0..self.vars.len())
+            .map(|j| self.span(j, f, bx, u32::MAX))
             .collect();
-        let size = axes
-            .iter()
-            .try_fold(1usize, |n, a| n.checked_mul(a.len()))?;
+        let size = axes.iter().try_fold(1u64, |n, a| {
+            n.checked_mul(a.map_or(0, |(_, first, last)| last - first + 1))
+        })?;
         if size > MAX_BOX {
             return None;
         }
+        if size == 0 {
+            return Some(Vec::new());
+        }
         let mut points = vec![Vec::new()];
-        for axis in &axes {
+        for &(l, first, last) in axes.iter().flatten() {
             points = points
                 .into_iter()
                 .flat_map(|p: Decision| {
-                    axis.iter().map(move |&v| {
+                    (first..=last).map(move |i| {
                         let mut q = p.clone();
-                        q.push(v);
+                        q.push(l.get(i));
                         q
                     })
                 })

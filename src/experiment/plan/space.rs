@@ -38,25 +38,89 @@ pub struct Variable {
 }
 
 impl Variable {
-    /// Allowed values at a lattice factor `f` (steps of `step * f` from `min`,
-    /// plus `max`), ascending.
-    pub fn values(&self, f: u32) -> Vec<u32> {
-        let stride = u64::from(self.step) * u64::from(f);
-        let mut v: Vec<u32> = (0..)
-            .map(|k: u64| u64::from(self.min) + k * stride)
-            .take_while(|&x| x < u64::from(self.max))
-            .map(|x| x as u32)
-            .collect();
-        v.push(self.max);
-        v
+    /// The lattice of allowed values at factor `f` (steps of `step * f` from
+    /// `min`, plus `max`), computed from the index on demand: bounds as wide as
+    /// `0:4294967295` cost nothing until a value is asked for.
+    pub fn lattice(&self, f: u32) -> Lattice {
+        Lattice {
+            min: self.min,
+            max: self.max,
+            stride: (u64::from(self.step) * u64::from(f)).max(1),
+        }
     }
 
     /// The smallest allowed value at factor `f` that is >= x (max if none).
     pub fn snap_up(&self, x: u32, f: u32) -> u32 {
-        self.values(f)
-            .into_iter()
-            .find(|&v| v >= x)
-            .unwrap_or(self.max)
+        let l = self.lattice(f);
+        l.ceil_index(x).map_or(self.max, |i| l.get(i))
+    }
+}
+
+/// The values `min + k stride` below `max`, then `max`, ascending; indexed
+/// from 0 and never listed, so memory and time do not grow with the width of
+/// the bounds (the search touches O(log width) of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lattice {
+    min: u32,
+    max: u32,
+    stride: u64,
+}
+
+impl Lattice {
+    /// Number of values (at least 1).
+    pub fn len(&self) -> u64 {
+        u64::from(self.max.saturating_sub(self.min)).div_ceil(self.stride) + 1
+    }
+
+    /// Never empty: `max` is always a value.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Value `i` (`i < len()`; the last one is `max`).
+    pub fn get(&self, i: u64) -> u32 {
+        if i + 1 >= self.len() {
+            self.max
+        } else {
+            // Below max, so it fits in u32.
+            (u64::from(self.min) + i * self.stride) as u32
+        }
+    }
+
+    /// Index of the smallest value >= x; None when x > max.
+    pub fn ceil_index(&self, x: u32) -> Option<u64> {
+        if x > self.max {
+            return None;
+        }
+        Some(if x <= self.min {
+            0
+        } else {
+            u64::from(x - self.min)
+                .div_ceil(self.stride)
+                .min(self.len() - 1)
+        })
+    }
+
+    /// Index of the largest value <= x; None when x < min.
+    pub fn floor_index(&self, x: u32) -> Option<u64> {
+        if x < self.min {
+            None
+        } else if x >= self.max {
+            Some(self.len() - 1)
+        } else {
+            Some(u64::from(x - self.min) / self.stride)
+        }
+    }
+
+    /// Indices of the values in `lo..=hi` (first, last), if any.
+    pub fn within(&self, lo: u32, hi: u32) -> Option<(u64, u64)> {
+        let (a, b) = (self.ceil_index(lo)?, self.floor_index(hi)?);
+        (a <= b).then_some((a, b))
+    }
+
+    /// Every value, ascending (for small lattices: the exhaustive grid).
+    pub fn values(self) -> impl Iterator<Item = u32> {
+        (0..self.len()).map(move |i| self.get(i))
     }
 }
 
@@ -183,12 +247,14 @@ pub fn schedules(vars: &[Variable], x: &[u32]) -> Vec<(usize, [u32; 24])> {
 
 /// The coarsest power-of-two factor giving at most `points` values per variable.
 pub fn coarsest(vars: &[Variable], points: u32) -> u32 {
+    let wide = |f: u32| {
+        vars.iter().any(|v| {
+            u64::from(v.max.saturating_sub(v.min)) / (u64::from(v.step) * u64::from(f)).max(1)
+                > u64::from(points.saturating_sub(1))
+        })
+    };
     let mut f = 1u32;
-    while f < (1 << 20)
-        && vars
-            .iter()
-            .any(|v| (v.max - v.min) / (v.step * f) > points.saturating_sub(1))
-    {
+    while f < (1 << 31) && wide(f) {
         f *= 2;
     }
     f
@@ -197,4 +263,72 @@ pub fn coarsest(vars: &[Variable], points: u32) -> u32 {
 /// `a <= b` in every coordinate.
 pub fn below(a: &[u32], b: &[u32]) -> bool {
     a.iter().zip(b).all(|(x, y)| x <= y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn var(min: u32, max: u32, step: u32) -> Variable {
+        Variable {
+            deployment: 0,
+            period: Period::Whole,
+            min,
+            max,
+            step,
+            cost: 1.0,
+        }
+    }
+
+    /// The listing the lattice replaced: steps of `stride` from min below max, then max.
+    fn listed(v: &Variable, f: u32) -> Vec<u32> {
+        let stride = u64::from(v.step) * u64::from(f);
+        let mut out: Vec<u32> = (0..)
+            .map(|k: u64| u64::from(v.min) + k * stride)
+            .take_while(|&x| x < u64::from(v.max))
+            .map(|x| x as u32)
+            .collect();
+        out.push(v.max);
+        out
+    }
+
+    #[test]
+    fn the_lattice_computed_from_indices_equals_the_listed_values() {
+        for (min, max, step) in [(0, 20, 1), (3, 17, 4), (5, 5, 1), (2, 9, 7), (0, 8, 4)] {
+            let v = var(min, max, step);
+            for f in [1, 2, 4, 16] {
+                let l = v.lattice(f);
+                let want = listed(&v, f);
+                assert_eq!(
+                    l.values().collect::<Vec<_>>(),
+                    want,
+                    "{min}:{max} step {step} x{f}"
+                );
+                for x in 0..=max + 2 {
+                    let up = want.iter().position(|&y| y >= x).map(|i| i as u64);
+                    let down = want.iter().rposition(|&y| y <= x).map(|i| i as u64);
+                    assert_eq!(l.ceil_index(x), up, "ceil {x}");
+                    assert_eq!(l.floor_index(x), down, "floor {x}");
+                    assert_eq!(v.snap_up(x, f), up.map_or(max, |i| want[i as usize]));
+                }
+            }
+        }
+    }
+
+    /// `--bounds us-east=0:4294967295` once listed 4.3 G values per lattice.
+    #[test]
+    fn full_width_bounds_cost_nothing_until_a_value_is_asked_for() {
+        let v = var(0, u32::MAX, 1);
+        let l = v.lattice(1);
+        assert_eq!(l.len(), 1 << 32);
+        assert_eq!(l.get(l.len() - 1), u32::MAX);
+        assert_eq!(l.within(10, 12), Some((10, 12)));
+        assert_eq!(l.floor_index(u32::MAX - 1), Some(u64::from(u32::MAX) - 1));
+        let f = coarsest(std::slice::from_ref(&v), 9);
+        assert!(v.lattice(f).len() <= 9, "factor {f}");
+        let odd = var(1, u32::MAX, 3);
+        let f = coarsest(std::slice::from_ref(&odd), 9);
+        assert!(odd.lattice(f).len() <= 9, "factor {f}");
+        assert_eq!(odd.snap_up(u32::MAX - 1, 1), u32::MAX);
+    }
 }

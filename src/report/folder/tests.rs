@@ -1,5 +1,6 @@
-//! Unit tests of report folders: the provenance mark round-trips, and only
-//! leftovers whose names parse as a dead run's are removed.
+//! Unit tests of report folders: the provenance mark round-trips, only
+//! leftovers whose names parse as a dead run's are removed, and a swap never
+//! leaves the folder's name missing.
 
 use super::*;
 
@@ -20,4 +21,51 @@ fn leftover_names_are_parsed_not_guessed() {
     remove_leftovers(dir.path(), "r");
     assert!(!dead.exists());
     assert!(foreign.exists());
+}
+
+/// The swap used to rename the old set aside and then the new one in: between
+/// the two renames the folder's name was missing. Watched from another thread
+/// over many swaps, it never is now (where the system offers the exchange).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_swapped_report_folder_never_goes_missing() {
+    use std::sync::atomic::AtomicBool;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    write_set(&out, vec![("summary.json", b"0".to_vec())], None).unwrap();
+    let stop = AtomicBool::new(false);
+    let (missing, written) = std::thread::scope(|s| {
+        let watcher = s.spawn(|| {
+            let mut missing = 0u32;
+            while !stop.load(Ordering::Relaxed) {
+                missing += u32::from(fs::symlink_metadata(&out).is_err());
+            }
+            missing
+        });
+        let written: std::io::Result<()> = (0..300).try_for_each(|i| {
+            let files = vec![("summary.json", i.to_string().into_bytes())];
+            write_set(&out, files, None).map(drop)
+        });
+        stop.store(true, Ordering::Relaxed);
+        (watcher.join().unwrap(), written)
+    });
+    written.unwrap();
+    assert_eq!(missing, 0);
+    assert_eq!(fs::read(out.join("summary.json")).unwrap(), b"299");
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no leftover");
+}
+
+/// Where the exchange is refused, the two renames still put the new set in
+/// place and remove the old one.
+#[test]
+fn the_two_renames_fallback_replaces_the_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = (dir.path().join("r"), dir.path().join(".r.tmp-1-0"));
+    fs::create_dir(&old).unwrap();
+    fs::write(old.join("x"), "old").unwrap();
+    fs::create_dir(&new).unwrap();
+    fs::write(new.join("x"), "new").unwrap();
+    swap::two_renames(dir.path(), "r", &new, &old).unwrap();
+    assert_eq!(fs::read_to_string(old.join("x")).unwrap(), "new");
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
 }

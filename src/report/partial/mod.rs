@@ -5,12 +5,16 @@
 //! units it holds), one line per unit in unit order (each replication's
 //! statistics, in [`stats`]' exact form), and a closing line with the number of
 //! units and the SHA-256 of every byte before it, so a truncated or altered
-//! part is refused rather than merged. Lines are written and read one at a
-//! time: neither a shard nor a merge holds more than one unit of a part.
+//! part is refused rather than merged. A reader checks that checksum over the
+//! whole file before it trusts any line ([`integrity`]), and every unit's
+//! sizes against the layout its scenario gives ([`UnitShape`]) before it
+//! allocates anything from them. Lines are written and read one at a time:
+//! neither a shard nor a merge holds more than one unit of a part.
 //!
 //! A part is written to a temporary file beside its final name and renamed
 //! into place once complete, so a killed shard leaves no part behind.
 
+mod integrity;
 mod series;
 mod stats;
 mod workers;
@@ -24,7 +28,8 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::input::read_line;
-use crate::stats::RunStats;
+use crate::model::World;
+use crate::stats::{Layout, RunStats};
 use stats::RunRec;
 
 /// The `format` field of every part.
@@ -70,6 +75,29 @@ pub struct PartHeader {
     pub total_units: u64,
     /// Statistics per unit (policies of a comparison, else 1).
     pub stats_per_unit: usize,
+}
+
+/// What one unit's statistics must look like: the layout the unit's world
+/// gives and its worker deployments. A part's unit is checked against it
+/// before anything is built, so no size read from a file reaches an allocation.
+#[derive(Debug, Clone)]
+pub struct UnitShape {
+    /// The statistics' layout of the unit's world.
+    pub layout: Layout,
+    /// The deployments on workers, in order.
+    pub workers: Vec<usize>,
+}
+
+impl UnitShape {
+    /// The shape of every replication of `world`.
+    pub fn of(world: &World) -> Self {
+        Self {
+            layout: crate::engine::layout::of(world),
+            workers: (0..world.deployments.len())
+                .filter(|&d| world.deployments[d].workers.is_some())
+                .collect(),
+        }
+    }
 }
 
 /// A part that cannot be written or used, naming the file.
@@ -235,8 +263,10 @@ impl PartReader {
                 ),
             ));
         }
+        let units = integrity::verify(file)?;
         let header: PartHeader = serde_json::from_value(v)
             .map_err(|e| part_error(file, format!("unreadable header: {e}")))?;
+        integrity::check_header(file, &header, units)?;
         let mut hash = Sha256::new();
         hash.update(first.as_bytes());
         hash.update(b"\n");
@@ -256,8 +286,12 @@ impl PartReader {
     }
 
     /// The next unit and its statistics, None after the last one (once the
-    /// closing line has been checked).
-    pub fn next_unit(&mut self) -> Result<Option<(u64, Vec<RunStats>)>, PartError> {
+    /// closing line has been checked); `shape_of` gives the shape unit `u`'s
+    /// statistics must have.
+    pub fn next_unit<'s>(
+        &mut self,
+        shape_of: impl Fn(u64) -> &'s UnitShape,
+    ) -> Result<Option<(u64, Vec<RunStats>)>, PartError> {
         if self.done {
             return Ok(None);
         }
@@ -286,10 +320,11 @@ impl PartReader {
                 unit.unit
             )));
         }
+        let shape = shape_of(unit.unit);
         let stats = unit
             .stats
             .into_iter()
-            .map(RunRec::build)
+            .map(|r| r.build(shape))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| self.fail(format!("line {line_no} is corrupted: {e}")))?;
         self.units += 1;

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::stats::{fs, unfs, DistRec, F};
+use super::stats::{fs, same, unfs, DistRec, F};
 use crate::stats::{BinCounts, Impact, Outcomes, TimeSeries, TimelineStats};
 
 #[derive(Serialize, Deserialize)]
@@ -28,6 +28,27 @@ pub(super) struct TimelineRec {
     /// abandoned inside its window.
     pub(super) impacts: Vec<[u64; 6]>,
     rejoin: DistRec,
+}
+
+impl SeriesRec {
+    /// Whether the series is one replication's with bins of `bin_s` (its
+    /// sizes are checked against the layout's when it is built).
+    pub(super) fn fits(&self, bin_s: f64) -> bool {
+        same(self.bin_s.0, bin_s) && self.runs == 1
+    }
+}
+
+impl TimelineRec {
+    /// Whether it holds one impact per timeline event, with their windows.
+    pub(super) fn fits(&self, windows: &[(f64, f64)]) -> bool {
+        self.impacts.len() == windows.len()
+            && self.windows.len() == windows.len()
+            && self
+                .windows
+                .iter()
+                .zip(windows)
+                .all(|(a, b)| same(a.0 .0, b.0) && same(a.1 .0, b.1))
+    }
 }
 
 pub(super) fn series_rec(s: &TimeSeries) -> SeriesRec {

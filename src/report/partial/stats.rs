@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::series::{
     build_series, build_timeline, series_rec, timeline_rec, SeriesRec, TimelineRec,
 };
+use super::UnitShape;
 use crate::stats::{DistParts, Distribution, Layout, PopulationStats, RunStats};
 
 /// An f64 carried exactly, as text.
@@ -76,12 +77,23 @@ impl DistRec {
         }
     }
 
+    /// The distribution back; its counts must lie inside the histogram's
+    /// layout and add up to its count.
     pub(super) fn build(self) -> Result<Distribution, String> {
+        let mut total = Some(0u64);
         let counts = self
             .counts
             .into_iter()
-            .flat_map(|(start, c)| c.into_iter().enumerate().map(move |(o, n)| (start + o, n)))
+            .flat_map(|(start, c)| {
+                c.into_iter()
+                    .enumerate()
+                    .map(move |(o, n)| (start.saturating_add(o), n))
+            })
+            .inspect(|&(_, n)| total = total.and_then(|t| t.checked_add(n)))
             .collect();
+        if total != Some(self.count) {
+            return Err("a histogram's counts do not add up to its count".into());
+        }
         Distribution::from_parts(&DistParts {
             counts,
             count: self.count,
@@ -250,31 +262,14 @@ impl RunRec {
         }
     }
 
-    /// The statistics back, with every size checked against the layout.
-    pub fn build(self) -> Result<RunStats, String> {
-        let l = self.layout;
-        let layout = Layout {
-            populations: l.populations,
-            regions: l.regions,
-            warmup_s: l.warmup_s.0,
-            horizon_s: l.horizon_s.0,
-            bin_s: l.bin_s.0,
-            slo_rtt_ms: l.slo_rtt_ms.0,
-            slo_join_ms: l.slo_join_ms.0,
-            event_windows: l.event_windows.iter().map(|&(a, b)| (a.0, b.0)).collect(),
-            deployment_lanes: l.deployment_lanes,
-        };
-        let shape = RunStats::new(layout.clone(), &vec![0; layout.regions]);
-        let sizes_ok = self.populations.len() == layout.populations
-            && self.regions.len() == layout.regions
-            && self
-                .populations
-                .iter()
-                .all(|p| p.served_by.len() == layout.regions)
-            && self.timeline.impacts.len() == layout.event_windows.len();
-        if !sizes_ok {
-            return Err("the statistics do not match their layout".into());
+    /// The statistics back, with the layout and every size checked against
+    /// `want` (the unit's world) before anything is allocated from them.
+    pub fn build(self, want: &UnitShape) -> Result<RunStats, String> {
+        if !self.fits(want) {
+            return Err("the statistics do not match the layout of its scenario".into());
         }
+        let layout = want.layout.clone();
+        let shape = RunStats::new(layout.clone(), &vec![0; layout.regions]);
         let mut regions = shape.regions.clone();
         for (r, rec) in regions.iter_mut().zip(self.regions) {
             [r.busy_area, r.busy_sq_area, r.capacity_area] = rec.areas.map(|a| a.0);
@@ -310,6 +305,60 @@ impl RunRec {
         out.events = self.events;
         out.runs = self.runs;
         Ok(out)
+    }
+}
+
+/// The very same number (bit for bit: a part carries numbers exactly).
+pub(super) fn same(a: f64, b: f64) -> bool {
+    a.to_bits() == b.to_bits()
+}
+
+impl RunRec {
+    /// Whether the carried layout is `want`'s and every size agrees with it
+    /// (the time series' and worker bins' are checked as they are built).
+    fn fits(&self, want: &UnitShape) -> bool {
+        let (l, w) = (&self.layout, &want.layout);
+        let windows = |v: &[(F, F)]| {
+            v.len() == w.event_windows.len()
+                && v.iter()
+                    .zip(&w.event_windows)
+                    .all(|(a, b)| same(a.0 .0, b.0) && same(a.1 .0, b.1))
+        };
+        let same_layout = l.populations == w.populations
+            && l.regions == w.regions
+            && [
+                l.warmup_s,
+                l.horizon_s,
+                l.bin_s,
+                l.slo_rtt_ms,
+                l.slo_join_ms,
+            ]
+            .map(|x| x.0.to_bits())
+                == [
+                    w.warmup_s,
+                    w.horizon_s,
+                    w.bin_s,
+                    w.slo_rtt_ms,
+                    w.slo_join_ms,
+                ]
+                .map(f64::to_bits)
+            && windows(&l.event_windows)
+            && l.deployment_lanes == w.deployment_lanes;
+        same_layout
+            && self.runs == 1
+            && self.populations.len() == w.populations
+            && self.regions.len() == w.regions
+            && self
+                .populations
+                .iter()
+                .all(|p| p.served_by.len() == w.regions)
+            && self.timeline.fits(&w.event_windows)
+            && self.series.fits(w.bin_s)
+            && self
+                .workers
+                .iter()
+                .map(|r| r.deployment())
+                .eq(want.workers.iter().copied())
     }
 }
 

@@ -22,6 +22,13 @@ pub(super) struct WorkerRec {
     bins: Vec<(F, F, F, F, u64)>,
 }
 
+impl WorkerRec {
+    /// The deployment these statistics are of.
+    pub(super) fn deployment(&self) -> usize {
+        self.deployment
+    }
+}
+
 pub(super) fn worker_rec(s: &WorkerStats) -> WorkerRec {
     let WorkerStats {
         deployment,

@@ -1,0 +1,133 @@
+//! `plan`'s input at the edge: a shard or a scheduler's index refused (a plan
+//! cannot be split), refusals naming the flag and value or the scenario's file,
+//! field and line, and bounds as wide as a `u32` planned without listing them.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+use crate::common::repo;
+use crate::plan::plan_cli;
+
+const SPILL: &str = "scenarios/tests/plan-spill.json";
+
+/// `--cost` for a region without a deployment priced nothing and was taken
+/// silently; it is refused naming the flag, the region and the regions that
+/// have deployments.
+#[test]
+fn a_cost_for_a_region_without_deployments_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("never");
+    let extra = ["--target", "overflow_rate<=0.1", "--cost", "sa-edge=2"];
+    plan_cli(&repo("scenarios/tests/tiny.json"), &out, &extra)
+        .code(2)
+        .stderr(
+            contains("--cost sa-edge=2: region `sa-edge` has no deployment")
+                .and(contains("regions with deployments: us-east, eu-central")),
+        );
+    assert!(!out.exists());
+}
+
+/// Planning is sequential (each candidate depends on the ones before it): a
+/// shard flag or a scheduler's array index once ran the whole plan in every
+/// task of a job array, silently. Each is refused by name.
+#[test]
+fn plan_refuses_to_run_as_a_shard() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("never");
+    // (flags, environment variable, message)
+    type Case = (
+        &'static [&'static str],
+        Option<(&'static str, &'static str)>,
+        &'static str,
+    );
+    let cases: [Case; 4] = [
+        (
+            &["--shard", "0/2"],
+            None,
+            "--shard 0/2: `plan` cannot be sharded",
+        ),
+        (
+            &["--shards", "2"],
+            None,
+            "--shards 2: `plan` cannot be sharded",
+        ),
+        (
+            &[],
+            Some(("SLURM_ARRAY_TASK_ID", "3")),
+            "SLURM_ARRAY_TASK_ID=3 is set: `plan` cannot be sharded",
+        ),
+        (
+            &[],
+            Some(("JOB_COMPLETION_INDEX", "1")),
+            "JOB_COMPLETION_INDEX=1 is set: `plan` cannot be sharded",
+        ),
+    ];
+    for (args, var, message) in cases {
+        let mut cmd = Command::cargo_bin("regionsim").unwrap();
+        for v in ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"] {
+            cmd.env_remove(v);
+        }
+        if let Some((k, v)) = var {
+            cmd.env(k, v);
+        }
+        cmd.args(["plan", repo(SPILL).to_str().unwrap(), "--quiet", "--out"])
+            .arg(&out)
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(contains(message));
+        assert!(!out.exists(), "{message}");
+    }
+}
+
+/// `--bounds us-east=0:4294967295` once listed every value of the lattice
+/// (4.3 G values; killed at 4.2 GB and growing): values are now computed
+/// from their index, and the descent touches O(log width) of them.
+#[test]
+fn bounds_as_wide_as_a_u32_plan_in_seconds_and_find_the_same_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let (narrow, wide) = (dir.path().join("narrow"), dir.path().join("wide"));
+    plan_cli(&repo(SPILL), &narrow, &["--no-charts"]).success();
+    Command::cargo_bin("regionsim")
+        .unwrap()
+        .args([
+            "plan",
+            repo(SPILL).to_str().unwrap(),
+            "--quiet",
+            "--no-charts",
+        ])
+        .args(["--bounds", "us-east=0:4294967295,ap-south=0:4294967295"])
+        .arg("--out")
+        .arg(&wide)
+        .timeout(std::time::Duration::from_secs(120))
+        .assert()
+        .success();
+    let plan = |d: &Path| {
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(d.join("plan.json")).unwrap()).unwrap();
+        assert_eq!(doc["status"], "verified");
+        doc["plan"]["verification"]["capacities"].clone()
+    };
+    assert_eq!(plan(&wide), plan(&narrow));
+}
+
+#[test]
+fn planning_a_scenario_on_workers_is_refused_rather_than_reported_infeasible() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("never");
+    plan_cli(
+        &repo("scenarios/livekit-workers.json"),
+        &out,
+        &["--target", "overflow_rate<=0.05"],
+    )
+    .code(2)
+    .stderr(
+        contains("livekit-workers.json: at `deployments[0].workers` (line ")
+            .and(contains("runs on workers"))
+            .and(contains("slot capacities only")),
+    );
+    assert!(!out.exists());
+}
