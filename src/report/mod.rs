@@ -31,6 +31,7 @@ pub use json::{summary_json, SCHEMA_VERSION};
 pub use plan::{capacities_line, deployment_label, headline as plan_headline, PLAN_SCHEMA_VERSION};
 pub use plan_hourly::headline as plan_hourly_headline;
 pub use provenance::Provenance;
+pub use sweep::{sweep_metric, sweep_metric_names, SweepMetric};
 
 use std::fs;
 use std::io::Write;
@@ -183,7 +184,7 @@ pub fn write_sweep_charts(
     dir: &Path,
     world: &World,
     points: &[SweepPoint],
-    metrics: &[Headline],
+    metrics: &[SweepMetric],
     opts: &Options,
 ) -> std::io::Result<Vec<PathBuf>> {
     let mut files = sweep_files(world, points, &opts.provenance);

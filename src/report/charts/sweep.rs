@@ -12,7 +12,7 @@ use super::{render, Chart, Drawn};
 use crate::experiment::SweepPoint;
 use crate::model::World;
 use crate::report::format::unit_name;
-use crate::report::Headline;
+use crate::report::SweepMetric;
 use crate::scenario::value_text;
 use crate::stats::Unit;
 use serde_json::Value;
@@ -71,7 +71,8 @@ pub fn field_label(world: &World, path: &str) -> String {
     path.replace("[*]", " (all)").replace(['.', '_'], " ")
 }
 
-/// The SLO target a metric is judged against, in the chart's units.
+/// The SLO target a metric (its key without region or population) is judged
+/// against, in the chart's units.
 fn target(world: &World, key: &str) -> Option<f64> {
     if key.starts_with("media_rtt_ms.") {
         Some(world.slo.media_rtt_ms)
@@ -104,7 +105,7 @@ fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     world: &World,
     points: &[SweepPoint],
-    metric: Headline,
+    metric: &SweepMetric,
 ) -> Drawn
 where
     DB::ErrorType: 'static,
@@ -131,7 +132,7 @@ where
     let (xs, categories) = x_positions(points);
     let series = series(world, points, &xs, metric, scale);
     let (x0, x1) = x_range(&xs, !categories.is_empty());
-    let goal = target(world, &metric.key());
+    let goal = target(world, &metric.metric_key());
     let (lo, hi) = y_range(&series, goal);
     let mut entries: Vec<Entry> = series
         .iter()
@@ -225,7 +226,7 @@ fn series(
     world: &World,
     points: &[SweepPoint],
     xs: &[f64],
-    metric: Headline,
+    metric: &SweepMetric,
     scale: f64,
 ) -> Vec<(String, Vec<Band>)> {
     let name = metric.label();
@@ -255,8 +256,8 @@ fn series(
     series
 }
 
-/// The x axis: the points' span (categories sit inside it, not on its ends;
-/// a single value gets a unit either side).
+/// The x axis: the points' span and a little room (categories sit inside it,
+/// not on its ends; a single value gets a unit either side).
 fn x_range(xs: &[f64], categories: bool) -> (f64, f64) {
     let (x0, x1) = xs
         .iter()
@@ -266,7 +267,9 @@ fn x_range(xs: &[f64], categories: bool) -> (f64, f64) {
     if categories {
         (x0 - 0.5, x1 + 0.5)
     } else if x1 > x0 {
-        (x0, x1)
+        // A little room either side, so the end points are drawn whole.
+        let pad = (x1 - x0) * 0.03;
+        (x0 - pad, x1 + pad)
     } else {
         (x0 - 1.0, x0 + 1.0)
     }
@@ -293,7 +296,7 @@ fn y_range(series: &[(String, Vec<Band>)], goal: Option<f64>) -> (f64, f64) {
 
 /// Whether a metric is zero, with a zero interval, at every point: its chart
 /// would be a flat line on the axis, so none is drawn.
-pub fn all_zero(points: &[SweepPoint], metric: Headline) -> bool {
+pub fn all_zero(points: &[SweepPoint], metric: &SweepMetric) -> bool {
     points.iter().all(|p| {
         metric.get(&p.point) == 0.0 && p.half_width.as_ref().is_none_or(|h| metric.get(h) == 0.0)
     })
@@ -303,7 +306,7 @@ pub fn all_zero(points: &[SweepPoint], metric: Headline) -> bool {
 pub fn render_sweep(
     world: &World,
     points: &[SweepPoint],
-    metrics: &[Headline],
+    metrics: &[SweepMetric],
 ) -> std::io::Result<Vec<Chart>> {
     super::style::register_font()?;
     if points.is_empty() || points[0].settings.is_empty() {
@@ -311,8 +314,8 @@ pub fn render_sweep(
     }
     metrics
         .iter()
-        .filter(|&&m| !all_zero(points, m))
-        .map(|&m| {
+        .filter(|m| !all_zero(points, m))
+        .map(|m| {
             let stem = format!("sweep-{}", m.key().replace('.', "-"));
             render(
                 &stem,
