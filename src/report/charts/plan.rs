@@ -102,7 +102,7 @@ where
     ];
     let mut entries = vec![Entry::new(
         format!("limit {}", limit_text(t)),
-        Swatch::solid(BLACK, 2),
+        Swatch::solid(INK, 2),
     )];
     for (feasible, name, c) in kinds {
         if pts.iter().any(|p| p.2 == feasible) {
@@ -110,7 +110,7 @@ where
         }
     }
     if at.is_some() {
-        entries.push(Entry::new("plan", Swatch::Cross(BLACK)));
+        entries.push(Entry::new("plan", Swatch::Cross(INK)));
     }
     let legend = Legend::new(&area, entries);
     let spot = {
@@ -136,7 +136,7 @@ where
         .draw()?;
     chart.draw_series(LineSeries::new(
         [(x0, limit), (x1, limit)],
-        BLACK.stroke_width(2),
+        INK.stroke_width(2),
     ))?;
     for (feasible, _, c) in kinds {
         chart.draw_series(
@@ -146,7 +146,7 @@ where
         )?;
     }
     if let Some(at) = at {
-        chart.draw_series(std::iter::once(Cross::new(at, 12, BLACK.stroke_width(4))))?;
+        chart.draw_series(std::iter::once(Cross::new(at, 12, INK.stroke_width(4))))?;
     }
     legend.draw(&plot_area, spot, band.as_ref())?;
     Ok(())
