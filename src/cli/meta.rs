@@ -4,6 +4,7 @@
 //! they cannot drift from it.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
@@ -34,11 +35,26 @@ pub fn completions(args: CompletionsArgs, mut cmd: clap::Command) -> Result<()> 
     print(&buf)
 }
 
-/// `regionsim man`.
-pub fn man(cmd: clap::Command) -> Result<()> {
-    let mut buf = Vec::new();
-    clap_mangen::Man::new(cmd)
-        .render(&mut buf)
-        .context("cannot render the man page")?;
-    print(&buf)
+#[derive(Args)]
+pub struct ManArgs {
+    /// Write the pages into this folder instead of printing the top-level one:
+    /// regionsim.1 and one regionsim-<command>.1 per command (created if
+    /// missing; pages already there are replaced).
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+}
+
+/// `regionsim man [--dir DIR]`.
+pub fn man(args: ManArgs, cmd: clap::Command) -> Result<()> {
+    let cmd = cmd.disable_help_subcommand(true);
+    let Some(dir) = args.dir else {
+        let mut buf = Vec::new();
+        clap_mangen::Man::new(cmd)
+            .render(&mut buf)
+            .context("cannot render the man page")?;
+        return print(&buf);
+    };
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    clap_mangen::generate_to(cmd, &dir)
+        .with_context(|| format!("cannot write the man pages into {}", dir.display()))
 }

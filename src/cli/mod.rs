@@ -57,8 +57,9 @@ enum Command {
     Schema,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(meta::CompletionsArgs),
-    /// Print the man page (roff) generated from this command line.
-    Man,
+    /// Print the man page (roff) generated from this command line, or write
+    /// one page per command into a folder (--dir).
+    Man(meta::ManArgs),
     /// Merge the partial results of a sharded study into its reports.
     Merge(merge::MergeArgs),
 }
@@ -141,7 +142,7 @@ pub fn main() -> ExitCode {
         Command::Check(a) => check::check(a),
         Command::Schema => meta::schema(),
         Command::Completions(a) => meta::completions(a, Cli::command()),
-        Command::Man => meta::man(Cli::command()),
+        Command::Man(a) => meta::man(a, Cli::command()),
         Command::Merge(a) => merge::merge(a),
     };
     match result {

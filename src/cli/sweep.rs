@@ -15,11 +15,14 @@ pub struct SweepArgs {
     pub(super) common: Common,
     /// A scenario field and its values, e.g. `deployments[0].capacity=80,100,120`,
     /// a range `deployments[0].capacity=300..400:25` (end included), or text where
-    /// the field takes it (`policy.type=nearest,least_loaded`). `[*]` sets every
+    /// the field takes it (`policy.on_full=wait,reject`). `[*]` sets every
     /// element. Repeat for a grid.
     #[arg(long = "set", required = true, value_name = "PATH=V1,V2,...")]
     pub(super) set: Vec<String>,
-    /// Metrics to chart against the first field (names as in sweep.csv).
+    /// Metrics to chart against the first field, named as in sweep.csv
+    /// (`overflow_rate`, `regions.ap-south.utilization`,
+    /// `populations.india.media_rtt_ms.p95`) or any other scalar of summary.json
+    /// named the same way; a metric zero at every point gets no chart.
     #[arg(
         long,
         value_delimiter = ',',
@@ -66,7 +69,7 @@ fn grid(axes: &[Axis]) -> Vec<Vec<(String, Value)>> {
 
 /// A sweep ready to run: the charted metrics, the grid points and their worlds.
 pub(super) struct Plan {
-    pub metrics: Vec<report::Headline>,
+    pub metrics: Vec<report::SweepMetric>,
     pub points: Vec<Vec<(String, Value)>>,
     pub worlds: Vec<World>,
 }
@@ -74,19 +77,6 @@ pub(super) struct Plan {
 /// Check the arguments and build every point's world before simulating anything.
 pub(super) fn plan(args: &SweepArgs) -> Result<Plan> {
     let c = &args.common;
-    let metrics = args
-        .metrics
-        .iter()
-        .map(|m| {
-            report::headline(m).ok_or_else(|| {
-                let names: Vec<String> = report::headlines().iter().map(|h| h.key()).collect();
-                bad(format!(
-                    "--metrics: unknown metric `{m}`; known: {}",
-                    names.join(", ")
-                ))
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
     let axes = args
         .set
         .iter()
@@ -102,6 +92,18 @@ pub(super) fn plan(args: &SweepArgs) -> Result<Plan> {
     let worlds = points
         .iter()
         .map(|p| c.world(p))
+        .collect::<Result<Vec<_>>>()?;
+    let metrics = args
+        .metrics
+        .iter()
+        .map(|m| {
+            report::sweep_metric(&worlds[0], m).ok_or_else(|| {
+                bad(format!(
+                    "--metrics: unknown metric `{m}`; known: {}",
+                    report::sweep_metric_names()
+                ))
+            })
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok(Plan {
         metrics,

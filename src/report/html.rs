@@ -7,16 +7,78 @@ use std::fmt::Write;
 use super::charts::Chart;
 use super::markdown;
 use super::provenance::Provenance;
-use super::table::{html_escape, to_html, Doc, Table};
+use super::table::{html_escape, to_html, Block, Doc, Table};
 use crate::experiment::Estimate;
 use crate::model::World;
 
 const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,Arial,sans-serif;margin:2em auto;max-width:1240px;color:#222;padding:0 1em}\
 h1{font-size:1.6em}h2{font-size:1.25em;margin-top:1.6em;border-bottom:1px solid #ddd}\
-table{border-collapse:collapse;margin:.6em 0;font-size:.92em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}\
-th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}\
+.table{overflow-x:auto;max-width:100%}table{border-collapse:collapse;margin:.6em 0;font-size:.92em}\
+td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}td{white-space:nowrap}\
+th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}p,li{overflow-wrap:anywhere}\
 figure{margin:1.5em 0}svg{max-width:100%;height:auto;border:1px solid #eee}\
 nav a{margin-right:1em}";
+
+/// Whether a cell holds only zeros (`0.00 ± 0.00 %`, `0.0`) or no value (`–`).
+fn zero_cell(c: &str) -> bool {
+    let mut digits = false;
+    for ch in c.chars() {
+        match ch {
+            '0' => digits = true,
+            '.' | ' ' | '±' | '%' | '–' | '\u{a0}' => {}
+            _ => return false,
+        }
+    }
+    digits || c.trim() == "–"
+}
+
+/// The summary for the page: columns that are zero in every row of a table
+/// (no waits, no interruptions) are left out and named under the table, so
+/// the columns that say something fit the page.
+fn without_zero_columns(doc: Doc) -> Doc {
+    let mut out = Doc::default();
+    for b in doc.blocks {
+        let Block::Table(t) = b else {
+            out.blocks.push(b);
+            continue;
+        };
+        let zero: Vec<bool> = (0..t.head.len())
+            .map(|j| {
+                j > 0
+                    && !t.rows.is_empty()
+                    && t.rows
+                        .iter()
+                        .all(|r| r.get(j).is_some_and(|c| zero_cell(c)))
+            })
+            .collect();
+        if !zero.contains(&true) {
+            out.table(t);
+            continue;
+        }
+        let keep = |row: &[String]| -> Vec<String> {
+            row.iter()
+                .zip(&zero)
+                .filter(|(_, z)| !**z)
+                .map(|(c, _)| c.clone())
+                .collect()
+        };
+        let dropped: Vec<&str> = t
+            .head
+            .iter()
+            .zip(&zero)
+            .filter(|(_, z)| **z)
+            .map(|(h, _)| h.as_str())
+            .collect();
+        let note = format!("Zero in every row, not shown: {}.", dropped.join(", "));
+        let mut kept = Table::new(keep(&t.head));
+        for r in &t.rows {
+            kept.row(keep(r));
+        }
+        out.table(kept);
+        out.para(note);
+    }
+    out
+}
 
 /// The scenario's key parameters.
 fn parameters(world: &World, prov: &Provenance) -> String {
@@ -123,7 +185,9 @@ pub fn report_html(world: &World, est: &Estimate, prov: &Provenance, charts: &[C
         html_escape(&title)
     );
     s.push_str("<div id=\"summary\">\n");
-    s.push_str(&to_html(&markdown::summary_doc(world, est)));
+    s.push_str(&to_html(&without_zero_columns(markdown::summary_doc(
+        world, est,
+    ))));
     s.push_str("</div>\n<h2 id=\"charts\">Charts</h2>\n");
     for c in charts {
         let _ = write!(
@@ -137,4 +201,30 @@ pub fn report_html(world: &World, est: &Estimate, prov: &Provenance, charts: &[C
     s.push_str(&parameters(world, prov));
     s.push_str("</body>\n</html>\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_columns_zero_in_every_row_are_left_out() {
+        assert!(zero_cell("0.00 ± 0.00 %"));
+        assert!(zero_cell("0.0"));
+        assert!(zero_cell("–"));
+        assert!(!zero_cell("0.01 ± 0.00 %"));
+        assert!(!zero_cell("us-east"));
+        let mut t = Table::new(["population", "waited (%)", "served"]);
+        t.row(["a", "0.00 ± 0.00 %", "10.0"]);
+        t.row(["b", "0.00 ± 0.00 %", "0.0"]);
+        let mut d = Doc::default();
+        d.table(t);
+        let d = without_zero_columns(d);
+        let Block::Table(t) = &d.blocks[0] else {
+            panic!("a table first")
+        };
+        assert_eq!(t.head, ["population", "served"]);
+        assert_eq!(t.rows[1], ["b", "0.0"]);
+        assert!(matches!(&d.blocks[1], Block::Paragraph(p) if p.contains("waited (%)")));
+    }
 }

@@ -32,6 +32,7 @@ pub use plan::{capacities_line, deployment_label, headline as plan_headline, PLA
 pub use plan_hourly::headline as plan_hourly_headline;
 pub use provenance::Provenance;
 pub use verdict::AT_CAPACITY;
+pub use sweep::{sweep_metric, sweep_metric_names, SweepMetric};
 
 use std::fs;
 use std::io::Write;
@@ -184,7 +185,7 @@ pub fn write_sweep_charts(
     dir: &Path,
     world: &World,
     points: &[SweepPoint],
-    metrics: &[Headline],
+    metrics: &[SweepMetric],
     opts: &Options,
 ) -> std::io::Result<Vec<PathBuf>> {
     let mut files = sweep_files(world, points, &opts.provenance);

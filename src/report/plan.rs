@@ -240,7 +240,7 @@ pub fn headline(world: &World, spec: &Spec, out: &Outcome) -> String {
             let unmet: Vec<String> = out.best_effort.as_ref().map_or(Vec::new(), |c| {
                 spec.targets.iter().zip(&c.estimates)
                     .filter(|(t, e)| !(e.bound(t).is_finite() && t.holds(e.bound(t))))
-                    .map(|(t, e)| format!("{} {} {} (best achieved {})", t.label(world), t.relation(), t.limit, fmt(e.point)))
+                    .map(|(t, e)| format!("{} {} (best achieved {})", t.label(world), limit_text(t), value_text(t, e.point)))
                     .collect()
             });
             format!("Infeasible within the bounds: {}.", unmet.join("; "))
@@ -249,46 +249,82 @@ pub fn headline(world: &World, spec: &Spec, out: &Outcome) -> String {
     }
 }
 
-fn fmt(x: f64) -> String {
-    if !x.is_finite() {
+/// A target's figure as people read it: shares in %, latencies in ms.
+pub fn value_text(t: &Target, v: f64) -> String {
+    if !v.is_finite() {
         "–".into()
-    } else if x.abs() >= 100.0 {
-        format!("{x:.1}")
-    } else if x.abs() >= 1.0 {
-        format!("{x:.3}")
+    } else if t.metric.is_share() {
+        format!("{:.2} %", v * 100.0)
     } else {
-        format!("{x:.5}")
+        format!("{v:.1} ms")
+    }
+}
+
+/// A target's limit with its relation: `≤ 3 %`, `≤ 160 ms`, `≥ 70 %`.
+pub fn limit_text(t: &Target) -> String {
+    let rel = if t.relation() == "<=" { "≤" } else { "≥" };
+    let v = if t.metric.is_share() {
+        t.limit * 100.0
+    } else {
+        t.limit
+    };
+    let s = format!("{v:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if t.metric.is_share() {
+        format!("{rel} {s} %")
+    } else {
+        format!("{rel} {s} ms")
+    }
+}
+
+/// A change of a target's figure: percentage points for shares, ms otherwise.
+pub fn change_text(t: &Target, d: f64) -> String {
+    if t.metric.is_share() {
+        format!("{:+.2} pp", d * 100.0)
+    } else {
+        format!("{d:+.1} ms")
     }
 }
 
 /// The capacity table: plan, scenario, analytic start, peak load, and what one
-/// step less or more does to the binding target (on common random numbers).
+/// step less or more does, judged as the search judges (on its common random
+/// numbers, `room` margins), with the binding target's figure and bound.
 fn deployments_md(s: &mut String, world: &World, spec: &Spec, out: &Outcome) {
     let shown = out.binding.first().copied().unwrap_or(0);
-    let label = spec
-        .targets
-        .get(shown)
-        .map(|t| t.label(world))
-        .unwrap_or_default();
-    let _ = writeln!(s, "| deployment | capacity | scenario | analytic start | peak load (Erlangs) | one step less | one step more |\n| --- | --- | --- | --- | --- | --- | --- |");
+    let room = out.rule.room;
+    let _ = writeln!(s, "| deployment | capacity | scenario | analytic start | peak load (Erlangs) | one step less (search) | one step more (search) |\n| --- | --- | --- | --- | --- | --- | --- |");
     let x = out.plan.as_ref().map(|v| v.capacities.clone());
     for (j, v) in spec.variables.iter().enumerate() {
         let m = out.marginals.iter().find(|m| m.variable == j);
         let side = |c: Option<&Candidate>| {
-            let (Some(c), Some(at)) = (c, out.at_plan.as_ref()) else {
+            let (Some(c), Some(at), Some(t)) = (c, out.at_plan.as_ref(), spec.targets.get(shown))
+            else {
                 return "–".to_string();
             };
-            let delta = c.estimates[shown].point - at.estimates[shown].point;
-            let verdict = if c.verdict.feasible() {
-                "meets"
-            } else {
-                "misses"
-            };
-            if spec.targets.get(shown).is_some_and(|t| t.metric.is_share()) {
-                format!("{verdict}; {label} {:+.3} points", delta * 100.0)
-            } else {
-                format!("{verdict}; {label} {delta:+.2} ms")
+            let e = &c.estimates[shown];
+            let bound = e.bound_with_room(t, room);
+            let figures = format!(
+                "{} ({}), bound {}",
+                value_text(t, e.point),
+                change_text(t, e.point - at.estimates[shown].point),
+                value_text(t, bound)
+            );
+            if c.verdict.feasible() {
+                return format!("{}: meets; {figures}", c.capacities[j]);
             }
+            let missed: Vec<String> = spec
+                .targets
+                .iter()
+                .zip(&c.estimates)
+                .filter(|(t, e)| !t.holds(e.bound_with_room(t, room)))
+                .map(|(t, _)| t.label(world))
+                .collect();
+            let which = if missed.is_empty() || missed == [t.label(world)] {
+                String::new()
+            } else {
+                format!(" {}", missed.join(", "))
+            };
+            format!("{}: misses{which}; {figures}", c.capacities[j])
         };
         let _ = writeln!(
             s,
@@ -300,6 +336,18 @@ fn deployments_md(s: &mut String, world: &World, spec: &Spec, out: &Outcome) {
             out.peak_loads[v.deployment],
             side(m.and_then(|m| m.minus.as_ref())),
             side(m.and_then(|m| m.plus.as_ref())),
+        );
+    }
+    if let (Some(at), Some(t)) = (out.at_plan.as_ref(), spec.targets.get(shown)) {
+        let e = &at.estimates[shown];
+        let _ = writeln!(
+            s,
+            "\nOne step less or more: that deployment's capacity one step down or up, the others as planned, judged as the search judges every candidate, on its common random numbers: a target is met when its estimate plus {room:.0} one-sided margins at {:.3} % (the bound) is within the limit. Figures are {} ({}); the change is against the plan on the same numbers ({}, bound {}), not against the verification below.",
+            (1.0 - out.rule.alpha) * 100.0,
+            t.label(world),
+            limit_text(t),
+            value_text(t, e.point),
+            value_text(t, e.bound_with_room(t, room)),
         );
     }
 }
@@ -322,12 +370,11 @@ fn target_rows(
         };
         let _ = writeln!(
             s,
-            "| {} | {} {} | {} | {} | {} |{bind}",
+            "| {} | {} | {} | {} | {} |{bind}",
             t.label(world),
-            t.relation(),
-            fmt(t.limit),
-            fmt(e.point),
-            fmt(e.bound(t)),
+            limit_text(t),
+            value_text(t, e.point),
+            value_text(t, e.bound(t)),
             if met { "yes" } else { "**no**" },
         );
     }
@@ -375,7 +422,7 @@ pub fn plan_md(world: &World, spec: &Spec, out: &Outcome, chart: Option<&str>) -
     deployments_md(&mut s, world, spec, out);
     if let Some(v) = &out.plan {
         let _ = writeln!(s, "\nTotal {:.0} slot-hours (cost {:.0}).\n\n## Targets (verification: seed {}, {} replications, {} sessions)\n", slot_hours(world, &spec.variables, &v.capacities), crate::experiment::plan::cost(world, &spec.variables, &v.capacities), v.seed, v.replications, v.sessions.round());
-        let _ = writeln!(s, "| target | limit | estimate | one-sided bound ({:.2} % each) | met | binding |\n| --- | --- | --- | --- | --- | --- |", (1.0 - v.alpha / spec.targets.len() as f64) * 100.0);
+        let _ = writeln!(s, "A target is met when its one-sided bound ({:.2} % each, {:.0} % jointly) is within its limit; a target is binding when one step less of some deployment misses it.\n\n| target | limit | estimate | one-sided bound ({:.2} % each) | met (bound within the limit) | binding |\n| --- | --- | --- | --- | --- | --- |", (1.0 - v.alpha / spec.targets.len() as f64) * 100.0, spec.confidence * 100.0, (1.0 - v.alpha / spec.targets.len() as f64) * 100.0);
         target_rows(&mut s, world, spec, &v.estimates, Some(&out.binding));
     }
     if let Some(c) = &out.best_effort {

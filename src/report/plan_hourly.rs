@@ -10,7 +10,8 @@ use serde_json::{json, Value};
 
 use super::json::num;
 use super::plan::{
-    capacities_line, deployment_label, json_head, json_text, md_head, purpose_name, status_name,
+    capacities_line, deployment_label, json_head, json_text, limit_text, md_head, purpose_name,
+    status_name, value_text,
 };
 use crate::experiment::plan::hourly::HourlyOutcome;
 use crate::experiment::plan::{
@@ -201,7 +202,7 @@ pub fn headline(world: &World, spec: &Spec, out: &HourlyOutcome) -> String {
                     .iter()
                     .take(5)
                     .copied()
-                    .map(|i| format!("{} {} {} (best achieved {:.5})", check_label(world, rule, i), rule.targets[i].relation(), rule.targets[i].limit, c.estimates[i].point))
+                    .map(|i| format!("{} {} (best achieved {})", check_label(world, rule, i), limit_text(&rule.targets[i]), value_text(&rule.targets[i], c.estimates[i].point)))
                     .collect()
             });
             format!("Infeasible within the bounds: {}{more}.", unmet.join("; "))
@@ -238,7 +239,7 @@ fn schedule_md(s: &mut String, world: &World, spec: &Spec, out: &HourlyOutcome, 
 
 /// Per target, the check with the least room (its hour, for hourly targets).
 fn tightest_md(s: &mut String, world: &World, spec: &Spec, rule: &Rule, v: &Verification) {
-    let _ = writeln!(s, "\n## Checks (verification: seed {}, {} replications, {:.0} sessions, {} checks at {:.3} % each)\n\n| target | tightest check | limit | estimate | one-sided bound | all met |\n| --- | --- | --- | --- | --- | --- |",
+    let _ = writeln!(s, "\n## Checks (verification: seed {}, {} replications, {:.0} sessions, {} checks at {:.3} % each)\n\nA check is met when its one-sided bound is within the limit; the row shows each target's check with the least room.\n\n| target | tightest check | limit | estimate | one-sided bound | all met (every check's bound within the limit) |\n| --- | --- | --- | --- | --- | --- |",
         v.seed, v.replications, v.sessions, rule.targets.len(), (1.0 - v.alpha / rule.targets.len().max(1) as f64) * 100.0);
     for t in &spec.targets {
         let idx: Vec<usize> = (0..rule.targets.len())
@@ -254,13 +255,12 @@ fn tightest_md(s: &mut String, world: &World, spec: &Spec, rule: &Rule, v: &Veri
         let all = idx.iter().all(|&j| met(rule, j, &v.estimates[j]));
         let _ = writeln!(
             s,
-            "| {} | {} | {} {} | {:.5} | {:.5} | {} |",
+            "| {} | {} | {} | {} | {} | {} |",
             t.label(world),
             check_label(world, rule, i),
-            t.relation(),
-            t.limit,
-            v.estimates[i].point,
-            v.estimates[i].bound(t),
+            limit_text(t),
+            value_text(t, v.estimates[i].point),
+            value_text(t, v.estimates[i].bound(t)),
             if all { "yes" } else { "**no**" }
         );
     }

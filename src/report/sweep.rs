@@ -1,5 +1,6 @@
 //! `sweep.csv` and `sweep.json`: one row / entry per grid point with the headline
-//! metrics and their confidence half-widths.
+//! metrics and their confidence half-widths (regions that host no deployment
+//! left out), and the metrics a sweep charts, by those names.
 
 use serde_json::{json, Map, Value};
 
@@ -10,31 +11,152 @@ use super::provenance::Provenance;
 use crate::experiment::SweepPoint;
 use crate::model::World;
 use crate::scenario::value_text;
-use crate::stats::metrics::{headline, POPULATION_METRICS, REGION_METRICS};
-use crate::stats::Summary;
+use crate::stats::metrics::{
+    headline, scalars, Scalar, Unit, POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS,
+};
+use crate::stats::{PopulationSummary, RegionSummary, Summary};
 
-/// One column pair of `sweep.csv`: a name and how to read a summary.
-type Column = (String, Box<dyn Fn(&Summary) -> f64>);
+/// Which number of a summary a sweep metric reads.
+#[derive(Clone, Copy)]
+enum Pick {
+    Run(Scalar<Summary>),
+    Region(usize, Scalar<RegionSummary>),
+    Population(usize, Scalar<PopulationSummary>),
+}
 
-/// The run-wide headline metrics, then each region's and each population's.
-fn columns(world: &World) -> Vec<Column> {
-    let mut cols: Vec<Column> = headlines()
-        .into_iter()
-        .map(|m| (m.key(), Box::new(move |s: &Summary| m.get(s)) as _))
-        .collect();
-    for (r, region) in world.regions.iter().enumerate() {
-        for m in headline(REGION_METRICS) {
-            let name = format!("regions.{}.{}", region.id, m.key());
-            cols.push((name, Box::new(move |s: &Summary| m.get(&s.regions[r]))));
+/// A metric of a sweep: run-wide, or one region's or one population's, named
+/// as in `sweep.csv` (`overflow_rate`, `regions.ap-south.utilization`,
+/// `populations.india.media_rtt_ms.p95`).
+#[derive(Clone)]
+pub struct SweepMetric {
+    key: String,
+    label: String,
+    pick: Pick,
+}
+
+impl SweepMetric {
+    fn run(m: Scalar<Summary>) -> Self {
+        Self {
+            key: m.key(),
+            label: m.label(),
+            pick: Pick::Run(m),
         }
     }
-    for (i, pop) in world.populations.iter().enumerate() {
-        for m in headline(POPULATION_METRICS) {
-            let name = format!("populations.{}.{}", pop.name, m.key());
-            cols.push((name, Box::new(move |s: &Summary| m.get(&s.populations[i]))));
+
+    fn region(world: &World, r: usize, m: Scalar<RegionSummary>) -> Self {
+        let id = &world.regions[r].id;
+        Self {
+            key: format!("regions.{id}.{}", m.key()),
+            label: format!("{id} {}", m.label()),
+            pick: Pick::Region(r, m),
         }
+    }
+
+    fn population(world: &World, p: usize, m: Scalar<PopulationSummary>) -> Self {
+        let name = &world.populations[p].name;
+        Self {
+            key: format!("populations.{name}.{}", m.key()),
+            label: format!("{name} {}", m.label()),
+            pick: Pick::Population(p, m),
+        }
+    }
+
+    /// Its name, as in `sweep.csv`.
+    pub fn key(&self) -> String {
+        self.key.clone()
+    }
+
+    /// Its name for people: `overflow rate`, `ap-south utilisation`.
+    pub fn label(&self) -> String {
+        self.label.clone()
+    }
+
+    /// The name of the metric itself, without the region or population
+    /// (`media_rtt_ms.p95`), which says what SLO target applies.
+    pub fn metric_key(&self) -> String {
+        match self.pick {
+            Pick::Run(m) => m.key(),
+            Pick::Region(_, m) => m.key(),
+            Pick::Population(_, m) => m.key(),
+        }
+    }
+
+    /// Its unit.
+    pub fn unit(&self) -> Unit {
+        match self.pick {
+            Pick::Run(m) => m.unit(),
+            Pick::Region(_, m) => m.unit(),
+            Pick::Population(_, m) => m.unit(),
+        }
+    }
+
+    /// Its value in a summary (NaN when the summary lacks the region or population).
+    pub fn get(&self, s: &Summary) -> f64 {
+        match self.pick {
+            Pick::Run(m) => m.get(s),
+            Pick::Region(r, m) => s.regions.get(r).map_or(f64::NAN, |x| m.get(x)),
+            Pick::Population(p, m) => s.populations.get(p).map_or(f64::NAN, |x| m.get(x)),
+        }
+    }
+}
+
+/// Regions that host a deployment: only they have sweep columns (an
+/// edge-only region's would be zero at every point).
+fn hosting(world: &World) -> Vec<usize> {
+    (0..world.regions.len())
+        .filter(|&r| world.deployments.iter().any(|d| d.region == r))
+        .collect()
+}
+
+/// The columns of `sweep.csv`: the run-wide headline metrics, then each
+/// hosting region's and each population's.
+fn columns(world: &World) -> Vec<SweepMetric> {
+    let mut cols: Vec<SweepMetric> = headlines().into_iter().map(SweepMetric::run).collect();
+    for r in hosting(world) {
+        cols.extend(
+            headline(REGION_METRICS)
+                .into_iter()
+                .map(|m| SweepMetric::region(world, r, m)),
+        );
+    }
+    for p in 0..world.populations.len() {
+        cols.extend(
+            headline(POPULATION_METRICS)
+                .into_iter()
+                .map(|m| SweepMetric::population(world, p, m)),
+        );
     }
     cols
+}
+
+/// A metric a sweep can chart, by its name: any column of `sweep.csv`, and
+/// beyond them any scalar of the catalogue, run-wide (`wait_probability`),
+/// for a region (`regions.<id>.<metric>`) or a population
+/// (`populations.<name>.<metric>`).
+pub fn sweep_metric(world: &World, name: &str) -> Option<SweepMetric> {
+    let run = scalars(SUMMARY_METRICS).into_iter().map(SweepMetric::run);
+    let regions = (0..world.regions.len()).flat_map(|r| {
+        scalars(REGION_METRICS)
+            .into_iter()
+            .map(move |m| SweepMetric::region(world, r, m))
+    });
+    let pops = (0..world.populations.len()).flat_map(|p| {
+        scalars(POPULATION_METRICS)
+            .into_iter()
+            .map(move |m| SweepMetric::population(world, p, m))
+    });
+    run.chain(regions).chain(pops).find(|m| m.key == name)
+}
+
+/// The names `--metrics` takes, in words, for an error message.
+pub fn sweep_metric_names() -> String {
+    let names = |v: Vec<String>| v.join(", ");
+    format!(
+        "{}; per region `regions.<id>.<metric>` and per population `populations.<name>.<metric>` with <metric> among {} and {} respectively",
+        names(scalars(SUMMARY_METRICS).iter().map(|m| m.key()).collect()),
+        names(scalars(REGION_METRICS).iter().map(|m| m.key()).collect()),
+        names(scalars(POPULATION_METRICS).iter().map(|m| m.key()).collect()),
+    )
 }
 
 /// The `sweep.csv` text: the settings, then each headline metric and its
@@ -50,7 +172,7 @@ pub fn sweep_csv(world: &World, points: &[SweepPoint]) -> String {
         .map(|(path, _)| path.clone())
         .chain(
             cols.iter()
-                .flat_map(|(n, _)| [n.clone(), format!("{n}_ci")]),
+                .flat_map(|m| [m.key(), format!("{}_ci", m.key())]),
         )
         .collect();
     let rows: Vec<Vec<Cell>> = points
@@ -62,9 +184,9 @@ pub fn sweep_csv(world: &World, points: &[SweepPoint]) -> String {
                     Value::Number(n) => Cell::Num(n.to_string()),
                     other => Cell::Text(value_text(other)),
                 })
-                .chain(cols.iter().flat_map(|(_, get)| {
-                    let hw = p.half_width.as_ref().map_or(f64::NAN, get);
-                    [Cell::num(get(&p.point)), Cell::num(hw)]
+                .chain(cols.iter().flat_map(|m| {
+                    let hw = p.half_width.as_ref().map_or(f64::NAN, |h| m.get(h));
+                    [Cell::num(m.get(&p.point)), Cell::num(hw)]
                 }))
                 .collect()
         })

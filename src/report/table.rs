@@ -169,8 +169,10 @@ pub fn to_html(doc: &Doc) -> String {
     out
 }
 
+/// A table in a box that scrolls sideways when the table is wider than the
+/// page, so a wide table never widens the page itself.
 fn html_table(out: &mut String, t: &Table) {
-    out.push_str("<table>\n<tr>");
+    out.push_str("<div class=\"table\"><table>\n<tr>");
     for h in &t.head {
         let _ = write!(out, "<th>{}</th>", html_escape(h));
     }
@@ -182,5 +184,5 @@ fn html_table(out: &mut String, t: &Table) {
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</table>\n");
+    out.push_str("</table></div>\n");
 }

@@ -267,4 +267,85 @@ fn quiet_prints_nothing_but_errors() {
     let (code, err) = loud(&["--out", out, "--quiet", "--seed", "x"]);
     assert_eq!(code, Some(2));
     assert!(err.contains("error"), "{err}");
+/// `regionsim <args>`, which must succeed; its standard output.
+fn stdout_of(args: &[&str]) -> String {
+    let out = assert_cmd::Command::cargo_bin("regionsim")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "regionsim {args:?} failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The commands `regionsim --help` lists, `help` aside.
+fn commands() -> Vec<String> {
+    stdout_of(&["--help"])
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect()
+}
+
+#[test]
+fn man_pages_cover_every_command_and_every_option_has_a_description() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("man");
+    let dir_arg = d.to_str().unwrap();
+    stdout_of(&["man", "--dir", dir_arg]);
+    let page = |name: &str| {
+        std::fs::read_to_string(d.join(format!("{name}.1")))
+            .unwrap_or_else(|e| panic!("{name}.1: {e}"))
+            .replace("\\-", "-")
+    };
+    let top = page("regionsim");
+    assert_eq!(top, stdout_of(&["man"]).replace("\\-", "-"));
+    // Every page the top-level one cites exists.
+    let cited: Vec<&str> = top
+        .split("regionsim-")
+        .skip(1)
+        .filter_map(|s| s.split_once("(1)").map(|(name, _)| name))
+        .collect();
+    let commands = commands();
+    assert!(commands.len() >= 10, "{commands:?}");
+    assert_eq!(
+        cited, commands,
+        "the top-level page cites exactly the commands"
+    );
+    for c in &commands {
+        let man = page(&format!("regionsim-{c}"));
+        let help = stdout_of(&[c.as_str(), "--help"]);
+        // The options section: from `Options:` to the next unindented line.
+        let lines: Vec<&str> = help
+            .lines()
+            .skip_while(|l| !l.starts_with("Options:"))
+            .skip(1)
+            .take_while(|l| l.is_empty() || l.starts_with(' '))
+            .collect();
+        assert!(lines.iter().any(|l| l.contains("--help")), "{help}");
+        for (i, line) in lines.iter().enumerate() {
+            let flag = line.trim_start();
+            if !flag.starts_with('-') {
+                continue;
+            }
+            let long = flag
+                .split_whitespace()
+                .find(|w| w.starts_with("--"))
+                .unwrap_or(flag)
+                .trim_end_matches(',');
+            assert!(man.contains(long), "regionsim-{c}.1 lacks {long}");
+            // A description after the flag on its line, or on the next line,
+            // indented deeper (clap's layout for long flags).
+            let same_line = flag.split("  ").filter(|p| !p.trim().is_empty()).count() >= 2;
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let next_line = lines.get(i + 1).is_some_and(|n| {
+                !n.trim().is_empty() && !n.trim_start().starts_with('-') && indent(n) > indent(line)
+            });
+            let described = same_line || next_line;
+            assert!(described, "regionsim {c}: `{flag}` has no description");
+        }
+    }
 }

@@ -314,6 +314,57 @@ fn sweep_refuses_an_unknown_metric() {
 }
 
 #[test]
+fn sweep_charts_a_region_metric_and_leaves_out_edge_only_regions_and_flat_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s");
+    let scen = repo("scenarios/livekit-global.json");
+    cli()
+        .args([
+            "sweep",
+            scen.to_str().unwrap(),
+            "--set",
+            "deployments[2].capacity=150,300",
+            "--horizon",
+            "2h",
+            "--replications",
+            "2",
+            "--metrics",
+            "regions.ap-south.utilization,populations.india.overflow_rate,rejection_rate",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.contains(",regions.ap-south.utilization,"),
+        "{header}"
+    );
+    // us-west is a media edge only: no agent, so no region column.
+    assert!(!header.contains("regions.us-west."), "{header}");
+    let svg = std::fs::read_to_string(out.join("sweep-regions-ap-south-utilization.svg")).unwrap();
+    assert!(
+        svg.contains("ap-south utilisation against capacity"),
+        "{svg}"
+    );
+    let svg =
+        std::fs::read_to_string(out.join("sweep-populations-india-overflow_rate.svg")).unwrap();
+    assert!(svg.contains("india overflow against"));
+    // Nobody is rejected at either capacity (users wait or spill): no flat chart.
+    let rejected = header
+        .split(',')
+        .position(|c| c == "rejection_rate")
+        .unwrap();
+    assert!(csv
+        .lines()
+        .skip(1)
+        .all(|l| l.split(',').nth(rejected) == Some("0")));
+    assert!(!out.join("sweep-rejection_rate.svg").exists());
+}
+
+#[test]
 fn sweep_reports_a_bad_setting_with_status_2_before_simulating() {
     let dir = tempfile::tempdir().unwrap();
     let scen = repo("scenarios/tests/erlang-b-single.json");

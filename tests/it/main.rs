@@ -2,6 +2,7 @@
 
 mod bare_loop;
 mod capacity_sums;
+mod chart_lint;
 mod charts;
 mod cli;
 mod common;

@@ -286,7 +286,7 @@ fn unreachable_targets_exit_3_naming_the_target_and_the_best_achieved() {
         ],
     )
     .code(3)
-    .stderr(contains("Infeasible").and(contains("media_rtt_ms.p95 <= 1 (best achieved")));
+    .stderr(contains("Infeasible").and(contains("media_rtt_ms.p95 ≤ 1 ms (best achieved")));
     let doc: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap();
     assert_eq!(doc["status"], "infeasible");

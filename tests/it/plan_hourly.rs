@@ -184,7 +184,7 @@ fn unreachable_hourly_targets_exit_3_naming_the_hours_and_the_best_achieved() {
         .code(3)
         .stderr(contains("Infeasible within the bounds"))
         .stderr(contains(
-            "rejection_rate in 09:00-10:00 UTC <= 0.1 (best achieved",
+            "rejection_rate in 09:00-10:00 UTC ≤ 10 % (best achieved",
         ));
     let doc: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap();

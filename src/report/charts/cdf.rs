@@ -3,14 +3,13 @@
 //! dashed vertical line, p95 in the legend. Log axes are drawn as log10 values on
 //! a linear axis with labels in ms/s, which keeps one code path for both scales.
 
-use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, VPos};
 
 use super::data::{positive_or, thin_cdf, Ctx};
-use super::style::{anchored, builder, color, empty, heading, legend, text, INK, TARGET};
-use super::Drawn;
+use super::legend::{Corner, Entry, Keepout, Legend, Plot, Swatch};
+use super::style::{builder, color, empty, heading, text, tidy, tidy_percent, INK, TARGET};
+use super::{ticks, Drawn};
 use crate::stats::{Distribution, PopulationStats};
 
 /// What differs between the distribution charts.
@@ -27,9 +26,9 @@ pub struct CdfSpec {
     pub pick: fn(&PopulationStats) -> &Distribution,
 }
 
-/// Milliseconds as people read them: "85 ms", "1.5 s".
+/// Milliseconds as people read them: "85 ms", "1.5 s", "2 s".
 pub fn fmt_ms(ms: f64) -> String {
-    if !ms.is_finite() {
+    let s = if !ms.is_finite() {
         "–".into()
     } else if ms == 0.0 {
         "0".into()
@@ -41,39 +40,44 @@ pub fn fmt_ms(ms: f64) -> String {
         format!("{ms:.0} ms")
     } else {
         format!("{ms:.1} ms")
-    }
+    };
+    s.replace(".0 ", " ")
 }
 
-/// An axis tick: like [`fmt_ms`], whole seconds without a decimal.
-fn fmt_tick(ms: f64) -> String {
-    if ms >= 1000.0 && (ms / 1000.0).fract() < 0.05 {
-        format!("{:.0} s", ms / 1000.0)
+/// An axis tick: a round value in ms or s, without trailing zeros.
+pub fn fmt_tick(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{} s", tidy(ms / 1000.0))
+    } else if ms == 0.0 {
+        "0".into()
     } else {
-        fmt_ms(ms)
+        format!("{} ms", tidy(ms))
     }
 }
 
-/// The SLO target as a dashed red vertical line at `x` (axis units) over a CDF's
-/// 0..1 range, with its legend entry.
-pub fn slo_line<'a, DB, X>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>,
-    x: f64,
-    target_ms: f64,
-) -> Drawn
+/// Dash and gap of SLO target lines.
+pub const TARGET_DASH: (u32, u32) = (10, 6);
+
+/// The legend entry of an SLO target line.
+pub fn slo_entry(target_ms: f64) -> Entry {
+    Entry::new(
+        format!("SLO target {}", fmt_ms(target_ms)),
+        Swatch::dashed(TARGET, 2, TARGET_DASH.0, TARGET_DASH.1),
+    )
+}
+
+/// The SLO target as a dashed red vertical line at `x` (axis units) over a
+/// CDF's 0..1 range.
+pub fn slo_line<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, x: f64) -> Drawn
 where
-    DB: DrawingBackend + 'a,
     DB::ErrorType: 'static,
-    X: Ranged<ValueType = f64>,
 {
-    chart
-        .draw_series(DashedLineSeries::new(
-            vec![(x, 0.0), (x, 1.0)],
-            10,
-            6,
-            TARGET.stroke_width(2),
-        ))?
-        .label(format!("SLO target {}", fmt_ms(target_ms)))
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 10, y)], TARGET.stroke_width(2)));
+    chart.draw_series(DashedLineSeries::new(
+        vec![(x, 0.0), (x, 1.0)],
+        TARGET_DASH.0,
+        TARGET_DASH.1,
+        TARGET.stroke_width(2),
+    ))?;
     Ok(())
 }
 
@@ -109,9 +113,40 @@ where
     let tx = |ms: f64| if spec.log_x { ms.max(1e-3).log10() } else { ms };
     let (lo_ms, hi_ms) = span_ms(&dists, spec);
     let (x0, x1) = (tx(lo_ms), tx(hi_ms));
-    let mut chart = builder(&area).build_cartesian_2d(x0..x1, 0.0..1.0)?;
+    let curves: Vec<(RGBColor, Vec<(f64, f64)>, String)> = dists
+        .iter()
+        .map(|(i, d)| {
+            let pts = thin_cdf(&d.cdf_points(), 400)
+                .into_iter()
+                .map(|(x, y)| (tx(x).clamp(x0, x1), y))
+                .collect();
+            let label = format!(
+                "{}  (p95 {})",
+                curve_label(&groups, i, total),
+                fmt_ms(d.quantile(0.95))
+            );
+            (color(i[0]), pts, label)
+        })
+        .collect();
+    let slo = tx(spec.target_ms);
+    let mut entries: Vec<Entry> = curves
+        .iter()
+        .map(|(c, _, label)| Entry::new(label.clone(), Swatch::solid(*c, 3)))
+        .collect();
+    entries.push(slo_entry(spec.target_ms));
+    let legend = Legend::new(&area, entries);
+    let spot = {
+        let probe = builder(&area).build_cartesian_2d(x0..x1, 0.0..1.0)?;
+        let mut keep = Keepout::default();
+        for (_, pts, _) in &curves {
+            keep.line(&probe, pts.iter().copied());
+        }
+        keep.line(&probe, [(slo, 0.0), (slo, 1.0)]);
+        legend.spot(&area, &probe, &keep, &CDF_CORNERS)
+    };
+    let (plot_area, band) = Legend::split(&area, spot);
+    let mut chart = builder(&plot_area).build_cartesian_2d(x0..x1, 0.0..1.0)?;
     let log_x = spec.log_x;
-    let x_fmt = move |v: &f64| fmt_tick(if log_x { 10f64.powf(*v) } else { *v });
     chart
         .configure_mesh()
         .x_desc(format!(
@@ -120,8 +155,8 @@ where
             if log_x { "log" } else { "linear" }
         ))
         .y_desc("share of served sessions")
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&|v| format!("{:.0} %", v * 100.0))
+        .x_label_formatter(&|v| fmt_tick(*v))
+        .y_label_formatter(&|v| tidy_percent(*v))
         .x_labels(if log_x { 0 } else { 12 })
         .y_labels(11)
         .label_style(text(17, INK))
@@ -129,33 +164,25 @@ where
         .light_line_style(WHITE)
         .bold_line_style(RGBColor(215, 215, 215))
         .draw()?;
-    let mut drawn: Vec<(f64, f64)> = Vec::new();
-    for (i, d) in &dists {
-        let c = color(i[0]);
-        let pts: Vec<(f64, f64)> = thin_cdf(&d.cdf_points(), 400)
-            .into_iter()
-            .map(|(x, y)| (tx(x).clamp(x0, x1), y))
-            .collect();
-        drawn.extend(&pts);
-        let style = c.stroke_width(3);
-        chart
-            .draw_series(LineSeries::new(pts, style))?
-            .label(format!(
-                "{}  (p95 {})",
-                curve_label(&groups, i, total),
-                fmt_ms(d.quantile(0.95))
-            ))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
-    }
     if log_x {
-        log_ticks(&area, &mut chart, (x0, x1))?;
+        ticks::log_x(&plot_area, &mut chart, (x0, x1), (0.0, 1.0), &fmt_tick)?;
     }
-    slo_line(&mut chart, tx(spec.target_ms), spec.target_ms)?;
-    let slo = tx(spec.target_ms);
-    let pos = legend_corner(&drawn, slo, (x0, x1), dists.len() + 1);
-    legend(&mut chart, pos)?;
+    for (c, pts, _) in curves {
+        chart.draw_series(LineSeries::new(pts, c.stroke_width(3)))?;
+    }
+    slo_line(&mut chart, slo)?;
+    legend.draw(&plot_area, spot, band.as_ref())?;
     Ok(())
 }
+
+/// Where a distribution chart's legend goes first: a CDF usually leaves its
+/// lower right or upper left empty.
+const CDF_CORNERS: [Corner; 4] = [
+    Corner::LowerRight,
+    Corner::UpperLeft,
+    Corner::LowerLeft,
+    Corner::UpperRight,
+];
 
 /// The x axis in milliseconds: from 0 (linear) or just below the lowest
 /// 0.1 % quantile (log, at least a decade), to past the highest 99.9 %
@@ -176,72 +203,6 @@ fn span_ms(dists: &[(Vec<usize>, Distribution)], spec: &CdfSpec) -> (f64, f64) {
         0.0
     };
     (lo_ms, hi_ms)
-}
-
-/// A log axis's grid lines and labels at 1-2-5 steps of each decade (finer
-/// when the axis spans less than a decade and a half).
-fn log_ticks<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
-    (x0, x1): (f64, f64),
-) -> Drawn
-where
-    DB::ErrorType: 'static,
-{
-    let (ox, oy) = area.get_base_pixel();
-    let steps: &[f64] = if x1 - x0 < 1.5 {
-        &[1.0, 1.5, 2.0, 3.0, 5.0, 7.0]
-    } else {
-        &[1.0, 2.0, 5.0]
-    };
-    let mut decade = 10f64.powf(x0.floor());
-    while decade <= 10f64.powf(x1) {
-        for &m in steps {
-            let v = (decade * m).log10();
-            if v < x0 || v > x1 {
-                continue;
-            }
-            chart.draw_series(std::iter::once(PathElement::new(
-                vec![(v, 0.0), (v, 1.0)],
-                RGBColor(215, 215, 215).stroke_width(1),
-            )))?;
-            let (px, py) = chart.backend_coord(&(v, 0.0));
-            area.draw(&Text::new(
-                fmt_tick(decade * m),
-                (px - ox, py - oy + 8),
-                anchored(17, INK, HPos::Center, VPos::Top),
-            ))?;
-        }
-        decade *= 10.0;
-    }
-    Ok(())
-}
-
-/// The first corner (lower right, upper left, lower left, upper right) whose
-/// legend-sized box holds no curve point and no SLO line: a CDF usually leaves
-/// its lower right or upper left empty.
-fn legend_corner(
-    pts: &[(f64, f64)],
-    slo: f64,
-    (x0, x1): (f64, f64),
-    rows: usize,
-) -> SeriesLabelPosition {
-    let (w, h) = ((x1 - x0) * 0.47, (rows as f64 * 21.0 + 30.0) / 620.0);
-    let corners = [
-        (SeriesLabelPosition::LowerRight, x1 - w, x1, 0.0, h),
-        (SeriesLabelPosition::UpperLeft, x0, x0 + w, 1.0 - h, 1.0),
-        (SeriesLabelPosition::LowerLeft, x0, x0 + w, 0.0, h),
-        (SeriesLabelPosition::UpperRight, x1 - w, x1, 1.0 - h, 1.0),
-    ];
-    corners
-        .into_iter()
-        .find(|&(_, a, b, lo, hi)| {
-            !(a..=b).contains(&slo)
-                && !pts
-                    .iter()
-                    .any(|&(x, y)| (a..=b).contains(&x) && (lo..=hi).contains(&y))
-        })
-        .map_or(SeriesLabelPosition::LowerRight, |c| c.0)
 }
 
 /// Two curves closer than this (relative) at every checked quantile are drawn

@@ -4,9 +4,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::cdf::{fmt_ms, slo_line};
+use super::cdf::{fmt_ms, slo_entry, slo_line};
 use super::data::{positive_or, thin_cdf};
-use super::style::{anchored, builder, color, heading, legend, text, INK};
+use super::legend::{Corner, Entry, Keepout, Legend, Swatch};
+use super::style::{anchored, builder, color, heading, text, tidy, tidy_percent, INK};
 use super::{render, Chart, Drawn};
 use crate::experiment::{half_width, Comparison, Estimate};
 use crate::model::World;
@@ -123,13 +124,12 @@ where
         .x_label_area_size(44)
         .y_label_area_size(70)
         .build_cartesian_2d(-0.5..k as f64 - 0.5, 0.0..top)?;
-    let decimals = usize::from(top < 10.0);
     chart
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(0)
         .y_desc(panel.unit)
-        .y_label_formatter(&|v| format!("{v:.decimals$}"))
+        .y_label_formatter(&|v| tidy(*v))
         .label_style(text(15, INK))
         .axis_desc_style(text(16, INK))
         .light_line_style(WHITE)
@@ -207,38 +207,58 @@ where
         .map(|d| d.quantile(0.999))
         .fold(world.slo.media_rtt_ms * 1.15, f64::max);
     let hi = positive_or(hi * 1.05, 1.0);
-    let mut chart = builder(&area).build_cartesian_2d(0.0..hi, 0.0..1.0)?;
+    let curves: Vec<(RGBColor, Vec<(f64, f64)>, String)> = dists
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.count() > 0)
+        .map(|(i, d)| {
+            let pts = thin_cdf(&d.cdf_points(), 400)
+                .into_iter()
+                .map(|(x, y)| (x.min(hi), y))
+                .collect();
+            let label = format!("{}  (p95 {})", cmp.labels[i], fmt_ms(d.quantile(0.95)));
+            (color(i), pts, label)
+        })
+        .collect();
+    let slo = world.slo.media_rtt_ms;
+    let mut entries: Vec<Entry> = curves
+        .iter()
+        .map(|(c, _, label)| Entry::new(label.clone(), Swatch::solid(*c, 3)))
+        .collect();
+    entries.push(slo_entry(slo));
+    let legend = Legend::new(&area, entries);
+    let spot = {
+        let probe = builder(&area).build_cartesian_2d(0.0..hi, 0.0..1.0)?;
+        let mut keep = Keepout::default();
+        for (_, pts, _) in &curves {
+            keep.line(&probe, pts.iter().copied());
+        }
+        keep.line(&probe, [(slo, 0.0), (slo, 1.0)]);
+        legend.spot(
+            &area,
+            &probe,
+            &keep,
+            &[Corner::LowerRight, Corner::UpperLeft, Corner::LowerLeft],
+        )
+    };
+    let (plot_area, band) = Legend::split(&area, spot);
+    let mut chart = builder(&plot_area).build_cartesian_2d(0.0..hi, 0.0..1.0)?;
     chart
         .configure_mesh()
         .x_desc("media RTT (ms)")
         .y_desc("share of served sessions")
-        .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&|v| format!("{:.0} %", v * 100.0))
+        .x_label_formatter(&|v| tidy(*v))
+        .y_label_formatter(&|v| tidy_percent(*v))
         .label_style(text(17, INK))
         .axis_desc_style(text(19, INK))
         .light_line_style(WHITE)
         .bold_line_style(RGBColor(215, 215, 215))
         .draw()?;
-    for (i, d) in dists.iter().enumerate() {
-        if d.count() == 0 {
-            continue;
-        }
-        let c = color(i);
-        let pts: Vec<(f64, f64)> = thin_cdf(&d.cdf_points(), 400)
-            .into_iter()
-            .map(|(x, y)| (x.min(hi), y))
-            .collect();
-        chart
-            .draw_series(LineSeries::new(pts, c.stroke_width(3)))?
-            .label(format!(
-                "{}  (p95 {})",
-                cmp.labels[i],
-                fmt_ms(d.quantile(0.95))
-            ))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
+    for (c, pts, _) in curves {
+        chart.draw_series(LineSeries::new(pts, c.stroke_width(3)))?;
     }
-    slo_line(&mut chart, world.slo.media_rtt_ms, world.slo.media_rtt_ms)?;
-    legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+    slo_line(&mut chart, slo)?;
+    legend.draw(&plot_area, spot, band.as_ref())?;
     Ok(())
 }
 

@@ -5,8 +5,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::{positive_or, Ctx, Levels};
-use super::style::{builder, color, empty, heading, legend, MUTED};
-use super::{time_axis, Drawn};
+use super::legend::{Entry, Keepout, Legend, Swatch, KEY, TOP_FIRST};
+use super::style::{builder, color, empty, heading, tidy};
+use super::{markers, time_axis, Drawn};
+
+/// Dash and gap of the capacity lines.
+const DASH: (u32, u32) = (12, 7);
 
 /// File stem.
 pub const STEM: &str = "concurrency";
@@ -41,10 +45,44 @@ where
     }
     let top = positive_or(top * 1.15, 1.0);
     let hz = ctx.horizon_h();
-    let mut chart = builder(&area).build_cartesian_2d(0.0..hz, 0.0..top)?;
-    time_axis(&mut chart, hz, "concurrent sessions", &|v| {
-        format!("{v:.0}")
-    })?;
+    let mut entries: Vec<Entry> = series
+        .iter()
+        .map(|(r, _)| {
+            let region = &ctx.world.regions[*r];
+            Entry::new(
+                format!("{} ({})", region.id, region.name),
+                Swatch::solid(color(*r), 3),
+            )
+        })
+        .collect();
+    entries.push(Entry::new(
+        "highest in the bin (thin)",
+        Swatch::solid(KEY, 1),
+    ));
+    entries.push(Entry::new(
+        "capacity (dashed)",
+        Swatch::dashed(KEY, 2, DASH.0, DASH.1),
+    ));
+    let legend = Legend::new(&area, entries);
+    let spot = {
+        let probe = builder(&area).build_cartesian_2d(0.0..hz, 0.0..top)?;
+        let mut keep = Keepout::default();
+        for (r, lv) in &series {
+            keep.line(&probe, lv.iter().map(|&(t, busy, _)| (t, busy)));
+            keep.line(&probe, lv.iter().map(|&(t, _, cap)| (t, cap)));
+            keep.line(
+                &probe,
+                lv.iter()
+                    .enumerate()
+                    .map(|(b, &(t, _, _))| (t, peak_of(*r, b))),
+            );
+        }
+        markers::keep(&mut keep, &probe, ctx, top);
+        legend.spot(&area, &probe, &keep, &TOP_FIRST)
+    };
+    let (plot_area, band) = Legend::split(&area, spot);
+    let mut chart = builder(&plot_area).build_cartesian_2d(0.0..hz, 0.0..top)?;
+    time_axis(&mut chart, hz, "concurrent sessions", &|v| tidy(*v))?;
     let wu = ctx.warmup_h().min(hz);
     if wu > 0.0 {
         chart.draw_series(std::iter::once(Rectangle::new(
@@ -54,7 +92,6 @@ where
     }
     for (r, lv) in &series {
         let c = color(*r);
-        let region = &ctx.world.regions[*r];
         chart.draw_series(LineSeries::new(
             lv.iter()
                 .enumerate()
@@ -63,23 +100,16 @@ where
         ))?;
         chart.draw_series(DashedLineSeries::new(
             lv.iter().map(|&(t, _, cap)| (t, cap)),
-            12,
-            7,
+            DASH.0,
+            DASH.1,
             c.stroke_width(2),
         ))?;
-        chart
-            .draw_series(LineSeries::new(
-                lv.iter().map(|&(t, busy, _)| (t, busy)),
-                c.stroke_width(3),
-            ))?
-            .label(format!("{} ({})", region.id, region.name))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
+        chart.draw_series(LineSeries::new(
+            lv.iter().map(|&(t, busy, _)| (t, busy)),
+            c.stroke_width(3),
+        ))?;
     }
-    chart
-        .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())?
-        .label("capacity (dashed)")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 9, y)], MUTED.stroke_width(2)));
-    super::markers::draw(&mut chart, ctx, top)?;
-    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+    markers::draw(&mut chart, ctx, top)?;
+    legend.draw(&plot_area, spot, band.as_ref())?;
     Ok(())
 }

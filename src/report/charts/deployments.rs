@@ -6,9 +6,13 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::data::{positive_or, Ctx};
-use super::style::{builder, color, heading, legend, MUTED};
+use super::data::{positive_or, Ctx, Levels};
+use super::legend::{Entry, Keepout, Legend, Swatch, KEY, TOP_FIRST};
+use super::style::{builder, color, heading, tidy};
 use super::{markers, time_axis, Drawn};
+
+/// Dash and gap of the capacity steps.
+const DASH: (u32, u32) = (10, 6);
 
 /// File stem.
 pub const STEM: &str = "deployments";
@@ -36,35 +40,58 @@ where
         .flatten()
         .map(|&(_, busy, cap)| busy.max(cap))
         .fold(1.0, f64::max);
-    let top = positive_or(top * 1.25, 1.0);
+    let top = positive_or(top * 1.15, 1.0);
     let hz = ctx.horizon_h();
     let bin_h = s.bin_s / 3600.0;
-    let mut chart = builder(&area).build_cartesian_2d(0.0..hz, 0.0..top)?;
-    time_axis(&mut chart, hz, "concurrent sessions", &|v| {
-        format!("{v:.0}")
-    })?;
+    // Capacity per bin as a step: flat across each bin.
+    let steps = |lv: &Levels| -> Vec<(f64, f64)> {
+        lv.iter()
+            .flat_map(|&(t, _, cap)| {
+                let (a, b) = ((t - bin_h / 2.0).max(0.0), (t + bin_h / 2.0).min(hz));
+                [(a, cap), (b, cap)]
+            })
+            .collect()
+    };
+    let mut entries: Vec<Entry> = (0..levels.len())
+        .map(|k| {
+            Entry::new(
+                ctx.world.deployments[k].label(&ctx.world.regions),
+                Swatch::solid(color(k), 3),
+            )
+        })
+        .collect();
+    entries.push(Entry::new(
+        "capacity (dashed)",
+        Swatch::dashed(KEY, 2, DASH.0, DASH.1),
+    ));
+    let legend = Legend::new(&area, entries);
+    let spot = {
+        let probe = builder(&area).build_cartesian_2d(0.0..hz, 0.0..top)?;
+        let mut keep = Keepout::default();
+        for lv in &levels {
+            keep.line(&probe, lv.iter().map(|&(t, busy, _)| (t, busy)));
+            keep.line(&probe, steps(lv));
+        }
+        markers::keep(&mut keep, &probe, ctx, top);
+        legend.spot(&area, &probe, &keep, &TOP_FIRST)
+    };
+    let (plot_area, band) = Legend::split(&area, spot);
+    let mut chart = builder(&plot_area).build_cartesian_2d(0.0..hz, 0.0..top)?;
+    time_axis(&mut chart, hz, "concurrent sessions", &|v| tidy(*v))?;
     for (k, lv) in levels.iter().enumerate() {
         let c = color(k);
-        let d = &ctx.world.deployments[k];
-        // Capacity per bin as a step: flat across each bin.
-        let steps = lv.iter().flat_map(|&(t, _, cap)| {
-            let (a, b) = ((t - bin_h / 2.0).max(0.0), (t + bin_h / 2.0).min(hz));
-            [(a, cap), (b, cap)]
-        });
-        chart.draw_series(DashedLineSeries::new(steps, 10, 6, c.stroke_width(2)))?;
-        chart
-            .draw_series(LineSeries::new(
-                lv.iter().map(|&(t, busy, _)| (t, busy)),
-                c.stroke_width(3),
-            ))?
-            .label(d.label(&ctx.world.regions))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
+        chart.draw_series(DashedLineSeries::new(
+            steps(lv),
+            DASH.0,
+            DASH.1,
+            c.stroke_width(2),
+        ))?;
+        chart.draw_series(LineSeries::new(
+            lv.iter().map(|&(t, busy, _)| (t, busy)),
+            c.stroke_width(3),
+        ))?;
     }
-    chart
-        .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())?
-        .label("capacity (dashed)")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 9, y)], MUTED.stroke_width(2)));
     markers::draw(&mut chart, ctx, top)?;
-    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+    legend.draw(&plot_area, spot, band.as_ref())?;
     Ok(())
 }

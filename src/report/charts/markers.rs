@@ -1,40 +1,112 @@
 //! Timeline events on every chart over time: a labelled vertical line at each
 //! event's start, and a fainter one where its window ends (recovery, end of a
 //! drain or a flash crowd), so a reader ties a bump in a curve to its cause.
+//! Labels sit right of their line, or left of it when they would run past the
+//! plot's right edge, one row lower when they would overwrite another label.
 
-use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
-
-use super::data::Ctx;
-use super::style::anchored;
-use super::Drawn;
 use plotters::style::text_anchor::{HPos, VPos};
 
-/// Marker colour: dark violet, apart from the region palette.
-const MARK: RGBColor = RGBColor(110, 40, 140);
+use super::data::Ctx;
+use super::labels::{place, Rect, Wanted};
+use super::legend::{Keepout, Plot};
+use super::style::anchored;
+use super::Drawn;
 
-/// Draw the events of `ctx`'s world on a chart whose y axis runs to `top`.
-pub fn draw<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+/// Marker colour: dark violet, apart from the region palette.
+pub const MARK: RGBColor = RGBColor(110, 40, 140);
+
+/// Label size and row step.
+const SIZE: u32 = 15;
+const STEP: i32 = 18;
+
+/// The events drawn: (start, end, draws its end, label), hours.
+fn events(ctx: &Ctx) -> Vec<(f64, f64, bool, String)> {
+    let hz = ctx.horizon_h();
+    ctx.world
+        .timeline
+        .iter()
+        .filter(|e| e.at_s / 3600.0 <= hz)
+        .map(|e| {
+            let (at, end) = (e.at_s / 3600.0, e.end_s / 3600.0);
+            let shows_end = end > at && end < hz && e.kind != "capacity";
+            (at, end, shows_end, e.label.clone())
+        })
+        .collect()
+}
+
+/// Each label placed: text, anchor, anchoring and box, in backend pixels.
+fn labels<DB: DrawingBackend>(
+    chart: &Plot<'_, DB>,
     ctx: &Ctx,
     top: f64,
-) -> Drawn
+) -> Vec<(String, (i32, i32), HPos, Rect)> {
+    let area = chart.plotting_area();
+    let (xr, _) = area.get_pixel_range();
+    let style = anchored(SIZE, MARK, HPos::Left, VPos::Top);
+    let wanted: Vec<Wanted> = events(ctx)
+        .into_iter()
+        .map(|(at, _, _, label)| {
+            let (x, y) = chart.backend_coord(&(at, top));
+            let w = area
+                .estimate_text_size(&label, &style)
+                .map_or(0, |(w, _)| w as i32);
+            let right = x + 5 + w <= xr.end - 2;
+            let mut at: Vec<((i32, i32), HPos, VPos)> = Vec::new();
+            for side in [right, !right] {
+                for k in 0..6 {
+                    let y = y + 6 + STEP * k;
+                    if side {
+                        at.push(((x + 5, y), HPos::Left, VPos::Top));
+                    } else if x - 5 - w >= xr.start + 2 {
+                        at.push(((x - 5, y), HPos::Right, VPos::Top));
+                    }
+                }
+            }
+            Wanted {
+                text: label,
+                size: SIZE,
+                at,
+                required: true,
+            }
+        })
+        .collect();
+    place(wanted, &[], |t, size| {
+        area.estimate_text_size(t, &anchored(size, MARK, HPos::Left, VPos::Top))
+            .map_or((0, 0), |(w, h)| (w as i32, h as i32))
+    })
+    .into_iter()
+    .map(|(text, at, _, h, _, b)| (text, at, h, b))
+    .collect()
+}
+
+/// What the events take on a chart whose y axis runs to `top`, for legend
+/// placement: their lines and labels.
+pub fn keep<DB: DrawingBackend>(keep: &mut Keepout, chart: &Plot<'_, DB>, ctx: &Ctx, top: f64) {
+    for (at, end, shows_end, _) in events(ctx) {
+        keep.line(chart, [(at, 0.0), (at, top)]);
+        if shows_end {
+            keep.line(chart, [(end, 0.0), (end, top)]);
+        }
+    }
+    for (_, _, _, b) in labels(chart, ctx, top) {
+        keep.rect(b);
+    }
+}
+
+/// Draw the events of `ctx`'s world on a chart whose y axis runs to `top`.
+pub fn draw<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, ctx: &Ctx, top: f64) -> Drawn
 where
     DB::ErrorType: 'static,
 {
-    let hz = ctx.horizon_h();
-    for (i, e) in ctx.world.timeline.iter().enumerate() {
-        let (at, end) = (e.at_s / 3600.0, e.end_s / 3600.0);
-        if at > hz {
-            continue;
-        }
+    for (at, end, shows_end, _) in events(ctx) {
         chart.draw_series(DashedLineSeries::new(
             [(at, 0.0), (at, top)],
             8,
             5,
             MARK.mix(0.85).stroke_width(2),
         ))?;
-        if end > at && end < hz && e.kind != "capacity" {
+        if shows_end {
             chart.draw_series(DashedLineSeries::new(
                 [(end, 0.0), (end, top)],
                 3,
@@ -42,13 +114,16 @@ where
                 MARK.mix(0.45).stroke_width(1),
             ))?;
         }
-        // Labels step down so neighbouring events do not overwrite each other.
-        let y = top * (0.97 - 0.06 * (i % 4) as f64);
-        chart.draw_series(std::iter::once(Text::new(
-            format!(" {}", e.label),
-            (at, y),
-            anchored(15, MARK, HPos::Left, VPos::Top),
-        )))?;
+    }
+    let placed = labels(chart, ctx, top);
+    let area = chart.plotting_area().strip_coord_spec();
+    let (ox, oy) = area.get_base_pixel();
+    for (text, (x, y), h, _) in placed {
+        area.draw(&Text::new(
+            text,
+            (x - ox, y - oy),
+            anchored(SIZE, MARK, h, VPos::Top),
+        ))?;
     }
     Ok(())
 }

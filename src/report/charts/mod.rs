@@ -17,6 +17,7 @@ mod flows;
 mod geo;
 mod join;
 pub mod labels;
+mod legend;
 mod markers;
 mod overflow;
 mod plan;
@@ -25,7 +26,7 @@ mod raster;
 mod rtt;
 mod style;
 mod sweep;
-
+mod ticks;
 mod worker_join;
 mod workers;
 mod world_map;

@@ -1,13 +1,15 @@
 //! Chart: overflow, rejection and abandonment rates per time bin, over the
 //! arrival volume, to show which hours push users out of their home region.
 
+use plotters::chart::DualCoordChartContext;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::{positive_or, Ctx};
-use super::style::{color, heading, legend, text, INK};
-use super::{time_axis, Drawn};
+use super::legend::{Entry, Keepout, Legend, Plot, Swatch, TOP_FIRST};
+use super::style::{color, heading, text, tidy, INK};
+use super::{markers, time_axis, Drawn};
 
 /// File stem.
 pub const STEM: &str = "overflow";
@@ -50,57 +52,59 @@ fn rows(ctx: &Ctx) -> Vec<Row> {
         .collect()
 }
 
-/// Which region spilled: overflow by the users' home region, dashed, for
-/// each region that spilled at all.
-fn spilled<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
-    ctx: &Ctx,
-) -> Drawn
-where
-    DB::ErrorType: 'static,
-{
+/// Overflow (all of it), rejection and abandonment: colours apart from the
+/// region palette, so no rate reads as a region's spill.
+const OVERFLOW: RGBColor = RGBColor(33, 33, 33);
+const REJECTED: RGBColor = RGBColor(200, 30, 30);
+const ABANDONED: RGBColor = RGBColor(190, 0, 130);
+/// The arrival volume behind the rates.
+const ARRIVALS: RGBColor = RGBColor(150, 150, 150);
+/// Dash and gap of the per-region spill lines.
+const DASH: (u32, u32) = (7, 5);
+
+/// Which region spilled: per region that spilled at all, the overflow of its
+/// users (by home region) per bin, dashed in the region's colour.
+fn spilled(ctx: &Ctx) -> Vec<(usize, Vec<(f64, f64)>)> {
     let s = &ctx.est.pooled.series;
     let bins = ctx.bins();
     let last = s.counts.len().saturating_sub(1);
-    for &r in &ctx.regions {
-        let c = color(r);
-        let per_bin: Vec<(f64, f64)> = bins
-            .iter()
-            .enumerate()
-            .filter_map(|(b, &(t, _))| {
-                let served = s.counts.get(b.min(last))?.served;
-                let out = *s.overflow_out.get(s.overflow_cell(b.min(last), r))?;
-                Some((t, share(out, served)))
-            })
-            .collect();
-        if per_bin.iter().all(|p| p.1 == 0.0) {
-            continue;
-        }
-        chart
-            .draw_series(DashedLineSeries::new(per_bin, 7, 5, c.stroke_width(2)))?
-            .label(format!("spilled from {}", ctx.world.regions[r].id))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(2)));
-    }
-    Ok(())
+    ctx.regions
+        .iter()
+        .map(|&r| {
+            let per_bin: Vec<(f64, f64)> = bins
+                .iter()
+                .enumerate()
+                .filter_map(|(b, &(t, _))| {
+                    let served = s.counts.get(b.min(last))?.served;
+                    let out = *s.overflow_out.get(s.overflow_cell(b.min(last), r))?;
+                    Some((t, share(out, served)))
+                })
+                .collect();
+            (r, per_bin)
+        })
+        .filter(|(_, p)| p.iter().any(|q| q.1 != 0.0))
+        .collect()
 }
 
-/// Draw the chart.
-pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Drawn
+/// The chart over both axes: rates (left), arrivals (right).
+fn build<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    hz: f64,
+    top: f64,
+    arr_top: f64,
+) -> Result<
+    DualCoordChartContext<
+        'a,
+        DB,
+        Cartesian2d<RangedCoordf64, RangedCoordf64>,
+        Cartesian2d<RangedCoordf64, RangedCoordf64>,
+    >,
+    Box<dyn std::error::Error + Send + Sync>,
+>
 where
     DB::ErrorType: 'static,
 {
-    let note = "Overflow: share of sessions served in the bin that went outside their home region. Rejected, abandoned: share of arrivals. Grey: arrivals (right axis).";
-    let area = heading(root, &ctx.heading, TITLE, note)?;
-    let rows = rows(ctx);
-    let top = rows
-        .iter()
-        .map(|r| r.1.max(r.2).max(r.3))
-        .fold(0.0, f64::max);
-    // Headroom for the legend (up to seven rows) above the curves.
-    let top = positive_or(top * 1.6, 1.0).clamp(1.0, 100.0);
-    let arr_top = positive_or(rows.iter().map(|r| r.4).fold(0.0, f64::max) * 1.1, 1.0);
-    let hz = ctx.horizon_h();
-    let mut chart = ChartBuilder::on(&area)
+    Ok(ChartBuilder::on(area)
         .margin_left(20)
         .margin_right(20)
         .margin_bottom(15)
@@ -108,46 +112,95 @@ where
         .y_label_area_size(90)
         .right_y_label_area_size(100)
         .build_cartesian_2d(0.0..hz, 0.0..top)?
-        .set_secondary_coord(0.0..hz, 0.0..arr_top);
-    let digits = if top >= 5.0 { 0 } else { 1 };
+        .set_secondary_coord(0.0..hz, 0.0..arr_top))
+}
+
+/// Draw the chart.
+pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let note = "Overflow: share of sessions served in the bin that went outside their home region (dashed: by home region). Rejected, abandoned: share of arrivals.";
+    let area = heading(root, &ctx.heading, TITLE, note)?;
+    let rows = rows(ctx);
+    let spills = spilled(ctx);
+    let top = rows
+        .iter()
+        .map(|r| r.1.max(r.2).max(r.3))
+        .fold(0.0, f64::max);
+    let top = positive_or(top * 1.12, 1.0).clamp(1.0, 100.0);
+    let arr_top = positive_or(rows.iter().map(|r| r.4).fold(0.0, f64::max) * 1.1, 1.0);
+    let hz = ctx.horizon_h();
+    let lines: [(&str, RGBColor, Pick); 3] = [
+        ("overflow (of served)", OVERFLOW, |r| r.1),
+        ("rejected (of arrivals)", REJECTED, |r| r.2),
+        ("abandoned (of arrivals)", ABANDONED, |r| r.3),
+    ];
+    let mut entries = vec![Entry::new(
+        "arrivals per hour (right axis)",
+        Swatch::Area(ARRIVALS, 0.3),
+    )];
+    for (label, c, _) in &lines {
+        entries.push(Entry::new(*label, Swatch::solid(*c, 3)));
+    }
+    for (r, _) in &spills {
+        entries.push(Entry::new(
+            format!("spilled from {}", ctx.world.regions[*r].id),
+            Swatch::dashed(color(*r), 2, DASH.0, DASH.1),
+        ));
+    }
+    let legend = Legend::new(&area, entries);
+    let spot = {
+        let dual = build(&area, hz, top, arr_top)?;
+        let probe: &Plot<DB> = &dual;
+        let mut keep = Keepout::default();
+        let sec = dual.borrow_secondary();
+        let arrivals: Vec<(i32, i32)> = rows
+            .iter()
+            .map(|r| sec.backend_coord(&(r.0, r.4)))
+            .collect();
+        keep.area(&arrivals, probe.backend_coord(&(0.0, 0.0)).1);
+        for (_, _, f) in &lines {
+            keep.line(probe, rows.iter().map(|r| (r.0, f(r))));
+        }
+        for (_, p) in &spills {
+            keep.line(probe, p.iter().copied());
+        }
+        markers::keep(&mut keep, probe, ctx, top);
+        legend.spot(&area, probe, &keep, &TOP_FIRST)
+    };
+    let (plot_area, band) = Legend::split(&area, spot);
+    let mut chart = build(&plot_area, hz, top, arr_top)?;
     time_axis(&mut chart, hz, "share of sessions", &|v| {
-        format!("{v:.digits$} %")
+        format!("{} %", tidy(*v))
     })?;
     chart
         .configure_secondary_axes()
         .y_desc("arrivals per hour")
-        .y_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| tidy(*v))
         .label_style(text(17, INK))
         .axis_desc_style(text(19, INK))
         .draw()?;
-    let grey = RGBColor(150, 150, 150);
-    chart
-        .draw_secondary_series(AreaSeries::new(
-            rows.iter().map(|r| (r.0, r.4)),
-            0.0,
-            grey.mix(0.18),
-        ))?
-        .label("arrivals per hour (right axis)")
-        .legend(move |(x, y)| {
-            Rectangle::new([(x, y - 6), (x + 24, y + 6)], grey.mix(0.3).filled())
-        });
-    let lines: [(&str, usize, Pick); 3] = [
-        ("overflow (of served)", 0, |r| r.1),
-        ("rejected (of arrivals)", 3, |r| r.2),
-        ("abandoned (of arrivals)", 1, |r| r.3),
-    ];
-    for (label, ci, f) in lines {
-        let c = color(ci);
-        chart
-            .draw_series(LineSeries::new(
-                rows.iter().map(|r| (r.0, f(r))),
-                c.stroke_width(3),
-            ))?
-            .label(label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
+    chart.draw_secondary_series(AreaSeries::new(
+        rows.iter().map(|r| (r.0, r.4)),
+        0.0,
+        ARRIVALS.mix(0.3),
+    ))?;
+    for (_, c, f) in lines {
+        chart.draw_series(LineSeries::new(
+            rows.iter().map(|r| (r.0, f(r))),
+            c.stroke_width(3),
+        ))?;
     }
-    spilled(&mut chart, ctx)?;
-    super::markers::draw(&mut chart, ctx, top)?;
-    legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+    for (r, p) in spills {
+        chart.draw_series(DashedLineSeries::new(
+            p,
+            DASH.0,
+            DASH.1,
+            color(r).stroke_width(2),
+        ))?;
+    }
+    markers::draw(&mut chart, ctx, top)?;
+    legend.draw(&plot_area, spot, band.as_ref())?;
     Ok(())
 }

@@ -6,10 +6,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::positive_or;
-use super::style::{builder, color, empty, heading, legend, text, INK};
+use super::legend::{Entry, Keepout, Legend, Swatch, TOP_FIRST};
+use super::style::{builder, empty, heading, text, tidy, INK};
 use super::{render, Chart, Drawn};
 use crate::experiment::plan::{Outcome, Spec};
 use crate::model::World;
+use crate::report::plan::limit_text;
 
 /// File stem of the chart.
 pub const STEM: &str = "search";
@@ -68,9 +70,8 @@ where
     let unit = if t.metric.is_share() { " (%)" } else { " (ms)" };
     let label = t.label(world);
     let note = format!(
-        "Each point is a candidate on the search's common random numbers; line: {label} {} {}.",
-        t.relation(),
-        t.limit
+        "Each point is a candidate on the search's common random numbers; line: {label} {}.",
+        limit_text(t)
     );
     let area = heading(
         root,
@@ -89,51 +90,71 @@ where
     }
     let (xs, ys) = ranges(&pts, t.limit * scale, scale == 100.0);
     let (x0, x1) = (xs.start, xs.end);
-    let mut chart = builder(&area).build_cartesian_2d(xs, ys)?;
+    let limit = t.limit * scale;
+    let at = out
+        .at_plan
+        .as_ref()
+        .filter(|p| p.estimates[i].point.is_finite())
+        .map(|p| (p.cost, p.estimates[i].point * scale));
+    let kinds = [
+        (false, "infeasible", INFEASIBLE),
+        (true, "feasible", FEASIBLE),
+    ];
+    let mut entries = vec![Entry::new(
+        format!("limit {}", limit_text(t)),
+        Swatch::solid(INK, 2),
+    )];
+    for (feasible, name, c) in kinds {
+        if pts.iter().any(|p| p.2 == feasible) {
+            entries.push(Entry::new(name, Swatch::Dot(c)));
+        }
+    }
+    if at.is_some() {
+        entries.push(Entry::new("plan", Swatch::Cross(INK)));
+    }
+    let legend = Legend::new(&area, entries);
+    let spot = {
+        let probe = builder(&area).build_cartesian_2d(xs.clone(), ys.clone())?;
+        let mut keep = Keepout::default();
+        keep.line(&probe, [(x0, limit), (x1, limit)]);
+        keep.points(&probe, pts.iter().map(|p| (p.0, p.1)), 8);
+        keep.points(&probe, at, 14);
+        legend.spot(&area, &probe, &keep, &TOP_FIRST)
+    };
+    let (plot_area, band) = Legend::split(&area, spot);
+    let mut chart = builder(&plot_area).build_cartesian_2d(xs, ys)?;
     chart
         .configure_mesh()
         .x_desc("cost-weighted slot-hours")
         .y_desc(format!("{label}{unit}"))
+        .x_label_formatter(&|v| tidy(*v))
+        .y_label_formatter(&|v| tidy(*v))
         .label_style(text(17, INK))
         .axis_desc_style(text(19, INK))
         .light_line_style(WHITE)
         .bold_line_style(RGBColor(215, 215, 215))
         .draw()?;
-    let limit = t.limit * scale;
-    chart
-        .draw_series(LineSeries::new(
-            [(x0, limit), (x1, limit)],
-            BLACK.stroke_width(2),
-        ))?
-        .label(format!("limit {} {}", t.relation(), t.limit))
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], BLACK.stroke_width(2)));
-    for (feasible, name, c) in [
-        (false, "infeasible", color(3)),
-        (true, "feasible", color(2)),
-    ] {
-        chart
-            .draw_series(
-                pts.iter()
-                    .filter(|p| p.2 == feasible)
-                    .map(move |p| Circle::new((p.0, p.1), 6, c.filled())),
-            )?
-            .label(name)
-            .legend(move |(x, y)| Circle::new((x + 12, y), 6, c.filled()));
+    chart.draw_series(LineSeries::new(
+        [(x0, limit), (x1, limit)],
+        INK.stroke_width(2),
+    ))?;
+    for (feasible, _, c) in kinds {
+        chart.draw_series(
+            pts.iter()
+                .filter(|p| p.2 == feasible)
+                .map(move |p| Circle::new((p.0, p.1), 6, c.filled())),
+        )?;
     }
-    if let Some(p) = out
-        .at_plan
-        .as_ref()
-        .filter(|p| p.estimates[i].point.is_finite())
-    {
-        let at = (p.cost, p.estimates[i].point * scale);
-        chart
-            .draw_series(std::iter::once(Cross::new(at, 12, BLACK.stroke_width(4))))?
-            .label("plan")
-            .legend(|(x, y)| Cross::new((x + 12, y), 8, BLACK.stroke_width(3)));
+    if let Some(at) = at {
+        chart.draw_series(std::iter::once(Cross::new(at, 12, INK.stroke_width(4))))?;
     }
-    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+    legend.draw(&plot_area, spot, band.as_ref())?;
     Ok(())
 }
+
+/// Candidates that meet every target, and those that do not.
+const FEASIBLE: RGBColor = RGBColor(89, 161, 79);
+const INFEASIBLE: RGBColor = RGBColor(200, 30, 30);
 
 /// The search chart.
 pub fn render_plan(world: &World, spec: &Spec, out: &Outcome) -> std::io::Result<Chart> {

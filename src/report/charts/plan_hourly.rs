@@ -7,7 +7,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{builder, color, empty, heading, legend, text, INK};
+use super::legend::{Entry, Keepout, Legend, Swatch, KEY, TOP_FIRST};
+use super::style::{builder, color, empty, heading, text, tidy, INK};
 use super::{render, Chart, Drawn};
 use crate::experiment::plan::hourly::HourlyOutcome;
 use crate::experiment::plan::{schedules, Spec};
@@ -56,52 +57,93 @@ where
             s.iter().map(move |&c| f64::from(c).max(load).max(f))
         })
         .fold(1.0, f64::max);
-    let mut chart = builder(&area).build_cartesian_2d(0.0..24.0, 0.0..top * 1.35)?;
+    let top = top * 1.12;
+    let has_flat = out.fixed.as_ref().is_some_and(|f| f.plan.is_some());
+    let curves: Vec<(
+        RGBColor,
+        Vec<(f64, f64)>,
+        Vec<(f64, f64)>,
+        Option<f64>,
+        String,
+    )> = sched
+        .iter()
+        .enumerate()
+        .map(|(k, (d, s))| {
+            let steps = (0..24)
+                .flat_map(|h| {
+                    let y = f64::from(s[h]);
+                    [(h as f64, y), (h as f64 + 1.0, y)]
+                })
+                .collect();
+            let load = (0..24)
+                .map(|h| (h as f64 + 0.5, out.mean_loads[*d][h]))
+                .collect();
+            let f = flat(fixed, out, *d).map(f64::from);
+            (
+                color(k),
+                steps,
+                load,
+                f,
+                format!("{} plan", deployment_label(world, *d)),
+            )
+        })
+        .collect();
+    let mut entries: Vec<Entry> = curves
+        .iter()
+        .map(|(c, _, _, _, label)| Entry::new(label.clone(), Swatch::solid(*c, 3)))
+        .collect();
+    entries.push(Entry::new(
+        "offered load (dashed)",
+        Swatch::dashed(KEY, 2, DASH.0, DASH.1),
+    ));
+    if has_flat {
+        entries.push(Entry::new("static plan (thin)", Swatch::solid(KEY, 1)));
+    }
+    let legend = Legend::new(&area, entries);
+    let spot = {
+        let probe = builder(&area).build_cartesian_2d(0.0..24.0, 0.0..top)?;
+        let mut keep = Keepout::default();
+        for (_, steps, load, f, _) in &curves {
+            keep.line(&probe, steps.iter().copied());
+            keep.line(&probe, load.iter().copied());
+            if let Some(f) = f {
+                keep.line(&probe, [(0.0, *f), (24.0, *f)]);
+            }
+        }
+        legend.spot(&area, &probe, &keep, &TOP_FIRST)
+    };
+    let (plot_area, band) = Legend::split(&area, spot);
+    let mut chart = builder(&plot_area).build_cartesian_2d(0.0..24.0, 0.0..top)?;
     chart
         .configure_mesh()
         .x_desc("UTC hour")
         .y_desc("slots / Erlangs")
         .x_labels(13)
         .x_label_formatter(&|h| format!("{:02}:00", *h as u32))
+        .y_label_formatter(&|v| tidy(*v))
         .label_style(text(17, INK))
         .axis_desc_style(text(19, INK))
         .light_line_style(WHITE)
         .bold_line_style(RGBColor(215, 215, 215))
         .draw()?;
-    for (k, (d, s)) in sched.iter().enumerate() {
-        let c = color(k);
-        let steps: Vec<(f64, f64)> = (0..24)
-            .flat_map(|h| {
-                let y = f64::from(s[h]);
-                [(h as f64, y), (h as f64 + 1.0, y)]
-            })
-            .collect();
-        chart
-            .draw_series(LineSeries::new(steps, c.stroke_width(3)))?
-            .label(format!("{} plan", deployment_label(world, *d)))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
-        let load: Vec<(f64, f64)> = (0..24)
-            .map(|h| (h as f64 + 0.5, out.mean_loads[*d][h]))
-            .collect();
-        chart.draw_series(DashedLineSeries::new(load, 8, 6, c.stroke_width(2)))?;
-        if let Some(f) = flat(fixed, out, *d) {
-            let y = f64::from(f);
+    for (c, steps, load, f, _) in curves {
+        chart.draw_series(LineSeries::new(steps, c.stroke_width(3)))?;
+        chart.draw_series(DashedLineSeries::new(
+            load,
+            DASH.0,
+            DASH.1,
+            c.stroke_width(2),
+        ))?;
+        if let Some(y) = f {
             chart.draw_series(LineSeries::new([(0.0, y), (24.0, y)], c.stroke_width(1)))?;
         }
     }
-    chart
-        .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())?
-        .label("offered load (dashed)")
-        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], INK.stroke_width(1)));
-    if out.fixed.as_ref().is_some_and(|f| f.plan.is_some()) {
-        chart
-            .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())?
-            .label("static plan (thin)")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], INK.stroke_width(1)));
-    }
-    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+    legend.draw(&plot_area, spot, band.as_ref())?;
     Ok(())
 }
+
+/// Dash and gap of the offered load.
+const DASH: (u32, u32) = (8, 6);
 
 /// The hourly capacity chart.
 pub fn render_plan_hourly(

@@ -55,18 +55,20 @@ pub const MUTED: RGBColor = RGBColor(110, 110, 110);
 /// The SLO marker.
 pub const TARGET: RGBColor = RGBColor(200, 30, 30);
 
-/// Tableau 10: distinguishable, colour-blind aware, readable on white.
+/// Series colours: Tableau 10 with its red and pink left out and two dark
+/// tones added, so red is kept for what is wrong or a limit (lost users,
+/// rejection, SLO targets, thresholds) and no region or population is drawn in it.
 const PALETTE: [RGBColor; 10] = [
     RGBColor(78, 121, 167),
     RGBColor(242, 142, 43),
     RGBColor(89, 161, 79),
-    RGBColor(225, 87, 89),
     RGBColor(176, 122, 161),
     RGBColor(118, 183, 178),
     RGBColor(156, 117, 95),
     RGBColor(237, 201, 72),
-    RGBColor(255, 157, 167),
-    RGBColor(186, 176, 172),
+    RGBColor(40, 60, 110),
+    RGBColor(150, 150, 40),
+    RGBColor(0, 110, 120),
 ];
 
 /// The i-th series colour (cycles after ten).
@@ -74,8 +76,45 @@ pub fn color(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
+/// Widest a heading line may be: the chart's width less a margin each side.
+const HEADING_MARGIN: i32 = 30;
+
+/// The largest size from `sizes` at which `text` fits in `max` pixels (the
+/// last one when none does).
+fn fitting<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    text: &str,
+    sizes: &[u32],
+    max: i32,
+) -> u32 {
+    let width = |size: u32| {
+        root.estimate_text_size(text, &self::text(size, INK))
+            .map_or(i32::MAX, |(w, _)| w as i32)
+    };
+    sizes
+        .iter()
+        .copied()
+        .find(|&s| width(s) <= max)
+        .unwrap_or(sizes[sizes.len() - 1])
+}
+
+/// `text` cut at the space nearest its middle: two lines of a long note.
+fn halves(text: &str) -> (String, String) {
+    let mid = text.len() / 2;
+    let cut = text
+        .char_indices()
+        .filter(|&(_, c)| c == ' ')
+        .map(|(i, _)| i)
+        .min_by_key(|&i| i.abs_diff(mid));
+    match cut {
+        Some(i) => (text[..i].to_string(), text[i + 1..].to_string()),
+        None => (text.to_string(), String::new()),
+    }
+}
+
 /// Draw the heading (chart title with scenario and policy, and a one-line note
-/// on how to read the chart); returns the area below it.
+/// on how to read the chart); returns the area below it. A title too wide for
+/// the chart is set smaller; a note too wide goes on two lines.
 pub fn heading<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     head: &str,
@@ -86,18 +125,69 @@ where
     DB::ErrorType: 'static,
 {
     let (w, _) = root.dim_in_pixel();
-    let x = w as i32 / 2;
+    let (x, max) = (w as i32 / 2, w as i32 - 2 * HEADING_MARGIN);
+    let full = format!("{head} — {title}");
+    let size = fitting(root, &full, &[30, 28, 26, 24, 22, 20, 18], max);
     root.draw(&Text::new(
-        format!("{head} — {title}"),
+        full,
         (x, 14),
-        anchored(30, INK, HPos::Center, VPos::Top),
+        anchored(size, INK, HPos::Center, VPos::Top),
     ))?;
-    root.draw(&Text::new(
-        note.to_string(),
-        (x, 52),
-        anchored(17, MUTED, HPos::Center, VPos::Top),
-    ))?;
+    let one = fitting(root, note, &[17, 16, 15], max);
+    let fits = root
+        .estimate_text_size(note, &text(one, INK))
+        .is_ok_and(|(nw, _)| nw as i32 <= max);
+    if fits {
+        root.draw(&Text::new(
+            note.to_string(),
+            (x, 52),
+            anchored(one, MUTED, HPos::Center, VPos::Top),
+        ))?;
+    } else {
+        let (a, b) = halves(note);
+        let size = fitting(
+            root,
+            if a.len() > b.len() { &a } else { &b },
+            &[16, 15, 14],
+            max,
+        );
+        for (line, y) in [(a, 46), (b, 63)] {
+            root.draw(&Text::new(
+                line,
+                (x, y),
+                anchored(size, MUTED, HPos::Center, VPos::Top),
+            ))?;
+        }
+    }
     Ok(root.split_vertically(82).1)
+}
+
+/// A number as a tick label: at most three significant digits past the
+/// point, no trailing zeros, no exponent (`0.3`, `22000`, `0.0001`).
+pub fn tidy(v: f64) -> String {
+    if !v.is_finite() {
+        return "–".into();
+    }
+    if v.abs() < 1e-12 {
+        return "0".into();
+    }
+    let digits = (2 - v.abs().log10().floor() as i32).clamp(0, 12) as usize;
+    let s = format!("{v:.digits$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" {
+        "0".into()
+    } else {
+        s
+    }
+}
+
+/// A share (0..1) as a tick label in percent: `25 %`, `0.1 %`.
+pub fn tidy_percent(share: f64) -> String {
+    format!("{} %", tidy(share * 100.0))
 }
 
 /// Draw a "nothing to show" message in the middle of `area`.
@@ -114,25 +204,6 @@ where
     Ok(())
 }
 
-/// The legend box every chart uses, at `pos`.
-pub fn legend<'a, DB, CT>(chart: &mut ChartContext<'a, DB, CT>, pos: SeriesLabelPosition) -> Drawn
-where
-    DB: DrawingBackend + 'a,
-    DB::ErrorType: 'static,
-    CT: plotters::coord::CoordTranslate,
-{
-    chart
-        .configure_series_labels()
-        .position(pos)
-        .margin(15)
-        .legend_area_size(30)
-        .label_font(text(16, INK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(MUTED)
-        .draw()?;
-    Ok(())
-}
-
 /// A chart builder with the margins and label areas of full-size charts.
 pub fn builder<'a, 'b, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
@@ -144,4 +215,21 @@ pub fn builder<'a, 'b, DB: DrawingBackend>(
         .x_label_area_size(60)
         .y_label_area_size(90);
     b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tick_numbers_are_tidy() {
+        assert_eq!(tidy(22000.0), "22000");
+        assert_eq!(tidy(0.30000000000000004), "0.3");
+        assert_eq!(tidy(0.7), "0.7");
+        assert_eq!(tidy(1e-4), "0.0001");
+        assert_eq!(tidy(2.5), "2.5");
+        assert_eq!(tidy(-0.0), "0");
+        assert_eq!(tidy(600.0), "600");
+        assert_eq!(tidy_percent(0.001), "0.1 %");
+    }
 }

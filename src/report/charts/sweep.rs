@@ -1,17 +1,18 @@
 //! Sweep charts: one chart per chosen metric against the first swept field, a
 //! line per combination of the other fields, with its confidence band.
 
-use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::cdf::{slo_entry, TARGET_DASH};
 use super::data::positive_or;
-use super::style::{color, heading, legend, text, INK, TARGET};
+use super::legend::{Entry, Keepout, Legend, Plot, Swatch, TOP_FIRST};
+use super::style::{color, heading, text, tidy, INK, TARGET};
 use super::{render, Chart, Drawn};
 use crate::experiment::SweepPoint;
 use crate::model::World;
 use crate::report::format::unit_name;
-use crate::report::Headline;
+use crate::report::SweepMetric;
 use crate::scenario::value_text;
 use crate::stats::Unit;
 use serde_json::Value;
@@ -70,7 +71,8 @@ pub fn field_label(world: &World, path: &str) -> String {
     path.replace("[*]", " (all)").replace(['.', '_'], " ")
 }
 
-/// The SLO target a metric is judged against, in the chart's units.
+/// The SLO target a metric (its key without region or population) is judged
+/// against, in the chart's units.
 fn target(world: &World, key: &str) -> Option<f64> {
     if key.starts_with("media_rtt_ms.") {
         Some(world.slo.media_rtt_ms)
@@ -81,64 +83,29 @@ fn target(world: &World, key: &str) -> Option<f64> {
     }
 }
 
-/// The first legend corner (upper right, upper left, lower right, lower left)
-/// whose quarter-height, third-width box holds no curve, band or target line.
-fn free_corner(
-    series: &[(String, Vec<Band>)],
-    goal: Option<f64>,
+/// The chart's axes on `area`.
+fn build<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
     (x0, x1): (f64, f64),
     (lo, hi): (f64, f64),
-) -> SeriesLabelPosition {
-    let (w, h) = (x1 - x0, hi - lo);
-    let corners = [
-        (
-            SeriesLabelPosition::UpperRight,
-            x1 - w / 3.0,
-            x1,
-            hi - h / 4.0,
-            hi,
-        ),
-        (
-            SeriesLabelPosition::UpperLeft,
-            x0,
-            x0 + w / 3.0,
-            hi - h / 4.0,
-            hi,
-        ),
-        (
-            SeriesLabelPosition::LowerRight,
-            x1 - w / 3.0,
-            x1,
-            lo,
-            lo + h / 4.0,
-        ),
-        (
-            SeriesLabelPosition::LowerLeft,
-            x0,
-            x0 + w / 3.0,
-            lo,
-            lo + h / 4.0,
-        ),
-    ];
-    let overlaps = |(ax, bx, ay, by): (f64, f64, f64, f64)| {
-        let hits_goal = goal.is_some_and(|g| g >= ay && g <= by);
-        let hits_curve = series
-            .iter()
-            .flat_map(|(_, p)| p)
-            .any(|&(x, l, u)| x >= ax && x <= bx && u >= ay && l <= by);
-        hits_goal || hits_curve
-    };
-    corners
-        .into_iter()
-        .find(|&(_, ax, bx, ay, by)| !overlaps((ax, bx, ay, by)))
-        .map_or(SeriesLabelPosition::UpperRight, |c| c.0)
+) -> Result<Plot<'_, DB>, Box<dyn std::error::Error + Send + Sync>>
+where
+    DB::ErrorType: 'static,
+{
+    Ok(ChartBuilder::on(area)
+        .margin_left(20)
+        .margin_right(40)
+        .margin_bottom(15)
+        .x_label_area_size(60)
+        .y_label_area_size(100)
+        .build_cartesian_2d(x0..x1, lo..hi)?)
 }
 
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     world: &World,
     points: &[SweepPoint],
-    metric: Headline,
+    metric: &SweepMetric,
 ) -> Drawn
 where
     DB::ErrorType: 'static,
@@ -165,15 +132,36 @@ where
     let (xs, categories) = x_positions(points);
     let series = series(world, points, &xs, metric, scale);
     let (x0, x1) = x_range(&xs, !categories.is_empty());
-    let goal = target(world, &metric.key());
+    let goal = target(world, &metric.metric_key());
     let (lo, hi) = y_range(&series, goal);
-    let mut chart = ChartBuilder::on(&area)
-        .margin_left(20)
-        .margin_right(40)
-        .margin_bottom(15)
-        .x_label_area_size(60)
-        .y_label_area_size(100)
-        .build_cartesian_2d(x0..x1, lo..hi)?;
+    let mut entries: Vec<Entry> = series
+        .iter()
+        .enumerate()
+        .map(|(i, (key, _))| Entry::new(key.clone(), Swatch::solid(color(i), 3)))
+        .collect();
+    if let Some(g) = goal {
+        entries.push(slo_entry(g));
+    }
+    let legend = Legend::new(&area, entries);
+    let spot = {
+        let probe = build(&area, (x0, x1), (lo, hi))?;
+        let mut keep = Keepout::default();
+        for (_, pts) in &series {
+            keep.line(&probe, pts.iter().map(|t| (t.0, t.1)));
+            keep.line(&probe, pts.iter().map(|t| (t.0, t.2)));
+            keep.line(&probe, pts.iter().map(|t| (t.0, (t.1 + t.2) / 2.0)));
+            for t in pts {
+                keep.line(&probe, [(t.0, t.1), (t.0, t.2)]);
+            }
+            keep.points(&probe, pts.iter().map(|t| (t.0, (t.1 + t.2) / 2.0)), 6);
+        }
+        if let Some(g) = goal {
+            keep.line(&probe, [(x0, g), (x1, g)]);
+        }
+        legend.spot(&area, &probe, &keep, &TOP_FIRST)
+    };
+    let (plot_area, band) = Legend::split(&area, spot);
+    let mut chart = build(&plot_area, (x0, x1), (lo, hi))?;
     chart
         .configure_mesh()
         .x_desc(x_name.as_str())
@@ -197,15 +185,14 @@ where
         .bold_line_style(RGBColor(215, 215, 215))
         .draw()?;
     bands(&mut chart, &series, goal, (x0, x1))?;
-    let pos = free_corner(&series, goal, (x0, x1), (lo, hi));
-    legend(&mut chart, pos)?;
+    legend.draw(&plot_area, spot, band.as_ref())?;
     Ok(())
 }
 
 /// Each series as its confidence band, its mean line and points, then the
 /// SLO target across the whole x range, if the metric has one.
 fn bands<DB: DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    chart: &mut Plot<'_, DB>,
     series: &[(String, Vec<Band>)],
     goal: Option<f64>,
     (x0, x1): (f64, f64),
@@ -213,28 +200,22 @@ fn bands<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    for (i, (key, pts)) in series.iter().enumerate() {
+    for (i, (_, pts)) in series.iter().enumerate() {
         let c = color(i);
         let mut band: Vec<(f64, f64)> = pts.iter().map(|t| (t.0, t.2)).collect();
         band.extend(pts.iter().rev().map(|t| (t.0, t.1)));
         chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.2).filled())))?;
         let line: Vec<(f64, f64)> = pts.iter().map(|t| (t.0, (t.1 + t.2) / 2.0)).collect();
-        chart
-            .draw_series(LineSeries::new(line.clone(), c.stroke_width(3)))?
-            .label(key.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
+        chart.draw_series(LineSeries::new(line.clone(), c.stroke_width(3)))?;
         chart.draw_series(line.into_iter().map(|p| Circle::new(p, 5, c.filled())))?;
     }
     if let Some(g) = goal {
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(x0, g), (x1, g)],
-                10,
-                6,
-                TARGET.stroke_width(2),
-            ))?
-            .label(format!("SLO target {g} ms"))
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], TARGET.stroke_width(2)));
+        chart.draw_series(DashedLineSeries::new(
+            vec![(x0, g), (x1, g)],
+            TARGET_DASH.0,
+            TARGET_DASH.1,
+            TARGET.stroke_width(2),
+        ))?;
     }
     Ok(())
 }
@@ -245,7 +226,7 @@ fn series(
     world: &World,
     points: &[SweepPoint],
     xs: &[f64],
-    metric: Headline,
+    metric: &SweepMetric,
     scale: f64,
 ) -> Vec<(String, Vec<Band>)> {
     let name = metric.label();
@@ -275,8 +256,8 @@ fn series(
     series
 }
 
-/// The x axis: the points' span (categories sit inside it, not on its ends;
-/// a single value gets a unit either side).
+/// The x axis: the points' span and a little room (categories sit inside it,
+/// not on its ends; a single value gets a unit either side).
 fn x_range(xs: &[f64], categories: bool) -> (f64, f64) {
     let (x0, x1) = xs
         .iter()
@@ -286,7 +267,9 @@ fn x_range(xs: &[f64], categories: bool) -> (f64, f64) {
     if categories {
         (x0 - 0.5, x1 + 0.5)
     } else if x1 > x0 {
-        (x0, x1)
+        // A little room either side, so the end points are drawn whole.
+        let pad = (x1 - x0) * 0.03;
+        (x0 - pad, x1 + pad)
     } else {
         (x0 - 1.0, x0 + 1.0)
     }
@@ -311,17 +294,19 @@ fn y_range(series: &[(String, Vec<Band>)], goal: Option<f64>) -> (f64, f64) {
     (lo, lo + positive_or((hi - lo) * 1.1, 1.0))
 }
 
-/// A number without float noise: at most three decimals, trailing zeros dropped.
-fn tidy(v: f64) -> String {
-    let s = format!("{v:.3}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+/// Whether a metric is zero, with a zero interval, at every point: its chart
+/// would be a flat line on the axis, so none is drawn.
+pub fn all_zero(points: &[SweepPoint], metric: &SweepMetric) -> bool {
+    points.iter().all(|p| {
+        metric.get(&p.point) == 0.0 && p.half_width.as_ref().is_none_or(|h| metric.get(h) == 0.0)
+    })
 }
 
-/// One chart per metric, named `sweep-<metric>` (dots become dashes).
+/// One chart per metric (none for a metric zero at every point), named `sweep-<metric>` (dots become dashes).
 pub fn render_sweep(
     world: &World,
     points: &[SweepPoint],
-    metrics: &[Headline],
+    metrics: &[SweepMetric],
 ) -> std::io::Result<Vec<Chart>> {
     super::style::register_font()?;
     if points.is_empty() || points[0].settings.is_empty() {
@@ -329,7 +314,8 @@ pub fn render_sweep(
     }
     metrics
         .iter()
-        .map(|&m| {
+        .filter(|m| !all_zero(points, m))
+        .map(|m| {
             let stem = format!("sweep-{}", m.key().replace('.', "-"));
             render(
                 &stem,

@@ -5,10 +5,11 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::cdf::fmt_ms;
+use super::cdf::{fmt_ms, fmt_tick};
 use super::data::{positive_or, thin_cdf, Ctx};
-use super::style::{builder, color, empty, heading, legend, text, INK};
-use super::Drawn;
+use super::legend::{Entry, Keepout, Legend, Swatch, TOP_FIRST};
+use super::style::{builder, color, empty, heading, text, tidy_percent, INK};
+use super::{ticks, Drawn};
 
 /// File stem.
 pub const STEM: &str = "worker-join-latency";
@@ -52,37 +53,61 @@ where
         .fold(1.0, f64::min)
         .log10()
         .floor();
-    let mut chart = builder(&area).build_cartesian_2d(x0..x1.max(x0 + 0.1), floor..0.0)?;
+    let x1 = x1.max(x0 + 0.1);
+    let curves: Vec<(RGBColor, Vec<(f64, f64)>, String)> = ctx
+        .est
+        .pooled
+        .workers
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.join.count() > 0)
+        .map(|(k, w)| {
+            let pts = thin_cdf(&w.join.cdf_points(), 400)
+                .into_iter()
+                .filter(|&(x, y)| x > 0.0 && y < 1.0)
+                .map(|(x, y)| (x.log10(), (1.0 - y).log10().max(floor)))
+                .collect();
+            let label = ctx.world.deployments[w.deployment].label(&ctx.world.regions);
+            let label = format!("{label}  (p99.9 {})", fmt_ms(w.join.quantile(0.999)));
+            (color(k), pts, label)
+        })
+        .collect();
+    let entries = curves
+        .iter()
+        .map(|(c, _, label)| Entry::new(label.clone(), Swatch::solid(*c, 3)))
+        .collect();
+    let legend = Legend::new(&area, entries);
+    let spot = {
+        let probe = builder(&area).build_cartesian_2d(x0..x1, floor..0.0)?;
+        let mut keep = Keepout::default();
+        for (_, pts, _) in &curves {
+            keep.line(&probe, pts.iter().copied());
+        }
+        legend.spot(&area, &probe, &keep, &TOP_FIRST)
+    };
+    let (plot_area, band) = Legend::split(&area, spot);
+    let mut chart = builder(&plot_area).build_cartesian_2d(x0..x1, floor..0.0)?;
     chart
         .configure_mesh()
+        .disable_mesh()
+        .x_labels(0)
+        .y_labels(0)
         .x_desc("join latency (log scale)")
         .y_desc("share of jobs slower (log scale)")
-        .x_label_formatter(&|v| fmt_ms(10f64.powf(*v)))
-        .y_label_formatter(&|v| format!("{:.0e}", 10f64.powf(*v)))
         .label_style(text(17, INK))
         .axis_desc_style(text(19, INK))
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(215, 215, 215))
         .draw()?;
-    for (k, w) in ctx.est.pooled.workers.iter().enumerate() {
-        if w.join.count() == 0 {
-            continue;
-        }
-        let c = color(k);
-        let pts: Vec<(f64, f64)> = thin_cdf(&w.join.cdf_points(), 400)
-            .into_iter()
-            .filter(|&(x, y)| x > 0.0 && y < 1.0)
-            .map(|(x, y)| (x.log10(), (1.0 - y).log10().max(floor)))
-            .collect();
-        let label = ctx.world.deployments[w.deployment].label(&ctx.world.regions);
-        chart
-            .draw_series(LineSeries::new(pts, c.stroke_width(3)))?
-            .label(format!(
-                "{label}  (p99.9 {})",
-                fmt_ms(w.join.quantile(0.999))
-            ))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
+    ticks::log_x(&plot_area, &mut chart, (x0, x1), (floor, 0.0), &fmt_tick)?;
+    ticks::log_y(
+        &plot_area,
+        &mut chart,
+        (x0, x1),
+        (floor, 0.0),
+        &tidy_percent,
+    )?;
+    for (c, pts, _) in curves {
+        chart.draw_series(LineSeries::new(pts, c.stroke_width(3)))?;
     }
-    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+    legend.draw(&plot_area, spot, band.as_ref())?;
     Ok(())
 }

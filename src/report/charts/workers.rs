@@ -6,7 +6,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::{positive_or, Ctx};
-use super::style::{builder, color, heading, legend, TARGET};
+use super::legend::{Entry, Keepout, Legend, Spot, Swatch, KEY, TOP_FIRST};
+use super::style::{builder, color, heading, tidy, TARGET};
 use super::{time_axis, Drawn};
 use crate::report::workers::bin_levels;
 
@@ -46,58 +47,111 @@ fn lines(ctx: &Ctx) -> Lines {
         .collect()
 }
 
+/// Dash and gap of the reported load, and of the threshold (dotted).
+const REPORTED: (u32, u32) = (8, 6);
+const DOTTED: (u32, u32) = (3, 5);
+
+/// A darker shade of a deployment's colour: its reported load, drawn over the
+/// true load, stays visible where the two coincide.
+fn darker(c: RGBColor) -> RGBColor {
+    let f = |v: u8| (f64::from(v) * 0.55).round() as u8;
+    RGBColor(f(c.0), f(c.1), f(c.2))
+}
+
 /// Draw the chart.
 pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Drawn
 where
     DB::ErrorType: 'static,
 {
-    let note = "Top: mean workers (provisioning, ready or draining). Bottom: mean load per registered worker, true (solid) and as reported (dashed); dotted red: the load threshold.";
+    let note = "Top: mean workers (provisioning, ready or draining). Bottom: mean load per registered worker, true (solid) and as reported to the server (dashed, darker); dotted red: the load threshold.";
     let area = heading(root, &ctx.heading, TITLE, note)?;
-    let (top_area, bottom_area) = area.split_vertically(area.dim_in_pixel().1 / 2);
     let lines = lines(ctx);
     let hz = ctx.horizon_h();
     let most = lines
         .iter()
         .flat_map(|(_, _, p)| p.iter().map(|(_, v)| v[0]))
         .fold(1.0, f64::max);
-    let mut top =
-        builder(&top_area).build_cartesian_2d(0.0..hz, 0.0..positive_or(most * 1.2, 1.0))?;
-    time_axis(&mut top, hz, "workers", &|v| format!("{v:.0}"))?;
-    for (k, (label, _, pts)) in lines.iter().enumerate() {
-        let c = color(k);
-        top.draw_series(LineSeries::new(
-            pts.iter().map(|&(t, v)| (t, v[0])),
-            c.stroke_width(3),
-        ))?
-        .label(label.clone())
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
-    }
-    legend(&mut top, SeriesLabelPosition::UpperLeft)?;
+    let most = positive_or(most * 1.15, 1.0);
     let peak = lines
         .iter()
         .flat_map(|(_, th, p)| p.iter().map(|(_, v)| v[1].max(v[2])).chain([*th]))
         .fold(0.0, f64::max);
-    let mut bottom =
-        builder(&bottom_area).build_cartesian_2d(0.0..hz, 0.0..positive_or(peak * 1.15, 1.0))?;
-    time_axis(&mut bottom, hz, "load per worker", &|v| format!("{v:.2}"))?;
-    for (k, (_, th, pts)) in lines.iter().enumerate() {
-        let c = color(k);
-        bottom.draw_series(LineSeries::new(
-            pts.iter().map(|&(t, v)| (t, v[1])),
-            c.stroke_width(3),
+    let peak = positive_or(peak * 1.15, 1.0);
+    let mut thresholds: Vec<f64> = lines.iter().map(|l| l.1).collect();
+    thresholds.sort_by(f64::total_cmp);
+    thresholds.dedup();
+    let mut entries: Vec<Entry> = lines
+        .iter()
+        .enumerate()
+        .map(|(k, (label, _, _))| Entry::new(label.clone(), Swatch::solid(color(k), 3)))
+        .collect();
+    entries.push(Entry::new("true load (solid)", Swatch::solid(KEY, 2)));
+    entries.push(Entry::new(
+        "load as reported (dashed)",
+        Swatch::dashed(KEY, 3, REPORTED.0, REPORTED.1),
+    ));
+    let th_text: Vec<String> = thresholds.iter().map(|t| tidy(*t)).collect();
+    entries.push(Entry::new(
+        format!("load threshold ({})", th_text.join(", ")),
+        Swatch::dashed(TARGET, 2, DOTTED.0, DOTTED.1),
+    ));
+    let legend = Legend::new(&area, entries);
+    let half = |a: &DrawingArea<DB, Shift>| a.split_vertically(a.dim_in_pixel().1 / 2);
+    let spot = {
+        let (top_area, bottom_area) = half(&area);
+        let top = builder(&top_area).build_cartesian_2d(0.0..hz, 0.0..most)?;
+        let mut keep = Keepout::default();
+        for (_, _, pts) in &lines {
+            keep.line(&top, pts.iter().map(|&(t, v)| (t, v[0])));
+        }
+        match legend.spot(&top_area, &top, &keep, &TOP_FIRST) {
+            Spot::Below(_) => {
+                let bottom = builder(&bottom_area).build_cartesian_2d(0.0..hz, 0.0..peak)?;
+                let mut keep = Keepout::default();
+                for (_, _, pts) in &lines {
+                    keep.line(&bottom, pts.iter().map(|&(t, v)| (t, v[1])));
+                    keep.line(&bottom, pts.iter().map(|&(t, v)| (t, v[2])));
+                }
+                for th in &thresholds {
+                    keep.line(&bottom, [(0.0, *th), (hz, *th)]);
+                }
+                legend.spot(&area, &bottom, &keep, &TOP_FIRST)
+            }
+            inside => inside,
+        }
+    };
+    let (panels, band) = Legend::split(&area, spot);
+    let (top_area, bottom_area) = half(&panels);
+    let mut top = builder(&top_area).build_cartesian_2d(0.0..hz, 0.0..most)?;
+    time_axis(&mut top, hz, "workers", &|v| tidy(*v))?;
+    for (k, (_, _, pts)) in lines.iter().enumerate() {
+        top.draw_series(LineSeries::new(
+            pts.iter().map(|&(t, v)| (t, v[0])),
+            color(k).stroke_width(3),
         ))?;
-        bottom.draw_series(DashedLineSeries::new(
-            pts.iter().map(|&(t, v)| (t, v[2])),
-            10,
-            6,
-            c.stroke_width(2),
-        ))?;
+    }
+    let mut bottom = builder(&bottom_area).build_cartesian_2d(0.0..hz, 0.0..peak)?;
+    time_axis(&mut bottom, hz, "load per worker", &|v| tidy(*v))?;
+    for th in &thresholds {
         bottom.draw_series(DashedLineSeries::new(
             [(0.0, *th), (hz, *th)],
-            3,
-            5,
+            DOTTED.0,
+            DOTTED.1,
             TARGET.stroke_width(2),
         ))?;
     }
+    for (k, (_, _, pts)) in lines.iter().enumerate() {
+        bottom.draw_series(LineSeries::new(
+            pts.iter().map(|&(t, v)| (t, v[1])),
+            color(k).stroke_width(2),
+        ))?;
+        bottom.draw_series(DashedLineSeries::new(
+            pts.iter().map(|&(t, v)| (t, v[2])),
+            REPORTED.0,
+            REPORTED.1,
+            darker(color(k)).stroke_width(3),
+        ))?;
+    }
+    legend.draw(&area, spot, band.as_ref())?;
     Ok(())
 }

@@ -293,7 +293,27 @@ where
             required: false,
         });
     }
-    let obstacles: Vec<Rect> = markers.iter().map(|m| m.2).collect();
+    // Labels keep off region markers and off every city's circle.
+    let mut obstacles: Vec<Rect> = markers.iter().map(|m| m.2).collect();
+    for &(_, c, s) in cities {
+        let city = &w.cities[c];
+        let (x, y) = local(
+            map_area,
+            chart,
+            clamp(view, city.location.lon, city.location.lat),
+        );
+        let r = radius(s, max_sessions);
+        obstacles.push((x - r, y - r, x + r, y + r));
+    }
+    // And inside the map's area: nothing runs off the chart.
+    let (aw, ah) = map_area.dim_in_pixel();
+    let (aw, ah, far) = (aw as i32, ah as i32, 100_000);
+    obstacles.extend([
+        (-far, -far, far, 0),
+        (-far, ah, far, far),
+        (-far, -far, 0, far),
+        (aw, -far, far, far),
+    ]);
     let placed = place(wanted, &obstacles, |t, size| {
         let style = anchored(size, INK, HPos::Left, VPos::Top);
         map_area

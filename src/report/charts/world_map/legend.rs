@@ -15,6 +15,16 @@ fn left(s: u32, c: RGBColor) -> TextStyle<'static> {
     anchored(s, c, HPos::Left, VPos::Center)
 }
 
+/// A whole number of sessions: `1 session`, `12 sessions`.
+fn sessions(n: f64) -> String {
+    let n = n.round();
+    if n == 1.0 {
+        "1 session".into()
+    } else {
+        format!("{n:.0} sessions")
+    }
+}
+
 /// The legend's three columns.
 pub(super) fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -47,13 +57,13 @@ where
         area.draw(&TriangleMarker::new((x1 + 8, y), 9, color(r).filled()))?;
         area.draw(&Text::new(
             format!(
-                "{} ({}): {:.0} slots, {:.0} % used, peak {:.0}, {:.0} sessions in from elsewhere",
+                "{} ({}): {:.0} slots, {:.0} % used, peak {:.0}, {} in from elsewhere",
                 reg.id,
                 reg.name,
                 s.capacity,
                 s.utilization * 100.0,
                 s.peak_concurrency,
-                s.overflow_in
+                sessions(s.overflow_in)
             ),
             (x1 + 24, y),
             left(14, INK),
@@ -96,16 +106,20 @@ where
         (x2, 14),
         left(17, INK),
     ))?;
-    for (k, f) in [1.0, 0.25, 0.05].iter().enumerate() {
+    // Three sizes, each a different whole number of sessions.
+    let mut shown: Vec<f64> = Vec::new();
+    for f in [1.0, 0.25, 0.05] {
+        let n = (max_sessions * f).round();
+        if n >= 1.0 && !shown.contains(&n) {
+            shown.push(n);
+        }
+    }
+    for (k, n) in shown.iter().enumerate() {
         let y = 46 + 36 * k as i32;
-        let r = (4.0 + 14.0 * f64::sqrt(*f)).round() as i32;
+        let r = (4.0 + 14.0 * f64::sqrt(n / max_sessions.max(1.0))).round() as i32;
         area.draw(&Circle::new((x2 + 20, y), r, CITY.mix(0.35).filled()))?;
         area.draw(&Circle::new((x2 + 20, y), r, CITY.stroke_width(1)))?;
-        area.draw(&Text::new(
-            format!("{:.0} sessions", max_sessions * f),
-            (x2 + 46, y),
-            left(15, INK),
-        ))?;
+        area.draw(&Text::new(sessions(*n), (x2 + 46, y), left(15, INK)))?;
     }
     let y = 46 + 36 * 3;
     area.draw(&Circle::new((x2 + 20, y), 9, city_fill(0.1)))?;
