@@ -4,6 +4,7 @@
 
 mod check;
 mod compare;
+mod fit;
 mod guard;
 mod merge;
 mod meta;
@@ -60,6 +61,8 @@ enum Command {
     Man,
     /// Merge the partial results of a sharded study into its reports.
     Merge(merge::MergeArgs),
+    /// Fit populations, arrival profiles and the session-duration law to a session log (docs/data.md).
+    Fit(fit::FitArgs),
 }
 
 /// Options every simulating command shares.
@@ -126,6 +129,7 @@ pub fn main() -> ExitCode {
         Command::Completions(a) => meta::completions(a, Cli::command()),
         Command::Man => meta::man(Cli::command()),
         Command::Merge(a) => merge::merge(a),
+        Command::Fit(a) => fit::fit(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod event_queue;
 mod experiments;
+mod fit;
 mod fuzz;
 mod histogram_runs;
 mod invariants;
