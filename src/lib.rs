@@ -4,14 +4,17 @@
 //! Data flows one way: [`scenario`] (parse + validate) -> [`model`] (the world)
 //! -> [`engine`] (events, RNG streams, policies) -> [`stats`] (streaming,
 //! mergeable) -> [`experiment`] (replications) -> [`report`] (files).
-//! [`validation`] checks the engine against exact queueing theory.
+//! [`validation`] checks the engine against exact queueing theory; [`data`]
+//! reads session logs and [`fit`] turns one into populations and laws.
 //! See ARCHITECTURE.md.
 
 #![warn(missing_docs)]
 
+pub mod data;
 pub mod engine;
 pub mod experiment;
 pub mod input;
+pub mod fit;
 pub mod model;
 pub mod report;
 pub mod scenario;

@@ -4,6 +4,7 @@
 
 mod check;
 mod compare;
+mod fit;
 mod guard;
 mod merge;
 mod meta;
@@ -62,6 +63,8 @@ enum Command {
     Man(meta::ManArgs),
     /// Merge the partial results of a sharded study into its reports.
     Merge(merge::MergeArgs),
+    /// Fit populations, arrival profiles and the session-duration law to a session log (docs/data.md).
+    Fit(fit::FitArgs),
 }
 
 /// `--version`: the tool's version and the build commit the outputs' provenance
@@ -144,6 +147,7 @@ pub fn main() -> ExitCode {
         Command::Completions(a) => meta::completions(a, Cli::command()),
         Command::Man(a) => meta::man(a, Cli::command()),
         Command::Merge(a) => merge::merge(a),
+        Command::Fit(a) => fit::fit(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -114,8 +114,9 @@ pub struct Population {
     pub city_cdf: Vec<f64>,
     /// Hours east of UTC.
     pub utc_offset_h: f64,
-    /// Hourly local-time multipliers of the peak rate.
-    pub profile: [f64; 24],
+    /// Hourly local-time multipliers of the peak rate: 24 (a day) or 168 (a
+    /// week from Monday 00:00 local).
+    pub profile: Vec<f64>,
     /// Peak arrival rate, per second.
     pub peak_rate_per_s: f64,
     /// The arrival rate over UTC time.

@@ -1,5 +1,7 @@
-//! Time-varying arrival rates: a 24-hour profile in local time, turned into a
-//! piecewise-constant rate over UTC time that repeats every day.
+//! Time-varying arrival rates: a 24-hour profile in local time (or a 168-hour
+//! one, a week from Monday 00:00 local), turned into a piecewise-constant rate
+//! over UTC time that repeats every day (or week; time 0 is then Monday
+//! 00:00 UTC).
 //!
 //! Piecewise-constant rates let the engine sample the non-homogeneous Poisson
 //! process exactly by inversion of its integrated rate (no thinning waste), and
@@ -12,6 +14,8 @@ pub const DAY_S: f64 = 86_400.0;
 /// positive rate, however tiny, before clock arithmetic loses whole segments.
 pub const LAST_ARRIVAL_S: f64 = 1e12;
 const HOUR_S: f64 = 3_600.0;
+/// Seconds in a week.
+pub const WEEK_S: f64 = 7.0 * DAY_S;
 
 /// Named 24-hour shapes, local time, peak normalised to 1.
 pub fn named_profile(name: &str) -> Option<[f64; 24]> {
@@ -43,16 +47,19 @@ pub fn named_profile(name: &str) -> Option<[f64; 24]> {
 /// The names [`named_profile`] knows, for error messages and docs.
 pub const PROFILE_NAMES: &[&str] = &["flat", "business", "evening", "diurnal"];
 
-/// A daily piecewise-constant rate (arrivals per second) over UTC time of day.
+/// A piecewise-constant rate (arrivals per second) over UTC time that repeats
+/// every day, or every week for a weekly profile.
 #[derive(Debug, Clone)]
 pub struct DailyRate {
-    /// Segment starts within the day (seconds), ascending, first is 0.
+    /// Segment starts within the period (seconds), ascending, first is 0.
     starts: Vec<f64>,
     /// Rate in each segment, arrivals per second.
     rates: Vec<f64>,
-    /// Integral of the rate over one day.
+    /// Integral of the rate over one period.
     daily_integral: f64,
     max_rate: f64,
+    /// The period: a day, or a week.
+    period: f64,
 }
 
 /// Where an arrival process stands in its rate function: the sampler's state.
@@ -63,20 +70,23 @@ pub struct RateCursor {
 }
 
 impl DailyRate {
-    /// Build from a peak rate (per second), hourly multipliers in local time and
-    /// the population's UTC offset in hours (may be fractional, e.g. +5.5).
-    pub fn from_local_profile(peak_per_s: f64, profile: &[f64; 24], utc_offset_h: f64) -> Self {
-        // Local hour h covers UTC hours [h - offset, h - offset + 1) modulo 24.
-        let mut pieces: Vec<(f64, f64)> = Vec::with_capacity(26);
+    /// Build from a peak rate (per second), hourly multipliers in local time
+    /// (24, or 168 for a week from Monday 00:00 local) and the population's
+    /// UTC offset in hours (may be fractional, e.g. +5.5).
+    pub fn from_local_profile(peak_per_s: f64, profile: &[f64], utc_offset_h: f64) -> Self {
+        let hours = profile.len() as f64;
+        let period = hours * HOUR_S;
+        // Local hour h covers UTC hours [h - offset, h - offset + 1) modulo the period.
+        let mut pieces: Vec<(f64, f64)> = Vec::with_capacity(profile.len() + 2);
         for (h, m) in profile.iter().enumerate() {
-            let start = (h as f64 - utc_offset_h).rem_euclid(24.0) * HOUR_S;
+            let start = (h as f64 - utc_offset_h).rem_euclid(hours) * HOUR_S;
             let end = start + HOUR_S;
             let rate = peak_per_s * m;
-            if end <= DAY_S + 1e-9 {
+            if end <= period + 1e-9 {
                 pieces.push((start, rate));
             } else {
                 pieces.push((start, rate));
-                pieces.push((0.0, rate)); // the part after midnight UTC
+                pieces.push((0.0, rate)); // the part after the period's start
             }
         }
         pieces.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -96,7 +106,7 @@ impl DailyRate {
         }
         let mut daily_integral = 0.0;
         for i in 0..starts.len() {
-            let end = starts.get(i + 1).copied().unwrap_or(DAY_S);
+            let end = starts.get(i + 1).copied().unwrap_or(period);
             daily_integral += rates[i] * (end - starts[i]);
         }
         let max_rate = rates.iter().copied().fold(0.0, f64::max);
@@ -105,12 +115,18 @@ impl DailyRate {
             rates,
             daily_integral,
             max_rate,
+            period,
         }
+    }
+
+    /// The period after which the rate repeats: a day or a week, seconds.
+    pub fn period(&self) -> f64 {
+        self.period
     }
 
     /// The rate at absolute time t (seconds since the run's UTC midnight).
     pub fn rate_at(&self, t: f64) -> f64 {
-        let tod = t.rem_euclid(DAY_S);
+        let tod = t.rem_euclid(self.period);
         let i = self.starts.partition_point(|s| *s <= tod).saturating_sub(1);
         self.rates[i]
     }
@@ -129,15 +145,20 @@ impl DailyRate {
     }
 
     fn cumulative(&self, t: f64) -> f64 {
-        let days = (t / DAY_S).floor();
-        let tod = t - days * DAY_S;
+        let days = (t / self.period).floor();
+        let tod = t - days * self.period;
         let mut acc = days * self.daily_integral;
         for i in 0..self.starts.len() {
             let s = self.starts[i];
             if s >= tod {
                 break;
             }
-            let e = self.starts.get(i + 1).copied().unwrap_or(DAY_S).min(tod);
+            let e = self
+                .starts
+                .get(i + 1)
+                .copied()
+                .unwrap_or(self.period)
+                .min(tod);
             acc += self.rates[i] * (e - s);
         }
         acc
@@ -145,7 +166,7 @@ impl DailyRate {
 
     /// A cursor positioned at time t.
     pub fn cursor_at(&self, t: f64) -> RateCursor {
-        let day_start = (t / DAY_S).floor() * DAY_S;
+        let day_start = (t / self.period).floor() * self.period;
         let tod = t - day_start;
         let seg = self.starts.partition_point(|s| *s <= tod).saturating_sub(1);
         RateCursor { seg, day_start }
@@ -163,7 +184,7 @@ impl DailyRate {
         }
         // Whole days first, so a long quiet stretch costs O(segments), not O(days).
         loop {
-            let end = cur.day_start + self.starts.get(cur.seg + 1).copied().unwrap_or(DAY_S);
+            let end = cur.day_start + self.starts.get(cur.seg + 1).copied().unwrap_or(self.period);
             let r = self.rates[cur.seg];
             let cap = r * (end - t);
             if r > 0.0 && e <= cap {
@@ -175,12 +196,12 @@ impl DailyRate {
             cur.seg += 1;
             if cur.seg == self.starts.len() {
                 cur.seg = 0;
-                cur.day_start += DAY_S;
+                cur.day_start += self.period;
                 if e > self.daily_integral {
                     let skip = (e / self.daily_integral).floor() - 1.0;
                     if skip > 0.0 {
                         e -= skip * self.daily_integral;
-                        cur.day_start += skip * DAY_S;
+                        cur.day_start += skip * self.period;
                         t = cur.day_start;
                     }
                 }
@@ -245,6 +266,21 @@ mod tests {
                 assert!(t.is_none_or(|t| t <= LAST_ARRIVAL_S), "{peak} {e} {t:?}");
             }
         }
+    }
+
+    #[test]
+    fn weekly_profile_repeats_every_week() {
+        let mut p = vec![0.0; 168];
+        p[24 + 9] = 1.0; // Tuesday 09:00-10:00 local
+        let r = DailyRate::from_local_profile(1.0, &p, 2.0);
+        assert_eq!(r.period(), 7.0 * DAY_S);
+        assert_eq!(r.rate_at(DAY_S + 7.5 * HOUR_S), 1.0);
+        assert_eq!(r.rate_at(2.0 * DAY_S + 7.5 * HOUR_S), 0.0);
+        assert_eq!(r.rate_at(8.0 * DAY_S + 7.5 * HOUR_S), 1.0);
+        assert!((r.integral(0.0, 14.0 * DAY_S) - 2.0 * HOUR_S).abs() < 1e-6);
+        let mut cur = r.cursor_at(0.0);
+        let t = r.next_arrival(&mut cur, 0.0, HOUR_S + 1.0).unwrap();
+        assert!((t - (8.0 * DAY_S + 7.0 * HOUR_S + 1.0)).abs() < 1e-6, "{t}");
     }
 
     #[test]

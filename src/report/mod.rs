@@ -7,6 +7,7 @@
 pub mod charts;
 mod compare;
 pub mod csv_table;
+mod fit;
 mod folder;
 mod format;
 mod headline;
@@ -25,6 +26,7 @@ mod timeseries;
 mod verdict;
 pub(crate) mod workers;
 
+pub use fit::{fit_json, fit_md, write_fit, FitSource, FIT_SCHEMA_VERSION};
 pub use folder::{check_out_dir, FolderMark, OutDirError, Previous, MARKER};
 pub use headline::{headline, headlines, Headline};
 pub use json::{summary_json, SCHEMA_VERSION};

@@ -138,7 +138,7 @@ pub fn horizon(path: &str, h: f64) -> R<()> {
 }
 
 /// The peak rate times the largest hourly multiplier, over a day, is finite.
-pub fn rate(pop_path: &str, raw: &RawRate, peak_per_s: f64, profile: &[f64; 24]) -> R<()> {
+pub fn rate(pop_path: &str, raw: &RawRate, peak_per_s: f64, profile: &[f64]) -> R<()> {
     let top = profile.iter().copied().fold(0.0, f64::max);
     if !(peak_per_s * top * DAY_S).is_finite() {
         let field = if raw.peak_per_hour.is_some() {

@@ -5,6 +5,7 @@
 mod checks;
 mod dupkeys;
 mod error;
+pub mod fragment;
 mod latency;
 pub mod limits;
 mod locate;

@@ -1,6 +1,6 @@
 //! Populations: where users come from (one or several weighted cities, each
-//! with its media edge and RTTs), when (peak rate times a 24-hour profile in
-//! local time) and how they behave (session length, patience, delays). Split
+//! with its media edge and RTTs), when (peak rate times a 24-hour or weekly
+//! profile in local time) and how they behave (session length, patience, delays). Split
 //! from the rest of the validation because a population carries the most
 //! cross-field rules of any scenario part.
 
@@ -16,10 +16,10 @@ use crate::model::geo::LatLon;
 use crate::model::rate::{named_profile, DailyRate, PROFILE_NAMES};
 use crate::model::{City, Patience, Population, Region};
 
-fn profile(path: &str, v: &Option<Value>) -> R<[f64; 24]> {
+fn profile(path: &str, v: &Option<Value>) -> R<Vec<f64>> {
     match v {
-        None => Ok([1.0; 24]),
-        Some(Value::String(name)) => named_profile(name).ok_or_else(|| VErr {
+        None => Ok(vec![1.0; 24]),
+        Some(Value::String(name)) => named_profile(name).map(Vec::from).ok_or_else(|| VErr {
             path: path.into(),
             message: format!(
                 "unknown profile `{name}`; use one of {} or 24 hourly multipliers",
@@ -27,16 +27,16 @@ fn profile(path: &str, v: &Option<Value>) -> R<[f64; 24]> {
             ),
         }),
         Some(Value::Array(items)) => {
-            if items.len() != 24 {
+            if items.len() != 24 && items.len() != 168 {
                 return err(
                     path,
                     format!(
-                        "must have 24 hourly multipliers (local hours 0..23), got {}",
+                        "must have 24 hourly multipliers (local hours 0..23) or 168 (a week from Monday 00:00 local), got {}",
                         items.len()
                     ),
                 );
             }
-            let mut p = [0.0; 24];
+            let mut p = vec![0.0; items.len()];
             for (h, item) in items.iter().enumerate() {
                 let x = item.as_f64().ok_or_else(|| VErr {
                     path: format!("{path}[{h}]"),
@@ -49,7 +49,7 @@ fn profile(path: &str, v: &Option<Value>) -> R<[f64; 24]> {
         Some(other) => err(
             path,
             format!(
-                "must be a profile name ({}) or an array of 24 numbers, got {other}",
+                "must be a profile name ({}) or an array of 24 or 168 numbers, got {other}",
                 PROFILE_NAMES.join(", ")
             ),
         ),
@@ -192,9 +192,9 @@ pub(super) fn populations(
             cities: idx,
             city_cdf: cdf,
             utc_offset_h: offset,
+            rate: DailyRate::from_local_profile(peak, &shape, offset),
             profile: shape,
             peak_rate_per_s: peak,
-            rate: DailyRate::from_local_profile(peak, &shape, offset),
             surges: Vec::new(),
             session: dist(&format!("{path}.session"), &p.session)?,
             patience: patience(&format!("{path}.patience"), &p.patience)?,

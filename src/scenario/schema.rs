@@ -80,13 +80,15 @@ impl JsonSchema for RawRoute {
     }
 }
 
-/// The `rate.profile` field: a named daily shape or 24 hourly multipliers.
+/// The `rate.profile` field: a named daily shape, 24 hourly multipliers or
+/// 168 (a week).
 pub(super) fn profile_schema(_: &mut SchemaGenerator) -> Schema {
     json_schema!({
-        "description": "A named daily profile or 24 hourly multipliers (local time).",
+        "description": "A named daily profile, 24 hourly multipliers (local time) or 168 (a week from Monday 00:00 local).",
         "anyOf": [
             { "enum": PROFILE_NAMES },
-            { "type": "array", "items": { "type": "number" }, "minItems": 24, "maxItems": 24 }
+            { "type": "array", "items": { "type": "number" }, "minItems": 24, "maxItems": 24 },
+            { "type": "array", "items": { "type": "number" }, "minItems": 168, "maxItems": 168 }
         ]
     })
 }

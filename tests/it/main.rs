@@ -10,6 +10,7 @@ mod deploy;
 mod event_queue;
 mod experiments;
 mod failover;
+mod fit;
 mod fuzz;
 mod histogram_runs;
 mod hourly_clock;

@@ -13,6 +13,7 @@ mod concurrency;
 mod data;
 mod deployments;
 mod encode;
+mod fit;
 mod flows;
 mod geo;
 mod join;
@@ -44,6 +45,7 @@ use crate::model::World;
 
 pub use compare::render_compare;
 pub(crate) use data::Ctx;
+pub use fit::render_fit;
 pub use plan::render_plan;
 pub use plan_hourly::render_plan_hourly;
 pub use sweep::render_sweep;
