@@ -267,6 +267,8 @@ fn quiet_prints_nothing_but_errors() {
     let (code, err) = loud(&["--out", out, "--quiet", "--seed", "x"]);
     assert_eq!(code, Some(2));
     assert!(err.contains("error"), "{err}");
+}
+
 /// `regionsim <args>`, which must succeed; its standard output.
 fn stdout_of(args: &[&str]) -> String {
     let out = assert_cmd::Command::cargo_bin("regionsim")

@@ -233,3 +233,24 @@ mod tests {
         assert_eq!(tidy_percent(0.001), "0.1 %");
     }
 }
+
+/// A legend drawn by plotters in a fixed corner, for charts whose series can
+/// be placed clear of it by their own layout (the fit charts); the other
+/// charts place their legends with `legend::Legend`, which avoids the data.
+pub fn legend<'a, DB, CT>(chart: &mut ChartContext<'a, DB, CT>, pos: SeriesLabelPosition) -> Drawn
+where
+    DB: DrawingBackend + 'a,
+    DB::ErrorType: 'static,
+    CT: plotters::coord::CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(pos)
+        .margin(15)
+        .legend_area_size(30)
+        .label_font(text(16, INK))
+        .background_style(WHITE.mix(0.9))
+        .border_style(MUTED)
+        .draw()?;
+    Ok(())
+}
