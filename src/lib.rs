@@ -13,8 +13,8 @@
 pub mod data;
 pub mod engine;
 pub mod experiment;
-pub mod input;
 pub mod fit;
+pub mod input;
 pub mod model;
 pub mod report;
 pub mod scenario;

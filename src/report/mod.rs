@@ -33,8 +33,8 @@ pub use json::{summary_json, SCHEMA_VERSION};
 pub use plan::{capacities_line, deployment_label, headline as plan_headline, PLAN_SCHEMA_VERSION};
 pub use plan_hourly::headline as plan_hourly_headline;
 pub use provenance::Provenance;
-pub use verdict::AT_CAPACITY;
 pub use sweep::{sweep_metric, sweep_metric_names, SweepMetric};
+pub use verdict::AT_CAPACITY;
 
 use std::fs;
 use std::io::Write;

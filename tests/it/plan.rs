@@ -366,7 +366,6 @@ fn an_interrupted_plan_keeps_its_best_verified_checkpoint() {
     assert!(note.starts_with("INTERRUPTED"), "{note}");
 }
 
-
 #[test]
 fn plan_sizes_a_deployment_the_timeline_creates_and_writes_it_back() {
     let dir = tempfile::tempdir().unwrap();
