@@ -141,7 +141,7 @@ fn rfc3339(t: &str) -> Option<f64> {
 }
 
 fn leap(y: u32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+    (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400)
 }
 
 /// Hour of the week, 0..168, of Unix time `t` (Monday 00:00 UTC = 0; the

@@ -113,7 +113,7 @@ where
     let tx = |ms: f64| if spec.log_x { ms.max(1e-3).log10() } else { ms };
     let (lo_ms, hi_ms) = span_ms(&dists, spec);
     let (x0, x1) = (tx(lo_ms), tx(hi_ms));
-    let curves: Vec<(RGBColor, Vec<(f64, f64)>, String)> = dists
+    let curves: super::style::Curves = dists
         .iter()
         .map(|(i, d)| {
             let pts = thin_cdf(&d.cdf_points(), 400)

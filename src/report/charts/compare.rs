@@ -207,7 +207,7 @@ where
         .map(|d| d.quantile(0.999))
         .fold(world.slo.media_rtt_ms * 1.15, f64::max);
     let hi = positive_or(hi * 1.05, 1.0);
-    let curves: Vec<(RGBColor, Vec<(f64, f64)>, String)> = dists
+    let curves: super::style::Curves = dists
         .iter()
         .enumerate()
         .filter(|(_, d)| d.count() > 0)

@@ -87,6 +87,7 @@ fn spilled(ctx: &Ctx) -> Vec<(usize, Vec<(f64, f64)>)> {
 }
 
 /// The chart over both axes: rates (left), arrivals (right).
+#[allow(clippy::type_complexity)]
 fn build<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     hz: f64,

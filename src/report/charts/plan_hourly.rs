@@ -59,6 +59,7 @@ where
         .fold(1.0, f64::max);
     let top = top * 1.12;
     let has_flat = out.fixed.as_ref().is_some_and(|f| f.plan.is_some());
+    #[allow(clippy::type_complexity)]
     let curves: Vec<(
         RGBColor,
         Vec<(f64, f64)>,

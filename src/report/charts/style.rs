@@ -217,23 +217,6 @@ pub fn builder<'a, 'b, DB: DrawingBackend>(
     b
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tick_numbers_are_tidy() {
-        assert_eq!(tidy(22000.0), "22000");
-        assert_eq!(tidy(0.30000000000000004), "0.3");
-        assert_eq!(tidy(0.7), "0.7");
-        assert_eq!(tidy(1e-4), "0.0001");
-        assert_eq!(tidy(2.5), "2.5");
-        assert_eq!(tidy(-0.0), "0");
-        assert_eq!(tidy(600.0), "600");
-        assert_eq!(tidy_percent(0.001), "0.1 %");
-    }
-}
-
 /// A legend drawn by plotters in a fixed corner, for charts whose series can
 /// be placed clear of it by their own layout (the fit charts); the other
 /// charts place their legends with `legend::Legend`, which avoids the data.
@@ -253,4 +236,24 @@ where
         .border_style(MUTED)
         .draw()?;
     Ok(())
+}
+
+/// Curves to draw: each one's colour, points and legend label.
+pub type Curves = Vec<(RGBColor, Vec<(f64, f64)>, String)>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tick_numbers_are_tidy() {
+        assert_eq!(tidy(22000.0), "22000");
+        assert_eq!(tidy(0.30000000000000004), "0.3");
+        assert_eq!(tidy(0.7), "0.7");
+        assert_eq!(tidy(1e-4), "0.0001");
+        assert_eq!(tidy(2.5), "2.5");
+        assert_eq!(tidy(-0.0), "0");
+        assert_eq!(tidy(600.0), "600");
+        assert_eq!(tidy_percent(0.001), "0.1 %");
+    }
 }

@@ -54,7 +54,7 @@ where
         .log10()
         .floor();
     let x1 = x1.max(x0 + 0.1);
-    let curves: Vec<(RGBColor, Vec<(f64, f64)>, String)> = ctx
+    let curves: super::style::Curves = ctx
         .est
         .pooled
         .workers
