@@ -20,6 +20,7 @@ mod robustness;
 mod scenario_errors;
 mod schema;
 mod shard;
+mod stale_load;
 mod timeline;
 mod validation;
 mod verdict;
