@@ -94,8 +94,9 @@ pub fn timeseries_csv(world: &World, est: &Estimate) -> String {
                 level(&mut row, lane);
             }
             for w in &est.pooled.workers {
+                let seen = super::workers::sees_true_load(world, w);
                 let [workers, true_load, reported] =
-                    super::workers::bin_levels(&w.bins[b], width, runs);
+                    super::workers::bin_levels(&w.bins[b], width, runs, seen);
                 row.push(Cell::fixed(workers, 4));
                 row.push(Cell::fixed(true_load, 4));
                 row.push(Cell::fixed(reported, 4));

@@ -13,17 +13,29 @@ use crate::experiment::Estimate;
 use crate::model::World;
 use crate::stats::{DistSummary, WorkerBin, WorkerStats, WORKER_FIGURES};
 
+/// Whether the server sees `w`'s true load at every instant (neither
+/// sampled nor reported at intervals): the load it was told is then the true
+/// load, so the reported figures are the true ones. (With sampling but no
+/// reporting interval, each sample is a report: the engine records them.)
+pub fn sees_true_load(world: &World, w: &WorkerStats) -> bool {
+    let spec = world.deployments[w.deployment].workers.as_ref();
+    spec.is_some_and(|s| s.measure.sample_interval_s == 0.0 && s.measure.report_interval_s == 0.0)
+}
+
 /// A worker deployment's levels in one bin of `width` seconds summed over
 /// `runs` replications: mean workers, mean true load per registered worker,
-/// mean reported load (0 where the bin has none).
-pub fn bin_levels(b: &WorkerBin, width: f64, runs: f64) -> [f64; 3] {
+/// mean reported load (the true load when the server sees it at every
+/// instant; else the mean of the bin's reports, 0 where it has none).
+pub fn bin_levels(b: &WorkerBin, width: f64, runs: f64, true_load_seen: bool) -> [f64; 3] {
     let workers = b.workers_s / (width * runs);
     let true_load = if b.ready_s > 0.0 {
         b.true_load_s / b.ready_s
     } else {
         0.0
     };
-    let reported = if b.reports > 0 {
+    let reported = if true_load_seen {
+        true_load
+    } else if b.reports > 0 {
         b.reported_sum / b.reports as f64
     } else {
         0.0
@@ -78,7 +90,11 @@ fn figures(world: &World, s: &WorkerStats, runs: f64) -> Figures {
         over_admission: s.over_admission_rate(),
         overloaded: s.overloaded_share(),
         peak_true: s.peak_true_load,
-        peak_reported: s.peak_reported_load,
+        peak_reported: if sees_true_load(world, s) {
+            s.peak_true_load
+        } else {
+            s.peak_reported_load
+        },
         mean_load: if s.ready_s > 0.0 {
             s.true_load_s / s.ready_s
         } else {

@@ -29,6 +29,7 @@ mod scenario_errors;
 mod scenario_input;
 mod schema;
 mod shard;
+mod stale_load;
 mod timeline;
 mod validation;
 mod verdict;

@@ -26,9 +26,17 @@ pub(super) struct Ticks {
 
 impl Ticks {
     pub(super) fn new(spec: &WorkerSpec) -> Self {
+        let m = &spec.measure;
         let every = [
-            spec.measure.sample_interval_s,
-            spec.measure.report_interval_s,
+            m.sample_interval_s,
+            // No reporting interval: the server sees each measurement as it
+            // is taken, a report at every sample (none without sampling,
+            // where the reported load is the true load at every instant).
+            if m.report_interval_s == 0.0 {
+                m.sample_interval_s
+            } else {
+                m.report_interval_s
+            },
             // An autoscaler held at one count never acts: no evaluation.
             spec.autoscale
                 .as_ref()

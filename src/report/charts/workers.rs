@@ -9,7 +9,7 @@ use super::data::{positive_or, Ctx};
 use super::legend::{Entry, Keepout, Legend, Spot, Swatch, KEY, TOP_FIRST};
 use super::style::{builder, color, heading, tidy, TARGET};
 use super::{time_axis, Drawn};
-use crate::report::workers::bin_levels;
+use crate::report::workers::{bin_levels, sees_true_load};
 
 /// File stem.
 pub const STEM: &str = "workers";
@@ -34,12 +34,13 @@ fn lines(ctx: &Ctx) -> Lines {
         .map(|w| {
             let d = &ctx.world.deployments[w.deployment];
             let th = d.workers.as_ref().map_or(1.0, |s| s.measure.threshold);
+            let seen = sees_true_load(ctx.world, w);
             let pts = bins
                 .iter()
                 .enumerate()
                 .map(|(b, &(t, len))| {
                     let bin = w.bins[b.min(w.bins.len().saturating_sub(1))];
-                    (t, bin_levels(&bin, len, runs))
+                    (t, bin_levels(&bin, len, runs, seen))
                 })
                 .collect();
             (d.label(&ctx.world.regions), th, pts)
