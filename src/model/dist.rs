@@ -100,6 +100,11 @@ impl TimeDist {
         let mean = positive("mean", mean)?;
         let cv = positive("cv", cv)?;
         let sigma2 = (1.0 + cv * cv).ln();
+        // Beyond it cv^2 is infinite and every draw NaN (a session ending at
+        // NaN seconds).
+        if !sigma2.is_finite() {
+            return Err(format!("`cv` must be at most 1e154, got {cv}"));
+        }
         Ok(Self::LogNormal {
             mu: mean.ln() - sigma2 / 2.0,
             sigma: sigma2.sqrt(),
@@ -272,5 +277,18 @@ mod tests {
         assert!(TimeDist::bounded_pareto(1.0, 5.0, 5.0).is_err());
         assert!(TimeDist::empirical(vec![]).is_err());
         assert!(TimeDist::deterministic(-1.0).is_err());
+    }
+
+    /// A cv whose square overflows made every draw NaN (found by the event
+    /// list's check that nothing is scheduled before now).
+    #[test]
+    fn a_lognormal_whose_spread_overflows_is_refused() {
+        let e = TimeDist::lognormal(60.0, 1.0000000000000002e155).unwrap_err();
+        assert!(e.contains("`cv`"), "{e}");
+        let d = TimeDist::lognormal(60.0, 1e154).unwrap();
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+        for _ in 0..1000 {
+            assert!(!d.sample(&mut rng).is_nan());
+        }
     }
 }

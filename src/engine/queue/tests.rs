@@ -129,9 +129,12 @@ fn matches_sorted_reference<H: MainHeap>(mut q: EventQueue<H>) {
     let (mut seq, mut now) = (0u64, 0.0f64);
     for step in 0..20_000u32 {
         if rng.random::<f64>() < 0.55 || reference.is_empty() {
-            // Coarse times so that ties are frequent.
-            let t = now + (rng.random_range(0..50) as f64) * 0.25;
-            q.push(t, KINDS[step as usize % KINDS.len()], step, step ^ 7);
+            // Coarse times so that ties are frequent; a clocked kind comes
+            // after the current instant, as the event list requires.
+            let kind = KINDS[step as usize % KINDS.len()];
+            let k = rng.random_range(0..50).max(u32::from(kind.clocked()));
+            let t = now + f64::from(k) * 0.25;
+            q.push(t, kind, step, step ^ 7);
             reference.push((t, seq, step));
             seq += 1;
         } else {
