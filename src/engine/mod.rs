@@ -351,19 +351,9 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
         }
     }
 
-    /// Tell the statistics `s` got its agent in region `r` after waiting
-    /// `wait` seconds, the agent joining `join_ms` after the request, and it
-    /// holds its place `hold` seconds.
-    #[inline]
-    fn record_start(&mut self, s: &Session, r: usize, wait: f64, join_ms: f64, hold: f64) {
-        if s.cause != NO_CAUSE {
-            self.stats.rejoined(join_ms, hold, s.counted);
-        } else {
-            self.record_served(s, r, wait, join_ms, hold);
-        }
-    }
-
-    /// [`Self::record_start`] of a session that was never moved.
+    /// Tell the statistics `s`, never moved, got its agent in region `r`
+    /// after waiting `wait` seconds, the agent joining `join_ms` after the
+    /// request, and it holds its place `hold` seconds.
     #[inline(always)]
     fn record_served(&mut self, s: &Session, r: usize, wait: f64, join_ms: f64, hold: f64) {
         self.stats.served(&Served {

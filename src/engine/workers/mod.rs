@@ -17,7 +17,7 @@ mod ticks;
 
 use super::queue::{Kind, MainHeap};
 use super::rng::{stream, Purpose, SimRng};
-use super::session::{Session, Tag};
+use super::session::{Session, Tag, NO_CAUSE};
 use super::Engine;
 use crate::engine::policy::Policy;
 use crate::model::World;
@@ -250,6 +250,18 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
         self.stats.level(r, t, level, limit);
         self.deployment_changed(d);
         self.record_start(&s, r, wait, join_s * 1000.0, hold);
+    }
+
+    /// Tell the statistics `s` got its agent on a worker in region `r` after
+    /// waiting `wait` seconds, the agent joining `join_ms` after the request,
+    /// and it holds its place `hold` seconds.
+    #[inline]
+    fn record_start(&mut self, s: &Session, r: usize, wait: f64, join_ms: f64, hold: f64) {
+        if s.cause != NO_CAUSE {
+            self.stats.rejoined(join_ms, hold, s.counted);
+        } else {
+            self.record_served(s, r, wait, join_ms, hold);
+        }
     }
 
     /// A session on a worker ends.
