@@ -12,6 +12,10 @@ use crate::stats::{DistSummary, Summary};
 /// bin and the replications, at least this busy.
 pub const AT_CAPACITY: f64 = 0.95;
 
+/// Populations losing at most this share of their arrivals are not named:
+/// a handful of users in a day is noise, not a finding.
+const LOSS_FLOOR: f64 = 0.001;
+
 /// How many populations the verdict names.
 const WORST: usize = 3;
 
@@ -88,14 +92,14 @@ fn worst_populations(world: &World, p: &Summary) -> Vec<String> {
         ));
     }
     let lost = |i: usize| p.populations[i].rejection_rate + p.populations[i].abandonment_rate;
-    let losing = worst(world, p, lost, 0.0);
+    let losing = worst(world, p, lost, LOSS_FLOOR);
     if !losing.is_empty() {
         let names: Vec<String> = losing
             .iter()
             .map(|&i| format!("{} ({:.2} %)", world.populations[i].name, lost(i) * 100.0))
             .collect();
         out.push(format!(
-            "Most users without an agent (rejected + abandoned): {}.",
+            "Most users without an agent (rejected + abandoned, above 0.1 %): {}.",
             names.join(", ")
         ));
     }

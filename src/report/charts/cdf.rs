@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::{positive_or, thin_cdf, Ctx};
-use super::legend::{Corner, Entry, Keepout, Legend, Plot, Swatch};
+use super::legend::{Corner, Curve, Entry, Keepout, Legend, Plot, Swatch};
 use super::style::{builder, color, empty, heading, text, tidy, tidy_percent, INK, TARGET};
 use super::{ticks, Drawn};
 use crate::stats::{Distribution, PopulationStats};
@@ -113,7 +113,7 @@ where
     let tx = |ms: f64| if spec.log_x { ms.max(1e-3).log10() } else { ms };
     let (lo_ms, hi_ms) = span_ms(&dists, spec);
     let (x0, x1) = (tx(lo_ms), tx(hi_ms));
-    let curves: super::style::Curves = dists
+    let curves: Vec<Curve> = dists
         .iter()
         .map(|(i, d)| {
             let pts = thin_cdf(&d.cdf_points(), 400)

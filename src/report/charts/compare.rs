@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::cdf::{fmt_ms, slo_entry, slo_line};
 use super::data::{positive_or, thin_cdf};
-use super::legend::{Corner, Entry, Keepout, Legend, Swatch};
+use super::legend::{Corner, Curve, Entry, Keepout, Legend, Swatch};
 use super::style::{anchored, builder, color, heading, text, tidy, tidy_percent, INK};
 use super::{render, Chart, Drawn};
 use crate::experiment::{half_width, Comparison, Estimate};
@@ -207,7 +207,7 @@ where
         .map(|d| d.quantile(0.999))
         .fold(world.slo.media_rtt_ms * 1.15, f64::max);
     let hi = positive_or(hi * 1.05, 1.0);
-    let curves: super::style::Curves = dists
+    let curves: Vec<Curve> = dists
         .iter()
         .enumerate()
         .filter(|(_, d)| d.count() > 0)

@@ -132,6 +132,9 @@ pub struct Keepout {
     boxes: Vec<Rect>,
 }
 
+/// A curve to draw and name: its colour, points and legend label.
+pub type Curve = (RGBColor, Vec<(f64, f64)>, String);
+
 /// A chart over two f64 axes.
 pub type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 

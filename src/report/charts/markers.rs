@@ -118,7 +118,12 @@ where
     let placed = labels(chart, ctx, top);
     let area = chart.plotting_area().strip_coord_spec();
     let (ox, oy) = area.get_base_pixel();
-    for (text, (x, y), h, _) in placed {
+    for (text, (x, y), h, b) in placed {
+        // On a light halo, so lines crossing a label never hide it.
+        area.draw(&Rectangle::new(
+            [(b.0 - ox, b.1 - oy), (b.2 - ox, b.3 - oy)],
+            WHITE.mix(0.8).filled(),
+        ))?;
         area.draw(&Text::new(
             text,
             (x - ox, y - oy),

@@ -86,6 +86,14 @@ fn spilled(ctx: &Ctx) -> Vec<(usize, Vec<(f64, f64)>)> {
         .collect()
 }
 
+/// A chart over two f64 axes and a second y axis.
+type Dual<'a, DB> = DualCoordChartContext<
+    'a,
+    DB,
+    Cartesian2d<RangedCoordf64, RangedCoordf64>,
+    Cartesian2d<RangedCoordf64, RangedCoordf64>,
+>;
+
 /// The chart over both axes: rates (left), arrivals (right).
 #[allow(clippy::type_complexity)]
 fn build<'a, DB: DrawingBackend>(
@@ -93,15 +101,7 @@ fn build<'a, DB: DrawingBackend>(
     hz: f64,
     top: f64,
     arr_top: f64,
-) -> Result<
-    DualCoordChartContext<
-        'a,
-        DB,
-        Cartesian2d<RangedCoordf64, RangedCoordf64>,
-        Cartesian2d<RangedCoordf64, RangedCoordf64>,
-    >,
-    Box<dyn std::error::Error + Send + Sync>,
->
+) -> Result<Dual<'a, DB>, Box<dyn std::error::Error + Send + Sync>>
 where
     DB::ErrorType: 'static,
 {

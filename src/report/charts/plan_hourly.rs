@@ -59,14 +59,7 @@ where
         .fold(1.0, f64::max);
     let top = top * 1.12;
     let has_flat = out.fixed.as_ref().is_some_and(|f| f.plan.is_some());
-    #[allow(clippy::type_complexity)]
-    let curves: Vec<(
-        RGBColor,
-        Vec<(f64, f64)>,
-        Vec<(f64, f64)>,
-        Option<f64>,
-        String,
-    )> = sched
+    let curves: Vec<Schedule> = sched
         .iter()
         .enumerate()
         .map(|(k, (d, s))| {
@@ -142,6 +135,16 @@ where
     legend.draw(&plot_area, spot, band.as_ref())?;
     Ok(())
 }
+
+/// A deployment's lines: colour, planned steps, offered load, the static
+/// plan's capacity, legend label.
+type Schedule = (
+    RGBColor,
+    Vec<(f64, f64)>,
+    Vec<(f64, f64)>,
+    Option<f64>,
+    String,
+);
 
 /// Dash and gap of the offered load.
 const DASH: (u32, u32) = (8, 6);

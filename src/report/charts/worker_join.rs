@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use super::cdf::{fmt_ms, fmt_tick};
 use super::data::{positive_or, thin_cdf, Ctx};
-use super::legend::{Entry, Keepout, Legend, Swatch, TOP_FIRST};
+use super::legend::{Curve, Entry, Keepout, Legend, Swatch, TOP_FIRST};
 use super::style::{builder, color, empty, heading, text, tidy_percent, INK};
 use super::{ticks, Drawn};
 
@@ -54,7 +54,7 @@ where
         .log10()
         .floor();
     let x1 = x1.max(x0 + 0.1);
-    let curves: super::style::Curves = ctx
+    let curves: Vec<Curve> = ctx
         .est
         .pooled
         .workers
