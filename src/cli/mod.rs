@@ -12,6 +12,7 @@ mod plan;
 mod plan_hourly;
 mod progress;
 mod run;
+mod sessions;
 mod shard;
 mod sweep;
 mod validate;

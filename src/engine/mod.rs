@@ -12,6 +12,7 @@ mod layout;
 pub mod policy;
 mod progress;
 pub mod queue;
+pub mod record;
 pub mod rng;
 mod session;
 mod timeline;
@@ -27,6 +28,8 @@ use deployments::Deployments;
 use policy::{AnyPolicy, Decision, Policy, Request};
 pub use progress::Progress;
 use queue::{EventQueue, Kind, MainHeap, QuadHeap, RadixHeap, RADIX_FROM};
+pub use record::simulate_recorded;
+use record::SessionSink;
 use rng::{stream, Purpose, SimRng};
 use session::{draw_wait_and_delays, Session, Slab, Tag, NO_CAUSE};
 
@@ -105,6 +108,8 @@ struct Engine<'w, P, H> {
     workers: workers::Workers,
     stats: RunStats,
     now: f64,
+    /// Where session records go, when asked (`run --sessions`).
+    sink: Option<&'w mut dyn SessionSink>,
 }
 
 impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
@@ -142,6 +147,7 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
             city_pop,
             parked: Slab::default(),
             now: 0.0,
+            sink: None,
         }
     }
 
@@ -214,6 +220,9 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
         }
         self.finish_workers();
         self.stats.finish(pending, running, events);
+        if self.sink.is_some() {
+            self.export_pending();
+        }
     }
 
     /// Population `p`'s first arrival after `after`.
@@ -302,7 +311,9 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
     }
 
     /// A session found no agent: rejected, or gave up waiting (`abandoned`); one
-    /// that had been served before a failure is interrupted instead.
+    /// that had been served before a failure is interrupted instead. Out of
+    /// line: the rarer path, kept out of `dispatch`'s inlined body.
+    #[inline(never)]
     fn lost(&mut self, s: &Session, abandoned: bool) {
         let (p, t) = (s.pop as usize, self.now);
         if s.cause != NO_CAUSE {
@@ -312,6 +323,9 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
             self.stats.abandoned(p, t, s.counted);
         } else {
             self.stats.rejected(p, t, s.counted);
+        }
+        if self.sink.is_some() && s.cause == NO_CAUSE {
+            self.export_lost(s, abandoned);
         }
     }
 
@@ -342,6 +356,9 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
         if s.cause != NO_CAUSE {
             self.stats.rejoined(join_ms, hold, s.counted);
             return;
+        }
+        if self.sink.is_some() {
+            self.export_served(s, r, join_ms);
         }
         self.stats.served(&Served {
             pop: s.pop as usize,

@@ -15,6 +15,7 @@ mod overrides;
 mod plan;
 mod plan_hourly;
 mod provenance;
+mod replay;
 mod report_folders;
 mod robustness;
 mod scenario_errors;
