@@ -16,6 +16,7 @@ pub mod record;
 pub mod rng;
 mod session;
 mod timeline;
+mod trace;
 mod waiting;
 mod workers;
 
@@ -110,6 +111,8 @@ struct Engine<'w, P, H> {
     now: f64,
     /// Where session records go, when asked (`run --sessions`).
     sink: Option<&'w mut dyn SessionSink>,
+    /// Where each population's trace replay stands (empty without traces).
+    trace_at: Vec<crate::model::trace::TraceCursor>,
 }
 
 impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
@@ -148,6 +151,11 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
             parked: Slab::default(),
             now: 0.0,
             sink: None,
+            trace_at: if world.populations.iter().any(|p| p.trace.is_some()) {
+                vec![Default::default(); n_pop]
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -168,7 +176,11 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
                 .push(self.steps[i].1.at_s, Kind::Timeline, i as u32, 0);
         }
         for p in 0..self.world.populations.len() {
-            self.schedule_arrival(p, 0.0);
+            if self.world.populations[p].trace.is_some() {
+                self.schedule_trace(p);
+            } else {
+                self.schedule_arrival(p, 0.0);
+            }
         }
         let horizon = self.world.run.horizon_s;
         let mut events = 0u64;
@@ -183,6 +195,7 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
             events += 1;
             match ev.kind {
                 Kind::Arrival => self.on_arrival(ev.a as usize),
+                Kind::TraceArrival => self.on_trace_arrival(ev.a as usize),
                 Kind::Departure => self.on_departure(ev.a as usize, ev.b),
                 Kind::Abandon => self.on_abandon(ev.a, ev.b),
                 Kind::Redispatch => {

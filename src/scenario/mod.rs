@@ -15,10 +15,12 @@ mod overrides;
 mod policy;
 mod populations;
 mod raw;
+mod replay;
 mod schema;
 mod slo;
 mod tagged;
 mod timeline;
+mod trace;
 mod units;
 mod validate;
 mod warnings;
@@ -152,7 +154,7 @@ pub fn parse(file: &Path, text: &str) -> Result<World, ScenarioError> {
         ));
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    let raw: raw::RawScenario = match serde_path_to_error::deserialize(&mut de) {
+    let mut raw: raw::RawScenario = match serde_path_to_error::deserialize(&mut de) {
         Ok(r) => r,
         Err(e) => {
             let path = e.path().to_string();
@@ -164,7 +166,10 @@ pub fn parse(file: &Path, text: &str) -> Result<World, ScenarioError> {
         let (path, message, pos) = json_error(text, "", e);
         return Err(located(path, message, pos));
     }
-    validate::build(raw).map_err(|e| located(e.path, e.message, None))
+    trace::load_all(file, &mut raw).map_err(|e| located(e.path, e.message, None))?;
+    validate::build(raw)
+        .and_then(trace::check)
+        .map_err(|e| located(e.path, e.message, None))
 }
 
 /// A parser or serde error as (innermost path, plain message, position).
