@@ -13,6 +13,7 @@ mod plan_hourly;
 mod planned;
 mod progress;
 mod run;
+mod sessions;
 mod shard;
 mod sweep;
 mod validate;

@@ -13,12 +13,21 @@ use regionsim::{experiment, report};
 pub struct RunArgs {
     #[command(flatten)]
     pub(super) common: Common,
+    /// Also write one row per session of the first replication to this CSV
+    /// file, in the session-log format `regionsim fit` reads (docs/data.md).
+    #[arg(long, value_name = "FILE.csv")]
+    pub(super) sessions: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: RunArgs) -> Result<()> {
     let c = &args.common;
     let world = c.world(&[])?;
     if let Some(r) = shard::from_env(c)? {
+        if args.sessions.is_some() {
+            return Err(super::bad(
+                "--sessions records one whole run; it cannot be combined with a shard",
+            ));
+        }
         let study = Study {
             command: "run",
             suffix: "",
@@ -44,8 +53,12 @@ pub fn run(args: RunArgs) -> Result<()> {
         c.quiet,
         &format!("{} ({} replications)", world.name, world.run.replications),
     );
+    let mut sink = super::sessions::create(args.sessions.as_deref(), &world)?;
     let started = Instant::now();
-    let est = pool.install(|| experiment::replicate(&world, &bar));
+    let est = pool.install(|| match sink.as_mut() {
+        Some(s) => experiment::replicate_recorded(&world, &bar, s),
+        None => experiment::replicate(&world, &bar),
+    });
     bar.finish();
     let est = est?;
     let elapsed = started.elapsed().as_secs_f64();
@@ -66,5 +79,5 @@ pub fn run(args: RunArgs) -> Result<()> {
         );
     }
     list_written(c.quiet, &files);
-    Ok(())
+    super::sessions::finish(sink, c.quiet)
 }

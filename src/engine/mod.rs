@@ -12,9 +12,11 @@ pub mod layout;
 pub mod policy;
 mod progress;
 pub mod queue;
+pub mod record;
 pub mod rng;
 mod session;
 mod timeline;
+mod trace;
 mod waiting;
 mod workers;
 
@@ -27,6 +29,8 @@ use deployments::Deployments;
 use policy::{AnyPolicy, Decision, Policy, Request};
 pub use progress::Progress;
 use queue::{EventQueue, Kind, MainHeap, QuadHeap, RadixHeap, RADIX_FROM};
+pub use record::simulate_recorded;
+use record::SessionSink;
 use rng::{stream, Purpose, SimRng};
 use session::{draw_wait_and_delays, Session, Slab, Tag, NO_CAUSE};
 
@@ -105,6 +109,10 @@ struct Engine<'w, P, H> {
     workers: workers::Workers,
     stats: RunStats,
     now: f64,
+    /// Where session records go, when asked (`run --sessions`).
+    sink: Option<&'w mut dyn SessionSink>,
+    /// Where each population's trace replay stands (empty without traces).
+    trace_at: Vec<crate::model::trace::TraceCursor>,
 }
 
 impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
@@ -142,6 +150,12 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
             city_pop,
             parked: Slab::default(),
             now: 0.0,
+            sink: None,
+            trace_at: if world.populations.iter().any(|p| p.trace.is_some()) {
+                vec![Default::default(); n_pop]
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -162,7 +176,11 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
                 .push(self.steps[i].1.at_s, Kind::Timeline, i as u32, 0);
         }
         for p in 0..self.world.populations.len() {
-            self.schedule_arrival(p, 0.0);
+            if self.world.populations[p].trace.is_some() {
+                self.schedule_trace(p);
+            } else {
+                self.schedule_arrival(p, 0.0);
+            }
         }
         let horizon = self.world.run.horizon_s;
         let mut events = 0u64;
@@ -177,6 +195,7 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
             events += 1;
             match ev.kind {
                 Kind::Arrival => self.on_arrival(ev.a as usize),
+                Kind::TraceArrival => self.on_trace_arrival(ev.a as usize),
                 Kind::Departure => self.on_departure(ev.a as usize, ev.b),
                 Kind::Abandon => self.on_abandon(ev.a, ev.b),
                 Kind::Redispatch => {
@@ -218,6 +237,9 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
         }
         self.finish_workers();
         self.stats.finish(pending, running, events);
+        if self.sink.is_some() {
+            self.export_pending();
+        }
     }
 
     /// Population `p`'s first arrival after `after`.
@@ -306,7 +328,9 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
     }
 
     /// A session found no agent: rejected, or gave up waiting (`abandoned`); one
-    /// that had been served before a failure is interrupted instead.
+    /// that had been served before a failure is interrupted instead. Out of
+    /// line: the rarer path, kept out of `dispatch`'s inlined body.
+    #[inline(never)]
     fn lost(&mut self, s: &Session, abandoned: bool) {
         let (p, t) = (s.pop as usize, self.now);
         if s.cause != NO_CAUSE {
@@ -316,6 +340,9 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
             self.stats.abandoned(p, t, s.counted);
         } else {
             self.stats.rejected(p, t, s.counted);
+        }
+        if self.sink.is_some() && s.cause == NO_CAUSE {
+            self.export_lost(s, abandoned);
         }
     }
 
@@ -356,6 +383,9 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
     /// request, and it holds its place `hold` seconds.
     #[inline(always)]
     fn record_served(&mut self, s: &Session, r: usize, wait: f64, join_ms: f64, hold: f64) {
+        if self.sink.is_some() {
+            self.export_served(s, r, join_ms);
+        }
         self.stats.served(&Served {
             pop: s.pop as usize,
             region: r,

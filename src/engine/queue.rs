@@ -49,6 +49,8 @@ pub enum Kind {
     WorkerTick,
     /// Worker `b` of pool `a` finishes provisioning.
     WorkerReady,
+    /// Next arrival of population `a`, which replays a trace.
+    TraceArrival,
 }
 
 impl Kind {
@@ -57,7 +59,7 @@ impl Kind {
     /// worker pool's ticks): these live in the event list's small heap.
     #[inline(always)]
     pub fn recurring(self) -> bool {
-        matches!(self, Kind::Arrival | Kind::WorkerTick)
+        matches!(self, Kind::Arrival | Kind::WorkerTick | Kind::TraceArrival)
     }
 
     /// Whether its source schedules it again on a clock of its own (an hourly
@@ -75,7 +77,7 @@ impl Kind {
 }
 
 /// Every kind, indexed by its discriminant (the low bits of an entry's key).
-const KINDS: [Kind; 9] = [
+const KINDS: [Kind; 10] = [
     Kind::Arrival,
     Kind::Departure,
     Kind::Abandon,
@@ -85,6 +87,7 @@ const KINDS: [Kind; 9] = [
     Kind::WorkerDeparture,
     Kind::WorkerTick,
     Kind::WorkerReady,
+    Kind::TraceArrival,
 ];
 
 /// Bits of an entry's second key word that hold the kind; the insertion

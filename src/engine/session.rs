@@ -157,6 +157,14 @@ impl Slab {
             .is_some_and(|p| p.live && p.generation == generation)
     }
 
+    /// Sessions parked now that wait for their first agent (for export).
+    pub(super) fn waiting_first(&self) -> impl Iterator<Item = &Session> + '_ {
+        self.slots
+            .iter()
+            .filter(|p| p.live && p.session.cause == NO_CAUSE)
+            .map(|p| &p.session)
+    }
+
     /// Window sessions parked now: (waiting for their first agent, waiting for
     /// a new agent after a failure).
     pub(super) fn counted_parked(&self) -> (u64, u64) {

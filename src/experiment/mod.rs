@@ -7,11 +7,13 @@
 mod ci;
 mod compare;
 pub mod plan;
+mod sessions;
 pub mod shard;
 mod sweep;
 
 pub use ci::{half_width, welch_half_width, Welford};
 pub use compare::{compare, Comparison, Difference};
+pub use sessions::replicate_recorded;
 pub use sweep::{sweep, SweepPoint};
 
 use rayon::prelude::*;

@@ -29,6 +29,9 @@ pub struct PlaceStats {
     pub key: PlaceKey,
     /// Sessions.
     pub count: u64,
+    /// The first row's position, and the sums of the others' offsets from it
+    /// (so a cell whose rows share one point keeps it exactly).
+    first: LatLon,
     sum_lat: f64,
     sum_lon: f64,
     /// Index of its band (offset + 12).
@@ -41,8 +44,8 @@ impl PlaceStats {
         match self.key {
             PlaceKey::Country(i) => countries::all()[i as usize].location,
             PlaceKey::Cell(..) => LatLon {
-                lat: self.sum_lat / self.count as f64,
-                lon: self.sum_lon / self.count as f64,
+                lat: self.first.lat + self.sum_lat / self.count as f64,
+                lon: self.first.lon + self.sum_lon / self.count as f64,
             },
         }
     }
@@ -85,28 +88,33 @@ impl Places {
         };
         let i = match self.last {
             Some((k, i)) if k == key => i,
-            _ => self.lookup(key),
+            _ => self.lookup(key, place),
         };
         self.last = Some((key, i));
         let s = &mut self.list[i];
         s.count += 1;
         if let Place::Point(p) = place {
-            s.sum_lat += p.lat;
-            s.sum_lon += p.lon;
+            s.sum_lat += p.lat - s.first.lat;
+            s.sum_lon += p.lon - s.first.lon;
         }
         i
     }
 
-    fn lookup(&mut self, key: PlaceKey) -> usize {
+    fn lookup(&mut self, key: PlaceKey, place: Place) -> usize {
         let list = &mut self.list;
         *self.index.entry(key).or_insert_with(|| {
             let lon = match key {
                 PlaceKey::Country(i) => countries::all()[i as usize].location.lon,
                 PlaceKey::Cell(_, lon) => f64::from(lon) + 0.5,
             };
+            let first = match place {
+                Place::Point(p) => p,
+                Place::Country(_) => LatLon { lat: 0.0, lon: 0.0 },
+            };
             list.push(PlaceStats {
                 key,
                 count: 0,
+                first,
                 sum_lat: 0.0,
                 sum_lon: 0.0,
                 band: band_of(lon),

@@ -11,6 +11,7 @@ pub mod reference;
 pub mod surge;
 pub mod target;
 pub mod timeline;
+pub mod trace;
 pub mod workers;
 
 use dist::TimeDist;
@@ -127,6 +128,10 @@ pub struct Population {
     pub session: TimeDist,
     /// Waiting behaviour.
     pub patience: Patience,
+    /// The logged sessions it replays instead of drawing arrivals, places and
+    /// lengths (`rate`, `profile` and `session` are then stand-ins for
+    /// estimates, derived from the trace).
+    pub trace: Option<std::sync::Arc<trace::Trace>>,
 }
 
 /// What a full deployment does with a new job.

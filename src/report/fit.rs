@@ -163,7 +163,7 @@ fn populations_table(fit: &FitOutcome) -> Table {
 fn durations_section(doc: &mut Doc, fit: &FitOutcome) {
     doc.heading(2, "Session durations");
     doc.para(format!(
-        "{} durations, mean {} s; {} of 0 s are left out of the laws. Quantiles of the log:",
+        "{} durations, mean {} s; {} of exactly 0 s are left out of the laws. Quantiles of the log:",
         fit.good,
         num(fit.mean_duration_s),
         fit.zero_durations

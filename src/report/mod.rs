@@ -19,6 +19,7 @@ mod plan;
 mod plan_hourly;
 pub mod provenance;
 mod replications;
+mod sessions;
 mod sweep;
 pub mod table;
 mod timeline;
@@ -33,6 +34,7 @@ pub use json::{summary_json, SCHEMA_VERSION};
 pub use plan::{capacities_line, deployment_label, headline as plan_headline, PLAN_SCHEMA_VERSION};
 pub use plan_hourly::headline as plan_hourly_headline;
 pub use provenance::Provenance;
+pub use sessions::SessionsCsv;
 pub use sweep::{sweep_metric, sweep_metric_names, SweepMetric};
 pub use verdict::AT_CAPACITY;
 

@@ -15,12 +15,14 @@ mod overrides;
 mod policy;
 mod populations;
 mod raw;
+mod replay;
 mod scan;
 mod schema;
 mod slo;
 mod source;
 mod tagged;
 mod timeline;
+mod trace;
 mod units;
 mod validate;
 mod warnings;
@@ -159,7 +161,7 @@ fn parse_text(file: &Path, text: &str) -> Result<World, ScenarioError> {
         ));
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    let raw: raw::RawScenario = match serde_path_to_error::deserialize(&mut de) {
+    let mut raw: raw::RawScenario = match serde_path_to_error::deserialize(&mut de) {
         Ok(r) => r,
         Err(e) => {
             let path = e.path().to_string();
@@ -171,7 +173,10 @@ fn parse_text(file: &Path, text: &str) -> Result<World, ScenarioError> {
         let (path, message, pos) = json_error(text, "", e);
         return Err(located(path, message, pos));
     }
-    validate::build(raw).map_err(|e| located(e.path, e.message, None))
+    trace::load_all(file, &mut raw).map_err(|e| located(e.path, e.message, None))?;
+    validate::build(raw)
+        .and_then(trace::check)
+        .map_err(|e| located(e.path, e.message, None))
 }
 
 /// A parser or serde error as (innermost path, plain message, position).

@@ -56,7 +56,7 @@ fn profile(path: &str, v: &Option<Value>) -> R<Vec<f64>> {
     }
 }
 
-fn patience(path: &str, p: &RawPatience) -> R<Patience> {
+pub(super) fn patience(path: &str, p: &RawPatience) -> R<Patience> {
     Ok(match p {
         RawPatience::None => Patience::None,
         RawPatience::Unlimited => Patience::Unlimited,
@@ -153,6 +153,59 @@ fn add_cities(
     Ok((idx, cdf))
 }
 
+/// The hours east of UTC, -12..14.
+pub(super) fn offset(path: &str, offset: f64) -> R<f64> {
+    if !(offset.is_finite() && (-12.0..=14.0).contains(&offset)) {
+        return err(
+            format!("{path}.utc_offset_h"),
+            format!("must be between -12 and 14 hours, got {offset}"),
+        );
+    }
+    Ok(offset)
+}
+
+/// A field a modelled population needs (one that does not replay a trace).
+fn needed<'a, T>(path: &str, field: &str, v: &'a Option<T>) -> R<&'a T> {
+    v.as_ref().ok_or_else(|| VErr {
+        path: path.into(),
+        message: format!(
+            "missing field `{field}` (required unless the population replays a trace with `arrivals`)"
+        ),
+    })
+}
+
+/// A population drawn from its places, rate, profile and session law.
+fn modelled(
+    path: &str,
+    p: &RawPopulation,
+    cities_in: impl FnOnce(Vec<(String, LatLon, f64)>) -> R<(Vec<usize>, Vec<f64>)>,
+) -> R<Population> {
+    let places = places(path, p)?;
+    let offset = offset(path, *needed(path, "utc_offset_h", &p.utc_offset_h)?)?;
+    let rate = needed(path, "rate", &p.rate)?;
+    let peak = peak_rate(path, rate)?;
+    let shape = profile(&format!("{path}.rate.profile"), &rate.profile)?;
+    super::checks::rate(path, rate, peak, &shape)?;
+    let session = dist(
+        &format!("{path}.session"),
+        needed(path, "session", &p.session)?,
+    )?;
+    let (idx, cdf) = cities_in(places)?;
+    Ok(Population {
+        name: p.name.clone(),
+        cities: idx,
+        city_cdf: cdf,
+        utc_offset_h: offset,
+        rate: DailyRate::from_local_profile(peak, &shape, offset),
+        profile: shape,
+        peak_rate_per_s: peak,
+        surges: Vec::new(),
+        session,
+        patience: patience(&format!("{path}.patience"), &p.patience)?,
+        trace: None,
+    })
+}
+
 pub(super) fn populations(
     raw: &RawScenario,
     regions: &[Region],
@@ -174,30 +227,11 @@ pub(super) fn populations(
                 format!("population `{}` is defined twice", p.name),
             );
         }
-        let places = places(&path, p)?;
-        let offset = p.utc_offset_h;
-        if !(offset.is_finite() && (-12.0..=14.0).contains(&offset)) {
-            return err(
-                format!("{path}.utc_offset_h"),
-                format!("must be between -12 and 14 hours, got {offset}"),
-            );
-        }
-        let peak = peak_rate(&path, &p.rate)?;
-        let shape = profile(&format!("{path}.rate.profile"), &p.rate.profile)?;
-        super::checks::rate(&path, &p.rate, peak, &shape)?;
         let overrides = raw.latency.population_rtt_ms.get(&p.name);
-        let (idx, cdf) = add_cities(places, &p.name, overrides, regions, geo, &mut cities)?;
-        pops.push(Population {
-            name: p.name.clone(),
-            cities: idx,
-            city_cdf: cdf,
-            utc_offset_h: offset,
-            rate: DailyRate::from_local_profile(peak, &shape, offset),
-            profile: shape,
-            peak_rate_per_s: peak,
-            surges: Vec::new(),
-            session: dist(&format!("{path}.session"), &p.session)?,
-            patience: patience(&format!("{path}.patience"), &p.patience)?,
+        let cities_in = |places| add_cities(places, &p.name, overrides, regions, geo, &mut cities);
+        pops.push(match &p.loaded {
+            Some(t) => super::replay::population(&path, p, t, cities_in)?,
+            None => modelled(&path, p, cities_in)?,
         });
     }
     for name in raw.latency.population_rtt_ms.keys() {

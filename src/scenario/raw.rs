@@ -95,11 +95,36 @@ pub struct RawPopulation {
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub cities: Option<Vec<RawCity>>,
-    pub utc_offset_h: f64,
-    pub rate: RawRate,
-    pub session: RawDist,
+    /// Required unless the population replays a trace.
+    pub utc_offset_h: Option<f64>,
+    /// Required unless the population replays a trace.
+    pub rate: Option<RawRate>,
+    /// Required unless the population replays a trace.
+    pub session: Option<RawDist>,
     #[serde(default)]
     pub patience: RawPatience,
+    /// Arrivals, places and lengths replayed from a session log instead.
+    pub arrivals: Option<RawArrivals>,
+    /// The trace once read (filled by `trace::load_all` before validation).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub loaded: Option<std::sync::Arc<super::trace::LoadedTrace>>,
+}
+
+/// A replayed trace: `{"trace": "sessions.csv", "time_scale": 1, "rate_factor": 1, "start": ...}`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivals {
+    /// A session log (CSV, docs/data.md), relative to the scenario file.
+    pub trace: String,
+    /// Seconds of the run per second of the log (default 1; 0.5 replays twice as fast).
+    pub time_scale: Option<f64>,
+    /// Each session is replayed floor(f) times plus once with probability f - floor(f) (default 1).
+    pub rate_factor: Option<f64>,
+    /// The log's instant that is the run's time 0 (RFC 3339 or Unix seconds; default: midnight UTC of the first session's day).
+    pub start: Option<String>,
+    /// Largest share of bad rows left out (listed in the reports' notes) before the scenario is refused (default 0.01).
+    pub max_bad_share: Option<f64>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -6,7 +6,8 @@
 //! - a place whose latitude lies outside the inhabited band (60 S to 75 N) while
 //!   its longitude would lie inside it: latitude and longitude look swapped;
 //! - a UTC offset more than 60 degrees (4 hours) of solar time away from the
-//!   place's longitude: a sign slip in `utc_offset_h` or `lon`.
+//!   place's longitude: a sign slip in `utc_offset_h` or `lon`;
+//! - a replayed trace whose bad rows were left out (within `max_bad_share`).
 
 use std::path::Path;
 
@@ -69,6 +70,19 @@ fn found(world: &World) -> Vec<(String, String)> {
                 format!("populations[{i}].patience"),
                 "is never used: the policy rejects users when full (`on_full: reject`), so nobody waits".into(),
             ));
+        }
+        if let Some(t) = &p.trace {
+            if t.left_out.0 > 0 {
+                out.push((
+                    format!("populations[{i}].arrivals.trace"),
+                    format!(
+                        "{} bad row(s) left out, the first {}",
+                        t.left_out.0, t.left_out.1
+                    ),
+                ));
+            }
+            // Its places come from the trace: the checks below name fields it has not.
+            continue;
         }
         let single = p.cities.len() == 1 && world.cities[p.cities[0]].name == p.name;
         for (k, &c) in p.cities.iter().enumerate() {

@@ -262,3 +262,43 @@ fn fit_charts_render_as_png_and_svg() {
         );
     }
 }
+
+#[test]
+fn the_shipped_example_fit_is_current() {
+    // scenarios/data/app-week-fitted.json and docs/fit-example/populations.json
+    // are what `fit` gives for the shipped log and template (regenerate with the
+    // command in README.md, "From your own data to a plan").
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fit");
+    Command::cargo_bin("regionsim")
+        .unwrap()
+        .current_dir(crate::common::repo(""))
+        .args([
+            "fit",
+            "scenarios/data/app-week.csv",
+            "--template",
+            "scenarios/data/app-base.json",
+        ])
+        .args(["--out", out.to_str().unwrap(), "--no-charts", "--quiet"])
+        .assert()
+        .success();
+    let read = |p: &Path| std::fs::read_to_string(p).unwrap();
+    let shipped = crate::common::repo("scenarios/data/app-week-fitted.json");
+    assert_eq!(
+        read(&out.join("scenario.json")),
+        read(&shipped),
+        "regenerate the shipped example"
+    );
+    let fragment = crate::common::repo("docs/fit-example/populations.json");
+    assert_eq!(read(&out.join("populations.json")), read(&fragment));
+    let fit = json(&out.join("fit.json"));
+    assert_eq!(fit["rows"]["bad"], 5);
+    // The replay of the same log loads, its bad rows left out and noted.
+    let replay = crate::common::world("scenarios/data/app-week-replay.json");
+    let trace = replay.populations[0].trace.as_ref().unwrap();
+    assert_eq!(trace.left_out.0, 5);
+    assert_eq!(
+        trace.rows.len() as u64,
+        fit["rows"]["good"].as_u64().unwrap()
+    );
+}

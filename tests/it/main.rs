@@ -23,6 +23,7 @@ mod plan;
 mod plan_hourly;
 mod plan_input;
 mod provenance;
+mod replay;
 mod report_folders;
 mod robustness;
 mod scenario_errors;

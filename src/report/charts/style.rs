@@ -238,9 +238,6 @@ where
     Ok(())
 }
 
-/// Curves to draw: each one's colour, points and legend label.
-pub type Curves = Vec<(RGBColor, Vec<(f64, f64)>, String)>;
-
 #[cfg(test)]
 mod tests {
     use super::*;
