@@ -1,5 +1,8 @@
 //! `sweep.csv` and `sweep.json`: one row / entry per grid point with the headline
-//! metrics and their confidence half-widths.
+//! metrics and their confidence half-widths. `sweep.json` also says whether
+//! every planned point is there (`complete`) and lists the planned points'
+//! settings, so a set written before the sweep finished is never mistaken
+//! for a whole one.
 
 use serde_json::{json, Map, Value};
 
@@ -12,6 +15,9 @@ use crate::model::World;
 use crate::scenario::value_text;
 use crate::stats::metrics::{headline, POPULATION_METRICS, REGION_METRICS};
 use crate::stats::Summary;
+
+/// A grid point's settings: (scenario path, value) per swept field.
+pub type Settings = Vec<(String, Value)>;
 
 /// One column pair of `sweep.csv`: a name and how to read a summary.
 type Column = (String, Box<dyn Fn(&Summary) -> f64>);
@@ -72,14 +78,24 @@ pub fn sweep_csv(world: &World, points: &[SweepPoint]) -> String {
     render(&header, &rows)
 }
 
-/// The `sweep.json` text: settings and full metrics of every point.
-pub fn sweep_json(world: &World, points: &[SweepPoint], prov: &Provenance) -> String {
+/// The `sweep.json` text: settings and full metrics of every finished point,
+/// and the settings of every `planned` point.
+pub fn sweep_json(
+    world: &World,
+    points: &[SweepPoint],
+    planned: &[Settings],
+    prov: &Provenance,
+) -> String {
     let entries: Vec<Value> = points
         .iter()
         .map(|p| {
             let settings: Map<String, Value> = p.settings.iter().cloned().collect();
             json!({ "settings": settings, "metrics": metrics(world, &p.point, p.half_width.as_ref()) })
         })
+        .collect();
+    let planned: Vec<Value> = planned
+        .iter()
+        .map(|s| Value::Object(s.iter().cloned().collect()))
         .collect();
     let doc = json!({
         "schema_version": SCHEMA_VERSION,
@@ -88,7 +104,9 @@ pub fn sweep_json(world: &World, points: &[SweepPoint], prov: &Provenance) -> St
         "replications": world.run.replications,
         "confidence": world.run.confidence,
         "policy": world.policy.name(),
+        "complete": points.len() >= planned.len(),
         "provenance": prov.to_json(world),
+        "points_planned": planned,
         "points": entries,
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("a Value always serialises");

@@ -21,6 +21,7 @@ mod robustness;
 mod scenario_errors;
 mod schema;
 mod shard;
+mod sweep_folders;
 mod timeline;
 mod validation;
 mod verdict;
