@@ -70,6 +70,7 @@ fn mark(log: &Path, hash: &str) -> FolderMark {
         scenario_file: log.display().to_string(),
         scenario_hash: hash.chars().take(16).collect(),
         policy: None,
+        incomplete: None,
     }
 }
 

@@ -383,11 +383,11 @@ fn merge_sweep(
         replay.push(u, stats.remove(0))
     })?;
     let points = replay.finish();
-    let files = if opts.charts {
-        report::write_sweep_charts(&dir, base, &points, &plan.metrics, &opts)
-    } else {
-        report::write_sweep(&dir, base, &points, &opts)
-    }
-    .with_context(|| format!("cannot write reports to {}", dir.display()))?;
+    let folder = report::SweepFolder::new(&dir, plan.points.clone(), &opts)
+        .map_err(|e| bad(e.to_string()))?;
+    let charts = opts.charts.then_some(plan.metrics.as_slice());
+    let files = folder
+        .write(base, &points, charts, &opts)
+        .with_context(|| format!("cannot write reports to {}", dir.display()))?;
     Ok((dir, files))
 }

@@ -1,4 +1,7 @@
-//! `regionsim sweep`: replicate a scenario over a grid of field values.
+//! `regionsim sweep`: replicate a scenario over a grid of field values. The
+//! finished points are written after each point, marked incomplete until the
+//! last one; a previous complete set is replaced only by a whole new one
+//! (`report::SweepFolder`).
 
 use anyhow::{Context, Result};
 use clap::Args;
@@ -141,6 +144,56 @@ pub fn run(args: SweepArgs) -> Result<()> {
         });
     }
     let (out, opts) = c.prepare(&worlds, 1, "-sweep", "sweep")?;
+    let folder =
+        report::SweepFolder::new(&out, points.clone(), &opts).map_err(|e| bad(e.to_string()))?;
+    let (result, done, mut write_error) = sweep_points(c, &folder, points, &worlds, &opts)?;
+    let charts = opts.charts.then_some(metrics.as_slice());
+    if write_error.is_none() && (folder.complete(&done) || (charts.is_some() && !done.is_empty())) {
+        if let Err(e) = folder.write(base, &done, charts, &opts) {
+            write_error = Some(e);
+        }
+    }
+    let written = if folder.complete(&done) {
+        folder.target()
+    } else {
+        folder.staging()
+    };
+    if let Some(e) = write_error {
+        return Err(e).with_context(|| format!("cannot write reports to {}", written.display()));
+    }
+    if let Err(e) = result {
+        interrupted(&folder, done.len(), worlds.len());
+        return Err(e.into());
+    }
+    if !c.quiet {
+        let what = if charts.is_some() {
+            "sweep.csv, sweep.json and charts"
+        } else {
+            "sweep.csv and sweep.json"
+        };
+        eprintln!("  wrote {} ({what})", written.display());
+    }
+    Ok(())
+}
+
+/// What simulating a sweep's points gave: how it ended, the finished points
+/// and the first error writing them.
+type Swept = (
+    Result<Vec<experiment::SweepPoint>, regionsim::experiment::Cancelled>,
+    Vec<experiment::SweepPoint>,
+    Option<std::io::Error>,
+);
+
+/// Simulate the points in order, writing the finished ones after each point
+/// as an incomplete set (the whole set is written by the caller).
+fn sweep_points(
+    c: &Common,
+    folder: &report::SweepFolder,
+    points: Vec<report::SweepSettings>,
+    worlds: &[World],
+    opts: &report::Options,
+) -> Result<Swept> {
+    let base = &worlds[0];
     let pool = c.pool()?;
     let total: f64 = worlds
         .iter()
@@ -153,14 +206,16 @@ pub fn run(args: SweepArgs) -> Result<()> {
     );
     let mut write_error = None;
     let mut done = Vec::new();
+    // After each point, the finished points as an incomplete set; the whole
+    // set (with charts) only once every point is done.
     let result = pool.install(|| {
         experiment::sweep(
             points.into_iter().zip(worlds.iter().cloned()),
             &bar,
             |_, p| {
                 done.push(p.clone());
-                if write_error.is_none() {
-                    if let Err(e) = report::write_sweep(&out, base, &done, &opts) {
+                if write_error.is_none() && !folder.complete(&done) {
+                    if let Err(e) = folder.write(base, &done, None, opts) {
                         write_error = Some(e);
                     }
                 }
@@ -168,30 +223,26 @@ pub fn run(args: SweepArgs) -> Result<()> {
         )
     });
     bar.finish();
-    if opts.charts && !done.is_empty() {
-        if let Err(e) = report::write_sweep_charts(&out, base, &done, &metrics, &opts) {
-            write_error.get_or_insert(e);
-        }
-    }
-    if let Some(e) = write_error {
-        return Err(e).with_context(|| format!("cannot write reports to {}", out.display()));
-    }
-    if let Err(e) = result {
+    Ok((result, done, write_error))
+}
+
+/// Say where an interrupted sweep's finished points are, and what the target holds.
+fn interrupted(folder: &report::SweepFolder, done: usize, planned: usize) {
+    let (staging, target) = (folder.staging(), folder.target());
+    if done == 0 {
+        eprintln!("interrupted before the first of {planned} points finished; nothing written");
+    } else if staging == target {
         eprintln!(
-            "interrupted after {} of {} points; the finished points are in {}",
-            done.len(),
-            worlds.len(),
-            out.display()
+            "interrupted after {done} of {planned} points; the finished points are in {}, marked incomplete",
+            staging.display()
         );
-        return Err(e.into());
-    }
-    if !c.quiet {
+    } else {
         eprintln!(
-            "  wrote {} (sweep.csv, sweep.json and charts)",
-            out.display()
+            "interrupted after {done} of {planned} points; the finished points are in {}, marked incomplete; {} keeps the previous complete set",
+            staging.display(),
+            target.display()
         );
     }
-    Ok(())
 }
 
 #[cfg(test)]

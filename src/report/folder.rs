@@ -7,8 +7,9 @@
 //! through a planted symbolic link.
 //!
 //! A small provenance marker ([`MARKER`]) travels with each set, so a later run
-//! can say whose reports it replaces, and so a folder that is not a report
-//! folder (say `--out ~`) is never replaced.
+//! can say whose reports it replaces, so a folder that is not a report folder
+//! (say `--out ~`) is never replaced, and so a set written before its command
+//! finished (a sweep's finished points) says it is incomplete.
 
 use std::ffi::OsStr;
 use std::fs;
@@ -16,74 +17,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+pub use mark::FolderMark;
+
 /// Name of the provenance marker inside every report folder.
 pub const MARKER: &str = ".provenance.json";
 
 /// Longest final folder name accepted: the temporary sibling adds a suffix and
 /// most file systems cap a name at 255 bytes.
 const MAX_NAME: usize = 200;
-
-/// Who wrote a report folder: the command, the scenario file and its content
-/// hash (the folder's marker; the outputs carry the full `Provenance`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FolderMark {
-    /// `run`, `compare` or `sweep`.
-    pub command: String,
-    /// The scenario file as given on the command line.
-    pub scenario_file: String,
-    /// FNV-1a 64-bit hash of the scenario file's bytes, hex.
-    pub scenario_hash: String,
-    /// The policy label (`--policy`), if any.
-    pub policy: Option<String>,
-}
-
-impl FolderMark {
-    /// FolderMark of `bytes` read from `file` by `command`. The file is recorded
-    /// as given (a relative path stays relative, so a committed report folder
-    /// names no one's home directory).
-    pub fn new(command: &str, file: &Path, bytes: &[u8], policy: Option<&str>) -> Self {
-        Self {
-            command: command.into(),
-            scenario_file: file.display().to_string(),
-            scenario_hash: format!("{:016x}", fnv1a(bytes)),
-            policy: policy.map(str::to_string),
-        }
-    }
-
-    /// The marker of the report folder `dir`, when it has a readable one.
-    pub fn of_folder(dir: &Path) -> Option<Self> {
-        Self::from_json(&fs::read_to_string(dir.join(MARKER)).ok()?)
-    }
-
-    fn to_json(&self) -> String {
-        let v = serde_json::json!({
-            "written_by": "regionsim",
-            "command": self.command,
-            "scenario_file": self.scenario_file,
-            "scenario_fnv1a64": self.scenario_hash,
-            "policy": self.policy,
-        });
-        serde_json::to_string_pretty(&v).expect("a Value always serialises") + "\n"
-    }
-
-    fn from_json(text: &str) -> Option<Self> {
-        let v: serde_json::Value = serde_json::from_str(text).ok()?;
-        Some(Self {
-            command: v["command"].as_str()?.into(),
-            scenario_file: v["scenario_file"].as_str()?.into(),
-            scenario_hash: v["scenario_fnv1a64"].as_str()?.into(),
-            policy: v["policy"].as_str().map(str::to_string),
-        })
-    }
-
-    fn describe(&self) -> String {
-        let mut s = format!("`{}` reports of {}", self.command, self.scenario_file);
-        if let Some(p) = &self.policy {
-            s.push_str(&format!(" with policy `{p}`"));
-        }
-        s
-    }
-}
 
 /// A path shortened to its ends, for one-line messages.
 fn short(p: &Path) -> String {
@@ -94,12 +35,6 @@ fn short(p: &Path) -> String {
     let head: String = s[..30].iter().collect();
     let tail: String = s[s.len() - 30..].iter().collect();
     format!("{head}...{tail}")
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 /// Why an output folder cannot be used; found before anything is simulated.
@@ -195,7 +130,7 @@ fn inspect(dir: &Path, prov: Option<&FolderMark>) -> Result<Previous, String> {
             .and_then(|b| String::from_utf8(b).ok())
             .and_then(|t| FolderMark::from_json(&t));
         return Ok(match (old, prov) {
-            (Some(o), Some(p)) if o == *p => Previous::Same,
+            (Some(o), Some(p)) if o.same_study(p) => Previous::Same,
             (Some(o), _) => Previous::Other(o.describe()),
             (None, _) => Previous::Other("reports with an unreadable provenance marker".into()),
         });
@@ -209,6 +144,31 @@ fn inspect(dir: &Path, prov: Option<&FolderMark>) -> Result<Previous, String> {
     Ok(Previous::Other(
         "reports written before provenance markers existed".into(),
     ))
+}
+
+/// Whether `dir` holds a complete report set: a report folder whose marker
+/// does not say it is incomplete (a set from before markers existed, or with
+/// an unreadable one, counts as complete: it is kept, not overwritten).
+pub fn holds_complete_set(dir: &Path) -> bool {
+    match inspect(dir, None) {
+        Ok(Previous::Nothing) | Err(_) => false,
+        Ok(_) => fs::read_to_string(dir.join(MARKER))
+            .ok()
+            .and_then(|t| FolderMark::from_json(&t))
+            .is_none_or(|m| m.incomplete.is_none()),
+    }
+}
+
+/// Remove `dir` if it holds a set marked incomplete (superseded by a
+/// complete one elsewhere); anything else is left alone.
+pub fn remove_incomplete_set(dir: &Path) {
+    let marked = fs::read_to_string(dir.join(MARKER))
+        .ok()
+        .and_then(|t| FolderMark::from_json(&t))
+        .is_some_and(|m| m.incomplete.is_some());
+    if marked && !fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        let _ = fs::remove_dir_all(dir);
+    }
 }
 
 /// Files earlier versions of regionsim wrote into a report folder.
@@ -352,6 +312,7 @@ fn fill<N: AsRef<str>>(
     Ok(written)
 }
 
+mod mark;
 mod swap;
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub mod provenance;
 mod replications;
 mod sessions;
 mod sweep;
+mod sweep_folder;
 pub mod table;
 mod timeline;
 mod timeseries;
@@ -35,14 +36,16 @@ pub use plan::{capacities_line, deployment_label, headline as plan_headline, PLA
 pub use plan_hourly::headline as plan_hourly_headline;
 pub use provenance::Provenance;
 pub use sessions::SessionsCsv;
+pub use sweep::Settings as SweepSettings;
 pub use sweep::{sweep_metric, sweep_metric_names, SweepMetric};
+pub use sweep_folder::{SweepFolder, INCOMPLETE_SUFFIX};
 pub use verdict::AT_CAPACITY;
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::experiment::{Comparison, Estimate, SweepPoint};
+use crate::experiment::{Comparison, Estimate};
 use crate::model::World;
 
 /// Write `bytes` to `path` atomically: a temporary file created exclusively in
@@ -184,47 +187,11 @@ pub fn write_compare(
     write_all(dir, files, &opts)
 }
 
-/// Render a finished (or interrupted) sweep's data files and charts into `dir`.
-pub fn write_sweep_charts(
-    dir: &Path,
-    world: &World,
-    points: &[SweepPoint],
-    metrics: &[SweepMetric],
-    opts: &Options,
-) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = sweep_files(world, points, &opts.provenance);
-    push_charts(&mut files, charts::render_sweep(world, points, metrics)?);
-    write_all(dir, files, opts)
-}
-
 fn push_charts(files: &mut Vec<(String, Vec<u8>)>, charts: Vec<charts::Chart>) {
     for c in charts {
         files.push((format!("{}.png", c.stem), c.png));
         files.push((format!("{}.svg", c.stem), c.svg.into_bytes()));
     }
-}
-
-/// Render the sweep's finished points into `dir` (rewritten after every point).
-pub fn write_sweep(
-    dir: &Path,
-    world: &World,
-    points: &[SweepPoint],
-    opts: &Options,
-) -> std::io::Result<Vec<PathBuf>> {
-    write_all(dir, sweep_files(world, points, &opts.provenance), opts)
-}
-
-fn sweep_files(world: &World, points: &[SweepPoint], prov: &Provenance) -> Vec<(String, Vec<u8>)> {
-    vec![
-        (
-            "sweep.csv".into(),
-            sweep::sweep_csv(world, points).into_bytes(),
-        ),
-        (
-            "sweep.json".into(),
-            sweep::sweep_json(world, points, prov).into_bytes(),
-        ),
-    ]
 }
 
 /// Render a plan into `dir`: `plan.json`, `plan.md`, the search chart (unless

@@ -1,6 +1,9 @@
 //! `sweep.csv` and `sweep.json`: one row / entry per grid point with the headline
 //! metrics and their confidence half-widths (regions that host no deployment
-//! left out), and the metrics a sweep charts, by those names.
+//! left out), and the metrics a sweep charts, by those names. `sweep.json`
+//! also says whether every planned point is there (`complete`) and lists the
+//! planned points' settings, so a set written before the sweep finished is
+//! never mistaken for a whole one.
 
 use serde_json::{json, Map, Value};
 
@@ -23,6 +26,9 @@ enum Pick {
     Region(usize, Scalar<RegionSummary>),
     Population(usize, Scalar<PopulationSummary>),
 }
+
+/// A grid point's settings: (scenario path, value) per swept field.
+pub type Settings = Vec<(String, Value)>;
 
 /// A metric of a sweep: run-wide, or one region's or one population's, named
 /// as in `sweep.csv` (`overflow_rate`, `regions.ap-south.utilization`,
@@ -194,14 +200,24 @@ pub fn sweep_csv(world: &World, points: &[SweepPoint]) -> String {
     render(&header, &rows)
 }
 
-/// The `sweep.json` text: settings and full metrics of every point.
-pub fn sweep_json(world: &World, points: &[SweepPoint], prov: &Provenance) -> String {
+/// The `sweep.json` text: settings and full metrics of every finished point,
+/// and the settings of every `planned` point.
+pub fn sweep_json(
+    world: &World,
+    points: &[SweepPoint],
+    planned: &[Settings],
+    prov: &Provenance,
+) -> String {
     let entries: Vec<Value> = points
         .iter()
         .map(|p| {
             let settings: Map<String, Value> = p.settings.iter().cloned().collect();
             json!({ "settings": settings, "metrics": metrics(world, &p.point, p.half_width.as_ref()) })
         })
+        .collect();
+    let planned: Vec<Value> = planned
+        .iter()
+        .map(|s| Value::Object(s.iter().cloned().collect()))
         .collect();
     let doc = json!({
         "schema_version": SCHEMA_VERSION,
@@ -210,7 +226,9 @@ pub fn sweep_json(world: &World, points: &[SweepPoint], prov: &Provenance) -> St
         "replications": world.run.replications,
         "confidence": world.run.confidence,
         "policy": world.policy.name(),
+        "complete": points.len() >= planned.len(),
         "provenance": prov.to_json(world),
+        "points_planned": planned,
         "points": entries,
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("a Value always serialises");

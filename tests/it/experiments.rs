@@ -390,7 +390,8 @@ fn sweep_reports_a_bad_setting_with_status_2_before_simulating() {
     assert!(!dir.path().join("sweep.csv").exists());
 }
 
-/// Ctrl-C stops a sweep cleanly: exit 130, the finished points stay written.
+/// Ctrl-C stops a sweep cleanly: exit 130, the finished points stay written,
+/// marked incomplete.
 #[cfg(unix)]
 #[test]
 fn interrupted_sweep_keeps_finished_points() {
@@ -420,4 +421,9 @@ fn interrupted_sweep_keeps_finished_points() {
     assert_eq!(status.code(), Some(130));
     let rows = std::fs::read_to_string(&csv).unwrap().lines().count() - 1;
     assert!((1..40).contains(&rows), "{rows} finished points");
+    // ...and say they are not the whole sweep.
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("sweep.json")).unwrap()).unwrap();
+    assert_eq!(json["complete"], false);
+    assert_eq!(json["points_planned"].as_array().unwrap().len(), 40);
 }

@@ -31,6 +31,7 @@ mod scenario_input;
 mod schema;
 mod shard;
 mod stale_load;
+mod sweep_folders;
 mod timeline;
 mod validation;
 mod verdict;

@@ -1,7 +1,8 @@
-//! Unit tests of report folders: the provenance mark round-trips, only
-//! leftovers whose names parse as a dead run's are removed, and a swap never
-//! leaves the folder's name missing.
+//! Unit tests of report folders: the provenance mark round-trips (incomplete
+//! sets included), only leftovers whose names parse as a dead run's are
+//! removed, and a swap never leaves the folder's name missing.
 
+use super::mark::fnv1a;
 use super::*;
 
 #[test]
@@ -21,6 +22,15 @@ fn leftover_names_are_parsed_not_guessed() {
     remove_leftovers(dir.path(), "r");
     assert!(!dead.exists());
     assert!(foreign.exists());
+}
+
+#[test]
+fn an_incomplete_mark_round_trips_and_names_the_same_study() {
+    let p = FolderMark::new("sweep", Path::new("s.json"), b"{}", None);
+    let part = p.incomplete(3, 40);
+    assert_eq!(FolderMark::from_json(&part.to_json()), Some(part.clone()));
+    assert!(part.same_study(&p));
+    assert_eq!(p.incomplete(40, 40), p);
 }
 
 /// The swap used to rename the old set aside and then the new one in: between
