@@ -44,7 +44,8 @@ fn a_killed_sweep_keeps_the_previous_complete_set() {
         ])
         .arg("--set")
         .arg(format!("deployments[0].capacity={}", values.join(",")))
-        .args(["--set", "run.horizon=360000", "--quiet", "--out"])
+        // --force: the folder holds reports of another scenario file.
+        .args(["--set", "run.horizon=360000", "--quiet", "--force", "--out"])
         .arg(&out)
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -52,6 +53,7 @@ fn a_killed_sweep_keeps_the_previous_complete_set() {
     let staging = dir.path().join("s.incomplete");
     let start = Instant::now();
     while !staging.join("sweep.csv").exists() && start.elapsed() < Duration::from_secs(120) {
+        assert!(child.try_wait().unwrap().is_none(), "the sweep ran");
         // Meanwhile the previous set stays whole under its name.
         assert_eq!(std::fs::read(out.join("sweep.json")).unwrap(), before);
         std::thread::sleep(Duration::from_millis(10));
