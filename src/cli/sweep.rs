@@ -166,6 +166,11 @@ pub fn run(args: SweepArgs) -> Result<()> {
         return Err(e.into());
     }
     if !c.quiet {
+        for m in charts.unwrap_or_default() {
+            if report::charts::all_zero(&done, m) {
+                eprintln!("note: no chart of {}: it is zero at every point", m.key());
+            }
+        }
         let what = if charts.is_some() {
             "sweep.csv, sweep.json and charts"
         } else {

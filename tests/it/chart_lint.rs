@@ -712,7 +712,7 @@ fn every_chart_of_every_shipped_scenario_passes_the_lint() {
 }
 
 #[test]
-fn plan_and_sweep_charts_pass_the_lint() {
+fn plan_sweep_and_fit_charts_pass_the_lint() {
     let dir = tempfile::tempdir().unwrap();
     let d = |n: &str| dir.path().join(n);
     let spill = repo("scenarios/tests/plan-spill.json");
@@ -740,11 +740,14 @@ fn plan_and_sweep_charts_pass_the_lint() {
         ],
         &d("sweep"),
     );
+    let log = repo("scenarios/data/app-week.csv");
+    cli(&["fit", log.to_str().unwrap()], &d("fit"));
     let mut problems = Vec::new();
     for (what, n) in [
         ("plan", "plan"),
         ("hourly plan", "hourly"),
         ("sweep", "sweep"),
+        ("fit", "fit"),
     ] {
         problems.extend(lint_dir(&d(n), what));
     }

@@ -111,3 +111,25 @@ fn a_sweep_marks_its_set_complete_only_with_every_point() {
     let mark = json(&out.join(regionsim::report::MARKER));
     assert!(mark.get("complete").is_none(), "{mark}");
 }
+
+#[test]
+fn a_sweep_draws_no_chart_of_a_metric_zero_at_every_point_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s");
+    let run = assert_cmd::Command::cargo_bin("regionsim")
+        .unwrap()
+        .args(["sweep", repo("scenarios/tests/tiny.json").to_str().unwrap()])
+        .args(["--set", "deployments[0].capacity=40,60", "--horizon=2h"])
+        .args(["--replications=2", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8(run.get_output().stderr.clone()).unwrap();
+    // Room for everyone: nobody overflows, so there is no overflow chart.
+    assert!(!out.join("sweep-overflow_rate.png").exists());
+    assert!(
+        stderr.contains("note: no chart of overflow_rate: it is zero at every point"),
+        "{stderr}"
+    );
+    assert!(out.join("sweep-media_rtt_ms-p95.png").exists());
+}

@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{builder, color, empty, heading, legend, text, INK, MUTED};
+use super::style::{builder, color, empty, heading, legend, text, tidy, INK, MUTED};
 use super::{render, Chart, Drawn};
 use crate::data::time::{WEEKDAYS, WEEK_H};
 use crate::fit::profile::poisson_interval;
@@ -103,6 +103,7 @@ where
                 .get(x.round() as usize)
                 .map_or(String::new(), |w| format!("{w} 00:00"))
         })
+        .y_label_formatter(&|v| tidy(*v))
         .label_style(text(17, INK))
         .axis_desc_style(text(19, INK))
         .light_line_style(WHITE)

@@ -48,7 +48,7 @@ pub(crate) use data::Ctx;
 pub use fit::render_fit;
 pub use plan::render_plan;
 pub use plan_hourly::render_plan_hourly;
-pub use sweep::render_sweep;
+pub use sweep::{all_zero, render_sweep};
 
 /// Chart width in pixels (SVG user units).
 pub const WIDTH: u32 = 1200;
