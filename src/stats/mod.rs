@@ -315,48 +315,45 @@ impl RunStats {
         self.events = events;
     }
 
-    /// Fold another run of the same shape in.
+    /// Fold another run of the same shape in. Every field is named (a new
+    /// field is a compile error here until it says how it pools), the same
+    /// rule the partial-result format follows.
     pub fn merge(&mut self, other: &RunStats) {
-        for (a, b) in self.populations.iter_mut().zip(&other.populations) {
-            a.sessions += b.sessions;
-            a.served_home += b.served_home;
-            a.overflow += b.overflow;
-            a.rejected += b.rejected;
-            a.abandoned += b.abandoned;
-            a.interrupted += b.interrupted;
-            a.redispatched += b.redispatched;
-            a.waited += b.waited;
-            for (x, y) in a.served_by.iter_mut().zip(&b.served_by) {
-                *x += y;
-            }
-            for (x, y) in a.slo_met.iter_mut().zip(&b.slo_met) {
-                *x += y;
-            }
-            a.rtt.merge(&b.rtt);
-            a.join.merge(&b.join);
-            a.wait.merge(&b.wait);
-        }
-        for (a, b) in self.regions.iter_mut().zip(&other.regions) {
-            a.busy_area += b.busy_area;
-            a.busy_sq_area += b.busy_sq_area;
-            a.capacity_area += b.capacity_area;
-            a.peak = a.peak.max(b.peak);
-            a.served += b.served;
-            a.overflow_in += b.overflow_in;
-            a.interrupted += b.interrupted;
-            a.redispatched += b.redispatched;
-        }
-        self.timeline.merge(&other.timeline);
-        for (a, b) in self.workers.iter_mut().zip(&other.workers) {
+        let RunStats {
+            layout: _,
+            populations,
+            regions,
+            hold_sum_s,
+            pending_at_horizon,
+            running_at_horizon,
+            queue_full,
+            completed,
+            series,
+            timeline,
+            workers,
+            lanes: _,
+            events,
+            runs,
+        } = other;
+        // `layout` is the shape both runs share; `lanes` is where a run's own
+        // time series stood while it ran, meaningless once pooled.
+        for (a, b) in self.populations.iter_mut().zip(populations) {
             a.merge(b);
         }
-        self.hold_sum_s += other.hold_sum_s;
-        self.pending_at_horizon += other.pending_at_horizon;
-        self.running_at_horizon += other.running_at_horizon;
-        self.completed += other.completed;
-        self.queue_full += other.queue_full;
-        self.series.merge(&other.series);
-        self.events += other.events;
-        self.runs += other.runs;
+        for (a, b) in self.regions.iter_mut().zip(regions) {
+            a.merge(b);
+        }
+        self.timeline.merge(timeline);
+        for (a, b) in self.workers.iter_mut().zip(workers) {
+            a.merge(b);
+        }
+        self.hold_sum_s += hold_sum_s;
+        self.pending_at_horizon += pending_at_horizon;
+        self.running_at_horizon += running_at_horizon;
+        self.completed += completed;
+        self.queue_full += queue_full;
+        self.series.merge(series);
+        self.events += events;
+        self.runs += runs;
     }
 }

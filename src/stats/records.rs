@@ -61,6 +61,44 @@ pub struct PopulationStats {
     pub wait: Distribution,
 }
 
+impl PopulationStats {
+    /// Fold another run's figures of the same population in.
+    pub(super) fn merge(&mut self, b: &PopulationStats) {
+        let PopulationStats {
+            sessions,
+            served_home,
+            overflow,
+            rejected,
+            abandoned,
+            interrupted,
+            redispatched,
+            waited,
+            served_by,
+            slo_met,
+            rtt,
+            join,
+            wait,
+        } = b;
+        self.sessions += sessions;
+        self.served_home += served_home;
+        self.overflow += overflow;
+        self.rejected += rejected;
+        self.abandoned += abandoned;
+        self.interrupted += interrupted;
+        self.redispatched += redispatched;
+        self.waited += waited;
+        for (x, y) in self.served_by.iter_mut().zip(served_by) {
+            *x += y;
+        }
+        for (x, y) in self.slo_met.iter_mut().zip(slo_met) {
+            *x += y;
+        }
+        self.rtt.merge(rtt);
+        self.join.merge(join);
+        self.wait.merge(wait);
+    }
+}
+
 /// Per-region occupancy over the statistics window.
 #[derive(Debug, Clone, Default)]
 pub struct RegionStats {
@@ -84,6 +122,35 @@ pub struct RegionStats {
     pub(super) level: u32,
     pub(super) capacity: u32,
     pub(super) last_t: f64,
+}
+
+impl RegionStats {
+    /// Fold another run's figures of the same region in: areas and counts
+    /// add, the peak is the larger one. The level, capacity and clock are
+    /// where a run stood while it ran, meaningless once pooled.
+    pub(super) fn merge(&mut self, b: &RegionStats) {
+        let RegionStats {
+            busy_area,
+            busy_sq_area,
+            capacity_area,
+            peak,
+            served,
+            overflow_in,
+            interrupted,
+            redispatched,
+            level: _,
+            capacity: _,
+            last_t: _,
+        } = b;
+        self.busy_area += busy_area;
+        self.busy_sq_area += busy_sq_area;
+        self.capacity_area += capacity_area;
+        self.peak = self.peak.max(*peak);
+        self.served += served;
+        self.overflow_in += overflow_in;
+        self.interrupted += interrupted;
+        self.redispatched += redispatched;
+    }
 }
 
 /// Where a deployment lane of the time series stands.

@@ -39,6 +39,19 @@ pub struct Impact {
     pub inside: Outcomes,
 }
 
+impl Impact {
+    fn merge(&mut self, b: &Impact) {
+        let Impact {
+            interrupted,
+            redispatched,
+            inside,
+        } = b;
+        self.interrupted += interrupted;
+        self.redispatched += redispatched;
+        self.inside.add(inside);
+    }
+}
+
 /// An outcome being recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -100,11 +113,14 @@ impl TimelineStats {
 
     /// Fold another run's in.
     pub fn merge(&mut self, other: &TimelineStats) {
-        for (a, b) in self.impacts.iter_mut().zip(&other.impacts) {
-            a.interrupted += b.interrupted;
-            a.redispatched += b.redispatched;
-            a.inside.add(&b.inside);
+        let TimelineStats {
+            windows: _,
+            impacts,
+            rejoin,
+        } = other;
+        for (a, b) in self.impacts.iter_mut().zip(impacts) {
+            a.merge(b);
         }
-        self.rejoin.merge(&other.rejoin);
+        self.rejoin.merge(rejoin);
     }
 }

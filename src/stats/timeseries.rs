@@ -237,30 +237,53 @@ impl TimeSeries {
         }
     }
 
-    /// Sum another run's series into this one (both closed).
+    /// Sum another run's series into this one (both closed). Every field is
+    /// named, so a new one must say how it pools.
     pub fn merge(&mut self, other: &TimeSeries) {
-        debug_assert!(other.cursor.iter().all(|c| c.busy == 0.0 && c.peak == 0));
-        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
-            a.arrivals += b.arrivals;
-            a.served += b.served;
-            a.overflow += b.overflow;
-            a.rejected += b.rejected;
-            a.abandoned += b.abandoned;
-            a.interrupted += b.interrupted;
-            a.redispatched += b.redispatched;
+        let TimeSeries {
+            bin_s: _,
+            regions: _,
+            lanes: _,
+            counts,
+            overflow_out,
+            busy_area,
+            capacity_area,
+            peak,
+            runs,
+            cursor,
+            at_cache: _,
+        } = other;
+        debug_assert!(cursor.iter().all(|c| c.busy == 0.0 && c.peak == 0));
+        for (a, b) in self.counts.iter_mut().zip(counts) {
+            let BinCounts {
+                arrivals,
+                served,
+                overflow,
+                rejected,
+                abandoned,
+                interrupted,
+                redispatched,
+            } = b;
+            a.arrivals += arrivals;
+            a.served += served;
+            a.overflow += overflow;
+            a.rejected += rejected;
+            a.abandoned += abandoned;
+            a.interrupted += interrupted;
+            a.redispatched += redispatched;
         }
-        for (a, b) in self.overflow_out.iter_mut().zip(&other.overflow_out) {
+        for (a, b) in self.overflow_out.iter_mut().zip(overflow_out) {
             *a += b;
         }
-        for (a, b) in self.busy_area.iter_mut().zip(&other.busy_area) {
+        for (a, b) in self.busy_area.iter_mut().zip(busy_area) {
             *a += b;
         }
-        for (a, b) in self.capacity_area.iter_mut().zip(&other.capacity_area) {
+        for (a, b) in self.capacity_area.iter_mut().zip(capacity_area) {
             *a += b;
         }
-        for (a, b) in self.peak.iter_mut().zip(&other.peak) {
+        for (a, b) in self.peak.iter_mut().zip(peak) {
             *a = (*a).max(*b);
         }
-        self.runs += other.runs;
+        self.runs += runs;
     }
 }

@@ -160,33 +160,64 @@ impl WorkerStats {
         }
     }
 
-    /// Fold another run's statistics of the same deployment in.
+    /// Fold another run's statistics of the same deployment in. Every field
+    /// is named, so a new one must say how it pools.
     pub fn merge(&mut self, o: &WorkerStats) {
-        self.jobs += o.jobs;
-        self.over_admitted += o.over_admitted;
-        self.cold_start_jobs += o.cold_start_jobs;
-        self.process_waits += o.process_waits;
-        self.cold_starts += o.cold_starts;
-        self.process_starts += o.process_starts;
-        self.evaluations += o.evaluations;
-        self.desired_sum += o.desired_sum;
-        self.dispatch_s += o.dispatch_s;
-        self.process_s += o.process_s;
-        self.cold_s += o.cold_s;
-        self.worker_s += o.worker_s;
-        self.session_s += o.session_s;
-        self.overloaded_s += o.overloaded_s;
-        self.true_load_s += o.true_load_s;
-        self.ready_s += o.ready_s;
-        self.peak_true_load = self.peak_true_load.max(o.peak_true_load);
-        self.peak_reported_load = self.peak_reported_load.max(o.peak_reported_load);
-        self.join.merge(&o.join);
-        for (a, b) in self.bins.iter_mut().zip(&o.bins) {
-            a.workers_s += b.workers_s;
-            a.ready_s += b.ready_s;
-            a.true_load_s += b.true_load_s;
-            a.reported_sum += b.reported_sum;
-            a.reports += b.reports;
+        let WorkerStats {
+            deployment: _,
+            jobs,
+            over_admitted,
+            cold_start_jobs,
+            process_waits,
+            cold_starts,
+            process_starts,
+            evaluations,
+            desired_sum,
+            dispatch_s,
+            process_s,
+            cold_s,
+            worker_s,
+            session_s,
+            overloaded_s,
+            true_load_s,
+            ready_s,
+            peak_true_load,
+            peak_reported_load,
+            join,
+            bins,
+        } = o;
+        self.jobs += jobs;
+        self.over_admitted += over_admitted;
+        self.cold_start_jobs += cold_start_jobs;
+        self.process_waits += process_waits;
+        self.cold_starts += cold_starts;
+        self.process_starts += process_starts;
+        self.evaluations += evaluations;
+        self.desired_sum += desired_sum;
+        self.dispatch_s += dispatch_s;
+        self.process_s += process_s;
+        self.cold_s += cold_s;
+        self.worker_s += worker_s;
+        self.session_s += session_s;
+        self.overloaded_s += overloaded_s;
+        self.true_load_s += true_load_s;
+        self.ready_s += ready_s;
+        self.peak_true_load = self.peak_true_load.max(*peak_true_load);
+        self.peak_reported_load = self.peak_reported_load.max(*peak_reported_load);
+        self.join.merge(join);
+        for (a, b) in self.bins.iter_mut().zip(bins) {
+            let WorkerBin {
+                workers_s,
+                ready_s,
+                true_load_s,
+                reported_sum,
+                reports,
+            } = b;
+            a.workers_s += workers_s;
+            a.ready_s += ready_s;
+            a.true_load_s += true_load_s;
+            a.reported_sum += reported_sum;
+            a.reports += reports;
         }
     }
 
