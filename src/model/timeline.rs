@@ -105,13 +105,75 @@ pub struct Step {
     pub action: Action,
 }
 
+/// A timeline event's type. Every rule that depends on the type is an
+/// exhaustive match here, so a new type cannot slip past the hourly planner
+/// or the charts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// Creates a deployment.
+    Deploy,
+    /// Deletes a deployment after a drain.
+    Delete,
+    /// Moves a deployment to another region.
+    Migrate,
+    /// Takes a deployment down for a while.
+    Outage,
+    /// Resizes a deployment (a step or an hourly schedule).
+    Capacity,
+    /// Multiplies a population's arrival rate for a while (a flash crowd).
+    Rate,
+}
+
+impl EventKind {
+    /// Every type, in the order the scenario reference lists them.
+    pub const ALL: [EventKind; 6] = [
+        Self::Deploy,
+        Self::Delete,
+        Self::Migrate,
+        Self::Outage,
+        Self::Capacity,
+        Self::Rate,
+    ];
+
+    /// The type as a scenario spells it (`"type": "outage"`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Deploy => "deploy",
+            Self::Delete => "delete",
+            Self::Migrate => "migrate",
+            Self::Outage => "outage",
+            Self::Capacity => "capacity",
+            Self::Rate => "rate",
+        }
+    }
+
+    /// Whether the event sets a deployment's capacity itself (creating one or
+    /// resizing one): a plan of capacities cannot be laid over it hour by hour.
+    pub const fn sets_capacity(self) -> bool {
+        match self {
+            Self::Deploy | Self::Migrate | Self::Capacity => true,
+            Self::Delete | Self::Outage | Self::Rate => false,
+        }
+    }
+
+    /// Whether its effect ends in a way worth marking on a time chart (a
+    /// drain's end, a recovery, a flash crowd's end, a deployment's readiness);
+    /// a capacity change simply lasts.
+    pub const fn marks_end(self) -> bool {
+        match self {
+            Self::Deploy | Self::Delete | Self::Migrate | Self::Outage | Self::Rate => true,
+            Self::Capacity => false,
+        }
+    }
+}
+
 /// One event of a scenario's timeline, as reports name it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimelineEvent {
     /// What the user called it, or a generated description.
     pub label: String,
-    /// The event's type as the scenario spells it (`deploy`, `outage`, ...).
-    pub kind: &'static str,
+    /// The event's type.
+    pub kind: EventKind,
     /// When it starts, seconds.
     pub at_s: f64,
     /// When its effect is over (drain end, recovery, end of the flash crowd;

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use super::json::num;
 use super::table::{Doc, Table};
 use crate::experiment::Estimate;
+use crate::model::timeline::EventKind;
 use crate::model::World;
 use crate::stats::{DistSummary, Outcomes};
 
@@ -44,7 +45,7 @@ impl Rates {
 /// One event's row.
 struct Row<'a> {
     label: &'a str,
-    kind: &'a str,
+    kind: EventKind,
     at_s: f64,
     end_s: f64,
     interrupted: f64,
@@ -100,7 +101,7 @@ pub fn timeline_json(world: &World, est: &Estimate) -> Option<Value> {
         .map(|r| {
             json!({
                 "label": r.label,
-                "type": r.kind,
+                "type": r.kind.name(),
                 "at_s": num(r.at_s),
                 "end_s": num(r.end_s),
                 "interrupted": num(r.interrupted),

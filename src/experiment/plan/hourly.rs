@@ -72,11 +72,12 @@ pub fn unsupported(world: &World, targets: &[Target]) -> Option<String> {
         .timeline
         .iter()
         .enumerate()
-        .find(|(_, e)| matches!(e.kind, "capacity" | "deploy" | "migrate"))
+        .find(|(_, e)| e.kind.sets_capacity())
     {
         return Some(format!(
             "timeline[{i}]: the `{}` event `{}` sets capacities itself; hourly plans need a timeline without capacity, deploy or migrate events (plan static capacities instead)",
-            e.kind, e.label
+            e.kind.name(),
+            e.label
         ));
     }
     if !(0..24).any(|h| checked_hour(world, h)) {

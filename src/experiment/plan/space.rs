@@ -8,7 +8,7 @@
 //! statistics window its period covers, so costs and slot-hours need no other
 //! knowledge of what the capacities mean.
 
-use crate::model::timeline::{Action, Step, TimelineEvent};
+use crate::model::timeline::{Action, EventKind, Step, TimelineEvent};
 use crate::model::World;
 
 /// When a variable's capacity applies.
@@ -205,7 +205,7 @@ pub fn apply(world: &World, vars: &[Variable], x: &[u32]) -> World {
         w.deployments[d].capacity = schedule[0];
         w.timeline.push(TimelineEvent {
             label: "planned hourly capacity".into(),
-            kind: "capacity",
+            kind: EventKind::Capacity,
             at_s: 0.0,
             end_s: w.run.horizon_s,
             steps: vec![Step {

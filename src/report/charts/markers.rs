@@ -29,7 +29,7 @@ fn events(ctx: &Ctx) -> Vec<(f64, f64, bool, String)> {
         .filter(|e| e.at_s / 3600.0 <= hz)
         .map(|e| {
             let (at, end) = (e.at_s / 3600.0, e.end_s / 3600.0);
-            let shows_end = end > at && end < hz && e.kind != "capacity";
+            let shows_end = end > at && end < hz && e.kind.marks_end();
             (at, end, shows_end, e.label.clone())
         })
         .collect()

@@ -5,7 +5,7 @@ use super::super::raw::{RawEvent, RawFailover, RawScenario};
 use super::super::units::Secs;
 use super::super::validate::{err, region_index, secs, VErr, R};
 use super::{find, DEFAULT_DETECT_S, DEFAULT_DRAIN_S};
-use crate::model::timeline::{Action, Failover, Step, TimelineEvent};
+use crate::model::timeline::{Action, EventKind, Failover, Step, TimelineEvent};
 use crate::model::{Deployment, Region};
 
 pub(super) struct Ctx<'a> {
@@ -62,7 +62,7 @@ impl<'a> Ctx<'a> {
         let dep = &self.deps[d];
         TimelineEvent {
             label,
-            kind: "deploy",
+            kind: EventKind::Deploy,
             at_s: dep.created_at_s,
             end_s: (dep.created_at_s + dep.ready_after_s).min(self.horizon),
             steps: deploy_steps(d, dep),
@@ -174,7 +174,7 @@ impl<'a> Ctx<'a> {
         };
         TimelineEvent {
             label: label.clone().unwrap_or(format!("{what} {}", self.label(d))),
-            kind: "capacity",
+            kind: EventKind::Capacity,
             at_s: at,
             end_s: self.horizon,
             steps: vec![Step { at_s: at, action }],
@@ -201,7 +201,7 @@ impl<'a> Ctx<'a> {
         let drain = self.drain(path, at, drain)?;
         Ok(TimelineEvent {
             label: label.clone().unwrap_or(format!("delete {}", self.label(d))),
-            kind: "delete",
+            kind: EventKind::Delete,
             at_s: at,
             end_s: (at + drain).min(self.horizon),
             steps: delete_steps(d, at, drain),
@@ -233,7 +233,7 @@ impl<'a> Ctx<'a> {
             label: label
                 .clone()
                 .unwrap_or(format!("migrate {} to {to}", self.label(old))),
-            kind: "migrate",
+            kind: EventKind::Migrate,
             at_s: at,
             end_s: (at + overlap + drain).max(ready).min(self.horizon),
             steps,
@@ -289,7 +289,7 @@ impl<'a> Ctx<'a> {
         };
         Ok(TimelineEvent {
             label: label.clone().unwrap_or(format!("outage {what}")),
-            kind: "outage",
+            kind: EventKind::Outage,
             at_s: at,
             end_s: end.min(self.horizon),
             steps,

@@ -18,7 +18,7 @@ pub(super) mod raw;
 use super::raw::{RawEvent, RawScenario};
 use super::validate::{err, finite_at_least, region_index, secs, VErr, R};
 use crate::model::surge::{flatten, Surge};
-use crate::model::timeline::TimelineEvent;
+use crate::model::timeline::{EventKind, TimelineEvent};
 use crate::model::{Deployment, Population, Region, RunSpec};
 use events::Ctx;
 
@@ -192,7 +192,7 @@ pub(super) fn events(
             let who = population.as_deref().unwrap_or("all populations");
             out.push(TimelineEvent {
                 label: label.clone().unwrap_or(format!("rate x{factor} {who}")),
-                kind: "rate",
+                kind: EventKind::Rate,
                 at_s: at,
                 end_s: end.min(run.horizon_s),
                 steps: Vec::new(),

@@ -6,6 +6,7 @@ use schemars::JsonSchema;
 use serde::de::Deserializer;
 use serde::Deserialize;
 
+use crate::model::timeline::EventKind;
 use crate::scenario::units::Secs;
 
 /// One timeline event, `{"type": ..., "at": ..., fields}` (read by `tagged`);
@@ -70,12 +71,25 @@ pub enum RawEvent {
 
 impl<'de> Deserialize<'de> for RawEvent {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let types = &["deploy", "delete", "migrate", "outage", "capacity", "rate"];
-        crate::scenario::tagged::tagged(d, "a timeline event", types, |v| RawEvent::deserialize(v))
+        let types = EventKind::ALL.map(EventKind::name);
+        crate::scenario::tagged::tagged(d, "a timeline event", &types, |v| RawEvent::deserialize(v))
     }
 }
 
 impl RawEvent {
+    /// The event's type (the tag serde read it by).
+    #[cfg(test)]
+    fn kind(&self) -> EventKind {
+        match self {
+            Self::Deploy { .. } => EventKind::Deploy,
+            Self::Delete { .. } => EventKind::Delete,
+            Self::Migrate { .. } => EventKind::Migrate,
+            Self::Outage { .. } => EventKind::Outage,
+            Self::Capacity { .. } => EventKind::Capacity,
+            Self::Rate { .. } => EventKind::Rate,
+        }
+    }
+
     /// The event's `label`, if given.
     pub fn label(&self) -> Option<&str> {
         match self {
@@ -96,4 +110,28 @@ pub enum RawFailover {
     #[default]
     Redispatch,
     Lose,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The spelling of every type in `EventKind` is the tag serde reads it
+    /// by: a scenario naming a type gets that type, and no other is accepted.
+    #[test]
+    fn every_event_kind_is_read_by_its_name() {
+        for kind in EventKind::ALL {
+            let fields = match kind {
+                EventKind::Deploy => r#""agent": "a", "region": "x", "capacity": 1"#,
+                EventKind::Delete | EventKind::Capacity => r#""region": "x""#,
+                EventKind::Migrate => r#""from": "x", "to": "y""#,
+                EventKind::Outage => r#""region": "x", "duration": "1h""#,
+                EventKind::Rate => r#""factor": 2, "duration": "1h""#,
+            };
+            let text = format!(r#"{{"type": "{}", "at": "1h", {fields}}}"#, kind.name());
+            let e: RawEvent = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(e.kind(), kind);
+        }
+        assert!(serde_json::from_str::<RawEvent>(r#"{"type": "resize", "at": 0}"#).is_err());
+    }
 }
