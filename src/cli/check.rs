@@ -23,8 +23,10 @@ pub struct CheckArgs {
 pub fn check(args: CheckArgs) -> Result<()> {
     let mut failed = 0;
     for file in &args.scenarios {
-        let world = match scenario::load(file) {
-            Ok(w) => w,
+        let loaded = scenario::Source::read(file)
+            .and_then(|src| scenario::load_source(&src, &[]).map(|w| (src, w)));
+        let (src, world) = match loaded {
+            Ok(l) => l,
             Err(e) if args.scenarios.len() == 1 => return Err(e.into()),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -32,7 +34,7 @@ pub fn check(args: CheckArgs) -> Result<()> {
                 continue;
             }
         };
-        for w in scenario::warnings(file, &world) {
+        for w in scenario::warnings(&src, &world) {
             eprintln!("warning: {w}");
         }
         // As `run` would by default: the scenario's replications, every

@@ -141,9 +141,16 @@ fn summary(log: &Path, fit: &FitOutcome, secs: f64) -> String {
 
 pub fn fit(a: FitArgs) -> Result<()> {
     check_args(&a)?;
-    if let Some(t) = &a.template {
-        scenario::load(t)?;
-    }
+    // The template is read once, checked now (before the long pass over the
+    // log) and filled from the same bytes.
+    let template = match &a.template {
+        Some(t) => {
+            let src = scenario::Source::read(t)?;
+            scenario::load_source(&src, &[])?;
+            Some(src)
+        }
+        None => None,
+    };
     let stem = a
         .log
         .file_stem()
@@ -167,7 +174,7 @@ pub fn fit(a: FitArgs) -> Result<()> {
     };
     let outcome = fit::fit(&pass, options);
     let secs = started.elapsed().as_secs_f64();
-    let scenario_text = match &a.template {
+    let scenario_text = match &template {
         Some(t) => Some(scenario::fragment::with_populations(t, &outcome)?),
         None => None,
     };

@@ -16,7 +16,7 @@ use clap::{Args, Parser};
 use super::{bad, check_report_dir, list_written, Cli, Command, Common};
 use regionsim::experiment::shard::{CompareReplay, RunReplay, Shard, SweepReplay, SweepUnits};
 use regionsim::report::partial::{PartHeader, PartReader, UnitShape, EXTENSION};
-use regionsim::report::provenance::{self, sha256_hex};
+use regionsim::report::provenance;
 use regionsim::report::{self, Options};
 use regionsim::stats::RunStats;
 
@@ -261,9 +261,10 @@ fn missing(from: u64, to: u64, total: u64, n: u32) -> anyhow::Error {
 /// The scenario must be the one the shards ran; then the report options.
 fn options(parts: &Parts, c: &Common, command: &str) -> Result<Options> {
     let h = &parts.headers[0];
-    let bytes = regionsim::scenario::read_bytes(&c.scenario)
+    let src = c
+        .source()
         .map_err(|e| bad(format!("{e} (the scenario the shards ran)")))?;
-    if sha256_hex(&bytes) != h.scenario_sha256 {
+    if src.sha256() != h.scenario_sha256 {
         return Err(bad(format!(
             "{}: changed since the shards ran (its SHA-256 differs from the one in {})",
             c.scenario.display(),

@@ -123,6 +123,9 @@ pub struct Common {
     force: bool,
     #[command(flatten)]
     shard: shard::ShardArgs,
+    /// The scenario file, read once (see [`Common::source`]).
+    #[arg(skip)]
+    source: std::cell::OnceCell<scenario::Source>,
 }
 
 /// The input was at fault: exit status 2.
@@ -169,13 +172,24 @@ pub fn main() -> ExitCode {
 }
 
 impl Common {
+    /// The scenario file's bytes, read on first use and kept: validation, the
+    /// provenance digest, the folder's marker, shard headers and a plan
+    /// written back all use these bytes, never a second read.
+    pub fn source(&self) -> Result<&scenario::Source, ScenarioError> {
+        if let Some(src) = self.source.get() {
+            return Ok(src);
+        }
+        let src = scenario::Source::read(&self.scenario)?;
+        Ok(self.source.get_or_init(|| src))
+    }
+
     /// Load the scenario with the command-line overrides and `set` fields
     /// changed; the scenario's own validation checks them (no second copy of
     /// its rules here), then pick `--policy`.
     pub fn world(&self, set: &[(String, serde_json::Value)]) -> Result<World> {
         let mut all = self.overrides();
         all.extend_from_slice(set);
-        let mut world = scenario::load_with(&self.scenario, &all)?;
+        let mut world = scenario::load_source(self.source()?, &all)?;
         if let Some(label) = &self.policy {
             let spec = world.policy_named(label).cloned().ok_or_else(|| {
                 bad(format!(
@@ -254,7 +268,10 @@ impl Common {
         if self.quiet {
             return;
         }
-        for w in scenario::warnings(&self.scenario, world) {
+        let Ok(src) = self.source() else {
+            return;
+        };
+        for w in scenario::warnings(src, world) {
             eprintln!("warning: {w}");
         }
     }
@@ -262,14 +279,14 @@ impl Common {
     /// The report options of `command`: what to draw, the provenance stamped
     /// into the outputs and the folder's marker.
     pub fn report_options(&self, command: &str) -> Result<regionsim::report::Options> {
-        let bytes = scenario::read_bytes(&self.scenario)?;
+        let src = self.source()?;
         let mark = regionsim::report::FolderMark::new(
             command,
             &self.scenario,
-            &bytes,
+            src.bytes(),
             self.policy.as_deref(),
         );
-        let mut provenance = Provenance::of_file(&self.scenario)?;
+        let mut provenance = Provenance::of_source(src);
         provenance.policy_label = self.policy.clone();
         provenance.overrides = self.overrides();
         Ok(regionsim::report::Options {

@@ -196,7 +196,7 @@ fn planned_scenario(
             )
         })
         .collect();
-    let text = regionsim::scenario::rewrite(&c.scenario, &set)?;
+    let text = regionsim::scenario::rewrite(c.source()?, &set)?;
     let doc = serde_json::from_str(&text).expect("rewrite writes JSON");
     super::planned::finish(&c.scenario, doc, "-planned", out_dir).map(Some)
 }

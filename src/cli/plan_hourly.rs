@@ -56,9 +56,8 @@ fn planned_scenario(
     x: &[u32],
     out_dir: &std::path::Path,
 ) -> Result<String> {
-    let text = regionsim::scenario::read_text(&c.scenario)?;
-    let mut doc: Value = serde_json::from_str(&text)
-        .with_context(|| format!("cannot parse {}", c.scenario.display()))?;
+    let src = c.source()?;
+    let mut doc: Value = regionsim::scenario::document(src.path(), src.text()?)?;
     let mut events = Vec::new();
     for (d, schedule) in schedules(&spec.variables, x) {
         let dep = &world.deployments[d];

@@ -14,7 +14,7 @@ use regionsim::experiment::shard::{Shard, SweepUnits};
 use regionsim::experiment::Cancelled;
 use regionsim::model::World;
 use regionsim::report::partial::{self, PartHeader, PartWriter};
-use regionsim::report::provenance::{self, sha256_hex};
+use regionsim::report::provenance;
 use regionsim::stats::RunStats;
 
 /// Sharding options shared by `run`, `compare` and `sweep`.
@@ -214,7 +214,7 @@ fn header(
     units: &Range<u64>,
     total: u64,
 ) -> Result<PartHeader> {
-    let bytes = regionsim::scenario::read_bytes(&c.scenario)?;
+    let src = c.source()?;
     let mut options = c.shaping_args();
     options.extend(study.extra_args.iter().cloned());
     Ok(PartHeader {
@@ -224,7 +224,7 @@ fn header(
         commit: provenance::commit().map(str::to_string),
         command: study.command.into(),
         scenario_file: c.scenario.display().to_string(),
-        scenario_sha256: sha256_hex(&bytes),
+        scenario_sha256: src.sha256().to_string(),
         seed: study.worlds[0].run.seed,
         options,
         shard: [shard.index(), shard.count()],

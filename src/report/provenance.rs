@@ -6,8 +6,6 @@
 //! replications, confidence, horizon and field overrides. No date, host, thread
 //! count or path, so byte-identical outputs for the same seed stay a guarantee.
 
-use std::path::Path;
-
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -43,13 +41,13 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl Provenance {
-    /// Provenance of a scenario file: its hash, read now (within the
-    /// scenario size limit, whatever the file type).
-    pub fn of_file(path: &Path) -> Result<Self, crate::scenario::ScenarioError> {
-        Ok(Self {
-            scenario_sha256: Some(sha256_hex(&crate::scenario::read_bytes(path)?)),
+    /// Provenance of a scenario file: the digest of the bytes that were read
+    /// and simulated.
+    pub fn of_source(src: &crate::scenario::Source) -> Self {
+        Self {
+            scenario_sha256: Some(src.sha256().to_string()),
             ..Self::default()
-        })
+        }
     }
 
     /// The `provenance` object of a JSON output.

@@ -2,8 +2,6 @@
 //! the `populations` array of a scenario file, and a template scenario with
 //! its populations replaced (checked by loading it, like any file).
 
-use std::path::Path;
-
 use serde_json::{json, Value};
 
 use super::ScenarioError;
@@ -92,14 +90,10 @@ pub fn pretty(v: &Value) -> String {
 
 /// The template scenario file with its `populations` replaced by the fitted
 /// ones, checked by loading the result.
-pub fn with_populations(template: &Path, fit: &FitOutcome) -> Result<String, ScenarioError> {
-    let io = |error| ScenarioError::Io {
-        file: template.to_path_buf(),
-        error,
-    };
-    let text = std::fs::read_to_string(template).map_err(io)?;
-    super::parse(template, &text)?;
-    let mut doc: Value = serde_json::from_str(&text).expect("parsed above");
+pub fn with_populations(src: &super::Source, fit: &FitOutcome) -> Result<String, ScenarioError> {
+    let (template, text) = (src.path(), src.text()?);
+    super::parse(template, text)?;
+    let mut doc: Value = super::document(template, text)?;
     let frag = populations_fragment(fit);
     doc["populations"] = frag["populations"].clone();
     let out = pretty(&doc);

@@ -33,7 +33,7 @@ pub use overrides::{
     apply as set_fields, number as override_number, parse_values as parse_set_values, value_text,
 };
 pub use schema::{scenario_schema, scenario_schema_text, SCHEMA_PATH};
-pub use source::{read_bytes, read_text};
+pub use source::{read_bytes, read_text, Source};
 pub use units::parse_duration;
 pub use warnings::warnings;
 
@@ -49,14 +49,22 @@ pub fn load(path: &Path) -> Result<World, ScenarioError> {
 /// Read a scenario file, set the given fields (JSON paths such as
 /// `deployments[0].capacity`, `[*]` for every element), then validate.
 pub fn load_with(path: &Path, set: &[(String, serde_json::Value)]) -> Result<World, ScenarioError> {
-    let bytes = source::read_bytes(path)?;
-    let text = source::decode(path, &bytes)?;
+    load_source(&Source::read(path)?, set)
+}
+
+/// Validate a scenario file already read, with the given fields set as
+/// [`load_with`] does.
+pub fn load_source(
+    src: &Source,
+    set: &[(String, serde_json::Value)],
+) -> Result<World, ScenarioError> {
+    let (path, text) = (src.path(), src.text()?);
     if set.is_empty() {
         return parse_text(path, text);
     }
     // The file itself must be valid first, so its errors keep their line numbers.
     parse_text(path, text)?;
-    let mut doc: serde_json::Value = serde_json::from_str(text).expect("parsed above");
+    let mut doc = document(path, text)?;
     let setting = set
         .iter()
         .map(|(p, v)| format!("{p}={}", overrides::value_text(v)))
@@ -92,10 +100,11 @@ pub fn capacity_field(dep: &crate::model::Deployment) -> String {
     }
 }
 
-/// The scenario file's text with the given numeric fields set, pretty-printed
-/// and checked to load (e.g. a plan's capacities written back as a scenario
-/// `regionsim run` accepts as is).
-pub fn rewrite(path: &Path, set: &[(String, f64)]) -> Result<String, ScenarioError> {
+/// The scenario's text with the given numeric fields set, pretty-printed and
+/// checked to load (e.g. a plan's capacities written back as a scenario
+/// `regionsim run` accepts as is). It starts from the bytes that were read
+/// and validated, never from a second read of the file.
+pub fn rewrite(src: &Source, set: &[(String, f64)]) -> Result<String, ScenarioError> {
     let set: Vec<(String, serde_json::Value)> = set
         .iter()
         .map(|&(ref p, v)| {
@@ -109,13 +118,28 @@ pub fn rewrite(path: &Path, set: &[(String, f64)]) -> Result<String, ScenarioErr
         })
         .collect();
     let set = set.as_slice();
-    load_with(path, set)?;
-    let text = source::read_text(path)?;
-    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("loaded above");
-    overrides::apply(&mut doc, set).expect("applied above");
+    load_source(src, set)?;
+    let mut doc = document(src.path(), src.text()?)?;
+    overrides::apply(&mut doc, set).map_err(|m| invalid_at(src.path(), m))?;
     let mut out = serde_json::to_string_pretty(&doc).expect("a Value always serialises");
     out.push('\n');
     Ok(out)
+}
+
+/// Valid scenario text as a JSON document (a parse error here, after the
+/// text was validated, is reported rather than assumed away).
+pub fn document(file: &Path, text: &str) -> Result<serde_json::Value, ScenarioError> {
+    serde_json::from_str(text).map_err(|e| invalid_at(file, e.to_string()))
+}
+
+fn invalid_at(file: &Path, message: String) -> ScenarioError {
+    ScenarioError::Invalid(Box::new(Invalid {
+        file: file.to_path_buf(),
+        path: String::new(),
+        line: None,
+        column: None,
+        message,
+    }))
 }
 
 /// Validate the bytes of a scenario file as [`load`] does (UTF-8, an optional

@@ -4,7 +4,9 @@
 //! no meaning in JSON), and bytes that are not UTF-8 located at the first one,
 //! so every way of reading a scenario ends in the same located complaint.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
 
 use super::error::{Invalid, ScenarioError};
 use super::limits::MAX_FILE_BYTES;
@@ -60,6 +62,56 @@ pub fn decode<'a>(file: &Path, bytes: &'a [u8]) -> Result<&'a str, ScenarioError
         };
         invalid(file, Some(line_col(bytes, at)), message)
     })
+}
+
+/// A scenario file read once. A command validates these bytes, stamps their
+/// digest into its outputs and writes a plan back from them, so everything it
+/// writes describes what it simulated, even if the file changes meanwhile.
+#[derive(Debug, Clone)]
+pub struct Source {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    sha256: String,
+}
+
+impl Source {
+    /// Read scenario file `path` as [`read_bytes`] does.
+    pub fn read(path: &Path) -> Result<Self, ScenarioError> {
+        Ok(Self::of_bytes(path, read_bytes(path)?))
+    }
+
+    /// `bytes` as the content of a scenario file named `path`.
+    pub fn of_bytes(path: &Path, bytes: Vec<u8>) -> Self {
+        let sha256 = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Self {
+            path: path.to_path_buf(),
+            bytes,
+            sha256,
+        }
+    }
+
+    /// The file as given on the command line.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The bytes read.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// SHA-256 of the bytes, lowercase hex.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// The bytes as text, as [`decode`] gives it.
+    pub fn text(&self) -> Result<&str, ScenarioError> {
+        decode(&self.path, &self.bytes)
+    }
 }
 
 /// The text of scenario file `path`, read as [`read_bytes`] and [`decode`] do.

@@ -9,8 +9,6 @@
 //!   place's longitude: a sign slip in `utc_offset_h` or `lon`;
 //! - a replayed trace whose bad rows were left out (within `max_bad_share`).
 
-use std::path::Path;
-
 use super::error::Invalid;
 use super::locate::locate;
 use crate::model::{OnFull, Patience, PolicySpec, World};
@@ -20,13 +18,13 @@ const INHABITED: std::ops::RangeInclusive<f64> = -60.0..=75.0;
 /// Largest believable gap between the UTC offset and the longitude's solar time, degrees.
 const OFFSET_SLACK_DEG: f64 = 60.0;
 
-/// The warnings for `world`, loaded from `file` (read again only to locate them).
-pub fn warnings(file: &Path, world: &World) -> Vec<String> {
-    let text = super::source::read_text(file).unwrap_or_default();
+/// The warnings for `world`, loaded from `src` (its text locates them).
+pub fn warnings(src: &super::Source, world: &World) -> Vec<String> {
+    let (file, text) = (src.path(), src.text().unwrap_or_default());
     found(world)
         .into_iter()
         .map(|(path, message)| {
-            let pos = locate(&text, &path).filter(|_| !text.is_empty());
+            let pos = locate(text, &path).filter(|_| !text.is_empty());
             Invalid {
                 file: file.to_path_buf(),
                 path,

@@ -114,7 +114,32 @@ fn a_byte_order_mark_is_accepted() {
     let seed = [("run.seed".to_string(), json!(9))];
     let w = regionsim::scenario::load_with(&f, &seed).unwrap();
     assert_eq!(w.run.seed, 9);
-    assert!(regionsim::scenario::rewrite(&f, &[("run.seed".into(), 4.0)]).is_ok());
+    let src = regionsim::scenario::Source::read(&f).unwrap();
+    assert!(regionsim::scenario::rewrite(&src, &[("run.seed".into(), 4.0)]).is_ok());
+}
+
+/// A scenario is read once: what a command validates, the digest it stamps
+/// and the plan it writes back all come from those bytes, even when the file
+/// changes (or goes) meanwhile. A second read once described bytes that were
+/// not simulated, and a rewrite panicked on a changed file.
+#[test]
+fn a_scenario_read_once_is_not_read_again_when_the_file_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = tiny_with_prefix(dir.path(), b"");
+    let original = std::fs::read(&f).unwrap();
+    let src = regionsim::scenario::Source::read(&f).unwrap();
+    std::fs::write(&f, b"{ not json").unwrap();
+    let world = regionsim::scenario::load_source(&src, &[]).unwrap();
+    assert_eq!(world.name, "tiny");
+    let text = regionsim::scenario::rewrite(&src, &[("run.seed".into(), 4.0)]).unwrap();
+    assert!(text.contains("\"seed\": 4"), "{text}");
+    let prov = regionsim::report::Provenance::of_source(&src);
+    assert_eq!(
+        prov.scenario_sha256.as_deref(),
+        Some(regionsim::report::provenance::sha256_hex(&original).as_str())
+    );
+    std::fs::remove_file(&f).unwrap();
+    assert!(regionsim::scenario::rewrite(&src, &[("run.seed".into(), 5.0)]).is_ok());
 }
 
 #[test]
