@@ -2,7 +2,10 @@
 //! overall or for one population (or, for utilisation, one region).
 //!
 //! The metric fixes the direction: rates, latencies and waits are upper limits,
-//! attainment shares and utilisation are floors. Names follow `summary.json`, so
+//! attainment shares and utilisation are floors. Each metric is a figure of
+//! the metric catalogue (`stats::metrics`) under the same name, and the planner
+//! reads it from the same summary every report states (the planner's
+//! `every_target_metric_is_a_catalogue_entry` test holds the two together), so
 //! a target reads like the figure it constrains. Scenario files and the command
 //! line both parse targets through [`Metric::from_name`].
 

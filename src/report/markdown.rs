@@ -30,11 +30,12 @@ fn cell<S>(s: &Scalar<S>, p: &S, h: Option<&S>) -> String {
     estimate(s.unit(), s.get(p), h.map(|h| s.get(h)))
 }
 
-/// The plain scalars of a catalogue (no distributions, no per-region vectors).
+/// The plain scalars of a catalogue that tables show (no distributions, no
+/// per-region vectors).
 fn plain<S>(catalogue: &'static [Metric<S>]) -> Vec<Scalar<S>> {
     scalars(catalogue)
         .into_iter()
-        .filter(|s| s.stat.is_none())
+        .filter(|s| s.stat.is_none() && s.metric.tabulated)
         .collect()
 }
 
@@ -85,7 +86,7 @@ fn populations(world: &World, p: &Summary, h: Option<&Summary>) -> Table {
     let cols = plain(POPULATION_METRICS);
     let dists: Vec<Scalar<_>> = scalars(POPULATION_METRICS)
         .into_iter()
-        .filter(|s| s.stat.is_some_and(|st| POPULATION_STATS.contains(&st)))
+        .filter(|s| s.metric.tabulated && s.stat.is_some_and(|st| POPULATION_STATS.contains(&st)))
         .collect();
     let head = ["population".to_string(), "peak load (Erl)".to_string()]
         .into_iter()

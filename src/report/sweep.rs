@@ -15,17 +15,9 @@ use crate::experiment::SweepPoint;
 use crate::model::World;
 use crate::scenario::value_text;
 use crate::stats::metrics::{
-    headline, scalars, Scalar, Unit, POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS,
+    headline, scalars, Pick, Scalar, Unit, POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS,
 };
 use crate::stats::{PopulationSummary, RegionSummary, Summary};
-
-/// Which number of a summary a sweep metric reads.
-#[derive(Clone, Copy)]
-enum Pick {
-    Run(Scalar<Summary>),
-    Region(usize, Scalar<RegionSummary>),
-    Population(usize, Scalar<PopulationSummary>),
-}
 
 /// A grid point's settings: (scenario path, value) per swept field.
 pub type Settings = Vec<(String, Value)>;
@@ -80,29 +72,17 @@ impl SweepMetric {
     /// The name of the metric itself, without the region or population
     /// (`media_rtt_ms.p95`), which says what SLO target applies.
     pub fn metric_key(&self) -> String {
-        match self.pick {
-            Pick::Run(m) => m.key(),
-            Pick::Region(_, m) => m.key(),
-            Pick::Population(_, m) => m.key(),
-        }
+        self.pick.key()
     }
 
     /// Its unit.
     pub fn unit(&self) -> Unit {
-        match self.pick {
-            Pick::Run(m) => m.unit(),
-            Pick::Region(_, m) => m.unit(),
-            Pick::Population(_, m) => m.unit(),
-        }
+        self.pick.unit()
     }
 
     /// Its value in a summary (NaN when the summary lacks the region or population).
     pub fn get(&self, s: &Summary) -> f64 {
-        match self.pick {
-            Pick::Run(m) => m.get(s),
-            Pick::Region(r, m) => s.regions.get(r).map_or(f64::NAN, |x| m.get(x)),
-            Pick::Population(p, m) => s.populations.get(p).map_or(f64::NAN, |x| m.get(x)),
-        }
+        self.pick.get(s)
     }
 }
 

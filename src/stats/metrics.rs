@@ -124,6 +124,9 @@ pub struct Metric<S: 'static> {
     /// The statistics comparisons and sweeps tabulate ([`Stat::Mean`] alone
     /// stands for a scalar); empty for none.
     pub headline: &'static [Stat],
+    /// Whether `summary.md` and `report.html` give it a column or row; the
+    /// figures kept out (to keep tables readable) are in `summary.json`.
+    pub tabulated: bool,
 }
 
 const YES: &[Stat] = &[Stat::Mean];
@@ -149,6 +152,13 @@ macro_rules! metric {
             unit: Unit::$unit,
             value: $value,
             headline: $headline,
+            tabulated: true,
+        }
+    };
+    ($key:literal, $label:literal, $unit:ident, $value:expr, $headline:expr, untabulated) => {
+        Metric {
+            tabulated: false,
+            ..metric!($key, $label, $unit, $value, $headline)
         }
     };
 }
@@ -171,6 +181,7 @@ pub const SUMMARY_METRICS: &[Metric<Summary>] = &[
     metric!("overflow_rate", "overflow rate", Share, scalar!(overflow_rate), YES),
     metric!("rejection_rate", "rejection rate", Share, scalar!(rejection_rate), YES),
     metric!("abandonment_rate", "abandonment rate", Share, scalar!(abandonment_rate), YES),
+    metric!("rejection_abandonment_rate", "without an agent (rejected or abandoned)", Share, scalar!(rejection_abandonment_rate), NO),
     metric!("interruption_rate", "interrupted (share of served)", Share, scalar!(interruption_rate), NO),
     metric!("redispatch_rate", "redispatched (share of served)", Share, scalar!(redispatch_rate), NO),
     metric!("wait_probability", "waited for an agent (share of served)", Share, scalar!(wait_probability), NO),
@@ -180,6 +191,7 @@ pub const SUMMARY_METRICS: &[Metric<Summary>] = &[
     metric!("slo_attainment.media_rtt", "SLO attainment: media RTT", Share, scalar!(slo_rtt), YES),
     metric!("slo_attainment.join_latency", "SLO attainment: join latency", Share, scalar!(slo_join), YES),
     metric!("slo_attainment.both", "SLO attainment: both", Share, scalar!(slo_both), YES),
+    metric!("utilization", "utilisation (all regions)", Share, scalar!(utilization), NO),
     metric!("littles_law.l", "Little's law: L (busy slots)", Slots, scalar!(little_l), NO),
     metric!("littles_law.lambda_w", "Little's law: λW", Slots, scalar!(little_lambda_w), NO),
 ];
@@ -206,12 +218,17 @@ pub const POPULATION_METRICS: &[Metric<PopulationSummary>] = &[
     metric!("overflow_rate", "overflow", Share, scalar!(overflow_rate), YES),
     metric!("rejection_rate", "rejection", Share, scalar!(rejection_rate), NO),
     metric!("abandonment_rate", "abandonment", Share, scalar!(abandonment_rate), NO),
+    metric!("rejection_abandonment_rate", "without an agent", Share, scalar!(rejection_abandonment_rate), NO, untabulated),
     metric!("wait_probability", "waited", Share, scalar!(wait_probability), NO),
     metric!("interruption_rate", "interrupted", Share, scalar!(interruption_rate), NO),
     metric!("redispatch_rate", "redispatched", Share, scalar!(redispatch_rate), NO),
     metric!("served_by", "served by", Share, Value::PerRegion(|s| &s.served_by, |s| &mut s.served_by), NO),
     metric!("media_rtt_ms", "RTT", Ms, dist!(media_rtt_ms), &[Stat::P95]),
     metric!("join_latency_ms", "join", Ms, dist!(join_latency_ms), NO),
+    metric!("wait_ms", "wait", Ms, dist!(wait_ms), NO, untabulated),
+    metric!("slo_attainment.media_rtt", "SLO: RTT", Share, scalar!(slo_rtt), NO, untabulated),
+    metric!("slo_attainment.join_latency", "SLO: join", Share, scalar!(slo_join), NO, untabulated),
+    metric!("slo_attainment.both", "within both SLO targets", Share, scalar!(slo_both), NO),
 ];
 
 /// One number of a metric: the metric itself, or one statistic of a distribution.
@@ -307,6 +324,76 @@ pub(super) fn visit<S>(
                 }
             }
             Value::PerRegion(_, get) => get(s).iter_mut().for_each(|v| f(ValueKind::Mean, v)),
+        }
+    }
+}
+
+/// One number of a summary, run-wide or one region's or one population's:
+/// what a sweep charts and what a planning target constrains, read the same
+/// way from the same catalogue.
+#[derive(Clone, Copy)]
+pub enum Pick {
+    /// A run-wide scalar.
+    Run(Scalar<Summary>),
+    /// A scalar of region `.0`.
+    Region(usize, Scalar<RegionSummary>),
+    /// A scalar of population `.0`.
+    Population(usize, Scalar<PopulationSummary>),
+}
+
+fn named<S>(metrics: &'static [Metric<S>], key: &str) -> Option<Scalar<S>> {
+    scalars(metrics).into_iter().find(|m| m.key() == key)
+}
+
+impl Pick {
+    /// The run-wide scalar named `key` (`overflow_rate`, `media_rtt_ms.p95`).
+    pub fn run(key: &str) -> Option<Self> {
+        named(SUMMARY_METRICS, key).map(Self::Run)
+    }
+
+    /// Region `r`'s scalar named `key`.
+    pub fn region(r: usize, key: &str) -> Option<Self> {
+        named(REGION_METRICS, key).map(|m| Self::Region(r, m))
+    }
+
+    /// Population `p`'s scalar named `key`.
+    pub fn population(p: usize, key: &str) -> Option<Self> {
+        named(POPULATION_METRICS, key).map(|m| Self::Population(p, m))
+    }
+
+    /// The metric's own name, without its region or population.
+    pub fn key(&self) -> String {
+        match self {
+            Self::Run(m) => m.key(),
+            Self::Region(_, m) => m.key(),
+            Self::Population(_, m) => m.key(),
+        }
+    }
+
+    /// The metric's name for people, without its region or population.
+    pub fn label(&self) -> String {
+        match self {
+            Self::Run(m) => m.label(),
+            Self::Region(_, m) => m.label(),
+            Self::Population(_, m) => m.label(),
+        }
+    }
+
+    /// Its unit.
+    pub fn unit(&self) -> Unit {
+        match self {
+            Self::Run(m) => m.unit(),
+            Self::Region(_, m) => m.unit(),
+            Self::Population(_, m) => m.unit(),
+        }
+    }
+
+    /// Its value in `s` (NaN when `s` lacks the region or population).
+    pub fn get(&self, s: &Summary) -> f64 {
+        match *self {
+            Self::Run(m) => m.get(s),
+            Self::Region(r, m) => s.regions.get(r).map_or(f64::NAN, |x| m.get(x)),
+            Self::Population(p, m) => s.populations.get(p).map_or(f64::NAN, |x| m.get(x)),
         }
     }
 }

@@ -85,6 +85,8 @@ pub struct PopulationSummary {
     pub rejection_rate: f64,
     /// Abandoned / sessions.
     pub abandonment_rate: f64,
+    /// (Rejected + abandoned) / sessions: users who never got an agent.
+    pub rejection_abandonment_rate: f64,
     /// Share of served sessions that waited for an agent.
     pub wait_probability: f64,
     /// Served sessions cut before their end / served.
@@ -97,6 +99,14 @@ pub struct PopulationSummary {
     pub media_rtt_ms: DistSummary,
     /// Join latency of served sessions.
     pub join_latency_ms: DistSummary,
+    /// Wait before an agent was assigned, served sessions.
+    pub wait_ms: DistSummary,
+    /// Share of served sessions within the RTT target.
+    pub slo_rtt: f64,
+    /// Share of served sessions within the join target.
+    pub slo_join: f64,
+    /// Share of served sessions within both.
+    pub slo_both: f64,
 }
 
 /// Everything a report states about a run.
@@ -133,6 +143,8 @@ pub struct Summary {
     pub rejection_rate: f64,
     /// abandoned / sessions.
     pub abandonment_rate: f64,
+    /// (rejected + abandoned) / sessions: users who never got an agent.
+    pub rejection_abandonment_rate: f64,
     /// interrupted / served.
     pub interruption_rate: f64,
     /// redispatched / served.
@@ -151,6 +163,8 @@ pub struct Summary {
     pub slo_join: f64,
     /// Share of served sessions within both.
     pub slo_both: f64,
+    /// Time-averaged busy slots over capacity, all regions together.
+    pub utilization: f64,
     /// Little's law, L: time-averaged busy slots over all regions.
     pub little_l: f64,
     /// Little's law, lambda x W: served per second x mean slot holding time.
@@ -179,12 +193,17 @@ impl PopulationSummary {
             overflow_rate: ratio(p.overflow, p.sessions),
             rejection_rate: ratio(p.rejected, p.sessions),
             abandonment_rate: ratio(p.abandoned, p.sessions),
+            rejection_abandonment_rate: ratio(p.rejected + p.abandoned, p.sessions),
             wait_probability: ratio(p.waited, served),
             interruption_rate: ratio(p.interrupted, served),
             redispatch_rate: ratio(p.redispatched, served),
             served_by: p.served_by.iter().map(|&n| ratio(n, served)).collect(),
             media_rtt_ms: DistSummary::of(&p.rtt),
             join_latency_ms: DistSummary::of(&p.join),
+            wait_ms: DistSummary::of(&p.wait),
+            slo_rtt: ratio(p.slo_met[0], served),
+            slo_join: ratio(p.slo_met[1], served),
+            slo_both: ratio(p.slo_met[2], served),
         }
     }
 }
@@ -248,6 +267,8 @@ impl Summary {
             .map(|r| RegionSummary::of(r, window * runs))
             .collect();
         let little_l = regions.iter().map(|r| r.mean_concurrency).sum();
+        let busy: f64 = s.regions.iter().map(|r| r.busy_area).sum();
+        let capacity: f64 = s.regions.iter().map(|r| r.capacity_area).sum();
         let little_lambda_w = s.hold_sum_s / (window * runs);
         Self {
             sessions: sessions as f64,
@@ -265,6 +286,7 @@ impl Summary {
             overflow_rate: ratio(over, sessions),
             rejection_rate: ratio(rej, sessions),
             abandonment_rate: ratio(ab, sessions),
+            rejection_abandonment_rate: ratio(rej + ab, sessions),
             interruption_rate: ratio(cut, served),
             redispatch_rate: ratio(moved, served),
             wait_probability: ratio(waited, served),
@@ -274,6 +296,7 @@ impl Summary {
             slo_rtt: ratio(slo[0], served),
             slo_join: ratio(slo[1], served),
             slo_both: ratio(slo[2], served),
+            utilization: if capacity > 0.0 { busy / capacity } else { 0.0 },
             little_l,
             little_lambda_w,
             regions,

@@ -9,7 +9,8 @@
 
 use crate::experiment::{half_width, Welford};
 use crate::model::target::{Metric, Scope, Sense, Target};
-use crate::stats::{Distribution, PopulationStats, RunStats};
+use crate::stats::metrics::Pick;
+use crate::stats::{Distribution, PopulationStats, RunStats, Summary};
 
 /// Where a check is measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,10 +62,24 @@ fn value_in_hour(t: &Target, s: &RunStats, h: u8) -> f64 {
     ratio(num, arrivals)
 }
 
-/// The check's figure in `s`.
-pub fn value_over(t: &Target, span: Span, s: &RunStats) -> f64 {
+/// The catalogue's number `t` constrains: targets are named as the figures of
+/// `summary.json` and read from the same summary as every report.
+pub fn pick(t: &Target) -> Pick {
+    let name = t.metric.name();
+    let pick = match t.scope {
+        Scope::Overall => Pick::run(name),
+        Scope::Population(p) => Pick::population(p, name),
+        Scope::Region(r) => Pick::region(r, name),
+    };
+    // `every_target_metric_is_a_catalogue_entry` holds this for each metric at
+    // each scope `check_limit` accepts.
+    pick.expect("a target's metric is a catalogue entry at its scope")
+}
+
+/// The check's figure in one replication, whose summary is `summary`.
+fn value_over(t: &Target, span: Span, s: &RunStats, summary: &Summary) -> f64 {
     match span {
-        Span::Window => value(t, s),
+        Span::Window => pick(t).get(summary),
         Span::Hour(h) => value_in_hour(t, s, h),
     }
 }
@@ -77,26 +92,9 @@ fn ratio(a: u64, b: u64) -> f64 {
     }
 }
 
-/// The populations a target is about.
-fn populations<'a>(
-    t: &Target,
-    s: &'a RunStats,
-) -> Box<dyn Iterator<Item = &'a PopulationStats> + 'a> {
-    match t.scope {
-        Scope::Population(p) => Box::new(std::iter::once(&s.populations[p])),
-        _ => Box::new(s.populations.iter()),
-    }
-}
-
-fn merged(t: &Target, s: &RunStats, pick: fn(&PopulationStats) -> &Distribution) -> Distribution {
-    let mut d = Distribution::new();
-    for p in populations(t, s) {
-        d.merge(pick(p));
-    }
-    d
-}
-
-/// The distribution a percentile target reads, merged over its populations.
+/// The distribution a percentile target reads, merged over its populations:
+/// across replications the point estimate is the pooled distribution's
+/// percentile, as every report states percentiles.
 fn distribution(t: &Target, s: &RunStats) -> Option<(Distribution, f64)> {
     let (pick, q): (fn(&PopulationStats) -> &Distribution, f64) = match t.metric {
         Metric::MediaRttP95 => (|p| &p.rtt, 0.95),
@@ -105,46 +103,12 @@ fn distribution(t: &Target, s: &RunStats) -> Option<(Distribution, f64)> {
         Metric::JoinLatencyP99 => (|p| &p.join, 0.99),
         _ => return None,
     };
-    Some((merged(t, s, pick), q))
-}
-
-/// The target's figure in `s` (one replication, or a merge of several).
-pub fn value(t: &Target, s: &RunStats) -> f64 {
-    if let Some((d, q)) = distribution(t, s) {
-        return d.quantile(q);
+    let mut d = Distribution::new();
+    match t.scope {
+        Scope::Population(p) => d.merge(pick(&s.populations[p])),
+        _ => s.populations.iter().for_each(|p| d.merge(pick(p))),
     }
-    let sum = |f: fn(&PopulationStats) -> u64| populations(t, s).map(f).sum::<u64>();
-    let sessions = sum(|p| p.sessions);
-    let served = sum(|p| p.served_home + p.overflow);
-    match t.metric {
-        Metric::OverflowRate => ratio(sum(|p| p.overflow), sessions),
-        Metric::RejectionRate => ratio(sum(|p| p.rejected), sessions),
-        Metric::AbandonmentRate => ratio(sum(|p| p.abandoned), sessions),
-        Metric::RejectionAbandonmentRate => ratio(sum(|p| p.rejected + p.abandoned), sessions),
-        Metric::WaitProbability => ratio(sum(|p| p.waited), served),
-        Metric::WaitMeanMs => merged(t, s, |p| &p.wait).mean(),
-        // Percentiles are read from `distribution` above.
-        Metric::MediaRttP95
-        | Metric::MediaRttP99
-        | Metric::JoinLatencyP95
-        | Metric::JoinLatencyP99 => f64::NAN,
-        Metric::SloMediaRtt => ratio(sum(|p| p.slo_met[0]), served),
-        Metric::SloJoinLatency => ratio(sum(|p| p.slo_met[1]), served),
-        Metric::SloBoth => ratio(sum(|p| p.slo_met[2]), served),
-        Metric::Utilization => {
-            let regions: Vec<_> = match t.scope {
-                Scope::Region(r) => vec![&s.regions[r]],
-                _ => s.regions.iter().collect(),
-            };
-            let cap: f64 = regions.iter().map(|r| r.capacity_area).sum();
-            let busy: f64 = regions.iter().map(|r| r.busy_area).sum();
-            if cap > 0.0 {
-                busy / cap
-            } else {
-                0.0
-            }
-        }
-    }
+    Some((d, q))
 }
 
 /// Whether failing this target calls for more capacity (everything but a
@@ -205,10 +169,11 @@ impl Tally {
 
     /// Fold the next replication in (`spans`: each check's, parallel to `targets`).
     pub fn push(&mut self, targets: &[Target], spans: &[Span], stats: RunStats) {
+        let summary = Summary::of(&stats);
         let v: Vec<f64> = targets
             .iter()
             .zip(spans)
-            .map(|(t, &sp)| value_over(t, sp, &stats))
+            .map(|(t, &sp)| value_over(t, sp, &stats, &summary))
             .collect();
         self.values.push(&v);
         self.sessions += stats.populations.iter().map(|p| p.sessions).sum::<u64>() as f64;
@@ -244,5 +209,68 @@ impl Tally {
                 TargetEstimate { point, margin }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::target::{check_limit, METRICS};
+    use crate::stats::metrics::Unit;
+
+    /// The scopes a target on `m` may have (as `check_limit` rules them).
+    fn scopes(m: Metric) -> Vec<Scope> {
+        [Scope::Overall, Scope::Population(0), Scope::Region(0)]
+            .into_iter()
+            .filter(|&s| {
+                let limit = if m.is_share() { 0.5 } else { 100.0 };
+                check_limit(m, s, limit).is_ok()
+            })
+            .collect()
+    }
+
+    /// Targets are catalogue entries: each metric, at every scope a target
+    /// may take, names a figure of `summary.json` in the same unit.
+    #[test]
+    fn every_target_metric_is_a_catalogue_entry() {
+        for &(m, name) in METRICS {
+            assert!(!scopes(m).is_empty(), "{name}");
+            for scope in scopes(m) {
+                let t = Target {
+                    metric: m,
+                    scope,
+                    limit: 0.5,
+                };
+                let pick = pick(&t);
+                assert_eq!(pick.key(), name);
+                let unit = if m.is_share() { Unit::Share } else { Unit::Ms };
+                assert_eq!(pick.unit(), unit, "{name} at {scope:?}");
+            }
+        }
+    }
+
+    /// A percentile target's pooled point estimate is the summary's figure
+    /// for one replication: the two ways of reading it agree.
+    #[test]
+    fn a_percentile_target_reads_what_the_summary_states() {
+        let path = std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/tests/tiny.json"
+        ));
+        let mut world = crate::scenario::load(path).unwrap();
+        world.run.replications = 1;
+        let est = crate::experiment::replicate(&world, &()).unwrap();
+        let summary = Summary::of(&est.pooled);
+        for m in [Metric::MediaRttP95, Metric::JoinLatencyP99] {
+            for scope in [Scope::Overall, Scope::Population(1)] {
+                let t = Target {
+                    metric: m,
+                    scope,
+                    limit: 100.0,
+                };
+                let (d, q) = distribution(&t, &est.pooled).unwrap();
+                assert_eq!(d.quantile(q), pick(&t).get(&summary), "{m:?} {scope:?}");
+            }
+        }
     }
 }
