@@ -20,6 +20,12 @@ pub fn of(world: &World) -> Layout {
         } else {
             0
         },
+        true_load_seen: world
+            .deployments
+            .iter()
+            .filter_map(|d| d.workers.as_ref())
+            .map(|w| w.measure.sample_interval_s == 0.0 && w.measure.report_interval_s == 0.0)
+            .collect(),
     }
 }
 

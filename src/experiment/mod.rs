@@ -43,10 +43,6 @@ pub struct Estimate {
     pub confidence: f64,
     /// Each replication's scalars in [`Summary::visit`] order (see [`Estimate::replication`]).
     pub runs: Vec<Vec<f64>>,
-    /// Confidence half-widths of each worker deployment's figures
-    /// ([`crate::stats::WORKER_FIGURES`], deployments in turn) from their
-    /// spread across replications; empty without workers or with one replication.
-    pub workers_half_width: Vec<f64>,
 }
 
 /// Folds replications, in order, into an [`Estimate`].
@@ -55,18 +51,12 @@ struct Accumulator {
     values: Welford,
     pooled: Option<RunStats>,
     runs: Vec<Vec<f64>>,
-    /// Worker deployments' figures per replication.
-    workers: Welford,
 }
 
 impl Accumulator {
     fn push(&mut self, stats: RunStats, values: &[f64]) {
         self.values.push(values);
         self.runs.push(values.to_vec());
-        if !stats.workers.is_empty() {
-            let figures: Vec<f64> = stats.workers.iter().flat_map(|w| w.figures(1.0)).collect();
-            self.workers.push(&figures);
-        }
         match &mut self.pooled {
             None => self.pooled = Some(stats),
             Some(p) => p.merge(&stats),
@@ -90,11 +80,6 @@ impl Accumulator {
             replications: n,
             confidence,
             runs: self.runs,
-            workers_half_width: if n > 1 {
-                self.workers.half_widths(confidence)
-            } else {
-                Vec::new()
-            },
         }
     }
 }

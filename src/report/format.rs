@@ -8,7 +8,8 @@ fn style(unit: Unit) -> (f64, usize, &'static str) {
     match unit {
         Unit::Share => (100.0, 2, " %"),
         Unit::Ms => (1.0, 1, ""),
-        Unit::Count | Unit::Slots | Unit::SlotsSquared => (1.0, 1, ""),
+        Unit::Count | Unit::Slots | Unit::SlotsSquared | Unit::Hours => (1.0, 1, ""),
+        Unit::Workers | Unit::Load => (1.0, 2, ""),
     }
 }
 
@@ -42,6 +43,9 @@ pub fn unit_name(unit: Unit) -> &'static str {
         Unit::Count => "sessions",
         Unit::Slots => "slots",
         Unit::SlotsSquared => "slots²",
+        Unit::Hours => "h",
+        Unit::Workers => "workers",
+        Unit::Load => "load",
     }
 }
 

@@ -43,7 +43,7 @@ fn put(map: &mut Map<String, Value>, key: &str, point: f64, hw: Option<f64>) {
 
 /// Every metric of `catalogue` into `map`, in catalogue order; `regions` names
 /// the keys of per-region metrics.
-fn put_all<S>(
+pub(super) fn put_all<S>(
     map: &mut Map<String, Value>,
     catalogue: &'static [Metric<S>],
     p: &S,

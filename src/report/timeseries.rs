@@ -93,10 +93,8 @@ pub fn timeseries_csv(world: &World, est: &Estimate) -> String {
             for lane in ts.deployment_lanes() {
                 level(&mut row, lane);
             }
-            for w in &est.pooled.workers {
-                let seen = super::workers::sees_true_load(world, w);
-                let [workers, true_load, reported] =
-                    super::workers::bin_levels(&w.bins[b], width, runs, seen);
+            for k in 0..est.pooled.workers.len() {
+                let [workers, true_load, reported] = est.pooled.worker_levels(k, b, width);
                 row.push(Cell::fixed(workers, 4));
                 row.push(Cell::fixed(true_load, 4));
                 row.push(Cell::fixed(reported, 4));

@@ -9,6 +9,7 @@
 //! the catalogue is caught by the `summary_visit_reaches_every_field` test.
 
 use super::summary::{DistSummary, PopulationSummary, RegionSummary, Summary, ValueKind};
+use super::workers::WorkerSummary;
 
 /// What a figure measures; fixes how it is printed and how a difference reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +24,12 @@ pub enum Unit {
     Slots,
     /// Slots squared (variance of concurrency).
     SlotsSquared,
+    /// Hours (worker-hours).
+    Hours,
+    /// Workers (time-averaged).
+    Workers,
+    /// A worker's load: its sessions' demand over its capacity (1 is full).
+    Load,
 }
 
 /// One statistic of a distribution; each is a metric of its own.
@@ -127,6 +134,10 @@ pub struct Metric<S: 'static> {
     /// Whether `summary.md` and `report.html` give it a column or row; the
     /// figures kept out (to keep tables readable) are in `summary.json`.
     pub tabulated: bool,
+    /// For a scalar, how replications give its point estimate: the mean of
+    /// theirs (counts, times) or the pooled replications' own (ratios of
+    /// sums, peaks).
+    pub kind: ValueKind,
 }
 
 const YES: &[Stat] = &[Stat::Mean];
@@ -153,11 +164,18 @@ macro_rules! metric {
             value: $value,
             headline: $headline,
             tabulated: true,
+            kind: ValueKind::Mean,
         }
     };
     ($key:literal, $label:literal, $unit:ident, $value:expr, $headline:expr, untabulated) => {
         Metric {
             tabulated: false,
+            ..metric!($key, $label, $unit, $value, $headline)
+        }
+    };
+    ($key:literal, $label:literal, $unit:ident, $value:expr, $headline:expr, pooled) => {
+        Metric {
+            kind: ValueKind::Pooled,
             ..metric!($key, $label, $unit, $value, $headline)
         }
     };
@@ -229,6 +247,26 @@ pub const POPULATION_METRICS: &[Metric<PopulationSummary>] = &[
     metric!("slo_attainment.media_rtt", "SLO: RTT", Share, scalar!(slo_rtt), NO, untabulated),
     metric!("slo_attainment.join_latency", "SLO: join", Share, scalar!(slo_join), NO, untabulated),
     metric!("slo_attainment.both", "within both SLO targets", Share, scalar!(slo_both), NO),
+];
+
+/// Per worker deployment, in `summary.json`'s `workers` order.
+#[rustfmt::skip]
+pub const WORKER_METRICS: &[Metric<WorkerSummary>] = &[
+    metric!("worker_hours", "worker-hours", Hours, scalar!(worker_hours), NO),
+    metric!("mean_workers", "mean workers", Workers, scalar!(mean_workers), NO),
+    metric!("cold_starts", "cold starts", Count, scalar!(cold_starts), NO),
+    metric!("process_starts", "process starts", Count, scalar!(process_starts), NO),
+    metric!("jobs", "jobs", Count, scalar!(jobs), NO),
+    metric!("over_admission_rate", "over-admitted", Share, scalar!(over_admission_rate), NO, pooled),
+    metric!("overloaded_session_share", "overloaded", Share, scalar!(overloaded_session_share), NO, pooled),
+    metric!("cold_start_job_share", "jobs that waited for a cold start", Share, scalar!(cold_start_job_share), NO, pooled),
+    metric!("peak_true_load", "peak true load", Load, scalar!(peak_true_load), NO, pooled),
+    metric!("peak_reported_load", "peak reported load", Load, scalar!(peak_reported_load), NO, pooled),
+    metric!("mean_true_load", "mean true load", Load, scalar!(mean_true_load), NO, pooled),
+    metric!("join_split_ms.dispatch", "join split: dispatch", Ms, scalar!(dispatch_ms), NO, pooled),
+    metric!("join_split_ms.process_start", "join split: process start", Ms, scalar!(process_start_ms), NO, pooled),
+    metric!("join_split_ms.cold_start", "join split: cold start", Ms, scalar!(cold_start_ms), NO, pooled),
+    metric!("join_latency_ms", "join latency", Ms, dist!(join_latency_ms), NO),
 ];
 
 /// One number of a metric: the metric itself, or one statistic of a distribution.
@@ -316,7 +354,7 @@ pub(super) fn visit<S>(
 ) {
     for m in metrics {
         match m.value {
-            Value::Scalar(_, get) => f(ValueKind::Mean, get(s)),
+            Value::Scalar(_, get) => f(m.kind, get(s)),
             Value::Dist(_, get) => {
                 let d = get(s);
                 for st in Stat::ALL {

@@ -20,7 +20,7 @@ pub use records::{Layout, PopulationStats, RegionStats, Served};
 pub use summary::{DistSummary, PopulationSummary, RegionSummary, Summary, ValueKind};
 pub use timeline::{Impact, Outcome, Outcomes, TimelineStats};
 pub use timeseries::{BinCounts, TimeSeries};
-pub use workers::{WorkerBin, WorkerLevel, WorkerStats, FIGURES as WORKER_FIGURES};
+pub use workers::{WorkerBin, WorkerLevel, WorkerStats, WorkerSummary};
 
 /// All statistics of one run, or the merge of several.
 #[derive(Debug, Clone)]
@@ -313,6 +313,15 @@ impl RunStats {
         self.pending_at_horizon = pending;
         self.running_at_horizon = running;
         self.events = events;
+    }
+
+    /// Worker deployment `k`'s levels in time bin `b`, taken as `width`
+    /// seconds long: mean workers, true and reported load ([`WorkerBin::levels`]).
+    pub fn worker_levels(&self, k: usize, b: usize, width: f64) -> [f64; 3] {
+        let seen = self.layout.true_load_seen.get(k).copied().unwrap_or(false);
+        let w = &self.workers[k];
+        let bin = w.bins[b.min(w.bins.len().saturating_sub(1))];
+        bin.levels(width, f64::from(self.runs.max(1)), seen)
     }
 
     /// Fold another run of the same shape in. Every field is named (a new

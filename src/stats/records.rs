@@ -25,6 +25,10 @@ pub struct Layout {
     pub event_windows: Vec<(f64, f64)>,
     /// Deployments with a lane of their own in the time series (0: regions only).
     pub deployment_lanes: usize,
+    /// Per worker deployment (in deployment order): whether the server sees
+    /// its workers' true load at every instant (no sampling, no reporting
+    /// interval), so the load it was told is the true load.
+    pub true_load_seen: Vec<bool>,
 }
 
 /// Per-population outcome totals and distributions.

@@ -4,7 +4,8 @@
 //! defines, in a fixed order, so the experiment layer can aggregate replications
 //! field by field without knowing the fields.
 
-use super::metrics::{self, POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS};
+use super::metrics::{self, POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS, WORKER_METRICS};
+use super::workers::WorkerSummary;
 use super::{Distribution, PopulationStats, RegionStats, RunStats};
 
 /// How a scalar is aggregated across replications.
@@ -173,6 +174,8 @@ pub struct Summary {
     pub regions: Vec<RegionSummary>,
     /// Per population.
     pub populations: Vec<PopulationSummary>,
+    /// Per deployment that runs on workers, in deployment order (empty without).
+    pub workers: Vec<WorkerSummary>,
 }
 
 fn ratio(a: u64, b: u64) -> f64 {
@@ -301,6 +304,12 @@ impl Summary {
             little_lambda_w,
             regions,
             populations,
+            workers: (s.workers.iter().enumerate())
+                .map(|(k, w)| {
+                    let seen = s.layout.true_load_seen.get(k).copied().unwrap_or(false);
+                    WorkerSummary::of(w, runs, window, seen)
+                })
+                .collect(),
         }
     }
 
@@ -332,6 +341,9 @@ impl Summary {
         }
         for p in &mut self.populations {
             metrics::visit(POPULATION_METRICS, p, f);
+        }
+        for w in &mut self.workers {
+            metrics::visit(WORKER_METRICS, w, f);
         }
     }
 }

@@ -4,7 +4,7 @@
 //! and how long sessions ran on an overloaded worker. Streaming and mergeable
 //! like the rest: a fixed number of totals plus one record per time bin.
 
-use super::Distribution;
+use super::{DistSummary, Distribution};
 
 /// What a worker deployment holds at an instant; integrated over time.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -20,16 +20,6 @@ pub struct WorkerLevel {
     /// Sum of the true loads of registered workers.
     pub true_load: f64,
 }
-
-/// Names of [`WorkerStats::figures`], as `summary.json` keys.
-pub const FIGURES: [&str; 6] = [
-    "worker_hours",
-    "cold_starts",
-    "process_starts",
-    "over_admission_rate",
-    "overloaded_session_share",
-    "cold_start_job_share",
-];
 
 /// One time bin of a worker deployment.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -221,20 +211,6 @@ impl WorkerStats {
         }
     }
 
-    /// The figures whose spread across replications gives their confidence
-    /// half-widths, in [`FIGURES`] order, for statistics summed over `runs`
-    /// replications.
-    pub fn figures(&self, runs: f64) -> [f64; FIGURES.len()] {
-        [
-            self.worker_s / 3600.0 / runs,
-            self.cold_starts as f64 / runs,
-            self.process_starts as f64 / runs,
-            self.over_admission_rate(),
-            self.overloaded_share(),
-            share(self.cold_start_jobs as f64, self.jobs as f64),
-        ]
-    }
-
     /// Share of window jobs over-admitted.
     pub fn over_admission_rate(&self) -> f64 {
         share(self.over_admitted as f64, self.jobs as f64)
@@ -243,6 +219,92 @@ impl WorkerStats {
     /// Share of session-seconds on an overloaded worker.
     pub fn overloaded_share(&self) -> f64 {
         share(self.overloaded_s, self.session_s)
+    }
+}
+
+/// One worker deployment's figures, as `summary.json`'s `workers` object and
+/// the summary's table state them (their names and units are the catalogue's
+/// `WORKER_METRICS`). Counts and times are per replication; shares, loads and
+/// peaks are of the pooled replications.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WorkerSummary {
+    /// Worker-hours paid for (workers that exist, whatever their state).
+    pub worker_hours: f64,
+    /// Time-averaged workers.
+    pub mean_workers: f64,
+    /// Workers provisioned.
+    pub cold_starts: f64,
+    /// Job processes started.
+    pub process_starts: f64,
+    /// Jobs (sessions placed on a worker).
+    pub jobs: f64,
+    /// Share of jobs placed on a worker whose true load then exceeded the threshold.
+    pub over_admission_rate: f64,
+    /// Share of session-seconds on a worker whose true load was above 1.
+    pub overloaded_session_share: f64,
+    /// Share of jobs that waited for a worker to be provisioned.
+    pub cold_start_job_share: f64,
+    /// Highest true load of a registered worker.
+    pub peak_true_load: f64,
+    /// Highest load a worker reported (the true one when the server sees it).
+    pub peak_reported_load: f64,
+    /// Mean true load per registered worker.
+    pub mean_true_load: f64,
+    /// Mean dispatch wait per job, ms.
+    pub dispatch_ms: f64,
+    /// Mean wait for a process start per job, ms.
+    pub process_start_ms: f64,
+    /// Mean wait for a cold start per job, ms.
+    pub cold_start_ms: f64,
+    /// Join latency of the deployment's jobs.
+    pub join_latency_ms: DistSummary,
+}
+
+impl WorkerSummary {
+    /// The figures of `s`, summed over `runs` replications of a `window_s`
+    /// statistics window; `true_load_seen`: the server sees every worker's
+    /// true load at every instant, so what it was told is the true load.
+    pub fn of(s: &WorkerStats, runs: f64, window_s: f64, true_load_seen: bool) -> Self {
+        let jobs = s.jobs as f64;
+        let per_job = |x: f64| share(x, jobs) * 1000.0;
+        Self {
+            worker_hours: s.worker_s / 3600.0 / runs,
+            mean_workers: s.worker_s / window_s / runs,
+            cold_starts: s.cold_starts as f64 / runs,
+            process_starts: s.process_starts as f64 / runs,
+            jobs: jobs / runs,
+            over_admission_rate: s.over_admission_rate(),
+            overloaded_session_share: s.overloaded_share(),
+            cold_start_job_share: share(s.cold_start_jobs as f64, jobs),
+            peak_true_load: s.peak_true_load,
+            peak_reported_load: if true_load_seen {
+                s.peak_true_load
+            } else {
+                s.peak_reported_load
+            },
+            mean_true_load: share(s.true_load_s, s.ready_s),
+            dispatch_ms: per_job(s.dispatch_s),
+            process_start_ms: per_job(s.process_s),
+            cold_start_ms: per_job(s.cold_s),
+            join_latency_ms: DistSummary::of(&s.join),
+        }
+    }
+}
+
+impl WorkerBin {
+    /// The bin's levels, for a bin of `width` seconds summed over `runs`
+    /// replications: mean workers, mean true load per registered worker, and
+    /// mean reported load (the true load when the server sees it at every
+    /// instant; else the mean of the bin's reports, 0 where it has none).
+    pub fn levels(&self, width: f64, runs: f64, true_load_seen: bool) -> [f64; 3] {
+        let workers = self.workers_s / (width * runs);
+        let true_load = share(self.true_load_s, self.ready_s);
+        let reported = if true_load_seen {
+            true_load
+        } else {
+            share(self.reported_sum, self.reports as f64)
+        };
+        [workers, true_load, reported]
     }
 }
 

@@ -4,8 +4,10 @@
 use regionsim::report::csv_table::{render, Cell};
 use regionsim::report::table::{html_escape, md_escape, to_html, to_markdown, Doc, Table};
 use regionsim::report::{headlines, write_run_with, Options};
-use regionsim::stats::metrics::{scalars, POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS};
-use regionsim::stats::{PopulationSummary, RegionSummary, Summary, ValueKind};
+use regionsim::stats::metrics::{
+    scalars, POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS, WORKER_METRICS,
+};
+use regionsim::stats::{PopulationSummary, RegionSummary, Summary, ValueKind, WorkerSummary};
 use serde_json::Value;
 
 use crate::common::{estimate, world};
@@ -19,6 +21,7 @@ fn shaped() -> Summary {
     Summary {
         regions: vec![RegionSummary::default(); 2],
         populations: vec![pop; 2],
+        workers: vec![WorkerSummary::default(); 2],
         ..Default::default()
     }
 }
@@ -107,6 +110,53 @@ fn every_catalogued_metric_reaches_every_output() {
         keys.contains(&"overflow_rate".to_string())
             && keys.contains(&"media_rtt_ms.p95".to_string())
     );
+}
+
+/// Worker figures are catalogue entries: every one reaches `summary.json`
+/// with its half-width, and its value is the summary's (report/ computes
+/// none of them; worker-hours were once recomputed there).
+#[test]
+fn every_worker_metric_reaches_summary_json_from_the_summary() {
+    let w = world("scenarios/tests/workers-autoscale.json");
+    let est = estimate(&w);
+    assert!(!est.point.workers.is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    write_run_with(dir.path(), &w, &est, Options::default()).unwrap();
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("summary.json")).unwrap())
+            .unwrap();
+    let at = |v: &Value, key: &str| key.split('.').fold(v.clone(), |v, k| v[k].clone());
+    for (k, dep) in json["workers"]["deployments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        for s in scalars(WORKER_METRICS) {
+            // serde_json's default float parsing may be one ulp off.
+            let (v, want) = (
+                at(dep, &s.key()).as_f64().unwrap(),
+                s.get(&est.point.workers[k]),
+            );
+            assert!(
+                (v - want).abs() <= 1e-12 * want.abs(),
+                "{}: {v} {want}",
+                s.key()
+            );
+            let ci = at(dep, &format!("{}_ci", s.key()));
+            assert!(
+                ci.is_number() || (est.replications == 1 && ci.is_null()),
+                "{}",
+                s.key()
+            );
+        }
+    }
+    // Counts per replication are means of the replications'; shares pooled.
+    let pooled = &est.pooled.workers[0];
+    let runs = f64::from(est.pooled.runs);
+    let f = &est.point.workers[0];
+    assert!((f.worker_hours - pooled.worker_s / 3600.0 / runs).abs() <= 1e-9 * f.worker_hours);
+    assert_eq!(f.over_admission_rate, pooled.over_admission_rate());
 }
 
 #[test]

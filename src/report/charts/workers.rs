@@ -9,7 +9,6 @@ use super::data::{positive_or, Ctx};
 use super::legend::{Entry, Keepout, Legend, Spot, Swatch, KEY, TOP_FIRST};
 use super::style::{builder, color, heading, tidy, TARGET};
 use super::{time_axis, Drawn};
-use crate::report::workers::{bin_levels, sees_true_load};
 
 /// File stem.
 pub const STEM: &str = "workers";
@@ -25,23 +24,19 @@ pub fn applies(ctx: &Ctx) -> bool {
 type Lines = Vec<(String, f64, Vec<(f64, [f64; 3])>)>;
 
 fn lines(ctx: &Ctx) -> Lines {
-    let runs = f64::from(ctx.est.pooled.runs.max(1));
     let bins = ctx.bins();
     ctx.est
         .pooled
         .workers
         .iter()
-        .map(|w| {
+        .enumerate()
+        .map(|(k, w)| {
             let d = &ctx.world.deployments[w.deployment];
             let th = d.workers.as_ref().map_or(1.0, |s| s.measure.threshold);
-            let seen = sees_true_load(ctx.world, w);
             let pts = bins
                 .iter()
                 .enumerate()
-                .map(|(b, &(t, len))| {
-                    let bin = w.bins[b.min(w.bins.len().saturating_sub(1))];
-                    (t, bin_levels(&bin, len, runs, seen))
-                })
+                .map(|(b, &(t, len))| (t, ctx.est.pooled.worker_levels(k, b, len)))
                 .collect();
             (d.label(&ctx.world.regions), th, pts)
         })

@@ -167,6 +167,8 @@ fn layout_rec(l: &Layout) -> LayoutRec {
         slo_join_ms,
         event_windows,
         deployment_lanes,
+        // Derived from the scenario, which a merge checks by its digest.
+        true_load_seen: _,
     } = l;
     LayoutRec {
         populations: *populations,
