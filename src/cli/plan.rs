@@ -114,12 +114,13 @@ impl Spinner {
 pub fn run(args: PlanArgs) -> Result<()> {
     let c = &args.common;
     super::shard::refuse_for(c, "plan", |k| std::env::var(k).ok())?;
-    let world = c.world(&[])?;
+    let fields = flags::fields(&args.targets, &args.cost)?;
+    let world = flags::world(c, &fields)?;
     if let Some((path, why)) = plan::unsupported(&world) {
         return Err(ScenarioError::at(&c.scenario, &path, &why).into());
     }
-    let targets = flags::targets(&c.scenario, &world, &args.targets)?;
-    let variables = flags::variables(&world, &args.cost, &args.step, &args.bounds, &targets)?;
+    let targets = flags::targets(&c.scenario, &world)?;
+    let variables = flags::variables(&world, &args.step, &args.bounds)?;
     let spec = Spec {
         targets,
         variables,

@@ -1,7 +1,8 @@
 //! Setting scenario fields by JSON path before validation, for sweeps and the
 //! command line: `deployments[0].capacity`, `populations[*].rate.peak_per_hour`,
 //! `policy.type`, `run.seed` (`--seed`), `run.horizon` (`--horizon`). `[*]` sets
-//! the field in every element. Missing object fields are created, so validation
+//! the field in every element; `["media_rtt_ms.p95"]` names a key holding a dot
+//! (`slo.targets["media_rtt_ms.p95"]`, as `plan --target` sets it). Missing object fields are created, so validation
 //! then checks the result like any hand-written file (a typo'd field is reported
 //! as an unknown field, a bad value with the field's own rule): there is no
 //! second copy of the rules here.
@@ -16,37 +17,61 @@ enum Step {
 }
 
 fn parse(path: &str) -> Result<Vec<Step>, String> {
+    let empty = || format!("`{path}` has an empty field name");
     let mut steps = Vec::new();
-    for part in path.split('.') {
-        let (name, rest) = part.split_at(part.find('[').unwrap_or(part.len()));
-        if name.is_empty() && rest.is_empty() {
-            return Err(format!("`{path}` has an empty field name"));
+    let mut rest = path;
+    let mut name_due = true;
+    loop {
+        if name_due {
+            let end = rest.find(['.', '[']).unwrap_or(rest.len());
+            let name = &rest[..end];
+            if name.is_empty() && !rest.starts_with('[') {
+                return Err(empty());
+            }
+            if !name.is_empty() {
+                steps.push(Step::Key(name.to_string()));
+            }
+            rest = &rest[end..];
+            name_due = false;
         }
-        if !name.is_empty() {
-            steps.push(Step::Key(name.to_string()));
-        }
-        let mut rest = rest;
-        while let Some(r) = rest.strip_prefix('[') {
-            let end = r
-                .find(']')
-                .ok_or_else(|| format!("`{path}`: unclosed `[`"))?;
-            let inside = &r[..end];
-            steps.push(if inside == "*" {
-                Step::All
-            } else {
-                Step::Index(
-                    inside
-                        .parse()
-                        .map_err(|_| format!("`{path}`: `[{inside}]` is not an index or `*`"))?,
-                )
-            });
-            rest = &r[end + 1..];
-        }
-        if !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('[') {
+            let (step, after) = bracket(path, r)?;
+            steps.push(step);
+            rest = after;
+        } else if let Some(r) = rest.strip_prefix('.') {
+            rest = r;
+            name_due = true;
+        } else if rest.is_empty() {
+            return Ok(steps);
+        } else {
             return Err(format!("`{path}`: unexpected `{rest}`"));
         }
     }
-    Ok(steps)
+}
+
+/// The step inside `[...]` (`r` starts after the `[`) and the text after the
+/// `]`: an index, `*`, or a quoted key (`["media_rtt_ms.p95"]`, for keys that
+/// hold a dot, such as a target's metric).
+fn bracket<'a>(path: &str, r: &'a str) -> Result<(Step, &'a str), String> {
+    if let Some(q) = r.strip_prefix('"') {
+        let close = q
+            .find("\"]")
+            .ok_or_else(|| format!("`{path}`: unclosed `[\"`"))?;
+        return Ok((Step::Key(q[..close].to_string()), &q[close + 2..]));
+    }
+    let end = r
+        .find(']')
+        .ok_or_else(|| format!("`{path}`: unclosed `[`"))?;
+    let inside = &r[..end];
+    let step =
+        if inside == "*" {
+            Step::All
+        } else {
+            Step::Index(inside.parse().map_err(|_| {
+                format!("`{path}`: `[{inside}]` is not an index, `*` or a quoted key")
+            })?)
+        };
+    Ok((step, &r[end + 1..]))
 }
 
 /// A number as JSON; whole numbers as integers so integer fields accept them.
@@ -193,6 +218,27 @@ mod tests {
             v,
             json!({"d": [{"c": 1, "w": 0.5}, {"c": 7, "w": 0.5}], "p": {"type": "nearest", "spill": {"t": 0.8}}})
         );
+    }
+
+    #[test]
+    fn a_quoted_key_may_hold_a_dot() {
+        let mut v = json!({"slo": {}});
+        let set = [
+            (r#"slo.targets["media_rtt_ms.p95"]"#.into(), json!(150)),
+            (
+                r#"slo.targets.populations["eu"]["slo_attainment.both"]"#.into(),
+                json!(0.9),
+            ),
+        ];
+        apply(&mut v, &set).unwrap();
+        assert_eq!(
+            v,
+            json!({"slo": {"targets": {"media_rtt_ms.p95": 150,
+                "populations": {"eu": {"slo_attainment.both": 0.9}}}}})
+        );
+        for bad in ["a.", ".a", "a..b", "", r#"a["b"#, "a[1]x"] {
+            assert!(apply(&mut v, &[(bad.into(), json!(1))]).is_err(), "{bad}");
+        }
     }
 
     #[test]

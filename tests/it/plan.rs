@@ -152,13 +152,15 @@ pub fn run_planned(folder: &Path, scratch: &Path) {
         .success();
 }
 
-/// Each of `plan`'s own refusals names the flag and the value as given.
+/// Each of `plan`'s own refusals names the flag and the value as given;
+/// `--target` and `--cost` are checked by the scenario's own `slo` rules (one
+/// copy of them), their complaints carried back to the flag.
 #[test]
 fn bad_planning_flags_exit_2_naming_the_flag_and_the_value() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["--target", "bogus<=1"],
-            "--target bogus<=1: unknown metric `bogus`",
+            "--target bogus<=1: unknown target metric `bogus`",
         ),
         (
             &["--target", "overflow_rate>=0.1"],
@@ -175,9 +177,16 @@ fn bad_planning_flags_exit_2_naming_the_flag_and_the_value() {
         ),
         (
             &["--target", "overflow_rate[nobody]<=0.1"],
-            "unknown population `nobody`",
+            "--target overflow_rate[nobody]<=0.1: unknown population `nobody`",
         ),
-        (&["--target", "overflow_rate<=1.5"], "between 0 and 1"),
+        (
+            &["--target", "overflow_rate<=1.5"],
+            "--target overflow_rate<=1.5: must be a share between 0 and 1",
+        ),
+        (
+            &["--target", "media_rtt_ms.p95[nobody]<=150"],
+            "--target media_rtt_ms.p95[nobody]<=150: unknown population `nobody`",
+        ),
         (
             &["--target", "utilization[us-east]>=1"],
             "strictly between 0 and 1",
@@ -188,7 +197,7 @@ fn bad_planning_flags_exit_2_naming_the_flag_and_the_value() {
         ),
         (
             &["--cost", "us-east=0"],
-            "--cost us-east=0: a cost must be > 0",
+            "--cost us-east=0: must be a finite number > 0",
         ),
         (
             &["--bounds", "us-east=9:3"],

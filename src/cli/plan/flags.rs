@@ -1,5 +1,6 @@
-//! `plan`'s own flags: `--target`, `--cost`, `--bounds` and `--step` read into
-//! targets and decision variables. Every refusal names the flag and the value
+//! `plan`'s own flags: `--target` and `--cost` set the scenario's `slo.targets`
+//! and `slo.cost` fields (checked by the scenario's rules, no second copy
+//! here); `--bounds` and `--step` shape the decision variables. Every refusal names the flag and the value
 //! as given (`--bounds us-east=5:2: the lower bound exceeds the upper`) and
 //! says what is allowed, the way the scenario loader names a file and field,
 //! so a long command line points at its own mistake.
@@ -10,7 +11,7 @@ use anyhow::Result;
 
 use crate::cli::bad;
 use regionsim::experiment::plan::{self, Variable};
-use regionsim::model::target::{check_limit, Metric, Scope, Sense, Target, METRICS};
+use regionsim::model::target::{Metric, Sense, Target};
 use regionsim::model::World;
 use regionsim::report;
 use regionsim::scenario::ScenarioError;
@@ -45,34 +46,49 @@ fn name_and_scope<'a>(lhs: &'a str, given: &str) -> Result<(&'a str, Option<&'a 
             let scope = sc
                 .strip_suffix(']')
                 .ok_or_else(|| refuse("--target", given, "unclosed `[`"))?;
-            Ok((n, Some(scope)))
+            Ok((n.trim(), Some(scope.trim())))
         }
         None => Ok((lhs.trim(), None)),
     }
 }
 
-fn scope(world: &World, metric: Metric, scope: Option<&str>, given: &str) -> Result<Scope> {
-    Ok(match scope {
-        None => Scope::Overall,
-        Some(id) if metric == Metric::Utilization => Scope::Region(
-            world
-                .regions
-                .iter()
-                .position(|r| r.id == id)
-                .ok_or_else(|| refuse("--target", given, format!("unknown region `{id}`")))?,
-        ),
-        Some(p) => Scope::Population(
-            world
-                .populations
-                .iter()
-                .position(|q| q.name == p)
-                .ok_or_else(|| refuse("--target", given, format!("unknown population `{p}`")))?,
-        ),
-    })
+/// A `--target` or `--cost` as the scenario field it sets: the scenario's own
+/// rules (`slo.targets`, `slo.cost`) check it, with no second copy here, and
+/// it replaces the scenario's entry on the same metric and scope, or region.
+pub struct FlagField {
+    flag: &'static str,
+    given: String,
+    /// Override path, keys quoted (`slo.targets["media_rtt_ms.p95"]`).
+    set: String,
+    /// The same field as the scenario's messages name it.
+    dotted: String,
+    value: f64,
 }
 
-/// `METRIC[SCOPE] OP VALUE` -> a checked target.
-fn parse_target(world: &World, s: &str) -> Result<Target> {
+impl FlagField {
+    fn new(flag: &'static str, given: &str, keys: &[&str], value: f64) -> Self {
+        let quoted: String = keys[2..].iter().map(|k| format!("[\"{k}\"]")).collect();
+        Self {
+            flag,
+            given: given.to_string(),
+            set: format!("{}.{}{quoted}", keys[0], keys[1]),
+            dotted: keys.join("."),
+            value,
+        }
+    }
+
+    /// Whether the scenario's complaint at `path` is about this field (or the
+    /// population or region it names).
+    fn names(&self, path: &str) -> bool {
+        let within = |a: &str, b: &str| a == b || a.starts_with(&format!("{b}."));
+        within(path, &self.dotted) || within(&self.dotted, path)
+    }
+}
+
+/// `METRIC[SCOPE] OP VALUE` -> the `slo.targets` field it sets. The operator
+/// must agree with the metric's direction, when the metric is known (an
+/// unknown one is the scenario rules' to refuse).
+fn target_field(s: &str) -> Result<FlagField> {
     let at = s
         .find(['<', '>', '='])
         .ok_or_else(|| refuse("--target", s, "expected METRIC<=V, METRIC>=V or METRIC=V"))?;
@@ -81,58 +97,80 @@ fn parse_target(world: &World, s: &str) -> Result<Target> {
         .iter()
         .find_map(|op| rest.strip_prefix(op).map(|v| (*op, v)))
         .ok_or_else(|| refuse("--target", s, "use <=, >= or ="))?;
-    let (name, sc) = name_and_scope(lhs, s)?;
-    let metric = Metric::from_name(name).ok_or_else(|| {
-        let known: Vec<&str> = METRICS.iter().map(|m| m.1).collect();
-        refuse(
-            "--target",
-            s,
-            format!("unknown metric `{name}`; use one of {}", known.join(", ")),
-        )
-    })?;
-    let scope = scope(world, metric, sc, s)?;
-    let sense = metric.sense();
-    if (op == "<=" && sense == Sense::AtLeast) || (op == ">=" && sense == Sense::AtMost) {
-        let right = if sense == Sense::AtMost { "<=" } else { ">=" };
-        return Err(refuse("--target", s, format!("contradicts its metric: `{name}` takes {right} (more capacity moves it the other way)")));
+    let (name, scope) = name_and_scope(lhs, s)?;
+    if let Some(sense) = Metric::from_name(name).map(Metric::sense) {
+        if (op == "<=" && sense == Sense::AtLeast) || (op == ">=" && sense == Sense::AtMost) {
+            let right = if sense == Sense::AtMost { "<=" } else { ">=" };
+            return Err(refuse("--target", s, format!("contradicts its metric: `{name}` takes {right} (more capacity moves it the other way)")));
+        }
     }
-    let limit = number("--target", s, value)?;
-    check_limit(metric, scope, limit).map_err(|m| refuse("--target", s, m))?;
-    Ok(Target {
-        metric,
-        scope,
-        limit,
-    })
+    let value = number("--target", s, value)?;
+    let keys: Vec<&str> = match scope {
+        None => vec!["slo", "targets", name],
+        Some(r) if name == Metric::Utilization.name() => vec!["slo", "targets", "regions", r, name],
+        Some(p) => vec!["slo", "targets", "populations", p, name],
+    };
+    Ok(FlagField::new("--target", s, &keys, value))
 }
 
-/// The scenario's targets with the command line's replacing those on the same
-/// metric and scope; none at all is a fault of the scenario's `slo.targets`.
-pub fn targets(file: &Path, world: &World, args: &[String]) -> Result<Vec<Target>> {
-    let mut cli: Vec<Target> = Vec::new();
-    for s in args {
-        let t = parse_target(world, s)?;
-        if cli
-            .iter()
-            .any(|o| o.metric == t.metric && o.scope == t.scope)
-        {
-            let twice = format!("{} is given twice; keep one", t.label(world));
-            return Err(refuse("--target", s, twice));
-        }
-        cli.push(t);
+/// The fields `--target` and `--cost` set; a target or a cost given twice is
+/// refused.
+pub fn fields(targets: &[String], cost: &[String]) -> Result<Vec<FlagField>> {
+    let mut out: Vec<FlagField> = Vec::new();
+    for s in targets {
+        out.push(target_field(s)?);
     }
-    let mut all: Vec<Target> = world
-        .slo
-        .targets
+    for s in cost {
+        let (id, w) = key_value("--cost", s, "REGION=WEIGHT")?;
+        let w = number("--cost", s, w)?;
+        out.push(FlagField::new("--cost", s, &["slo", "cost", id], w));
+    }
+    for (i, f) in out.iter().enumerate() {
+        if out[..i].iter().any(|o| o.dotted == f.dotted) {
+            return Err(refuse(f.flag, &f.given, "given twice; keep one"));
+        }
+    }
+    Ok(out)
+}
+
+/// The scenario with the flags' fields set, checked by its own rules; a
+/// complaint about a flag's field names the flag and its value as given.
+pub fn world(c: &crate::cli::Common, fields: &[FlagField]) -> Result<World> {
+    let set: Vec<(String, serde_json::Value)> = fields
         .iter()
-        .filter(|t| {
-            !cli.iter()
-                .any(|o| o.metric == t.metric && o.scope == t.scope)
-        })
-        .copied()
+        .map(|f| (f.set.clone(), regionsim::scenario::override_number(f.value)))
         .collect();
-    all.extend(cli);
-    all.sort_by_key(|t| (t.scope, t.metric));
-    if all.is_empty() {
+    let world = c.world(&set).map_err(|e| {
+        let about = e
+            .downcast_ref::<ScenarioError>()
+            .and_then(ScenarioError::invalid)
+            .and_then(|i| fields.iter().find(|f| f.names(&i.path)).map(|f| (f, i)));
+        match about {
+            Some((f, i)) => refuse(f.flag, &f.given, &i.message),
+            None => e,
+        }
+    })?;
+    for f in fields.iter().filter(|f| f.flag == "--cost") {
+        let id = f.dotted.trim_start_matches("slo.cost.");
+        let hosts = |r: usize| world.deployments.iter().any(|d| d.region == r);
+        if let Some(r) = world.regions.iter().position(|r| r.id == id) {
+            if !hosts(r) {
+                let with: Vec<&str> = (0..world.regions.len())
+                    .filter(|&r| hosts(r))
+                    .map(|r| world.regions[r].id.as_str())
+                    .collect();
+                let msg = format!("region `{id}` has no deployment, so no capacity to price; regions with deployments: {}", with.join(", "));
+                return Err(refuse("--cost", &f.given, msg));
+            }
+        }
+    }
+    Ok(world)
+}
+
+/// The planning targets: the scenario's, those on the same metric and scope
+/// replaced by `--target`; none at all is a fault of its `slo.targets`.
+pub fn targets(file: &Path, world: &World) -> Result<Vec<Target>> {
+    if world.slo.targets.is_empty() {
         return Err(ScenarioError::at(
             file,
             "slo.targets",
@@ -140,7 +178,7 @@ pub fn targets(file: &Path, world: &World, args: &[String]) -> Result<Vec<Target
         )
         .into());
     }
-    Ok(all)
+    Ok(world.slo.targets.clone())
 }
 
 /// `NAME=VALUE` split; `form` is what the flag takes, for the refusal.
@@ -165,42 +203,6 @@ fn deployment(world: &World, flag: &str, given: &str, name: &str) -> Result<usiz
             );
             refuse(flag, given, msg)
         })
-}
-
-/// `--cost REGION=W`: a known region holding a deployment, a weight above 0.
-fn apply_cost(world: &World, vars: &mut [Variable], s: &str) -> Result<()> {
-    let (id, w) = key_value("--cost", s, "REGION=WEIGHT")?;
-    let with: Vec<&str> = world
-        .regions
-        .iter()
-        .enumerate()
-        .filter(|(r, _)| world.deployments.iter().any(|d| d.region == *r))
-        .map(|(_, reg)| reg.id.as_str())
-        .collect();
-    let listed = with.join(", ");
-    let r = world
-        .regions
-        .iter()
-        .position(|r| r.id == id)
-        .ok_or_else(|| {
-            let msg = format!("unknown region `{id}`; regions with deployments: {listed}");
-            refuse("--cost", s, msg)
-        })?;
-    if !with.contains(&id) {
-        let msg = format!("region `{id}` has no deployment, so no capacity to price; regions with deployments: {listed}");
-        return Err(refuse("--cost", s, msg));
-    }
-    let w = number("--cost", s, w)?;
-    if w <= 0.0 {
-        return Err(refuse("--cost", s, "a cost must be > 0"));
-    }
-    for v in vars
-        .iter_mut()
-        .filter(|v| world.deployments[v.deployment].region == r)
-    {
-        v.cost = w;
-    }
-    Ok(())
 }
 
 /// `--step N` (every deployment) or `--step DEPLOYMENT=N`, N at least 1.
@@ -241,20 +243,10 @@ fn apply_bounds(world: &World, vars: &mut [Variable], s: &str) -> Result<()> {
     Ok(())
 }
 
-/// The scenario's variables with the command line's costs, steps and bounds.
-pub fn variables(
-    world: &World,
-    cost: &[String],
-    step: &[String],
-    bounds: &[String],
-    targets: &[Target],
-) -> Result<Vec<Variable>> {
-    let mut probe = world.clone();
-    probe.slo.targets = targets.to_vec();
-    let mut vars = plan::default_spec(&probe).variables;
-    for s in cost {
-        apply_cost(world, &mut vars, s)?;
-    }
+/// The scenario's variables (their costs its `slo.cost`, `--cost` included)
+/// with the command line's steps and bounds.
+pub fn variables(world: &World, step: &[String], bounds: &[String]) -> Result<Vec<Variable>> {
+    let mut vars = plan::default_spec(world).variables;
     for s in step {
         apply_step(world, &mut vars, s)?;
     }
