@@ -32,7 +32,7 @@ use queue::{EventQueue, Kind, MainHeap, QuadHeap, RadixHeap, RADIX_FROM};
 pub use record::simulate_recorded;
 use record::SessionSink;
 use rng::{stream, Purpose, SimRng};
-use session::{draw_wait_and_delays, Session, Slab, Tag, NO_CAUSE};
+use session::{draw_wait_and_delays, Cause, Draws, Session, Slab, Tag};
 
 /// How often (in events) the engine reports progress.
 const PROGRESS_EVERY: u64 = 1 << 16;
@@ -268,7 +268,12 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
                 .min(pop.cities.len() - 1)]
         };
         let duration = pop.session.sample(rng);
-        let (patience, dispatch, startup, jitter_ms) = draw_wait_and_delays(world, p, rng);
+        let Draws {
+            patience,
+            dispatch,
+            startup,
+            jitter_ms,
+        } = draw_wait_and_delays(world, p, rng);
         let counted = t >= world.run.warmup_s;
         let req = Request {
             population: p,
@@ -289,7 +294,7 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
             startup,
             jitter_ms,
             counted,
-            cause: NO_CAUSE,
+            cause: Cause::ARRIVAL,
         });
     }
 
@@ -311,7 +316,7 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
                 self.lost(&s, false);
             }
             Decision::Queue(d) if s.patience > 0.0 && self.deps.is_live(d) => {
-                let (slot, generation) = self.parked.insert(s, d as u32);
+                let (slot, generation) = self.parked.insert(s, Some(d as u32));
                 self.deps.enqueue(d, (slot, generation));
                 if s.patience.is_finite() {
                     self.queue
@@ -319,7 +324,7 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
                 }
             }
             Decision::Retry(delay) => {
-                let (slot, generation) = self.parked.insert(s, u32::MAX);
+                let (slot, generation) = self.parked.insert(s, None);
                 self.queue
                     .push(self.now + delay, Kind::Redispatch, slot, generation);
             }
@@ -333,15 +338,15 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
     #[inline(never)]
     fn lost(&mut self, s: &Session, abandoned: bool) {
         let (p, t) = (s.pop as usize, self.now);
-        if s.cause != NO_CAUSE {
-            let (r, e) = (s.home_region as usize, s.cause as usize);
+        if let Some(e) = s.cause.moved_by() {
+            let r = s.home_region as usize;
             self.stats.interrupted(p, r, e, t, s.counted);
         } else if abandoned {
             self.stats.abandoned(p, t, s.counted);
         } else {
             self.stats.rejected(p, t, s.counted);
         }
-        if self.sink.is_some() && s.cause == NO_CAUSE {
+        if self.sink.is_some() && !s.cause.is_move() {
             self.export_lost(s, abandoned);
         }
     }
@@ -352,7 +357,7 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
                 return self.start_on_worker(s, d, p);
             }
         }
-        if s.cause != NO_CAUSE {
+        if s.cause.is_move() {
             return self.start_moved(s, d);
         }
         self.start_slot::<false>(s, d, s.dispatch + s.startup + s.duration);

@@ -6,14 +6,23 @@
 use super::rng::SimRng;
 use crate::model::{Patience, World};
 
-/// A user's patience (seconds; 0 = none, infinity = unlimited), then dispatch
-/// and start-up delays (seconds) and RTT jitter (ms), in this fixed order.
+/// A session's draws besides its arrival, place and length, made in this
+/// fixed order (the order is part of every seed's results).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Draws {
+    /// Seconds the user will wait; 0 = none, infinity = unlimited.
+    pub(super) patience: f64,
+    /// Dispatch delay, seconds.
+    pub(super) dispatch: f64,
+    /// Agent start-up delay, seconds.
+    pub(super) startup: f64,
+    /// Media RTT jitter, ms.
+    pub(super) jitter_ms: f64,
+}
+
+/// A user's patience, then dispatch and start-up delays and RTT jitter.
 #[inline(always)]
-pub(super) fn draw_wait_and_delays(
-    world: &World,
-    pop: usize,
-    rng: &mut SimRng,
-) -> (f64, f64, f64, f64) {
+pub(super) fn draw_wait_and_delays(world: &World, pop: usize, rng: &mut SimRng) -> Draws {
     let patience = match &world.populations[pop].patience {
         Patience::None => 0.0,
         Patience::Unlimited => f64::INFINITY,
@@ -22,7 +31,12 @@ pub(super) fn draw_wait_and_delays(
     let dispatch = world.delays.dispatch.sample(rng);
     let startup = world.delays.startup.sample(rng);
     let jitter_ms = world.delays.jitter.sample(rng) * 1000.0;
-    (patience, dispatch, startup, jitter_ms)
+    Draws {
+        patience,
+        dispatch,
+        startup,
+        jitter_ms,
+    }
 }
 
 /// Everything about one session, drawn at its arrival.
@@ -44,12 +58,38 @@ pub(super) struct Session {
     pub(super) jitter_ms: f64,
     pub(super) counted: bool,
     /// For a session whose agent failed: the timeline event that caused it
-    /// (its `home_region` then holds the failed region). [`NO_CAUSE`] otherwise.
-    pub(super) cause: u32,
+    /// (its `home_region` then holds the failed region).
+    pub(super) cause: Cause,
 }
 
-/// [`Session::cause`] of a session that has not been moved.
-pub(super) const NO_CAUSE: u32 = u32::MAX;
+/// Why a session is looking for an agent: its arrival, or a timeline event
+/// that took its agent down (a moved session). One word, as the session's
+/// other indices; its own type so its "none" means only that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Cause(u32);
+
+impl Cause {
+    /// A session looking for its first agent.
+    pub(super) const ARRIVAL: Cause = Cause(u32::MAX);
+
+    /// Moved after timeline event `e` took its agent down.
+    pub(super) fn event(e: usize) -> Self {
+        debug_assert!(e < u32::MAX as usize);
+        Cause(e as u32)
+    }
+
+    /// The event that moved it, if one did.
+    #[inline(always)]
+    pub(super) fn moved_by(self) -> Option<usize> {
+        (self != Self::ARRIVAL).then_some(self.0 as usize)
+    }
+
+    /// Whether it was moved after a failure.
+    #[inline(always)]
+    pub(super) fn is_move(self) -> bool {
+        self != Self::ARRIVAL
+    }
+}
 
 impl Session {
     /// How long the session holds the place it takes at `t` when its agent
@@ -59,7 +99,7 @@ impl Session {
     /// (the agent starts, finds the user gone and ends).
     #[inline(always)]
     pub(super) fn holding(&self, t: f64, join: f64) -> f64 {
-        if self.cause == NO_CAUSE {
+        if !self.cause.is_move() {
             join + self.duration
         } else {
             (self.arrival + self.duration - t).max(join)
@@ -70,7 +110,7 @@ impl Session {
     /// has come); if not, it waits for an agent no longer than until then.
     /// Always false for a session that has not been moved.
     pub(super) fn left_by(&mut self, t: f64) -> bool {
-        if self.cause == NO_CAUSE {
+        if !self.cause.is_move() {
             return false;
         }
         let left = self.arrival + self.duration - t;
@@ -107,8 +147,8 @@ impl Tag {
 #[derive(Debug, Clone, Copy)]
 struct Parked {
     pub(super) session: Session,
-    /// The deployment whose queue holds it (unused while awaiting re-dispatch).
-    pub(super) deployment: u32,
+    /// The deployment whose queue holds it (none while awaiting re-dispatch).
+    pub(super) deployment: Option<u32>,
     pub(super) generation: u32,
     pub(super) live: bool,
 }
@@ -121,7 +161,7 @@ pub(super) struct Slab {
 }
 
 impl Slab {
-    pub(super) fn insert(&mut self, session: Session, deployment: u32) -> (u32, u32) {
+    pub(super) fn insert(&mut self, session: Session, deployment: Option<u32>) -> (u32, u32) {
         if let Some(i) = self.free.pop() {
             let p = &mut self.slots[i as usize];
             p.session = session;
@@ -140,7 +180,7 @@ impl Slab {
     }
 
     /// Take the session out if (slot, generation) still names it.
-    pub(super) fn take(&mut self, slot: u32, generation: u32) -> Option<(Session, u32)> {
+    pub(super) fn take(&mut self, slot: u32, generation: u32) -> Option<(Session, Option<u32>)> {
         let p = self.slots.get_mut(slot as usize)?;
         if !p.live || p.generation != generation {
             return None;
@@ -161,7 +201,7 @@ impl Slab {
     pub(super) fn waiting_first(&self) -> impl Iterator<Item = &Session> + '_ {
         self.slots
             .iter()
-            .filter(|p| p.live && p.session.cause == NO_CAUSE)
+            .filter(|p| p.live && !p.session.cause.is_move())
             .map(|p| &p.session)
     }
 
@@ -170,7 +210,7 @@ impl Slab {
     pub(super) fn counted_parked(&self) -> (u64, u64) {
         let mut counts = (0, 0);
         for p in self.slots.iter().filter(|p| p.live && p.session.counted) {
-            if p.session.cause == NO_CAUSE {
+            if !p.session.cause.is_move() {
                 counts.0 += 1;
             } else {
                 counts.1 += 1;

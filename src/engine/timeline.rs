@@ -121,7 +121,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
                 Failover::Redispatch { detect_s } if e.time > t + detect_s => {
                     self.stats.redispatched(pop, r, event, t, tag.counted());
                     let s = self.moved_session(pop, tag, (r, event), e.time - t, detect_s);
-                    let (slot, generation) = self.parked.insert(s, u32::MAX);
+                    let (slot, generation) = self.parked.insert(s, None);
                     self.queue
                         .push(t + detect_s, Kind::Failover, slot, generation);
                 }
@@ -144,8 +144,12 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
         remaining: f64,
         detect_s: f64,
     ) -> Session {
-        let (patience, dispatch, startup, jitter_ms) =
-            super::draw_wait_and_delays(self.world, pop, &mut self.timeline_rng);
+        let super::Draws {
+            patience,
+            dispatch,
+            startup,
+            jitter_ms,
+        } = super::draw_wait_and_delays(self.world, pop, &mut self.timeline_rng);
         let patience = patience.min(remaining - detect_s);
         Session {
             pop: pop as u32,
@@ -159,7 +163,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
             startup,
             jitter_ms,
             counted: tag.counted(),
-            cause: event as u32,
+            cause: super::Cause::event(event),
         }
     }
 

@@ -7,7 +7,7 @@
 
 use super::policy::{Policy, Request};
 use super::queue::{Kind, MainHeap};
-use super::session::{draw_wait_and_delays, Session, NO_CAUSE};
+use super::session::{draw_wait_and_delays, Cause, Draws, Session};
 use super::Engine;
 
 impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
@@ -33,7 +33,12 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
         let city = pop.cities[row.place as usize];
         let duration = f64::from(row.duration);
         let rng = &mut self.sources[p].attributes;
-        let (patience, dispatch, startup, jitter_ms) = draw_wait_and_delays(world, p, rng);
+        let Draws {
+            patience,
+            dispatch,
+            startup,
+            jitter_ms,
+        } = draw_wait_and_delays(world, p, rng);
         let counted = t >= world.run.warmup_s;
         let req = Request {
             population: p,
@@ -54,7 +59,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
             startup,
             jitter_ms,
             counted,
-            cause: NO_CAUSE,
+            cause: Cause::ARRIVAL,
         });
     }
 }

@@ -20,7 +20,9 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
     }
 
     pub(super) fn on_abandon(&mut self, slot: u32, generation: u32) {
-        let Some((s, d)) = self.parked.take(slot, generation) else {
+        // An abandon timer is set only for a user parked in a queue, so the
+        // session it still names has its deployment.
+        let Some((s, Some(d))) = self.parked.take(slot, generation) else {
             return;
         };
         // The queue entry stays behind and is skipped, or compacted away once

@@ -17,7 +17,7 @@ mod ticks;
 
 use super::queue::{Kind, MainHeap};
 use super::rng::{stream, Purpose, SimRng};
-use super::session::{Session, Tag, NO_CAUSE};
+use super::session::{Session, Tag};
 use super::Engine;
 use crate::engine::policy::Policy;
 use crate::model::World;
@@ -28,24 +28,52 @@ use ticks::{EVAL, REPORT, SAMPLE};
 /// Bits of a worker departure's first payload word that hold the deployment.
 const DEP_BITS: u32 = 14;
 
+// Every deployment and every worker a scenario may have fits its field.
+const _: () = assert!(crate::scenario::limits::MAX_DEPLOYMENTS <= 1 << DEP_BITS);
+const _: () = assert!(crate::model::workers::MAX_WORKERS as u64 <= 1 << (32 - DEP_BITS));
+
+/// The session on worker `worker` of deployment `deployment` that a worker
+/// departure ends, packed into the event's first payload word (the event
+/// list carries two words, the second the session's tag).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct OnWorker(u32);
+
+impl OnWorker {
+    #[inline(always)]
+    fn new(deployment: usize, worker: usize) -> Self {
+        debug_assert!(deployment < 1 << DEP_BITS && worker < 1 << (32 - DEP_BITS));
+        Self((worker as u32) << DEP_BITS | deployment as u32)
+    }
+
+    #[inline(always)]
+    fn deployment(self) -> usize {
+        (self.0 & ((1 << DEP_BITS) - 1)) as usize
+    }
+
+    #[inline(always)]
+    fn worker(self) -> usize {
+        (self.0 >> DEP_BITS) as usize
+    }
+}
+
 /// Every pool of a run and their random stream.
 #[derive(Debug)]
 pub(super) struct Workers {
     /// Whether any deployment runs on workers (the one test the slot path pays).
     pub(super) any: bool,
     pools: Vec<Pool>,
-    /// Pool index per deployment (u32::MAX: slots).
-    pool_of: Vec<u32>,
+    /// Pool index per deployment (None: it runs on slots).
+    pool_of: Vec<Option<u32>>,
     rng: SimRng,
 }
 
 impl Workers {
     pub(super) fn new(world: &World, replication: u32) -> Self {
-        let mut pool_of = vec![u32::MAX; world.deployments.len()];
+        let mut pool_of = vec![None; world.deployments.len()];
         let mut pools = Vec::new();
         for (d, dep) in world.deployments.iter().enumerate() {
             if let Some(spec) = &dep.workers {
-                pool_of[d] = pools.len() as u32;
+                pool_of[d] = Some(pools.len() as u32);
                 pools.push(Pool::new(d, spec.clone()));
             }
         }
@@ -60,8 +88,7 @@ impl Workers {
     /// The pool of deployment `d`, if it runs on workers.
     #[inline]
     pub(super) fn pool(&self, d: usize) -> Option<usize> {
-        let p = self.pool_of[d];
-        (p != u32::MAX).then_some(p as usize)
+        self.pool_of[d].map(|p| p as usize)
     }
 
     /// Empty statistics for every pool.
@@ -222,8 +249,9 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
         let wait = t - s.arrival;
         let hold = s.holding(t, cold + s.dispatch + process + s.startup);
         let tag = Tag::new(s.city, s.counted);
-        let a = (w as u32) << DEP_BITS | d as u32;
-        self.queue.push(t + hold, Kind::WorkerDeparture, a, tag.0);
+        let on = OnWorker::new(d, w);
+        self.queue
+            .push(t + hold, Kind::WorkerDeparture, on.0, tag.0);
         let join_s = wait + cold + s.dispatch + process + s.startup;
         if t >= self.world.run.warmup_s {
             let st = &mut self.stats.workers[p];
@@ -257,7 +285,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
     /// and it holds its place `hold` seconds.
     #[inline]
     fn record_start(&mut self, s: &Session, r: usize, wait: f64, join_ms: f64, hold: f64) {
-        if s.cause != NO_CAUSE {
+        if s.cause.is_move() {
             self.stats.rejoined(join_ms, hold, s.counted);
         } else {
             self.record_served(s, r, wait, join_ms, hold);
@@ -266,10 +294,8 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
 
     /// A session on a worker ends.
     pub(super) fn on_worker_departure(&mut self, a: u32, tag: u32) {
-        let (d, w) = (
-            (a & ((1 << DEP_BITS) - 1)) as usize,
-            (a >> DEP_BITS) as usize,
-        );
+        let on = OnWorker(a);
+        let (d, w) = (on.deployment(), on.worker());
         let p = self
             .workers
             .pool(d)

@@ -40,7 +40,12 @@ impl Meter {
         let (area, last_t, sum) = (&mut self.area, &mut self.last_t, &mut self.sum);
         let (filled, measured) = (&mut self.filled, &mut self.measured);
         let ring = &mut self.ring[slot * n..(slot + 1) * n];
-        let how = (t, dt, noise, self.window as f64);
+        let how = Sample {
+            t,
+            dt,
+            noise,
+            window: self.window as f64,
+        };
         integrate::<NOISE>(ring, x, z, area, last_t, sum, filled, measured, how);
         self.reserved.fill(0);
     }
@@ -137,6 +142,16 @@ impl Meter {
     }
 }
 
+/// What one sample tick integrates with: its instant, the sample interval, the
+/// noise's scale and the moving-average window (samples).
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    t: f64,
+    dt: f64,
+    noise: f64,
+    window: f64,
+}
+
 /// [`Meter::integrate`] on slices of one length. Not inlined: as a
 /// function's arguments the slices are known not to overlap, so the loop is
 /// vectorised without run-time overlap checks (hence the many arguments).
@@ -151,8 +166,14 @@ fn integrate<const NOISE: bool>(
     sum: &mut [f64],
     filled: &mut [f64],
     measured: &mut [f64],
-    (t, dt, noise, w): (f64, f64, f64, f64),
+    how: Sample,
 ) {
+    let Sample {
+        t,
+        dt,
+        noise,
+        window: w,
+    } = how;
     let n = ring.len();
     let (x, z, area, last_t) = (&x[..n], &z[..n], &mut area[..n], &mut last_t[..n]);
     let (sum, filled, measured) = (&mut sum[..n], &mut filled[..n], &mut measured[..n]);
