@@ -268,13 +268,16 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
                 .min(pop.cities.len() - 1)]
         };
         let duration = pop.session.sample(rng);
-        let Draws {
-            patience,
-            dispatch,
-            startup,
-            jitter_ms,
-        } = draw_wait_and_delays(world, p, rng);
-        let counted = t >= world.run.warmup_s;
+        let draws = draw_wait_and_delays(world, p, rng);
+        self.arrive(p, city, duration, draws);
+    }
+
+    /// A user of population `p` at place `city` asks for an agent now, for a
+    /// conversation of `duration` seconds: counted, given its home, dispatched.
+    #[inline(always)]
+    fn arrive(&mut self, p: usize, city: usize, duration: f64, draws: Draws) {
+        let t = self.now;
+        let counted = t >= self.world.run.warmup_s;
         let req = Request {
             population: p,
             city,
@@ -282,6 +285,12 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
         };
         let home_region = self.deps.region(self.policy.home(&req, self.deps.load())) as u32;
         self.stats.arrival(p, t, counted);
+        let Draws {
+            patience,
+            dispatch,
+            startup,
+            jitter_ms,
+        } = draws;
         self.dispatch(Session {
             pop: p as u32,
             city: city as u32,

@@ -5,9 +5,9 @@
 //! event of its own kind, so populations drawn from a rate keep their path
 //! untouched.
 
-use super::policy::{Policy, Request};
+use super::policy::Policy;
 use super::queue::{Kind, MainHeap};
-use super::session::{draw_wait_and_delays, Cause, Draws, Session};
+use super::session::draw_wait_and_delays;
 use super::Engine;
 
 impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
@@ -25,7 +25,6 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
 
     /// A session of trace population `p` arrives (mirrors `on_arrival`).
     pub(super) fn on_trace_arrival(&mut self, p: usize) {
-        let t = self.now;
         let world = self.world;
         let pop = &world.populations[p];
         let row = pop.trace.as_deref().expect("a trace population").rows[self.trace_at[p].row];
@@ -33,33 +32,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
         let city = pop.cities[row.place as usize];
         let duration = f64::from(row.duration);
         let rng = &mut self.sources[p].attributes;
-        let Draws {
-            patience,
-            dispatch,
-            startup,
-            jitter_ms,
-        } = draw_wait_and_delays(world, p, rng);
-        let counted = t >= world.run.warmup_s;
-        let req = Request {
-            population: p,
-            city,
-            attempt: 0,
-        };
-        let home_region = self.deps.region(self.policy.home(&req, self.deps.load())) as u32;
-        self.stats.arrival(p, t, counted);
-        self.dispatch(Session {
-            pop: p as u32,
-            city: city as u32,
-            home_region,
-            attempt: 0,
-            arrival: t,
-            duration,
-            patience,
-            dispatch,
-            startup,
-            jitter_ms,
-            counted,
-            cause: Cause::ARRIVAL,
-        });
+        let draws = draw_wait_and_delays(world, p, rng);
+        self.arrive(p, city, duration, draws);
     }
 }
