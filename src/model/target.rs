@@ -7,11 +7,11 @@
 //! reads it from the same summary every report states (the planner's
 //! `every_target_metric_is_a_catalogue_entry` test holds the two together), so
 //! a target reads like the figure it constrains. Scenario files and the command
-//! line both parse targets through [`Metric::from_name`].
+//! line both parse targets through [`TargetMetric::from_name`].
 
 /// A figure a target can constrain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Metric {
+pub enum TargetMetric {
     /// Served elsewhere / sessions.
     OverflowRate,
     /// Rejected / sessions.
@@ -52,27 +52,27 @@ pub enum Sense {
 }
 
 /// Every metric with its name, in documentation order.
-pub const METRICS: &[(Metric, &str)] = &[
-    (Metric::OverflowRate, "overflow_rate"),
-    (Metric::RejectionRate, "rejection_rate"),
-    (Metric::AbandonmentRate, "abandonment_rate"),
+pub const METRICS: &[(TargetMetric, &str)] = &[
+    (TargetMetric::OverflowRate, "overflow_rate"),
+    (TargetMetric::RejectionRate, "rejection_rate"),
+    (TargetMetric::AbandonmentRate, "abandonment_rate"),
     (
-        Metric::RejectionAbandonmentRate,
+        TargetMetric::RejectionAbandonmentRate,
         "rejection_abandonment_rate",
     ),
-    (Metric::WaitProbability, "wait_probability"),
-    (Metric::WaitMeanMs, "wait_ms.mean"),
-    (Metric::MediaRttP95, "media_rtt_ms.p95"),
-    (Metric::MediaRttP99, "media_rtt_ms.p99"),
-    (Metric::JoinLatencyP95, "join_latency_ms.p95"),
-    (Metric::JoinLatencyP99, "join_latency_ms.p99"),
-    (Metric::SloMediaRtt, "slo_attainment.media_rtt"),
-    (Metric::SloJoinLatency, "slo_attainment.join_latency"),
-    (Metric::SloBoth, "slo_attainment.both"),
-    (Metric::Utilization, "utilization"),
+    (TargetMetric::WaitProbability, "wait_probability"),
+    (TargetMetric::WaitMeanMs, "wait_ms.mean"),
+    (TargetMetric::MediaRttP95, "media_rtt_ms.p95"),
+    (TargetMetric::MediaRttP99, "media_rtt_ms.p99"),
+    (TargetMetric::JoinLatencyP95, "join_latency_ms.p95"),
+    (TargetMetric::JoinLatencyP99, "join_latency_ms.p99"),
+    (TargetMetric::SloMediaRtt, "slo_attainment.media_rtt"),
+    (TargetMetric::SloJoinLatency, "slo_attainment.join_latency"),
+    (TargetMetric::SloBoth, "slo_attainment.both"),
+    (TargetMetric::Utilization, "utilization"),
 ];
 
-impl Metric {
+impl TargetMetric {
     /// The metric named `name` (as in `summary.json`).
     pub fn from_name(name: &str) -> Option<Self> {
         METRICS.iter().find(|(_, n)| *n == name).map(|(m, _)| *m)
@@ -124,7 +124,7 @@ pub enum Scope {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Target {
     /// The figure.
-    pub metric: Metric,
+    pub metric: TargetMetric,
     /// Whose figure.
     pub scope: Scope,
     /// The limit (a share, or ms).
@@ -161,11 +161,11 @@ impl Target {
 }
 
 /// Check a target's limit against its metric; the message says what is allowed.
-pub fn check_limit(metric: Metric, scope: Scope, limit: f64) -> Result<(), String> {
+pub fn check_limit(metric: TargetMetric, scope: Scope, limit: f64) -> Result<(), String> {
     if !limit.is_finite() {
         return Err(format!("must be a finite number, got {limit}"));
     }
-    if metric == Metric::Utilization {
+    if metric == TargetMetric::Utilization {
         if !(limit > 0.0 && limit < 1.0) {
             return Err(format!(
                 "a utilisation floor must be strictly between 0 and 1 (a floor of 1 needs endless load), got {limit}"
@@ -187,10 +187,10 @@ pub fn check_limit(metric: Metric, scope: Scope, limit: f64) -> Result<(), Strin
         return Err(format!("must be a duration in ms > 0, got {limit}"));
     }
     match (metric, scope) {
-        (Metric::Utilization, Scope::Population(_)) => {
+        (TargetMetric::Utilization, Scope::Population(_)) => {
             Err("utilisation is per region, not per population".into())
         }
-        (m, Scope::Region(_)) if m != Metric::Utilization => Err(format!(
+        (m, Scope::Region(_)) if m != TargetMetric::Utilization => Err(format!(
             "`{}` is per population or overall; only utilization is per region",
             m.name()
         )),

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::json::num;
 use crate::experiment::plan::{
-    slot_hours, window_hours, Candidate, Outcome, Purpose, Spec, Status, TargetEstimate, Variable,
+    slot_hours, window_hours, Candidate, Outcome, Spec, Stage, Status, TargetEstimate, Variable,
     Verification,
 };
 use crate::model::target::Target;
@@ -77,12 +77,12 @@ fn candidate(world: &World, spec: &Spec, c: &Candidate) -> Value {
 }
 
 /// Why a verification ran, in words.
-pub fn purpose_name(p: Purpose) -> String {
+pub fn purpose_name(p: Stage) -> String {
     match p {
-        Purpose::Checkpoint(l) => format!("checkpoint after level {l}"),
-        Purpose::Final(a) => format!("final, attempt {a}"),
-        Purpose::HourlyCheckpoint(n) => format!("hourly checkpoint {n}"),
-        Purpose::HourlyFinal(a) => format!("hourly final, attempt {a}"),
+        Stage::Checkpoint(l) => format!("checkpoint after level {l}"),
+        Stage::Final(a) => format!("final, attempt {a}"),
+        Stage::HourlyCheckpoint(n) => format!("hourly checkpoint {n}"),
+        Stage::HourlyFinal(a) => format!("hourly final, attempt {a}"),
     }
 }
 

@@ -15,7 +15,7 @@ use super::plan::{
 };
 use crate::experiment::plan::hourly::HourlyOutcome;
 use crate::experiment::plan::{
-    cost, schedules, slot_hours, Outcome, Purpose, Rule, Span, Spec, Status, TargetEstimate,
+    cost, schedules, slot_hours, Outcome, Rule, Span, Spec, Stage, Status, TargetEstimate,
     Verification,
 };
 use crate::model::World;
@@ -182,8 +182,8 @@ pub fn headline(world: &World, spec: &Spec, out: &HourlyOutcome) -> String {
     let k = s.rule.targets.len();
     match (s.status, &s.plan) {
         (Status::Verified, Some(_)) => format!("Verified: an independent run on fresh seeds meets all {k} checks (each hourly target in every hour, the others over the window) at {pct:.0} % joint confidence."),
-        (Status::Interrupted, Some(v)) if matches!(v.purpose, Purpose::HourlyFinal(_)) => "INTERRUPTED after the schedule passed its final verification: the schedule stands.".into(),
-        (Status::Interrupted, Some(v)) if matches!(v.purpose, Purpose::HourlyCheckpoint(_)) => "INTERRUPTED: this is the best schedule verified so far (a checkpoint); the search did not finish, so a cheaper schedule may exist.".into(),
+        (Status::Interrupted, Some(v)) if matches!(v.purpose, Stage::HourlyFinal(_)) => "INTERRUPTED after the schedule passed its final verification: the schedule stands.".into(),
+        (Status::Interrupted, Some(v)) if matches!(v.purpose, Stage::HourlyCheckpoint(_)) => "INTERRUPTED: this is the best schedule verified so far (a checkpoint); the search did not finish, so a cheaper schedule may exist.".into(),
         (Status::Interrupted, Some(_)) => "INTERRUPTED before the hourly search verified a schedule: this is a static plan verified under the same checks, as a flat schedule; a cheaper schedule may exist.".into(),
         (Status::Interrupted, None) => "INTERRUPTED before any plan was verified.".into(),
         (Status::Infeasible, _) => {

@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 
 use super::raw::RawSlo;
 use super::validate::{err, region_index, R};
-use crate::model::target::{check_limit, Metric, Scope, Target, METRICS};
+use crate::model::target::{check_limit, Scope, Target, TargetMetric, METRICS};
 use crate::model::{Population, Region};
 
-fn metric(path: &str, name: &str) -> R<Metric> {
-    Metric::from_name(name).ok_or_else(|| {
+fn metric(path: &str, name: &str) -> R<TargetMetric> {
+    TargetMetric::from_name(name).ok_or_else(|| {
         let known: Vec<&str> = METRICS.iter().map(|m| m.1).collect();
         super::validate::VErr {
             path: path.into(),
@@ -23,7 +23,13 @@ fn metric(path: &str, name: &str) -> R<Metric> {
     })
 }
 
-fn push(out: &mut Vec<Target>, path: &str, metric: Metric, scope: Scope, limit: f64) -> R<()> {
+fn push(
+    out: &mut Vec<Target>,
+    path: &str,
+    metric: TargetMetric,
+    scope: Scope,
+    limit: f64,
+) -> R<()> {
     check_limit(metric, scope, limit).or_else(|m| err(path, m))?;
     out.push(Target {
         metric,

@@ -87,8 +87,8 @@ fn a_verified_plan_meets_its_targets_on_a_fresh_seed() {
     let est = crate::common::estimate(&again);
     for t in &spec.targets {
         let got = match t.metric {
-            regionsim::model::target::Metric::RejectionRate => est.point.rejection_rate,
-            regionsim::model::target::Metric::OverflowRate => est.point.overflow_rate,
+            regionsim::model::target::TargetMetric::RejectionRate => est.point.rejection_rate,
+            regionsim::model::target::TargetMetric::OverflowRate => est.point.overflow_rate,
             m => panic!("the case has no {m:?} target"),
         };
         assert!(t.holds(got), "{} = {got} on a fresh seed", t.label(&w));
@@ -329,10 +329,10 @@ fn the_exact_planner_cases_are_in_the_validation_suite() {
 /// is lowered until both hold, and the verified plan meets the floor.
 #[test]
 fn a_utilisation_floor_is_met_together_with_the_rate_targets() {
-    use regionsim::model::target::{Metric, Scope, Target};
+    use regionsim::model::target::{Scope, Target, TargetMetric};
     let (w, mut spec) = spill();
     spec.targets.push(Target {
-        metric: Metric::Utilization,
+        metric: TargetMetric::Utilization,
         scope: Scope::Overall,
         limit: 0.5,
     });
@@ -370,7 +370,7 @@ fn an_interrupted_plan_keeps_its_best_verified_checkpoint() {
     assert_eq!(out.status, Status::Interrupted);
     let kept = out.plan.as_ref().expect("a verified checkpoint");
     assert!(kept.passed());
-    assert!(matches!(kept.purpose, plan::Purpose::Checkpoint(1)));
+    assert!(matches!(kept.purpose, plan::Stage::Checkpoint(1)));
     let note = regionsim::report::plan_headline(&w, &spec, &out);
     assert!(note.starts_with("INTERRUPTED"), "{note}");
 }

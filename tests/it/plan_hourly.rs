@@ -8,7 +8,7 @@ use std::path::Path;
 
 use predicates::str::contains;
 use regionsim::experiment::plan::{
-    self, erlang_b_inverse, hourly, verify, Purpose, Spec, Status, Verification,
+    self, erlang_b_inverse, hourly, verify, Spec, Stage, Status, Verification,
 };
 use regionsim::model::World;
 
@@ -97,7 +97,7 @@ fn hourly_plan_files_are_identical_at_any_thread_count_and_planned_json_meets_th
         &[],
         &rule,
         &[],
-        Purpose::HourlyFinal(1),
+        Stage::HourlyFinal(1),
         0.05,
         16,
         &(),
@@ -132,7 +132,7 @@ fn interrupted_at(at: &str) -> (Verification, String) {
 #[test]
 fn an_interrupted_hourly_plan_keeps_a_verified_schedule() {
     let (kept, _) = interrupted_at("hourly: lowering");
-    assert_eq!(kept.purpose, Purpose::HourlyCheckpoint(1));
+    assert_eq!(kept.purpose, Stage::HourlyCheckpoint(1));
 }
 
 /// Ctrl-C during the static comparison keeps its verified checkpoint as a
@@ -140,7 +140,7 @@ fn an_interrupted_hourly_plan_keeps_a_verified_schedule() {
 #[test]
 fn an_hourly_plan_interrupted_in_the_static_comparison_keeps_a_flat_schedule() {
     let (kept, note) = interrupted_at("static comparison: level 2/");
-    assert!(matches!(kept.purpose, Purpose::Checkpoint(1)));
+    assert!(matches!(kept.purpose, Stage::Checkpoint(1)));
     assert_eq!(kept.capacities, vec![kept.capacities[0]; 24]);
     assert!(note.contains("as a flat schedule"), "{note}");
 }

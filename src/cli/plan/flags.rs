@@ -11,7 +11,7 @@ use anyhow::Result;
 
 use crate::cli::bad;
 use regionsim::experiment::plan::{self, Variable};
-use regionsim::model::target::{Metric, Sense, Target};
+use regionsim::model::target::{Sense, Target, TargetMetric};
 use regionsim::model::World;
 use regionsim::report;
 use regionsim::scenario::ScenarioError;
@@ -98,7 +98,7 @@ fn target_field(s: &str) -> Result<FlagField> {
         .find_map(|op| rest.strip_prefix(op).map(|v| (*op, v)))
         .ok_or_else(|| refuse("--target", s, "use <=, >= or ="))?;
     let (name, scope) = name_and_scope(lhs, s)?;
-    if let Some(sense) = Metric::from_name(name).map(Metric::sense) {
+    if let Some(sense) = TargetMetric::from_name(name).map(TargetMetric::sense) {
         if (op == "<=" && sense == Sense::AtLeast) || (op == ">=" && sense == Sense::AtMost) {
             let right = if sense == Sense::AtMost { "<=" } else { ">=" };
             return Err(refuse("--target", s, format!("contradicts its metric: `{name}` takes {right} (more capacity moves it the other way)")));
@@ -107,7 +107,9 @@ fn target_field(s: &str) -> Result<FlagField> {
     let value = number("--target", s, value)?;
     let keys: Vec<&str> = match scope {
         None => vec!["slo", "targets", name],
-        Some(r) if name == Metric::Utilization.name() => vec!["slo", "targets", "regions", r, name],
+        Some(r) if name == TargetMetric::Utilization.name() => {
+            vec!["slo", "targets", "regions", r, name]
+        }
         Some(p) => vec!["slo", "targets", "populations", p, name],
     };
     Ok(FlagField::new("--target", s, &keys, value))

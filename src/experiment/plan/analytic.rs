@@ -10,7 +10,7 @@
 //! at the start of the hour counts), over every day of the window.
 
 use crate::engine::policy::city_order;
-use crate::model::target::{Metric, Scope, Target};
+use crate::model::target::{Scope, Target, TargetMetric};
 use crate::model::{OnFull, Patience, PolicySpec, World};
 use crate::validation::exact::{erlang_c, erlang_c_mean_wait};
 
@@ -192,16 +192,18 @@ fn waits(world: &World) -> bool {
 fn inverse(world: &World, t: &Target, a: f64, mean_s: f64) -> Option<u32> {
     let x = t.limit;
     Some(match t.metric {
-        Metric::OverflowRate => erlang_b_inverse(a, x),
-        Metric::RejectionRate | Metric::AbandonmentRate | Metric::RejectionAbandonmentRate => {
+        TargetMetric::OverflowRate => erlang_b_inverse(a, x),
+        TargetMetric::RejectionRate
+        | TargetMetric::AbandonmentRate
+        | TargetMetric::RejectionAbandonmentRate => {
             if waits(world) {
                 erlang_c_inverse(a, x)
             } else {
                 erlang_b_inverse(a, x)
             }
         }
-        Metric::WaitProbability => erlang_c_inverse(a, x),
-        Metric::WaitMeanMs => first_above(a, |c| {
+        TargetMetric::WaitProbability => erlang_c_inverse(a, x),
+        TargetMetric::WaitMeanMs => first_above(a, |c| {
             erlang_c_mean_wait(c, a / mean_s, mean_s).is_some_and(|w| w * 1000.0 <= x)
         }),
         _ => return None,

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::measure::{Span, Tally, TargetEstimate};
-use super::space::{apply, below, cost, Decision, Variable};
+use super::space::{apply, below, cost, Capacities, Variable};
 use super::verdict::{judge, Verdict};
 use crate::engine::policy::AnyPolicy;
 use crate::engine::{simulate_with, Progress};
@@ -20,7 +20,7 @@ use crate::model::World;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
     /// Capacities, one per variable.
-    pub capacities: Decision,
+    pub capacities: Capacities,
     /// Cost-weighted slot-hours.
     pub cost: f64,
     /// Replications it took to decide.
@@ -77,9 +77,9 @@ pub struct Evaluator<'a> {
     vars: &'a [Variable],
     rule: &'a Rule,
     progress: &'a dyn Progress,
-    cache: BTreeMap<Decision, (Candidate, Tally)>,
+    cache: BTreeMap<Capacities, (Candidate, Tally)>,
     /// Candidates in the order they were first evaluated.
-    pub order: Vec<Decision>,
+    pub order: Vec<Capacities>,
     /// Replications simulated.
     pub replications: u64,
     /// Sessions simulated.

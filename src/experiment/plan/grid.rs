@@ -4,7 +4,7 @@
 //! plan it finds and for the simulation it needs.
 
 use super::evaluate::{Candidate, Evaluator, Rule};
-use super::space::{cost_key, Decision, Variable};
+use super::space::{cost_key, Capacities, Variable};
 use crate::engine::Progress;
 use crate::experiment::Cancelled;
 use crate::model::World;
@@ -15,7 +15,7 @@ pub struct Grid {
     /// All points, first variable varying slowest.
     pub candidates: Vec<Candidate>,
     /// The cheapest feasible point (ties: the smaller capacities, in variable order).
-    pub optimum: Option<Decision>,
+    pub optimum: Option<Capacities>,
     /// Replications simulated.
     pub replications: u64,
     /// Sessions simulated.
@@ -29,7 +29,7 @@ pub fn exhaustive(
     rule: &Rule,
     progress: &dyn Progress,
 ) -> Result<Grid, Cancelled> {
-    let mut points: Vec<Decision> = vec![Vec::new()];
+    let mut points: Vec<Capacities> = vec![Vec::new()];
     for v in vars {
         points = points
             .into_iter()

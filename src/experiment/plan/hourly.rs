@@ -16,10 +16,10 @@ use super::analytic;
 use super::evaluate::{Evaluator, Rule};
 use super::hourly_search::HourlySearch;
 use super::measure::{hourly_metric, Span};
-use super::space::{Decision, Period, Variable};
+use super::space::{Capacities, Period, Variable};
 use super::{attempt_alpha, plan_with, Outcome, Spec, Status};
 use crate::engine::Progress;
-use crate::model::target::{Metric, Target};
+use crate::model::target::{Target, TargetMetric};
 use crate::model::World;
 
 /// The hourly plan and its static comparison.
@@ -62,7 +62,10 @@ pub fn checked_hour(world: &World, h: u8) -> bool {
 
 /// Why `targets` cannot be planned hour by hour, if they cannot.
 pub fn unsupported(world: &World, targets: &[Target]) -> Option<String> {
-    if targets.iter().any(|t| t.metric == Metric::Utilization) {
+    if targets
+        .iter()
+        .any(|t| t.metric == TargetMetric::Utilization)
+    {
         return Some(
             "utilisation floors are not planned hour by hour; drop them or plan static capacities"
                 .into(),
@@ -169,7 +172,7 @@ pub fn start(
     targets: &[Target],
     vars: &[Variable],
     loads: &[[f64; 24]],
-) -> Decision {
+) -> Capacities {
     let per_hour: Vec<Vec<u32>> = (0..24)
         .map(|h| {
             let l: Vec<f64> = loads.iter().map(|d| d[h]).collect();

@@ -17,8 +17,8 @@
 
 use super::evaluate::{Candidate, Evaluator};
 use super::measure::{Span, TargetEstimate};
-use super::space::{Decision, Period, Variable};
-use super::verify::{self, Purpose};
+use super::space::{Capacities, Period, Variable};
+use super::verify::{self, Stage};
 use super::{attempt_alpha, Outcome, Spec, Status, FINAL_ATTEMPTS};
 use crate::experiment::Cancelled;
 use crate::model::World;
@@ -116,7 +116,7 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
 
     /// `x` with every failing hour raised (all deployments; every checked hour
     /// when a whole-window check fails): by a tenth (`coarse`) or one step.
-    fn raised(&self, x: &[u32], j: &Judged, coarse: bool) -> Decision {
+    fn raised(&self, x: &[u32], j: &Judged, coarse: bool) -> Capacities {
         let vars = self.vars();
         (0..x.len())
             .map(|i| {
@@ -140,9 +140,9 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
     /// the bounds or out of rounds.
     fn repair(
         &mut self,
-        mut x: Decision,
+        mut x: Capacities,
         coarse: bool,
-    ) -> Result<Result<Decision, Decision>, Cancelled> {
+    ) -> Result<Result<Capacities, Capacities>, Cancelled> {
         for _ in 0..MAX_RAISES {
             let (_, j) = self.evaluate(&x)?;
             if j.all_ok() {
@@ -176,7 +176,7 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
     }
 
     /// Lower deployment `k`'s 24 hours, all in the same candidates.
-    fn descend(&mut self, mut x: Decision, k: usize) -> Result<Decision, Cancelled> {
+    fn descend(&mut self, mut x: Capacities, k: usize) -> Result<Capacities, Cancelled> {
         let base = k * 24;
         let mut probes: Vec<Probe> = (0..24)
             .map(|h| Probe {
@@ -234,7 +234,7 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
     fn check(
         &mut self,
         x: &[u32],
-        purpose: Purpose,
+        purpose: Stage,
         alpha: f64,
         out: &mut Outcome,
     ) -> Result<bool, Cancelled> {
@@ -245,10 +245,10 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
     /// plan is infeasible, with the last candidate as its best effort (None).
     fn repair_or_give_up(
         &mut self,
-        x: Decision,
+        x: Capacities,
         coarse: bool,
         out: &mut Outcome,
-    ) -> Result<Option<Decision>, Cancelled> {
+    ) -> Result<Option<Capacities>, Cancelled> {
         Ok(match self.repair(x, coarse)? {
             Ok(x) => Some(x),
             Err(last) => {
@@ -268,12 +268,7 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
         };
         out.incumbent = Some(x.clone());
         note("hourly: verifying the feasible start");
-        self.check(
-            &x,
-            Purpose::HourlyCheckpoint(1),
-            attempt_alpha(alpha, 1),
-            out,
-        )?;
+        self.check(&x, Stage::HourlyCheckpoint(1), attempt_alpha(alpha, 1), out)?;
         let order = self.by_cost();
         for (n, &k) in order.iter().enumerate() {
             note(&format!(
@@ -286,7 +281,7 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
             out.incumbent = Some(x.clone());
             let last = out.verifications.last().map(|v| &v.capacities);
             if n + 1 < order.len() && last != Some(&x) {
-                let purpose = Purpose::HourlyCheckpoint(n as u32 + 2);
+                let purpose = Stage::HourlyCheckpoint(n as u32 + 2);
                 self.check(&x, purpose, attempt_alpha(alpha, 1), out)?;
             }
         }
@@ -301,7 +296,7 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
     /// step (on the search's numbers until they hold too) and verified again.
     fn finish(
         &mut self,
-        mut x: Decision,
+        mut x: Capacities,
         out: &mut Outcome,
         note: &mut dyn FnMut(&str),
     ) -> Result<(), Cancelled> {
@@ -311,7 +306,7 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
                 "hourly: verifying the schedule on fresh seeds (attempt {attempt})"
             ));
             out.incumbent = Some(x.clone());
-            let purpose = Purpose::HourlyFinal(attempt);
+            let purpose = Stage::HourlyFinal(attempt);
             if self.check(&x, purpose, attempt_alpha(alpha, attempt), out)? {
                 out.status = Status::Verified;
                 out.plan = out.verifications.last().cloned();

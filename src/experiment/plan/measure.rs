@@ -8,7 +8,7 @@
 //! time series (hour-long bins), which counts outcomes by the bin they happen in.
 
 use crate::experiment::{half_width, Welford};
-use crate::model::target::{Metric, Scope, Sense, Target};
+use crate::model::target::{Scope, Sense, Target, TargetMetric};
 use crate::stats::metrics::Pick;
 use crate::stats::{Distribution, PopulationStats, RunStats, Summary};
 
@@ -27,10 +27,10 @@ pub fn hourly_metric(t: &Target) -> bool {
     t.scope == Scope::Overall
         && matches!(
             t.metric,
-            Metric::OverflowRate
-                | Metric::RejectionRate
-                | Metric::AbandonmentRate
-                | Metric::RejectionAbandonmentRate
+            TargetMetric::OverflowRate
+                | TargetMetric::RejectionRate
+                | TargetMetric::AbandonmentRate
+                | TargetMetric::RejectionAbandonmentRate
         )
 }
 
@@ -53,9 +53,9 @@ fn value_in_hour(t: &Target, s: &RunStats, h: u8) -> f64 {
         let c = &s.series.counts[b];
         arrivals += c.arrivals;
         num += match t.metric {
-            Metric::OverflowRate => c.overflow,
-            Metric::RejectionRate => c.rejected,
-            Metric::AbandonmentRate => c.abandoned,
+            TargetMetric::OverflowRate => c.overflow,
+            TargetMetric::RejectionRate => c.rejected,
+            TargetMetric::AbandonmentRate => c.abandoned,
             _ => c.rejected + c.abandoned,
         };
     }
@@ -97,10 +97,10 @@ fn ratio(a: u64, b: u64) -> f64 {
 /// percentile, as every report states percentiles.
 fn distribution(t: &Target, s: &RunStats) -> Option<(Distribution, f64)> {
     let (pick, q): (fn(&PopulationStats) -> &Distribution, f64) = match t.metric {
-        Metric::MediaRttP95 => (|p| &p.rtt, 0.95),
-        Metric::MediaRttP99 => (|p| &p.rtt, 0.99),
-        Metric::JoinLatencyP95 => (|p| &p.join, 0.95),
-        Metric::JoinLatencyP99 => (|p| &p.join, 0.99),
+        TargetMetric::MediaRttP95 => (|p| &p.rtt, 0.95),
+        TargetMetric::MediaRttP99 => (|p| &p.rtt, 0.99),
+        TargetMetric::JoinLatencyP95 => (|p| &p.join, 0.95),
+        TargetMetric::JoinLatencyP99 => (|p| &p.join, 0.99),
         _ => return None,
     };
     let mut d = Distribution::new();
@@ -113,8 +113,8 @@ fn distribution(t: &Target, s: &RunStats) -> Option<(Distribution, f64)> {
 
 /// Whether failing this target calls for more capacity (everything but a
 /// utilisation floor, which calls for less).
-pub fn wants_more(m: Metric) -> bool {
-    m != Metric::Utilization
+pub fn wants_more(m: TargetMetric) -> bool {
+    m != TargetMetric::Utilization
 }
 
 /// One target's estimate over a candidate's replications.
@@ -219,7 +219,7 @@ mod tests {
     use crate::stats::metrics::Unit;
 
     /// The scopes a target on `m` may have (as `check_limit` rules them).
-    fn scopes(m: Metric) -> Vec<Scope> {
+    fn scopes(m: TargetMetric) -> Vec<Scope> {
         [Scope::Overall, Scope::Population(0), Scope::Region(0)]
             .into_iter()
             .filter(|&s| {
@@ -261,7 +261,7 @@ mod tests {
         world.run.replications = 1;
         let est = crate::experiment::replicate(&world, &()).unwrap();
         let summary = Summary::of(&est.pooled);
-        for m in [Metric::MediaRttP95, Metric::JoinLatencyP99] {
+        for m in [TargetMetric::MediaRttP95, TargetMetric::JoinLatencyP99] {
             for scope in [Scope::Overall, Scope::Population(1)] {
                 let t = Target {
                     metric: m,

@@ -25,9 +25,11 @@ pub use analytic::{erlang_b_inverse, erlang_c_inverse, peak_loads, start as anal
 pub use evaluate::{Candidate, Rule};
 pub use grid::{exhaustive, Grid};
 pub use measure::{hourly_metric, Span, TargetEstimate};
-pub use space::{cost, hours_in, schedules, slot_hours, window_hours, Decision, Period, Variable};
+pub use space::{
+    cost, hours_in, schedules, slot_hours, window_hours, Capacities, Period, Variable,
+};
 pub use verdict::Verdict;
-pub use verify::{fresh_seed, verify, Marginal, Purpose, Verification};
+pub use verify::{fresh_seed, verify, Marginal, Stage, Verification};
 
 use evaluate::Evaluator;
 use search::Search;
@@ -87,13 +89,13 @@ pub struct Outcome {
     /// Peak-hour offered load per deployment under home assignment, Erlangs.
     pub peak_loads: Vec<f64>,
     /// The analytic start, per variable.
-    pub start: Decision,
+    pub start: Capacities,
     /// The verification that backs the plan (Verified; Interrupted: best checkpoint).
     pub plan: Option<Verification>,
     /// The search's incumbent when the run ended (even if unverified).
-    pub incumbent: Option<Decision>,
+    pub incumbent: Option<Capacities>,
     /// What the search chose before any final verification (the grid's equal).
-    pub searched: Option<Decision>,
+    pub searched: Option<Capacities>,
     /// Infeasible: the most capable candidate tried, with its unmet targets.
     pub best_effort: Option<Candidate>,
     /// Every verification run, in order.
@@ -212,7 +214,7 @@ pub fn plan_with(
     note: &mut dyn FnMut(&str),
 ) -> Outcome {
     let (peak_loads, start_all) = analytic::start(world, &spec.targets);
-    let start: Decision = spec
+    let start: Capacities = spec
         .variables
         .iter()
         .map(|v| start_all[v.deployment].clamp(v.min, v.max))
@@ -238,7 +240,7 @@ pub fn plan_with(
 
 impl Outcome {
     /// An outcome before any search: interrupted, with nothing found yet.
-    fn new(rule: Rule, peak_loads: Vec<f64>, start: Decision) -> Self {
+    fn new(rule: Rule, peak_loads: Vec<f64>, start: Capacities) -> Self {
         Self {
             status: Status::Interrupted,
             peak_loads,

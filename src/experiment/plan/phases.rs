@@ -3,8 +3,8 @@
 //! final verification on fresh seeds with its retries.
 
 use super::search::{Search, POINTS};
-use super::space::{coarsest, Decision};
-use super::verify::{self, Purpose};
+use super::space::{coarsest, Capacities};
+use super::verify::{self, Stage};
 use super::{attempt_alpha, Outcome, Spec, Status, FINAL_ATTEMPTS, SEARCH_ROOM};
 use crate::experiment::Cancelled;
 
@@ -13,7 +13,7 @@ fn check(
     search: &Search<'_, '_>,
     spec: &Spec,
     x: &[u32],
-    purpose: Purpose,
+    purpose: Stage,
     alpha: f64,
     out: &mut Outcome,
 ) -> Result<bool, Cancelled> {
@@ -51,10 +51,10 @@ pub fn run(
 fn search_levels(
     s: &mut Search<'_, '_>,
     spec: &Spec,
-    mut x: Decision,
+    mut x: Capacities,
     out: &mut Outcome,
     note: &mut dyn FnMut(&str),
-) -> Result<Decision, Cancelled> {
+) -> Result<Capacities, Cancelled> {
     let alpha = 1.0 - spec.confidence;
     let mut f = coarsest(&spec.variables, POINTS);
     let levels = f.trailing_zeros() + 1;
@@ -77,7 +77,7 @@ fn search_levels(
                 s,
                 spec,
                 &x,
-                Purpose::Checkpoint(level),
+                Stage::Checkpoint(level),
                 attempt_alpha(alpha, 1),
                 out,
             )?;
@@ -94,7 +94,7 @@ fn search_levels(
 fn finish(
     s: &mut Search<'_, '_>,
     spec: &Spec,
-    mut x: Decision,
+    mut x: Capacities,
     out: &mut Outcome,
     note: &mut dyn FnMut(&str),
 ) -> Result<(), Cancelled> {
@@ -107,7 +107,7 @@ fn finish(
             s,
             spec,
             &x,
-            Purpose::Final(attempt),
+            Stage::Final(attempt),
             attempt_alpha(alpha, attempt),
             out,
         )? {

@@ -11,7 +11,7 @@
 //! halves the lattice step in a box of one new step around the incumbent.
 
 use super::evaluate::Evaluator;
-use super::space::{cost_key, Decision, Lattice, Variable};
+use super::space::{cost_key, Capacities, Lattice, Variable};
 use crate::experiment::Cancelled;
 use crate::model::World;
 
@@ -38,7 +38,7 @@ pub struct Search<'s, 'a> {
 type Bounds = Vec<(u32, u32)>;
 
 impl Search<'_, '_> {
-    fn key(&self, x: &[u32]) -> (i64, Decision) {
+    fn key(&self, x: &[u32]) -> (i64, Capacities) {
         (cost_key(self.world, self.vars, x), x.to_vec())
     }
 
@@ -70,7 +70,7 @@ impl Search<'_, '_> {
         &mut self,
         x: &[u32],
         f: u32,
-    ) -> Result<Result<Decision, Decision>, Cancelled> {
+    ) -> Result<Result<Capacities, Capacities>, Cancelled> {
         let all: Vec<Lattice> = self.vars.iter().map(|v| v.lattice(f)).collect();
         let mut idx: Vec<u64> = all
             .iter()
@@ -78,9 +78,9 @@ impl Search<'_, '_> {
             .map(|(l, &c)| l.ceil_index(c).unwrap_or(l.len() - 1))
             .collect();
         let at =
-            |idx: &[u64]| -> Decision { idx.iter().zip(&all).map(|(&i, l)| l.get(i)).collect() };
+            |idx: &[u64]| -> Capacities { idx.iter().zip(&all).map(|(&i, l)| l.get(i)).collect() };
         let mut d = 1u64;
-        let (mut short, mut over): (Option<Decision>, Option<Decision>) = (None, None);
+        let (mut short, mut over): (Option<Capacities>, Option<Capacities>) = (None, None);
         let mut y = at(&idx);
         loop {
             let v = self.ev.evaluate(&y)?;
@@ -95,7 +95,7 @@ impl Search<'_, '_> {
             } else {
                 over = Some(y.clone());
             }
-            let next: Decision = match (&short, &over) {
+            let next: Capacities = match (&short, &over) {
                 (Some(lo), Some(hi)) => self.midpoint(lo, hi),
                 (Some(_), None) | (None, Some(_)) => {
                     let up = short.is_some();
@@ -119,7 +119,7 @@ impl Search<'_, '_> {
     }
 
     /// The step-1 lattice point halfway between `lo` and `hi`.
-    fn midpoint(&self, lo: &[u32], hi: &[u32]) -> Decision {
+    fn midpoint(&self, lo: &[u32], hi: &[u32]) -> Capacities {
         self.vars
             .iter()
             .zip(lo.iter().zip(hi))
@@ -177,7 +177,12 @@ impl Search<'_, '_> {
 
     /// Lower each variable in turn (costliest first) to its smallest feasible
     /// lattice value, until no variable can drop.
-    pub fn descend(&mut self, mut x: Decision, f: u32, bx: &Bounds) -> Result<Decision, Cancelled> {
+    pub fn descend(
+        &mut self,
+        mut x: Capacities,
+        f: u32,
+        bx: &Bounds,
+    ) -> Result<Capacities, Cancelled> {
         loop {
             let mut changed = false;
             for j in self.by_cost() {
@@ -195,9 +200,9 @@ impl Search<'_, '_> {
     /// the point over the floor, if there is one; else fail with `last`.
     fn relieve_or(
         &mut self,
-        over: Option<Decision>,
-        last: Decision,
-    ) -> Result<Result<Decision, Decision>, Cancelled> {
+        over: Option<Capacities>,
+        last: Capacities,
+    ) -> Result<Result<Capacities, Capacities>, Cancelled> {
         match over {
             Some(hi) => Ok(self.relieve(hi)?.ok_or(last)),
             None => Ok(Err(last)),
@@ -207,7 +212,7 @@ impl Search<'_, '_> {
     /// From a point over a utilisation floor but not short, lower one variable
     /// at a time (costliest first) as far as the other targets allow, until the
     /// floor holds too; None if it never does.
-    fn relieve(&mut self, mut x: Decision) -> Result<Option<Decision>, Cancelled> {
+    fn relieve(&mut self, mut x: Capacities) -> Result<Option<Capacities>, Cancelled> {
         let bx = self.full();
         for j in self.by_cost() {
             x[j] = self.lowest(&x, j, 1, &bx, |s, y| {
@@ -223,7 +228,7 @@ impl Search<'_, '_> {
 
     /// Every lattice point of the box, or None when it is too large to list
     /// (its size is known from the axes' index ranges before listing any).
-    fn lattice(&self, f: u32, bx: &Bounds) -> Option<Vec<Decision>> {
+    fn lattice(&self, f: u32, bx: &Bounds) -> Option<Vec<Capacities>> {
         let axes: Vec<Option<(Lattice, u64, u64)>> = (0..self.vars.len())
             .map(|j| self.span(j, f, bx, u32::MAX))
             .collect();
@@ -240,7 +245,7 @@ impl Search<'_, '_> {
         for &(l, first, last) in axes.iter().flatten() {
             points = points
                 .into_iter()
-                .flat_map(|p: Decision| {
+                .flat_map(|p: Capacities| {
                     (first..=last).map(move |i| {
                         let mut q = p.clone();
                         q.push(l.get(i));
@@ -253,7 +258,12 @@ impl Search<'_, '_> {
     }
 
     /// Prove `x` cheapest in the box or find the cheapest feasible point there.
-    pub fn bound(&mut self, mut x: Decision, f: u32, bx: &Bounds) -> Result<Decision, Cancelled> {
+    pub fn bound(
+        &mut self,
+        mut x: Capacities,
+        f: u32,
+        bx: &Bounds,
+    ) -> Result<Capacities, Cancelled> {
         let Some(points) = self.lattice(f, bx) else {
             return Ok(x);
         };

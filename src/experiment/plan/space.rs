@@ -125,7 +125,7 @@ impl Lattice {
 }
 
 /// Capacities, one per variable.
-pub type Decision = Vec<u32>;
+pub type Capacities = Vec<u32>;
 
 /// Hours the capacities are paid for: the statistics window.
 pub fn window_hours(world: &World) -> f64 {

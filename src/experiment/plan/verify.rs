@@ -9,7 +9,7 @@
 
 use super::evaluate::{run_into, Candidate, Evaluator, Rule};
 use super::measure::{Tally, TargetEstimate};
-use super::space::{apply, Decision, Variable};
+use super::space::{apply, Capacities, Variable};
 use super::verdict::unmet;
 use crate::engine::rng::mix64;
 use crate::engine::Progress;
@@ -19,7 +19,7 @@ use crate::model::World;
 
 /// Why a verification ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
+pub enum Stage {
     /// The incumbent after a coarse level: kept if the search is interrupted.
     Checkpoint(u32),
     /// The final claim, attempt 1, 2, ...
@@ -30,7 +30,7 @@ pub enum Purpose {
     HourlyFinal(u32),
 }
 
-impl Purpose {
+impl Stage {
     /// Whether this is a final claim rather than a checkpoint.
     pub fn is_final(self) -> bool {
         matches!(self, Self::Final(_) | Self::HourlyFinal(_))
@@ -41,9 +41,9 @@ impl Purpose {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verification {
     /// Why it ran.
-    pub purpose: Purpose,
+    pub purpose: Stage,
     /// The capacities verified.
-    pub capacities: Decision,
+    pub capacities: Capacities,
     /// Its seed (fresh: derived from the scenario seed and the purpose).
     pub seed: u64,
     /// Error probability spent on this claim, over all targets.
@@ -66,12 +66,12 @@ impl Verification {
 }
 
 /// The seed of a verification: a stream family no search candidate uses.
-pub fn fresh_seed(seed: u64, purpose: Purpose) -> u64 {
+pub fn fresh_seed(seed: u64, purpose: Stage) -> u64 {
     let tag = match purpose {
-        Purpose::Checkpoint(level) => 0x100 + u64::from(level),
-        Purpose::Final(attempt) => u64::from(attempt),
-        Purpose::HourlyCheckpoint(n) => 0x200 + u64::from(n),
-        Purpose::HourlyFinal(attempt) => 0x300 + u64::from(attempt),
+        Stage::Checkpoint(level) => 0x100 + u64::from(level),
+        Stage::Final(attempt) => u64::from(attempt),
+        Stage::HourlyCheckpoint(n) => 0x200 + u64::from(n),
+        Stage::HourlyFinal(attempt) => 0x300 + u64::from(attempt),
     };
     mix64(mix64(seed ^ 0x706c_616e_7665_7269) ^ tag)
 }
@@ -84,7 +84,7 @@ pub fn verify(
     vars: &[Variable],
     rule: &Rule,
     x: &[u32],
-    purpose: Purpose,
+    purpose: Stage,
     alpha: f64,
     replications: u32,
     progress: &dyn Progress,
@@ -123,7 +123,7 @@ pub(super) fn record(
     world: &World,
     spec: &super::Spec,
     x: &[u32],
-    (purpose, alpha): (Purpose, f64),
+    (purpose, alpha): (Stage, f64),
     out: &mut super::Outcome,
 ) -> Result<bool, Cancelled> {
     let v = verify(
