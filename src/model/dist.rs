@@ -31,8 +31,8 @@ pub enum TimeDist {
         /// Scale of ln X.
         sigma: f64,
     },
-    /// Gamma with shape k and scale theta.
-    Gamma(Gamma<f64>, f64),
+    /// Gamma with shape k and scale theta, its mean and coefficient of variation.
+    Gamma(Gamma<f64>, f64, f64),
     /// Weibull with shape k and scale lambda.
     Weibull {
         /// Shape k.
@@ -118,7 +118,7 @@ impl TimeDist {
         let shape = 1.0 / (cv * cv);
         let scale = mean / shape;
         let g = Gamma::new(shape, scale).map_err(|e| format!("invalid gamma parameters: {e}"))?;
-        Ok(Self::Gamma(g, mean))
+        Ok(Self::Gamma(g, mean, cv))
     }
 
     /// Weibull by shape and scale.
@@ -158,7 +158,7 @@ impl TimeDist {
             Self::Exponential { mean } => *mean,
             Self::Uniform { min, max } => (min + max) / 2.0,
             Self::LogNormal { mu, sigma } => (mu + sigma * sigma / 2.0).exp(),
-            Self::Gamma(_, mean) => *mean,
+            Self::Gamma(_, mean, _) => *mean,
             Self::Weibull { shape, scale } => {
                 scale * statrs::function::gamma::gamma(1.0 + 1.0 / shape)
             }
@@ -174,6 +174,43 @@ impl TimeDist {
                 }
             }
             Self::Empirical(v) => v.iter().sum::<f64>() / v.len() as f64,
+        }
+    }
+
+    /// An interval, seconds, likely to hold all of `n` samples: bounds each
+    /// sample falls outside with a chance of about e^-3 / n, so one of the
+    /// `n` does with a chance of about 5 %, and then by little (the whole
+    /// support where it is bounded). What a latency distribution of such
+    /// samples is asked to hold, for memory estimates.
+    pub fn span(&self, n: f64) -> (f64, f64) {
+        let t = n.max(1.0).ln() + 3.0;
+        match self {
+            Self::Deterministic(v) => (*v, *v),
+            // P(X < m e^-t) is about e^-t, P(X > m t) = e^-t.
+            Self::Exponential { mean } => (mean * (-t).exp(), mean * t),
+            Self::Uniform { min, max } | Self::BoundedPareto { min, max, .. } => (*min, *max),
+            // sqrt(2t) standard deviations of ln X either side: a normal
+            // tail below e^-t.
+            Self::LogNormal { mu, sigma } => {
+                let z = (2.0 * t).sqrt();
+                ((mu - sigma * z).exp(), (mu + sigma * z).exp())
+            }
+            // Shape k = 1/cv^2, scale theta = mean cv^2: 2X/theta is
+            // chi-square with 2k degrees, whose tails beyond
+            // 2k -+ 2 sqrt(2kt) (+ 2t above) are below e^-t (Laurent and
+            // Massart, 2000).
+            Self::Gamma(_, mean, cv) => {
+                let (k, theta) = (1.0 / (cv * cv), mean * cv * cv);
+                let spread = (2.0 * k * t).sqrt();
+                (theta * (k - spread).max(0.0), theta * (k + spread + t))
+            }
+            // P(X < scale e^(-t/shape)) is about e^-t, P(X > scale t^(1/shape)) = e^-t.
+            Self::Weibull { shape, scale } => {
+                (scale * (-t / shape).exp(), scale * t.powf(1.0 / shape))
+            }
+            Self::Empirical(v) => v.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &x| {
+                (lo.min(x), hi.max(x))
+            }),
         }
     }
 
@@ -210,7 +247,7 @@ impl TimeDist {
                 let z: f64 = StandardNormal.sample(rng);
                 (mu + sigma * z).exp()
             }
-            Self::Gamma(g, _) => g.sample(rng),
+            Self::Gamma(g, ..) => g.sample(rng),
             Self::Weibull { shape, scale } => {
                 let u: f64 = rng.random::<f64>();
                 scale * (-(1.0 - u).ln()).powf(1.0 / shape)

@@ -37,7 +37,8 @@ pub fn warnings(src: &super::Source, world: &World) -> Vec<String> {
         .collect()
 }
 
-fn on_full(p: &PolicySpec) -> OnFull {
+/// What the policy does when no allowed deployment has room.
+pub(crate) fn on_full(p: &PolicySpec) -> OnFull {
     match p {
         PolicySpec::Nearest { on_full, .. }
         | PolicySpec::Explicit { on_full, .. }

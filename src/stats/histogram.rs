@@ -80,6 +80,20 @@ fn value_of(i: usize) -> u64 {
 const CHUNK_BITS: u32 = 8;
 const CHUNK: usize = 1 << CHUNK_BITS;
 
+/// Bytes of one chunk of counts.
+pub const CHUNK_BYTES: usize = CHUNK * std::mem::size_of::<u64>();
+
+/// The chunks of counts values from `lo_ms` to `hi_ms` can land in, and the
+/// index of the highest plus one (the length of a distribution's chunk
+/// list holding them): what a distribution of such values can allocate.
+pub fn chunks_spanned(lo_ms: f64, hi_ms: f64) -> (usize, usize) {
+    let (lo, hi) = (
+        counts_index(lo_ms) >> CHUNK_BITS,
+        counts_index(hi_ms) >> CHUNK_BITS,
+    );
+    (hi.saturating_sub(lo) + 1, hi + 1)
+}
+
 /// A distribution's exact content: its non-zero counts as (counts index,
 /// count), ascending, and the exact count, sum and maximum.
 #[derive(Debug, Clone, PartialEq)]

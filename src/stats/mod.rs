@@ -13,7 +13,7 @@ mod timeline;
 mod timeseries;
 mod workers;
 
-pub use histogram::{DistParts, Distribution};
+pub use histogram::{chunks_spanned, DistParts, Distribution, CHUNK_BYTES};
 pub use metrics::{Metric, Scalar, Stat, Unit};
 use records::LaneLevel;
 pub use records::{Layout, PopulationStats, RegionStats, Served};

@@ -23,6 +23,24 @@ pub struct BinCounts {
     pub redispatched: u64,
 }
 
+/// The bin holding t among bins of `bin_s` seconds, on the bins' own
+/// boundaries: bin b covers [b x bin_s, (b + 1) x bin_s), the products being
+/// what every bin's start and end are computed as. The quotient `t / bin_s`
+/// alone can round to just below a whole number at a boundary (bins of
+/// `0.1` s: 43 x 0.1 / 0.1 < 43), which would put t in the bin ending there,
+/// and a walk over bins that stepped to that end would never leave it.
+#[inline]
+pub fn bin_of(t: f64, bin_s: f64) -> usize {
+    let b = (t / bin_s) as usize;
+    if b.saturating_add(1) as f64 * bin_s <= t {
+        b.saturating_add(1)
+    } else if b > 0 && b as f64 * bin_s > t {
+        b - 1
+    } else {
+        b
+    }
+}
+
 /// A lane's current bin and what it has integrated there so far.
 #[derive(Debug, Clone, Copy)]
 struct OpenCell {
@@ -164,7 +182,7 @@ impl TimeSeries {
         if lo <= t && t < hi {
             return self.counts.get_mut(b);
         }
-        let b = (t / self.bin_s) as usize;
+        let b = bin_of(t, self.bin_s);
         self.at_cache = (b, b as f64 * self.bin_s, (b + 1) as f64 * self.bin_s);
         self.counts.get_mut(b)
     }
@@ -172,7 +190,7 @@ impl TimeSeries {
     /// A session whose home is `region` was served elsewhere at t.
     #[inline]
     pub fn overflow_from(&mut self, t: f64, region: usize) {
-        let b = (t / self.bin_s) as usize;
+        let b = bin_of(t, self.bin_s);
         let i = self.overflow_cell(b, region);
         if let Some(c) = self.overflow_out.get_mut(i) {
             *c += 1;
@@ -200,10 +218,12 @@ impl TimeSeries {
         level: u32,
         capacity: u32,
     ) {
+        // Each step ends at its bin's end, strictly after t (`bin_of`), and
+        // the next starts in the bin after: the walk always moves on.
         let mut t = from;
         let n = self.counts.len();
         while t < to {
-            let b = (t / self.bin_s) as usize;
+            let b = bin_of(t, self.bin_s);
             if b >= n {
                 break;
             }

@@ -128,7 +128,8 @@ impl WorkerStats {
         }
         let mut t = from;
         while t < to {
-            let b = (t / bin_s) as usize;
+            // On the bins' own boundaries, so each step moves on (`bin_of`).
+            let b = super::timeseries::bin_of(t, bin_s);
             let Some(bin) = self.bins.get_mut(b) else {
                 break;
             };
@@ -146,7 +147,7 @@ impl WorkerStats {
     pub fn reports_at(&mut self, t: f64, warmup: f64, bin_s: f64) -> Reports<'_> {
         Reports {
             peak: (t >= warmup).then_some(&mut self.peak_reported_load),
-            bin: self.bins.get_mut((t / bin_s) as usize),
+            bin: self.bins.get_mut(super::timeseries::bin_of(t, bin_s)),
         }
     }
 

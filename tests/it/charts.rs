@@ -158,3 +158,49 @@ fn degenerate_runs_still_chart_without_failing() {
         assert!(dir.path().join(format!("{stem}.svg")).is_file());
     }
 }
+
+/// A dashed curve is one SVG element per dash, so a jagged one (a worker
+/// pool's noisy reported load, spill shares) over many bins made charts of
+/// tens of megabytes, which the memory estimate did not foresee (found by the
+/// fuzz campaign: a 3.5 MB `workers.svg` from 1 170 bins). Dashed curves are
+/// drawn through at most 300 points, so every file stays small whatever the
+/// bins.
+#[test]
+fn dashed_curves_over_many_bins_keep_the_charts_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = serde_json::json!({
+        "name": "dashed",
+        "regions": ["us-east", "eu-central"],
+        "deployments": [
+            { "agent": "a", "region": "us-east", "workers": { "count": 5,
+              "load": { "sessions_per_worker": 4, "noise": 0.2 },
+              "sample_interval": "1s", "report_interval": "1s" } },
+            { "agent": "a", "region": "eu-central", "capacity": 2 }
+        ],
+        "populations": [
+            { "name": "ny", "lat": 40.71, "lon": -74.01, "utc_offset_h": -5,
+              "rate": { "peak_per_s": 0.4 }, "session": { "type": "exponential", "mean": "60s" } },
+            { "name": "paris", "lat": 48.86, "lon": 2.35, "utc_offset_h": 1,
+              "rate": { "peak_per_s": 0.1 }, "session": { "type": "exponential", "mean": "60s" } }
+        ],
+        "policy": { "type": "nearest" },
+        "run": { "horizon": "20000s", "bin": "1s" }
+    });
+    let file = dir.path().join("dashed.json");
+    std::fs::write(&file, v.to_string()).unwrap();
+    let out = dir.path().join("out");
+    assert_cmd::Command::cargo_bin("regionsim")
+        .unwrap()
+        .args(["run", file.to_str().unwrap(), "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    for stem in ["workers", "overflow", "concurrency", "deployments"] {
+        let path = out.join(format!("{stem}.svg"));
+        if let Ok(meta) = std::fs::metadata(&path) {
+            assert!(meta.len() < 1_500_000, "{stem}.svg: {} bytes", meta.len());
+        }
+    }
+    let html = std::fs::metadata(out.join("report.html")).unwrap().len();
+    assert!(html < 5_000_000, "report.html: {html} bytes");
+}

@@ -1,6 +1,7 @@
 //! The one integration-test binary: scenario files in, numbers out.
 
 mod bare_loop;
+mod bin_boundaries;
 mod capacity_sums;
 mod chart_lint;
 mod charts;

@@ -1,6 +1,8 @@
 //! The memory estimate against what a run really takes: worlds that stress
 //! each of its terms (time bins, deployment lanes, timeline events on charts,
-//! a worker pool's sample ring) are run as child processes, and the estimate
+//! a worker pool's sample ring, the latency distributions of users who wait,
+//! dashed curves over many bins, a replayed trace) are run as child
+//! processes, and the estimate
 //! printed before simulating must lie within a factor of 2 of the child's
 //! peak resident memory (read by GNU time) above that of a trivial run.
 
@@ -23,6 +25,19 @@ fn small() -> Value {
         "policy": { "type": "nearest" },
         "run": { "horizon": "1h", "warmup": "0s", "seed": 1, "replications": 1, "bin": "1h" }
     })
+}
+
+/// Rows of the replayed trace world.
+const TRACE_ROWS: usize = 300_000;
+
+/// A session log of [`TRACE_ROWS`] sessions, one every 0.2 s, in `dir`.
+fn write_trace(dir: &Path) {
+    let mut text = String::from("started_at,duration_s,lat,lon\n");
+    for i in 0..TRACE_ROWS {
+        let start = 1_704_067_200.0 + i as f64 * 0.2;
+        text.push_str(&format!("{start:.1},{},40.71,-74.01\n", 10 + i % 90));
+    }
+    std::fs::write(dir.join("trace.csv"), text).unwrap();
 }
 
 /// The worlds, each stressing one term, and whether it is run with charts.
@@ -63,12 +78,45 @@ fn stress_worlds() -> Vec<(&'static str, Value, bool)> {
     ring["deployments"][0] = json!({ "agent": "a", "region": "us-east",
         "workers": { "count": 100, "window": 10000, "load": { "sessions_per_worker": 4 } } });
     ring["run"]["horizon"] = json!("60s");
+    // Forty populations in a queue near saturation, waiting up to minutes,
+    // with RTT jitter: each latency distribution spans many octaves (found
+    // by the fuzz campaign: 16 kB per population was counted, ten times
+    // less than such distributions hold).
+    let mut waits = small();
+    waits["populations"] = (0..40)
+        .map(|i| {
+            json!({ "name": format!("p{i}"), "lat": 40.71, "lon": -74.01 + f64::from(i),
+            "utc_offset_h": -5, "rate": { "peak_per_s": 0.5 },
+            "session": { "type": "exponential", "mean": "60s" },
+            "patience": { "type": "exponential", "mean": "1min" } })
+        })
+        .collect();
+    waits["deployments"][0]["capacity"] = json!(1150);
+    waits["latency"] = json!({ "jitter": { "type": "exponential", "mean": "20ms" } });
+    waits["run"]["horizon"] = json!("2h");
+    waits["run"]["replications"] = json!(8);
+    // A worker pool's noisy reported load over 20 000 one-second bins, a
+    // dashed curve on the charts: one SVG element per dash, so its size
+    // followed the curve's jagged path (found by the fuzz campaign).
+    let mut dashed = small();
+    dashed["deployments"][0] = json!({ "agent": "a", "region": "us-east",
+        "workers": { "count": 5, "load": { "sessions_per_worker": 4, "noise": 0.2 },
+                     "sample_interval": "1s", "report_interval": "1s" } });
+    dashed["populations"][0]["rate"]["peak_per_s"] = json!(0.3);
+    dashed["run"]["horizon"] = json!("20000s");
+    dashed["run"]["bin"] = json!("1s");
+    let mut trace = small();
+    trace["populations"] = json!([{ "name": "logged", "arrivals": { "trace": "trace.csv" } }]);
+    trace["run"]["horizon"] = json!("10min");
     vec![
         ("time bins", bins, false),
         ("deployment lanes", lanes, false),
         ("timeline events", events, false),
         ("timeline events and time bins on charts", charted, true),
         ("worker sample ring", ring, false),
+        ("latency distributions of users who wait", waits, false),
+        ("dashed curves over many bins on charts", dashed, true),
+        ("replayed trace", trace, false),
     ]
 }
 
@@ -128,6 +176,7 @@ fn the_memory_estimate_is_within_a_factor_of_2_of_the_measured_peak() {
         "this test reads peak memory with GNU time ({TIME})"
     );
     let dir = tempfile::tempdir().unwrap();
+    write_trace(dir.path());
     // What any run takes (code, allocator, fonts for charts): not estimated.
     let baseline = [false, true].map(|charts| measured(dir.path(), "trivial", &small(), charts).1);
     let mut table = Vec::new();

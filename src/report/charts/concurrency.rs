@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::data::{positive_or, Ctx, Levels};
+use super::data::{for_dashes, positive_or, Ctx, Levels};
 use super::legend::{Entry, Keepout, Legend, Swatch, KEY, TOP_FIRST};
 use super::style::{builder, color, empty, heading, tidy};
 use super::{markers, time_axis, Drawn};
@@ -99,7 +99,7 @@ where
             c.mix(0.55).stroke_width(1),
         ))?;
         chart.draw_series(DashedLineSeries::new(
-            lv.iter().map(|&(t, _, cap)| (t, cap)),
+            for_dashes(lv.iter().map(|&(t, _, cap)| (t, cap))),
             DASH.0,
             DASH.1,
             c.stroke_width(2),

@@ -29,6 +29,35 @@ pub struct Ctx<'a> {
     start: Deployments,
 }
 
+/// Most points a dashed curve is drawn through. A dashed line is one SVG
+/// element per dash, so its file grows with the length of its path: a jagged
+/// curve over many bins (a load reported every few seconds over a day of
+/// one-second bins) made charts of hundreds of megabytes. Averaged down to
+/// this many points (about three pixels each, finer than a dash), its path,
+/// and so the file, stay bounded whatever the bins.
+pub const DASHED_POINTS: usize = 300;
+
+/// `points` averaged in consecutive groups so that at most
+/// [`DASHED_POINTS`] (and the first and last point, kept as they are)
+/// remain; as they are when they are fewer.
+pub fn for_dashes(points: impl IntoIterator<Item = (f64, f64)>) -> Vec<(f64, f64)> {
+    let pts: Vec<(f64, f64)> = points.into_iter().collect();
+    if pts.len() <= DASHED_POINTS {
+        return pts;
+    }
+    let per = pts.len().div_ceil(DASHED_POINTS);
+    let mean = |c: &[(f64, f64)]| {
+        let n = c.len() as f64;
+        let (x, y) = c.iter().fold((0.0, 0.0), |a, p| (a.0 + p.0, a.1 + p.1));
+        (x / n, y / n)
+    };
+    let mut out = Vec::with_capacity(DASHED_POINTS + 2);
+    out.push(pts[0]);
+    out.extend(pts.chunks(per).map(mean));
+    out.push(pts[pts.len() - 1]);
+    out
+}
+
 /// Per bin: (midpoint hours, mean concurrency, mean capacity).
 pub type Levels = Vec<(f64, f64, f64)>;
 

@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::data::{positive_or, Ctx, Levels};
+use super::data::{for_dashes, positive_or, Ctx, Levels};
 use super::legend::{Entry, Keepout, Legend, Swatch, KEY, TOP_FIRST};
 use super::style::{builder, color, heading, tidy};
 use super::{markers, time_axis, Drawn};
@@ -81,7 +81,7 @@ where
     for (k, lv) in levels.iter().enumerate() {
         let c = color(k);
         chart.draw_series(DashedLineSeries::new(
-            steps(lv),
+            for_dashes(steps(lv)),
             DASH.0,
             DASH.1,
             c.stroke_width(2),

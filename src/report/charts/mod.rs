@@ -45,6 +45,7 @@ use crate::model::World;
 
 pub use compare::render_compare;
 pub(crate) use data::Ctx;
+pub use data::DASHED_POINTS;
 pub use fit::render_fit;
 pub use plan::render_plan;
 pub use plan_hourly::render_plan_hourly;

@@ -6,7 +6,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::data::{positive_or, Ctx};
+use super::data::{for_dashes, positive_or, Ctx};
 use super::legend::{Entry, Keepout, Legend, Plot, Swatch, TOP_FIRST};
 use super::style::{color, heading, text, tidy, INK};
 use super::{markers, time_axis, Drawn};
@@ -195,7 +195,7 @@ where
     }
     for (r, p) in spills {
         chart.draw_series(DashedLineSeries::new(
-            p,
+            for_dashes(p),
             DASH.0,
             DASH.1,
             color(r).stroke_width(2),

@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::data::{positive_or, Ctx};
+use super::data::{for_dashes, positive_or, Ctx};
 use super::legend::{Entry, Keepout, Legend, Spot, Swatch, KEY, TOP_FIRST};
 use super::style::{builder, color, heading, tidy, TARGET};
 use super::{time_axis, Drawn};
@@ -142,7 +142,7 @@ where
             color(k).stroke_width(2),
         ))?;
         bottom.draw_series(DashedLineSeries::new(
-            pts.iter().map(|&(t, v)| (t, v[2])),
+            for_dashes(pts.iter().map(|&(t, v)| (t, v[2]))),
             REPORTED.0,
             REPORTED.1,
             darker(color(k)).stroke_width(3),

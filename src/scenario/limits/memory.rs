@@ -1,7 +1,8 @@
-//! What a command holds at its peak, term by term: the world; while
-//! simulating, the statistics of every replication in flight and the engines
-//! of the running ones (event list, worker pools' sample rings); then the
-//! pooled statistics and the reports, all rendered before anything is written
+//! What a command holds at its peak, term by term: the world (replayed
+//! traces included); while simulating, the statistics of every replication
+//! in flight (time series, latency distributions) and the engines of the
+//! running ones (event list, worker pools' sample rings); then the pooled
+//! statistics and the reports, all rendered before anything is written
 //! (`timeseries.csv`, a row per timeline event in the summaries, the charts).
 //!
 //! Each term counts the bytes its data structures hold; the reports' terms
@@ -10,7 +11,9 @@
 
 use super::work::Pool;
 use super::Command;
-use crate::model::World;
+use crate::model::{OnFull, Patience, Population, World};
+use crate::scenario::warnings::on_full;
+use crate::stats::{chunks_spanned, CHUNK_BYTES};
 
 /// Bytes per cell of `timeseries.csv` while it is built: the cell with its
 /// row's spare room, its text on the heap, its share of the file.
@@ -26,6 +29,11 @@ const EVENT_FIGURES: f64 = 200.0;
 const EVENT_MARKS: f64 = 12_000.0;
 /// Bytes per time bin of a curve on a chart over time, SVG and `report.html`.
 const BIN_CURVE: f64 = 35.0;
+/// Bytes per point of a dashed curve, SVG and `report.html`: a dash is an
+/// element of about 100 bytes every 12 pixels of path, and a jagged curve
+/// (values at random between its extremes) travels a third of the plot's
+/// height, about 180 pixels, from one point to the next.
+const DASHED_POINT: f64 = 3_000.0;
 
 /// The peak and the field behind its largest term.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +92,12 @@ impl Shape {
         3.0 * self.hosting + 2.0 * self.deployment_lanes() + 3.0 * self.pools
     }
 
+    /// Dashed curves over time: capacity and spill per hosting region,
+    /// capacity per deployment lane, a pool's reported load.
+    fn dashed(&self) -> f64 {
+        2.0 * self.hosting + self.deployment_lanes() + self.pools
+    }
+
     /// Charts over time that mark the timeline's events.
     fn marked_charts(&self) -> f64 {
         2.0 + f64::from(self.deployment_lanes() > 0.0)
@@ -107,8 +121,15 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
     let (runs, threads) = (cmd.runs as f64, cmd.threads.max(1) as f64);
     let reps = f64::from(world.run.replications);
     let series = s.bins * (56.0 + 8.0 * s.regions + 20.0 * s.lanes + 40.0 * s.pools);
-    let per_pop = world.populations.len() as f64 * (8.0 * s.regions + 16_384.0);
-    let stats = series + per_pop + s.events * 64.0;
+    // A replication's statistics, and the pooled ones of them all, whose
+    // distributions hold every replication's values.
+    let (dists, pooled_dists) = (
+        distributions(world, pools.len(), 1.0),
+        distributions(world, pools.len(), reps),
+    );
+    let per_pop = world.populations.len() as f64 * (8.0 * s.regions + 1_024.0);
+    let stats = series + per_pop + dists + s.events * 64.0;
+    let pooled_stats = stats - dists + pooled_dists;
     // Two copies of a ring while a new worker's column is added.
     let rings: f64 = pools
         .iter()
@@ -117,18 +138,30 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
     let engine = pending(world) * 48.0 + world.deployments.len() as f64 * 128.0 + rings;
     let batch = (2.0 * threads).min(reps);
     let pooled = f64::from(reps > 1.0);
-    let simulating = runs * ((batch + pooled) * stats + threads.min(reps) * engine);
+    let simulating = runs * (batch * stats + pooled * pooled_stats + threads.min(reps) * engine);
     let csv = s.bins * s.columns() * CSV_CELL;
     let rows = s.events * (EVENT_ROWS + EVENT_FIGURES * reps);
     let (marks, curves) = if cmd.charts {
         let marks = s.events * s.marked_charts() * EVENT_MARKS;
-        (marks, s.bins * s.curves() * BIN_CURVE)
+        // A dashed curve is drawn through at most DASHED_POINTS points.
+        let points = s.bins.min(crate::report::charts::DASHED_POINTS as f64);
+        let dashed = s.dashed() * points * DASHED_POINT;
+        (marks, s.bins * s.curves() * BIN_CURVE + dashed)
     } else {
         (0.0, 0.0)
     };
-    let reporting = runs * stats + csv + rows + marks + curves;
+    // The summaries' distributions over every population, merged.
+    let full = held((0.0, f64::INFINITY), f64::INFINITY);
+    let overall = pooled_dists.min(3.0 * full);
+    let reporting = runs * pooled_stats + overall + csv + rows + marks + curves;
     let cities = (world.cities.len() as f64 + s.regions) * s.regions * 8.0;
-    let world_bytes = cities + s.events * 400.0;
+    // A replayed trace's rows, 16 bytes each, read into a vector that grows
+    // by doubling (its spare room partly touched).
+    let traces: f64 = (world.populations.iter())
+        .filter_map(|p| p.trace.as_ref())
+        .map(|t| 24.0 * t.rows.len() as f64)
+        .sum();
+    let world_bytes = cities + traces + s.events * 400.0;
     let bins = if simulating > reporting {
         runs * (batch + pooled) * series
     } else {
@@ -138,7 +171,10 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
     let terms = [
         (bins, "run.bin".to_string()),
         (rows + marks, "timeline".to_string()),
-        (cities, "populations".to_string()),
+        (
+            cities + runs * (batch * dists + pooled * pooled_dists),
+            "populations".to_string(),
+        ),
         (ring_share, widest_ring(pools)),
     ];
     let bytes = world_bytes + simulating.max(reporting);
@@ -147,6 +183,105 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
         bytes,
         cause: top.filter(|t| t.0 > 0.5 * bytes).map(|t| t.1),
     }
+}
+
+/// Bytes of the latency distributions of statistics over `reps`
+/// replications: each population's media RTT, join latency and wait, each
+/// worker pool's join latency, the timeline's rejoin latency. A distribution
+/// allocates a chunk of counts (`stats/histogram.rs`) for each stretch of
+/// values one lands in: at most as many as the values it is likely to take
+/// span (their range, from the distributions that make them: patience, dispatch,
+/// start-up, a worker pool's cold and process starts, jitter, the cities'
+/// RTTs), and at most one per value recorded.
+/// An upper bound: how many users wait, and how long, is up to the run.
+fn distributions(world: &World, pools: usize, reps: f64) -> f64 {
+    let horizon = world.run.horizon_s;
+    let values: Vec<f64> = (0..world.populations.len())
+        .map(|i| world.expected_arrivals(i, 0.0, horizon) * reps + 1.0)
+        .collect();
+    let all: f64 = values.iter().sum();
+    let delays = &world.delays;
+    let (dispatch, startup) = (delays.dispatch.span(all), delays.startup.span(all));
+    let jitter = delays.jitter.span(all);
+    // A job on a worker pool may also wait for a worker's cold start (and
+    // the autoscaler's next look) and for a job process to start.
+    let pool_wait = (world.deployments.iter())
+        .filter_map(|d| d.workers.as_ref())
+        .map(|w| {
+            let cold =
+                (w.autoscale.as_ref()).map_or(0.0, |a| a.provisioning.span(all).1 + a.interval_s);
+            cold + w.process_start.span(all).1
+        })
+        .fold(0.0, f64::max);
+    let mut total = 0.0;
+    let mut widest_join = (f64::INFINITY, 0.0f64);
+    // Users wait only where the policy queues them.
+    let queues = on_full(&world.policy) == OnFull::Wait;
+    for (p, &values) in world.populations.iter().zip(&values) {
+        let wait_s = if queues {
+            longest_wait(p, values, horizon)
+        } else {
+            0.0
+        };
+        let join_s = (
+            dispatch.0 + startup.0,
+            wait_s + pool_wait + dispatch.1 + startup.1,
+        );
+        widest_join = (widest_join.0.min(join_s.0), widest_join.1.max(join_s.1));
+        let (rtt, distinct) = rtts(world, p);
+        let rtt = (rtt.0 + 1e3 * jitter.0, rtt.1 + 1e3 * jitter.1);
+        let rtt_values = if jitter.1 > 0.0 {
+            values
+        } else {
+            values.min(distinct)
+        };
+        total += held(rtt, rtt_values)
+            + held((1e3 * join_s.0, 1e3 * join_s.1), values)
+            + held((0.0, 1e3 * wait_s), values);
+    }
+    if widest_join.0.is_finite() {
+        let join = (1e3 * widest_join.0, 1e3 * widest_join.1);
+        total += pools as f64 * held(join, all);
+    }
+    if !world.timeline.is_empty() {
+        // A rejoin after a failure: detection, waiting, dispatch, start-up.
+        let longest = horizon + pool_wait + dispatch.1 + startup.1;
+        total += held((0.0, 1e3 * longest), all);
+    }
+    total
+}
+
+/// Bytes of one distribution of `values` values in `range` (ms).
+fn held(range: (f64, f64), values: f64) -> f64 {
+    let (chunks, listed) = chunks_spanned(range.0, range.1);
+    (chunks as f64).min(values.max(1.0)) * CHUNK_BYTES as f64 + 8.0 * listed as f64
+}
+
+/// The longest one of `values` users of `p` is likely to wait, seconds (0:
+/// nobody waits).
+fn longest_wait(p: &Population, values: f64, horizon: f64) -> f64 {
+    match &p.patience {
+        Patience::None => 0.0,
+        Patience::Unlimited => horizon,
+        Patience::Dist(d) => d.span(values).1.min(horizon),
+    }
+}
+
+/// The least and the most base media RTT (ms) from `p`'s cities to any
+/// region, and how many distinct values there are at most.
+fn rtts(world: &World, p: &Population) -> ((f64, f64), f64) {
+    let mut range = (f64::INFINITY, 0.0f64);
+    let mut n = 0usize;
+    for &c in &p.cities {
+        for &r in &world.cities[c].rtt_ms {
+            range = (range.0.min(r), range.1.max(r));
+            n += 1;
+        }
+    }
+    if n == 0 {
+        range = (0.0, 0.0);
+    }
+    (range, n as f64)
 }
 
 /// The `window` of the pool with the largest sample ring.
