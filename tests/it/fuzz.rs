@@ -9,9 +9,18 @@
 //! world that simulates (its horizon shortened so the expected events stay
 //! bounded) with sessions conserved and capacities respected. No panic, no hang.
 //!
-//! `cargo test` runs a fast pass (1000 inputs, fixed seed); a long campaign:
-//! `REGIONSIM_FUZZ_CASES=100000 REGIONSIM_FUZZ_SEED=$RANDOM cargo test
-//! --profile quick --test it fuzz:: -- --nocapture` (docs/scenarios.md).
+//! Two kinds of mutated inputs, half each: *structured* mutations (values of
+//! the document changed, the text still JSON) and *edits* (of the text and the
+//! bytes, blind ones included). Each test prints its tally on one line,
+//! `fuzz tally: kind=K inputs=N refused=N ...`, for the campaign script.
+//!
+//! `cargo test` runs a fast pass (1000 inputs, fixed seed); the long campaign
+//! is `scripts/fuzz_campaign.py` (docs/robustness.md), which runs these tests
+//! with `REGIONSIM_FUZZ_CASES`, `REGIONSIM_FUZZ_BYTES_CASES` and
+//! `REGIONSIM_FUZZ_SEED` set. With `REGIONSIM_FUZZ_FAILURES=DIR`, each input
+//! is written to `DIR/<kind>-in-flight.bin` before it is tried (what a hang or
+//! an abort leaves behind) and the smallest failing input to
+//! `DIR/<kind>-failure.bin`.
 
 use std::path::{Path, PathBuf};
 
@@ -20,7 +29,7 @@ use proptest::test_runner::{Config, TestRunner};
 
 use regionsim::model::World;
 
-use mutate::{mutate, op};
+use mutate::{edit_op, mutate, structured_op, Op};
 
 mod bytes;
 mod mutate;
@@ -49,6 +58,29 @@ pub struct Tally {
     refused: u64,
     simulated: u64,
     validated_only: u64,
+}
+
+impl Tally {
+    /// The line the campaign script reads.
+    fn line(&self, kind: &str) -> String {
+        format!(
+            "fuzz tally: kind={kind} inputs={} refused={} simulated={} validated_only={}",
+            self.inputs, self.refused, self.simulated, self.validated_only
+        )
+    }
+}
+
+/// Where a campaign wants inputs kept (`REGIONSIM_FUZZ_FAILURES`), if it does.
+fn failures_dir() -> Option<PathBuf> {
+    std::env::var_os("REGIONSIM_FUZZ_FAILURES").map(PathBuf::from)
+}
+
+/// Keep `bytes` as `DIR/<kind>-<what>.bin` when a campaign asks for inputs.
+pub fn keep(kind: &str, what: &str, bytes: &[u8]) {
+    if let Some(dir) = failures_dir() {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{kind}-{what}.bin")), bytes).unwrap();
+    }
 }
 
 /// The form every refusal must have: located, one short line in plain words,
@@ -237,22 +269,47 @@ fn setup(cases_var: &str, cases: u32) -> (Vec<Vec<u8>>, TestRunner) {
     (seeds, runner)
 }
 
+/// A seed file and its mutations: structured ones only, or edits only.
+fn input(seeds: usize) -> impl Strategy<Value = (usize, Vec<Op>)> {
+    prop_oneof![
+        (0..seeds, prop::collection::vec(structured_op(), 1..4)),
+        (0..seeds, prop::collection::vec(edit_op(), 1..4)),
+    ]
+}
+
+/// The kind of an input: `structured` or `edits`.
+fn kind(ops: &[Op]) -> &'static str {
+    if ops.iter().all(Op::is_structured) {
+        "structured"
+    } else {
+        "edits"
+    }
+}
+
 #[test]
 fn mutated_scenarios_give_located_errors_or_runs_that_keep_the_invariants() {
     let (seeds, mut runner) = setup("REGIONSIM_FUZZ_CASES", 1000);
-    let strategy = (0..seeds.len(), prop::collection::vec(op(), 1..4));
-    let tally = std::cell::Cell::new(Tally::default());
-    runner
-        .run(&strategy, |(seed, ops)| {
-            let mut t = tally.get();
-            drive(&mutate(&seeds[seed], &ops), &mut t);
-            tally.set(t);
-            Ok(())
-        })
-        .unwrap();
-    let t = tally.get();
-    eprintln!("fuzz: {t:?}");
-    assert!(t.refused > 0 && t.simulated > 0, "{t:?}");
+    let tallies = std::cell::RefCell::new([Tally::default(); 2]);
+    let result = runner.run(&input(seeds.len()), |(seed, ops)| {
+        let bytes = mutate(&seeds[seed], &ops);
+        let k = kind(&ops);
+        keep("mutated", "in-flight", &bytes);
+        drive(&bytes, &mut tallies.borrow_mut()[usize::from(k == "edits")]);
+        Ok(())
+    });
+    if let Err(e) = &result {
+        if let proptest::test_runner::TestError::Fail(_, (seed, ops)) = e {
+            keep("mutated", "failure", &mutate(&seeds[*seed], ops));
+        }
+        panic!("{e}");
+    }
+    let [structured, edits] = *tallies.borrow();
+    eprintln!("{}", structured.line("structured"));
+    eprintln!("{}", edits.line("edits"));
+    for t in [structured, edits] {
+        assert!(t.refused > 0, "{t:?}");
+    }
+    assert!(structured.simulated > 0, "{structured:?}");
 }
 
 #[test]
@@ -269,9 +326,8 @@ fn every_corpus_file_is_refused_with_a_located_error_or_runs() {
 fn check_on_mutated_files_exits_0_or_2_with_one_line_errors() {
     let (seeds, mut runner) = setup("REGIONSIM_FUZZ_CLI_CASES", 24);
     let dir = tempfile::tempdir().unwrap();
-    let strategy = (0..seeds.len(), prop::collection::vec(op(), 1..4));
     runner
-        .run(&strategy, |(seed, ops)| {
+        .run(&input(seeds.len()), |(seed, ops)| {
             let file = dir.path().join("fuzzed.json");
             std::fs::write(&file, mutate(&seeds[seed], &ops)).unwrap();
             let out = assert_cmd::Command::cargo_bin("regionsim")

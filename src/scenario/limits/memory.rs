@@ -135,7 +135,10 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
         .iter()
         .map(|p| p.workers * (16.0 * p.window + 256.0))
         .sum();
-    let engine = pending(world) * 48.0 + world.deployments.len() as f64 * 128.0 + rings;
+    // A percentile is read from a histogram of the full layout, built for
+    // the query: one at a time on each thread summing up a replication.
+    let query = held((0.0, f64::INFINITY), f64::INFINITY);
+    let engine = pending(world) * 48.0 + world.deployments.len() as f64 * 128.0 + rings + query;
     let batch = (2.0 * threads).min(reps);
     let pooled = f64::from(reps > 1.0);
     let simulating = runs * (batch * stats + pooled * pooled_stats + threads.min(reps) * engine);
@@ -151,8 +154,7 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
         (0.0, 0.0)
     };
     // The summaries' distributions over every population, merged.
-    let full = held((0.0, f64::INFINITY), f64::INFINITY);
-    let overall = pooled_dists.min(3.0 * full);
+    let overall = pooled_dists.min(3.0 * query);
     let reporting = runs * pooled_stats + overall + csv + rows + marks + curves;
     let cities = (world.cities.len() as f64 + s.regions) * s.regions * 8.0;
     // A replayed trace's rows, 16 bytes each, read into a vector that grows

@@ -56,7 +56,8 @@ fn bytes() -> impl Strategy<Value = Vec<u8>> {
 }
 
 /// Load `bytes` on a thread of its own; panics if it has not ended in [`HANG`].
-fn load_or_hang(bytes: Vec<u8>) {
+/// Whether the loader refused them.
+fn load_or_hang(bytes: Vec<u8>) -> bool {
     let (tx, rx) = mpsc::channel();
     let shown = String::from_utf8_lossy(&bytes).into_owned();
     std::thread::spawn(move || {
@@ -64,8 +65,11 @@ fn load_or_hang(bytes: Vec<u8>) {
         let _ = tx.send(result.err());
     });
     match rx.recv_timeout(HANG) {
-        Ok(Some(e)) => super::check_refusal(&e),
-        Ok(None) => {}
+        Ok(Some(e)) => {
+            super::check_refusal(&e);
+            true
+        }
+        Ok(None) => false,
         Err(mpsc::RecvTimeoutError::Timeout) => panic!("the loader hangs on {shown:?}"),
         Err(mpsc::RecvTimeoutError::Disconnected) => panic!("the loader panicked on {shown:?}"),
     }
@@ -81,12 +85,24 @@ fn random_bytes_are_refused_with_a_located_error_and_never_hang() {
         max_shrink_iters: 8,
         ..Config::default()
     });
-    runner
-        .run(&bytes(), |bytes| {
-            load_or_hang(bytes);
-            Ok(())
-        })
-        .unwrap();
+    let tally = std::cell::Cell::new(super::Tally::default());
+    let result = runner.run(&bytes(), |bytes| {
+        super::keep("bytes", "in-flight", &bytes);
+        let refused = load_or_hang(bytes);
+        let mut t = tally.get();
+        t.inputs += 1;
+        t.refused += u64::from(refused);
+        t.validated_only += u64::from(!refused);
+        tally.set(t);
+        Ok(())
+    });
+    if let Err(e) = &result {
+        if let proptest::test_runner::TestError::Fail(_, bytes) = e {
+            super::keep("bytes", "failure", bytes);
+        }
+        panic!("{e}");
+    }
+    eprintln!("{}", tally.get().line("bytes"));
 }
 
 #[test]

@@ -2,10 +2,13 @@
 //! other types, extreme numbers, odd strings or durations (compound, with
 //! exponents, malformed), numbers scaled by powers of ten, fields deleted,
 //! array elements duplicated, keys given twice or holding control characters,
-//! timeline labels holding control characters; then on the bytes: the text
-//! truncated, a stray `}` or `]` inserted, a byte-order mark put in front, a
-//! byte that is not UTF-8 inserted. Each mutation's target is chosen by index
-//! modulo what exists.
+//! timeline labels holding control characters (the *structured* mutations,
+//! which keep the document JSON); then on the text and bytes (the *edits*): a
+//! key given twice, the text truncated, a stray `}` or `]` inserted, a
+//! byte-order mark put in front, a byte that is not UTF-8 inserted, and blind
+//! edits anywhere: a bit flipped, a byte inserted, a run of bytes deleted or
+//! copied elsewhere. Each mutation's target is chosen by index modulo what
+//! exists.
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -79,9 +82,34 @@ pub(super) enum Op {
     StrayCloser(usize, bool),
     Bom,
     NotUtf8(usize, usize),
+    /// Bit `b % 8` of the byte at `p` flipped.
+    FlipBit(usize, u8),
+    /// Byte `b` inserted at `p`.
+    InsertByte(usize, u8),
+    /// Up to `n` bytes deleted from `p`.
+    DeleteBytes(usize, usize),
+    /// Up to `n` bytes from `p` copied to `q`.
+    CopyBytes(usize, usize, usize),
 }
 
-pub(super) fn op() -> impl Strategy<Value = Op> {
+impl Op {
+    /// Whether the mutation changes a value of the document (the result is
+    /// still JSON) rather than its text or bytes.
+    pub(super) fn is_structured(&self) -> bool {
+        matches!(
+            self,
+            Op::Replace(..)
+                | Op::Scale(..)
+                | Op::Delete(_)
+                | Op::DuplicateElement(_)
+                | Op::Label(..)
+                | Op::ControlKey(..)
+        )
+    }
+}
+
+/// A structured mutation: a value of the document changed.
+pub(super) fn structured_op() -> impl Strategy<Value = Op> {
     prop_oneof![
         4 => (any::<usize>(), any::<usize>()).prop_map(|(p, k)| Op::Replace(p, k)),
         3 => (any::<usize>(), -330i32..330).prop_map(|(p, e)| Op::Scale(p, e)),
@@ -89,11 +117,22 @@ pub(super) fn op() -> impl Strategy<Value = Op> {
         1 => any::<usize>().prop_map(Op::DuplicateElement),
         1 => (any::<usize>(), any::<usize>()).prop_map(|(e, k)| Op::Label(e, k)),
         1 => (any::<usize>(), any::<usize>()).prop_map(|(p, k)| Op::ControlKey(p, k)),
+    ]
+}
+
+/// An edit of the text or the bytes.
+pub(super) fn edit_op() -> impl Strategy<Value = Op> {
+    prop_oneof![
         1 => any::<usize>().prop_map(Op::DuplicateKey),
         1 => any::<usize>().prop_map(Op::Truncate),
         1 => (any::<usize>(), any::<bool>()).prop_map(|(p, b)| Op::StrayCloser(p, b)),
         1 => Just(Op::Bom),
         1 => (any::<usize>(), any::<usize>()).prop_map(|(p, k)| Op::NotUtf8(p, k)),
+        2 => (any::<usize>(), any::<u8>()).prop_map(|(p, b)| Op::FlipBit(p, b)),
+        2 => (any::<usize>(), any::<u8>()).prop_map(|(p, b)| Op::InsertByte(p, b)),
+        2 => (any::<usize>(), 1usize..64).prop_map(|(p, n)| Op::DeleteBytes(p, n)),
+        1 => (any::<usize>(), 1usize..256, any::<usize>())
+            .prop_map(|(p, n, q)| Op::CopyBytes(p, n, q)),
     ]
 }
 
@@ -197,7 +236,13 @@ fn mutate_values(mut doc: Value, ops: &[Op]) -> String {
                 }
             }
             Op::DuplicateKey(_) | Op::Truncate(_) => tail = Some(op.clone()),
-            Op::StrayCloser(..) | Op::Bom | Op::NotUtf8(..) => {}
+            Op::StrayCloser(..)
+            | Op::Bom
+            | Op::NotUtf8(..)
+            | Op::FlipBit(..)
+            | Op::InsertByte(..)
+            | Op::DeleteBytes(..)
+            | Op::CopyBytes(..) => {}
         }
     }
     let text = serde_json::to_string_pretty(&doc).unwrap();
@@ -224,7 +269,7 @@ fn label(doc: &mut Value, e: usize, text: &str) {
 }
 
 /// The mutations made on the bytes: a stray closer, a byte-order mark in
-/// front, a byte that is not UTF-8.
+/// front, a byte that is not UTF-8, the blind edits.
 fn byte_op(mut bytes: Vec<u8>, op: &Op) -> Vec<u8> {
     match *op {
         Op::StrayCloser(p, brace) => {
@@ -237,6 +282,21 @@ fn byte_op(mut bytes: Vec<u8>, op: &Op) -> Vec<u8> {
             bytes
                 .splice(at..at, NOT_UTF8[k % NOT_UTF8.len()].iter().copied())
                 .for_each(drop);
+        }
+        Op::FlipBit(p, b) if !bytes.is_empty() => {
+            let at = p % bytes.len();
+            bytes[at] ^= 1 << (b % 8);
+        }
+        Op::InsertByte(p, b) => bytes.insert(p % (bytes.len() + 1), b),
+        Op::DeleteBytes(p, n) if !bytes.is_empty() => {
+            let at = p % bytes.len();
+            bytes.drain(at..(at + n).min(bytes.len()));
+        }
+        Op::CopyBytes(p, n, q) if !bytes.is_empty() => {
+            let at = p % bytes.len();
+            let run = bytes[at..(at + n).min(bytes.len())].to_vec();
+            let to = q % (bytes.len() + 1);
+            bytes.splice(to..to, run).for_each(drop);
         }
         _ => {}
     }
