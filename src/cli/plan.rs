@@ -48,6 +48,11 @@ pub struct PlanArgs {
     /// planned too, for comparison.
     #[arg(long)]
     hourly: bool,
+    /// Every population must meet each overall target (but utilisation) too,
+    /// hour by hour under --hourly where the target is hourly: sets the
+    /// scenario's `slo.every_population`.
+    #[arg(long)]
+    every_population: bool,
 }
 
 /// No plan within the bounds meets the targets (or none passed verification): exit 3.
@@ -114,7 +119,7 @@ impl Spinner {
 pub fn run(args: PlanArgs) -> Result<()> {
     let c = &args.common;
     super::shard::refuse_for(c, "plan", |k| std::env::var(k).ok())?;
-    let fields = flags::fields(&args.targets, &args.cost)?;
+    let fields = flags::fields(&args.targets, &args.cost, args.every_population)?;
     let world = flags::world(c, &fields)?;
     if let Some((path, why)) = plan::unsupported(&world) {
         return Err(ScenarioError::at(&c.scenario, &path, &why).into());

@@ -12,6 +12,7 @@ pub fn of(world: &World) -> Layout {
         warmup_s: world.run.warmup_s,
         horizon_s: world.run.horizon_s,
         bin_s: world.run.bin_s,
+        population_series: world.run.population_series,
         slo_rtt_ms: world.slo.media_rtt_ms,
         slo_join_ms: world.slo.join_latency_s * 1000.0,
         event_windows: world.timeline.iter().map(|e| (e.at_s, e.end_s)).collect(),

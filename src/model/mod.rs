@@ -265,6 +265,10 @@ pub struct Slo {
     pub targets: Vec<target::Target>,
     /// Relative cost of a slot-hour per region (`slo.cost`, default 1), for planning.
     pub cost: Vec<f64>,
+    /// A plan's population table flags a population whose worst-hour
+    /// overflow share or mean media RTT is more than this many times the
+    /// overall target (`slo.fairness_factor`, default 2).
+    pub fairness_factor: f64,
 }
 
 /// Run settings.
@@ -282,6 +286,10 @@ pub struct RunSpec {
     pub bin_s: f64,
     /// Confidence level of reported intervals, e.g. 0.95.
     pub confidence: f64,
+    /// Whether the time series keeps outcome counts per population (not a
+    /// scenario field: the planner sets it for its own runs; off elsewhere,
+    /// so runs, comparisons, sweeps and their shard parts are unchanged).
+    pub population_series: bool,
 }
 
 /// The whole validated scenario.

@@ -17,6 +17,7 @@ mod markdown;
 pub mod partial;
 mod plan;
 mod plan_hourly;
+mod plan_populations;
 pub mod provenance;
 mod replications;
 mod sessions;

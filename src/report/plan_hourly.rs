@@ -132,7 +132,7 @@ pub fn plan_hourly_json(
     let head = json_head(world, spec, s.status, headline(world, spec, out), prov);
     let body = json!({
         "decision": "hourly",
-        "formulation": "overall overflow, rejection and abandonment shares hold in every UTC hour of the window; other targets over the window",
+        "formulation": "overflow, rejection and abandonment shares (overall and per population) hold in every UTC hour of the window; other targets over the window",
         "targets": spec.targets.iter().map(|t| json!({
             "target": t.label(world), "metric": t.metric.name(), "relation": t.relation(), "limit": num(t.limit),
             "span": if crate::experiment::plan::hourly_metric(t) { "every hour" } else { "window" },
@@ -146,6 +146,9 @@ pub fn plan_hourly_json(
                 "saving_share": flat.map(|f| num(1.0 - hours / f)),
                 "verification": verification(world, rule, v),
             })
+        }),
+        "populations": s.plan.as_ref().map(|v| {
+            super::plan_populations::json(world, &super::plan_populations::of(world, &spec.targets, v))
         }),
         "schedule": schedule_json(world, spec, out),
         "static_plan": static_json(world, fixed, out),
@@ -280,7 +283,7 @@ pub fn plan_hourly_md(
         spec,
         "Hourly capacity plan",
         &headline(world, spec, out),
-        " The overall overflow, rejection and abandonment targets hold in every UTC hour, the others over the window.",
+        " The overflow, rejection and abandonment targets (overall and per population) hold in every UTC hour, the others over the window.",
     );
     if let Some(v) = &sc.plan {
         let hours = slot_hours(world, &spec.variables, &v.capacities);
@@ -304,6 +307,9 @@ pub fn plan_hourly_md(
         }
         schedule_md(&mut s, world, spec, out, &v.capacities);
         tightest_md(&mut s, world, spec, &sc.rule, v);
+        let f = super::plan_populations::of(world, &spec.targets, v);
+        s.push('\n');
+        s.push_str(&super::plan_populations::markdown(world, &f, v));
     }
     if let Some(c) = &sc.best_effort {
         let _ = writeln!(s, "\n## Best achieved\n");

@@ -370,6 +370,13 @@ pub struct RawSlo {
     pub targets: RawTargets,
     /// Region id -> relative cost of a slot-hour, for planning.
     pub cost: BTreeMap<String, f64>,
+    /// A plan's population table flags a population whose worst-hour
+    /// overflow or media RTT is more than this many times the overall
+    /// target; checked in `slo.rs`.
+    pub fairness_factor: f64,
+    /// Every overall target (but utilisation) also holds for every
+    /// population (`plan --every-population`).
+    pub every_population: bool,
 }
 
 impl Default for RawSlo {
@@ -379,9 +386,15 @@ impl Default for RawSlo {
             join_latency: Secs(2.0),
             targets: RawTargets::default(),
             cost: BTreeMap::new(),
+            fairness_factor: DEFAULT_FAIRNESS_FACTOR,
+            every_population: false,
         }
     }
 }
+
+/// `slo.fairness_factor` when the scenario does not set it: a population is
+/// flagged when its worst hour is more than twice the overall target.
+pub const DEFAULT_FAIRNESS_FACTOR: f64 = 2.0;
 
 /// Planning targets: metric name -> limit overall, and the same per population
 /// (or, for utilisation, per region).

@@ -1,7 +1,8 @@
 //! Validation of the `slo` section's planning part: `slo.targets` (metric ->
-//! limit overall, per population, per region) and `slo.cost` (region -> relative
-//! slot-hour cost). Names, scopes and ranges are checked once here, so the
-//! planner receives only targets it can evaluate.
+//! limit overall, per population, per region), `slo.every_population` (each
+//! overall target also per population), `slo.cost` (region -> relative
+//! slot-hour cost) and `slo.fairness_factor`. Names, scopes and ranges are
+//! checked once here, so the planner receives only targets it can evaluate.
 
 use std::collections::BTreeMap;
 
@@ -47,8 +48,34 @@ fn entries(out: &mut Vec<Target>, base: &str, map: &BTreeMap<String, f64>, scope
     Ok(())
 }
 
+/// Each overall target (but utilisation, which is per region) as the same
+/// target for every population, so every population must meet it. A
+/// population's own target on the same metric stays when it is stricter:
+/// the expansion only ever asks more.
+fn every_population(out: &mut Vec<Target>, pops: usize) {
+    let overall: Vec<Target> = out
+        .iter()
+        .filter(|t| t.scope == Scope::Overall && t.metric != TargetMetric::Utilization)
+        .copied()
+        .collect();
+    for t in overall {
+        for p in 0..pops {
+            let scope = Scope::Population(p);
+            match out
+                .iter_mut()
+                .find(|o| o.scope == scope && o.metric == t.metric)
+            {
+                Some(own) if !t.holds(own.limit) => own.limit = t.limit,
+                Some(_) => {}
+                None => out.push(Target { scope, ..t }),
+            }
+        }
+    }
+}
+
 /// The planning targets, overall first, then per population and per region in
-/// scenario order.
+/// scenario order (with `slo.every_population`, each population gains the
+/// overall targets).
 pub fn targets(raw: &RawSlo, pops: &[Population], regions: &[Region]) -> R<Vec<Target>> {
     let t = &raw.targets;
     let mut out = Vec::new();
@@ -72,6 +99,9 @@ pub fn targets(raw: &RawSlo, pops: &[Population], regions: &[Region]) -> R<Vec<T
         let r = region_index(regions, &base, id)?;
         entries(&mut out, &base, map, Scope::Region(r))?;
     }
+    if raw.every_population {
+        every_population(&mut out, pops.len());
+    }
     out.sort_by_key(|t| (t.scope, t.metric));
     Ok(out)
 }
@@ -88,4 +118,19 @@ pub fn cost(raw: &RawSlo, regions: &[Region]) -> R<Vec<f64>> {
         cost[r] = c;
     }
     Ok(cost)
+}
+
+/// `slo.fairness_factor`: a finite number of at least 1 (below 1 a population
+/// would be flagged for doing better than the target).
+pub fn fairness_factor(raw: &RawSlo) -> R<f64> {
+    let f = raw.fairness_factor;
+    if !(f.is_finite() && f >= 1.0) {
+        return err(
+            "slo.fairness_factor",
+            format!(
+                "must be a finite number >= 1 (a population is flagged when its worst hour is more than this many times the overall target), got {f}"
+            ),
+        );
+    }
+    Ok(f)
 }

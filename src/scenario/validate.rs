@@ -263,6 +263,7 @@ fn run(raw: &RawRun) -> R<RunSpec> {
         replications: raw.replications,
         bin_s: bin,
         confidence: c,
+        population_series: false,
     })
 }
 
@@ -307,6 +308,7 @@ pub fn build(raw: RawScenario) -> R<World> {
         join_latency_s: secs("slo.join_latency", raw.slo.join_latency)?,
         targets: super::slo::targets(&raw.slo, &populations, &regions)?,
         cost: super::slo::cost(&raw.slo, &regions)?,
+        fairness_factor: super::slo::fairness_factor(&raw.slo)?,
     };
     Ok(World {
         name: raw.name,

@@ -19,7 +19,7 @@ use records::LaneLevel;
 pub use records::{Layout, PopulationStats, RegionStats, Served};
 pub use summary::{DistSummary, PopulationSummary, RegionSummary, Summary, ValueKind};
 pub use timeline::{Impact, Outcome, Outcomes, TimelineStats};
-pub use timeseries::{BinCounts, TimeSeries};
+pub use timeseries::{BinCounts, PopulationBin, TimeSeries};
 pub use workers::{WorkerBin, WorkerLevel, WorkerStats, WorkerSummary};
 
 /// All statistics of one run, or the merge of several.
@@ -89,6 +89,11 @@ impl RunStats {
             layout.bin_s,
             layout.regions,
             layout.deployment_lanes,
+            if layout.population_series {
+                layout.populations
+            } else {
+                0
+            },
         );
         let lanes = vec![LaneLevel::default(); layout.deployment_lanes];
         let timeline = TimelineStats::new(layout.event_windows.clone());
@@ -119,6 +124,9 @@ impl RunStats {
         if let Some(b) = self.series.at(t) {
             b.arrivals += 1;
         }
+        if let Some(c) = self.series.population_at(t, pop) {
+            c.arrivals += 1;
+        }
     }
 
     /// A session got a slot. Forced inline: with the engine compiled once
@@ -140,6 +148,11 @@ impl RunStats {
         if let Some(b) = self.series.at(t) {
             b.served += 1;
             b.overflow += u64::from(!home);
+        }
+        if let Some(c) = self.series.population_at(t, pop) {
+            c.served += 1;
+            c.overflow += u64::from(!home);
+            c.rtt_sum_ms += rtt_ms;
         }
         if !home {
             self.series.overflow_from(t, home_region);
@@ -182,6 +195,9 @@ impl RunStats {
         if let Some(b) = self.series.at(t) {
             b.rejected += 1;
         }
+        if let Some(c) = self.series.population_at(t, pop) {
+            c.rejected += 1;
+        }
         if counted {
             self.populations[pop].rejected += 1;
             if !self.timeline.is_empty() {
@@ -195,6 +211,9 @@ impl RunStats {
     pub fn abandoned(&mut self, pop: usize, t: f64, counted: bool) {
         if let Some(b) = self.series.at(t) {
             b.abandoned += 1;
+        }
+        if let Some(c) = self.series.population_at(t, pop) {
+            c.abandoned += 1;
         }
         if counted {
             self.populations[pop].abandoned += 1;

@@ -25,6 +25,9 @@ pub struct Layout {
     pub event_windows: Vec<(f64, f64)>,
     /// Deployments with a lane of their own in the time series (0: regions only).
     pub deployment_lanes: usize,
+    /// Whether the time series keeps outcome counts per population and bin
+    /// (the planner's runs: per-population hourly checks and tables).
+    pub population_series: bool,
     /// Per worker deployment (in deployment order): whether the server sees
     /// its workers' true load at every instant (no sampling, no reporting
     /// interval), so the load it was told is the true load.

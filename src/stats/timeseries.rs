@@ -1,8 +1,9 @@
 //! Per-bin time series over the whole horizon (warm-up included, so its effect is
 //! visible): outcome counts by bin of the event, and time-averaged and peak
 //! concurrency and capacity per *lane*: each region, then (when the world's
-//! supply changes in time or a region has several deployments) each deployment.
-//! Size depends on horizon / bin width and the lanes only.
+//! supply changes in time or a region has several deployments) each deployment;
+//! and, when asked for (the planner's runs), outcome counts per population.
+//! Size depends on horizon / bin width, the lanes and the populations only.
 
 /// Outcome counts of one bin.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -21,6 +22,47 @@ pub struct BinCounts {
     pub interrupted: u64,
     /// Running sessions whose agent failed, sent to be dispatched again.
     pub redispatched: u64,
+}
+
+/// One population's outcome counts in one bin, and the media RTT its served
+/// sessions got there: what a per-population target is checked hour by hour
+/// against, and what a plan's population table reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PopulationBin {
+    /// Sessions that arrived.
+    pub arrivals: u64,
+    /// Sessions that got an agent.
+    pub served: u64,
+    /// Of those, served outside their home region.
+    pub overflow: u64,
+    /// Sessions rejected.
+    pub rejected: u64,
+    /// Sessions that gave up waiting.
+    pub abandoned: u64,
+    /// Sum of the served sessions' media RTT, ms (a mean per bin: a
+    /// distribution per population and bin would cost a histogram each).
+    pub rtt_sum_ms: f64,
+}
+
+impl PopulationBin {
+    /// Add another bin's counts (the same population and bin of another run,
+    /// or another bin of the same UTC hour).
+    pub fn add(&mut self, o: &PopulationBin) {
+        let PopulationBin {
+            arrivals,
+            served,
+            overflow,
+            rejected,
+            abandoned,
+            rtt_sum_ms,
+        } = o;
+        self.arrivals += arrivals;
+        self.served += served;
+        self.overflow += overflow;
+        self.rejected += rejected;
+        self.abandoned += abandoned;
+        self.rtt_sum_ms += rtt_sum_ms;
+    }
 }
 
 /// The bin holding t among bins of `bin_s` seconds, on the bins' own
@@ -93,6 +135,11 @@ pub struct TimeSeries {
     pub capacity_area: Vec<f64>,
     /// Highest concurrency in each (bin, lane); index bin * lanes + lane.
     pub peak: Vec<u32>,
+    /// Populations with counts of their own (0: none kept, the default
+    /// outside the planner, so runs pay nothing for them).
+    pub populations: usize,
+    /// Per (bin, population) outcome counts; index bin * populations + population.
+    pub by_population: Vec<PopulationBin>,
     /// Runs summed into this series.
     pub runs: u32,
     /// Per lane: the bin the last integration ended in, that bin's end time,
@@ -109,8 +156,15 @@ pub struct TimeSeries {
 
 impl TimeSeries {
     /// Empty series covering [0, horizon) with `regions` region lanes and
-    /// `deployments` deployment lanes after them.
-    pub fn new(horizon_s: f64, bin_s: f64, regions: usize, deployments: usize) -> Self {
+    /// `deployments` deployment lanes after them, and counts of their own for
+    /// `populations` populations (0: none).
+    pub fn new(
+        horizon_s: f64,
+        bin_s: f64,
+        regions: usize,
+        deployments: usize,
+        populations: usize,
+    ) -> Self {
         let bins = (horizon_s / bin_s).ceil().max(1.0) as usize;
         let lanes = regions + deployments;
         Self {
@@ -122,6 +176,8 @@ impl TimeSeries {
             busy_area: vec![0.0; bins * lanes],
             capacity_area: vec![0.0; bins * lanes],
             peak: vec![0; bins * lanes],
+            populations,
+            by_population: vec![PopulationBin::default(); bins * populations],
             runs: 1,
             cursor: vec![OpenCell::at(0, bin_s); lanes],
             at_cache: (0, 0.0, bin_s),
@@ -185,6 +241,29 @@ impl TimeSeries {
         let b = bin_of(t, self.bin_s);
         self.at_cache = (b, b as f64 * self.bin_s, (b + 1) as f64 * self.bin_s);
         self.counts.get_mut(b)
+    }
+
+    /// Population `pop`'s counts in the bin holding t (None past the horizon
+    /// or when populations have no counts of their own). Called right after
+    /// [`TimeSeries::at`] for the same t, whose cached bin it reuses.
+    #[inline]
+    pub fn population_at(&mut self, t: f64, pop: usize) -> Option<&mut PopulationBin> {
+        if self.populations == 0 {
+            return None;
+        }
+        let (b, lo, hi) = self.at_cache;
+        let b = if lo <= t && t < hi {
+            b
+        } else {
+            bin_of(t, self.bin_s)
+        };
+        let i = b.checked_mul(self.populations)?.checked_add(pop)?;
+        self.by_population.get_mut(i)
+    }
+
+    /// Population `pop`'s counts in bin `b`.
+    pub fn population_cell(&self, b: usize, pop: usize) -> &PopulationBin {
+        &self.by_population[b * self.populations + pop]
     }
 
     /// A session whose home is `region` was served elsewhere at t.
@@ -269,6 +348,8 @@ impl TimeSeries {
             busy_area,
             capacity_area,
             peak,
+            populations: _,
+            by_population,
             runs,
             cursor,
             at_cache: _,
@@ -303,6 +384,9 @@ impl TimeSeries {
         }
         for (a, b) in self.peak.iter_mut().zip(peak) {
             *a = (*a).max(*b);
+        }
+        for (a, b) in self.by_population.iter_mut().zip(by_population) {
+            a.add(b);
         }
         self.runs += runs;
     }

@@ -1,6 +1,6 @@
-//! `plan`'s own flags: `--target` and `--cost` set the scenario's `slo.targets`
-//! and `slo.cost` fields (checked by the scenario's rules, no second copy
-//! here); `--bounds` and `--step` shape the decision variables. Every refusal names the flag and the value
+//! `plan`'s own flags: `--target`, `--cost` and `--every-population` set the
+//! scenario's `slo.targets`, `slo.cost` and `slo.every_population` fields
+//! (checked by the scenario's rules, no second copy here); `--bounds` and `--step` shape the decision variables. Every refusal names the flag and the value
 //! as given (`--bounds us-east=5:2: the lower bound exceeds the upper`) and
 //! says what is allowed, the way the scenario loader names a file and field,
 //! so a long command line points at its own mistake.
@@ -62,11 +62,11 @@ pub struct FlagField {
     set: String,
     /// The same field as the scenario's messages name it.
     dotted: String,
-    value: f64,
+    value: serde_json::Value,
 }
 
 impl FlagField {
-    fn new(flag: &'static str, given: &str, keys: &[&str], value: f64) -> Self {
+    fn new(flag: &'static str, given: &str, keys: &[&str], value: serde_json::Value) -> Self {
         let quoted: String = keys[2..].iter().map(|k| format!("[\"{k}\"]")).collect();
         Self {
             flag,
@@ -112,12 +112,17 @@ fn target_field(s: &str) -> Result<FlagField> {
         }
         Some(p) => vec!["slo", "targets", "populations", p, name],
     };
-    Ok(FlagField::new("--target", s, &keys, value))
+    Ok(FlagField::new(
+        "--target",
+        s,
+        &keys,
+        regionsim::scenario::override_number(value),
+    ))
 }
 
-/// The fields `--target` and `--cost` set; a target or a cost given twice is
-/// refused.
-pub fn fields(targets: &[String], cost: &[String]) -> Result<Vec<FlagField>> {
+/// The fields `--target`, `--cost` and `--every-population` set; a target or
+/// a cost given twice is refused.
+pub fn fields(targets: &[String], cost: &[String], every: bool) -> Result<Vec<FlagField>> {
     let mut out: Vec<FlagField> = Vec::new();
     for s in targets {
         out.push(target_field(s)?);
@@ -125,7 +130,12 @@ pub fn fields(targets: &[String], cost: &[String]) -> Result<Vec<FlagField>> {
     for s in cost {
         let (id, w) = key_value("--cost", s, "REGION=WEIGHT")?;
         let w = number("--cost", s, w)?;
+        let w = regionsim::scenario::override_number(w);
         out.push(FlagField::new("--cost", s, &["slo", "cost", id], w));
+    }
+    if every {
+        let keys = ["slo", "every_population"];
+        out.push(FlagField::new("--every-population", "", &keys, true.into()));
     }
     for (i, f) in out.iter().enumerate() {
         if out[..i].iter().any(|o| o.dotted == f.dotted) {
@@ -140,7 +150,7 @@ pub fn fields(targets: &[String], cost: &[String]) -> Result<Vec<FlagField>> {
 pub fn world(c: &crate::cli::Common, fields: &[FlagField]) -> Result<World> {
     let set: Vec<(String, serde_json::Value)> = fields
         .iter()
-        .map(|f| (f.set.clone(), regionsim::scenario::override_number(f.value)))
+        .map(|f| (f.set.clone(), f.value.clone()))
         .collect();
     let world = c.world(&set).map_err(|e| {
         let about = e

@@ -38,11 +38,12 @@ pub struct HourlyOutcome {
     pub mean_loads: Vec<[f64; 24]>,
 }
 
-/// The world the hourly planner simulates: hour-long time-series bins, so each
-/// bin is one UTC hour.
+/// The world the planner simulates (hourly and static plans): hour-long
+/// time-series bins, so each bin is one UTC hour, with counts per population.
 pub fn hourly_world(world: &World) -> World {
     let mut w = world.clone();
     w.run.bin_s = 3600.0;
+    w.run.population_series = true;
     w
 }
 

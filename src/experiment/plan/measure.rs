@@ -5,8 +5,10 @@
 //!
 //! A check is a target measured over a span: the whole statistics window, or
 //! (hourly plans) the window's occurrences of one UTC hour, read from the run's
-//! time series (hour-long bins), which counts outcomes by the bin they happen in.
+//! time series (hour-long bins), which counts outcomes by the bin they happen
+//! in, overall and per population.
 
+use super::fairness::PopulationHours;
 use crate::experiment::{half_width, Welford};
 use crate::model::target::{Scope, Sense, Target, TargetMetric};
 use crate::stats::metrics::Pick;
@@ -22,9 +24,10 @@ pub enum Span {
 }
 
 /// Whether a target can be measured hour by hour from the time series: the
-/// overall shares of sessions overflowed, rejected or abandoned.
+/// shares of sessions overflowed, rejected or abandoned, overall or of one
+/// population.
 pub fn hourly_metric(t: &Target) -> bool {
-    t.scope == Scope::Overall
+    matches!(t.scope, Scope::Overall | Scope::Population(_))
         && matches!(
             t.metric,
             TargetMetric::OverflowRate
@@ -46,17 +49,26 @@ pub fn hour_bins(s: &RunStats, h: u8) -> impl Iterator<Item = usize> + '_ {
 }
 
 /// An hourly target's figure in UTC hour `h`: outcomes in its bins over arrivals
-/// in them (0 with no arrivals).
-fn value_in_hour(t: &Target, s: &RunStats, h: u8) -> f64 {
+/// in them (0 with no arrivals); a population's from its own counts.
+pub fn value_in_hour(t: &Target, s: &RunStats, h: u8) -> f64 {
     let (mut num, mut arrivals) = (0u64, 0u64);
     for b in hour_bins(s, h) {
-        let c = &s.series.counts[b];
-        arrivals += c.arrivals;
+        let (a, overflow, rejected, abandoned) = match t.scope {
+            Scope::Population(p) => {
+                let c = s.series.population_cell(b, p);
+                (c.arrivals, c.overflow, c.rejected, c.abandoned)
+            }
+            _ => {
+                let c = &s.series.counts[b];
+                (c.arrivals, c.overflow, c.rejected, c.abandoned)
+            }
+        };
+        arrivals += a;
         num += match t.metric {
-            TargetMetric::OverflowRate => c.overflow,
-            TargetMetric::RejectionRate => c.rejected,
-            TargetMetric::AbandonmentRate => c.abandoned,
-            _ => c.rejected + c.abandoned,
+            TargetMetric::OverflowRate => overflow,
+            TargetMetric::RejectionRate => rejected,
+            TargetMetric::AbandonmentRate => abandoned,
+            _ => rejected + abandoned,
         };
     }
     ratio(num, arrivals)
@@ -84,7 +96,8 @@ fn value_over(t: &Target, span: Span, s: &RunStats, summary: &Summary) -> f64 {
     }
 }
 
-fn ratio(a: u64, b: u64) -> f64 {
+/// a / b, 0 when b is 0 (an hour nobody arrived in has nothing to miss).
+pub(super) fn ratio(a: u64, b: u64) -> f64 {
     if b == 0 {
         0.0
     } else {
@@ -159,9 +172,21 @@ pub struct Tally {
     pooled: Vec<Option<(Distribution, f64)>>,
     /// Sessions simulated (window arrivals, all replications).
     pub sessions: f64,
+    /// Per population and UTC hour, the counts of every replication (kept
+    /// only when asked for: verifications, whose run the plan's population
+    /// table describes).
+    pub hours: Option<PopulationHours>,
 }
 
 impl Tally {
+    /// A tally that also keeps the per-population hourly counts.
+    pub fn with_hours() -> Self {
+        Self {
+            hours: Some(PopulationHours::default()),
+            ..Self::default()
+        }
+    }
+
     /// Replications folded in.
     pub fn n(&self) -> u32 {
         self.values.n
@@ -177,6 +202,9 @@ impl Tally {
             .collect();
         self.values.push(&v);
         self.sessions += stats.populations.iter().map(|p| p.sessions).sum::<u64>() as f64;
+        if let Some(h) = self.hours.as_mut() {
+            h.add_run(&stats);
+        }
         let pool = |t: &Target, sp: &Span| match sp {
             Span::Window => distribution(t, &stats),
             Span::Hour(_) => None,

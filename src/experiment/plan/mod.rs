@@ -7,10 +7,12 @@
 //! decision is close), `verdict` (the confidence rule), `search` (coarse-to-fine
 //! descent with branch and bound), `verify` (an independent run of the chosen
 //! plan on fresh seeds, marginal effects), `grid` (the exhaustive reference the
-//! tests compare with). `space` holds the decision variables.
+//! tests compare with). `space` holds the decision variables; `fairness` each
+//! population's worst hour in the verification run.
 
 mod analytic;
 mod evaluate;
+mod fairness;
 mod grid;
 pub mod hourly;
 mod hourly_search;
@@ -23,8 +25,9 @@ mod verify;
 
 pub use analytic::{erlang_b_inverse, erlang_c_inverse, peak_loads, start as analytic_start};
 pub use evaluate::{Candidate, Rule};
+pub use fairness::{fairness, Fairness, PopulationHours, WorstHour};
 pub use grid::{exhaustive, Grid};
-pub use measure::{hourly_metric, Span, TargetEstimate};
+pub use measure::{hour_bins, hourly_metric, value_in_hour, Span, TargetEstimate};
 pub use space::{
     cost, hours_in, schedules, slot_hours, window_hours, Capacities, Period, Variable,
 };
@@ -213,6 +216,10 @@ pub fn plan_with(
     progress: &dyn Progress,
     note: &mut dyn FnMut(&str),
 ) -> Outcome {
+    // Hour-long bins with per-population counts: what the population table
+    // (and hourly checks) read; the targets over the window do not depend on them.
+    let w = hourly::hourly_world(world);
+    let world = &w;
     let (peak_loads, start_all) = analytic::start(world, &spec.targets);
     let start: Capacities = spec
         .variables

@@ -8,6 +8,7 @@
 //! unit more or less is compared on the very same users.
 
 use super::evaluate::{run_into, Candidate, Evaluator, Rule};
+use super::fairness::PopulationHours;
 use super::measure::{Tally, TargetEstimate};
 use super::space::{apply, Capacities, Variable};
 use super::verdict::unmet;
@@ -56,6 +57,8 @@ pub struct Verification {
     pub estimates: Vec<TargetEstimate>,
     /// Indices of targets not met with confidence (empty: passed).
     pub unmet: Vec<usize>,
+    /// Per population and UTC hour, the run's counts (the population table).
+    pub hours: PopulationHours,
 }
 
 impl Verification {
@@ -92,7 +95,7 @@ pub fn verify(
     let w = apply(world, vars, x);
     let seed = fresh_seed(world.run.seed, purpose);
     let targets = &rule.targets;
-    let mut tally = Tally::default();
+    let mut tally = Tally::with_hours();
     run_into(
         &w,
         seed,
@@ -113,6 +116,7 @@ pub fn verify(
         sessions: tally.sessions,
         unmet: unmet(targets, &estimates, 1.0),
         estimates,
+        hours: tally.hours.unwrap_or_default(),
     })
 }
 

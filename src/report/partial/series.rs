@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::stats::{fs, same, unfs, DistRec, F};
-use crate::stats::{BinCounts, Impact, Outcomes, TimeSeries, TimelineStats};
+use crate::stats::{BinCounts, Impact, Outcomes, PopulationBin, TimeSeries, TimelineStats};
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -17,6 +17,12 @@ pub(super) struct SeriesRec {
     busy_area: Vec<F>,
     capacity_area: Vec<F>,
     peak: Vec<u32>,
+    /// Per (bin, population): arrivals, served, overflow, rejected,
+    /// abandoned, then the media RTT sum. Absent when the series keeps no
+    /// population counts (every sharded command), so those parts are
+    /// byte-identical to parts written before the field existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    by_population: Vec<([u64; 5], F)>,
     runs: u32,
 }
 
@@ -85,8 +91,24 @@ pub(super) fn series_rec(s: &TimeSeries) -> SeriesRec {
         busy_area: fs(&s.busy_area),
         capacity_area: fs(&s.capacity_area),
         peak: s.peak.clone(),
+        by_population: s.by_population.iter().map(population_rec).collect(),
         runs: s.runs,
     }
+}
+
+fn population_rec(c: &PopulationBin) -> ([u64; 5], F) {
+    let PopulationBin {
+        arrivals,
+        served,
+        overflow,
+        rejected,
+        abandoned,
+        rtt_sum_ms,
+    } = *c;
+    (
+        [arrivals, served, overflow, rejected, abandoned],
+        F(rtt_sum_ms),
+    )
 }
 
 pub(super) fn timeline_rec(t: &TimelineStats) -> TimelineRec {
@@ -135,6 +157,7 @@ pub(super) fn build_series(s: SeriesRec, shape: &TimeSeries) -> Result<TimeSerie
         || s.busy_area.len() != cells
         || s.capacity_area.len() != cells
         || s.peak.len() != cells
+        || s.by_population.len() != shape.by_population.len()
     {
         return Err("the time series does not match its layout".into());
     }
@@ -160,6 +183,20 @@ pub(super) fn build_series(s: SeriesRec, shape: &TimeSeries) -> Result<TimeSerie
     series.busy_area = unfs(s.busy_area);
     series.capacity_area = unfs(s.capacity_area);
     series.peak = s.peak;
+    series.by_population = s
+        .by_population
+        .into_iter()
+        .map(
+            |([arrivals, served, overflow, rejected, abandoned], rtt)| PopulationBin {
+                arrivals,
+                served,
+                overflow,
+                rejected,
+                abandoned,
+                rtt_sum_ms: rtt.0,
+            },
+        )
+        .collect();
     series.runs = s.runs;
     Ok(series)
 }

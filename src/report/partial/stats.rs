@@ -169,6 +169,9 @@ fn layout_rec(l: &Layout) -> LayoutRec {
         deployment_lanes,
         // Derived from the scenario, which a merge checks by its digest.
         true_load_seen: _,
+        // Set by the planner only, which is never sharded; the series says
+        // whether it holds population counts.
+        population_series: _,
     } = l;
     LayoutRec {
         populations: *populations,
