@@ -21,6 +21,7 @@ mod merge_damage;
 mod metrics;
 mod overrides;
 mod plan;
+mod plan_fair;
 mod plan_hourly;
 mod plan_input;
 mod provenance;
