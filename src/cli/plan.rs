@@ -43,7 +43,8 @@ pub struct PlanArgs {
     #[arg(long, default_value_t = 2000)]
     max_candidates: usize,
     /// Plan a 24-hour capacity schedule per deployment (UTC hours): the
-    /// overall overflow, rejection and abandonment targets hold in every hour,
+    /// overflow, rejection and abandonment targets (overall and per
+    /// population) hold in every hour,
     /// the others over the window; the static plan under the same targets is
     /// planned too, for comparison.
     #[arg(long)]

@@ -371,8 +371,8 @@ pub struct RawSlo {
     /// Region id -> relative cost of a slot-hour, for planning.
     pub cost: BTreeMap<String, f64>,
     /// A plan's population table flags a population whose worst-hour
-    /// overflow or media RTT is more than this many times the overall
-    /// target; checked in `slo.rs`.
+    /// overflow share or mean media RTT is more than this many times the
+    /// overall target (at least 1; checked in `slo.rs`).
     pub fairness_factor: f64,
     /// Every overall target (but utilisation) also holds for every
     /// population (`plan --every-population`).

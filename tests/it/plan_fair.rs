@@ -59,7 +59,12 @@ fn every_population_raises_the_small_populations_region_until_it_meets_the_overa
         assert!(all_met(d), "{}", d["plan"]);
     }
     let us_east = |d: &Value| d["deployments"][0]["capacity"].as_u64().unwrap();
-    assert!(us_east(&b) > us_east(&a), "{} vs {}", us_east(&b), us_east(&a));
+    assert!(
+        us_east(&b) > us_east(&a),
+        "{} vs {}",
+        us_east(&b),
+        us_east(&a)
+    );
     // Without the option the overall targets hide a population served abroad.
     assert!(row(&a, "americas")["overflow_share"].as_f64().unwrap() > 0.1);
     assert_ne!(row(&a, "americas")["flagged"], serde_json::json!([]));
@@ -101,7 +106,10 @@ fn every_population_holds_hour_by_hour_in_an_hourly_plan() {
         .iter()
         .filter(|c| c["target"] == "overflow_rate[americas]")
         .count();
-    assert_eq!(americas, 11, "one check per whole hour of the 1-12 h window");
+    assert_eq!(
+        americas, 11,
+        "one check per whole hour of the 1-12 h window"
+    );
     let span = b["targets"]
         .as_array()
         .unwrap()
@@ -172,7 +180,13 @@ fn per_population_hourly_checks_equal_the_counts_recomputed_from_the_sessions() 
             for (h, c) in per_hour.iter().enumerate() {
                 let [arrivals, overflow, rejected, abandoned] = *c;
                 outcomes += overflow + rejected + abandoned;
-                let share = |n: u64| if arrivals == 0 { 0.0 } else { n as f64 / arrivals as f64 };
+                let share = |n: u64| {
+                    if arrivals == 0 {
+                        0.0
+                    } else {
+                        n as f64 / arrivals as f64
+                    }
+                };
                 let want = [
                     share(overflow),
                     share(rejected),
@@ -190,7 +204,10 @@ fn per_population_hourly_checks_equal_the_counts_recomputed_from_the_sessions() 
                 }
             }
         }
-        assert!(outcomes > 100, "{scenario}: the check has outcomes to count");
+        assert!(
+            outcomes > 100,
+            "{scenario}: the check has outcomes to count"
+        );
     }
 }
 
@@ -223,14 +240,20 @@ fn the_flag_appears_exactly_when_the_worst_hour_exceeds_the_factor() {
         assert_eq!(d["deployments"][0]["capacity"], 0);
         assert_eq!(r["overflow_share"], 1.0);
         assert_eq!(r["overflow_vs_target"], 10.0);
-        assert_eq!(d["populations"]["fairness_factor"], factor.parse::<f64>().unwrap());
+        assert_eq!(
+            d["populations"]["fairness_factor"],
+            factor.parse::<f64>().unwrap()
+        );
         let want = if flagged { vec!["overflow"] } else { vec![] };
         assert_eq!(r["flagged"], serde_json::json!(want), "factor {factor}");
         let md = std::fs::read_to_string(out.join("plan.md")).unwrap();
         let line = md.lines().find(|l| l.starts_with("| americas |")).unwrap();
         assert_eq!(line.contains("FLAGGED: overflow"), flagged, "{line}");
         assert_eq!(md.contains("Flagged: americas."), flagged);
-        assert!(!row(&d, "europe")["flagged"].as_array().unwrap().contains(&Value::from("overflow")));
+        assert!(!row(&d, "europe")["flagged"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("overflow")));
     }
 }
 

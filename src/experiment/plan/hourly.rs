@@ -3,7 +3,8 @@
 //! schedules").
 //!
 //! The formulation: a target that the time series measures per hour (the
-//! overall overflow, rejection, abandonment and rejection + abandonment shares)
+//! overflow, rejection, abandonment and rejection + abandonment shares,
+//! overall or of one population)
 //! must hold in every UTC hour of the window, the usual interval service level
 //! of staffing, which has an exact answer (the per-hour inverse) where hours
 //! are independent; every other target holds over the whole window. Each
