@@ -279,3 +279,37 @@ fn bad_fairness_factors_exit_2_with_a_located_one_line_error() {
         assert!(!out.exists());
     }
 }
+
+/// `slo.every_population` gives each population the overall targets (but
+/// utilisation), in the scenario's order after the overall ones; a
+/// population's own target on the same metric is kept as written, the way
+/// a scenario states an exception.
+#[test]
+fn every_population_expands_the_overall_targets_and_keeps_a_populations_own() {
+    let set = [
+        ("slo.every_population".to_string(), Value::Bool(true)),
+        (
+            r#"slo.targets["populations"]["americas"]["overflow_rate"]"#.to_string(),
+            Value::from(0.5),
+        ),
+    ];
+    let w = regionsim::scenario::load_with(&repo(FAIR), &set).unwrap();
+    let labels: Vec<String> = w
+        .slo
+        .targets
+        .iter()
+        .map(|t| format!("{} {}", t.label(&w), t.limit))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "overflow_rate 0.1",
+            "rejection_rate 0.02",
+            "overflow_rate[europe] 0.1",
+            "rejection_rate[europe] 0.02",
+            "overflow_rate[americas] 0.5",
+            "rejection_rate[americas] 0.02",
+        ]
+    );
+    assert_eq!(w.slo.fairness_factor, 2.0, "the default factor");
+}

@@ -224,3 +224,31 @@ pub(super) fn build_timeline(t: TimelineRec) -> Result<TimelineStats, String> {
         rejoin: t.rejoin.build()?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A series with counts per population (the planner's) is carried
+    /// exactly through a part's text and its shape check; one without them
+    /// writes no `by_population` field, so such parts are unchanged.
+    #[test]
+    fn population_counts_round_trip_exactly_and_are_absent_without_them() {
+        let path = std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/tests/tiny.json"
+        ));
+        let world = crate::scenario::load(path).unwrap();
+        let planner = crate::experiment::plan::hourly::hourly_world(&world);
+        let s = crate::engine::simulate(&planner, 0, &()).series;
+        assert!(s.by_population.iter().any(|c| c.rtt_sum_ms > 0.0));
+        let text = serde_json::to_string(&series_rec(&s)).unwrap();
+        let back: SeriesRec = serde_json::from_str(&text).unwrap();
+        let built = build_series(back, &s).unwrap();
+        assert_eq!(built.by_population, s.by_population);
+        let plain = crate::engine::simulate(&world, 0, &()).series;
+        assert!(plain.by_population.is_empty());
+        let text = serde_json::to_string(&series_rec(&plain)).unwrap();
+        assert!(!text.contains("by_population"), "{}", &text[..200]);
+    }
+}
