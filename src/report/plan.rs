@@ -166,9 +166,7 @@ pub fn plan_json(world: &World, spec: &Spec, out: &Outcome, prov: &super::Proven
             "cost": num(crate::experiment::plan::cost(world, &spec.variables, &v.capacities)),
             "verification": verification(world, spec, v),
         })),
-        "populations": out.plan.as_ref().map(|v| {
-            super::plan_populations::json(world, &super::plan_populations::of(world, &spec.targets, v))
-        }),
+        "populations": super::plan_populations::json_of(world, &spec.targets, out.plan.as_ref()),
         "deployments": deployments(world, spec, out, x),
         "binding": out.binding.iter().map(|&i| spec.targets[i].label(world)).collect::<Vec<_>>(),
         "marginal": marginals(world, spec, out),
@@ -427,9 +425,7 @@ pub fn plan_md(world: &World, spec: &Spec, out: &Outcome, chart: Option<&str>) -
         let _ = writeln!(s, "\nTotal {:.0} slot-hours (cost {:.0}).\n\n## Targets (verification: seed {}, {} replications, {} sessions)\n", slot_hours(world, &spec.variables, &v.capacities), crate::experiment::plan::cost(world, &spec.variables, &v.capacities), v.seed, v.replications, v.sessions.round());
         let _ = writeln!(s, "A target is met when its one-sided bound ({:.2} % each, {:.0} % jointly) is within its limit; a target is binding when one step less of some deployment misses it.\n\n| target | limit | estimate | one-sided bound ({:.2} % each) | met (bound within the limit) | binding |\n| --- | --- | --- | --- | --- | --- |", (1.0 - v.alpha / spec.targets.len() as f64) * 100.0, spec.confidence * 100.0, (1.0 - v.alpha / spec.targets.len() as f64) * 100.0);
         target_rows(&mut s, world, spec, &v.estimates, Some(&out.binding));
-        let f = super::plan_populations::of(world, &spec.targets, v);
-        s.push('\n');
-        s.push_str(&super::plan_populations::markdown(world, &f, v));
+        s.push_str(&super::plan_populations::section(world, &spec.targets, v));
     }
     if let Some(c) = &out.best_effort {
         best_effort_md(&mut s, world, spec, c);

@@ -147,9 +147,7 @@ pub fn plan_hourly_json(
                 "verification": verification(world, rule, v),
             })
         }),
-        "populations": s.plan.as_ref().map(|v| {
-            super::plan_populations::json(world, &super::plan_populations::of(world, &spec.targets, v))
-        }),
+        "populations": super::plan_populations::json_of(world, &spec.targets, s.plan.as_ref()),
         "schedule": schedule_json(world, spec, out),
         "static_plan": static_json(world, fixed, out),
         "best_effort": s.best_effort.as_ref().map(|c| json!({
@@ -307,9 +305,7 @@ pub fn plan_hourly_md(
         }
         schedule_md(&mut s, world, spec, out, &v.capacities);
         tightest_md(&mut s, world, spec, &sc.rule, v);
-        let f = super::plan_populations::of(world, &spec.targets, v);
-        s.push('\n');
-        s.push_str(&super::plan_populations::markdown(world, &f, v));
+        s.push_str(&super::plan_populations::section(world, &spec.targets, v));
     }
     if let Some(c) = &sc.best_effort {
         let _ = writeln!(s, "\n## Best achieved\n");

@@ -112,15 +112,26 @@ const COLUMNS: &[Column] = &[
     },
 ];
 
-/// The population table of the run that backs a plan (its verification),
-/// judged against the overall targets among `targets`.
-pub fn of(world: &World, targets: &[Target], v: &Verification) -> Fairness {
-    fairness(world, targets, &v.hours)
+/// `plan.json`'s `populations` for the verification that backs a plan
+/// (null without one), judged against the overall targets among `targets`.
+pub fn json_of(world: &World, targets: &[Target], v: Option<&Verification>) -> Value {
+    v.map_or(Value::Null, |v| {
+        json(world, &fairness(world, targets, &v.hours))
+    })
+}
+
+/// `plan.md`'s Populations section (after a blank line) for the verification
+/// that backs a plan.
+pub fn section(world: &World, targets: &[Target], v: &Verification) -> String {
+    format!(
+        "\n{}",
+        markdown(world, &fairness(world, targets, &v.hours), v)
+    )
 }
 
 /// `plan.json`'s `populations`: the references, the factor and one object
 /// per population with the table's columns as keys.
-pub fn json(world: &World, f: &Fairness) -> Value {
+fn json(world: &World, f: &Fairness) -> Value {
     let rows: Vec<Value> = f
         .rows
         .iter()
@@ -144,7 +155,7 @@ pub fn json(world: &World, f: &Fairness) -> Value {
 }
 
 /// The `## Populations` section of `plan.md`.
-pub fn markdown(world: &World, f: &Fairness, v: &Verification) -> String {
+fn markdown(world: &World, f: &Fairness, v: &Verification) -> String {
     let mut doc = Doc::default();
     doc.heading(2, "Populations");
     let overflow = match f.overflow_limit {
