@@ -9,7 +9,6 @@ mod guard;
 mod merge;
 mod meta;
 mod plan;
-mod plan_hourly;
 mod planned;
 mod progress;
 mod run;

@@ -12,6 +12,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 mod flags;
+mod hourly;
 
 use super::{bad, list_written, progress::Bar, Common};
 use regionsim::engine::Progress;
@@ -131,7 +132,7 @@ pub fn run(args: PlanArgs) -> Result<()> {
         if let Some(why) = plan::hourly::unsupported(&world, &spec.targets) {
             return Err(bad(format!("{}: --hourly: {why}", c.scenario.display())));
         }
-        return super::plan_hourly::run(c, &world, spec);
+        return hourly::run(c, &world, spec);
     }
     let (out_dir, opts) = c.prepare(std::slice::from_ref(&world), 1, "-plan", "plan")?;
     let pool = c.pool()?;

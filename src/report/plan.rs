@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 
-use super::json::num;
+use super::json_values::num;
 use crate::experiment::plan::{
     slot_hours, window_hours, Candidate, Outcome, Spec, Stage, Status, TargetEstimate, Variable,
     Verification,

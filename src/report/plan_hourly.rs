@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 
-use super::json::num;
+use super::json_values::num;
 use super::plan::{
     capacities_line, deployment_label, json_head, json_text, limit_text, md_head, purpose_name,
     status_name, value_text,

@@ -7,7 +7,6 @@
 //! count or path, so byte-identical outputs for the same seed stay a guarantee.
 
 use serde_json::{json, Map, Value};
-use sha2::{Digest, Sha256};
 
 use crate::model::{OnFull, PolicySpec, SpillRule, World};
 
@@ -32,13 +31,7 @@ pub struct Provenance {
     pub overrides: Vec<(String, Value)>,
 }
 
-/// Lower-case hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use crate::input::sha256_hex;
 
 impl Provenance {
     /// Provenance of a scenario file: the digest of the bytes that were read

@@ -5,7 +5,8 @@
 
 use serde_json::{json, Value};
 
-use super::json::num;
+use super::format::pct;
+use super::json_values::num;
 use super::table::{Doc, Table};
 use crate::experiment::Estimate;
 use crate::model::timeline::EventKind;
@@ -127,10 +128,6 @@ pub fn timeline_json(world: &World, est: &Estimate) -> Option<Value> {
 
 fn hours(s: f64) -> String {
     format!("{:.2} h", s / 3600.0)
-}
-
-pub(super) fn pct(x: f64) -> String {
-    format!("{:.2} %", x * 100.0)
 }
 
 /// The timeline section of the summary document (nothing without a timeline).

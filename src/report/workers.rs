@@ -6,9 +6,9 @@
 
 use serde_json::{json, Map, Value};
 
-use super::json::put_all;
+use super::format::pct;
+use super::json_values::put_all;
 use super::table::{Doc, Table};
-use super::timeline::pct;
 use crate::experiment::Estimate;
 use crate::model::World;
 use crate::stats::metrics::WORKER_METRICS;

@@ -16,8 +16,8 @@ mod work;
 
 use std::path::Path;
 
+use super::field::{err, R};
 use super::raw::RawScenario;
-use super::validate::{err, R};
 use crate::model::World;
 
 /// Largest scenario file, bytes.

@@ -15,8 +15,8 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::raw::{RawArrivals, RawScenario};
-use super::validate::{err, VErr, R};
+use super::field::{err, VErr, R};
+use super::raw::{LoadedTrace, RawArrivals, RawScenario};
 use crate::data::time::parse_time;
 use crate::data::{countries, LogReader, Place};
 use crate::model::geo::LatLon;
@@ -25,15 +25,6 @@ use crate::model::World;
 
 /// Most distinct places in one trace.
 pub const MAX_TRACE_PLACES: usize = 20_000;
-
-/// A trace as read: its rows and its places (name, position, sessions).
-#[derive(Debug)]
-pub struct LoadedTrace {
-    /// Rows, places indexing `places`.
-    pub trace: Arc<Trace>,
-    /// The places, in order of first appearance.
-    pub places: Vec<(String, LatLon, f64)>,
-}
 
 /// Read every population's trace into `raw` (counted against one limit).
 pub(super) fn load_all(file: &Path, raw: &mut RawScenario) -> R<()> {

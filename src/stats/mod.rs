@@ -9,6 +9,7 @@ mod histogram;
 pub mod metrics;
 mod records;
 mod summary;
+pub(crate) use summary::ratio;
 mod timeline;
 mod timeseries;
 mod workers;

@@ -4,7 +4,6 @@
 //! defines, in a fixed order, so the experiment layer can aggregate replications
 //! field by field without knowing the fields.
 
-use super::metrics::{self, POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS, WORKER_METRICS};
 use super::workers::WorkerSummary;
 use super::{Distribution, PopulationStats, RegionStats, RunStats};
 
@@ -178,7 +177,9 @@ pub struct Summary {
     pub workers: Vec<WorkerSummary>,
 }
 
-fn ratio(a: u64, b: u64) -> f64 {
+/// `a / b` as a share, 0 when there is nothing to share (no arrivals): how
+/// every count ratio of the summaries and the planner's hourly checks reads.
+pub(crate) fn ratio(a: u64, b: u64) -> f64 {
     if b == 0 {
         0.0
     } else {
@@ -330,20 +331,5 @@ impl Summary {
             }
             i += 1;
         });
-    }
-
-    /// Walk every number the metric catalogue defines, in a fixed order (the
-    /// same for all summaries of a world).
-    pub fn visit(&mut self, f: &mut impl FnMut(ValueKind, &mut f64)) {
-        metrics::visit(SUMMARY_METRICS, self, f);
-        for r in &mut self.regions {
-            metrics::visit(REGION_METRICS, r, f);
-        }
-        for p in &mut self.populations {
-            metrics::visit(POPULATION_METRICS, p, f);
-        }
-        for w in &mut self.workers {
-            metrics::visit(WORKER_METRICS, w, f);
-        }
     }
 }

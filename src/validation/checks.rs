@@ -7,8 +7,8 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::ctmc::LossNetwork;
 use super::exact::{erlang_a, erlang_b, erlang_c, erlang_c_mean_wait};
-use super::outage::capacity_up;
 use super::{mean_and_half_width, Check, Runs, Test};
+use crate::model::timeline::Action;
 use crate::model::{PolicySpec, World};
 use crate::stats::RunStats;
 
@@ -90,19 +90,32 @@ fn residual_work(rate: impl Fn(f64) -> f64, m: f64, from: f64, to: f64) -> Optio
 /// horizon) / window length. None where that theory does not hold; that no
 /// session ever waits is the case's design (100 000 slots for a 60-Erlang peak).
 pub(super) fn edge_work_gap(w: &World) -> Option<f64> {
-    use crate::model::dist::TimeDist;
     let pop = match w.populations.as_slice() {
         [p] => p,
         _ => return None,
     };
-    let TimeDist::Exponential { mean } = pop.session else {
-        return None;
-    };
+    let mean = pop.session.exponential_mean()?;
     let (warmup, horizon) = (w.run.warmup_s, w.run.horizon_s);
     let rate = |t| crate::model::surge::rate_at(&pop.rate, &pop.surges, t);
     let carried_in = residual_work(rate, mean, 0.0, warmup)?;
     let carried_out = residual_work(rate, mean, warmup, horizon)?;
     Some((carried_in - carried_out) / (horizon - warmup))
+}
+
+/// Capacity of the deployments not down at the start of the run (an outage
+/// lasting the whole run takes its deployments out of the pool).
+fn capacity_up(w: &World) -> u32 {
+    let down: Vec<usize> = w
+        .timeline
+        .iter()
+        .flat_map(|e| &e.steps)
+        .filter(|s| s.at_s == 0.0 && matches!(s.action, Action::Down { .. }))
+        .map(|s| s.action.deployment())
+        .collect();
+    (0..w.deployments.len())
+        .filter(|d| !down.contains(d))
+        .map(|d| w.deployments[d].capacity)
+        .sum()
 }
 
 /// Arrival rate (per second, at the peak: the cases use flat profiles) and
@@ -195,7 +208,7 @@ pub(super) fn no_theory(r: &Runs, why: &str) -> Check {
 /// exponential sessions of one common mean (the state holds occupancies only),
 /// and nobody waits.
 fn nearest_network(w: &World) -> Option<LossNetwork> {
-    use crate::model::{dist::TimeDist, OnFull, Patience};
+    use crate::model::{OnFull, Patience};
     let PolicySpec::Nearest {
         deployments,
         spill,
@@ -206,7 +219,7 @@ fn nearest_network(w: &World) -> Option<LossNetwork> {
     };
     let mean_s = w.populations.first()?.session.mean();
     let markovian = w.populations.iter().all(|p| {
-        matches!(p.session, TimeDist::Exponential { mean } if mean == mean_s)
+        p.session.exponential_mean() == Some(mean_s)
             && p.cities.len() == 1
             && (*on_full == OnFull::Reject || matches!(p.patience, Patience::None))
     });

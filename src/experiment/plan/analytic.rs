@@ -9,7 +9,7 @@
 //! end (sessions hold across the hour boundary, so the load still in service
 //! at the start of the hour counts), over every day of the window.
 
-use crate::engine::policy::city_order;
+use crate::engine::policy::{AnyPolicy, Load, Policy, Request};
 use crate::model::target::{Scope, Target, TargetMetric};
 use crate::model::{OnFull, Patience, PolicySpec, World};
 use crate::validation::exact::{erlang_c, erlang_c_mean_wait};
@@ -17,32 +17,33 @@ use crate::validation::exact::{erlang_c, erlang_c_mean_wait};
 /// Largest capacity the inverses look at.
 const MAX_SLOTS: u32 = 1_000_000;
 
-/// Share of population p's users at home at each deployment.
-fn home_shares(world: &World, p: usize) -> Vec<(usize, f64)> {
+/// Share of population p's users at home at each deployment: the home the
+/// engine's policy gives each of its cities with every deployment existing (one
+/// definition of home, [`Policy::home`], for the engine and the planner).
+fn home_shares(world: &World, policy: &AnyPolicy, p: usize) -> Vec<(usize, f64)> {
     let pop = &world.populations[p];
     let weight = |k: usize| match k {
         _ if pop.city_cdf.is_empty() => 1.0,
         0 => pop.city_cdf[0],
         _ => pop.city_cdf[k] - pop.city_cdf[k - 1],
     };
-    let candidates: Vec<usize> = match &world.policy {
-        PolicySpec::Explicit { routes, .. } => {
-            return vec![(routes[p].chain[0], 1.0)];
-        }
-        PolicySpec::GeoFenced { allowed, .. } => allowed[p].clone(),
-        PolicySpec::Nearest { deployments, .. }
-        | PolicySpec::LeastLoaded { deployments, .. }
-        | PolicySpec::PowerOfTwo { deployments, .. }
-        | PolicySpec::Score { deployments, .. } => deployments.clone(),
+    let n = world.deployments.len();
+    let (busy, capacity, live) = (vec![0; n], vec![1; n], vec![true; n]);
+    let load = Load {
+        busy: &busy,
+        capacity: &capacity,
+        live: &live,
     };
     pop.cities
         .iter()
         .enumerate()
         .map(|(k, &city)| {
-            (
-                city_order(world, city, &candidates)[0].0 as usize,
-                weight(k),
-            )
+            let req = Request {
+                population: p,
+                city,
+                attempt: 0,
+            };
+            (policy.home(&req, load), weight(k))
         })
         .collect()
 }
@@ -72,8 +73,9 @@ fn peak_over(world: &World, shares: &[Vec<(usize, f64)>], from: f64, to: f64, pe
 }
 
 fn all_shares(world: &World) -> Vec<Vec<(usize, f64)>> {
+    let policy = AnyPolicy::from_world(world);
     (0..world.populations.len())
-        .map(|p| home_shares(world, p))
+        .map(|p| home_shares(world, &policy, p))
         .collect()
 }
 
@@ -181,8 +183,13 @@ fn waits(world: &World) -> bool {
         .any(|p| !matches!(p.patience, Patience::None));
     let on_full = match &world.policy {
         PolicySpec::Explicit { on_full, .. } => *on_full,
-        // Other policies spill before anyone waits: home blocking is Erlang B.
-        _ => OnFull::Reject,
+        // These spill to another deployment before anyone waits: blocking at
+        // home is Erlang B whatever they do when every deployment is full.
+        PolicySpec::Nearest { .. }
+        | PolicySpec::LeastLoaded { .. }
+        | PolicySpec::PowerOfTwo { .. }
+        | PolicySpec::Score { .. }
+        | PolicySpec::GeoFenced { .. } => OnFull::Reject,
     };
     patient && on_full == OnFull::Wait
 }
@@ -220,10 +227,11 @@ pub fn start(world: &World, targets: &[Target]) -> (Vec<f64>, Vec<u32>) {
 
 /// [`start`] for given per-deployment loads (an hour's, for schedules).
 pub fn start_at(world: &World, targets: &[Target], loads: &[f64]) -> Vec<u32> {
+    let shares = all_shares(world);
     let mut caps = Vec::with_capacity(loads.len());
     for (d, &a) in loads.iter().enumerate() {
         let homed: Vec<usize> = (0..world.populations.len())
-            .filter(|&p| home_shares(world, p).iter().any(|&(h, _)| h == d))
+            .filter(|&p| shares[p].iter().any(|&(h, _)| h == d))
             .collect();
         let mean_s = homed
             .iter()

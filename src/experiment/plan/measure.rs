@@ -9,8 +9,9 @@
 
 use crate::experiment::{half_width, Welford};
 use crate::model::target::{Scope, Sense, Target, TargetMetric};
+use crate::model::World;
 use crate::stats::metrics::Pick;
-use crate::stats::{Distribution, PopulationStats, RunStats, Summary};
+use crate::stats::{ratio, Distribution, PopulationStats, RunStats, Summary};
 
 /// Where a check is measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +44,20 @@ pub fn hour_bins(s: &RunStats, h: u8) -> impl Iterator<Item = usize> + '_ {
             let start = b as f64 * l.bin_s;
             start >= l.warmup_s && start + l.bin_s <= l.horizon_s
         })
+}
+
+/// Whether UTC hour `h` has a whole hour inside the window on some day (it
+/// then has checks and its capacities are searched).
+pub fn checked_hour(world: &World, h: u8) -> bool {
+    let (from, to) = (world.run.warmup_s, world.run.horizon_s);
+    let mut start = f64::from(h) * 3600.0;
+    while start + 3600.0 <= to {
+        if start >= from {
+            return true;
+        }
+        start += 86_400.0;
+    }
+    false
 }
 
 /// An hourly target's figure in UTC hour `h`: outcomes in its bins over arrivals
@@ -81,14 +96,6 @@ fn value_over(t: &Target, span: Span, s: &RunStats, summary: &Summary) -> f64 {
     match span {
         Span::Window => pick(t).get(summary),
         Span::Hour(h) => value_in_hour(t, s, h),
-    }
-}
-
-fn ratio(a: u64, b: u64) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 / b as f64
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::stats::{fs, same, unfs, DistRec, F};
+use super::exact::{fs, same, unfs, DistRec, F};
 use crate::stats::{BinCounts, Impact, Outcomes, TimeSeries, TimelineStats};
 
 #[derive(Serialize, Deserialize)]

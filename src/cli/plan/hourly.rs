@@ -7,8 +7,8 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use serde_json::{json, Value};
 
-use super::plan::{conclude, Spinner};
-use super::Common;
+use super::{conclude, Spinner};
+use crate::cli::Common;
 use regionsim::experiment::plan::{self, hourly, schedules, Spec, Status};
 use regionsim::model::timeline::TimelineEvent;
 use regionsim::model::World;
@@ -82,7 +82,7 @@ fn planned_scenario(
         Some(list) => list.extend(events),
         None => doc["timeline"] = Value::Array(events),
     }
-    super::planned::finish(&c.scenario, doc, "-planned-hourly", out_dir)
+    crate::cli::planned::finish(&c.scenario, doc, "-planned-hourly", out_dir)
 }
 
 /// The closing lines on stderr: what was established, the effort, the saving.
