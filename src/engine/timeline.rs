@@ -72,7 +72,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
                 self.serve_waiting(d);
             }
             Action::Capacity { capacity, .. } => {
-                self.supply_changed(d, |x| x.set_capacity(d, capacity));
+                self.supply_changed(d, |x| x.set_in_force(d, capacity));
                 self.serve_waiting(d);
             }
             Action::Hourly {
@@ -81,7 +81,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
                 ..
             } => {
                 let (hour, next) = TimelineEvent::hour_of(self.now, utc_offset_h);
-                self.supply_changed(d, |x| x.set_capacity(d, hourly[hour]));
+                self.supply_changed(d, |x| x.set_in_force(d, hourly[hour]));
                 self.serve_waiting(d);
                 if next <= self.world.run.horizon_s {
                     self.queue.push(next, Kind::Timeline, i as u32, 0);

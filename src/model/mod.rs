@@ -42,7 +42,9 @@ pub struct Deployment {
     pub agent: String,
     /// Index into [`World::regions`].
     pub region: usize,
-    /// Concurrent sessions it can hold (at the start; the timeline may change it).
+    /// The configured capacity: concurrent sessions it holds unless the
+    /// timeline changes the capacity in force (docs/model.md, "Supply that
+    /// changes in time", names the three words).
     pub capacity: u32,
     /// When it comes into existence, seconds (0 = from the start).
     pub created_at_s: f64,

@@ -218,9 +218,9 @@ impl RegionSummary {
     fn of(r: &RegionStats, span: f64) -> Self {
         let mean = r.busy_area / span;
         Self {
-            capacity: r.capacity_area / span,
-            utilization: if r.capacity_area > 0.0 {
-                r.busy_area / r.capacity_area
+            capacity: r.limit_area / span,
+            utilization: if r.limit_area > 0.0 {
+                r.busy_area / r.limit_area
             } else {
                 0.0
             },
@@ -272,7 +272,7 @@ impl Summary {
             .collect();
         let little_l = regions.iter().map(|r| r.mean_concurrency).sum();
         let busy: f64 = s.regions.iter().map(|r| r.busy_area).sum();
-        let capacity: f64 = s.regions.iter().map(|r| r.capacity_area).sum();
+        let capacity: f64 = s.regions.iter().map(|r| r.limit_area).sum();
         let little_lambda_w = s.hold_sum_s / (window * runs);
         Self {
             sessions: sessions as f64,

@@ -134,7 +134,7 @@ fn per_bin_integrals_and_peaks_add_up_to_the_run() {
         let ts = &st.series;
         for (r, &c) in w.region_capacity().iter().enumerate() {
             let cells = (0..ts.bins()).map(|b| b * ts.lanes + r);
-            let area: f64 = cells.clone().map(|i| ts.capacity_area[i]).sum();
+            let area: f64 = cells.clone().map(|i| ts.limit_area[i]).sum();
             let want = f64::from(c) * w.run.horizon_s;
             let bound = want * (st.events as f64 + ts.bins() as f64) * f64::EPSILON;
             assert!(

@@ -180,7 +180,7 @@ fn capacity_in_force_is_never_exceeded() {
     for bin in 0..ts.bins() {
         for r in [0, 1, 3] {
             let i = bin * ts.lanes + r;
-            let cap = ts.capacity_area[i] / (ts.bin_s * runs);
+            let cap = ts.limit_area[i] / (ts.bin_s * runs);
             assert!(
                 f64::from(ts.peak[i]) <= cap + 1e-9,
                 "bin {bin} region {r}: peak {} over capacity {cap}",

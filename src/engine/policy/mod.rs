@@ -24,9 +24,10 @@ use crate::model::{OnFull, PolicySpec, World};
 pub struct Load<'a> {
     /// Sessions holding a slot, per deployment.
     pub busy: &'a [u32],
-    /// What each deployment may hold now: its capacity while it accepts users,
-    /// 0 while it starts up, is down or has been deleted.
-    pub capacity: &'a [u32],
+    /// Each deployment's admission limit: what it may hold now (its capacity
+    /// in force while it accepts users, 0 while it starts up, is down or has
+    /// been deleted).
+    pub limit: &'a [u32],
     /// Whether each deployment exists (created and not deleted): only these can
     /// be a user's home or hold a queue.
     pub live: &'a [bool],
@@ -42,16 +43,16 @@ impl Load<'_> {
     /// Whether deployment `d` can take one more session now.
     #[inline]
     pub fn has_room(&self, d: usize) -> bool {
-        self.busy[d] < self.capacity[d]
+        self.busy[d] < self.limit[d]
     }
 
     /// Busy / capacity; a deployment with no capacity counts as fully used.
     #[inline]
     pub fn utilization(&self, d: usize) -> f64 {
-        if self.capacity[d] == 0 {
+        if self.limit[d] == 0 {
             1.0
         } else {
-            self.busy[d] as f64 / self.capacity[d] as f64
+            self.busy[d] as f64 / self.limit[d] as f64
         }
     }
 }

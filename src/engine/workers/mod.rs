@@ -228,7 +228,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
         let d = pool.d;
         let limit = pool.limit(self.deps.busy(d));
         if limit != self.deps.limit(d) {
-            self.supply_changed(d, |x| x.set_capacity(d, limit));
+            self.supply_changed(d, |x| x.set_in_force(d, limit));
         }
     }
 

@@ -28,10 +28,10 @@ fn home_shares(world: &World, policy: &AnyPolicy, p: usize) -> Vec<(usize, f64)>
         _ => pop.city_cdf[k] - pop.city_cdf[k - 1],
     };
     let n = world.deployments.len();
-    let (busy, capacity, live) = (vec![0; n], vec![1; n], vec![true; n]);
+    let (busy, limit, live) = (vec![0; n], vec![1; n], vec![true; n]);
     let load = Load {
         busy: &busy,
-        capacity: &capacity,
+        limit: &limit,
         live: &live,
     };
     pop.cities

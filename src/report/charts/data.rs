@@ -226,7 +226,7 @@ impl<'a> Ctx<'a> {
             .map(|(b, (t, len))| {
                 let i = s.cell(b.min(s.bins().saturating_sub(1)), lane);
                 let busy = s.busy_area.get(i).copied().unwrap_or(0.0);
-                let cap = s.capacity_area.get(i).copied().unwrap_or(0.0);
+                let cap = s.limit_area.get(i).copied().unwrap_or(0.0);
                 (t, busy / (len * runs), cap / (len * runs))
             })
             .collect()

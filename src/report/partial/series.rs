@@ -83,7 +83,7 @@ pub(super) fn series_rec(s: &TimeSeries) -> SeriesRec {
         counts,
         overflow_out: s.overflow_out.clone(),
         busy_area: fs(&s.busy_area),
-        capacity_area: fs(&s.capacity_area),
+        capacity_area: fs(&s.limit_area),
         peak: s.peak.clone(),
         runs: s.runs,
     }
@@ -158,7 +158,7 @@ pub(super) fn build_series(s: SeriesRec, shape: &TimeSeries) -> Result<TimeSerie
         .collect();
     series.overflow_out = s.overflow_out;
     series.busy_area = unfs(s.busy_area);
-    series.capacity_area = unfs(s.capacity_area);
+    series.limit_area = unfs(s.capacity_area);
     series.peak = s.peak;
     series.runs = s.runs;
     Ok(series)

@@ -153,7 +153,7 @@ impl RunRec {
         let regions = regions
             .iter()
             .map(|r| RegionRec {
-                areas: [F(r.busy_area), F(r.busy_sq_area), F(r.capacity_area)],
+                areas: [F(r.busy_area), F(r.busy_sq_area), F(r.limit_area)],
                 peak: r.peak,
                 counts: [r.served, r.overflow_in, r.interrupted, r.redispatched],
             })
@@ -187,7 +187,7 @@ impl RunRec {
         let shape = RunStats::new(layout.clone(), &vec![0; layout.regions]);
         let mut regions = shape.regions.clone();
         for (r, rec) in regions.iter_mut().zip(self.regions) {
-            [r.busy_area, r.busy_sq_area, r.capacity_area] = rec.areas.map(|a| a.0);
+            [r.busy_area, r.busy_sq_area, r.limit_area] = rec.areas.map(|a| a.0);
             r.peak = rec.peak;
             [r.served, r.overflow_in, r.interrupted, r.redispatched] = rec.counts;
         }
