@@ -79,7 +79,7 @@ impl Spinner {
     pub(super) fn note<'a>(&'a self, world: &'a World) -> impl FnMut(&str) + 'a {
         move |m: &str| {
             if let Some(b) = &self.bar {
-                b.set_message(format!("{}: {m}", world.name));
+                b.set_message(format!("{}: {m}", world.name()));
             }
         }
     }
@@ -193,7 +193,7 @@ fn planned_scenario(
         .zip(&v.capacities)
         .map(|(var, &cap)| {
             (
-                regionsim::scenario::capacity_field(&world.deployments[var.deployment]),
+                regionsim::scenario::capacity_field(&world.deployments()[var.deployment]),
                 f64::from(cap),
             )
         })
@@ -208,7 +208,10 @@ fn tell(world: &World, spec: &Spec, out: &plan::Outcome, head: &str, seconds: f6
     let e = &out.effort;
     eprintln!(
         "{}: {head}\n  {} candidates, {} search + {} verification replications ({seconds:.1} s)",
-        world.name, e.candidates, e.search_replications, e.verification_replications,
+        world.name(),
+        e.candidates,
+        e.search_replications,
+        e.verification_replications,
     );
     if let Some(v) = &out.plan {
         eprintln!(

@@ -53,13 +53,13 @@ pub struct Deployments {
 impl Deployments {
     /// Every deployment of `world` as it stands at time 0.
     pub fn new(world: &World) -> Self {
-        let n = world.deployments.len();
+        let n = world.deployments().len();
         let mut s = Self {
             busy: vec![0; n],
             limit: vec![0; n],
-            in_force: world.deployments.iter().map(|d| d.capacity).collect(),
+            in_force: world.deployments().iter().map(|d| d.capacity).collect(),
             phase: world
-                .deployments
+                .deployments()
                 .iter()
                 .map(|d| {
                     if d.created_at_s > 0.0 {
@@ -70,18 +70,22 @@ impl Deployments {
                 })
                 .collect(),
             ready: world
-                .deployments
+                .deployments()
                 .iter()
                 .map(|d| d.ready_after_s == 0.0)
                 .collect(),
             down: vec![false; n],
             live: vec![true; n],
-            region_of: world.deployments.iter().map(|d| d.region as u32).collect(),
-            region_busy: vec![0; world.regions.len()],
-            region_limit: vec![0; world.regions.len()],
+            region_of: world
+                .deployments()
+                .iter()
+                .map(|d| d.region as u32)
+                .collect(),
+            region_busy: vec![0; world.regions().len()],
+            region_limit: vec![0; world.regions().len()],
             waiting: vec![VecDeque::new(); n],
             waiting_live: vec![0; n],
-            max_queue: world.deployments.iter().map(|d| d.max_queue).collect(),
+            max_queue: world.deployments().iter().map(|d| d.max_queue).collect(),
         };
         for d in 0..n {
             s.refresh(d);

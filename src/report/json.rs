@@ -21,7 +21,7 @@ pub(crate) fn metrics(world: &World, p: &Summary, h: Option<&Summary>) -> Value 
     let mut m = Map::new();
     put_all(&mut m, SUMMARY_METRICS, p, h, world);
     let regions = world
-        .regions
+        .regions()
         .iter()
         .enumerate()
         .map(|(i, region)| {
@@ -40,7 +40,7 @@ pub(crate) fn metrics(world: &World, p: &Summary, h: Option<&Summary>) -> Value 
         .collect();
     m.insert("regions".into(), Value::Array(regions));
     let pops = world
-        .populations
+        .populations()
         .iter()
         .enumerate()
         .map(|(i, pop)| {
@@ -67,16 +67,16 @@ pub(crate) fn metrics(world: &World, p: &Summary, h: Option<&Summary>) -> Value 
 pub fn summary_json(world: &World, est: &Estimate, prov: &Provenance) -> String {
     let doc = json!({
         "schema_version": SCHEMA_VERSION,
-        "scenario": world.name,
-        "description": world.description,
-        "seed": world.run.seed,
+        "scenario": world.name(),
+        "description": world.description(),
+        "seed": world.run().seed,
         "replications": est.replications,
         "confidence": est.confidence,
-        "policy": world.policy.name(),
-        "horizon_s": world.run.horizon_s,
-        "warmup_s": world.run.warmup_s,
-        "bin_s": world.run.bin_s,
-        "slo": { "media_rtt_ms": world.slo.media_rtt_ms, "join_latency_ms": world.slo.join_latency_s * 1000.0 },
+        "policy": world.policy().name(),
+        "horizon_s": world.run().horizon_s,
+        "warmup_s": world.run().warmup_s,
+        "bin_s": world.run().bin_s,
+        "slo": { "media_rtt_ms": world.slo().media_rtt_ms, "join_latency_ms": world.slo().join_latency_s * 1000.0 },
         "events": est.pooled.events,
         "provenance": prov.to_json(world),
         "metrics": metrics(world, &est.point, est.half_width.as_ref()),

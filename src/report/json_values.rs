@@ -60,7 +60,7 @@ pub(super) fn put_all<S>(
                 let (v, hv) = (get(p), h.map(get));
                 let mut by = Map::new();
                 let mut by_ci = Map::new();
-                for (r, region) in world.regions.iter().enumerate() {
+                for (r, region) in world.regions().iter().enumerate() {
                     if v[r] > 0.0 || hv.is_some_and(|h| h[r] > 0.0) {
                         by.insert(region.id.clone(), num(v[r]));
                         by_ci.insert(region.id.clone(), hv.map_or(Value::Null, |h| num(h[r])));

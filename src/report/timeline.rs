@@ -66,7 +66,7 @@ fn rows<'a>(world: &'a World, est: &Estimate) -> Vec<Row<'a>> {
         all.abandoned += p.abandoned;
     }
     world
-        .timeline
+        .timeline()
         .iter()
         .zip(&s.timeline.impacts)
         .map(|(e, imp)| {
@@ -93,7 +93,7 @@ fn rows<'a>(world: &'a World, est: &Estimate) -> Vec<Row<'a>> {
 
 /// The `timeline` object of `summary.json` (`None` without a timeline).
 pub fn timeline_json(world: &World, est: &Estimate) -> Option<Value> {
-    if world.timeline.is_empty() && world.notes.is_empty() {
+    if world.timeline().is_empty() && world.notes().is_empty() {
         return None;
     }
     let runs = f64::from(est.pooled.runs);
@@ -122,7 +122,7 @@ pub fn timeline_json(world: &World, est: &Estimate) -> Option<Value> {
             "p95": num(rejoin.p95),
             "p99": num(rejoin.p99),
         },
-        "notes": world.notes,
+        "notes": world.notes(),
     }))
 }
 
@@ -132,7 +132,7 @@ fn hours(s: f64) -> String {
 
 /// The timeline section of the summary document (nothing without a timeline).
 pub fn timeline_section(d: &mut Doc, world: &World, est: &Estimate) {
-    if world.timeline.is_empty() && world.notes.is_empty() {
+    if world.timeline().is_empty() && world.notes().is_empty() {
         return;
     }
     d.heading(2, "Timeline");
@@ -171,7 +171,7 @@ pub fn timeline_section(d: &mut Doc, world: &World, est: &Estimate) {
             s.p95 / 1000.0
         ));
     }
-    for n in &world.notes {
+    for n in world.notes() {
         d.para(format!("Note: {n}."));
     }
 }

@@ -17,7 +17,7 @@ use crate::stats::WorkerSummary;
 /// The deployment a worker summary is about, its sizing and its sessions per
 /// worker, as the scenario states them.
 fn described(world: &World, est: &Estimate, k: usize) -> (String, String, u32) {
-    let dep = &world.deployments[est.pooled.workers[k].deployment];
+    let dep = &world.deployments()[est.pooled.workers[k].deployment];
     let spec = dep
         .workers
         .as_ref()
@@ -27,7 +27,7 @@ fn described(world: &World, est: &Estimate, k: usize) -> (String, String, u32) {
         None => format!("{} fixed", spec.count),
     };
     (
-        dep.label(&world.regions),
+        dep.label(world.regions()),
         sizing,
         spec.sessions_at_threshold(),
     )

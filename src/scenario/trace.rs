@@ -208,7 +208,7 @@ fn load(dir: &Path, path: &str, a: &RawArrivals, room: usize) -> R<LoadedTrace> 
 /// (its `rate_factor` does). Bad rows left out become notes in the reports.
 pub(super) fn check(mut world: World) -> R<World> {
     let mut notes = Vec::new();
-    for (i, p) in world.populations.iter().enumerate() {
+    for (i, p) in world.populations().iter().enumerate() {
         let Some(t) = &p.trace else { continue };
         if !p.surges.is_empty() {
             return err(
@@ -223,6 +223,6 @@ pub(super) fn check(mut world: World) -> R<World> {
             ));
         }
     }
-    world.notes.extend(notes);
+    notes.into_iter().for_each(|n| world.add_note(n));
     Ok(world)
 }

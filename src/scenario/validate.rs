@@ -2,12 +2,12 @@
 //! rule is checked once, here or in the part modules beside it (populations,
 //! workers, timeline, slo, policy), with the JSON path of the offending value.
 
-use super::field::{coord, dist, err, finite_at_least, region_index, secs, R};
+use super::field::{coord, dist, err, finite_at_least, region_index, secs, VErr, R};
 use super::latency::latency;
 use super::raw::*;
 use super::units::Secs;
 use crate::model::dist::TimeDist;
-use crate::model::{reference, Delays, Deployment, Region, RunSpec, Slo, World};
+use crate::model::{reference, Delays, Deployment, Region, RunSpec, Slo, World, WorldParts};
 
 fn regions(raw: &[RawRegion]) -> R<Vec<Region>> {
     let mut out: Vec<Region> = Vec::with_capacity(raw.len());
@@ -215,7 +215,7 @@ pub fn build(raw: RawScenario) -> R<World> {
         targets: super::slo::targets(&raw.slo, &populations, &regions)?,
         cost: super::slo::cost(&raw.slo, &regions)?,
     };
-    Ok(World {
+    let parts = WorldParts {
         name: raw.name,
         description: raw.description,
         regions,
@@ -229,5 +229,10 @@ pub fn build(raw: RawScenario) -> R<World> {
         run,
         timeline: timeline.events,
         notes: timeline.notes,
+    };
+    // Every index was resolved above; a failure here is a validation gap.
+    World::new(parts).map_err(|message| VErr {
+        path: "deployments".into(),
+        message,
     })
 }

@@ -20,8 +20,8 @@ const SETTLED_MEANS: f64 = 25.0;
 /// loss system and lasts beyond its detection: their count and the common
 /// detection delay. None when the world does not fit that theory.
 fn settled_failures(w: &World, mean: f64) -> Option<(u32, f64)> {
-    let (mut count, mut detect, mut settled_from) = (0, None, w.run.warmup_s);
-    for e in &w.timeline {
+    let (mut count, mut detect, mut settled_from) = (0, None, w.run().warmup_s);
+    for e in w.timeline() {
         let [down, up] = e.steps.as_slice() else {
             return None;
         };
@@ -34,7 +34,7 @@ fn settled_failures(w: &World, mean: f64) -> Option<(u32, f64)> {
         };
         let one_delay = *detect.get_or_insert(detect_s) == detect_s;
         let settled = down.at_s - settled_from >= SETTLED_MEANS * mean;
-        let outlasts = up.at_s > down.at_s + detect_s && up.at_s < w.run.horizon_s;
+        let outlasts = up.at_s > down.at_s + detect_s && up.at_s < w.run().horizon_s;
         if !(one_delay && settled && outlasts && matches!(up.action, Action::Up { .. })) {
             return None;
         }
@@ -52,12 +52,12 @@ fn settled_failures(w: &World, mean: f64) -> Option<(u32, f64)> {
 /// delay d with probability e^(-mu d), whatever the session's age.
 pub(super) fn outage_redispatch(r: &Runs) -> Vec<Check> {
     let w = &r.world;
-    let Some(mean) = w.populations[0].session.exponential_mean() else {
+    let Some(mean) = w.populations()[0].session.exponential_mean() else {
         return vec![no_theory(r, "the case needs exponential sessions")];
     };
-    let no_delays = w.delays.dispatch.mean() == 0.0 && w.delays.startup.mean() == 0.0;
+    let no_delays = w.delays().dispatch.mean() == 0.0 && w.delays().startup.mean() == 0.0;
     let failures = settled_failures(w, mean).filter(|_| no_delays);
-    let (Some((n, d)), [dep], [_]) = (failures, &w.deployments[..], &w.populations[..]) else {
+    let (Some((n, d)), [dep], [_]) = (failures, &w.deployments()[..], &w.populations()[..]) else {
         return vec![no_theory(
             r,
             "the case needs one deployment and population, no dispatch or start-up delay, and failures with one detection delay, each after the region settled and outlasting its detection",

@@ -94,10 +94,10 @@ pub trait Policy {
 /// The given deployments ordered by media RTT from `city`, nearest first (stable,
 /// so equal RTTs keep scenario order), each with its RTT in ms.
 pub fn city_order(world: &World, city: usize, deployments: &[usize]) -> Vec<(u32, f64)> {
-    let rtt = &world.cities[city].rtt_ms;
+    let rtt = &world.cities()[city].rtt_ms;
     let mut v: Vec<(u32, f64)> = deployments
         .iter()
-        .map(|&d| (d as u32, rtt[world.deployments[d].region]))
+        .map(|&d| (d as u32, rtt[world.deployments()[d].region]))
         .collect();
     v.sort_by(|a, b| a.1.total_cmp(&b.1));
     v
@@ -122,7 +122,7 @@ pub fn within_budget(
 
 /// [`city_order`] for every city.
 pub fn by_rtt(world: &World, deployments: &[usize]) -> Vec<Vec<(u32, f64)>> {
-    (0..world.cities.len())
+    (0..world.cities().len())
         .map(|c| city_order(world, c, deployments))
         .collect()
 }
@@ -160,7 +160,7 @@ macro_rules! each {
 impl AnyPolicy {
     /// The policy a world's scenario asks for.
     pub fn from_world(world: &World) -> Self {
-        Self::from_spec(world, &world.policy)
+        Self::from_spec(world, world.policy())
     }
 
     /// A policy for `world` from any spec (the main one or an alternative).

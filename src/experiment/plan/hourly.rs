@@ -42,7 +42,7 @@ pub struct HourlyOutcome {
 /// bin is one UTC hour.
 pub fn hourly_world(world: &World) -> World {
     let mut w = world.clone();
-    w.run.bin_s = 3600.0;
+    w.set_bin_s(3600.0).expect("an hour is a valid bin");
     w
 }
 
@@ -58,7 +58,7 @@ pub fn unsupported(world: &World, targets: &[Target]) -> Option<String> {
         );
     }
     if let Some((i, e)) = world
-        .timeline
+        .timeline()
         .iter()
         .enumerate()
         .find(|(_, e)| e.kind.sets_capacity())

@@ -49,7 +49,7 @@ pub fn hour_bins(s: &RunStats, h: u8) -> impl Iterator<Item = usize> + '_ {
 /// Whether UTC hour `h` has a whole hour inside the window on some day (it
 /// then has checks and its capacities are searched).
 pub fn checked_hour(world: &World, h: u8) -> bool {
-    let (from, to) = (world.run.warmup_s, world.run.horizon_s);
+    let (from, to) = (world.run().warmup_s, world.run().horizon_s);
     let mut start = f64::from(h) * 3600.0;
     while start + 3600.0 <= to {
         if start >= from {
@@ -265,7 +265,9 @@ mod tests {
             "/scenarios/tests/tiny.json"
         ));
         let mut world = crate::scenario::load(path).unwrap();
-        world.run.replications = 1;
+        world
+            .edit_run(|r| r.replications = 1)
+            .expect("valid run settings");
         let est = crate::experiment::replicate(&world, &()).unwrap();
         let summary = Summary::of(&est.pooled);
         for m in [TargetMetric::MediaRttP95, TargetMetric::JoinLatencyP99] {

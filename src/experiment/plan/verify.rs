@@ -90,7 +90,7 @@ pub fn verify(
     progress: &dyn Progress,
 ) -> Result<Verification, Cancelled> {
     let w = apply(world, vars, x);
-    let seed = fresh_seed(world.run.seed, purpose);
+    let seed = fresh_seed(world.run().seed, purpose);
     let targets = &rule.targets;
     let mut tally = Tally::default();
     run_into(

@@ -94,8 +94,8 @@ impl UnitShape {
     pub fn of(world: &World) -> Self {
         Self {
             layout: crate::engine::layout::of(world),
-            workers: (0..world.deployments.len())
-                .filter(|&d| world.deployments[d].workers.is_some())
+            workers: (0..world.deployments().len())
+                .filter(|&d| world.deployments()[d].workers.is_some())
                 .collect(),
         }
     }
