@@ -90,7 +90,9 @@ fn replication(c: &mut Criterion) {
         b.iter(|| black_box(simulate(&tiny, 0, &()).events))
     });
     let mut reference = scenario("scenarios/reference-3x100.json");
-    reference.run.horizon_s = 42_120.0;
+    reference
+        .edit_run(|r| r.horizon_s = 42_120.0)
+        .expect("valid run settings");
     g.throughput(Throughput::Elements(100_000));
     g.bench_function("reference_100k_sessions", |b| {
         b.iter(|| black_box(simulate(&reference, 0, &()).events))

@@ -5,6 +5,7 @@
 //! regular file's length is checked before reading; every read then takes at
 //! most the limit plus one byte, so an endless source is refused as too large.
 
+use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, BufRead, Read};
 use std::path::Path;
@@ -88,6 +89,17 @@ pub fn read_line(reader: &mut impl BufRead, limit: u64) -> Option<Result<String,
             io::Error::new(io::ErrorKind::InvalidData, "a line is not UTF-8 text").into()
         }),
     )
+}
+
+/// Lower-case hex of a digest's bytes: how every file digest (scenario
+/// provenance, data files, partial results) is written.
+pub fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! reads session logs and [`fit`] turns one into populations and laws.
 //! See ARCHITECTURE.md.
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod data;

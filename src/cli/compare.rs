@@ -72,14 +72,14 @@ pub fn run(args: CompareArgs) -> Result<()> {
         "compare",
     )?;
     let pool = c.pool()?;
-    let n = world.run.replications;
-    let total = world.run.horizon_s * n as f64 * specs.len() as f64;
+    let n = world.run().replications;
+    let total = world.run().horizon_s * n as f64 * specs.len() as f64;
     let bar = Bar::new(
         total,
         c.quiet,
         &format!(
             "{}: {} policies x {n} replications",
-            world.name,
+            world.name(),
             specs.len()
         ),
     );

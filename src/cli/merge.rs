@@ -324,7 +324,7 @@ type Written = (PathBuf, Vec<PathBuf>);
 
 fn merge_run(parts: &Parts, c: &Common, out: Option<&Path>) -> Result<Written> {
     let world = c.world(&[])?;
-    check_units(parts, u64::from(world.run.replications), 1)?;
+    check_units(parts, u64::from(world.run().replications), 1)?;
     let opts = options(parts, c, "run")?;
     let dir = target(c, out, &world, "");
     check_report_dir(&dir, &opts)?;
@@ -336,7 +336,7 @@ fn merge_run(parts: &Parts, c: &Common, out: Option<&Path>) -> Result<Written> {
         |_, mut stats| replay.push(stats.remove(0)),
     )?;
     let est = replay
-        .finish(world.run.confidence)
+        .finish(world.run().confidence)
         .context("no replication merged")?;
     let files = report::write_run_with(&dir, &world, &est, opts)
         .with_context(|| format!("cannot write reports to {}", dir.display()))?;
@@ -350,7 +350,7 @@ fn merge_compare(
 ) -> Result<Written> {
     let c = &args.common;
     let (world, specs) = super::compare::setup(args)?;
-    check_units(parts, u64::from(world.run.replications), specs.len())?;
+    check_units(parts, u64::from(world.run().replications), specs.len())?;
     let opts = options(parts, c, "compare")?;
     let dir = target(c, out, &world, "-compare");
     check_report_dir(&dir, &opts)?;
@@ -358,7 +358,7 @@ fn merge_compare(
     let shape = UnitShape::of(&world);
     stream(parts, |_| &shape, |_, stats| replay.push(stats))?;
     let labels = specs.into_iter().map(|(l, _)| l).collect();
-    let cmp = replay.finish(labels, world.run.confidence);
+    let cmp = replay.finish(labels, world.run().confidence);
     let files = report::write_compare(&dir, &world, &cmp, opts)
         .with_context(|| format!("cannot write reports to {}", dir.display()))?;
     Ok((dir, files))
@@ -372,7 +372,7 @@ fn merge_sweep(
     let c = &args.common;
     let plan = super::sweep::plan(args)?;
     let base = &plan.worlds[0];
-    let layout = SweepUnits::new(plan.worlds.iter().map(|w| w.run.replications));
+    let layout = SweepUnits::new(plan.worlds.iter().map(|w| w.run().replications));
     check_units(parts, layout.total(), 1)?;
     let opts = options(parts, c, "sweep")?;
     let dir = target(c, out, base, "-sweep");

@@ -9,7 +9,6 @@ mod guard;
 mod merge;
 mod meta;
 mod plan;
-mod plan_hourly;
 mod planned;
 mod progress;
 mod run;
@@ -191,14 +190,13 @@ impl Common {
         all.extend_from_slice(set);
         let mut world = scenario::load_source(self.source()?, &all)?;
         if let Some(label) = &self.policy {
-            let spec = world.policy_named(label).cloned().ok_or_else(|| {
-                bad(format!(
+            if !world.choose_policy(label) {
+                return Err(bad(format!(
                     "{}: no policy labelled `{label}`; this scenario offers: {}",
                     self.scenario.display(),
                     world.policy_labels().join(", ")
-                ))
-            })?;
-            world.policy = spec;
+                )));
+            }
         }
         Ok(world)
     }
@@ -210,7 +208,7 @@ impl Common {
                 .policy
                 .as_ref()
                 .map_or(String::new(), |l| format!("-{l}"));
-            Path::new("reports").join(format!("{}{label}{suffix}", world.name))
+            Path::new("reports").join(format!("{}{label}{suffix}", world.name()))
         })
     }
 

@@ -12,6 +12,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 mod flags;
+mod hourly;
 
 use super::{bad, list_written, progress::Bar, Common};
 use regionsim::engine::Progress;
@@ -84,7 +85,7 @@ impl Spinner {
     pub(super) fn note<'a>(&'a self, world: &'a World) -> impl FnMut(&str) + 'a {
         move |m: &str| {
             if let Some(b) = &self.bar {
-                b.set_message(format!("{}: {m}", world.name));
+                b.set_message(format!("{}: {m}", world.name()));
             }
         }
     }
@@ -137,7 +138,7 @@ pub fn run(args: PlanArgs) -> Result<()> {
         if let Some(why) = plan::hourly::unsupported(&world, &spec.targets) {
             return Err(bad(format!("{}: --hourly: {why}", c.scenario.display())));
         }
-        return super::plan_hourly::run(c, &world, spec);
+        return hourly::run(c, &world, spec);
     }
     let (out_dir, opts) = c.prepare(std::slice::from_ref(&world), 1, "-plan", "plan")?;
     let pool = c.pool()?;
@@ -198,7 +199,7 @@ fn planned_scenario(
         .zip(&v.capacities)
         .map(|(var, &cap)| {
             (
-                regionsim::scenario::capacity_field(&world.deployments[var.deployment]),
+                regionsim::scenario::capacity_field(&world.deployments()[var.deployment]),
                 f64::from(cap),
             )
         })
@@ -213,7 +214,10 @@ fn tell(world: &World, spec: &Spec, out: &plan::Outcome, head: &str, seconds: f6
     let e = &out.effort;
     eprintln!(
         "{}: {head}\n  {} candidates, {} search + {} verification replications ({seconds:.1} s)",
-        world.name, e.candidates, e.search_replications, e.verification_replications,
+        world.name(),
+        e.candidates,
+        e.search_replications,
+        e.verification_replications,
     );
     if let Some(v) = &out.plan {
         eprintln!(

@@ -39,7 +39,7 @@ pub fn run(args: RunArgs) -> Result<()> {
         return shard::write_part(c, &r, study, |units, bar, sink| {
             let reps = units.start as u32..units.end as u32;
             pool.install(|| {
-                experiment::shard::run_units(&world, &world.policy, reps, bar, |rep, s| {
+                experiment::shard::run_units(&world, world.policy(), reps, bar, |rep, s| {
                     sink(rep.into(), s)
                 })
             })
@@ -47,11 +47,15 @@ pub fn run(args: RunArgs) -> Result<()> {
     }
     let (out, opts) = c.prepare(std::slice::from_ref(&world), 1, "", "run")?;
     let pool = c.pool()?;
-    let total = world.run.horizon_s * world.run.replications as f64;
+    let total = world.run().horizon_s * world.run().replications as f64;
     let bar = Bar::new(
         total,
         c.quiet,
-        &format!("{} ({} replications)", world.name, world.run.replications),
+        &format!(
+            "{} ({} replications)",
+            world.name(),
+            world.run().replications
+        ),
     );
     let mut sink = super::sessions::create(args.sessions.as_deref(), &world)?;
     let started = Instant::now();
@@ -68,7 +72,7 @@ pub fn run(args: RunArgs) -> Result<()> {
         let p = &est.point;
         eprintln!(
             "{}: {:.0} sessions/replication, overflow {:.2} %, rejection {:.2} %, abandonment {:.2} %, RTT p95 {:.1} ms ({:.2} s, {:.1} M events/s)",
-            world.name,
+            world.name(),
             p.sessions,
             p.overflow_rate * 100.0,
             p.rejection_rate * 100.0,

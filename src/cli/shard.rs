@@ -182,8 +182,9 @@ fn share(study: &Study, layout: &SweepUnits, units: &Range<u64>) -> Vec<World> {
         .filter_map(|p| {
             let reps = layout.reps_of(p, units);
             let mut w = study.worlds[p].clone();
-            w.run.replications = reps.end - reps.start;
-            (w.run.replications > 0).then_some(w)
+            w.edit_run(|r| r.replications = reps.end - reps.start)
+                .ok()?;
+            Some(w)
         })
         .collect()
 }
@@ -225,7 +226,7 @@ fn header(
         command: study.command.into(),
         scenario_file: c.scenario.display().to_string(),
         scenario_sha256: src.sha256().to_string(),
-        seed: study.worlds[0].run.seed,
+        seed: study.worlds[0].run().seed,
         options,
         shard: [shard.index(), shard.count()],
         units: [units.start, units.end],
@@ -241,7 +242,7 @@ pub fn write_part(
     study: Study,
     simulate: impl FnOnce(Range<u64>, &Bar, &mut Sink) -> Result<(), Cancelled>,
 ) -> Result<()> {
-    let layout = SweepUnits::new(study.worlds.iter().map(|w| w.run.replications));
+    let layout = SweepUnits::new(study.worlds.iter().map(|w| w.run().replications));
     let units = resolved.shard.units(layout.total());
     let (k, n) = (resolved.shard.index(), resolved.shard.count());
     let base = &study.worlds[0];
@@ -273,9 +274,9 @@ pub fn write_part(
     let mut writer = PartWriter::create(&path, &header).map_err(write)?;
     let total: f64 = share
         .iter()
-        .map(|w| w.run.horizon_s * f64::from(w.run.replications) * study.runs as f64)
+        .map(|w| w.run().horizon_s * f64::from(w.run().replications) * study.runs as f64)
         .sum();
-    let bar = Bar::new(total, c.quiet, &format!("{} shard {k}/{n}", base.name));
+    let bar = Bar::new(total, c.quiet, &format!("{} shard {k}/{n}", base.name()));
     let mut failed = None;
     let result = simulate(units, &bar, &mut |u, stats| {
         if failed.is_none() {

@@ -202,12 +202,12 @@ fn sweep_points(
     let pool = c.pool()?;
     let total: f64 = worlds
         .iter()
-        .map(|w| w.run.horizon_s * w.run.replications as f64)
+        .map(|w| w.run().horizon_s * w.run().replications as f64)
         .sum();
     let bar = Bar::new(
         total,
         c.quiet,
-        &format!("{}: {} points", base.name, worlds.len()),
+        &format!("{}: {} points", base.name(), worlds.len()),
     );
     let mut write_error = None;
     let mut done = Vec::new();

@@ -171,7 +171,7 @@ impl LogReader<Hashing<File>> {
     /// SHA-256 (hex) of the bytes read so far: the whole file once every row is.
     pub fn sha256(&self) -> String {
         let h = self.csv.get_ref().hasher.clone().finalize();
-        h.iter().map(|b| format!("{b:02x}")).collect()
+        crate::input::hex(&h)
     }
 }
 

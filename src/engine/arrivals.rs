@@ -37,7 +37,7 @@ pub(super) fn push_arrival<H: MainHeap>(
     next: Option<f64>,
 ) {
     if let Some(t) = next {
-        if t <= world.run.horizon_s {
+        if t <= world.run().horizon_s {
             queue.push(t, Kind::Arrival, p as u32, 0);
         }
     }

@@ -28,10 +28,11 @@ pub enum Phase {
 #[derive(Debug)]
 pub struct Deployments {
     busy: Vec<u32>,
-    /// Admissions are checked against this: `capacity` while accepting, else 0.
+    /// The admission limit: `in_force` while accepting, else 0.
     limit: Vec<u32>,
-    /// Capacity in force (set by the scenario and capacity events).
-    capacity: Vec<u32>,
+    /// The capacity in force: the configured one (`Deployment::capacity`) until
+    /// a capacity event or the worker layer changes it.
+    in_force: Vec<u32>,
     phase: Vec<Phase>,
     /// Start-up over.
     ready: Vec<bool>,
@@ -52,13 +53,13 @@ pub struct Deployments {
 impl Deployments {
     /// Every deployment of `world` as it stands at time 0.
     pub fn new(world: &World) -> Self {
-        let n = world.deployments.len();
+        let n = world.deployments().len();
         let mut s = Self {
             busy: vec![0; n],
             limit: vec![0; n],
-            capacity: world.deployments.iter().map(|d| d.capacity).collect(),
+            in_force: world.deployments().iter().map(|d| d.capacity).collect(),
             phase: world
-                .deployments
+                .deployments()
                 .iter()
                 .map(|d| {
                     if d.created_at_s > 0.0 {
@@ -69,18 +70,22 @@ impl Deployments {
                 })
                 .collect(),
             ready: world
-                .deployments
+                .deployments()
                 .iter()
                 .map(|d| d.ready_after_s == 0.0)
                 .collect(),
             down: vec![false; n],
             live: vec![true; n],
-            region_of: world.deployments.iter().map(|d| d.region as u32).collect(),
-            region_busy: vec![0; world.regions.len()],
-            region_limit: vec![0; world.regions.len()],
+            region_of: world
+                .deployments()
+                .iter()
+                .map(|d| d.region as u32)
+                .collect(),
+            region_busy: vec![0; world.regions().len()],
+            region_limit: vec![0; world.regions().len()],
             waiting: vec![VecDeque::new(); n],
             waiting_live: vec![0; n],
-            max_queue: world.deployments.iter().map(|d| d.max_queue).collect(),
+            max_queue: world.deployments().iter().map(|d| d.max_queue).collect(),
         };
         for d in 0..n {
             s.refresh(d);
@@ -103,7 +108,7 @@ impl Deployments {
     pub fn load(&self) -> Load<'_> {
         Load {
             busy: &self.busy,
-            capacity: &self.limit,
+            limit: &self.limit,
             live: &self.live,
         }
     }
@@ -174,8 +179,8 @@ impl Deployments {
     }
 
     /// Set the capacity in force; returns `d`'s region.
-    pub fn set_capacity(&mut self, d: usize, capacity: u32) -> usize {
-        self.capacity[d] = capacity;
+    pub fn set_in_force(&mut self, d: usize, capacity: u32) -> usize {
+        self.in_force[d] = capacity;
         self.refresh(d)
     }
 
@@ -201,7 +206,7 @@ impl Deployments {
     fn refresh(&mut self, d: usize) -> usize {
         let live = self.phase[d] == Phase::Live;
         let limit = if live && self.ready[d] && !self.down[d] {
-            self.capacity[d]
+            self.in_force[d]
         } else {
             0
         };

@@ -75,7 +75,7 @@ pub fn simulate_on<H: MainHeap>(
 /// threshold), plus each population's next arrival and a margin.
 fn expected_pending(world: &World) -> usize {
     let slots: usize = world
-        .deployments
+        .deployments()
         .iter()
         .map(|d| match &d.workers {
             Some(w) => {
@@ -85,7 +85,7 @@ fn expected_pending(world: &World) -> usize {
             None => d.capacity as usize,
         })
         .sum();
-    slots + world.populations.len() + 16
+    slots + world.populations().len() + 16
 }
 
 struct Engine<'w, P, H> {
@@ -117,12 +117,12 @@ struct Engine<'w, P, H> {
 
 impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
     fn new(world: &'w World, policy: P, replication: u32) -> Self {
-        let seed = world.run.seed;
-        let n_pop = world.populations.len();
+        let seed = world.run().seed;
+        let n_pop = world.populations().len();
         let deps = Deployments::new(world);
         let layout = layout::of(world);
-        let mut city_pop = vec![0; world.cities.len()];
-        for (p, pop) in world.populations.iter().enumerate() {
+        let mut city_pop = vec![0; world.cities().len()];
+        for (p, pop) in world.populations().iter().enumerate() {
             for &c in &pop.cities {
                 city_pop[c] = p as u32;
             }
@@ -141,7 +141,7 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
                 .map(|p| Source {
                     arrivals: stream(seed, replication, Purpose::Arrivals, p as u32),
                     attributes: stream(seed, replication, Purpose::Attributes, p as u32),
-                    cursor: world.populations[p].rate.cursor_at(0.0),
+                    cursor: world.populations()[p].rate.cursor_at(0.0),
                 })
                 .collect(),
             policy_rng: stream(seed, replication, Purpose::Policy, 0),
@@ -151,7 +151,7 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
             parked: Slab::default(),
             now: 0.0,
             sink: None,
-            trace_at: if world.populations.iter().any(|p| p.trace.is_some()) {
+            trace_at: if world.populations().iter().any(|p| p.trace.is_some()) {
                 vec![Default::default(); n_pop]
             } else {
                 Vec::new()
@@ -175,14 +175,14 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
             self.queue
                 .push(self.steps[i].1.at_s, Kind::Timeline, i as u32, 0);
         }
-        for p in 0..self.world.populations.len() {
-            if self.world.populations[p].trace.is_some() {
+        for p in 0..self.world.populations().len() {
+            if self.world.populations()[p].trace.is_some() {
                 self.schedule_trace(p);
             } else {
                 self.schedule_arrival(p, 0.0);
             }
         }
-        let horizon = self.world.run.horizon_s;
+        let horizon = self.world.run().horizon_s;
         let mut events = 0u64;
         let mut reported = 0.0;
         while let Some(ev) = self.queue.pop() {
@@ -244,14 +244,14 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
 
     /// Population `p`'s first arrival after `after`.
     fn schedule_arrival(&mut self, p: usize, after: f64) {
-        let next = next_arrival(&self.world.populations[p], &mut self.sources[p], after);
+        let next = next_arrival(&self.world.populations()[p], &mut self.sources[p], after);
         push_arrival(&mut self.queue, self.world, p, next);
     }
 
     fn on_arrival(&mut self, p: usize) {
         let t = self.now;
         let world = self.world;
-        let pop = &world.populations[p];
+        let pop = &world.populations()[p];
         // The population's next arrival first, then this session's draws from
         // the same source (one index for both).
         let src = &mut self.sources[p];
@@ -277,7 +277,7 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
     #[inline(always)]
     fn arrive(&mut self, p: usize, city: usize, duration: f64, draws: Draws) {
         let t = self.now;
-        let counted = t >= self.world.run.warmup_s;
+        let counted = t >= self.world.run().warmup_s;
         let req = Request {
             population: p,
             city,
@@ -406,7 +406,7 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
             home_region: s.home_region as usize,
             home: r as u32 == s.home_region,
             t: self.now,
-            rtt_ms: self.world.cities[s.city as usize].rtt_ms[r] + s.jitter_ms,
+            rtt_ms: self.world.cities()[s.city as usize].rtt_ms[r] + s.jitter_ms,
             join_ms,
             wait_ms: wait * 1000.0,
             hold_s: hold,

@@ -104,7 +104,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
     #[cold]
     #[inline(never)]
     pub(super) fn export_pending(&mut self) {
-        let now = self.world.run.horizon_s.min(self.now.max(0.0));
+        let now = self.world.run().horizon_s.min(self.now.max(0.0));
         let Some(sink) = self.sink.as_mut() else {
             return;
         };
@@ -129,7 +129,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
     #[cold]
     #[inline(never)]
     pub(super) fn export_served(&mut self, s: &Session, r: usize, join_ms: f64) {
-        let rtt_ms = self.world.cities[s.city as usize].rtt_ms[r] + s.jitter_ms;
+        let rtt_ms = self.world.cities()[s.city as usize].rtt_ms[r] + s.jitter_ms;
         let home = r as u32 == s.home_region;
         let outcome = if home {
             Outcome::Home
@@ -147,8 +147,8 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
     /// deployments of one region, whose first is named.
     fn served_deployment(&self, pop: usize, r: usize) -> Option<usize> {
         let w = self.world;
-        let in_r = |d: &&usize| w.deployments[**d].region == r;
-        match &w.policy {
+        let in_r = |d: &&usize| w.deployments()[**d].region == r;
+        match &w.policy() {
             PolicySpec::Explicit { routes, .. } => routes[pop].chain.iter().find(in_r).copied(),
             PolicySpec::Nearest { deployments, .. }
             | PolicySpec::LeastLoaded { deployments, .. }

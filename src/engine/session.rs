@@ -23,14 +23,14 @@ pub(super) struct Draws {
 /// A user's patience, then dispatch and start-up delays and RTT jitter.
 #[inline(always)]
 pub(super) fn draw_wait_and_delays(world: &World, pop: usize, rng: &mut SimRng) -> Draws {
-    let patience = match &world.populations[pop].patience {
+    let patience = match &world.populations()[pop].patience {
         Patience::None => 0.0,
         Patience::Unlimited => f64::INFINITY,
         Patience::Dist(d) => d.sample(rng),
     };
-    let dispatch = world.delays.dispatch.sample(rng);
-    let startup = world.delays.startup.sample(rng);
-    let jitter_ms = world.delays.jitter.sample(rng) * 1000.0;
+    let dispatch = world.delays().dispatch.sample(rng);
+    let startup = world.delays().startup.sample(rng);
+    let jitter_ms = world.delays().jitter.sample(rng) * 1000.0;
     Draws {
         patience,
         dispatch,

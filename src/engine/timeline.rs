@@ -30,11 +30,11 @@ fn rank(a: &Action) -> u8 {
 /// Every event's steps with their event index, in execution order.
 pub(super) fn ordered_steps(world: &World) -> Vec<(u32, Step)> {
     let mut v: Vec<(u32, Step)> = world
-        .timeline
+        .timeline()
         .iter()
         .enumerate()
         .flat_map(|(e, ev)| ev.steps.iter().map(move |s| (e as u32, s.clone())))
-        .filter(|(_, s)| s.at_s <= world.run.horizon_s)
+        .filter(|(_, s)| s.at_s <= world.run().horizon_s)
         .collect();
     // Stable: equal (time, rank) keep the scenario's order.
     v.sort_by(|a, b| {
@@ -72,7 +72,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
                 self.serve_waiting(d);
             }
             Action::Capacity { capacity, .. } => {
-                self.supply_changed(d, |x| x.set_capacity(d, capacity));
+                self.supply_changed(d, |x| x.set_in_force(d, capacity));
                 self.serve_waiting(d);
             }
             Action::Hourly {
@@ -81,9 +81,9 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
                 ..
             } => {
                 let (hour, next) = TimelineEvent::hour_of(self.now, utc_offset_h);
-                self.supply_changed(d, |x| x.set_capacity(d, hourly[hour]));
+                self.supply_changed(d, |x| x.set_in_force(d, hourly[hour]));
                 self.serve_waiting(d);
-                if next <= self.world.run.horizon_s {
+                if next <= self.world.run().horizon_s {
                     self.queue.push(next, Kind::Timeline, i as u32, 0);
                 }
             }

@@ -14,11 +14,11 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
     /// Schedule trace population `p`'s next arrival, if any within the horizon.
     pub(super) fn schedule_trace(&mut self, p: usize) {
         let world = self.world;
-        let Some(trace) = world.populations[p].trace.as_deref() else {
+        let Some(trace) = world.populations()[p].trace.as_deref() else {
             return;
         };
         let next = trace.next_arrival(&mut self.trace_at[p], &mut self.sources[p].arrivals);
-        if let Some(t) = next.filter(|&t| t <= world.run.horizon_s) {
+        if let Some(t) = next.filter(|&t| t <= world.run().horizon_s) {
             self.queue.push(t, Kind::TraceArrival, p as u32, 0);
         }
     }
@@ -26,7 +26,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
     /// A session of trace population `p` arrives (mirrors `on_arrival`).
     pub(super) fn on_trace_arrival(&mut self, p: usize) {
         let world = self.world;
-        let pop = &world.populations[p];
+        let pop = &world.populations()[p];
         let row = pop.trace.as_deref().expect("a trace population").rows[self.trace_at[p].row];
         self.schedule_trace(p);
         let city = pop.cities[row.place as usize];

@@ -55,7 +55,7 @@ pub fn compare(
         |runs| fold.push(runs),
     )?;
     let labels = policies.iter().map(|(l, _)| l.clone()).collect();
-    Ok(fold.finish(labels, world.run.confidence))
+    Ok(fold.finish(labels, world.run().confidence))
 }
 
 /// Folds one replication of every policy at a time, in replication order, into

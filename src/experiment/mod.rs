@@ -129,7 +129,7 @@ fn one_replication(
 
 /// Run `world.run.replications` replications of the scenario's policy.
 pub fn replicate(world: &World, progress: &dyn Progress) -> Result<Estimate, Cancelled> {
-    replicate_policy(world, &world.policy, world.run.replications, progress)
+    replicate_policy(world, world.policy(), world.run().replications, progress)
 }
 
 /// Run `n` replications (indices 0..n) of `world` under `spec`.
@@ -147,5 +147,5 @@ pub fn replicate_policy(
         |rep| one_replication(world, spec, rep, progress),
         |(s, v)| acc.push(s, &v),
     )?;
-    Ok(acc.finish(world.run.confidence))
+    Ok(acc.finish(world.run().confidence))
 }

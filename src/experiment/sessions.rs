@@ -21,10 +21,10 @@ pub fn replicate_recorded(
     let sink = Mutex::new(sink);
     let mut acc = Accumulator::default();
     batched(
-        0..world.run.replications,
+        0..world.run().replications,
         progress,
         |rep| {
-            let policy = AnyPolicy::from_spec(world, &world.policy);
+            let policy = AnyPolicy::from_spec(world, world.policy());
             let stats = if rep == 0 {
                 let mut s = sink.lock().unwrap_or_else(|e| e.into_inner());
                 simulate_recorded(world, policy, rep, progress, &mut **s)
@@ -36,5 +36,5 @@ pub fn replicate_recorded(
         },
         |(s, v)| acc.push(s, &v),
     )?;
-    Ok(acc.finish(world.run.confidence))
+    Ok(acc.finish(world.run().confidence))
 }

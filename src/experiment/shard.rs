@@ -144,11 +144,11 @@ pub fn sweep_units(
     progress: &dyn Progress,
     mut sink: impl FnMut(u64, Vec<RunStats>),
 ) -> Result<(), Cancelled> {
-    let layout = SweepUnits::new(worlds.iter().map(|w| w.run.replications));
+    let layout = SweepUnits::new(worlds.iter().map(|w| w.run().replications));
     for (p, world) in worlds.iter().enumerate() {
         let reps = layout.reps_of(p, &units);
         let first = layout.starts[p];
-        run_units(world, &world.policy, reps, progress, |rep, stats| {
+        run_units(world, world.policy(), reps, progress, |rep, stats| {
             sink(first + u64::from(rep), stats)
         })?;
     }
@@ -213,9 +213,9 @@ impl SweepReplay {
     /// A replay of the points `settings` with these worlds (one per point).
     pub fn new(settings: Vec<Vec<(String, serde_json::Value)>>, worlds: &[World]) -> Self {
         Self {
-            layout: SweepUnits::new(worlds.iter().map(|w| w.run.replications)),
+            layout: SweepUnits::new(worlds.iter().map(|w| w.run().replications)),
             settings,
-            confidence: worlds.iter().map(|w| w.run.confidence).collect(),
+            confidence: worlds.iter().map(|w| w.run().confidence).collect(),
             current: Accumulator::default(),
             points: Vec::new(),
         }

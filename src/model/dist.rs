@@ -7,9 +7,14 @@
 use rand::Rng;
 use rand_distr::{Distribution, Exp1, Gamma, StandardNormal};
 
-/// A distribution of non-negative times in seconds.
+/// A distribution of non-negative times in seconds. Its law is private: the
+/// only way to one is a constructor below, which checks the parameters.
 #[derive(Debug, Clone)]
-pub enum TimeDist {
+pub struct TimeDist(Law);
+
+/// The law and its parameters, as the constructors checked them.
+#[derive(Debug, Clone)]
+enum Law {
     /// Always the same value.
     Deterministic(f64),
     /// Exponential with the given mean.
@@ -75,14 +80,14 @@ fn non_negative(name: &str, v: f64) -> Result<f64, ParamError> {
 impl TimeDist {
     /// A constant.
     pub fn deterministic(value: f64) -> Result<Self, ParamError> {
-        Ok(Self::Deterministic(non_negative("value", value)?))
+        Ok(Self(Law::Deterministic(non_negative("value", value)?)))
     }
 
     /// Exponential by its mean.
     pub fn exponential(mean: f64) -> Result<Self, ParamError> {
-        Ok(Self::Exponential {
+        Ok(Self(Law::Exponential {
             mean: positive("mean", mean)?,
-        })
+        }))
     }
 
     /// Uniform on [min, max].
@@ -92,7 +97,7 @@ impl TimeDist {
         if max < min {
             return Err(format!("`max` ({max}) must be >= `min` ({min})"));
         }
-        Ok(Self::Uniform { min, max })
+        Ok(Self(Law::Uniform { min, max }))
     }
 
     /// Lognormal by mean and coefficient of variation, the way planners state it.
@@ -105,10 +110,10 @@ impl TimeDist {
         if !sigma2.is_finite() {
             return Err(format!("`cv` must be at most 1e154, got {cv}"));
         }
-        Ok(Self::LogNormal {
+        Ok(Self(Law::LogNormal {
             mu: mean.ln() - sigma2 / 2.0,
             sigma: sigma2.sqrt(),
-        })
+        }))
     }
 
     /// Gamma by mean and coefficient of variation (shape = 1/cv^2).
@@ -118,15 +123,15 @@ impl TimeDist {
         let shape = 1.0 / (cv * cv);
         let scale = mean / shape;
         let g = Gamma::new(shape, scale).map_err(|e| format!("invalid gamma parameters: {e}"))?;
-        Ok(Self::Gamma(g, mean, cv))
+        Ok(Self(Law::Gamma(g, mean, cv)))
     }
 
     /// Weibull by shape and scale.
     pub fn weibull(shape: f64, scale: f64) -> Result<Self, ParamError> {
-        Ok(Self::Weibull {
+        Ok(Self(Law::Weibull {
             shape: positive("shape", shape)?,
             scale: positive("scale", scale)?,
-        })
+        }))
     }
 
     /// Bounded Pareto on [min, max] with tail index alpha.
@@ -137,7 +142,7 @@ impl TimeDist {
         if max <= min {
             return Err(format!("`max` ({max}) must be > `min` ({min})"));
         }
-        Ok(Self::BoundedPareto { alpha, min, max })
+        Ok(Self(Law::BoundedPareto { alpha, min, max }))
     }
 
     /// Resampling from a non-empty list of observed values.
@@ -148,21 +153,21 @@ impl TimeDist {
         for (i, v) in values.iter().enumerate() {
             non_negative(&format!("values[{i}]"), *v)?;
         }
-        Ok(Self::Empirical(values))
+        Ok(Self(Law::Empirical(values)))
     }
 
     /// The mean, used for offered load (A = lambda x mean) and reports.
     pub fn mean(&self) -> f64 {
-        match self {
-            Self::Deterministic(v) => *v,
-            Self::Exponential { mean } => *mean,
-            Self::Uniform { min, max } => (min + max) / 2.0,
-            Self::LogNormal { mu, sigma } => (mu + sigma * sigma / 2.0).exp(),
-            Self::Gamma(_, mean, _) => *mean,
-            Self::Weibull { shape, scale } => {
+        match &self.0 {
+            Law::Deterministic(v) => *v,
+            Law::Exponential { mean } => *mean,
+            Law::Uniform { min, max } => (min + max) / 2.0,
+            Law::LogNormal { mu, sigma } => (mu + sigma * sigma / 2.0).exp(),
+            Law::Gamma(_, mean, _) => *mean,
+            Law::Weibull { shape, scale } => {
                 scale * statrs::function::gamma::gamma(1.0 + 1.0 / shape)
             }
-            Self::BoundedPareto { alpha, min, max } => {
+            Law::BoundedPareto { alpha, min, max } => {
                 let (a, l, h) = (*alpha, *min, *max);
                 if (a - 1.0).abs() < 1e-12 {
                     (h * l / (h - l)) * (h / l).ln()
@@ -173,7 +178,7 @@ impl TimeDist {
                         * (1.0 / l.powf(a - 1.0) - 1.0 / h.powf(a - 1.0))
                 }
             }
-            Self::Empirical(v) => v.iter().sum::<f64>() / v.len() as f64,
+            Law::Empirical(v) => v.iter().sum::<f64>() / v.len() as f64,
         }
     }
 
@@ -184,14 +189,14 @@ impl TimeDist {
     /// samples is asked to hold, for memory estimates.
     pub fn span(&self, n: f64) -> (f64, f64) {
         let t = n.max(1.0).ln() + 3.0;
-        match self {
-            Self::Deterministic(v) => (*v, *v),
+        match &self.0 {
+            Law::Deterministic(v) => (*v, *v),
             // P(X < m e^-t) is about e^-t, P(X > m t) = e^-t.
-            Self::Exponential { mean } => (mean * (-t).exp(), mean * t),
-            Self::Uniform { min, max } | Self::BoundedPareto { min, max, .. } => (*min, *max),
+            Law::Exponential { mean } => (mean * (-t).exp(), mean * t),
+            Law::Uniform { min, max } | Law::BoundedPareto { min, max, .. } => (*min, *max),
             // sqrt(2t) standard deviations of ln X either side: a normal
             // tail below e^-t.
-            Self::LogNormal { mu, sigma } => {
+            Law::LogNormal { mu, sigma } => {
                 let z = (2.0 * t).sqrt();
                 ((mu - sigma * z).exp(), (mu + sigma * z).exp())
             }
@@ -199,24 +204,36 @@ impl TimeDist {
             // chi-square with 2k degrees, whose tails beyond
             // 2k -+ 2 sqrt(2kt) (+ 2t above) are below e^-t (Laurent and
             // Massart, 2000).
-            Self::Gamma(_, mean, cv) => {
+            Law::Gamma(_, mean, cv) => {
                 let (k, theta) = (1.0 / (cv * cv), mean * cv * cv);
                 let spread = (2.0 * k * t).sqrt();
                 (theta * (k - spread).max(0.0), theta * (k + spread + t))
             }
             // P(X < scale e^(-t/shape)) is about e^-t, P(X > scale t^(1/shape)) = e^-t.
-            Self::Weibull { shape, scale } => {
+            Law::Weibull { shape, scale } => {
                 (scale * (-t / shape).exp(), scale * t.powf(1.0 / shape))
             }
-            Self::Empirical(v) => v.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &x| {
+            Law::Empirical(v) => v.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &x| {
                 (lo.min(x), hi.max(x))
             }),
         }
     }
 
+    /// No time at all: every sample is 0 (a delay the scenario leaves out).
+    pub const ZERO: Self = Self(Law::Deterministic(0.0));
+
+    /// The mean of an exponential law (None for any other): where exact
+    /// queueing results apply.
+    pub fn exponential_mean(&self) -> Option<f64> {
+        match self.0 {
+            Law::Exponential { mean } => Some(mean),
+            _ => None,
+        }
+    }
+
     /// Whether every sample is zero (lets the engine skip the stream draw's effect).
     pub fn is_zero(&self) -> bool {
-        matches!(self, Self::Deterministic(v) if *v == 0.0)
+        matches!(self.0, Law::Deterministic(v) if v == 0.0)
     }
 
     /// One sample, in seconds. The two laws of most session attributes (constants
@@ -224,9 +241,9 @@ impl TimeDist {
     /// transcendental functions anyway, stay out of line so the hot caller stays small.
     #[inline(always)]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        match self {
-            Self::Deterministic(v) => *v,
-            Self::Exponential { mean } => {
+        match &self.0 {
+            Law::Deterministic(v) => *v,
+            Law::Exponential { mean } => {
                 let e: f64 = Exp1.sample(rng);
                 e * mean
             }
@@ -236,29 +253,29 @@ impl TimeDist {
 
     #[inline(never)]
     fn sample_other<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        match self {
-            Self::Deterministic(v) => *v,
-            Self::Exponential { mean } => {
+        match &self.0 {
+            Law::Deterministic(v) => *v,
+            Law::Exponential { mean } => {
                 let e: f64 = Exp1.sample(rng);
                 e * mean
             }
-            Self::Uniform { min, max } => min + (max - min) * rng.random::<f64>(),
-            Self::LogNormal { mu, sigma } => {
+            Law::Uniform { min, max } => min + (max - min) * rng.random::<f64>(),
+            Law::LogNormal { mu, sigma } => {
                 let z: f64 = StandardNormal.sample(rng);
                 (mu + sigma * z).exp()
             }
-            Self::Gamma(g, ..) => g.sample(rng),
-            Self::Weibull { shape, scale } => {
+            Law::Gamma(g, ..) => g.sample(rng),
+            Law::Weibull { shape, scale } => {
                 let u: f64 = rng.random::<f64>();
                 scale * (-(1.0 - u).ln()).powf(1.0 / shape)
             }
-            Self::BoundedPareto { alpha, min, max } => {
+            Law::BoundedPareto { alpha, min, max } => {
                 let u: f64 = rng.random::<f64>();
                 let (la, ha) = (min.powf(*alpha), max.powf(*alpha));
                 let x = -(u * ha - u * la - ha) / (ha * la);
                 x.powf(-1.0 / alpha)
             }
-            Self::Empirical(v) => v[rng.random_range(0..v.len())],
+            Law::Empirical(v) => v[rng.random_range(0..v.len())],
         }
     }
 }

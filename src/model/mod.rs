@@ -42,7 +42,9 @@ pub struct Deployment {
     pub agent: String,
     /// Index into [`World::regions`].
     pub region: usize,
-    /// Concurrent sessions it can hold (at the start; the timeline may change it).
+    /// The configured capacity: concurrent sessions it holds unless the
+    /// timeline changes the capacity in force (docs/model.md, "Supply that
+    /// changes in time", names the three words).
     pub capacity: u32,
     /// When it comes into existence, seconds (0 = from the start).
     pub created_at_s: f64,
@@ -221,6 +223,27 @@ pub enum PolicySpec {
 }
 
 impl PolicySpec {
+    /// Every deployment index the policy names (its candidates, routes and
+    /// fences).
+    pub fn deployment_indices(&self) -> Vec<usize> {
+        match self {
+            Self::Explicit { routes, .. } => routes.iter().flat_map(|r| r.chain.clone()).collect(),
+            Self::GeoFenced {
+                deployments,
+                allowed,
+                ..
+            } => deployments
+                .iter()
+                .chain(allowed.iter().flatten())
+                .copied()
+                .collect(),
+            Self::Nearest { deployments, .. }
+            | Self::LeastLoaded { deployments, .. }
+            | Self::PowerOfTwo { deployments, .. }
+            | Self::Score { deployments, .. } => deployments.clone(),
+        }
+    }
+
     /// The policy's type name, as scenario files and reports spell it.
     pub fn name(&self) -> &'static str {
         match self {
@@ -292,9 +315,34 @@ pub struct RunSpec {
     pub population_series: bool,
 }
 
-/// The whole validated scenario.
+impl RunSpec {
+    /// Whether the settings hold together: a positive finite horizon, a
+    /// non-negative warm-up (one past a shortened horizon leaves an empty
+    /// statistics window, which every figure survives), at least one
+    /// replication, positive finite bins and a confidence level between 0 and
+    /// 1 (the scenario's validation adds its limits on size; a change after
+    /// loading must keep at least these).
+    pub fn check(&self) -> Result<(), String> {
+        let ok = self.horizon_s.is_finite()
+            && self.horizon_s > 0.0
+            && self.warmup_s >= 0.0
+            && self.replications >= 1
+            && self.bin_s.is_finite()
+            && self.bin_s > 0.0
+            && self.confidence > 0.0
+            && self.confidence < 1.0;
+        if ok {
+            Ok(())
+        } else {
+            Err(format!("run settings that do not hold together: {self:?}"))
+        }
+    }
+}
+
+/// The parts of a world as the scenario's validation built them, before
+/// [`World::new`] checks that every index refers to something that exists.
 #[derive(Debug, Clone)]
-pub struct World {
+pub struct WorldParts {
     /// Scenario name (names the report folder).
     pub name: String,
     /// Free text from the scenario.
@@ -324,10 +372,260 @@ pub struct World {
     pub notes: Vec<String>,
 }
 
+/// The whole validated scenario. Its fields are private: a world is made by
+/// [`World::new`] from validated parts, and changed only by the methods below,
+/// each of which keeps every index in range.
+#[derive(Debug, Clone)]
+pub struct World(WorldParts);
+
+impl World {
+    /// A world from validated parts, once every index it holds is checked to
+    /// refer to something that exists (the scenario's validation made sure of
+    /// the ranges and the meaning; this is the model's own guarantee that the
+    /// engine may index without bounds anxiety).
+    pub fn new(parts: WorldParts) -> Result<World, String> {
+        let w = World(parts);
+        w.check_indices()?;
+        Ok(w)
+    }
+
+    /// The parts back, to build a different world from them through
+    /// [`World::new`] (tests of what validation would refuse, such as names
+    /// with markup reaching the renderers).
+    pub fn into_parts(self) -> WorldParts {
+        self.0
+    }
+
+    fn check_indices(&self) -> Result<(), String> {
+        let (r, d, c) = (
+            self.0.regions.len(),
+            self.0.deployments.len(),
+            self.0.cities.len(),
+        );
+        let within = |what: &str, i: usize, n: usize| {
+            if i < n {
+                Ok(())
+            } else {
+                Err(format!("{what} index {i} is out of range (there are {n})"))
+            }
+        };
+        for dep in &self.0.deployments {
+            within("region", dep.region, r)?;
+        }
+        for city in &self.0.cities {
+            within("region", city.edge, r)?;
+            if city.rtt_ms.len() != r {
+                return Err(format!(
+                    "city `{}` has {} RTTs for {r} regions",
+                    city.name,
+                    city.rtt_ms.len()
+                ));
+            }
+        }
+        for pop in &self.0.populations {
+            for &k in &pop.cities {
+                within("city", k, c)?;
+            }
+        }
+        let specs =
+            std::iter::once(&self.0.policy).chain(self.0.alternatives.iter().map(|a| &a.spec));
+        for spec in specs {
+            for k in spec.deployment_indices() {
+                within("deployment", k, d)?;
+            }
+        }
+        for step in self.0.timeline.iter().flat_map(|e| &e.steps) {
+            within("deployment", step.action.deployment(), d)?;
+        }
+        Ok(())
+    }
+
+    /// Change the run settings through `f`, keeping the change only if the
+    /// settings still hold together (see [`RunSpec::check`]).
+    pub fn edit_run(&mut self, f: impl FnOnce(&mut RunSpec)) -> Result<(), String> {
+        let mut run = self.0.run;
+        f(&mut run);
+        run.check()?;
+        self.0.run = run;
+        Ok(())
+    }
+
+    /// Replications draw from streams keyed by this seed.
+    pub fn set_seed(&mut self, seed: u64) {
+        self.0.run.seed = seed;
+    }
+
+    /// The confidence level of reported intervals; refused outside (0, 1).
+    pub fn set_confidence(&mut self, confidence: f64) -> Result<(), String> {
+        if confidence > 0.0 && confidence < 1.0 {
+            self.0.run.confidence = confidence;
+            Ok(())
+        } else {
+            Err(format!(
+                "a confidence of {confidence} is not between 0 and 1"
+            ))
+        }
+    }
+
+    /// A remark for the reports about a valid but noteworthy setting.
+    pub fn add_note(&mut self, note: String) {
+        self.0.notes.push(note);
+    }
+
+    /// Every worker deployment sampling every `sample_s` and reporting every
+    /// `report_s` seconds (what-if studies of measurement staleness); refused
+    /// unless both are finite and non-negative.
+    pub fn set_worker_measurement(&mut self, sample_s: f64, report_s: f64) -> Result<(), String> {
+        if !(sample_s.is_finite() && sample_s >= 0.0 && report_s.is_finite() && report_s >= 0.0) {
+            return Err(format!(
+                "intervals of {sample_s} s and {report_s} s must be finite and >= 0"
+            ));
+        }
+        for spec in self
+            .0
+            .deployments
+            .iter_mut()
+            .filter_map(|d| d.workers.as_mut())
+        {
+            spec.measure.sample_interval_s = sample_s;
+            spec.measure.report_interval_s = report_s;
+        }
+        Ok(())
+    }
+
+    /// Dispatch with the alternative policy labelled `label` (false: the
+    /// scenario names no such policy, and nothing changes).
+    pub fn choose_policy(&mut self, label: &str) -> bool {
+        match self.policy_named(label).cloned() {
+            Some(spec) => {
+                self.0.policy = spec;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The world with deployment `d`'s configured capacity set to `capacity`
+    /// (a plan's static answer).
+    pub fn set_capacity(&mut self, d: usize, capacity: u32) {
+        self.0.deployments[d].capacity = capacity;
+    }
+
+    /// Append a timeline event (a plan's hourly schedule), refused if a step
+    /// names a deployment that does not exist or lies outside the run.
+    pub fn push_event(&mut self, event: TimelineEvent) -> Result<(), String> {
+        for step in &event.steps {
+            if step.action.deployment() >= self.0.deployments.len() {
+                return Err(format!(
+                    "deployment {} does not exist",
+                    step.action.deployment()
+                ));
+            }
+            if !(0.0..=self.0.run.horizon_s).contains(&step.at_s) {
+                return Err(format!("a step at {} s lies outside the run", step.at_s));
+            }
+        }
+        self.0.timeline.push(event);
+        Ok(())
+    }
+
+    /// The world with time-series bins of `bin_s` seconds (the hourly
+    /// planner reads its checks from hour-long bins); refused unless
+    /// positive and finite (wider bins than the scenario's only lower the
+    /// number of bins, which validation bounded).
+    pub fn set_bin_s(&mut self, bin_s: f64) -> Result<(), String> {
+        if bin_s.is_finite() && bin_s > 0.0 {
+            self.0.run.bin_s = bin_s;
+            Ok(())
+        } else {
+            Err(format!("a bin of {bin_s} s is not positive and finite"))
+        }
+    }
+
+    /// Scenario name (names the report folder).
+    #[inline]
+    pub fn name(&self) -> &String {
+        &self.0.name
+    }
+
+    /// Free text from the scenario.
+    #[inline]
+    pub fn description(&self) -> &String {
+        &self.0.description
+    }
+
+    /// All regions.
+    #[inline]
+    pub fn regions(&self) -> &Vec<Region> {
+        &self.0.regions
+    }
+
+    /// All agent deployments.
+    #[inline]
+    pub fn deployments(&self) -> &Vec<Deployment> {
+        &self.0.deployments
+    }
+
+    /// All populations.
+    #[inline]
+    pub fn populations(&self) -> &Vec<Population> {
+        &self.0.populations
+    }
+
+    /// All cities of all populations.
+    #[inline]
+    pub fn cities(&self) -> &Vec<City> {
+        &self.0.cities
+    }
+
+    /// Dispatch policy.
+    #[inline]
+    pub fn policy(&self) -> &PolicySpec {
+        &self.0.policy
+    }
+
+    /// Alternative policies the scenario names for comparisons (`policies`).
+    #[inline]
+    pub fn alternatives(&self) -> &Vec<NamedPolicy> {
+        &self.0.alternatives
+    }
+
+    /// Dispatch/start-up delays and jitter.
+    #[inline]
+    pub fn delays(&self) -> &Delays {
+        &self.0.delays
+    }
+
+    /// Targets.
+    #[inline]
+    pub fn slo(&self) -> &Slo {
+        &self.0.slo
+    }
+
+    /// Run settings.
+    #[inline]
+    pub fn run(&self) -> &RunSpec {
+        &self.0.run
+    }
+
+    /// Supply and demand changes during the run, in time order.
+    #[inline]
+    pub fn timeline(&self) -> &Vec<TimelineEvent> {
+        &self.0.timeline
+    }
+
+    /// Remarks about valid but noteworthy settings (e.g. a drain that outlasts
+    /// the horizon), for the reports.
+    #[inline]
+    pub fn notes(&self) -> &Vec<String> {
+        &self.0.notes
+    }
+}
+
 impl World {
     /// Expected arrivals of a population over [a, b], flash crowds included.
     pub fn expected_arrivals(&self, pop: usize, a: f64, b: f64) -> f64 {
-        let p = &self.populations[pop];
+        let p = &self.0.populations[pop];
         surge::integral(&p.rate, &p.surges, a, b)
     }
 
@@ -336,35 +634,37 @@ impl World {
     /// whole time a session holds a slot (dispatch + start-up + session): the
     /// figure to size capacity from (Erlang B takes the slot-holding time).
     pub fn peak_offered_load(&self, pop: usize) -> f64 {
-        let p = &self.populations[pop];
-        let hold = self.delays.dispatch.mean() + self.delays.startup.mean() + p.session.mean();
+        let p = &self.0.populations[pop];
+        let hold = self.0.delays.dispatch.mean() + self.0.delays.startup.mean() + p.session.mean();
         p.rate.max_rate() * hold
     }
 
     /// Offered load in Erlangs at the peak hour counting the conversation only.
     pub fn peak_session_load(&self, pop: usize) -> f64 {
-        let p = &self.populations[pop];
+        let p = &self.0.populations[pop];
         p.rate.max_rate() * p.session.mean()
     }
 
     /// The policy labelled `label`: an alternative of that label, else the main
     /// policy if its type name matches.
     pub fn policy_named(&self, label: &str) -> Option<&PolicySpec> {
-        self.alternatives
+        self.0
+            .alternatives
             .iter()
             .find(|p| p.label == label)
             .map(|p| &p.spec)
-            .or_else(|| (self.policy.name() == label).then_some(&self.policy))
+            .or_else(|| (self.0.policy.name() == label).then_some(&self.0.policy))
     }
 
     /// Labels a comparison can name: the main policy's type, then the alternatives.
     pub fn policy_labels(&self) -> Vec<String> {
-        let mut v = vec![self.policy.name().to_string()];
+        let mut v = vec![self.0.policy.name().to_string()];
         v.extend(
-            self.alternatives
+            self.0
+                .alternatives
                 .iter()
                 .map(|p| p.label.clone())
-                .filter(|l| *l != self.policy.name()),
+                .filter(|l| *l != self.0.policy.name()),
         );
         v
     }
@@ -372,8 +672,8 @@ impl World {
     /// Capacity per region (sum over its deployments). Validation keeps every
     /// sum within 32 bits; it saturates rather than wraps all the same.
     pub fn region_capacity(&self) -> Vec<u32> {
-        let mut cap = vec![0u32; self.regions.len()];
-        for d in &self.deployments {
+        let mut cap = vec![0u32; self.0.regions.len()];
+        for d in &self.0.deployments {
             cap[d.region] = cap[d.region].saturating_add(d.capacity);
         }
         cap

@@ -137,9 +137,9 @@ impl Target {
         match self.scope {
             Scope::Overall => self.metric.name().to_string(),
             Scope::Population(p) => {
-                format!("{}[{}]", self.metric.name(), world.populations[p].name)
+                format!("{}[{}]", self.metric.name(), world.populations()[p].name)
             }
-            Scope::Region(r) => format!("{}[{}]", self.metric.name(), world.regions[r].id),
+            Scope::Region(r) => format!("{}[{}]", self.metric.name(), world.regions()[r].id),
         }
     }
 

@@ -6,7 +6,8 @@ use serde_json::{json, Map, Value};
 use super::charts::Chart;
 use super::format::{difference, estimate};
 use super::headline::headlines;
-use super::json::{metrics, num, SCHEMA_VERSION};
+use super::json::{metrics, SCHEMA_VERSION};
+use super::json_values::num;
 use super::markdown::heading;
 use super::markdown::provenance_section;
 use super::provenance::{policy_parameters, Provenance};
@@ -50,10 +51,10 @@ pub fn compare_json(world: &World, cmp: &Comparison, prov: &Provenance) -> Strin
         .collect();
     let doc = json!({
         "schema_version": SCHEMA_VERSION,
-        "scenario": world.name,
-        "seed": world.run.seed,
+        "scenario": world.name(),
+        "seed": world.run().seed,
         "replications": cmp.estimates[0].replications,
-        "confidence": world.run.confidence,
+        "confidence": world.run().confidence,
         "baseline": cmp.labels[0],
         "provenance": prov.to_json(world),
         "policies": policies,
@@ -68,11 +69,11 @@ pub fn compare_json(world: &World, cmp: &Comparison, prov: &Provenance) -> Strin
 pub fn compare_md(world: &World, cmp: &Comparison, prov: &Provenance, charts: &[Chart]) -> String {
     let n = cmp.estimates[0].replications;
     let mut d = Doc::default();
-    d.heading(1, format!("{} — policy comparison", world.name));
+    d.heading(1, format!("{} — policy comparison", world.name()));
     d.para(format!(
         "Seed {}, {n} replications per policy on common random numbers (every policy sees the same users); ± = {:.0} % confidence half-width. Differences of rates and shares are in percentage points (pp).",
-        world.run.seed,
-        world.run.confidence * 100.0
+        world.run().seed,
+        world.run().confidence * 100.0
     ));
     let mut t = Table::new(std::iter::once("metric".to_string()).chain(cmp.labels.iter().cloned()));
     for h in headlines() {

@@ -53,3 +53,8 @@ pub fn unit_name(unit: Unit) -> &'static str {
 pub fn percent1(share: f64) -> String {
     format!("{:.1} %", share * 100.0)
 }
+
+/// A share as a percentage with two decimals (`12.34 %`).
+pub fn pct(x: f64) -> String {
+    format!("{:.2} %", x * 100.0)
+}

@@ -82,7 +82,7 @@ fn without_zero_columns(doc: Doc) -> Doc {
 
 /// The scenario's key parameters.
 fn parameters(world: &World, prov: &Provenance) -> String {
-    let r = &world.run;
+    let r = &world.run();
     let mut general: Vec<Vec<String>> = prov.rows(world).into_iter().map(Vec::from).collect();
     general.extend([
         vec!["horizon".into(), format!("{:.1} h", r.horizon_s / 3600.0)],
@@ -92,18 +92,18 @@ fn parameters(world: &World, prov: &Provenance) -> String {
         vec!["time bin".into(), format!("{:.0} min", r.bin_s / 60.0)],
         vec![
             "SLO: media RTT".into(),
-            format!("{} ms", world.slo.media_rtt_ms),
+            format!("{} ms", world.slo().media_rtt_ms),
         ],
         vec![
             "SLO: join latency".into(),
-            format!("{} s", world.slo.join_latency_s),
+            format!("{} s", world.slo().join_latency_s),
         ],
     ]);
     let mut d = Doc::default();
     d.table(table(["setting", "value"], general));
     let cap = world.region_capacity();
     let regions: Vec<Vec<String>> = world
-        .regions
+        .regions()
         .iter()
         .enumerate()
         .map(|(i, g)| {
@@ -125,14 +125,14 @@ fn parameters(world: &World, prov: &Provenance) -> String {
         regions,
     ));
     let pops: Vec<Vec<String>> = world
-        .populations
+        .populations()
         .iter()
         .enumerate()
         .map(|(i, p)| {
             let cities: Vec<&str> = p
                 .cities
                 .iter()
-                .filter_map(|&c| world.cities.get(c))
+                .filter_map(|&c| world.cities().get(c))
                 .map(|c| c.name.as_str())
                 .collect();
             vec![
@@ -176,7 +176,7 @@ fn inline_svg(svg: &str) -> String {
 
 /// The `report.html` text.
 pub fn report_html(world: &World, est: &Estimate, prov: &Provenance, charts: &[Chart]) -> String {
-    let title = format!("{} — {} dispatch", world.name, world.policy.name());
+    let title = format!("{} — {} dispatch", world.name(), world.policy().name());
     let mut s = String::new();
     let _ = write!(
         s,

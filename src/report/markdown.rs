@@ -44,10 +44,10 @@ fn outcomes(world: &World, p: &Summary, h: Option<&Summary>) -> Table {
     for s in plain(SUMMARY_METRICS) {
         let label = match s.metric.key {
             "slo_attainment.media_rtt" => {
-                format!("{} ≤ {} ms", s.label(), world.slo.media_rtt_ms)
+                format!("{} ≤ {} ms", s.label(), world.slo().media_rtt_ms)
             }
             "slo_attainment.join_latency" => {
-                format!("{} ≤ {} s", s.label(), world.slo.join_latency_s)
+                format!("{} ≤ {} s", s.label(), world.slo().join_latency_s)
             }
             _ => s.label(),
         };
@@ -71,7 +71,7 @@ fn latency(p: &Summary, h: Option<&Summary>) -> Table {
 fn regions(world: &World, p: &Summary, h: Option<&Summary>) -> Table {
     let cols = plain(REGION_METRICS);
     let mut t = Table::new(std::iter::once("region".to_string()).chain(cols.iter().map(heading)));
-    for (i, region) in world.regions.iter().enumerate() {
+    for (i, region) in world.regions().iter().enumerate() {
         let (r, rh) = (&p.regions[i], h.map(|h| &h.regions[i]));
         if r.capacity == 0.0 && r.served == 0.0 {
             continue;
@@ -92,7 +92,7 @@ fn populations(world: &World, p: &Summary, h: Option<&Summary>) -> Table {
         .into_iter()
         .chain(cols.iter().chain(&dists).map(heading));
     let mut t = Table::new(head);
-    for (i, pop) in world.populations.iter().enumerate() {
+    for (i, pop) in world.populations().iter().enumerate() {
         let (q, qh) = (&p.populations[i], h.map(|h| &h.populations[i]));
         let first = [
             pop.name.clone(),
@@ -109,13 +109,13 @@ fn populations(world: &World, p: &Summary, h: Option<&Summary>) -> Table {
 
 /// The flow matrix: each population's served sessions by serving region.
 fn flows(world: &World, p: &Summary) -> Table {
-    let serving: Vec<usize> = (0..world.regions.len())
+    let serving: Vec<usize> = (0..world.regions().len())
         .filter(|&r| p.regions[r].served > 0.0)
         .collect();
     let head = std::iter::once("population".to_string())
-        .chain(serving.iter().map(|&r| world.regions[r].id.clone()));
+        .chain(serving.iter().map(|&r| world.regions()[r].id.clone()));
     let mut t = Table::new(head);
-    for (i, pop) in world.populations.iter().enumerate() {
+    for (i, pop) in world.populations().iter().enumerate() {
         let by = &p.populations[i].served_by;
         t.row(std::iter::once(pop.name.clone()).chain(serving.iter().map(|&r| percent1(by[r]))));
     }
@@ -128,22 +128,22 @@ pub fn summary_doc(world: &World, est: &Estimate) -> Doc {
     let mut d = Doc::default();
     d.heading(
         1,
-        format!("{} — {} dispatch", world.name, world.policy.name()),
+        format!("{} — {} dispatch", world.name(), world.policy().name()),
     );
-    if !world.description.is_empty() {
-        d.para(world.description.clone());
+    if !world.description().is_empty() {
+        d.para(world.description().clone());
     }
     d.para(format!(
         "Seed {}, {} replication(s){}, horizon {:.1} h, warm-up {:.1} h. Rates are shares of arriving sessions.",
-        world.run.seed,
+        world.run().seed,
         est.replications,
         if h.is_some() {
             format!(" (± = {:.0} % confidence half-width)", est.confidence * 100.0)
         } else {
             String::new()
         },
-        world.run.horizon_s / 3600.0,
-        world.run.warmup_s / 3600.0
+        world.run().horizon_s / 3600.0,
+        world.run().warmup_s / 3600.0
     ));
     d.heading(2, "Verdict");
     d.list(verdict(world, est));

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 
-use super::json::num;
+use super::json_values::num;
 use crate::experiment::plan::{
     slot_hours, window_hours, Candidate, Outcome, Spec, Stage, Status, TargetEstimate, Variable,
     Verification,
@@ -29,10 +29,10 @@ pub fn status_name(s: Status) -> &'static str {
 
 /// `region` or `agent@region` when a region hosts several deployments.
 pub fn deployment_label(world: &World, d: usize) -> String {
-    let dep = &world.deployments[d];
-    let region = &world.regions[dep.region].id;
+    let dep = &world.deployments()[d];
+    let region = &world.regions()[dep.region].id;
     let shared = world
-        .deployments
+        .deployments()
         .iter()
         .filter(|o| o.region == dep.region)
         .count()
@@ -137,11 +137,11 @@ fn deployments(world: &World, spec: &Spec, out: &Outcome, x: Option<&[u32]>) -> 
         .iter()
         .enumerate()
         .map(|(j, v)| {
-            let d = &world.deployments[v.deployment];
+            let d = &world.deployments()[v.deployment];
             json!({
                 "deployment": deployment_label(world, v.deployment),
                 "agent": d.agent,
-                "region": world.regions[d.region].id,
+                "region": world.regions()[d.region].id,
                 "capacity": x.map(|x| x[j]),
                 "scenario_capacity": d.capacity,
                 "analytic_start": out.start[j],
@@ -203,11 +203,11 @@ pub fn json_head(
 ) -> Value {
     json!({
         "schema_version": PLAN_SCHEMA_VERSION,
-        "scenario": world.name,
+        "scenario": world.name(),
         "status": status_name(status),
         "note": note,
-        "policy": world.policy.name(),
-        "seed": world.run.seed,
+        "policy": world.policy().name(),
+        "seed": world.run().seed,
         "provenance": prov.to_json(world),
         "confidence": num(spec.confidence),
         "replications": spec.replications,
@@ -332,7 +332,7 @@ fn deployments_md(s: &mut String, world: &World, spec: &Spec, out: &Outcome) {
             "| {} | {} | {} | {} | {:.1} | {} | {} |",
             deployment_label(world, v.deployment),
             x.as_ref().map_or("–".into(), |x| x[j].to_string()),
-            world.deployments[v.deployment].capacity,
+            world.deployments()[v.deployment].capacity,
             out.start[j],
             out.peak_loads[v.deployment],
             side(m.and_then(|m| m.minus.as_ref())),
@@ -406,8 +406,8 @@ fn best_effort_md(s: &mut String, world: &World, spec: &Spec, c: &Candidate) {
 /// (followed by `more`).
 pub fn md_head(world: &World, spec: &Spec, title: &str, head: &str, more: &str) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "# {title}: {}\n\n**{head}**\n", world.name);
-    let _ = writeln!(s, "Policy `{}`, seed {}, {} replications per verification; objective: cost-weighted slot-hours over the {:.0} h window.{more}\n", world.policy.name(), world.run.seed, spec.replications, window_hours(world));
+    let _ = writeln!(s, "# {title}: {}\n\n**{head}**\n", world.name());
+    let _ = writeln!(s, "Policy `{}`, seed {}, {} replications per verification; objective: cost-weighted slot-hours over the {:.0} h window.{more}\n", world.policy().name(), world.run().seed, spec.replications, window_hours(world));
     s
 }
 

@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 
-use super::json::num;
+use super::json_values::num;
 use super::plan::{
     capacities_line, deployment_label, json_head, json_text, limit_text, md_head, purpose_name,
     status_name, value_text,
@@ -89,11 +89,11 @@ fn schedule_json(world: &World, spec: &Spec, out: &HourlyOutcome) -> Value {
     let planned = x.map(|x| schedules(&spec.variables, x));
     let rows = starts.iter().enumerate().map(|(k, (d, start))| {
         let v = &spec.variables[k * 24];
-        let dep = &world.deployments[*d];
+        let dep = &world.deployments()[*d];
         json!({
             "deployment": deployment_label(world, *d),
             "agent": dep.agent,
-            "region": world.regions[dep.region].id,
+            "region": world.regions()[dep.region].id,
             "hourly": planned.as_ref().map(|p| p[k].1.to_vec()),
             "analytic_start": start.to_vec(),
             "offered_load_erlangs": out.mean_loads[*d].iter().map(|&a| num(a)).collect::<Vec<_>>(),

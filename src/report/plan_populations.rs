@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use super::json::num;
+use super::json_values::num;
 use super::table::{to_markdown, Doc, Table};
 use crate::experiment::plan::{fairness, Fairness, Verification, WorstHour};
 use crate::model::target::Target;
@@ -49,7 +49,7 @@ const COLUMNS: &[Column] = &[
         head: "population",
         key: "population",
         cell: |w, _, r| {
-            let n = w.populations[r.population].name.clone();
+            let n = w.populations()[r.population].name.clone();
             (n.clone(), Value::String(n))
         },
     },
@@ -181,7 +181,7 @@ fn markdown(world: &World, f: &Fairness, v: &Verification) -> String {
     doc.table(t);
     let flagged: Vec<String> = f
         .flagged()
-        .map(|r| world.populations[r.population].name.clone())
+        .map(|r| world.populations()[r.population].name.clone())
         .collect();
     doc.para(if flagged.is_empty() {
         "No population is flagged.".to_string()

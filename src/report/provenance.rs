@@ -7,7 +7,6 @@
 //! count or path, so byte-identical outputs for the same seed stay a guarantee.
 
 use serde_json::{json, Map, Value};
-use sha2::{Digest, Sha256};
 
 use crate::model::{OnFull, PolicySpec, SpillRule, World};
 
@@ -32,13 +31,7 @@ pub struct Provenance {
     pub overrides: Vec<(String, Value)>,
 }
 
-/// Lower-case hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use crate::input::sha256_hex;
 
 impl Provenance {
     /// Provenance of a scenario file: the digest of the bytes that were read
@@ -55,7 +48,7 @@ impl Provenance {
         let label = self
             .policy_label
             .clone()
-            .unwrap_or_else(|| world.policy.name().to_string());
+            .unwrap_or_else(|| world.policy().name().to_string());
         let overrides: Map<String, Value> = self.overrides.iter().cloned().collect();
         json!({
             "tool": "regionsim",
@@ -64,15 +57,15 @@ impl Provenance {
             "scenario_sha256": self.scenario_sha256,
             "policy": {
                 "label": label,
-                "type": world.policy.name(),
-                "parameters": Value::Object(policy_parameters(world, &world.policy)),
+                "type": world.policy().name(),
+                "parameters": Value::Object(policy_parameters(world, world.policy())),
             },
             "options": {
-                "seed": world.run.seed,
-                "replications": world.run.replications,
-                "confidence": world.run.confidence,
-                "horizon_s": world.run.horizon_s,
-                "warmup_s": world.run.warmup_s,
+                "seed": world.run().seed,
+                "replications": world.run().replications,
+                "confidence": world.run().confidence,
+                "horizon_s": world.run().horizon_s,
+                "warmup_s": world.run().warmup_s,
                 "overrides": overrides,
             },
         })
@@ -93,9 +86,9 @@ impl Provenance {
         if let Some(l) = &self.policy_label {
             rows.push(["policy label".into(), l.clone()]);
         }
-        rows.push(["policy".into(), world.policy.name().into()]);
+        rows.push(["policy".into(), world.policy().name().into()]);
         // Lists read as text; per-population maps (routes, fences) stay in the JSON.
-        for (k, v) in policy_parameters(world, &world.policy) {
+        for (k, v) in policy_parameters(world, world.policy()) {
             if !v.is_object() {
                 rows.push([format!("policy.{k}"), text(&v)]);
             }
@@ -133,8 +126,8 @@ fn spill(m: &mut Map<String, Value>, s: &SpillRule) {
 
 /// `agent@region` of a deployment index.
 fn deployment(world: &World, d: usize) -> String {
-    let dep = &world.deployments[d];
-    format!("{}@{}", dep.agent, world.regions[dep.region].id)
+    let dep = &world.deployments()[d];
+    format!("{}@{}", dep.agent, world.regions()[dep.region].id)
 }
 
 /// A policy's parameters by name; deployments as `agent@region`.
@@ -159,7 +152,7 @@ pub fn policy_parameters(world: &World, spec: &PolicySpec) -> Map<String, Value>
         } => {
             m.insert("deployments".into(), deps(deployments));
             let fences: Map<String, Value> = world
-                .populations
+                .populations()
                 .iter()
                 .zip(allowed)
                 .map(|(p, a)| (p.name.clone(), deps(a)))
@@ -174,7 +167,7 @@ pub fn policy_parameters(world: &World, spec: &PolicySpec) -> Map<String, Value>
             on_full: o,
         } => {
             let r: Map<String, Value> = world
-                .populations
+                .populations()
                 .iter()
                 .zip(routes)
                 .map(|(p, r)| (p.name.clone(), deps(&r.chain)))

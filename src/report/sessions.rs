@@ -55,9 +55,9 @@ impl SessionsCsv {
             out: BufWriter::with_capacity(1 << 16, f),
             error: None,
             rows: 0,
-            populations: world.populations.iter().map(|p| field(&p.name)).collect(),
+            populations: world.populations().iter().map(|p| field(&p.name)).collect(),
             cities: world
-                .cities
+                .cities()
                 .iter()
                 .map(|c| {
                     (
@@ -66,11 +66,11 @@ impl SessionsCsv {
                     )
                 })
                 .collect(),
-            regions: world.regions.iter().map(|r| field(&r.id)).collect(),
+            regions: world.regions().iter().map(|r| field(&r.id)).collect(),
             deployments: world
-                .deployments
+                .deployments()
                 .iter()
-                .map(|d| field(&d.label(&world.regions)))
+                .map(|d| field(&d.label(world.regions())))
                 .collect(),
         };
         let header = EXPORT_HEADER.join(",");

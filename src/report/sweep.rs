@@ -42,7 +42,7 @@ impl SweepMetric {
     }
 
     fn region(world: &World, r: usize, m: Scalar<RegionSummary>) -> Self {
-        let id = &world.regions[r].id;
+        let id = &world.regions()[r].id;
         Self {
             key: format!("regions.{id}.{}", m.key()),
             label: format!("{id} {}", m.label()),
@@ -51,7 +51,7 @@ impl SweepMetric {
     }
 
     fn population(world: &World, p: usize, m: Scalar<PopulationSummary>) -> Self {
-        let name = &world.populations[p].name;
+        let name = &world.populations()[p].name;
         Self {
             key: format!("populations.{name}.{}", m.key()),
             label: format!("{name} {}", m.label()),
@@ -89,8 +89,8 @@ impl SweepMetric {
 /// Regions that host a deployment: only they have sweep columns (an
 /// edge-only region's would be zero at every point).
 fn hosting(world: &World) -> Vec<usize> {
-    (0..world.regions.len())
-        .filter(|&r| world.deployments.iter().any(|d| d.region == r))
+    (0..world.regions().len())
+        .filter(|&r| world.deployments().iter().any(|d| d.region == r))
         .collect()
 }
 
@@ -105,7 +105,7 @@ fn columns(world: &World) -> Vec<SweepMetric> {
                 .map(|m| SweepMetric::region(world, r, m)),
         );
     }
-    for p in 0..world.populations.len() {
+    for p in 0..world.populations().len() {
         cols.extend(
             headline(POPULATION_METRICS)
                 .into_iter()
@@ -121,12 +121,12 @@ fn columns(world: &World) -> Vec<SweepMetric> {
 /// (`populations.<name>.<metric>`).
 pub fn sweep_metric(world: &World, name: &str) -> Option<SweepMetric> {
     let run = scalars(SUMMARY_METRICS).into_iter().map(SweepMetric::run);
-    let regions = (0..world.regions.len()).flat_map(|r| {
+    let regions = (0..world.regions().len()).flat_map(|r| {
         scalars(REGION_METRICS)
             .into_iter()
             .map(move |m| SweepMetric::region(world, r, m))
     });
-    let pops = (0..world.populations.len()).flat_map(|p| {
+    let pops = (0..world.populations().len()).flat_map(|p| {
         scalars(POPULATION_METRICS)
             .into_iter()
             .map(move |m| SweepMetric::population(world, p, m))
@@ -201,11 +201,11 @@ pub fn sweep_json(
         .collect();
     let doc = json!({
         "schema_version": SCHEMA_VERSION,
-        "scenario": world.name,
-        "seed": world.run.seed,
-        "replications": world.run.replications,
-        "confidence": world.run.confidence,
-        "policy": world.policy.name(),
+        "scenario": world.name(),
+        "seed": world.run().seed,
+        "replications": world.run().replications,
+        "confidence": world.run().confidence,
+        "policy": world.policy().name(),
         "complete": points.len() >= planned.len(),
         "provenance": prov.to_json(world),
         "points_planned": planned,

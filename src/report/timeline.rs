@@ -5,7 +5,8 @@
 
 use serde_json::{json, Value};
 
-use super::json::num;
+use super::format::pct;
+use super::json_values::num;
 use super::table::{Doc, Table};
 use crate::experiment::Estimate;
 use crate::model::timeline::EventKind;
@@ -65,7 +66,7 @@ fn rows<'a>(world: &'a World, est: &Estimate) -> Vec<Row<'a>> {
         all.abandoned += p.abandoned;
     }
     world
-        .timeline
+        .timeline()
         .iter()
         .zip(&s.timeline.impacts)
         .map(|(e, imp)| {
@@ -92,7 +93,7 @@ fn rows<'a>(world: &'a World, est: &Estimate) -> Vec<Row<'a>> {
 
 /// The `timeline` object of `summary.json` (`None` without a timeline).
 pub fn timeline_json(world: &World, est: &Estimate) -> Option<Value> {
-    if world.timeline.is_empty() && world.notes.is_empty() {
+    if world.timeline().is_empty() && world.notes().is_empty() {
         return None;
     }
     let runs = f64::from(est.pooled.runs);
@@ -121,7 +122,7 @@ pub fn timeline_json(world: &World, est: &Estimate) -> Option<Value> {
             "p95": num(rejoin.p95),
             "p99": num(rejoin.p99),
         },
-        "notes": world.notes,
+        "notes": world.notes(),
     }))
 }
 
@@ -129,13 +130,9 @@ fn hours(s: f64) -> String {
     format!("{:.2} h", s / 3600.0)
 }
 
-pub(super) fn pct(x: f64) -> String {
-    format!("{:.2} %", x * 100.0)
-}
-
 /// The timeline section of the summary document (nothing without a timeline).
 pub fn timeline_section(d: &mut Doc, world: &World, est: &Estimate) {
-    if world.timeline.is_empty() && world.notes.is_empty() {
+    if world.timeline().is_empty() && world.notes().is_empty() {
         return;
     }
     d.heading(2, "Timeline");
@@ -174,7 +171,7 @@ pub fn timeline_section(d: &mut Doc, world: &World, est: &Estimate) {
             s.p95 / 1000.0
         ));
     }
-    for n in &world.notes {
+    for n in world.notes() {
         d.para(format!("Note: {n}."));
     }
 }

@@ -23,19 +23,19 @@ fn header(world: &World, est: &Estimate, hosting: &[usize]) -> Vec<String> {
     .to_vec();
     for &r in hosting {
         for col in ["concurrency", "peak", "capacity"] {
-            header.push(format!("{}_{col}", world.regions[r].id));
+            header.push(format!("{}_{col}", world.regions()[r].id));
         }
     }
     for &r in hosting {
-        header.push(format!("{}_overflow_out", world.regions[r].id));
+        header.push(format!("{}_overflow_out", world.regions()[r].id));
     }
-    for d in world.deployments.iter().take(ts.deployment_lanes().len()) {
+    for d in world.deployments().iter().take(ts.deployment_lanes().len()) {
         for col in ["concurrency", "peak", "capacity"] {
-            header.push(format!("{}_{col}", d.label(&world.regions)));
+            header.push(format!("{}_{col}", d.label(world.regions())));
         }
     }
     for w in &est.pooled.workers {
-        let label = world.deployments[w.deployment].label(&world.regions);
+        let label = world.deployments()[w.deployment].label(world.regions());
         for col in ["workers", "true_load", "reported_load"] {
             header.push(format!("{label}_{col}"));
         }
@@ -49,7 +49,7 @@ pub fn timeseries_csv(world: &World, est: &Estimate) -> String {
     let runs = ts.runs as f64;
     // Regions no deployment ever lives in (media edges only) would be all zeros.
     let hosting: Vec<usize> = (0..ts.regions)
-        .filter(|&r| world.deployments.iter().any(|d| d.region == r))
+        .filter(|&r| world.deployments().iter().any(|d| d.region == r))
         .collect();
     let header = header(world, est, &hosting);
     let rows: Vec<Vec<Cell>> = ts
@@ -58,7 +58,7 @@ pub fn timeseries_csv(world: &World, est: &Estimate) -> String {
         .enumerate()
         .map(|(b, c)| {
             let start = b as f64 * ts.bin_s;
-            let end = (start + ts.bin_s).min(world.run.horizon_s);
+            let end = (start + ts.bin_s).min(world.run().horizon_s);
             let width = end - start;
             let mut row: Vec<Cell> = [start, end]
                 .into_iter()

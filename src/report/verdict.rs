@@ -68,7 +68,7 @@ fn lost(p: &Summary, h: Option<&Summary>) -> String {
 
 /// Populations ranked by a figure, worst first, those above `floor` only.
 fn worst(world: &World, p: &Summary, key: impl Fn(usize) -> f64, floor: f64) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..world.populations.len())
+    let mut idx: Vec<usize> = (0..world.populations().len())
         .filter(|&i| key(i) > floor)
         .collect();
     // Deterministic: by figure, then by scenario order.
@@ -80,11 +80,11 @@ fn worst(world: &World, p: &Summary, key: impl Fn(usize) -> f64, floor: f64) -> 
 fn worst_populations(world: &World, p: &Summary) -> Vec<String> {
     let mut out = Vec::new();
     let rtt = |i: usize| p.populations[i].media_rtt_ms.p95;
-    let slow = worst(world, p, rtt, world.slo.media_rtt_ms);
+    let slow = worst(world, p, rtt, world.slo().media_rtt_ms);
     if !slow.is_empty() {
         let names: Vec<String> = slow
             .iter()
-            .map(|&i| format!("{} ({:.0} ms)", world.populations[i].name, rtt(i)))
+            .map(|&i| format!("{} ({:.0} ms)", world.populations()[i].name, rtt(i)))
             .collect();
         out.push(format!(
             "Worst media RTT p95, above the target: {}.",
@@ -96,7 +96,7 @@ fn worst_populations(world: &World, p: &Summary) -> Vec<String> {
     if !losing.is_empty() {
         let names: Vec<String> = losing
             .iter()
-            .map(|&i| format!("{} ({:.2} %)", world.populations[i].name, lost(i) * 100.0))
+            .map(|&i| format!("{} ({:.2} %)", world.populations()[i].name, lost(i) * 100.0))
             .collect();
         out.push(format!(
             "Most users without an agent (rejected + abandoned, above 0.1 %): {}.",
@@ -121,9 +121,9 @@ fn clock(s: f64) -> String {
 /// Each region's spans of time bins in which it was at capacity.
 fn at_capacity(world: &World, est: &Estimate) -> String {
     let s = &est.pooled.series;
-    let h = world.run.horizon_s;
+    let h = world.run().horizon_s;
     let mut regions = Vec::new();
-    for (r, region) in world.regions.iter().enumerate() {
+    for (r, region) in world.regions().iter().enumerate() {
         let mut spans: Vec<(f64, f64)> = Vec::new();
         for b in 0..s.bins() {
             let (start, end) = (b as f64 * s.bin_s, ((b + 1) as f64 * s.bin_s).min(h));
@@ -161,15 +161,15 @@ pub fn verdict(world: &World, est: &Estimate) -> Vec<String> {
     let mut items = vec![
         target(
             "Media RTT",
-            world.slo.media_rtt_ms,
-            &format!("{} ms", world.slo.media_rtt_ms),
+            world.slo().media_rtt_ms,
+            &format!("{} ms", world.slo().media_rtt_ms),
             (&p.media_rtt_ms, h.map(|h| &h.media_rtt_ms)),
             (p.slo_rtt, h.map(|h| h.slo_rtt)),
         ),
         target(
             "Join latency",
-            world.slo.join_latency_s * 1000.0,
-            &format!("{} s", world.slo.join_latency_s),
+            world.slo().join_latency_s * 1000.0,
+            &format!("{} s", world.slo().join_latency_s),
             (&p.join_latency_ms, h.map(|h| &h.join_latency_ms)),
             (p.slo_join, h.map(|h| h.slo_join)),
         ),

@@ -6,9 +6,9 @@
 
 use serde_json::{json, Map, Value};
 
-use super::json::put_all;
+use super::format::pct;
+use super::json_values::put_all;
 use super::table::{Doc, Table};
-use super::timeline::pct;
 use crate::experiment::Estimate;
 use crate::model::World;
 use crate::stats::metrics::WORKER_METRICS;
@@ -17,7 +17,7 @@ use crate::stats::WorkerSummary;
 /// The deployment a worker summary is about, its sizing and its sessions per
 /// worker, as the scenario states them.
 fn described(world: &World, est: &Estimate, k: usize) -> (String, String, u32) {
-    let dep = &world.deployments[est.pooled.workers[k].deployment];
+    let dep = &world.deployments()[est.pooled.workers[k].deployment];
     let spec = dep
         .workers
         .as_ref()
@@ -27,7 +27,7 @@ fn described(world: &World, est: &Estimate, k: usize) -> (String, String, u32) {
         None => format!("{} fixed", spec.count),
     };
     (
-        dep.label(&world.regions),
+        dep.label(world.regions()),
         sizing,
         spec.sessions_at_threshold(),
     )

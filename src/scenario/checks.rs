@@ -3,9 +3,9 @@
 //! reach included), a horizon within the clock's resolution, and arrival rates
 //! whose daily integral, flash crowds included, is a finite number.
 
+use super::field::{err, R};
 use super::limits::MAX_HORIZON_S;
 use super::raw::{RawEvent, RawRate, RawScenario};
-use super::validate::{err, R};
 use crate::model::rate::DAY_S;
 use crate::model::timeline::{Action, TimelineEvent};
 use crate::model::{Deployment, Population};

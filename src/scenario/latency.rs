@@ -2,8 +2,8 @@
 //! the measured reference RTTs and scenario overrides, and the base media RTT
 //! from a user location to an agent in each region via the nearest media edge.
 
+use super::field::{err, finite_at_least, region_index, R};
 use super::raw::RawLatency;
-use super::validate::{err, finite_at_least, region_index, R};
 use crate::model::geo::{GeoModel, LatLon};
 use crate::model::{reference, Region};
 

@@ -16,8 +16,8 @@ mod work;
 
 use std::path::Path;
 
+use super::field::{err, R};
 use super::raw::RawScenario;
-use super::validate::{err, R};
 use crate::model::World;
 
 /// Largest scenario file, bytes.
@@ -133,11 +133,11 @@ impl Workload {
         let pools = work::pools(world);
         let work = work::of(world, &pools);
         let memory = memory::of(world, &pools, cmd);
-        let reps = f64::from(world.run.replications);
+        let reps = f64::from(world.run().replications);
         Self {
             sessions: work.sessions,
             events: work.events * reps * cmd.runs as f64,
-            replications: world.run.replications,
+            replications: world.run().replications,
             memory_bytes: memory.bytes,
             events_cause: work.cause,
             memory_cause: memory.cause,

@@ -268,6 +268,25 @@ pub fn named_field(message: &str) -> Option<&str> {
         .then_some(name)
 }
 
+/// A short, one-line rendering of user text for messages.
+pub fn excerpt(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .take(40)
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    if s.chars().count() > 40 {
+        out.push_str("...");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

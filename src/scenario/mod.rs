@@ -5,6 +5,7 @@
 mod checks;
 mod dupkeys;
 mod error;
+mod field;
 pub mod fragment;
 mod latency;
 pub mod limits;
@@ -15,7 +16,6 @@ mod overrides;
 mod policy;
 mod populations;
 mod raw;
-mod replay;
 mod scan;
 mod schema;
 mod slo;

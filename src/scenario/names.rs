@@ -6,8 +6,9 @@
 //! character, so no output format (an SVG chart's XML above all) ever carries
 //! a NUL, an escape sequence or a line break it did not write itself.
 
+use super::field::{err, R};
+use super::messages::excerpt;
 use super::raw::{RawRegion, RawScenario};
-use super::validate::{err, R};
 
 /// Longest identifier accepted.
 pub const ID_MAX: usize = 64;
@@ -18,25 +19,6 @@ pub const TEXT_MAX: usize = 100;
 pub const LABEL_MAX: usize = 200;
 /// Longest description accepted.
 pub const DESCRIPTION_MAX: usize = 10_000;
-
-/// A short, one-line rendering of user text for messages.
-pub fn excerpt(s: &str) -> String {
-    let mut out: String = s
-        .chars()
-        .take(40)
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect();
-    if s.chars().count() > 40 {
-        out.push_str("...");
-    }
-    out
-}
 
 /// An identifier: 1 to [`ID_MAX`] letters, digits, '-', '_' or '.'.
 pub fn id(path: &str, what: &str, s: &str) -> R<()> {

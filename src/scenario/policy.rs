@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use super::field::{err, finite_at_least, region_index, secs, R};
 use super::raw::{RawOnFull, RawPolicy, RawRoute, RawScenario, RawSpill};
 use super::units::Secs;
-use super::validate::{err, finite_at_least, region_index, secs, R};
 use crate::model::{Deployment, NamedPolicy, OnFull, PolicySpec, Region, Route, SpillRule};
 
 fn on_full(f: RawOnFull) -> OnFull {

@@ -14,7 +14,6 @@ use super::raw::{
     RawDist, RawPatience, RawRegion, RawRegionDef, RawRoute, RawRouteDef, RawScenario,
 };
 use super::units::{duration_pattern, Secs};
-use crate::model::rate::PROFILE_NAMES;
 
 /// Where the published schema lives, relative to the repository root.
 pub const SCHEMA_PATH: &str = "schema/scenario.schema.json";
@@ -78,19 +77,6 @@ impl JsonSchema for RawRoute {
             ]
         })
     }
-}
-
-/// The `rate.profile` field: a named daily shape, 24 hourly multipliers or
-/// 168 (a week).
-pub(super) fn profile_schema(_: &mut SchemaGenerator) -> Schema {
-    json_schema!({
-        "description": "A named daily profile, 24 hourly multipliers (local time) or 168 (a week from Monday 00:00 local).",
-        "anyOf": [
-            { "enum": PROFILE_NAMES },
-            { "type": "array", "items": { "type": "number" }, "minItems": 24, "maxItems": 24 },
-            { "type": "array", "items": { "type": "number" }, "minItems": 168, "maxItems": 168 }
-        ]
-    })
 }
 
 /// The scenario file schema as a JSON value.

@@ -6,15 +6,15 @@
 
 use std::collections::BTreeMap;
 
+use super::field::{err, region_index, R};
 use super::raw::RawSlo;
-use super::validate::{err, region_index, R};
 use crate::model::target::{check_limit, Scope, Target, TargetMetric, METRICS};
 use crate::model::{Population, Region};
 
 fn metric(path: &str, name: &str) -> R<TargetMetric> {
     TargetMetric::from_name(name).ok_or_else(|| {
         let known: Vec<&str> = METRICS.iter().map(|m| m.1).collect();
-        super::validate::VErr {
+        super::field::VErr {
             path: path.into(),
             message: format!(
                 "unknown target metric `{name}`; use one of {}",

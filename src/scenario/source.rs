@@ -6,8 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use super::error::{Invalid, ScenarioError};
 use super::limits::MAX_FILE_BYTES;
 use super::scan::line_col;
@@ -82,10 +80,7 @@ impl Source {
 
     /// `bytes` as the content of a scenario file named `path`.
     pub fn of_bytes(path: &Path, bytes: Vec<u8>) -> Self {
-        let sha256 = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha256 = crate::input::sha256_hex(&bytes);
         Self {
             path: path.to_path_buf(),
             bytes,

@@ -15,8 +15,8 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::raw::{RawArrivals, RawScenario};
-use super::validate::{err, VErr, R};
+use super::field::{err, VErr, R};
+use super::raw::{LoadedTrace, RawArrivals, RawScenario};
 use crate::data::time::parse_time;
 use crate::data::{countries, LogReader, Place};
 use crate::model::geo::LatLon;
@@ -25,15 +25,6 @@ use crate::model::World;
 
 /// Most distinct places in one trace.
 pub const MAX_TRACE_PLACES: usize = 20_000;
-
-/// A trace as read: its rows and its places (name, position, sessions).
-#[derive(Debug)]
-pub struct LoadedTrace {
-    /// Rows, places indexing `places`.
-    pub trace: Arc<Trace>,
-    /// The places, in order of first appearance.
-    pub places: Vec<(String, LatLon, f64)>,
-}
 
 /// Read every population's trace into `raw` (counted against one limit).
 pub(super) fn load_all(file: &Path, raw: &mut RawScenario) -> R<()> {
@@ -217,7 +208,7 @@ fn load(dir: &Path, path: &str, a: &RawArrivals, room: usize) -> R<LoadedTrace> 
 /// (its `rate_factor` does). Bad rows left out become notes in the reports.
 pub(super) fn check(mut world: World) -> R<World> {
     let mut notes = Vec::new();
-    for (i, p) in world.populations.iter().enumerate() {
+    for (i, p) in world.populations().iter().enumerate() {
         let Some(t) = &p.trace else { continue };
         if !p.surges.is_empty() {
             return err(
@@ -232,6 +223,6 @@ pub(super) fn check(mut world: World) -> R<World> {
             ));
         }
     }
-    world.notes.extend(notes);
+    notes.into_iter().for_each(|n| world.add_note(n));
     Ok(world)
 }

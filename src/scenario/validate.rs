@@ -2,92 +2,12 @@
 //! rule is checked once, here or in the part modules beside it (populations,
 //! workers, timeline, slo, policy), with the JSON path of the offending value.
 
+use super::field::{coord, dist, err, finite_at_least, region_index, secs, VErr, R};
 use super::latency::latency;
 use super::raw::*;
 use super::units::Secs;
 use crate::model::dist::TimeDist;
-use crate::model::geo::LatLon;
-use crate::model::{reference, Delays, Deployment, Region, RunSpec, Slo, World};
-
-/// A complaint with the JSON path it is about.
-pub(super) struct VErr {
-    pub path: String,
-    pub message: String,
-}
-
-pub(super) type R<T> = Result<T, VErr>;
-
-pub(super) fn err<T>(path: impl Into<String>, message: impl Into<String>) -> R<T> {
-    Err(VErr {
-        path: path.into(),
-        message: message.into(),
-    })
-}
-
-pub(super) fn finite_at_least(path: &str, v: f64, min: f64) -> R<f64> {
-    if v.is_finite() && v >= min {
-        Ok(v)
-    } else {
-        err(path, format!("must be a finite number >= {min}, got {v}"))
-    }
-}
-
-pub(super) fn secs(path: &str, s: Secs) -> R<f64> {
-    finite_at_least(path, s.0, 0.0).map_err(|e| VErr {
-        message: format!("duration {}", e.message),
-        ..e
-    })
-}
-
-pub(super) fn coord(path: &str, lat: f64, lon: f64) -> R<LatLon> {
-    if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
-        return err(
-            format!("{path}.lat"),
-            format!("latitude must be between -90 and 90, got {lat}"),
-        );
-    }
-    if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
-        return err(
-            format!("{path}.lon"),
-            format!("longitude must be between -180 and 180, got {lon}"),
-        );
-    }
-    Ok(LatLon { lat, lon })
-}
-
-/// Build a time distribution, attributing parameter errors to the field.
-pub fn dist(path: &str, raw: &RawDist) -> R<TimeDist> {
-    let field = |name: &str| format!("{path}.{name}");
-    let result = match raw {
-        RawDist::Deterministic { value } => TimeDist::deterministic(secs(&field("value"), *value)?),
-        RawDist::Exponential { mean } => TimeDist::exponential(secs(&field("mean"), *mean)?),
-        RawDist::Uniform { min, max } => {
-            TimeDist::uniform(secs(&field("min"), *min)?, secs(&field("max"), *max)?)
-        }
-        RawDist::Lognormal { mean, cv } => TimeDist::lognormal(secs(&field("mean"), *mean)?, *cv),
-        RawDist::Gamma { mean, cv } => TimeDist::gamma(secs(&field("mean"), *mean)?, *cv),
-        RawDist::Weibull { shape, scale } => {
-            TimeDist::weibull(*shape, secs(&field("scale"), *scale)?)
-        }
-        RawDist::BoundedPareto { alpha, min, max } => TimeDist::bounded_pareto(
-            *alpha,
-            secs(&field("min"), *min)?,
-            secs(&field("max"), *max)?,
-        ),
-        RawDist::Empirical { values } => {
-            let mut v = Vec::with_capacity(values.len());
-            for (i, x) in values.iter().enumerate() {
-                v.push(secs(&format!("{path}.values[{i}]"), *x)?);
-            }
-            TimeDist::empirical(v)
-        }
-    };
-    // A parameter's complaint names it (`cv`): point at that field.
-    result.map_err(|message| VErr {
-        path: super::messages::named_field(&message).map_or(path.to_string(), field),
-        message,
-    })
-}
+use crate::model::{reference, Delays, Deployment, Region, RunSpec, Slo, World, WorldParts};
 
 fn regions(raw: &[RawRegion]) -> R<Vec<Region>> {
     let mut out: Vec<Region> = Vec::with_capacity(raw.len());
@@ -162,19 +82,6 @@ fn regions(raw: &[RawRegion]) -> R<Vec<Region>> {
         );
     }
     Ok(out)
-}
-
-pub(super) fn region_index(regions: &[Region], path: &str, id: &str) -> R<usize> {
-    regions.iter().position(|r| r.id == id).ok_or_else(|| {
-        let ids: Vec<_> = regions.iter().map(|r| r.id.as_str()).collect();
-        VErr {
-            path: path.into(),
-            message: format!(
-                "unknown region `{id}`; the scenario defines: {}",
-                ids.join(", ")
-            ),
-        }
-    })
 }
 
 fn deployments(raw: &[RawDeployment], regions: &[Region]) -> R<Vec<Deployment>> {
@@ -288,7 +195,7 @@ pub fn build(raw: RawScenario) -> R<World> {
     let timeline = super::timeline::events(&raw, &regions, &deployments, &mut populations, &run)?;
     super::workers::no_timeline_on_workers(&timeline.events, &deployments)?;
     let (policy, alternatives) = super::policy::policies(&raw, &deployments, &regions)?;
-    let zero = TimeDist::Deterministic(0.0);
+    let zero = TimeDist::ZERO;
     let delays = Delays {
         dispatch: match &raw.latency.dispatch {
             Some(d) => dist("latency.dispatch", d)?,
@@ -310,7 +217,7 @@ pub fn build(raw: RawScenario) -> R<World> {
         cost: super::slo::cost(&raw.slo, &regions)?,
         fairness_factor: super::slo::fairness_factor(&raw.slo)?,
     };
-    Ok(World {
+    let parts = WorldParts {
         name: raw.name,
         description: raw.description,
         regions,
@@ -324,5 +231,10 @@ pub fn build(raw: RawScenario) -> R<World> {
         run,
         timeline: timeline.events,
         notes: timeline.notes,
+    };
+    // Every index was resolved above; a failure here is a validation gap.
+    World::new(parts).map_err(|message| VErr {
+        path: "deployments".into(),
+        message,
     })
 }

@@ -53,7 +53,7 @@ pub(crate) fn on_full(p: &PolicySpec) -> OnFull {
 fn found(world: &World) -> Vec<(String, String)> {
     let mut out = Vec::new();
     if world
-        .deployments
+        .deployments()
         .iter()
         .all(|d| d.capacity == 0 && d.workers.is_none())
     {
@@ -62,8 +62,8 @@ fn found(world: &World) -> Vec<(String, String)> {
             "every deployment has capacity 0: no user can be served".into(),
         ));
     }
-    let rejects = on_full(&world.policy) == OnFull::Reject;
-    for (i, p) in world.populations.iter().enumerate() {
+    let rejects = on_full(world.policy()) == OnFull::Reject;
+    for (i, p) in world.populations().iter().enumerate() {
         if rejects && !matches!(p.patience, Patience::None) {
             out.push((
                 format!("populations[{i}].patience"),
@@ -83,14 +83,14 @@ fn found(world: &World) -> Vec<(String, String)> {
             // Its places come from the trace: the checks below name fields it has not.
             continue;
         }
-        let single = p.cities.len() == 1 && world.cities[p.cities[0]].name == p.name;
+        let single = p.cities.len() == 1 && world.cities()[p.cities[0]].name == p.name;
         for (k, &c) in p.cities.iter().enumerate() {
             let at = if single {
                 format!("populations[{i}]")
             } else {
                 format!("populations[{i}].cities[{k}]")
             };
-            let loc = world.cities[c].location;
+            let loc = world.cities()[c].location;
             if !INHABITED.contains(&loc.lat) && INHABITED.contains(&loc.lon) {
                 out.push((
                     format!("{at}.lat"),

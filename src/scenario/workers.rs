@@ -2,72 +2,14 @@
 //! [`WorkerSpec`]. Every rule of the worker model is checked here, once, with
 //! the JSON path of the offending value; the engine trusts the result.
 
-use schemars::JsonSchema;
-use serde::Deserialize;
-
-use super::raw::{RawDeployment, RawDist};
+use super::field::{dist, err, secs, R};
+use super::raw::workers::{RawAutoscale, RawWorkerLoad, RawWorkers};
+use super::raw::RawDeployment;
 use super::units::Secs;
-use super::validate::{dist, err, secs, R};
 use crate::model::dist::TimeDist;
 use crate::model::timeline::TimelineEvent;
 use crate::model::workers::{Autoscale, LoadModel, Measurement, WorkerSpec, MAX_WORKERS};
 use crate::model::Deployment;
-
-/// `deployments[i].workers`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawWorkers {
-    /// A fixed number of workers (or give `autoscale`).
-    pub count: Option<u32>,
-    /// Replicas between min and max, scaled on reported load.
-    pub autoscale: Option<RawAutoscale>,
-    /// What a session costs a worker.
-    pub load: RawWorkerLoad,
-    /// Seconds between load samples (default 0.5 s; 0 = exact load at every instant).
-    pub sample_interval: Option<Secs>,
-    /// Samples in the moving average (default 5).
-    pub window: Option<u32>,
-    /// Seconds between load reports to the server (default 2.5 s; 0 = every instant).
-    pub report_interval: Option<Secs>,
-    /// A worker at or above this load is full (default 0.7).
-    pub load_threshold: Option<f64>,
-    /// Processes each worker keeps started and idle (default 4).
-    pub idle_processes: Option<u32>,
-    /// Time to start a job process (default 1 s).
-    pub process_start: Option<RawDist>,
-}
-
-/// `workers.load`: `per_session`, or `sessions_per_worker` from which it follows.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawWorkerLoad {
-    /// Load of an idle worker (default 0).
-    pub base: Option<f64>,
-    /// Load each session adds.
-    pub per_session: Option<f64>,
-    /// Sessions a worker holds at the threshold: per_session = (threshold - base) / this.
-    pub sessions_per_worker: Option<u32>,
-    /// Standard deviation of Gaussian noise on each load sample (default 0).
-    pub noise: Option<f64>,
-}
-
-/// `workers.autoscale`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawAutoscale {
-    pub min: u32,
-    pub max: u32,
-    /// Workers at the start (default `min`).
-    pub initial: Option<u32>,
-    /// Load per worker to aim at (default 0.5).
-    pub target_load: Option<f64>,
-    /// Seconds between evaluations (default 30 s).
-    pub interval: Option<Secs>,
-    /// Time for a new worker to register (default uniform 10-20 s).
-    pub provisioning: Option<RawDist>,
-    /// No scale-down within this long of the last change (default 10 min).
-    pub cooldown: Option<Secs>,
-}
 
 /// A deployment's supply: a slot count, or workers (whose nominal capacity at
 /// the start stands in for the slot count in reports).

@@ -16,10 +16,10 @@
 //! latest value and how many times in a row it came are held aside as a run and
 //! reach the counts only when another value arrives or the counts are read: a
 //! repeat costs a compare and an increment. Queries, which run once per
-//! report, rebuild a `hdrhistogram::Histogram` from the counts and ask it, so
-//! percentiles are exactly those of the crate.
-
-use hdrhistogram::Histogram;
+//! report, walk the counts as the crate does (its quantile rule: the bucket
+//! where the count reaches ceil(q x total), answered by its highest value).
+//! Layout and queries are both owned here; the crate is only the oracle the
+//! unit tests compare them with, so no upgrade of it can split the two.
 
 /// Values are stored in microseconds of the reported millisecond unit.
 const SCALE: f64 = 1000.0;
@@ -42,6 +42,13 @@ const LEN: usize = {
 
 /// Values below this have an index inside the counts (first value past the last index).
 const IN_RANGE: f64 = ((1u64 << (SUB_BUCKET_BITS - 1)) << (LEN / (1 << HALF_BITS) - 1)) as f64;
+
+/// The highest value counted at index `i`: its lowest plus the width of its
+/// bucket (1 in the first, doubling in each after), less one.
+fn highest_of(i: usize) -> u64 {
+    let bucket = ((i >> HALF_BITS) as u32).saturating_sub(1);
+    value_of(i) + (1u64 << bucket) - 1
+}
 
 /// The crate's counts index of value `v` (lowest discernible value 1).
 #[inline(always)]
@@ -274,13 +281,28 @@ impl Distribution {
         self.max = self.max.max(other.max);
     }
 
-    /// The counts as the crate's histogram, for queries.
-    fn hist(&self) -> Histogram<u64> {
-        let mut h = Histogram::new_with_bounds(1, HIGHEST, 3).expect("constant bounds are valid");
-        for (i, c) in self.settled().nonzero() {
-            h.record_n(value_of(i), c).expect("index within bounds");
+    /// The recorded counts in value order as (index, count), and the total
+    /// count: what every query reads.
+    fn buckets(&self) -> (Vec<(usize, u64)>, u64) {
+        let b: Vec<(usize, u64)> = self.settled().nonzero().collect();
+        let total = b.iter().map(|&(_, n)| n).sum();
+        (b, total)
+    }
+
+    /// The q-quantile in the counts' unit from `buckets`, as hdrhistogram
+    /// answers it: the bucket where the count reaches ceil(q x total) (at
+    /// least the first value), its highest value (its lowest for q = 0).
+    fn quantile_in(buckets: &[(usize, u64)], total: u64, q: f64) -> u64 {
+        let q = q.min(1.0);
+        let target = ((q * total as f64).ceil() as u64).max(1);
+        let mut acc = 0;
+        for &(i, n) in buckets {
+            acc += n;
+            if acc >= target {
+                return if q == 0.0 { value_of(i) } else { highest_of(i) };
+            }
         }
-        h
+        buckets.last().map_or(0, |&(i, _)| highest_of(i))
     }
 
     /// Number of values.
@@ -311,7 +333,8 @@ impl Distribution {
         if self.count == 0 {
             f64::NAN
         } else {
-            self.hist().value_at_quantile(q) as f64 / SCALE
+            let (b, total) = self.buckets();
+            Self::quantile_in(&b, total, q) as f64 / SCALE
         }
     }
 
@@ -320,8 +343,8 @@ impl Distribution {
         if self.count == 0 {
             return [f64::NAN; N];
         }
-        let h = self.hist();
-        qs.map(|q| h.value_at_quantile(q) as f64 / SCALE)
+        let (b, total) = self.buckets();
+        qs.map(|q| Self::quantile_in(&b, total, q) as f64 / SCALE)
     }
 
     /// Share of values <= x (ms), within histogram precision.
@@ -330,24 +353,23 @@ impl Distribution {
             return f64::NAN;
         }
         let v = (x * SCALE) as u64;
-        let h = self.hist();
-        let below: u64 = h
-            .iter_recorded()
-            .filter(|i| i.value_iterated_to() <= v)
-            .map(|i| i.count_at_value())
+        let (b, total) = self.buckets();
+        let below: u64 = b
+            .iter()
+            .filter(|&&(i, _)| highest_of(i) <= v)
+            .map(|&(_, n)| n)
             .sum();
-        below as f64 / h.len() as f64
+        below as f64 / total as f64
     }
 
     /// (value ms, cumulative share) points, one per recorded bucket: for CDF charts.
     pub fn cdf_points(&self) -> Vec<(f64, f64)> {
-        let h = self.hist();
-        let total = h.len() as f64;
+        let (b, total) = self.buckets();
         let mut acc = 0u64;
-        h.iter_recorded()
-            .map(|i| {
-                acc += i.count_at_value();
-                (i.value_iterated_to() as f64 / SCALE, acc as f64 / total)
+        b.iter()
+            .map(|&(i, n)| {
+                acc += n;
+                (highest_of(i) as f64 / SCALE, acc as f64 / total as f64)
             })
             .collect()
     }

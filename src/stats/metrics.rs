@@ -366,6 +366,23 @@ pub(super) fn visit<S>(
     }
 }
 
+impl Summary {
+    /// Walk every number the metric catalogue defines, in a fixed order (the
+    /// same for all summaries of a world).
+    pub fn visit(&mut self, f: &mut impl FnMut(ValueKind, &mut f64)) {
+        visit(SUMMARY_METRICS, self, f);
+        for r in &mut self.regions {
+            visit(REGION_METRICS, r, f);
+        }
+        for p in &mut self.populations {
+            visit(POPULATION_METRICS, p, f);
+        }
+        for w in &mut self.workers {
+            visit(WORKER_METRICS, w, f);
+        }
+    }
+}
+
 /// One number of a summary, run-wide or one region's or one population's:
 /// what a sweep charts and what a planning target constrains, read the same
 /// way from the same catalogue.

@@ -9,6 +9,7 @@ mod histogram;
 pub mod metrics;
 mod records;
 mod summary;
+pub(crate) use summary::ratio;
 mod timeline;
 mod timeseries;
 mod workers;
@@ -58,12 +59,12 @@ pub struct RunStats {
 }
 
 impl RunStats {
-    /// Empty statistics for a run of this shape; `capacity` per region at time 0.
-    pub fn new(layout: Layout, capacity: &[u32]) -> Self {
-        let regions = capacity
+    /// Empty statistics for a run of this shape; admission limit per region at time 0.
+    pub fn new(layout: Layout, limit: &[u32]) -> Self {
+        let regions = limit
             .iter()
             .map(|&c| RegionStats {
-                capacity: c,
+                limit: c,
                 ..RegionStats::default()
             })
             .collect();
@@ -267,13 +268,13 @@ impl RunStats {
         }
     }
 
-    /// Region concurrency or capacity changes at t (call with the new values).
+    /// Region concurrency or admission limit changes at t (call with the new values).
     #[inline(always)]
-    pub fn level(&mut self, region: usize, t: f64, level: u32, capacity: u32) {
+    pub fn level(&mut self, region: usize, t: f64, level: u32, limit: u32) {
         self.advance(region, t);
         let r = &mut self.regions[region];
         r.level = level;
-        r.capacity = capacity;
+        r.limit = limit;
         if level > r.peak && t >= self.layout.warmup_s {
             r.peak = level;
         }
@@ -283,7 +284,7 @@ impl RunStats {
     fn advance(&mut self, region: usize, t: f64) {
         let warmup = self.layout.warmup_s;
         let r = &mut self.regions[region];
-        let (from, level, cap) = (r.last_t, r.level, r.capacity);
+        let (from, level, cap) = (r.last_t, r.level, r.limit);
         if t <= from {
             return;
         }
@@ -292,7 +293,7 @@ impl RunStats {
             let (n, dt) = (f64::from(level), t - w_from);
             r.busy_area += n * dt;
             r.busy_sq_area += n * n * dt;
-            r.capacity_area += cap as f64 * dt;
+            r.limit_area += cap as f64 * dt;
             // A level carried into the window counts towards its peak.
             r.peak = r.peak.max(level);
         }
@@ -302,12 +303,12 @@ impl RunStats {
 
     /// Deployment `d`'s concurrency or admission limit changes at t (call with
     /// the new values); only with deployment lanes.
-    pub fn deployment_level(&mut self, d: usize, t: f64, level: u32, capacity: u32) {
+    pub fn deployment_level(&mut self, d: usize, t: f64, level: u32, limit: u32) {
         let lane = &mut self.lanes[d];
-        let (from, old, cap) = (lane.last_t, lane.level, lane.capacity);
+        let (from, old, cap) = (lane.last_t, lane.level, lane.limit);
         *lane = LaneLevel {
             level,
-            capacity,
+            limit,
             last_t: t,
         };
         if t > from {
@@ -323,10 +324,8 @@ impl RunStats {
             self.advance(r, h);
         }
         for d in 0..self.lanes.len() {
-            let LaneLevel {
-                level, capacity, ..
-            } = self.lanes[d];
-            self.deployment_level(d, h, level, capacity);
+            let LaneLevel { level, limit, .. } = self.lanes[d];
+            self.deployment_level(d, h, level, limit);
         }
         self.series.close();
         self.pending_at_horizon = pending;

@@ -114,8 +114,8 @@ pub struct RegionStats {
     /// Integral of squared concurrency over the window: with `busy_area` it gives
     /// the time-averaged variance of concurrency (how peaked the load is).
     pub busy_sq_area: f64,
-    /// Integral of capacity over the window, slot-seconds.
-    pub capacity_area: f64,
+    /// Integral of the admission limit (what could be admitted) over the window, slot-seconds: the reports' "capacity".
+    pub limit_area: f64,
     /// Highest concurrency in the window.
     pub peak: u32,
     /// Sessions served here (window arrivals).
@@ -127,31 +127,31 @@ pub struct RegionStats {
     /// Sessions moved away from this region's failed deployments.
     pub redispatched: u64,
     pub(super) level: u32,
-    pub(super) capacity: u32,
+    pub(super) limit: u32,
     pub(super) last_t: f64,
 }
 
 impl RegionStats {
     /// Fold another run's figures of the same region in: areas and counts
-    /// add, the peak is the larger one. The level, capacity and clock are
+    /// add, the peak is the larger one. The level, admission limit and clock are
     /// where a run stood while it ran, meaningless once pooled.
     pub(super) fn merge(&mut self, b: &RegionStats) {
         let RegionStats {
             busy_area,
             busy_sq_area,
-            capacity_area,
+            limit_area,
             peak,
             served,
             overflow_in,
             interrupted,
             redispatched,
             level: _,
-            capacity: _,
+            limit: _,
             last_t: _,
         } = b;
         self.busy_area += busy_area;
         self.busy_sq_area += busy_sq_area;
-        self.capacity_area += capacity_area;
+        self.limit_area += limit_area;
         self.peak = self.peak.max(*peak);
         self.served += served;
         self.overflow_in += overflow_in;
@@ -164,7 +164,7 @@ impl RegionStats {
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct LaneLevel {
     pub(super) level: u32,
-    pub(super) capacity: u32,
+    pub(super) limit: u32,
     pub(super) last_t: f64,
 }
 

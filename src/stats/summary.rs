@@ -4,7 +4,6 @@
 //! defines, in a fixed order, so the experiment layer can aggregate replications
 //! field by field without knowing the fields.
 
-use super::metrics::{self, POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS, WORKER_METRICS};
 use super::workers::WorkerSummary;
 use super::{Distribution, PopulationStats, RegionStats, RunStats};
 
@@ -178,7 +177,9 @@ pub struct Summary {
     pub workers: Vec<WorkerSummary>,
 }
 
-fn ratio(a: u64, b: u64) -> f64 {
+/// `a / b` as a share, 0 when there is nothing to share (no arrivals): how
+/// every count ratio of the summaries and the planner's hourly checks reads.
+pub(crate) fn ratio(a: u64, b: u64) -> f64 {
     if b == 0 {
         0.0
     } else {
@@ -217,9 +218,9 @@ impl RegionSummary {
     fn of(r: &RegionStats, span: f64) -> Self {
         let mean = r.busy_area / span;
         Self {
-            capacity: r.capacity_area / span,
-            utilization: if r.capacity_area > 0.0 {
-                r.busy_area / r.capacity_area
+            capacity: r.limit_area / span,
+            utilization: if r.limit_area > 0.0 {
+                r.busy_area / r.limit_area
             } else {
                 0.0
             },
@@ -271,7 +272,7 @@ impl Summary {
             .collect();
         let little_l = regions.iter().map(|r| r.mean_concurrency).sum();
         let busy: f64 = s.regions.iter().map(|r| r.busy_area).sum();
-        let capacity: f64 = s.regions.iter().map(|r| r.capacity_area).sum();
+        let capacity: f64 = s.regions.iter().map(|r| r.limit_area).sum();
         let little_lambda_w = s.hold_sum_s / (window * runs);
         Self {
             sessions: sessions as f64,
@@ -330,20 +331,5 @@ impl Summary {
             }
             i += 1;
         });
-    }
-
-    /// Walk every number the metric catalogue defines, in a fixed order (the
-    /// same for all summaries of a world).
-    pub fn visit(&mut self, f: &mut impl FnMut(ValueKind, &mut f64)) {
-        metrics::visit(SUMMARY_METRICS, self, f);
-        for r in &mut self.regions {
-            metrics::visit(REGION_METRICS, r, f);
-        }
-        for p in &mut self.populations {
-            metrics::visit(POPULATION_METRICS, p, f);
-        }
-        for w in &mut self.workers {
-            metrics::visit(WORKER_METRICS, w, f);
-        }
     }
 }

@@ -1,6 +1,6 @@
 //! Per-bin time series over the whole horizon (warm-up included, so its effect is
 //! visible): outcome counts by bin of the event, and time-averaged and peak
-//! concurrency and capacity per *lane*: each region, then (when the world's
+//! concurrency and admission limit per *lane*: each region, then (when the world's
 //! supply changes in time or a region has several deployments) each deployment;
 //! and, when asked for (the planner's runs), outcome counts per population.
 //! Size depends on horizon / bin width, the lanes and the populations only.
@@ -89,7 +89,7 @@ struct OpenCell {
     bin: usize,
     end: f64,
     busy: f64,
-    capacity: f64,
+    limit: f64,
     peak: u32,
 }
 
@@ -99,15 +99,15 @@ impl OpenCell {
             bin,
             end: (bin + 1) as f64 * bin_s,
             busy: 0.0,
-            capacity: 0.0,
+            limit: 0.0,
             peak: 0,
         }
     }
 
     #[inline(always)]
-    fn add(&mut self, dt: f64, level: u32, capacity: u32) {
+    fn add(&mut self, dt: f64, level: u32, limit: u32) {
         self.busy += level as f64 * dt;
-        self.capacity += capacity as f64 * dt;
+        self.limit += limit as f64 * dt;
         // A max, not a branch: the compiler keeps it branch-free (the level
         // goes up and down at random, so a branch mispredicts often).
         self.peak = self.peak.max(level);
@@ -131,8 +131,8 @@ pub struct TimeSeries {
     pub overflow_out: Vec<u64>,
     /// Integral of concurrency over each (bin, lane), session-seconds; index bin * lanes + lane.
     pub busy_area: Vec<f64>,
-    /// Integral of capacity over each (bin, lane); index bin * lanes + lane.
-    pub capacity_area: Vec<f64>,
+    /// Integral of the admission limit over each (bin, lane); index bin * lanes + lane.
+    pub limit_area: Vec<f64>,
     /// Highest concurrency in each (bin, lane); index bin * lanes + lane.
     pub peak: Vec<u32>,
     /// Populations with counts of their own (0: none kept, the default
@@ -174,7 +174,7 @@ impl TimeSeries {
             counts: vec![BinCounts::default(); bins],
             overflow_out: vec![0; bins * regions],
             busy_area: vec![0.0; bins * lanes],
-            capacity_area: vec![0.0; bins * lanes],
+            limit_area: vec![0.0; bins * lanes],
             peak: vec![0; bins * lanes],
             populations,
             by_population: vec![PopulationBin::default(); bins * populations],
@@ -189,7 +189,7 @@ impl TimeSeries {
         self.counts.len()
     }
 
-    /// Where (bin, lane) sits in `busy_area`, `capacity_area` and `peak`: the
+    /// Where (bin, lane) sits in `busy_area`, `limit_area` and `peak`: the
     /// one definition of their layout, which readers use rather than
     /// re-deriving it.
     #[inline]
@@ -216,12 +216,12 @@ impl TimeSeries {
         self.regions..self.lanes
     }
 
-    /// A lane's figures in one bin: its busy session-seconds, its capacity
+    /// A lane's figures in one bin: its busy session-seconds, its admission limit
     /// slot-seconds and its peak concurrency (summed or, for the peak, the
     /// highest over the runs merged in).
     pub fn lane_cell(&self, bin: usize, lane: usize) -> (f64, f64, u32) {
         let i = self.cell(bin, lane);
-        (self.busy_area[i], self.capacity_area[i], self.peak[i])
+        (self.busy_area[i], self.limit_area[i], self.peak[i])
     }
 
     /// Where (bin, home region) sits in `overflow_out`.
@@ -279,24 +279,17 @@ impl TimeSeries {
     /// Add a level held constant over [from, to) to the lane's per-bin integrals.
     /// Calls for one lane must come in time order (`from` = the previous `to`).
     #[inline(always)]
-    pub(crate) fn integrate(&mut self, lane: usize, from: f64, to: f64, level: u32, capacity: u32) {
+    pub(crate) fn integrate(&mut self, lane: usize, from: f64, to: f64, level: u32, limit: u32) {
         let cell = &mut self.cursor[lane];
         if to <= cell.end && cell.bin < self.counts.len() {
-            cell.add(to - from, level, capacity);
+            cell.add(to - from, level, limit);
             return;
         }
-        self.integrate_across_bins(lane, from, to, level, capacity);
+        self.integrate_across_bins(lane, from, to, level, limit);
     }
 
     #[cold]
-    fn integrate_across_bins(
-        &mut self,
-        lane: usize,
-        from: f64,
-        to: f64,
-        level: u32,
-        capacity: u32,
-    ) {
+    fn integrate_across_bins(&mut self, lane: usize, from: f64, to: f64, level: u32, limit: u32) {
         // Each step ends at its bin's end, strictly after t (`bin_of`), and
         // the next starts in the bin after: the walk always moves on.
         let mut t = from;
@@ -311,7 +304,7 @@ impl TimeSeries {
                 self.cursor[lane] = OpenCell::at(b, self.bin_s);
             }
             let end = ((b + 1) as f64 * self.bin_s).min(to);
-            self.cursor[lane].add(end - t, level, capacity);
+            self.cursor[lane].add(end - t, level, limit);
             t = end;
         }
     }
@@ -322,7 +315,7 @@ impl TimeSeries {
         if c.bin < self.counts.len() {
             let i = self.cell(c.bin, lane);
             self.busy_area[i] += c.busy;
-            self.capacity_area[i] += c.capacity;
+            self.limit_area[i] += c.limit;
             self.peak[i] = self.peak[i].max(c.peak);
         }
         self.cursor[lane] = OpenCell::at(c.bin, self.bin_s);
@@ -346,7 +339,7 @@ impl TimeSeries {
             counts,
             overflow_out,
             busy_area,
-            capacity_area,
+            limit_area,
             peak,
             populations: _,
             by_population,
@@ -379,7 +372,7 @@ impl TimeSeries {
         for (a, b) in self.busy_area.iter_mut().zip(busy_area) {
             *a += b;
         }
-        for (a, b) in self.capacity_area.iter_mut().zip(capacity_area) {
+        for (a, b) in self.limit_area.iter_mut().zip(limit_area) {
             *a += b;
         }
         for (a, b) in self.peak.iter_mut().zip(peak) {

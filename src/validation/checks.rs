@@ -7,8 +7,8 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::ctmc::LossNetwork;
 use super::exact::{erlang_a, erlang_b, erlang_c, erlang_c_mean_wait};
-use super::outage::capacity_up;
 use super::{mean_and_half_width, Check, Runs, Test};
+use crate::model::timeline::Action;
 use crate::model::{PolicySpec, World};
 use crate::stats::RunStats;
 
@@ -26,15 +26,11 @@ pub(super) fn stale_load(r: &Runs) -> Vec<Check> {
     let mut from = 0.0;
     for interval in [0.25, 1.0, 4.0] {
         let mut w = r.world.clone();
-        for d in &mut w.deployments {
-            if let Some(spec) = &mut d.workers {
-                spec.measure.sample_interval_s = interval;
-                spec.measure.report_interval_s = interval * 5.0;
-            }
-        }
+        w.set_worker_measurement(interval, interval * 5.0)
+            .expect("positive intervals");
         let next: Vec<f64> = Runs::simulate(r.case, w).stats.iter().map(over).collect();
         let diffs: Vec<f64> = next.iter().zip(&prev).map(|(b, a)| b - a).collect();
-        let (mean, hw) = mean_and_half_width(&diffs, r.world.run.confidence);
+        let (mean, hw) = mean_and_half_width(&diffs, r.world.run().confidence);
         out.push(Check {
             case: r.case,
             quantity: format!("over-admission increase, sampling {from} s -> {interval} s"),
@@ -51,7 +47,7 @@ pub(super) fn stale_load(r: &Runs) -> Vec<Check> {
 /// Slots of deployment `d` as the exact formulas see them: its capacity, or
 /// for workers with exact load, workers x floor((threshold - base) / per-session load).
 fn slots(w: &World, d: usize) -> u32 {
-    let dep = &w.deployments[d];
+    let dep = &w.deployments()[d];
     match &dep.workers {
         Some(spec) => spec.count * spec.sessions_at_threshold(),
         None => dep.capacity,
@@ -90,25 +86,38 @@ fn residual_work(rate: impl Fn(f64) -> f64, m: f64, from: f64, to: f64) -> Optio
 /// horizon) / window length. None where that theory does not hold; that no
 /// session ever waits is the case's design (100 000 slots for a 60-Erlang peak).
 pub(super) fn edge_work_gap(w: &World) -> Option<f64> {
-    use crate::model::dist::TimeDist;
-    let pop = match w.populations.as_slice() {
+    let pop = match w.populations().as_slice() {
         [p] => p,
         _ => return None,
     };
-    let TimeDist::Exponential { mean } = pop.session else {
-        return None;
-    };
-    let (warmup, horizon) = (w.run.warmup_s, w.run.horizon_s);
+    let mean = pop.session.exponential_mean()?;
+    let (warmup, horizon) = (w.run().warmup_s, w.run().horizon_s);
     let rate = |t| crate::model::surge::rate_at(&pop.rate, &pop.surges, t);
     let carried_in = residual_work(rate, mean, 0.0, warmup)?;
     let carried_out = residual_work(rate, mean, warmup, horizon)?;
     Some((carried_in - carried_out) / (horizon - warmup))
 }
 
+/// Capacity of the deployments not down at the start of the run (an outage
+/// lasting the whole run takes its deployments out of the pool).
+fn capacity_up(w: &World) -> u32 {
+    let down: Vec<usize> = w
+        .timeline()
+        .iter()
+        .flat_map(|e| &e.steps)
+        .filter(|s| s.at_s == 0.0 && matches!(s.action, Action::Down { .. }))
+        .map(|s| s.action.deployment())
+        .collect();
+    (0..w.deployments().len())
+        .filter(|d| !down.contains(d))
+        .map(|d| w.deployments()[d].capacity)
+        .sum()
+}
+
 /// Arrival rate (per second, at the peak: the cases use flat profiles) and
 /// mean session length of population p.
 fn rate_and_mean(w: &World, p: usize) -> (f64, f64) {
-    let pop = &w.populations[p];
+    let pop = &w.populations()[p];
     (pop.rate.max_rate(), pop.session.mean())
 }
 
@@ -138,14 +147,14 @@ pub(super) fn erlang_b_single(r: &Runs) -> Vec<Check> {
 pub(super) fn spill_anywhere(r: &Runs) -> Vec<Check> {
     let w = &r.world;
     let c = capacity_up(w);
-    let a: f64 = (0..w.populations.len()).map(|p| offered(w, p)).sum();
+    let a: f64 = (0..w.populations().len()).map(|p| offered(w, p)).sum();
     let exact = erlang_b(c, a);
     let mut out = vec![r.check(
         format!("total rejection = Erlang B({c}, {a:.3})"),
         exact,
         |_, m| m.rejection_rate,
     )];
-    for (p, pop) in w.populations.iter().enumerate() {
+    for (p, pop) in w.populations().iter().enumerate() {
         out.push(r.check(
             format!("{} rejection = Erlang B({c}, {a:.3})", pop.name),
             exact,
@@ -157,16 +166,16 @@ pub(super) fn spill_anywhere(r: &Runs) -> Vec<Check> {
 
 pub(super) fn explicit_no_fallback(r: &Runs) -> Vec<Check> {
     let w = &r.world;
-    let PolicySpec::Explicit { routes, .. } = &w.policy else {
+    let PolicySpec::Explicit { routes, .. } = &w.policy() else {
         return vec![no_theory(r, "the case needs explicit dispatch")];
     };
     let mut out = Vec::new();
-    for (p, pop) in w.populations.iter().enumerate() {
+    for (p, pop) in w.populations().iter().enumerate() {
         let Some(&d) = routes.get(p).and_then(|route| route.chain.first()) else {
             out.push(no_theory(r, "a population has no route"));
             continue;
         };
-        let (c, a) = (w.deployments[d].capacity, offered(w, p));
+        let (c, a) = (w.deployments()[d].capacity, offered(w, p));
         out.push(r.check(
             format!("{} rejection = Erlang B({c}, {a:.3})", pop.name),
             erlang_b(c, a),
@@ -195,18 +204,18 @@ pub(super) fn no_theory(r: &Runs, why: &str) -> Check {
 /// exponential sessions of one common mean (the state holds occupancies only),
 /// and nobody waits.
 fn nearest_network(w: &World) -> Option<LossNetwork> {
-    use crate::model::{dist::TimeDist, OnFull, Patience};
+    use crate::model::{OnFull, Patience};
     let PolicySpec::Nearest {
         deployments,
         spill,
         on_full,
-    } = &w.policy
+    } = &w.policy()
     else {
         return None;
     };
-    let mean_s = w.populations.first()?.session.mean();
-    let markovian = w.populations.iter().all(|p| {
-        matches!(p.session, TimeDist::Exponential { mean } if mean == mean_s)
+    let mean_s = w.populations().first()?.session.mean();
+    let markovian = w.populations().iter().all(|p| {
+        p.session.exponential_mean() == Some(mean_s)
             && p.cities.len() == 1
             && (*on_full == OnFull::Reject || matches!(p.patience, Patience::None))
     });
@@ -214,9 +223,9 @@ fn nearest_network(w: &World) -> Option<LossNetwork> {
         return None;
     }
     let mut classes = Vec::new();
-    for (p, pop) in w.populations.iter().enumerate() {
-        let city = w.cities.get(*pop.cities.first()?)?;
-        let rtt = |d: usize| city.rtt_ms[w.deployments[d].region];
+    for (p, pop) in w.populations().iter().enumerate() {
+        let city = w.cities().get(*pop.cities.first()?)?;
+        let rtt = |d: usize| city.rtt_ms[w.deployments()[d].region];
         let mut order: Vec<usize> = (0..deployments.len()).collect();
         order.sort_by(|&a, &b| rtt(deployments[a]).total_cmp(&rtt(deployments[b])));
         let home = rtt(deployments[*order.first()?]);
@@ -226,7 +235,7 @@ fn nearest_network(w: &World) -> Option<LossNetwork> {
     Some(LossNetwork {
         capacity: deployments
             .iter()
-            .map(|&d| w.deployments[d].capacity)
+            .map(|&d| w.deployments()[d].capacity)
             .collect(),
         mean_s,
         classes,
@@ -245,17 +254,17 @@ pub(super) fn spill_ctmc(r: &Runs) -> Vec<Check> {
     let Some(shares) = net.solve() else {
         return vec![no_theory(r, "the Markov chain is too large or invalid")];
     };
-    let PolicySpec::Nearest { deployments, .. } = &w.policy else {
+    let PolicySpec::Nearest { deployments, .. } = &w.policy() else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for (p, pop) in w.populations.iter().enumerate() {
+    for (p, pop) in w.populations().iter().enumerate() {
         for &i in &net.classes[p].1 {
-            let region = w.deployments[deployments[i]].region;
+            let region = w.deployments()[deployments[i]].region;
             let home = net.classes[p].1.first() == Some(&i);
             let label = if home { "at home" } else { "in" };
             out.push(r.check(
-                format!("{} served {label} {}", pop.name, w.regions[region].id),
+                format!("{} served {label} {}", pop.name, w.regions()[region].id),
                 shares.served[p][i],
                 move |s, _| {
                     let q = &s.populations[p];
@@ -293,9 +302,9 @@ pub(super) fn erlang_c_case(r: &Runs) -> Vec<Check> {
 
 pub(super) fn erlang_a_case(r: &Runs) -> Vec<Check> {
     let w = &r.world;
-    let c = w.deployments[0].capacity;
+    let c = w.deployments()[0].capacity;
     let (lambda, mean) = rate_and_mean(w, 0);
-    let patience = match &w.populations[0].patience {
+    let patience = match &w.populations()[0].patience {
         crate::model::Patience::Dist(d) => d.mean(),
         _ => f64::NAN,
     };
@@ -332,7 +341,7 @@ pub(super) fn unlimited_capacity(r: &Runs) -> Vec<Check> {
 pub(super) fn time_varying_arrivals(r: &Runs) -> Vec<Check> {
     let w = &r.world;
     let integral = |a: f64, b: f64| w.expected_arrivals(0, a, b);
-    let (warmup, horizon) = (w.run.warmup_s, w.run.horizon_s);
+    let (warmup, horizon) = (w.run().warmup_s, w.run().horizon_s);
     let mut out = vec![r.check(
         "arrivals per run = integral of the rate",
         integral(warmup, horizon),

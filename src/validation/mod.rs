@@ -148,7 +148,7 @@ impl Runs {
     /// Replicate `world` with its own settings; replication i uses the same
     /// random streams as replication i of `regionsim run`.
     pub fn simulate(case: &'static str, world: World) -> Self {
-        let stats: Vec<RunStats> = (0..world.run.replications)
+        let stats: Vec<RunStats> = (0..world.run().replications)
             .into_par_iter()
             .map(|rep| simulate(&world, rep, &()))
             .collect();
@@ -169,7 +169,7 @@ impl Runs {
             .zip(&self.summaries)
             .map(|(s, m)| f(s, m))
             .collect();
-        mean_and_half_width(&xs, self.world.run.confidence)
+        mean_and_half_width(&xs, self.world.run().confidence)
     }
 
     /// An interval check of `f` against `exact`.
@@ -205,7 +205,9 @@ impl Case {
     /// steady state and are computed exactly otherwise.
     pub fn run(&self) -> Result<Vec<Check>, ScenarioError> {
         let mut world = self.world()?;
-        world.run.confidence = CONFIDENCE;
+        world
+            .set_confidence(CONFIDENCE)
+            .expect("a confidence level");
         let runs = Runs::simulate(self.name, world);
         let mut checks = (self.checks)(&runs);
         let gap = (self.little_gap)(&runs.world).unwrap_or(f64::NAN);

@@ -16,28 +16,12 @@ use crate::model::World;
 /// less than e^-25 (1e-11) of it.
 const SETTLED_MEANS: f64 = 25.0;
 
-/// Capacity of the deployments not down at the start of the run (an outage
-/// lasting the whole run takes its deployments out of the pool).
-pub(super) fn capacity_up(w: &World) -> u32 {
-    let down: Vec<usize> = w
-        .timeline
-        .iter()
-        .flat_map(|e| &e.steps)
-        .filter(|s| s.at_s == 0.0 && matches!(s.action, Action::Down { .. }))
-        .map(|s| s.action.deployment())
-        .collect();
-    (0..w.deployments.len())
-        .filter(|d| !down.contains(d))
-        .map(|d| w.deployments[d].capacity)
-        .sum()
-}
-
 /// The failures of a one-deployment world whose each failure finds a settled
 /// loss system and lasts beyond its detection: their count and the common
 /// detection delay. None when the world does not fit that theory.
 fn settled_failures(w: &World, mean: f64) -> Option<(u32, f64)> {
-    let (mut count, mut detect, mut settled_from) = (0, None, w.run.warmup_s);
-    for e in &w.timeline {
+    let (mut count, mut detect, mut settled_from) = (0, None, w.run().warmup_s);
+    for e in w.timeline() {
         let [down, up] = e.steps.as_slice() else {
             return None;
         };
@@ -50,7 +34,7 @@ fn settled_failures(w: &World, mean: f64) -> Option<(u32, f64)> {
         };
         let one_delay = *detect.get_or_insert(detect_s) == detect_s;
         let settled = down.at_s - settled_from >= SETTLED_MEANS * mean;
-        let outlasts = up.at_s > down.at_s + detect_s && up.at_s < w.run.horizon_s;
+        let outlasts = up.at_s > down.at_s + detect_s && up.at_s < w.run().horizon_s;
         if !(one_delay && settled && outlasts && matches!(up.action, Action::Up { .. })) {
             return None;
         }
@@ -67,14 +51,13 @@ fn settled_failures(w: &World, mean: f64) -> Option<(u32, f64)> {
 /// with exponential lengths of rate mu, the remaining length outlasts the
 /// delay d with probability e^(-mu d), whatever the session's age.
 pub(super) fn outage_redispatch(r: &Runs) -> Vec<Check> {
-    use crate::model::dist::TimeDist;
     let w = &r.world;
-    let TimeDist::Exponential { mean } = w.populations[0].session else {
+    let Some(mean) = w.populations()[0].session.exponential_mean() else {
         return vec![no_theory(r, "the case needs exponential sessions")];
     };
-    let no_delays = w.delays.dispatch.mean() == 0.0 && w.delays.startup.mean() == 0.0;
+    let no_delays = w.delays().dispatch.mean() == 0.0 && w.delays().startup.mean() == 0.0;
     let failures = settled_failures(w, mean).filter(|_| no_delays);
-    let (Some((n, d)), [dep], [_]) = (failures, &w.deployments[..], &w.populations[..]) else {
+    let (Some((n, d)), [dep], [_]) = (failures, &w.deployments()[..], &w.populations()[..]) else {
         return vec![no_theory(
             r,
             "the case needs one deployment and population, no dispatch or start-up delay, and failures with one detection delay, each after the region settled and outlasting its detection",

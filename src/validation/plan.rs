@@ -64,12 +64,12 @@ pub static PLAN_CASES: &[PlanCase] = &[
 ];
 
 fn offered(w: &World, p: usize) -> f64 {
-    let pop = &w.populations[p];
+    let pop = &w.populations()[p];
     pop.rate.max_rate() * pop.session.mean()
 }
 
 fn limit(w: &World) -> f64 {
-    w.slo.targets.first().map_or(f64::NAN, |t| t.limit)
+    w.slo().targets.first().map_or(f64::NAN, |t| t.limit)
 }
 
 fn single_b(w: &World) -> Vec<(String, u32)> {
@@ -89,17 +89,18 @@ fn single_c(w: &World) -> Vec<(String, u32)> {
 }
 
 fn per_region_b(w: &World) -> Vec<(String, u32)> {
-    let PolicySpec::Explicit { routes, .. } = &w.policy else {
+    let PolicySpec::Explicit { routes, .. } = &w.policy() else {
         return Vec::new();
     };
-    let mut out = vec![(String::from("no target"), 0); w.deployments.len()];
-    for t in &w.slo.targets {
+    let mut out = vec![(String::from("no target"), 0); w.deployments().len()];
+    for t in &w.slo().targets {
         if let Scope::Population(p) = t.scope {
             let d = routes[p].chain[0];
             let a = offered(w, p);
             let what = format!(
                 "{}: smallest c with B(c, {a:.3}) <= {}",
-                w.populations[p].name, t.limit
+                w.populations()[p].name,
+                t.limit
             );
             out[d] = (what, erlang_b_inverse(a, t.limit));
         }
@@ -108,7 +109,7 @@ fn per_region_b(w: &World) -> Vec<(String, u32)> {
 }
 
 fn per_hour_b(w: &World) -> Vec<(String, u32)> {
-    let (pop, x) = (&w.populations[0], limit(w));
+    let (pop, x) = (&w.populations()[0], limit(w));
     (0..24)
         .map(|h| {
             let a = pop.rate.rate_at((f64::from(h) + 0.5) * 3600.0) * pop.session.mean();
@@ -156,7 +157,7 @@ impl PlanCase {
                 case: self.name,
                 quantity: format!(
                     "{} capacity = {what}",
-                    world.regions[world.deployments[d].region].id
+                    world.regions()[world.deployments()[d].region].id
                 ),
                 exact: f64::from(exact),
                 simulated: planned.as_ref().map_or(f64::NAN, |x| f64::from(x[d])),
@@ -181,7 +182,7 @@ impl PlanCase {
             case: self.name,
             quantity: format!(
                 "{} hours at the smallest c with B(c, A_h) <= {} ({})",
-                world.regions[world.deployments[0].region].id,
+                world.regions()[world.deployments()[0].region].id,
                 limit(world),
                 want.join(" ")
             ),

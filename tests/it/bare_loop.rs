@@ -12,7 +12,9 @@ use crate::common;
 #[test]
 fn bare_loop_and_engine_agree_on_the_reference_model() {
     let mut world = common::world("scenarios/reference-3x100.json");
-    world.run.horizon_s = 200_000.0;
+    world
+        .edit_run(|r| r.horizon_s = 200_000.0)
+        .expect("valid run settings");
     let stats = engine::simulate(&world, 0, &());
     let sum = |f: fn(&regionsim::stats::PopulationStats) -> u64| -> u64 {
         stats.populations.iter().map(f).sum()
@@ -22,7 +24,7 @@ fn bare_loop_and_engine_agree_on_the_reference_model() {
         sum(|p| p.overflow),
         sum(|p| p.rejected),
     );
-    let b = bare::run(world.run.horizon_s, world.run.seed);
+    let b = bare::run(world.run().horizon_s, world.run().seed);
     // Same streams, so today the counts coincide; the check allows any change of
     // sampler that keeps the model, within 4 binomial standard errors.
     assert!(sessions.abs_diff(b.sessions) as f64 <= 4.0 * (sessions as f64).sqrt());

@@ -147,9 +147,13 @@ fn no_charts_writes_only_the_summaries() {
 fn degenerate_runs_still_chart_without_failing() {
     // A one-minute run: a single time bin, few or no served sessions.
     let mut world = crate::common::world("scenarios/tests/tiny.json");
-    world.run.horizon_s = 60.0;
-    world.run.warmup_s = 0.0;
-    world.run.replications = 1;
+    world
+        .edit_run(|r| {
+            r.horizon_s = 60.0;
+            r.warmup_s = 0.0;
+            r.replications = 1;
+        })
+        .expect("valid run settings");
     let est = crate::common::estimate(&world);
     let dir = tempfile::tempdir().unwrap();
     let files = regionsim::report::write_run(dir.path(), &world, &est).unwrap();

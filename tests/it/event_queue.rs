@@ -113,7 +113,9 @@ fn both_event_list_heaps_give_the_very_same_run() {
         "scenarios/tests/workers-scale-to-zero.json",
     ] {
         let mut world = crate::common::world(rel);
-        world.run.horizon_s = world.run.horizon_s.min(12.0 * 3600.0);
+        world
+            .edit_run(|r| r.horizon_s = r.horizon_s.min(12.0 * 3600.0))
+            .expect("valid run settings");
         let quad = simulate_on::<QuadHeap>(&world, 0, &());
         let radix = simulate_on::<RadixHeap>(&world, 0, &());
         assert_eq!(fingerprint(&quad), fingerprint(&radix), "{rel}");

@@ -12,7 +12,7 @@ fn compare_all(w: &World, labels: &[&str]) -> Comparison {
         .iter()
         .map(|l| (l.to_string(), w.policy_named(l).unwrap().clone()))
         .collect();
-    compare(w, &specs, w.run.replications, &()).unwrap()
+    compare(w, &specs, w.run().replications, &()).unwrap()
 }
 
 /// Policies that must make the same decision for every user produce identical
@@ -55,16 +55,20 @@ fn work_conserving_policies_reject_the_same_sessions() {
 fn geo_fenced_population_never_leaves_its_fence() {
     let w = world("scenarios/tests/policies.json");
     let est = replicate_policy(&w, w.policy_named("fenced").unwrap(), 4, &()).unwrap();
-    let eu = w.regions.iter().position(|r| r.id == "eu-central").unwrap();
+    let eu = w
+        .regions()
+        .iter()
+        .position(|r| r.id == "eu-central")
+        .unwrap();
     let europe = w
-        .populations
+        .populations()
         .iter()
         .position(|p| p.name == "europe")
         .unwrap();
     let served_by = &est.point.populations[europe].served_by;
     for (r, share) in served_by.iter().enumerate() {
         if r != eu {
-            assert_eq!(*share, 0.0, "europe served in {}", w.regions[r].id);
+            assert_eq!(*share, 0.0, "europe served in {}", w.regions()[r].id);
         }
     }
     assert!(
@@ -115,14 +119,18 @@ fn common_random_numbers_narrow_the_paired_interval() {
 #[test]
 fn confidence_intervals_cover_erlang_b_at_their_nominal_rate() {
     let mut w = world("scenarios/tests/erlang-b-single.json");
-    w.run.horizon_s = 20.0 * 3600.0;
-    w.run.replications = 10;
-    w.run.confidence = 0.95;
+    w.edit_run(|r| {
+        r.horizon_s = 20.0 * 3600.0;
+        r.replications = 10;
+        r.confidence = 0.95;
+    })
+    .expect("valid run settings");
     let exact = erlang_b(10, 8.0);
     let experiments = 200;
     let mut covered = 0;
     for e in 0..experiments {
-        w.run.seed = 10_000 + e;
+        w.edit_run(|r| r.seed = 10_000 + e)
+            .expect("valid run settings");
         let est = regionsim::experiment::replicate(&w, &()).unwrap();
         let hw = est.half_width.unwrap().rejection_rate;
         covered += u32::from((est.point.rejection_rate - exact).abs() <= hw);

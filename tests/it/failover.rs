@@ -70,7 +70,7 @@ fn a_moved_session_keeps_its_users_own_end() {
         world(false, 2.0 * FAIL),
     );
     let mut moved_total = 0;
-    for rep in 0..failed.run.replications {
+    for rep in 0..failed.run().replications {
         let s = simulate(&failed, rep, &());
         let running = simulate(&at_failure, rep, &()).running_at_horizon;
         let still = simulate(&at_detection, rep, &()).running_at_horizon;

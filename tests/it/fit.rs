@@ -295,7 +295,7 @@ fn the_shipped_example_fit_is_current() {
     assert_eq!(fit["rows"]["bad"], 5);
     // The replay of the same log loads, its bad rows left out and noted.
     let replay = crate::common::world("scenarios/data/app-week-replay.json");
-    let trace = replay.populations[0].trace.as_ref().unwrap();
+    let trace = replay.populations()[0].trace.as_ref().unwrap();
     assert_eq!(trace.left_out.0, 5);
     assert_eq!(
         trace.rows.len() as u64,

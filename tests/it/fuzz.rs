@@ -126,7 +126,7 @@ fn drive(bytes: &[u8], tally: &mut Tally) {
         Ok(mut world) => {
             check_texts(&world);
             let cap: u64 = world
-                .deployments
+                .deployments()
                 .iter()
                 .map(|d| u64::from(d.capacity))
                 .sum();
@@ -144,17 +144,17 @@ fn drive(bytes: &[u8], tally: &mut Tally) {
 /// character (the description may break lines and tab).
 fn check_texts(world: &World) {
     let shown = world
-        .regions
+        .regions()
         .iter()
         .flat_map(|r| [&r.id, &r.name])
-        .chain(world.cities.iter().map(|c| &c.name))
-        .chain(world.populations.iter().map(|p| &p.name))
-        .chain(world.timeline.iter().map(|e| &e.label));
+        .chain(world.cities().iter().map(|c| &c.name))
+        .chain(world.populations().iter().map(|p| &p.name))
+        .chain(world.timeline().iter().map(|e| &e.label));
     for text in shown {
         assert!(!text.chars().any(char::is_control), "{text:?}");
     }
     let breaks = |c: char| matches!(c, '\n' | '\t');
-    let description = &world.description;
+    let description = &world.description();
     assert!(
         !description.chars().any(|c| c.is_control() && !breaks(c)),
         "{description:?}"
@@ -164,18 +164,24 @@ fn check_texts(world: &World) {
 /// Shorten the run as the CLI's `--horizon` and `--replications` overrides do,
 /// so the expected events fit [`EVENTS_PER_RUN`]; false if it cannot.
 fn shorten(world: &mut World) -> bool {
-    world.run.replications = 1;
+    world
+        .edit_run(|r| r.replications = 1)
+        .expect("valid run settings");
     let work = Workload::of(world, 1, 1);
     if !(work.events.is_finite() && work.memory_bytes < 64e6) {
         return false;
     }
     let scale = (EVENTS_PER_RUN / work.events.max(1.0)).min(1.0);
-    let horizon = (world.run.horizon_s * scale).min(6.0 * 3600.0);
-    if horizon / world.run.bin_s > 10_000.0 || horizon <= 0.0 {
+    let horizon = (world.run().horizon_s * scale).min(6.0 * 3600.0);
+    if horizon / world.run().bin_s > 10_000.0 || horizon <= 0.0 {
         return false;
     }
-    world.run.horizon_s = horizon;
-    world.run.warmup_s = world.run.warmup_s.min(horizon / 2.0);
+    world
+        .edit_run(|r| {
+            r.horizon_s = horizon;
+            r.warmup_s = r.warmup_s.min(horizon / 2.0);
+        })
+        .expect("valid run settings");
     true
 }
 
@@ -215,14 +221,14 @@ fn check_invariants(world: &World) {
 fn most_capacity(world: &World) -> Vec<u64> {
     use regionsim::model::timeline::Action;
     let mut most: Vec<u64> = world
-        .deployments
+        .deployments()
         .iter()
         .map(|d| match &d.workers {
             Some(w) => worker_bound(w),
             None => u64::from(d.capacity),
         })
         .collect();
-    for step in world.timeline.iter().flat_map(|e| &e.steps) {
+    for step in world.timeline().iter().flat_map(|e| &e.steps) {
         let c = match &step.action {
             Action::Capacity { capacity, .. } => u64::from(*capacity),
             Action::Hourly { hourly, .. } => hourly.iter().copied().max().map_or(0, u64::from),
@@ -231,8 +237,8 @@ fn most_capacity(world: &World) -> Vec<u64> {
         let d = step.action.deployment();
         most[d] = most[d].max(c);
     }
-    let mut per_region = vec![0; world.regions.len()];
-    for (d, dep) in world.deployments.iter().enumerate() {
+    let mut per_region = vec![0; world.regions().len()];
+    for (d, dep) in world.deployments().iter().enumerate() {
         per_region[dep.region] += most[d];
     }
     per_region

@@ -87,7 +87,7 @@ fn runs_on_hourly_schedules_off_the_quarter_hour_end_and_follow_the_clock() {
             let start_h = b as f64 * 0.1;
             let local = ((start_h + offset) * 10.0).round() as i64;
             let want = 10.0 + local.div_euclid(10).rem_euclid(24) as f64;
-            let got = ts.capacity_area[b * ts.lanes] / 360.0;
+            let got = ts.limit_area[b * ts.lanes] / 360.0;
             assert!(
                 (got - want).abs() < 1e-9 * want,
                 "offset {offset}, bin {b}: capacity {got}, want {want}"

@@ -85,12 +85,17 @@ fn capacity_is_never_exceeded() {
 /// Explicit dispatch without fallback never serves a user outside their region.
 #[test]
 fn explicit_dispatch_without_fallback_never_overflows() {
-    let mut w = world("scenarios/tests/explicit-fallback.json");
-    if let regionsim::model::PolicySpec::Explicit { routes, .. } = &mut w.policy {
-        for r in routes.iter_mut() {
-            r.chain.truncate(1);
-        }
-    }
+    let no_fallbacks = ["americas", "europe"].map(|p| {
+        (
+            format!("policy.routes.{p}.fallbacks"),
+            serde_json::json!([]),
+        )
+    });
+    let w = regionsim::scenario::load_with(
+        &crate::common::repo("scenarios/tests/explicit-fallback.json"),
+        &no_fallbacks,
+    )
+    .unwrap();
     let est = estimate(&w);
     assert_eq!(est.point.overflow, 0.0);
     assert!(est.point.rejection_rate > 0.0);
@@ -134,8 +139,8 @@ fn per_bin_integrals_and_peaks_add_up_to_the_run() {
         let ts = &st.series;
         for (r, &c) in w.region_capacity().iter().enumerate() {
             let cells = (0..ts.bins()).map(|b| b * ts.lanes + r);
-            let area: f64 = cells.clone().map(|i| ts.capacity_area[i]).sum();
-            let want = f64::from(c) * w.run.horizon_s;
+            let area: f64 = cells.clone().map(|i| ts.limit_area[i]).sum();
+            let want = f64::from(c) * w.run().horizon_s;
             let bound = want * (st.events as f64 + ts.bins() as f64) * f64::EPSILON;
             assert!(
                 (area - want).abs() <= bound,
@@ -143,7 +148,7 @@ fn per_bin_integrals_and_peaks_add_up_to_the_run() {
             );
             let peak = cells.map(|i| ts.peak[i]).max().unwrap();
             assert!(peak >= st.regions[r].peak, "{s}: region {r}");
-            if w.run.warmup_s == 0.0 {
+            if w.run().warmup_s == 0.0 {
                 assert_eq!(peak, st.regions[r].peak, "{s}: region {r}");
             }
         }

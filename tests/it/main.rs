@@ -1,5 +1,6 @@
 //! The one integration-test binary: scenario files in, numbers out.
 
+mod architecture;
 mod bare_loop;
 mod bin_boundaries;
 mod capacity_sums;

@@ -228,7 +228,7 @@ fn partial_results_round_trip_every_statistic_exactly() {
     };
     let world = crate::common::world("scenarios/tests/timeline.json");
     let mut units = Vec::new();
-    run_units(&world, &world.policy, 0..3, &(), |_, s| units.push(s)).unwrap();
+    run_units(&world, world.policy(), 0..3, &(), |_, s| units.push(s)).unwrap();
     let header = PartHeader {
         format: FORMAT.into(),
         format_version: FORMAT_VERSION,
@@ -237,7 +237,7 @@ fn partial_results_round_trip_every_statistic_exactly() {
         command: "run".into(),
         scenario_file: "scenarios/tests/timeline.json".into(),
         scenario_sha256: "0".into(),
-        seed: world.run.seed,
+        seed: world.run().seed,
         options: Vec::new(),
         shard: [0, 1],
         units: [0, 3],

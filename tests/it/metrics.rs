@@ -199,7 +199,8 @@ fn csv_quotes_and_neutralises_formulas_in_text_but_not_numbers() {
 #[test]
 fn replications_csv_column_means_reproduce_the_summary_exactly() {
     let mut w = world("scenarios/tests/tiny.json");
-    w.run.replications = 3;
+    w.edit_run(|r| r.replications = 3)
+        .expect("valid run settings");
     let est = estimate(&w);
     let dir = tempfile::tempdir().unwrap();
     let opts = Options {
@@ -269,10 +270,12 @@ fn hostile_names_are_escaped_in_every_output() {
     let path = crate::common::repo("scenarios/tests/tiny.json");
     let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     doc["regions"][2]["name"] = "<b>edge</b>".into();
-    let mut w = regionsim::scenario::parse(&path, &doc.to_string()).unwrap();
+    let w = regionsim::scenario::parse(&path, &doc.to_string()).unwrap();
     // Validation refuses such a population name at the source; the renderers
     // must still escape whatever they are given.
-    w.populations[0].name = "=a|b <i>&\"x\"".into();
+    let mut parts = w.into_parts();
+    parts.populations[0].name = "=a|b <i>&\"x\"".into();
+    let w = regionsim::model::World::new(parts).unwrap();
     let est = estimate(&w);
     let dir = tempfile::tempdir().unwrap();
     write_run_with(dir.path(), &w, &est, Options::default()).unwrap();

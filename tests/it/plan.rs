@@ -80,10 +80,14 @@ fn a_verified_plan_meets_its_targets_on_a_fresh_seed() {
     let verified = planned().plan.as_ref().expect("a verified plan");
     let mut again = w.clone();
     for (v, &c) in spec.variables.iter().zip(&verified.capacities) {
-        again.deployments[v.deployment].capacity = c;
+        again.set_capacity(v.deployment, c);
     }
-    again.run.seed = 90_210;
-    again.run.replications = 16;
+    again
+        .edit_run(|r| {
+            r.seed = 90_210;
+            r.replications = 16;
+        })
+        .expect("valid run settings");
     let est = crate::common::estimate(&again);
     for t in &spec.targets {
         let got = match t.metric {
@@ -447,7 +451,7 @@ fn planned_json_has_its_own_name_and_a_schema_link_that_resolves() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let file = scenario_with_schema_link(d, SPILL);
-    let name = world(SPILL).name;
+    let name = world(SPILL).name().clone();
     let cli = |args: &[&str]| {
         Command::cargo_bin("regionsim")
             .unwrap()

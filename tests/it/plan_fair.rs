@@ -145,11 +145,11 @@ fn per_population_hourly_checks_equal_the_counts_recomputed_from_the_sessions() 
     for scenario in ["scenarios/tests/tiny.json", FAIR] {
         let w = hourly::hourly_world(&world(scenario));
         let mut sessions: Vec<SessionRecord> = Vec::new();
-        let policy = AnyPolicy::from_spec(&w, &w.policy);
+        let policy = AnyPolicy::from_spec(&w, w.policy());
         let stats = regionsim::engine::simulate_recorded(&w, policy, 0, &(), &mut sessions);
-        let (from, to) = (w.run.warmup_s, w.run.horizon_s);
+        let (from, to) = (w.run().warmup_s, w.run().horizon_s);
         // [arrivals, overflow, rejected, abandoned] per population and UTC hour.
-        let mut counts = vec![[[0u64; 4]; 24]; w.populations.len()];
+        let mut counts = vec![[[0u64; 4]; 24]; w.populations().len()];
         let hour = |t: f64| {
             let b = (t / 3600.0).floor();
             (b * 3600.0 >= from && (b + 1.0) * 3600.0 <= to).then_some(b as usize % 24)
@@ -295,7 +295,7 @@ fn every_population_expands_the_overall_targets_and_keeps_a_populations_own() {
     ];
     let w = regionsim::scenario::load_with(&repo(FAIR), &set).unwrap();
     let labels: Vec<String> = w
-        .slo
+        .slo()
         .targets
         .iter()
         .map(|t| format!("{} {}", t.label(&w), t.limit))
@@ -311,5 +311,5 @@ fn every_population_expands_the_overall_targets_and_keeps_a_populations_own() {
             "rejection_rate[americas] 0.02",
         ]
     );
-    assert_eq!(w.slo.fairness_factor, 2.0, "the default factor");
+    assert_eq!(w.slo().fairness_factor, 2.0, "the default factor");
 }

@@ -34,7 +34,7 @@ fn the_hourly_plan_equals_the_per_hour_erlang_b_inverses() {
     let (spec, _) = specs(&w);
     let out = hourly::plan(&w, &spec, None, &(), &mut |_| {}).schedule;
     assert_eq!(out.status, Status::Verified, "{:?}", out.verifications);
-    let pop = &w.populations[0];
+    let pop = &w.populations()[0];
     let exact: Vec<u32> = (0..24)
         .map(|h| {
             let a = pop.rate.rate_at(h as f64 * 3600.0 + 1800.0) * pop.session.mean();
@@ -58,7 +58,7 @@ fn an_hourly_plan_over_regions_taking_turns_equals_the_per_hour_inverses() {
     assert_eq!(out.status, Status::Verified, "{:?}", out.verifications);
     let exact: Vec<u32> = (0..2)
         .flat_map(|p| {
-            let pop = &w.populations[p];
+            let pop = &w.populations()[p];
             (0..24).map(move |h| {
                 let a = pop.rate.rate_at(h as f64 * 3600.0 + 1800.0) * pop.session.mean();
                 if a > 0.0 {
@@ -88,7 +88,9 @@ fn hourly_plan_files_are_identical_at_any_thread_count_and_planned_json_meets_th
     // verification used it meets every hourly check.
     crate::plan::run_planned(&one, dir.path());
     let mut planned = regionsim::scenario::load(&one.join("planned.json")).unwrap();
-    planned.run.seed = 0x5eed_f00d;
+    planned
+        .edit_run(|r| r.seed = 0x5eed_f00d)
+        .expect("valid run settings");
     let planned = hourly::hourly_world(&planned);
     let (spec, _) = specs(&world(HOURLY_B));
     let rule = hourly::rule(&planned, &spec);
@@ -200,7 +202,7 @@ fn an_hourly_plan_has_its_own_folder_and_planned_name() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let file = crate::plan::scenario_with_schema_link(d, HOURLY_B);
-    let name = world(HOURLY_B).name;
+    let name = world(HOURLY_B).name().clone();
     let static_plan = d.join(format!("reports/{name}-plan"));
     std::fs::create_dir_all(&static_plan).unwrap();
     std::fs::write(static_plan.join("plan.json"), "{}").unwrap();

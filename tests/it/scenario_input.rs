@@ -113,7 +113,7 @@ fn a_byte_order_mark_is_accepted() {
     assert_eq!(code, Some(0), "{err}");
     let seed = [("run.seed".to_string(), json!(9))];
     let w = regionsim::scenario::load_with(&f, &seed).unwrap();
-    assert_eq!(w.run.seed, 9);
+    assert_eq!(w.run().seed, 9);
     let src = regionsim::scenario::Source::read(&f).unwrap();
     assert!(regionsim::scenario::rewrite(&src, &[("run.seed".into(), 4.0)]).is_ok());
 }
@@ -130,7 +130,7 @@ fn a_scenario_read_once_is_not_read_again_when_the_file_changes() {
     let src = regionsim::scenario::Source::read(&f).unwrap();
     std::fs::write(&f, b"{ not json").unwrap();
     let world = regionsim::scenario::load_source(&src, &[]).unwrap();
-    assert_eq!(world.name, "tiny");
+    assert_eq!(world.name(), "tiny");
     let text = regionsim::scenario::rewrite(&src, &[("run.seed".into(), 4.0)]).unwrap();
     assert!(text.contains("\"seed\": 4"), "{text}");
     let prov = regionsim::report::Provenance::of_source(&src);
@@ -194,7 +194,7 @@ fn horizon(v: Value, duration: &str) -> Result<f64, String> {
     let mut v = v;
     v["run"]["horizon"] = json!(duration);
     regionsim::scenario::parse(Path::new("d.json"), &v.to_string())
-        .map(|w| w.run.horizon_s)
+        .map(|w| w.run().horizon_s)
         .map_err(|e| e.to_string())
 }
 

@@ -211,8 +211,8 @@ fn check_validates_files_without_simulating() {
         .parse()
         .unwrap();
     let w = crate::common::world("scenarios/livekit-global.json");
-    let expected: f64 = (0..w.populations.len())
-        .map(|p| w.expected_arrivals(p, 0.0, w.run.horizon_s))
+    let expected: f64 = (0..w.populations().len())
+        .map(|p| w.expected_arrivals(p, 0.0, w.run().horizon_s))
         .sum();
     // Printed to four significant digits.
     assert!(

@@ -16,19 +16,28 @@ use crate::common::*;
 
 const STALE: &str = "scenarios/validation/workers-stale-load.json";
 
-/// `world` with every pool sampling every `sample` s and reporting every
-/// `report` s (0: none), and `per_session` load per session if given.
-fn measured(mut world: World, sample: f64, report: f64, per_session: Option<f64>) -> World {
-    for d in &mut world.deployments {
-        if let Some(spec) = &mut d.workers {
-            spec.measure.sample_interval_s = sample;
-            spec.measure.report_interval_s = report;
-            if let Some(p) = per_session {
-                spec.load.per_session = p;
-            }
-        }
+/// The stale-load case with its pool sampling every `sample` s and reporting
+/// every `report` s (0: none), `per_session` load per session if given, and
+/// `more` fields set, all through the scenario's own overrides and rules.
+fn measured(sample: f64, report: f64, per_session: Option<f64>, more: &[(&str, Value)]) -> World {
+    let mut set = vec![
+        (
+            "deployments[0].workers.sample_interval".to_string(),
+            Value::from(sample),
+        ),
+        (
+            "deployments[0].workers.report_interval".to_string(),
+            Value::from(report),
+        ),
+    ];
+    if let Some(p) = per_session {
+        set.push((
+            "deployments[0].workers.load.per_session".into(),
+            Value::from(p),
+        ));
     }
-    world
+    set.extend(more.iter().map(|(k, v)| (k.to_string(), v.clone())));
+    regionsim::scenario::load_with(&repo(STALE), &set).unwrap()
 }
 
 /// `summary.json` without its provenance, and `timeseries.csv`, of a run of `w`.
@@ -50,10 +59,9 @@ fn outputs(w: &World) -> (Value, String) {
 /// load of every sample in the figures.
 #[test]
 fn no_reporting_interval_is_a_report_at_every_sample() {
-    let mut base = world(STALE);
-    base.run.replications = 4;
-    let unreported = outputs(&measured(base.clone(), 0.5, 0.0, None));
-    let every_sample = outputs(&measured(base, 0.5, 0.5, None));
+    let four = [("run.replications", Value::from(4))];
+    let unreported = outputs(&measured(0.5, 0.0, None, &four));
+    let every_sample = outputs(&measured(0.5, 0.5, None, &four));
     assert_eq!(unreported.1, every_sample.1);
     assert_eq!(unreported.0, every_sample.0);
     let peak = &unreported.0["workers"]["deployments"][0]["peak_reported_load"];
@@ -65,7 +73,8 @@ fn no_reporting_interval_is_a_report_at_every_sample() {
 #[test]
 fn with_exact_load_the_reported_load_is_the_true_load() {
     let mut w = world("scenarios/tests/workers-erlang-b.json");
-    w.run.replications = 4;
+    w.edit_run(|r| r.replications = 4)
+        .expect("valid run settings");
     let (summary, series) = outputs(&w);
     let dep = &summary["workers"]["deployments"][0];
     assert_eq!(dep["peak_reported_load"], dep["peak_true_load"]);
@@ -103,9 +112,8 @@ fn stale_load_raises_rejection_only_where_workers_are_full_at_k() {
     let rejection = |r: &Runs, i: usize| r.summaries[i].rejection_rate;
     let over = |r: &Runs, i: usize| r.stats[i].workers[0].over_admission_rate();
     for (per_session, rises) in [(0.07, true), (0.065, false)] {
-        let base = world(STALE);
-        let exact = Runs::simulate("exact", measured(base.clone(), 0.0, 0.0, Some(per_session)));
-        let stale = Runs::simulate("stale", measured(base, 0.5, 2.5, Some(per_session)));
+        let exact = Runs::simulate("exact", measured(0.0, 0.0, Some(per_session), &[]));
+        let stale = Runs::simulate("stale", measured(0.5, 2.5, Some(per_session), &[]));
         let (change, hw) = paired(&exact, &stale, rejection);
         let moved = if rises {
             change - hw > 0.0

@@ -39,7 +39,7 @@ fn served(s: &RunStats) -> u64 {
 fn conservation_holds_with_interrupted_and_redispatched_sessions() {
     let w = world(TIMELINE);
     let mut moved = 0;
-    for rep in 0..w.run.replications {
+    for rep in 0..w.run().replications {
         let s = simulate(&w, rep, &());
         let p = &s.populations;
         let arrived: u64 = p.iter().map(|p| p.sessions).sum();
@@ -113,7 +113,7 @@ fn drained(drain: &str, horizon: &str) -> World {
 fn a_drain_cuts_exactly_the_sessions_still_running_at_its_end() {
     let (cut, uncut) = (drained("30min", "4h"), drained("10h", "150min"));
     let mut total = 0;
-    for rep in 0..cut.run.replications {
+    for rep in 0..cut.run().replications {
         let a = simulate(&cut, rep, &());
         let b = simulate(&uncut, rep, &());
         assert_eq!(
@@ -180,7 +180,7 @@ fn capacity_in_force_is_never_exceeded() {
     for bin in 0..ts.bins() {
         for r in [0, 1, 3] {
             let i = bin * ts.lanes + r;
-            let cap = ts.capacity_area[i] / (ts.bin_s * runs);
+            let cap = ts.limit_area[i] / (ts.bin_s * runs);
             assert!(
                 f64::from(ts.peak[i]) <= cap + 1e-9,
                 "bin {bin} region {r}: peak {} over capacity {cap}",
@@ -284,11 +284,11 @@ fn bad_timeline_events_get_located_messages() {
 fn a_drain_past_the_horizon_is_noted() {
     let w = drained("10h", "4h");
     assert!(
-        w.notes
+        w.notes()
             .iter()
             .any(|n| n.contains("drain ends after the horizon")),
         "{:?}",
-        w.notes
+        w.notes()
     );
 }
 

@@ -59,7 +59,8 @@ fn the_suite_rejects_near_miss_answers() {
     let case = |name: &str| {
         let c = CASES.iter().find(|c| c.name == name).unwrap();
         let mut w = c.world().unwrap();
-        w.run.confidence = CONFIDENCE;
+        w.edit_run(|r| r.confidence = CONFIDENCE)
+            .expect("valid run settings");
         Runs::simulate(c.name, w)
     };
     let runs = case("erlang-b-exponential");

@@ -116,7 +116,8 @@ fn csv_at_capacity(csv_text: &str) -> BTreeMap<String, BTreeMap<u64, Option<bool
 /// and their windows against `timeseries.csv` of the same run; returns how
 /// many bins were at capacity.
 fn verdict_matches_timeseries(w: &mut World) -> usize {
-    w.run.replications = 2;
+    w.edit_run(|r| r.replications = 2)
+        .expect("valid run settings");
     let est = estimate(w);
     let dir = tempfile::tempdir().unwrap();
     let opts = Options {
@@ -125,13 +126,13 @@ fn verdict_matches_timeseries(w: &mut World) -> usize {
     };
     write_run_with(dir.path(), w, &est, opts).unwrap();
     let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
-    let said = verdict_at_capacity(&read("summary.md"), w.run.bin_s);
+    let said = verdict_at_capacity(&read("summary.md"), w.run().bin_s);
     let seen = csv_at_capacity(&read("timeseries.csv"));
     for (region, bins) in &said {
         let row = seen.get(region).unwrap_or_else(|| {
             panic!(
                 "{}: the verdict names {region}, which hosts no agent",
-                w.name
+                w.name()
             )
         });
         for b in bins {
@@ -139,7 +140,7 @@ fn verdict_matches_timeseries(w: &mut World) -> usize {
                 row.get(b),
                 Some(&Some(false)),
                 "{}: {region} at {b} s",
-                w.name
+                w.name()
             );
         }
     }
@@ -152,7 +153,7 @@ fn verdict_matches_timeseries(w: &mut World) -> usize {
                 assert!(
                     named,
                     "{}: {region} at capacity at {b} s, not named",
-                    w.name
+                    w.name()
                 );
             }
         }

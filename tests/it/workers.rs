@@ -25,14 +25,16 @@ fn parse(v: &Value) -> World {
 }
 
 fn runs(mut world: World) -> Runs {
-    world.run.confidence = CONFIDENCE;
+    world
+        .edit_run(|r| r.confidence = CONFIDENCE)
+        .expect("valid run settings");
     Runs::simulate("workers", world)
 }
 
 #[test]
 fn exact_load_never_over_admits_and_holds_k_sessions_per_worker() {
     let r = runs(world(BASE));
-    let spec = r.world.deployments[0].workers.clone().unwrap();
+    let spec = r.world.deployments()[0].workers.clone().unwrap();
     let k = spec.sessions_at_threshold();
     assert_eq!(k, 10);
     for s in &r.stats {
@@ -61,9 +63,10 @@ fn autoscaler_asks_for_the_count_its_target_implies() {
     // running (Poisson(A) with ample workers), so the count asked for is
     // clamp(ceil(p N / target), min, max); its mean is E over Poisson(A).
     let r = runs(world(AUTOSCALE));
-    let spec = r.world.deployments[0].workers.clone().unwrap();
+    let spec = r.world.deployments()[0].workers.clone().unwrap();
     let a = spec.autoscale.clone().unwrap();
-    let offered = r.world.populations[0].rate.max_rate() * r.world.populations[0].session.mean();
+    let offered =
+        r.world.populations()[0].rate.max_rate() * r.world.populations()[0].session.mean();
     let exact = poisson_mean(offered, |n| {
         f64::from(a.desired(spec.load.per_session * f64::from(n)))
     });
@@ -241,9 +244,13 @@ fn bad_worker_settings_get_located_messages() {
 fn worker_charts_render_even_for_a_one_minute_run() {
     for horizon in [60.0, 30.0 * 3600.0] {
         let mut world = world("scenarios/tests/workers-scale-to-zero.json");
-        world.run.horizon_s = horizon;
-        world.run.warmup_s = 0.0;
-        world.run.replications = 1;
+        world
+            .edit_run(|r| {
+                r.horizon_s = horizon;
+                r.warmup_s = 0.0;
+                r.replications = 1;
+            })
+            .expect("valid run settings");
         let est = estimate(&world);
         let dir = tempfile::tempdir().unwrap();
         regionsim::report::write_run(dir.path(), &world, &est).unwrap();

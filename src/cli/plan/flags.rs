@@ -164,12 +164,12 @@ pub fn world(c: &crate::cli::Common, fields: &[FlagField]) -> Result<World> {
     })?;
     for f in fields.iter().filter(|f| f.flag == "--cost") {
         let id = f.dotted.trim_start_matches("slo.cost.");
-        let hosts = |r: usize| world.deployments.iter().any(|d| d.region == r);
-        if let Some(r) = world.regions.iter().position(|r| r.id == id) {
+        let hosts = |r: usize| world.deployments().iter().any(|d| d.region == r);
+        if let Some(r) = world.regions().iter().position(|r| r.id == id) {
             if !hosts(r) {
-                let with: Vec<&str> = (0..world.regions.len())
+                let with: Vec<&str> = (0..world.regions().len())
                     .filter(|&r| hosts(r))
-                    .map(|r| world.regions[r].id.as_str())
+                    .map(|r| world.regions()[r].id.as_str())
                     .collect();
                 let msg = format!("region `{id}` has no deployment, so no capacity to price; regions with deployments: {}", with.join(", "));
                 return Err(refuse("--cost", &f.given, msg));
@@ -182,7 +182,7 @@ pub fn world(c: &crate::cli::Common, fields: &[FlagField]) -> Result<World> {
 /// The planning targets: the scenario's, those on the same metric and scope
 /// replaced by `--target`; none at all is a fault of its `slo.targets`.
 pub fn targets(file: &Path, world: &World) -> Result<Vec<Target>> {
-    if world.slo.targets.is_empty() {
+    if world.slo().targets.is_empty() {
         return Err(ScenarioError::at(
             file,
             "slo.targets",
@@ -190,7 +190,7 @@ pub fn targets(file: &Path, world: &World) -> Result<Vec<Target>> {
         )
         .into());
     }
-    Ok(world.slo.targets.clone())
+    Ok(world.slo().targets.clone())
 }
 
 /// `NAME=VALUE` split; `form` is what the flag takes, for the refusal.
@@ -203,10 +203,10 @@ fn key_value<'a>(flag: &str, s: &'a str, form: &str) -> Result<(&'a str, &'a str
 /// The index of deployment `name` (its `agent@region` label, or its region
 /// when that holds one deployment, as reports name them).
 fn deployment(world: &World, flag: &str, given: &str, name: &str) -> Result<usize> {
-    (0..world.deployments.len())
+    (0..world.deployments().len())
         .find(|&d| report::deployment_label(world, d) == name)
         .ok_or_else(|| {
-            let known: Vec<String> = (0..world.deployments.len())
+            let known: Vec<String> = (0..world.deployments().len())
                 .map(|d| report::deployment_label(world, d))
                 .collect();
             let msg = format!(

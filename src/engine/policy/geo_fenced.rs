@@ -13,8 +13,8 @@ pub struct GeoFenced(Nearest);
 impl GeoFenced {
     /// `allowed[p]`: the deployments population p may use.
     pub fn new(world: &World, allowed: &[Vec<usize>], spill: SpillRule, on_full: OnFull) -> Self {
-        let mut pop_of_city = vec![0; world.cities.len()];
-        for (p, pop) in world.populations.iter().enumerate() {
+        let mut pop_of_city = vec![0; world.cities().len()];
+        for (p, pop) in world.populations().iter().enumerate() {
             for &c in &pop.cities {
                 pop_of_city[c] = p;
             }

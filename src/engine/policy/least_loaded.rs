@@ -21,7 +21,7 @@ impl LeastLoaded {
         max_extra_rtt_ms: f64,
         on_full: OnFull,
     ) -> Self {
-        let candidates = (0..world.cities.len())
+        let candidates = (0..world.cities().len())
             .map(|c| within_budget(world, c, deployments, max_extra_rtt_ms))
             .collect();
         Self {

@@ -24,9 +24,10 @@ use crate::model::{OnFull, PolicySpec, World};
 pub struct Load<'a> {
     /// Sessions holding a slot, per deployment.
     pub busy: &'a [u32],
-    /// What each deployment may hold now: its capacity while it accepts users,
-    /// 0 while it starts up, is down or has been deleted.
-    pub capacity: &'a [u32],
+    /// Each deployment's admission limit: what it may hold now (its capacity
+    /// in force while it accepts users, 0 while it starts up, is down or has
+    /// been deleted).
+    pub limit: &'a [u32],
     /// Whether each deployment exists (created and not deleted): only these can
     /// be a user's home or hold a queue.
     pub live: &'a [bool],
@@ -42,16 +43,16 @@ impl Load<'_> {
     /// Whether deployment `d` can take one more session now.
     #[inline]
     pub fn has_room(&self, d: usize) -> bool {
-        self.busy[d] < self.capacity[d]
+        self.busy[d] < self.limit[d]
     }
 
     /// Busy / capacity; a deployment with no capacity counts as fully used.
     #[inline]
     pub fn utilization(&self, d: usize) -> f64 {
-        if self.capacity[d] == 0 {
+        if self.limit[d] == 0 {
             1.0
         } else {
-            self.busy[d] as f64 / self.capacity[d] as f64
+            self.busy[d] as f64 / self.limit[d] as f64
         }
     }
 }
@@ -93,10 +94,10 @@ pub trait Policy {
 /// The given deployments ordered by media RTT from `city`, nearest first (stable,
 /// so equal RTTs keep scenario order), each with its RTT in ms.
 pub fn city_order(world: &World, city: usize, deployments: &[usize]) -> Vec<(u32, f64)> {
-    let rtt = &world.cities[city].rtt_ms;
+    let rtt = &world.cities()[city].rtt_ms;
     let mut v: Vec<(u32, f64)> = deployments
         .iter()
-        .map(|&d| (d as u32, rtt[world.deployments[d].region]))
+        .map(|&d| (d as u32, rtt[world.deployments()[d].region]))
         .collect();
     v.sort_by(|a, b| a.1.total_cmp(&b.1));
     v
@@ -121,7 +122,7 @@ pub fn within_budget(
 
 /// [`city_order`] for every city.
 pub fn by_rtt(world: &World, deployments: &[usize]) -> Vec<Vec<(u32, f64)>> {
-    (0..world.cities.len())
+    (0..world.cities().len())
         .map(|c| city_order(world, c, deployments))
         .collect()
 }
@@ -159,7 +160,7 @@ macro_rules! each {
 impl AnyPolicy {
     /// The policy a world's scenario asks for.
     pub fn from_world(world: &World) -> Self {
-        Self::from_spec(world, &world.policy)
+        Self::from_spec(world, world.policy())
     }
 
     /// A policy for `world` from any spec (the main one or an alternative).

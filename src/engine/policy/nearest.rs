@@ -28,7 +28,7 @@ impl Nearest {
         spill: SpillRule,
         on_full: OnFull,
     ) -> Self {
-        let candidates = (0..world.cities.len())
+        let candidates = (0..world.cities().len())
             .map(|c| within_budget(world, c, allowed(c), spill.max_extra_rtt_ms))
             .collect();
         Self {

@@ -69,9 +69,9 @@ pub(super) struct Workers {
 
 impl Workers {
     pub(super) fn new(world: &World, replication: u32) -> Self {
-        let mut pool_of = vec![None; world.deployments.len()];
+        let mut pool_of = vec![None; world.deployments().len()];
         let mut pools = Vec::new();
-        for (d, dep) in world.deployments.iter().enumerate() {
+        for (d, dep) in world.deployments().iter().enumerate() {
             if let Some(spec) = &dep.workers {
                 pool_of[d] = Some(pools.len() as u32);
                 pools.push(Pool::new(d, spec.clone()));
@@ -81,7 +81,7 @@ impl Workers {
             any: !pools.is_empty(),
             pools,
             pool_of,
-            rng: stream(world.run.seed, replication, Purpose::Workers, 0),
+            rng: stream(world.run().seed, replication, Purpose::Workers, 0),
         }
     }
 
@@ -112,7 +112,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
     /// Push pool `p`'s next tick: the earliest due duty (none: no tick).
     fn schedule_tick(&mut self, p: usize) {
         let t = self.workers.pools[p].ticks.next_at();
-        if let Some(t) = t.filter(|&t| t <= self.world.run.horizon_s) {
+        if let Some(t) = t.filter(|&t| t <= self.world.run().horizon_s) {
             self.queue.push(t, Kind::WorkerTick, p as u32, 0);
         }
     }
@@ -125,7 +125,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
             self.workers.pools[p].sample(t, &mut self.workers.rng);
         }
         if due[REPORT] {
-            let (warmup, bin) = (self.world.run.warmup_s, self.world.run.bin_s);
+            let (warmup, bin) = (self.world.run().warmup_s, self.world.run().bin_s);
             let mut reports = self.stats.workers[p].reports_at(t, warmup, bin);
             self.workers.pools[p].report(|load| reports.add(load));
         }
@@ -152,7 +152,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
         // An idle pool shuts down to its minimum (scale to zero when idle).
         let want = if busy { a.desired(total) } else { a.min };
         let cooldown_s = a.cooldown_s;
-        if t >= self.world.run.warmup_s {
+        if t >= self.world.run().warmup_s {
             let s = &mut self.stats.workers[p];
             s.evaluations += 1;
             s.desired_sum += f64::from(want);
@@ -184,7 +184,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
         pool.last_change = t;
         self.queue
             .push(t + delay, Kind::WorkerReady, p as u32, w as u32);
-        if t >= self.world.run.warmup_s {
+        if t >= self.world.run().warmup_s {
             let s = &mut self.stats.workers[p];
             s.cold_starts += 1;
             s.process_starts += u64::from(starts);
@@ -195,7 +195,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
     /// Worker `w` of pool `p` registers.
     pub(super) fn on_worker_ready(&mut self, p: usize, w: usize) {
         let load = self.workers.pools[p].register(w, self.now);
-        if self.now >= self.world.run.warmup_s {
+        if self.now >= self.world.run().warmup_s {
             let s = &mut self.stats.workers[p];
             s.peak_true_load = s.peak_true_load.max(load);
         }
@@ -215,7 +215,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
     /// sessions may have changed) and set its deployment's limit from its
     /// workers.
     fn update_pool(&mut self, p: usize, level: bool) {
-        let (warmup, bin) = (self.world.run.warmup_s, self.world.run.bin_s);
+        let (warmup, bin) = (self.world.run().warmup_s, self.world.run().bin_s);
         let pool = &mut self.workers.pools[p];
         // Integrated only when the level changes, so ticks that change
         // nothing leave the figures bit for bit as they were.
@@ -228,7 +228,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
         let d = pool.d;
         let limit = pool.limit(self.deps.busy(d));
         if limit != self.deps.limit(d) {
-            self.supply_changed(d, |x| x.set_capacity(d, limit));
+            self.supply_changed(d, |x| x.set_in_force(d, limit));
         }
     }
 
@@ -253,7 +253,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
         self.queue
             .push(t + hold, Kind::WorkerDeparture, on.0, tag.0);
         let join_s = wait + cold + s.dispatch + process + s.startup;
-        if t >= self.world.run.warmup_s {
+        if t >= self.world.run().warmup_s {
             let st = &mut self.stats.workers[p];
             st.process_starts += u64::from(starts);
             if registered {
@@ -313,9 +313,9 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
     /// Close every pool's integrals at the horizon.
     pub(super) fn finish_workers(&mut self) {
         let (h, warmup, bin) = (
-            self.world.run.horizon_s,
-            self.world.run.warmup_s,
-            self.world.run.bin_s,
+            self.world.run().horizon_s,
+            self.world.run().warmup_s,
+            self.world.run().bin_s,
         );
         for (p, pool) in self.workers.pools.iter_mut().enumerate() {
             self.stats.workers[p].hold(pool.level_t, h, &pool.level, warmup, bin);

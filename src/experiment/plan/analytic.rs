@@ -9,7 +9,7 @@
 //! end (sessions hold across the hour boundary, so the load still in service
 //! at the start of the hour counts), over every day of the window.
 
-use crate::engine::policy::city_order;
+use crate::engine::policy::{AnyPolicy, Load, Policy, Request};
 use crate::model::target::{Scope, Target, TargetMetric};
 use crate::model::{OnFull, Patience, PolicySpec, World};
 use crate::validation::exact::{erlang_c, erlang_c_mean_wait};
@@ -17,32 +17,33 @@ use crate::validation::exact::{erlang_c, erlang_c_mean_wait};
 /// Largest capacity the inverses look at.
 const MAX_SLOTS: u32 = 1_000_000;
 
-/// Share of population p's users at home at each deployment.
-fn home_shares(world: &World, p: usize) -> Vec<(usize, f64)> {
-    let pop = &world.populations[p];
+/// Share of population p's users at home at each deployment: the home the
+/// engine's policy gives each of its cities with every deployment existing (one
+/// definition of home, [`Policy::home`], for the engine and the planner).
+fn home_shares(world: &World, policy: &AnyPolicy, p: usize) -> Vec<(usize, f64)> {
+    let pop = &world.populations()[p];
     let weight = |k: usize| match k {
         _ if pop.city_cdf.is_empty() => 1.0,
         0 => pop.city_cdf[0],
         _ => pop.city_cdf[k] - pop.city_cdf[k - 1],
     };
-    let candidates: Vec<usize> = match &world.policy {
-        PolicySpec::Explicit { routes, .. } => {
-            return vec![(routes[p].chain[0], 1.0)];
-        }
-        PolicySpec::GeoFenced { allowed, .. } => allowed[p].clone(),
-        PolicySpec::Nearest { deployments, .. }
-        | PolicySpec::LeastLoaded { deployments, .. }
-        | PolicySpec::PowerOfTwo { deployments, .. }
-        | PolicySpec::Score { deployments, .. } => deployments.clone(),
+    let n = world.deployments().len();
+    let (busy, limit, live) = (vec![0; n], vec![1; n], vec![true; n]);
+    let load = Load {
+        busy: &busy,
+        limit: &limit,
+        live: &live,
     };
     pop.cities
         .iter()
         .enumerate()
         .map(|(k, &city)| {
-            (
-                city_order(world, city, &candidates)[0].0 as usize,
-                weight(k),
-            )
+            let req = Request {
+                population: p,
+                city,
+                attempt: 0,
+            };
+            (policy.home(&req, load), weight(k))
         })
         .collect()
 }
@@ -50,7 +51,7 @@ fn home_shares(world: &World, p: usize) -> Vec<(usize, f64)> {
 /// Offered load per deployment at time `t` under home assignment.
 fn loads_at(world: &World, shares: &[Vec<(usize, f64)>], t: f64, load: &mut [f64]) {
     load.iter_mut().for_each(|l| *l = 0.0);
-    for (p, pop) in world.populations.iter().enumerate() {
+    for (p, pop) in world.populations().iter().enumerate() {
         let a = pop.rate.rate_at(t) * pop.session.mean();
         for &(d, w) in &shares[p] {
             load[d] += a * w;
@@ -61,7 +62,7 @@ fn loads_at(world: &World, shares: &[Vec<(usize, f64)>], t: f64, load: &mut [f64
 /// Per deployment, the largest offered load at the `steps` midpoints of [from, to).
 fn peak_over(world: &World, shares: &[Vec<(usize, f64)>], from: f64, to: f64, peak: &mut [f64]) {
     let steps = ((to - from) / 300.0).ceil().max(1.0) as usize;
-    let mut load = vec![0.0; world.deployments.len()];
+    let mut load = vec![0.0; world.deployments().len()];
     for i in 0..steps {
         let t = from + (i as f64 + 0.5) * (to - from) / steps as f64;
         loads_at(world, shares, t, &mut load);
@@ -72,15 +73,16 @@ fn peak_over(world: &World, shares: &[Vec<(usize, f64)>], from: f64, to: f64, pe
 }
 
 fn all_shares(world: &World) -> Vec<Vec<(usize, f64)>> {
-    (0..world.populations.len())
-        .map(|p| home_shares(world, p))
+    let policy = AnyPolicy::from_world(world);
+    (0..world.populations().len())
+        .map(|p| home_shares(world, &policy, p))
         .collect()
 }
 
 /// Offered load (Erlangs) at each deployment's busiest moment of the window.
 pub fn peak_loads(world: &World) -> Vec<f64> {
-    let mut peak = vec![0.0f64; world.deployments.len()];
-    let (from, to) = (world.run.warmup_s, world.run.horizon_s);
+    let mut peak = vec![0.0f64; world.deployments().len()];
+    let (from, to) = (world.run().warmup_s, world.run().horizon_s);
     peak_over(world, &all_shares(world), from, to, &mut peak);
     peak
 }
@@ -89,9 +91,9 @@ pub fn peak_loads(world: &World) -> Vec<f64> {
 /// occurrences of the hour: the demand an hourly chart draws.
 pub fn hourly_mean_loads(world: &World) -> Vec<[f64; 24]> {
     let shares = all_shares(world);
-    let (from, to) = (world.run.warmup_s, world.run.horizon_s);
-    let mut out = vec![[0.0f64; 24]; world.deployments.len()];
-    let mut load = vec![0.0f64; world.deployments.len()];
+    let (from, to) = (world.run().warmup_s, world.run().horizon_s);
+    let mut out = vec![[0.0f64; 24]; world.deployments().len()];
+    let mut load = vec![0.0f64; world.deployments().len()];
     for h in 0..24u8 {
         let mut n = 0u32;
         let mut start = f64::from(h) * 3600.0;
@@ -122,14 +124,14 @@ pub fn hourly_mean_loads(world: &World) -> Vec<[f64; 24]> {
 pub fn hourly_loads(world: &World) -> Vec<[f64; 24]> {
     let shares = all_shares(world);
     let lag = world
-        .populations
+        .populations()
         .iter()
         .map(|p| p.session.mean())
         .fold(0.0, f64::max)
         .min(3600.0);
-    let (from, to) = (world.run.warmup_s, world.run.horizon_s);
-    let mut out = vec![[0.0f64; 24]; world.deployments.len()];
-    let mut peak = vec![0.0f64; world.deployments.len()];
+    let (from, to) = (world.run().warmup_s, world.run().horizon_s);
+    let mut out = vec![[0.0f64; 24]; world.deployments().len()];
+    let mut peak = vec![0.0f64; world.deployments().len()];
     for h in 0..24u8 {
         peak.iter_mut().for_each(|p| *p = 0.0);
         let mut start = f64::from(h) * 3600.0;
@@ -176,13 +178,18 @@ pub fn erlang_c_inverse(a: f64, x: f64) -> u32 {
 /// Whether users may wait at their home deployment rather than spill or leave.
 fn waits(world: &World) -> bool {
     let patient = world
-        .populations
+        .populations()
         .iter()
         .any(|p| !matches!(p.patience, Patience::None));
-    let on_full = match &world.policy {
+    let on_full = match &world.policy() {
         PolicySpec::Explicit { on_full, .. } => *on_full,
-        // Other policies spill before anyone waits: home blocking is Erlang B.
-        _ => OnFull::Reject,
+        // These spill to another deployment before anyone waits: blocking at
+        // home is Erlang B whatever they do when every deployment is full.
+        PolicySpec::Nearest { .. }
+        | PolicySpec::LeastLoaded { .. }
+        | PolicySpec::PowerOfTwo { .. }
+        | PolicySpec::Score { .. }
+        | PolicySpec::GeoFenced { .. } => OnFull::Reject,
     };
     patient && on_full == OnFull::Wait
 }
@@ -220,14 +227,15 @@ pub fn start(world: &World, targets: &[Target]) -> (Vec<f64>, Vec<u32>) {
 
 /// [`start`] for given per-deployment loads (an hour's, for schedules).
 pub fn start_at(world: &World, targets: &[Target], loads: &[f64]) -> Vec<u32> {
+    let shares = all_shares(world);
     let mut caps = Vec::with_capacity(loads.len());
     for (d, &a) in loads.iter().enumerate() {
-        let homed: Vec<usize> = (0..world.populations.len())
-            .filter(|&p| home_shares(world, p).iter().any(|&(h, _)| h == d))
+        let homed: Vec<usize> = (0..world.populations().len())
+            .filter(|&p| shares[p].iter().any(|&(h, _)| h == d))
             .collect();
         let mean_s = homed
             .iter()
-            .map(|&p| world.populations[p].session.mean())
+            .map(|&p| world.populations()[p].session.mean())
             .fold(0.0, f64::max)
             .max(1e-9);
         let applies = |t: &&Target| match t.scope {

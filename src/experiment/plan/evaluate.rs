@@ -59,12 +59,12 @@ pub fn run_into(
     progress: &dyn Progress,
 ) -> Result<(), Cancelled> {
     let mut w = world.clone();
-    w.run.seed = seed;
+    w.set_seed(seed);
     batched(
         range.start..range.end.max(range.start),
         progress,
         |rep| {
-            let policy = AnyPolicy::from_spec(&w, &w.policy);
+            let policy = AnyPolicy::from_spec(&w, w.policy());
             simulate_with(&w, policy, rep, progress)
         },
         |s| tally.push(targets, spans, s),
@@ -173,7 +173,7 @@ impl<'a> Evaluator<'a> {
             let (from, sessions) = (tally.n(), tally.sessions);
             run_into(
                 &world,
-                world.run.seed,
+                world.run().seed,
                 from..n,
                 &rule.targets,
                 &rule.spans,

@@ -7,39 +7,10 @@
 //! more than `slo.fairness_factor` (docs/planner.md, "Fairness across
 //! populations").
 
-use super::measure::{hour_bins, ratio};
+use super::measure::PopulationHours;
 use crate::model::target::{Scope, Target, TargetMetric};
 use crate::model::World;
-use crate::stats::{PopulationBin, RunStats};
-
-/// Per population and UTC hour, the counts of whole hours inside the window,
-/// summed over the days of the window and the replications of a run.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PopulationHours {
-    /// Index: population, then UTC hour.
-    pub cells: Vec<[PopulationBin; 24]>,
-}
-
-impl PopulationHours {
-    /// Add one replication's series (hour-long bins with population counts;
-    /// a series without them adds nothing).
-    pub fn add_run(&mut self, s: &RunStats) {
-        let pops = s.series.populations;
-        if pops == 0 {
-            return;
-        }
-        if self.cells.is_empty() {
-            self.cells = vec![[PopulationBin::default(); 24]; pops];
-        }
-        for h in 0..24u8 {
-            for b in hour_bins(s, h) {
-                for (p, cells) in self.cells.iter_mut().enumerate() {
-                    cells[usize::from(h)].add(s.series.population_cell(b, p));
-                }
-            }
-        }
-    }
-}
+use crate::stats::{ratio, PopulationBin};
 
 /// One population's worst UTC hour in a verification run. Shares and the
 /// mean are pooled over the hour's occurrences and the replications (counts
@@ -124,9 +95,9 @@ pub fn fairness(world: &World, targets: &[Target], hours: &PopulationHours) -> F
     ) {
         (Some(l), _) => (l, "media_rtt_ms.p95"),
         (None, Some(l)) => (l, "media_rtt_ms.p99"),
-        _ => (world.slo.media_rtt_ms, "slo.media_rtt_ms"),
+        _ => (world.slo().media_rtt_ms, "slo.media_rtt_ms"),
     };
-    let rows = (0..world.populations.len())
+    let rows = (0..world.populations().len())
         .map(|p| {
             let empty = [PopulationBin::default(); 24];
             let cells = hours.cells.get(p).unwrap_or(&empty);
@@ -134,7 +105,7 @@ pub fn fairness(world: &World, targets: &[Target], hours: &PopulationHours) -> F
         })
         .collect();
     Fairness {
-        factor: world.slo.fairness_factor,
+        factor: world.slo().fairness_factor,
         overflow_limit,
         rtt_limit,
         rtt_source,

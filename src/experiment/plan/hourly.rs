@@ -16,7 +16,7 @@
 use super::analytic;
 use super::evaluate::{Evaluator, Rule};
 use super::hourly_search::HourlySearch;
-use super::measure::{hourly_metric, Span};
+use super::measure::{checked_hour, hourly_metric, Span};
 use super::space::{Capacities, Period, Variable};
 use super::{attempt_alpha, plan_with, Outcome, Spec, Status};
 use crate::engine::Progress;
@@ -43,23 +43,10 @@ pub struct HourlyOutcome {
 /// time-series bins, so each bin is one UTC hour, with counts per population.
 pub fn hourly_world(world: &World) -> World {
     let mut w = world.clone();
-    w.run.bin_s = 3600.0;
-    w.run.population_series = true;
+    w.set_bin_s(3600.0).expect("an hour is a valid bin");
+    w.edit_run(|r| r.population_series = true)
+        .expect("valid run settings");
     w
-}
-
-/// Whether UTC hour `h` has a whole hour inside the window on some day (it
-/// then has checks and its capacities are searched).
-pub fn checked_hour(world: &World, h: u8) -> bool {
-    let (from, to) = (world.run.warmup_s, world.run.horizon_s);
-    let mut start = f64::from(h) * 3600.0;
-    while start + 3600.0 <= to {
-        if start >= from {
-            return true;
-        }
-        start += 86_400.0;
-    }
-    false
 }
 
 /// Why `targets` cannot be planned hour by hour, if they cannot.
@@ -74,7 +61,7 @@ pub fn unsupported(world: &World, targets: &[Target]) -> Option<String> {
         );
     }
     if let Some((i, e)) = world
-        .timeline
+        .timeline()
         .iter()
         .enumerate()
         .find(|(_, e)| e.kind.sets_capacity())

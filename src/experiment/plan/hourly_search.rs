@@ -16,7 +16,7 @@
 //! target stops the descent where it binds, and raises every hour when short.
 
 use super::evaluate::{Candidate, Evaluator};
-use super::measure::{Span, TargetEstimate};
+use super::measure::{checked_hour, Span, TargetEstimate};
 use super::space::{Capacities, Period, Variable};
 use super::verify::{self, Stage};
 use super::{attempt_alpha, Outcome, Spec, Status, FINAL_ATTEMPTS};
@@ -63,7 +63,7 @@ pub struct HourlySearch<'s, 'a> {
 impl<'s, 'a> HourlySearch<'s, 'a> {
     /// A search over `spec`'s hourly variables (deployment-major, 24 each).
     pub fn new(ev: &'s mut Evaluator<'a>, world: &'a World, spec: &'a Spec) -> Self {
-        let checked = std::array::from_fn(|h| super::hourly::checked_hour(world, h as u8));
+        let checked = std::array::from_fn(|h| checked_hour(world, h as u8));
         Self {
             ev,
             world,

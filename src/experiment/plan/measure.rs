@@ -8,11 +8,11 @@
 //! time series (hour-long bins), which counts outcomes by the bin they happen
 //! in, overall and per population.
 
-use super::fairness::PopulationHours;
 use crate::experiment::{half_width, Welford};
 use crate::model::target::{Scope, Sense, Target, TargetMetric};
+use crate::model::World;
 use crate::stats::metrics::Pick;
-use crate::stats::{Distribution, PopulationStats, RunStats, Summary};
+use crate::stats::{ratio, Distribution, PopulationBin, PopulationStats, RunStats, Summary};
 
 /// Where a check is measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +46,49 @@ pub fn hour_bins(s: &RunStats, h: u8) -> impl Iterator<Item = usize> + '_ {
             let start = b as f64 * l.bin_s;
             start >= l.warmup_s && start + l.bin_s <= l.horizon_s
         })
+}
+
+/// Per population and UTC hour, the counts of whole hours inside the window,
+/// summed over the days of the window and the replications of a run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PopulationHours {
+    /// Index: population, then UTC hour.
+    pub cells: Vec<[PopulationBin; 24]>,
+}
+
+impl PopulationHours {
+    /// Add one replication's series (hour-long bins with population counts;
+    /// a series without them adds nothing).
+    pub fn add_run(&mut self, s: &RunStats) {
+        let pops = s.series.populations;
+        if pops == 0 {
+            return;
+        }
+        if self.cells.is_empty() {
+            self.cells = vec![[PopulationBin::default(); 24]; pops];
+        }
+        for h in 0..24u8 {
+            for b in hour_bins(s, h) {
+                for (p, cells) in self.cells.iter_mut().enumerate() {
+                    cells[usize::from(h)].add(s.series.population_cell(b, p));
+                }
+            }
+        }
+    }
+}
+
+/// Whether UTC hour `h` has a whole hour inside the window on some day (it
+/// then has checks and its capacities are searched).
+pub fn checked_hour(world: &World, h: u8) -> bool {
+    let (from, to) = (world.run().warmup_s, world.run().horizon_s);
+    let mut start = f64::from(h) * 3600.0;
+    while start + 3600.0 <= to {
+        if start >= from {
+            return true;
+        }
+        start += 86_400.0;
+    }
+    false
 }
 
 /// An hourly target's figure in UTC hour `h`: outcomes in its bins over arrivals
@@ -93,15 +136,6 @@ fn value_over(t: &Target, span: Span, s: &RunStats, summary: &Summary) -> f64 {
     match span {
         Span::Window => pick(t).get(summary),
         Span::Hour(h) => value_in_hour(t, s, h),
-    }
-}
-
-/// a / b, 0 when b is 0 (an hour nobody arrived in has nothing to miss).
-pub(super) fn ratio(a: u64, b: u64) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 / b as f64
     }
 }
 
@@ -286,7 +320,9 @@ mod tests {
             "/scenarios/tests/tiny.json"
         ));
         let mut world = crate::scenario::load(path).unwrap();
-        world.run.replications = 1;
+        world
+            .edit_run(|r| r.replications = 1)
+            .expect("valid run settings");
         let est = crate::experiment::replicate(&world, &()).unwrap();
         let summary = Summary::of(&est.pooled);
         for m in [TargetMetric::MediaRttP95, TargetMetric::JoinLatencyP99] {

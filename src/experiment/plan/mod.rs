@@ -25,8 +25,9 @@ mod verify;
 
 pub use analytic::{erlang_b_inverse, erlang_c_inverse, peak_loads, start as analytic_start};
 pub use evaluate::{Candidate, Rule};
-pub use fairness::{fairness, Fairness, PopulationHours, WorstHour};
+pub use fairness::{fairness, Fairness, WorstHour};
 pub use grid::{exhaustive, Grid};
+pub use measure::PopulationHours;
 pub use measure::{hour_bins, hourly_metric, value_in_hour, Span, TargetEstimate};
 pub use space::{
     cost, hours_in, schedules, slot_hours, window_hours, Capacities, Period, Variable,
@@ -152,7 +153,7 @@ pub fn rule(spec: &Spec) -> Rule {
 /// knob that changes nothing and end "infeasible" for the wrong reason.
 pub fn unsupported(world: &World) -> Option<(String, String)> {
     let (d, dep) = world
-        .deployments
+        .deployments()
         .iter()
         .enumerate()
         .find(|(_, dep)| dep.workers.is_some())?;
@@ -161,7 +162,7 @@ pub fn unsupported(world: &World) -> Option<(String, String)> {
         format!(
             "deployment {} runs on workers; the planner varies slot capacities only \
              (size worker pools with `regionsim sweep`, see docs/scenarios.md)",
-            dep.label(&world.regions)
+            dep.label(world.regions())
         ),
     ))
 }
@@ -170,10 +171,10 @@ pub fn unsupported(world: &World) -> Option<(String, String)> {
 /// variable per deployment from 0 to max(2 x analytic start, 2 x scenario
 /// capacity, 20) in steps of 1, its confidence, and its replications (at least 4).
 pub fn default_spec(world: &World) -> Spec {
-    let targets = world.slo.targets.clone();
+    let targets = world.slo().targets.clone();
     let (_, start) = analytic::start(world, &targets);
     let variables = world
-        .deployments
+        .deployments()
         .iter()
         .enumerate()
         .map(|(d, dep)| Variable {
@@ -185,14 +186,14 @@ pub fn default_spec(world: &World) -> Spec {
                 .max(dep.capacity.saturating_mul(2))
                 .max(20),
             step: 1,
-            cost: world.slo.cost[dep.region],
+            cost: world.slo().cost[dep.region],
         })
         .collect();
     Spec {
         targets,
         variables,
-        confidence: world.run.confidence,
-        replications: world.run.replications.max(4),
+        confidence: world.run().confidence,
+        replications: world.run().replications.max(4),
         max_candidates: 2000,
     }
 }

@@ -129,12 +129,12 @@ pub type Capacities = Vec<u32>;
 
 /// Hours the capacities are paid for: the statistics window.
 pub fn window_hours(world: &World) -> f64 {
-    (world.run.horizon_s - world.run.warmup_s) / 3600.0
+    (world.run().horizon_s - world.run().warmup_s) / 3600.0
 }
 
 /// Hours of the statistics window that UTC hour `h` covers (over every day).
 pub fn hours_in(world: &World, h: u8) -> f64 {
-    let (from, to) = (world.run.warmup_s, world.run.horizon_s);
+    let (from, to) = (world.run().warmup_s, world.run().horizon_s);
     let mut start = f64::from(h) * 3600.0;
     let mut s = 0.0;
     while start < to {
@@ -151,8 +151,8 @@ pub fn paid_hours(world: &World, v: &Variable) -> f64 {
     match v.period {
         Period::Whole => {
             let (born, gone) = life(world, v.deployment);
-            let from = world.run.warmup_s.max(born);
-            let to = world.run.horizon_s.min(gone);
+            let from = world.run().warmup_s.max(born);
+            let to = world.run().horizon_s.min(gone);
             (to - from).max(0.0) / 3600.0
         }
         Period::Hour(h) => hours_in(world, h),
@@ -162,13 +162,13 @@ pub fn paid_hours(world: &World, v: &Variable) -> f64 {
 /// When deployment `d` is created and deleted (infinity if never).
 fn life(world: &World, d: usize) -> (f64, f64) {
     let gone = world
-        .timeline
+        .timeline()
         .iter()
         .flat_map(|e| &e.steps)
         .filter(|s| matches!(s.action, Action::Delete { deployment } if deployment == d))
         .map(|s| s.at_s)
         .fold(f64::INFINITY, f64::min);
-    (world.deployments[d].created_at_s, gone)
+    (world.deployments()[d].created_at_s, gone)
 }
 
 /// Slot-hours of a decision over the window.
@@ -202,12 +202,13 @@ pub fn cost_key(world: &World, vars: &[Variable], x: &[u32]) -> i64 {
 pub fn apply(world: &World, vars: &[Variable], x: &[u32]) -> World {
     let mut w = world.clone();
     for (d, schedule) in schedules(vars, x) {
-        w.deployments[d].capacity = schedule[0];
-        w.timeline.push(TimelineEvent {
+        w.set_capacity(d, schedule[0]);
+        let horizon_s = w.run().horizon_s;
+        w.push_event(TimelineEvent {
             label: "planned hourly capacity".into(),
             kind: EventKind::Capacity,
             at_s: 0.0,
-            end_s: w.run.horizon_s,
+            end_s: horizon_s,
             steps: vec![Step {
                 at_s: 0.0,
                 action: Action::Hourly {
@@ -216,11 +217,12 @@ pub fn apply(world: &World, vars: &[Variable], x: &[u32]) -> World {
                     utc_offset_h: 0.0,
                 },
             }],
-        });
+        })
+        .expect("a planned deployment exists and its schedule starts at 0");
     }
     for (v, &c) in vars.iter().zip(x) {
         if v.period == Period::Whole {
-            w.deployments[v.deployment].capacity = c;
+            w.set_capacity(v.deployment, c);
         }
     }
     w

@@ -8,7 +8,7 @@
 //! unit more or less is compared on the very same users.
 
 use super::evaluate::{run_into, Candidate, Evaluator, Rule};
-use super::fairness::PopulationHours;
+use super::measure::PopulationHours;
 use super::measure::{Tally, TargetEstimate};
 use super::space::{apply, Capacities, Variable};
 use super::verdict::unmet;
@@ -93,7 +93,7 @@ pub fn verify(
     progress: &dyn Progress,
 ) -> Result<Verification, Cancelled> {
     let w = apply(world, vars, x);
-    let seed = fresh_seed(world.run.seed, purpose);
+    let seed = fresh_seed(world.run().seed, purpose);
     let targets = &rule.targets;
     let mut tally = Tally::with_hours();
     run_into(

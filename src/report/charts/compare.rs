@@ -76,11 +76,11 @@ where
     let note = format!(
         "{} replications per policy on the same users; whiskers: {:.0} % confidence interval.",
         cmp.estimates[0].replications,
-        world.run.confidence * 100.0
+        world.run().confidence * 100.0
     );
     let area = heading(
         root,
-        &format!("{} · policy comparison", world.name),
+        &format!("{} · policy comparison", world.name()),
         "Policies side by side",
         &note,
     )?;
@@ -182,11 +182,11 @@ where
 {
     let note = format!(
         "Share of served sessions with media RTT at or below x, all populations; dashed red: SLO target {}.",
-        fmt_ms(world.slo.media_rtt_ms)
+        fmt_ms(world.slo().media_rtt_ms)
     );
     let area = heading(
         root,
-        &format!("{} · policy comparison", world.name),
+        &format!("{} · policy comparison", world.name()),
         "Media RTT by policy",
         &note,
     )?;
@@ -205,7 +205,7 @@ where
         .iter()
         .filter(|d| d.count() > 0)
         .map(|d| d.quantile(0.999))
-        .fold(world.slo.media_rtt_ms * 1.15, f64::max);
+        .fold(world.slo().media_rtt_ms * 1.15, f64::max);
     let hi = positive_or(hi * 1.05, 1.0);
     let curves: Vec<Curve> = dists
         .iter()
@@ -220,7 +220,7 @@ where
             (color(i), pts, label)
         })
         .collect();
-    let slo = world.slo.media_rtt_ms;
+    let slo = world.slo().media_rtt_ms;
     let mut entries: Vec<Entry> = curves
         .iter()
         .map(|(c, _, label)| Entry::new(label.clone(), Swatch::solid(*c, 3)))

@@ -48,7 +48,7 @@ where
     let mut entries: Vec<Entry> = series
         .iter()
         .map(|(r, _)| {
-            let region = &ctx.world.regions[*r];
+            let region = &ctx.world.regions()[*r];
             Entry::new(
                 format!("{} ({})", region.id, region.name),
                 Swatch::solid(color(*r), 3),

@@ -73,36 +73,36 @@ impl<'a> Ctx<'a> {
     /// Derive the shared figures.
     pub fn new(world: &'a World, est: &'a Estimate) -> Self {
         let cap = world.region_capacity();
-        let regions = (0..world.regions.len())
+        let regions = (0..world.regions().len())
             .filter(|&r| cap[r] > 0 || est.point.regions.get(r).is_some_and(|s| s.served > 0.0))
             .collect();
         Self {
             world,
             est,
-            heading: format!("{} · {} dispatch", world.name, world.policy.name()),
+            heading: format!("{} · {} dispatch", world.name(), world.policy().name()),
             regions,
-            policy: AnyPolicy::from_spec(world, &world.policy),
+            policy: AnyPolicy::from_spec(world, world.policy()),
             start: Deployments::new(world),
         }
     }
 
     /// Hours of simulated time.
     pub fn horizon_h(&self) -> f64 {
-        (self.world.run.horizon_s / 3600.0).max(1e-3)
+        (self.world.run().horizon_s / 3600.0).max(1e-3)
     }
 
     /// Warm-up, hours.
     pub fn warmup_h(&self) -> f64 {
-        self.world.run.warmup_s / 3600.0
+        self.world.run().warmup_s / 3600.0
     }
 
     /// Populations one by one, or grouped by the media edge of their main city
     /// when there are more than [`MAX_CURVES`].
     pub fn groups(&self) -> Vec<Group> {
         let w = self.world;
-        if w.populations.len() <= MAX_CURVES {
+        if w.populations().len() <= MAX_CURVES {
             return w
-                .populations
+                .populations()
                 .iter()
                 .enumerate()
                 .map(|(i, p)| Group {
@@ -112,7 +112,7 @@ impl<'a> Ctx<'a> {
                 .collect();
         }
         let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
-        for p in 0..w.populations.len() {
+        for p in 0..w.populations().len() {
             let edge = self.main_edge(p);
             match groups.iter_mut().find(|(e, _)| *e == edge) {
                 Some((_, pops)) => pops.push(p),
@@ -125,14 +125,14 @@ impl<'a> Ctx<'a> {
             .map(|(edge, pops)| {
                 let names: Vec<&str> = pops
                     .iter()
-                    .map(|&p| w.populations[p].name.as_str())
+                    .map(|&p| w.populations()[p].name.as_str())
                     .collect();
                 let shown = if names.len() > 3 {
                     format!("{}, +{}", names[..2].join(", "), names.len() - 2)
                 } else {
                     names.join(", ")
                 };
-                let edge = w.regions.get(edge).map_or("?", |r| r.id.as_str());
+                let edge = w.regions().get(edge).map_or("?", |r| r.id.as_str());
                 Group {
                     label: format!("via {edge}: {shown}"),
                     pops,
@@ -143,12 +143,12 @@ impl<'a> Ctx<'a> {
 
     /// Media edge of a population's heaviest city.
     fn main_edge(&self, pop: usize) -> usize {
-        let p = &self.world.populations[pop];
+        let p = &self.world.populations()[pop];
         let mut best = (f64::NEG_INFINITY, usize::MAX);
         for (k, &c) in p.cities.iter().enumerate() {
             let wgt = self.city_weight(pop, k);
             if wgt > best.0 {
-                best = (wgt, self.world.cities[c].edge);
+                best = (wgt, self.world.cities()[c].edge);
             }
         }
         best.1
@@ -156,7 +156,7 @@ impl<'a> Ctx<'a> {
 
     /// Share of a population's users in its k-th city.
     pub fn city_weight(&self, pop: usize, k: usize) -> f64 {
-        let cdf = &self.world.populations[pop].city_cdf;
+        let cdf = &self.world.populations()[pop].city_cdf;
         match (cdf.get(k), k.checked_sub(1).and_then(|j| cdf.get(j))) {
             (Some(hi), Some(lo)) => hi - lo,
             (Some(hi), None) => *hi,
@@ -174,7 +174,7 @@ impl<'a> Ctx<'a> {
         };
         // Home as at the start of the run: the deployments that exist then.
         let d = self.policy.home(&req, self.start.load());
-        self.world.deployments.get(d).map(|d| d.region)
+        self.world.deployments().get(d).map(|d| d.region)
     }
 
     /// The pooled distribution of a group (`rtt` or `join` chosen by `pick`).
@@ -197,7 +197,7 @@ impl<'a> Ctx<'a> {
     pub fn bins(&self) -> Vec<(f64, f64)> {
         let s = &self.est.pooled.series;
         if s.bins() == 1 {
-            let len = self.world.run.horizon_s.min(s.bin_s).max(1e-9);
+            let len = self.world.run().horizon_s.min(s.bin_s).max(1e-9);
             return vec![(0.0, len), (len / 3600.0, len)];
         }
         self.bin_mids()
@@ -205,7 +205,7 @@ impl<'a> Ctx<'a> {
 
     fn bin_mids(&self) -> Vec<(f64, f64)> {
         let s = &self.est.pooled.series;
-        let h = self.world.run.horizon_s;
+        let h = self.world.run().horizon_s;
         (0..s.bins())
             .map(|b| {
                 let start = b as f64 * s.bin_s;
@@ -226,7 +226,7 @@ impl<'a> Ctx<'a> {
             .map(|(b, (t, len))| {
                 let i = s.cell(b.min(s.bins().saturating_sub(1)), lane);
                 let busy = s.busy_area.get(i).copied().unwrap_or(0.0);
-                let cap = s.capacity_area.get(i).copied().unwrap_or(0.0);
+                let cap = s.limit_area.get(i).copied().unwrap_or(0.0);
                 (t, busy / (len * runs), cap / (len * runs))
             })
             .collect()

@@ -55,7 +55,7 @@ where
     let mut entries: Vec<Entry> = (0..levels.len())
         .map(|k| {
             Entry::new(
-                ctx.world.deployments[k].label(&ctx.world.regions),
+                ctx.world.deployments()[k].label(ctx.world.regions()),
                 Swatch::solid(color(k), 3),
             )
         })

@@ -65,7 +65,7 @@ where
     let area = heading(root, &ctx.heading, TITLE, note)?;
     let w = ctx.world;
     let regions = &ctx.regions[..ctx.regions.len().min(MAX_COLS)];
-    let (cols, rows) = (regions.len(), w.populations.len().min(MAX_ROWS));
+    let (cols, rows) = (regions.len(), w.populations().len().min(MAX_ROWS));
     if cols == 0 || rows == 0 {
         return empty(
             &area,
@@ -76,7 +76,7 @@ where
     let (aw, ah) = (aw as i32, ah as i32);
     let label_w = 60
         + 10 * w
-            .populations
+            .populations()
             .iter()
             .map(|p| p.name.chars().count())
             .max()
@@ -94,11 +94,11 @@ where
         cols,
     };
     heads(&area, ctx, regions, &g)?;
-    if w.populations.len() > rows || ctx.regions.len() > cols {
+    if w.populations().len() > rows || ctx.regions.len() > cols {
         area.draw(&Text::new(
             format!(
                 "Showing {rows} of {} populations and {cols} of {} regions; summary.md lists every flow.",
-                w.populations.len(),
+                w.populations().len(),
                 ctx.regions.len()
             ),
             (aw / 2, ah - 4),
@@ -127,7 +127,7 @@ where
     let top = g.top;
     for (j, &r) in regions.iter().enumerate() {
         let cx = g.x0 + g.cell_w * j as i32 + g.cell_w / 2;
-        let region = &ctx.world.regions[r];
+        let region = &ctx.world.regions()[r];
         area.draw(&Text::new(
             region.id.clone(),
             (cx, top - 44),
@@ -166,7 +166,7 @@ where
     DB::ErrorType: 'static,
 {
     let (x0, cell_w, cell_h, font) = (g.x0, g.cell_w, g.cell_h, g.font);
-    let pop = &ctx.world.populations[i];
+    let pop = &ctx.world.populations()[i];
     let y = g.top + cell_h * i as i32;
     let Some(ps) = ctx.est.point.populations.get(i) else {
         return Ok(());

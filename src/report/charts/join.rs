@@ -21,7 +21,7 @@ where
     let spec = CdfSpec {
         title: TITLE,
         quantity: "join latency",
-        target_ms: ctx.world.slo.join_latency_s * 1000.0,
+        target_ms: ctx.world.slo().join_latency_s * 1000.0,
         log_x: true,
         pick: |p| &p.join,
     };

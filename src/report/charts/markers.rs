@@ -24,7 +24,7 @@ const STEP: i32 = 18;
 fn events(ctx: &Ctx) -> Vec<(f64, f64, bool, String)> {
     let hz = ctx.horizon_h();
     ctx.world
-        .timeline
+        .timeline()
         .iter()
         .filter(|e| e.at_s / 3600.0 <= hz)
         .map(|e| {

@@ -146,7 +146,7 @@ where
     }
     for (r, _) in &spills {
         entries.push(Entry::new(
-            format!("spilled from {}", ctx.world.regions[*r].id),
+            format!("spilled from {}", ctx.world.regions()[*r].id),
             Swatch::dashed(color(*r), 2, DASH.0, DASH.1),
         ));
     }

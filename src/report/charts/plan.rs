@@ -75,7 +75,7 @@ where
     );
     let area = heading(
         root,
-        &format!("{} · plan", world.name),
+        &format!("{} · plan", world.name()),
         &format!("cost against {label}"),
         &note,
     )?;

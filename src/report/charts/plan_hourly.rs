@@ -41,7 +41,7 @@ where
 {
     let area = heading(
         root,
-        &format!("{} · hourly plan", world.name),
+        &format!("{} · hourly plan", world.name()),
         "capacity per UTC hour",
         "Steps: planned slots per hour; dashed: mean offered load in the hour (Erlangs, home assignment); thin: the static plan.",
     )?;

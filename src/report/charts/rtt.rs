@@ -20,7 +20,7 @@ where
     let spec = CdfSpec {
         title: TITLE,
         quantity: "media RTT",
-        target_ms: ctx.world.slo.media_rtt_ms,
+        target_ms: ctx.world.slo().media_rtt_ms,
         log_x: false,
         pick: |p| &p.rtt,
     };

@@ -52,8 +52,8 @@ pub fn field_label(world: &World, path: &str) -> String {
         Some((i.parse().ok()?, tail.trim_start_matches('.')))
     };
     if let Some((i, field)) = index("deployments[") {
-        if let Some(d) = world.deployments.get(i) {
-            let who = format!("{}@{}", d.agent, world.regions[d.region].id);
+        if let Some(d) = world.deployments().get(i) {
+            let who = format!("{}@{}", d.agent, world.regions()[d.region].id);
             return match field {
                 "capacity" => format!("capacity of {who} (slots)"),
                 f => format!("{} of {who}", f.replace('_', " ")),
@@ -61,7 +61,7 @@ pub fn field_label(world: &World, path: &str) -> String {
         }
     }
     if let Some((i, field)) = index("populations[") {
-        if let Some(p) = world.populations.get(i) {
+        if let Some(p) = world.populations().get(i) {
             return match field {
                 "rate.peak_per_hour" => format!("{} peak arrivals per hour", p.name),
                 f => format!("{} {}", p.name, f.replace(['.', '_'], " ")),
@@ -75,9 +75,9 @@ pub fn field_label(world: &World, path: &str) -> String {
 /// against, in the chart's units.
 fn target(world: &World, key: &str) -> Option<f64> {
     if key.starts_with("media_rtt_ms.") {
-        Some(world.slo.media_rtt_ms)
+        Some(world.slo().media_rtt_ms)
     } else if key.starts_with("join_latency_ms.") {
-        Some(world.slo.join_latency_s * 1000.0)
+        Some(world.slo().join_latency_s * 1000.0)
     } else {
         None
     }
@@ -120,12 +120,12 @@ where
     let x_name = field_label(world, &points[0].settings[0].0);
     let note = format!(
         "Mean over {} replications per point; band: {:.0} % confidence interval.",
-        world.run.replications,
-        world.run.confidence * 100.0
+        world.run().replications,
+        world.run().confidence * 100.0
     );
     let area = heading(
         root,
-        &format!("{} · sweep", world.name),
+        &format!("{} · sweep", world.name()),
         &format!("{name} against {x_name}"),
         &note,
     )?;

@@ -67,7 +67,7 @@ where
                 .filter(|&(x, y)| x > 0.0 && y < 1.0)
                 .map(|(x, y)| (x.log10(), (1.0 - y).log10().max(floor)))
                 .collect();
-            let label = ctx.world.deployments[w.deployment].label(&ctx.world.regions);
+            let label = ctx.world.deployments()[w.deployment].label(ctx.world.regions());
             let label = format!("{label}  (p99.9 {})", fmt_ms(w.join.quantile(0.999)));
             (color(k), pts, label)
         })

@@ -31,14 +31,14 @@ fn lines(ctx: &Ctx) -> Lines {
         .iter()
         .enumerate()
         .map(|(k, w)| {
-            let d = &ctx.world.deployments[w.deployment];
+            let d = &ctx.world.deployments()[w.deployment];
             let th = d.workers.as_ref().map_or(1.0, |s| s.measure.threshold);
             let pts = bins
                 .iter()
                 .enumerate()
                 .map(|(b, &(t, len))| (t, ctx.est.pooled.worker_levels(k, b, len)))
                 .collect();
-            (d.label(&ctx.world.regions), th, pts)
+            (d.label(ctx.world.regions()), th, pts)
         })
         .collect()
 }

@@ -43,12 +43,12 @@ fn around((x, y): (i32, i32), gap: i32) -> Vec<((i32, i32), HPos, VPos)> {
 fn extent(ctx: &Ctx) -> Vec<(f64, f64)> {
     let w = ctx.world;
     let cities = w
-        .populations
+        .populations()
         .iter()
         .flat_map(|p| &p.cities)
-        .map(|&c| &w.cities[c].location);
+        .map(|&c| &w.cities()[c].location);
     let regions = w
-        .regions
+        .regions()
         .iter()
         .enumerate()
         .filter(|(r, g)| ctx.regions.contains(r) || g.media_edge)
@@ -101,7 +101,7 @@ where
     frame(&map_area, &chart, &view)?;
     let point = &ctx.est.point;
     let mut cities: Vec<Sized> = Vec::new();
-    for (p, pop) in ctx.world.populations.iter().enumerate() {
+    for (p, pop) in ctx.world.populations().iter().enumerate() {
         let sessions = point.populations.get(p).map_or(0.0, |s| s.sessions);
         for (k, &c) in pop.cities.iter().enumerate() {
             cities.push((p, c, sessions * ctx.city_weight(p, k)));
@@ -204,7 +204,7 @@ where
     let (w, point, plot) = (ctx.world, &ctx.est.point, chart.plotting_area());
     for overflow in [false, true] {
         for &(p, c, _) in cities {
-            let city = &w.cities[c];
+            let city = &w.cities()[c];
             let home = ctx.home_region(p, c);
             let Some(ps) = point.populations.get(p) else {
                 continue;
@@ -214,7 +214,7 @@ where
                 if share < 0.0005 || (home != Some(r)) != overflow {
                     continue;
                 }
-                let reg = &w.regions[r];
+                let reg = &w.regions()[r];
                 let style = color(r)
                     .mix(if overflow { 0.9 } else { 0.35 })
                     .stroke_width(width(share));
@@ -229,7 +229,7 @@ where
         }
     }
     for &(p, c, s) in cities {
-        let city = &w.cities[c];
+        let city = &w.cities()[c];
         let at = clamp(view, city.location.lon, city.location.lat);
         let r = radius(s, max_sessions);
         let lost = point
@@ -258,7 +258,7 @@ where
     let (w, plot) = (ctx.world, chart.plotting_area());
     let mut markers = Vec::new();
     let mut wanted = Vec::new();
-    for (r, reg) in w.regions.iter().enumerate() {
+    for (r, reg) in w.regions().iter().enumerate() {
         let at = clamp(view, reg.location.lon, reg.location.lat);
         let (px, py) = local(map_area, chart, at);
         if ctx.regions.contains(&r) {
@@ -280,7 +280,7 @@ where
     let mut by_size: Vec<&Sized> = cities.iter().collect();
     by_size.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.1.cmp(&b.1)));
     for &&(_, c, s) in by_size.iter().take(MAX_CITY_LABELS) {
-        let city = &w.cities[c];
+        let city = &w.cities()[c];
         let p = local(
             map_area,
             chart,
@@ -296,7 +296,7 @@ where
     // Labels keep off region markers and off every city's circle.
     let mut obstacles: Vec<Rect> = markers.iter().map(|m| m.2).collect();
     for &(_, c, s) in cities {
-        let city = &w.cities[c];
+        let city = &w.cities()[c];
         let (x, y) = local(
             map_area,
             chart,

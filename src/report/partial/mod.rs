@@ -14,6 +14,7 @@
 //! A part is written to a temporary file beside its final name and renamed
 //! into place once complete, so a killed shard leaves no part behind.
 
+mod exact;
 mod integrity;
 mod series;
 mod stats;
@@ -93,8 +94,8 @@ impl UnitShape {
     pub fn of(world: &World) -> Self {
         Self {
             layout: crate::engine::layout::of(world),
-            workers: (0..world.deployments.len())
-                .filter(|&d| world.deployments[d].workers.is_some())
+            workers: (0..world.deployments().len())
+                .filter(|&d| world.deployments()[d].workers.is_some())
                 .collect(),
         }
     }
@@ -110,9 +111,7 @@ pub struct PartError {
     pub problem: String,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use crate::input::hex;
 
 fn part_error(file: &Path, problem: impl Into<String>) -> PartError {
     PartError {

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::stats::{fs, same, unfs, DistRec, F};
+use super::exact::{fs, same, unfs, DistRec, F};
 use crate::stats::{BinCounts, Impact, Outcomes, PopulationBin, TimeSeries, TimelineStats};
 
 #[derive(Serialize, Deserialize)]
@@ -89,7 +89,7 @@ pub(super) fn series_rec(s: &TimeSeries) -> SeriesRec {
         counts,
         overflow_out: s.overflow_out.clone(),
         busy_area: fs(&s.busy_area),
-        capacity_area: fs(&s.capacity_area),
+        capacity_area: fs(&s.limit_area),
         peak: s.peak.clone(),
         by_population: s.by_population.iter().map(population_rec).collect(),
         runs: s.runs,
@@ -181,7 +181,7 @@ pub(super) fn build_series(s: SeriesRec, shape: &TimeSeries) -> Result<TimeSerie
         .collect();
     series.overflow_out = s.overflow_out;
     series.busy_area = unfs(s.busy_area);
-    series.capacity_area = unfs(s.capacity_area);
+    series.limit_area = unfs(s.capacity_area);
     series.peak = s.peak;
     series.by_population = s
         .by_population

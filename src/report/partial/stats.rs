@@ -8,101 +8,14 @@
 //! statistics' structs field by field, so a field added to them fails to
 //! compile here until it is carried.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
+use super::exact::{same, DistRec, F};
 use super::series::{
     build_series, build_timeline, series_rec, timeline_rec, SeriesRec, TimelineRec,
 };
 use super::UnitShape;
-use crate::stats::{DistParts, Distribution, Layout, PopulationStats, RunStats};
-
-/// An f64 carried exactly, as text.
-#[derive(Debug, Clone, Copy)]
-pub struct F(pub f64);
-
-impl Serialize for F {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for F {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        text.parse()
-            .map(F)
-            .map_err(|_| serde::de::Error::custom(format!("`{text}` is not a number")))
-    }
-}
-
-pub(super) fn fs(v: &[f64]) -> Vec<F> {
-    v.iter().map(|&x| F(x)).collect()
-}
-
-pub(super) fn unfs(v: Vec<F>) -> Vec<f64> {
-    v.into_iter().map(|x| x.0).collect()
-}
-
-/// Histogram counts as runs of consecutive indices, (first index, counts):
-/// values cluster, so this takes a third of the room of (index, count) pairs.
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct DistRec {
-    counts: Vec<(usize, Vec<u64>)>,
-    count: u64,
-    sum: F,
-    max: F,
-}
-
-impl DistRec {
-    pub(super) fn of(d: &Distribution) -> Self {
-        let DistParts {
-            counts,
-            count,
-            sum,
-            max,
-        } = d.to_parts();
-        let mut runs: Vec<(usize, Vec<u64>)> = Vec::new();
-        for (i, n) in counts {
-            match runs.last_mut() {
-                Some((start, c)) if *start + c.len() == i => c.push(n),
-                _ => runs.push((i, vec![n])),
-            }
-        }
-        Self {
-            counts: runs,
-            count,
-            sum: F(sum),
-            max: F(max),
-        }
-    }
-
-    /// The distribution back; its counts must lie inside the histogram's
-    /// layout and add up to its count.
-    pub(super) fn build(self) -> Result<Distribution, String> {
-        let mut total = Some(0u64);
-        let counts = self
-            .counts
-            .into_iter()
-            .flat_map(|(start, c)| {
-                c.into_iter()
-                    .enumerate()
-                    .map(move |(o, n)| (start.saturating_add(o), n))
-            })
-            .inspect(|&(_, n)| total = total.and_then(|t| t.checked_add(n)))
-            .collect();
-        if total != Some(self.count) {
-            return Err("a histogram's counts do not add up to its count".into());
-        }
-        Distribution::from_parts(&DistParts {
-            counts,
-            count: self.count,
-            sum: self.sum.0,
-            max: self.max.0,
-        })
-        .ok_or_else(|| "a histogram count lies outside the layout".to_string())
-    }
-}
+use crate::stats::{Layout, PopulationStats, RunStats};
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -243,7 +156,7 @@ impl RunRec {
         let regions = regions
             .iter()
             .map(|r| RegionRec {
-                areas: [F(r.busy_area), F(r.busy_sq_area), F(r.capacity_area)],
+                areas: [F(r.busy_area), F(r.busy_sq_area), F(r.limit_area)],
                 peak: r.peak,
                 counts: [r.served, r.overflow_in, r.interrupted, r.redispatched],
             })
@@ -277,7 +190,7 @@ impl RunRec {
         let shape = RunStats::new(layout.clone(), &vec![0; layout.regions]);
         let mut regions = shape.regions.clone();
         for (r, rec) in regions.iter_mut().zip(self.regions) {
-            [r.busy_area, r.busy_sq_area, r.capacity_area] = rec.areas.map(|a| a.0);
+            [r.busy_area, r.busy_sq_area, r.limit_area] = rec.areas.map(|a| a.0);
             r.peak = rec.peak;
             [r.served, r.overflow_in, r.interrupted, r.redispatched] = rec.counts;
         }
@@ -311,11 +224,6 @@ impl RunRec {
         out.runs = self.runs;
         Ok(out)
     }
-}
-
-/// The very same number (bit for bit: a part carries numbers exactly).
-pub(super) fn same(a: f64, b: f64) -> bool {
-    a.to_bits() == b.to_bits()
 }
 
 impl RunRec {

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::stats::{DistRec, F};
+use super::exact::{DistRec, F};
 use crate::stats::{WorkerBin, WorkerStats};
 
 #[derive(Serialize, Deserialize)]

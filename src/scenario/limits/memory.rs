@@ -56,21 +56,21 @@ struct Shape {
 
 impl Shape {
     fn of(world: &World, pools: usize) -> Self {
-        let regions = world.regions.len();
+        let regions = world.regions().len();
         let hosting = (0..regions)
-            .filter(|&r| world.deployments.iter().any(|d| d.region == r))
+            .filter(|&r| world.deployments().iter().any(|d| d.region == r))
             .count();
         let deployment_lanes = if deployment_lanes(world) {
-            world.deployments.len()
+            world.deployments().len()
         } else {
             0
         };
         Self {
-            bins: (world.run.horizon_s / world.run.bin_s).ceil().max(1.0),
+            bins: (world.run().horizon_s / world.run().bin_s).ceil().max(1.0),
             regions: regions as f64,
             hosting: hosting as f64,
             lanes: (regions + deployment_lanes) as f64,
-            events: world.timeline.len() as f64,
+            events: world.timeline().len() as f64,
             pools: pools as f64,
         }
     }
@@ -107,10 +107,10 @@ impl Shape {
 /// Whether deployments get time-series lanes of their own (as the engine's
 /// layout decides): when supply changes in time or a region holds several.
 fn deployment_lanes(world: &World) -> bool {
-    let mut seen = vec![false; world.regions.len()];
-    !world.timeline.is_empty()
+    let mut seen = vec![false; world.regions().len()];
+    !world.timeline().is_empty()
         || world
-            .deployments
+            .deployments()
             .iter()
             .any(|d| std::mem::replace(&mut seen[d.region], true))
 }
@@ -119,7 +119,7 @@ fn deployment_lanes(world: &World) -> bool {
 pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
     let s = Shape::of(world, pools.len());
     let (runs, threads) = (cmd.runs as f64, cmd.threads.max(1) as f64);
-    let reps = f64::from(world.run.replications);
+    let reps = f64::from(world.run().replications);
     let series = s.bins * (56.0 + 8.0 * s.regions + 20.0 * s.lanes + 40.0 * s.pools);
     // A replication's statistics, and the pooled ones of them all, whose
     // distributions hold every replication's values.
@@ -127,7 +127,7 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
         distributions(world, pools.len(), 1.0),
         distributions(world, pools.len(), reps),
     );
-    let per_pop = world.populations.len() as f64 * (8.0 * s.regions + 1_024.0);
+    let per_pop = world.populations().len() as f64 * (8.0 * s.regions + 1_024.0);
     let stats = series + per_pop + dists + s.events * 64.0;
     let pooled_stats = stats - dists + pooled_dists;
     // Two copies of a ring while a new worker's column is added.
@@ -138,7 +138,7 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
     // A percentile is read from a histogram of the full layout, built for
     // the query: one at a time on each thread summing up a replication.
     let query = held((0.0, f64::INFINITY), f64::INFINITY);
-    let engine = pending(world) * 48.0 + world.deployments.len() as f64 * 128.0 + rings + query;
+    let engine = pending(world) * 48.0 + world.deployments().len() as f64 * 128.0 + rings + query;
     let batch = (2.0 * threads).min(reps);
     let pooled = f64::from(reps > 1.0);
     let simulating = runs * (batch * stats + pooled * pooled_stats + threads.min(reps) * engine);
@@ -156,10 +156,10 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
     // The summaries' distributions over every population, merged.
     let overall = pooled_dists.min(3.0 * query);
     let reporting = runs * pooled_stats + overall + csv + rows + marks + curves;
-    let cities = (world.cities.len() as f64 + s.regions) * s.regions * 8.0;
+    let cities = (world.cities().len() as f64 + s.regions) * s.regions * 8.0;
     // A replayed trace's rows, 16 bytes each, read into a vector that grows
     // by doubling (its spare room partly touched).
-    let traces: f64 = (world.populations.iter())
+    let traces: f64 = (world.populations().iter())
         .filter_map(|p| p.trace.as_ref())
         .map(|t| 24.0 * t.rows.len() as f64)
         .sum();
@@ -197,17 +197,17 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
 /// RTTs), and at most one per value recorded.
 /// An upper bound: how many users wait, and how long, is up to the run.
 fn distributions(world: &World, pools: usize, reps: f64) -> f64 {
-    let horizon = world.run.horizon_s;
-    let values: Vec<f64> = (0..world.populations.len())
+    let horizon = world.run().horizon_s;
+    let values: Vec<f64> = (0..world.populations().len())
         .map(|i| world.expected_arrivals(i, 0.0, horizon) * reps + 1.0)
         .collect();
     let all: f64 = values.iter().sum();
-    let delays = &world.delays;
+    let delays = &world.delays();
     let (dispatch, startup) = (delays.dispatch.span(all), delays.startup.span(all));
     let jitter = delays.jitter.span(all);
     // A job on a worker pool may also wait for a worker's cold start (and
     // the autoscaler's next look) and for a job process to start.
-    let pool_wait = (world.deployments.iter())
+    let pool_wait = (world.deployments().iter())
         .filter_map(|d| d.workers.as_ref())
         .map(|w| {
             let cold =
@@ -218,8 +218,8 @@ fn distributions(world: &World, pools: usize, reps: f64) -> f64 {
     let mut total = 0.0;
     let mut widest_join = (f64::INFINITY, 0.0f64);
     // Users wait only where the policy queues them.
-    let queues = on_full(&world.policy) == OnFull::Wait;
-    for (p, &values) in world.populations.iter().zip(&values) {
+    let queues = on_full(world.policy()) == OnFull::Wait;
+    for (p, &values) in world.populations().iter().zip(&values) {
         let wait_s = if queues {
             longest_wait(p, values, horizon)
         } else {
@@ -245,7 +245,7 @@ fn distributions(world: &World, pools: usize, reps: f64) -> f64 {
         let join = (1e3 * widest_join.0, 1e3 * widest_join.1);
         total += pools as f64 * held(join, all);
     }
-    if !world.timeline.is_empty() {
+    if !world.timeline().is_empty() {
         // A rejoin after a failure: detection, waiting, dispatch, start-up.
         let longest = horizon + pool_wait + dispatch.1 + startup.1;
         total += held((0.0, 1e3 * longest), all);
@@ -275,7 +275,7 @@ fn rtts(world: &World, p: &Population) -> ((f64, f64), f64) {
     let mut range = (f64::INFINITY, 0.0f64);
     let mut n = 0usize;
     for &c in &p.cities {
-        for &r in &world.cities[c].rtt_ms {
+        for &r in &world.cities()[c].rtt_ms {
             range = (range.0.min(r), range.1.max(r));
             n += 1;
         }
@@ -300,16 +300,16 @@ fn widest_ring(pools: &[Pool]) -> String {
 /// busiest hour (at most the capacity), a timer per waiting user, each
 /// population's next arrival.
 fn pending(world: &World) -> f64 {
-    let load: f64 = (0..world.populations.len())
+    let load: f64 = (0..world.populations().len())
         .map(|p| world.peak_offered_load(p))
         .sum();
     let capacity: f64 = world
-        .deployments
+        .deployments()
         .iter()
         .map(|d| match &d.workers {
             Some(w) => w.most_capacity() as f64,
             None => f64::from(d.capacity),
         })
         .sum();
-    1.5 * load.min(capacity) + world.populations.len() as f64 + 16.0
+    1.5 * load.min(capacity) + world.populations().len() as f64 + 16.0
 }

@@ -40,7 +40,7 @@ pub(super) fn pools(world: &World) -> Vec<Pool> {
     let load = offered_load(world);
     let mut v: Vec<(usize, &WorkerSpec, f64)> = Vec::new();
     let mut capacity = 0.0;
-    for (d, dep) in world.deployments.iter().enumerate() {
+    for (d, dep) in world.deployments().iter().enumerate() {
         match &dep.workers {
             Some(w) => {
                 let n = peak_workers(w, load);
@@ -63,9 +63,9 @@ pub(super) fn pools(world: &World) -> Vec<Pool> {
 /// Sessions in progress at the busiest hour if every population peaked at
 /// once, flash crowds included: a bound on what any pool is offered.
 fn offered_load(world: &World) -> f64 {
-    (0..world.populations.len())
+    (0..world.populations().len())
         .map(|p| {
-            let surge = world.populations[p]
+            let surge = world.populations()[p]
                 .surges
                 .iter()
                 .map(|s| s.factor)
@@ -102,7 +102,7 @@ pub(super) struct Work {
 
 /// The work of one replication of `world`.
 pub(super) fn of(world: &World, pools: &[Pool]) -> Work {
-    let horizon = world.run.horizon_s;
+    let horizon = world.run().horizon_s;
     let (mut sessions, mut events) = (0.0, 0.0);
     // The largest term with a field to blame, and its size.
     let mut top: (f64, Option<String>) = (0.0, None);
@@ -111,7 +111,7 @@ pub(super) fn of(world: &World, pools: &[Pool]) -> Work {
             top = (n, Some(cause));
         }
     };
-    for (i, p) in world.populations.iter().enumerate() {
+    for (i, p) in world.populations().iter().enumerate() {
         let n = world.expected_arrivals(i, 0.0, horizon);
         // An arrival and a departure each; a waiting timer where users may wait.
         let per = if matches!(p.patience, Patience::None) {
@@ -145,10 +145,10 @@ pub(super) fn of(world: &World, pools: &[Pool]) -> Work {
 
 /// Timeline steps, each hourly schedule once an hour.
 fn timeline_steps(world: &World) -> f64 {
-    let steps = world.timeline.iter().flat_map(|e| &e.steps);
+    let steps = world.timeline().iter().flat_map(|e| &e.steps);
     steps
         .map(|s| match s.action {
-            Action::Hourly { .. } => 1.0 + (world.run.horizon_s - s.at_s).max(0.0) / 3600.0,
+            Action::Hourly { .. } => 1.0 + (world.run().horizon_s - s.at_s).max(0.0) / 3600.0,
             _ => 1.0,
         })
         .sum()
@@ -158,8 +158,8 @@ fn timeline_steps(world: &World) -> f64 {
 /// over a replication of `sessions` arrivals, and the field that weighs most
 /// in them.
 fn pool_work(world: &World, pool: &Pool, sessions: f64) -> (f64, f64, &'static str) {
-    let horizon = world.run.horizon_s;
-    let w = world.deployments[pool.deployment]
+    let horizon = world.run().horizon_s;
+    let w = world.deployments()[pool.deployment]
         .workers
         .as_ref()
         .expect("a pool is a deployment with workers");

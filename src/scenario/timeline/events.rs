@@ -1,9 +1,9 @@
 //! Each supply event of the timeline (deploy, delete, migrate, outage,
 //! capacity) validated into the model's event with its primitive steps.
 
+use super::super::field::{err, region_index, secs, VErr, R};
 use super::super::raw::{RawEvent, RawFailover, RawScenario};
 use super::super::units::Secs;
-use super::super::validate::{err, region_index, secs, VErr, R};
 use super::{find, DEFAULT_DETECT_S, DEFAULT_DRAIN_S};
 use crate::model::timeline::{Action, EventKind, Failover, Step, TimelineEvent};
 use crate::model::{Deployment, Region};

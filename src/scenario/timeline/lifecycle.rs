@@ -1,8 +1,8 @@
 //! Lifecycle rules per deployment, over the whole timeline: nothing before its
 //! creation or after its deletion, one deletion, outages that do not overlap.
 
+use super::super::field::{err, R};
 use super::super::raw::RawScenario;
-use super::super::validate::{err, R};
 use crate::model::timeline::{Action, Step, TimelineEvent};
 use crate::model::Deployment;
 

@@ -15,8 +15,8 @@ mod events;
 mod lifecycle;
 pub(super) mod raw;
 
+use super::field::{err, finite_at_least, region_index, secs, VErr, R};
 use super::raw::{RawEvent, RawScenario};
-use super::validate::{err, finite_at_least, region_index, secs, VErr, R};
 use crate::model::surge::{flatten, Surge};
 use crate::model::timeline::{EventKind, TimelineEvent};
 use crate::model::{Deployment, Population, Region, RunSpec};

@@ -1,8 +1,10 @@
 //! Unit tests of the distributions: quantiles within their precision, exact
-//! merges, the counts' layout and answers as the hdrhistogram crate's, and
+//! merges, the counts' layout and answers as the hdrhistogram crate's (the
+//! oracle: a dev-dependency only), and
 //! memory that follows what is recorded.
 
 use super::*;
+use hdrhistogram::Histogram;
 use rand::{Rng, SeedableRng};
 
 #[test]
@@ -47,8 +49,36 @@ fn layout_and_answers_are_the_crates() {
             "q = {q}"
         );
     }
+    let theirs_cdf: Vec<(f64, f64)> = {
+        let mut acc = 0u64;
+        theirs
+            .iter_recorded()
+            .map(|v| {
+                acc += v.count_at_value();
+                (
+                    v.value_iterated_to() as f64 / SCALE,
+                    acc as f64 / theirs.len() as f64,
+                )
+            })
+            .collect()
+    };
+    assert_eq!(ours.cdf_points(), theirs_cdf);
+    for x in [0.0, 0.5, 1.0, 80.0, 1234.5, 1e6, 1e9] {
+        let v = (x * SCALE) as u64;
+        let below: u64 = theirs
+            .iter_recorded()
+            .filter(|i| i.value_iterated_to() <= v)
+            .map(|i| i.count_at_value())
+            .sum();
+        assert_eq!(ours.cdf(x), below as f64 / theirs.len() as f64, "x = {x}");
+    }
     for i in [0, 1, 1023, 1024, 2047, 2048, 5000, LEN - 1] {
         assert_eq!(index_of(value_of(i)), i);
+        assert_eq!(
+            highest_of(i),
+            reference.highest_equivalent(value_of(i)),
+            "{i}"
+        );
     }
     assert_eq!(index_of(IN_RANGE as u64 - 1), LEN - 1);
     assert_eq!(index_of(IN_RANGE as u64), LEN);

@@ -52,7 +52,7 @@ where
     ))?;
     for (k, &r) in ctx.regions.iter().take(6).enumerate() {
         let y = 42 + 26 * k as i32;
-        let reg = &w.regions[r];
+        let reg = &w.regions()[r];
         let s = ctx.est.point.regions.get(r).cloned().unwrap_or_default();
         area.draw(&TriangleMarker::new((x1 + 8, y), 9, color(r).filled()))?;
         area.draw(&Text::new(
@@ -77,7 +77,7 @@ where
         ))?;
     }
     let edges = w
-        .regions
+        .regions()
         .iter()
         .enumerate()
         .any(|(r, g)| g.media_edge && !ctx.regions.contains(&r));

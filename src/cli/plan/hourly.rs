@@ -7,8 +7,8 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use serde_json::{json, Value};
 
-use super::plan::{conclude, Spinner};
-use super::Common;
+use super::{conclude, Spinner};
+use crate::cli::Common;
 use regionsim::experiment::plan::{self, hourly, schedules, Spec, Status};
 use regionsim::model::timeline::TimelineEvent;
 use regionsim::model::World;
@@ -19,7 +19,9 @@ pub fn run(c: &Common, world: &World, fixed: Spec) -> Result<()> {
     let (spec, fixed) = hourly::specs(fixed);
     // The workload guard's estimate, at the replications the schedule runs.
     let mut probe = world.clone();
-    probe.run.replications = spec.replications;
+    probe
+        .edit_run(|r| r.replications = spec.replications)
+        .expect("valid run settings");
     let (out_dir, opts) = c.prepare(std::slice::from_ref(&probe), 1, "-plan-hourly", "plan")?;
     let pool = c.pool()?;
     let spin = Spinner::new(c.quiet);
@@ -60,7 +62,7 @@ fn planned_scenario(
     let mut doc: Value = regionsim::scenario::document(src.path(), src.text()?)?;
     let mut events = Vec::new();
     for (d, schedule) in schedules(&spec.variables, x) {
-        let dep = &world.deployments[d];
+        let dep = &world.deployments()[d];
         // A deployment the timeline creates gets its schedule from its creation on.
         let (hour, _) = TimelineEvent::hour_of(dep.created_at_s, 0.0);
         let start = vec![(
@@ -72,7 +74,7 @@ fn planned_scenario(
             "type": "capacity",
             "label": format!("planned hourly capacity, {}", report::deployment_label(world, d)),
             "at": format!("{}s", dep.created_at_s),
-            "region": world.regions[dep.region].id,
+            "region": world.regions()[dep.region].id,
             "agent": dep.agent,
             "hourly": schedule.to_vec(),
             "utc_offset_h": 0,
@@ -82,7 +84,7 @@ fn planned_scenario(
         Some(list) => list.extend(events),
         None => doc["timeline"] = Value::Array(events),
     }
-    super::planned::finish(&c.scenario, doc, "-planned-hourly", out_dir)
+    crate::cli::planned::finish(&c.scenario, doc, "-planned-hourly", out_dir)
 }
 
 /// The closing lines on stderr: what was established, the effort, the saving.
@@ -103,7 +105,7 @@ fn tell(
     }
     eprintln!(
         "{}: {head}\n  {} candidates, {} search + {} verification replications, static comparison included ({seconds:.1} s)",
-        world.name, e.candidates, e.search_replications, e.verification_replications,
+        world.name(), e.candidates, e.search_replications, e.verification_replications,
     );
     if let Some(v) = &s.plan {
         let hourly = plan::slot_hours(world, &spec.variables, &v.capacities);

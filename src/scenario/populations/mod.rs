@@ -4,13 +4,15 @@
 //! from the rest of the validation because a population carries the most
 //! cross-field rules of any scenario part.
 
+mod replay;
+
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::field::{coord, dist, err, finite_at_least, region_index, secs, VErr, R};
 use super::latency::{city_rtts, Geo};
 use super::raw::*;
-use super::validate::{coord, dist, err, finite_at_least, region_index, secs, VErr, R};
 use crate::model::dist::TimeDist;
 use crate::model::geo::LatLon;
 use crate::model::rate::{named_profile, DailyRate, PROFILE_NAMES};
@@ -65,7 +67,10 @@ pub(super) fn patience(path: &str, p: &RawPatience) -> R<Patience> {
             if v == 0.0 {
                 Patience::None
             } else {
-                Patience::Dist(TimeDist::Deterministic(v))
+                Patience::Dist(TimeDist::deterministic(v).map_err(|m| VErr {
+                    path: path.into(),
+                    message: m,
+                })?)
             }
         }
         RawPatience::Dist(d) => Patience::Dist(dist(path, d)?),
@@ -230,7 +235,7 @@ pub(super) fn populations(
         let overrides = raw.latency.population_rtt_ms.get(&p.name);
         let cities_in = |places| add_cities(places, &p.name, overrides, regions, geo, &mut cities);
         pops.push(match &p.loaded {
-            Some(t) => super::replay::population(&path, p, t, cities_in)?,
+            Some(t) => replay::population(&path, p, t, cities_in)?,
             None => modelled(&path, p, cities_in)?,
         });
     }

@@ -9,8 +9,15 @@ use serde::de::{self, Deserializer};
 use serde::Deserialize;
 use serde_json::Value;
 
+pub mod workers;
+
 use super::tagged::{from_value, kind};
 use super::units::Secs;
+use crate::model::geo::LatLon;
+use crate::model::rate::PROFILE_NAMES;
+use crate::model::trace::Trace;
+use schemars::{json_schema, Schema, SchemaGenerator};
+use std::sync::Arc;
 
 pub use super::timeline::raw::{RawEvent, RawFailover};
 
@@ -85,7 +92,7 @@ pub struct RawDeployment {
     pub ready_after: Option<Secs>,
     pub max_queue: Option<u32>,
     /// Capacity from workers and their load instead of a slot count.
-    pub workers: Option<super::workers::RawWorkers>,
+    pub workers: Option<workers::RawWorkers>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -108,7 +115,7 @@ pub struct RawPopulation {
     /// The trace once read (filled by `trace::load_all` before validation).
     #[serde(skip)]
     #[schemars(skip)]
-    pub loaded: Option<std::sync::Arc<super::trace::LoadedTrace>>,
+    pub loaded: Option<std::sync::Arc<LoadedTrace>>,
 }
 
 /// A replayed trace: `{"trace": "sessions.csv", "time_scale": 1, "rate_factor": 1, "start": ...}`.
@@ -148,7 +155,7 @@ pub struct RawRate {
     pub peak_per_s: Option<f64>,
     /// A profile name or 24 hourly multipliers; checked in `validate`.
     #[serde(default)]
-    #[schemars(schema_with = "super::schema::profile_schema")]
+    #[schemars(schema_with = "profile_schema")]
     pub profile: Option<Value>,
 }
 
@@ -430,4 +437,26 @@ impl Default for RawRun {
             confidence: 0.95,
         }
     }
+}
+
+/// A trace as read: its rows and its places (name, position, sessions).
+#[derive(Debug)]
+pub struct LoadedTrace {
+    /// Rows, places indexing `places`.
+    pub trace: Arc<Trace>,
+    /// The places, in order of first appearance.
+    pub places: Vec<(String, LatLon, f64)>,
+}
+
+/// The `rate.profile` field: a named daily shape, 24 hourly multipliers or
+/// 168 (a week).
+fn profile_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "description": "A named daily profile, 24 hourly multipliers (local time) or 168 (a week from Monday 00:00 local).",
+        "anyOf": [
+            { "enum": PROFILE_NAMES },
+            { "type": "array", "items": { "type": "number" }, "minItems": 24, "maxItems": 24 },
+            { "type": "array", "items": { "type": "number" }, "minItems": 168, "maxItems": 168 }
+        ]
+    })
 }

@@ -6,14 +6,14 @@
 
 use std::sync::Arc;
 
-use super::populations::{offset, patience};
-use super::raw::RawPopulation;
-use super::trace::LoadedTrace;
-use super::validate::{err, R};
+use super::{offset, patience};
 use crate::model::dist::TimeDist;
 use crate::model::geo::LatLon;
 use crate::model::rate::DailyRate;
 use crate::model::Population;
+use crate::scenario::field::{err, VErr, R};
+use crate::scenario::raw::LoadedTrace;
+use crate::scenario::raw::RawPopulation;
 
 /// Validate a trace population (its trace already read).
 pub(super) fn population(
@@ -58,7 +58,10 @@ pub(super) fn population(
         profile: shape.to_vec(),
         peak_rate_per_s: peak,
         surges: Vec::new(),
-        session: TimeDist::Deterministic(mean),
+        session: TimeDist::deterministic(mean).map_err(|m| VErr {
+            path: path.into(),
+            message: m,
+        })?,
         patience: patience(&format!("{path}.patience"), &p.patience)?,
         trace: Some(Arc::clone(&t.trace)),
     })
