@@ -199,7 +199,7 @@ fn planned_scenario(
         .zip(&v.capacities)
         .map(|(var, &cap)| {
             (
-                regionsim::scenario::capacity_field(&world.deployments()[var.deployment]),
+                regionsim::scenario::capacity_field(&world.deployments()[var.deployment()]),
                 f64::from(cap),
             )
         })

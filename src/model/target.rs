@@ -120,18 +120,53 @@ pub enum Scope {
     Region(usize),
 }
 
-/// One planning target.
+/// One planning target. Its fields are private: [`Target::new`] checks the
+/// limit against the metric and the scope, so a target that exists is one the
+/// planner can pursue.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Target {
     /// The figure.
-    pub metric: TargetMetric,
+    metric: TargetMetric,
     /// Whose figure.
-    pub scope: Scope,
+    scope: Scope,
     /// The limit (a share, or ms).
-    pub limit: f64,
+    limit: f64,
 }
 
 impl Target {
+    /// A target whose limit its metric allows at its scope ([`check_limit`]).
+    pub fn new(metric: TargetMetric, scope: Scope, limit: f64) -> Result<Target, String> {
+        check_limit(metric, scope, limit)?;
+        Ok(Target {
+            metric,
+            scope,
+            limit,
+        })
+    }
+
+    /// The same target for another scope, checked again.
+    pub fn at(&self, scope: Scope) -> Result<Target, String> {
+        Target::new(self.metric, scope, self.limit)
+    }
+
+    /// The figure.
+    #[inline]
+    pub fn metric(&self) -> TargetMetric {
+        self.metric
+    }
+
+    /// Whose figure.
+    #[inline]
+    pub fn scope(&self) -> Scope {
+        self.scope
+    }
+
+    /// The limit (a share, or ms).
+    #[inline]
+    pub fn limit(&self) -> f64 {
+        self.limit
+    }
+
     /// `metric`, `metric[population]` or `utilization[region]`, for messages and reports.
     pub fn label(&self, world: &super::World) -> String {
         match self.scope {

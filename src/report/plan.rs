@@ -52,7 +52,7 @@ fn estimates(world: &World, targets: &[Target], est: &[TargetEstimate]) -> Value
             json!({
                 "target": t.label(world),
                 "relation": t.relation(),
-                "limit": num(t.limit),
+                "limit": num(t.limit()),
                 "estimate": num(e.point),
                 "bound": num(e.bound(t)),
                 "met": e.bound(t).is_finite() && t.holds(e.bound(t)),
@@ -122,7 +122,7 @@ fn marginals(world: &World, spec: &Spec, out: &Outcome) -> Value {
         .map(|m| {
             let v = &spec.variables[m.variable];
             json!({
-                "deployment": deployment_label(world, v.deployment),
+                "deployment": deployment_label(world, v.deployment()),
                 "one_step_less": side(&m.minus),
                 "one_step_more": side(&m.plus),
             })
@@ -137,16 +137,16 @@ fn deployments(world: &World, spec: &Spec, out: &Outcome, x: Option<&[u32]>) -> 
         .iter()
         .enumerate()
         .map(|(j, v)| {
-            let d = &world.deployments()[v.deployment];
+            let d = &world.deployments()[v.deployment()];
             json!({
-                "deployment": deployment_label(world, v.deployment),
+                "deployment": deployment_label(world, v.deployment()),
                 "agent": d.agent,
                 "region": world.regions()[d.region].id,
                 "capacity": x.map(|x| x[j]),
                 "scenario_capacity": d.capacity,
                 "analytic_start": out.start[j],
-                "peak_offered_load_erlangs": num(out.peak_loads[v.deployment]),
-                "min": v.min, "max": v.max, "step": v.step, "cost_weight": num(v.cost),
+                "peak_offered_load_erlangs": num(out.peak_loads[v.deployment()]),
+                "min": v.min(), "max": v.max(), "step": v.step(), "cost_weight": num(v.cost()),
             })
         })
         .collect();
@@ -159,7 +159,7 @@ pub fn plan_json(world: &World, spec: &Spec, out: &Outcome, prov: &super::Proven
     let head = json_head(world, spec, out.status, headline(world, spec, out), prov);
     let body = json!({
         "targets": spec.targets.iter().map(|t| json!({
-            "target": t.label(world), "metric": t.metric.name(), "relation": t.relation(), "limit": num(t.limit),
+            "target": t.label(world), "metric": t.metric().name(), "relation": t.relation(), "limit": num(t.limit()),
         })).collect::<Vec<_>>(),
         "plan": out.plan.as_ref().map(|v| json!({
             "slot_hours": num(slot_hours(world, &spec.variables, &v.capacities)),
@@ -254,7 +254,7 @@ pub fn headline(world: &World, spec: &Spec, out: &Outcome) -> String {
 pub fn value_text(t: &Target, v: f64) -> String {
     if !v.is_finite() {
         "–".into()
-    } else if t.metric.is_share() {
+    } else if t.metric().is_share() {
         format!("{:.2} %", v * 100.0)
     } else {
         format!("{v:.1} ms")
@@ -264,14 +264,14 @@ pub fn value_text(t: &Target, v: f64) -> String {
 /// A target's limit with its relation: `≤ 3 %`, `≤ 160 ms`, `≥ 70 %`.
 pub fn limit_text(t: &Target) -> String {
     let rel = if t.relation() == "<=" { "≤" } else { "≥" };
-    let v = if t.metric.is_share() {
-        t.limit * 100.0
+    let v = if t.metric().is_share() {
+        t.limit() * 100.0
     } else {
-        t.limit
+        t.limit()
     };
     let s = format!("{v:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if t.metric.is_share() {
+    if t.metric().is_share() {
         format!("{rel} {s} %")
     } else {
         format!("{rel} {s} ms")
@@ -280,7 +280,7 @@ pub fn limit_text(t: &Target) -> String {
 
 /// A change of a target's figure: percentage points for shares, ms otherwise.
 pub fn change_text(t: &Target, d: f64) -> String {
-    if t.metric.is_share() {
+    if t.metric().is_share() {
         format!("{:+.2} pp", d * 100.0)
     } else {
         format!("{d:+.1} ms")
@@ -330,11 +330,11 @@ fn deployments_md(s: &mut String, world: &World, spec: &Spec, out: &Outcome) {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {:.1} | {} | {} |",
-            deployment_label(world, v.deployment),
+            deployment_label(world, v.deployment()),
             x.as_ref().map_or("–".into(), |x| x[j].to_string()),
-            world.deployments()[v.deployment].capacity,
+            world.deployments()[v.deployment()].capacity,
             out.start[j],
-            out.peak_loads[v.deployment],
+            out.peak_loads[v.deployment()],
             side(m.and_then(|m| m.minus.as_ref())),
             side(m.and_then(|m| m.plus.as_ref())),
         );
@@ -386,7 +386,7 @@ pub fn capacities_line(world: &World, vars: &[Variable], x: &[u32]) -> String {
     let caps: Vec<String> = vars
         .iter()
         .zip(x)
-        .map(|(v, x)| format!("{}={x}", deployment_label(world, v.deployment)))
+        .map(|(v, x)| format!("{}={x}", deployment_label(world, v.deployment())))
         .collect();
     caps.join(", ")
 }

@@ -42,7 +42,7 @@ fn checks_json(world: &World, rule: &Rule, est: &[TargetEstimate]) -> Value {
             "target": t.label(world),
             "hour_utc": match rule.spans[i] { Span::Hour(h) => json!(h), Span::Window => Value::Null },
             "relation": t.relation(),
-            "limit": num(t.limit),
+            "limit": num(t.limit()),
             "estimate": num(e.point),
             "bound": num(e.bound(t)),
             "met": met(rule, i, e),
@@ -99,7 +99,7 @@ fn schedule_json(world: &World, spec: &Spec, out: &HourlyOutcome) -> Value {
             "offered_load_erlangs": out.mean_loads[*d].iter().map(|&a| num(a)).collect::<Vec<_>>(),
             "planning_load_erlangs": out.loads[*d].iter().map(|&a| num(a)).collect::<Vec<_>>(),
             "scenario_capacity": dep.capacity,
-            "min": v.min, "max": v.max, "step": v.step, "cost_weight": num(v.cost),
+            "min": v.min(), "max": v.max(), "step": v.step(), "cost_weight": num(v.cost()),
         })
     });
     Value::Array(rows.collect())
@@ -134,7 +134,7 @@ pub fn plan_hourly_json(
         "decision": "hourly",
         "formulation": "overflow, rejection and abandonment shares (overall and per population) hold in every UTC hour of the window; other targets over the window",
         "targets": spec.targets.iter().map(|t| json!({
-            "target": t.label(world), "metric": t.metric.name(), "relation": t.relation(), "limit": num(t.limit),
+            "target": t.label(world), "metric": t.metric().name(), "relation": t.relation(), "limit": num(t.limit()),
             "span": if crate::experiment::plan::hourly_metric(t) { "every hour" } else { "window" },
         })).collect::<Vec<_>>(),
         "plan": s.plan.as_ref().map(|v| {
@@ -248,7 +248,7 @@ fn tightest_md(s: &mut String, world: &World, spec: &Spec, rule: &Rule, v: &Veri
             .collect();
         let room = |i: usize| {
             let b = v.estimates[i].bound(t);
-            (t.limit - b).abs() / t.limit.abs().max(1e-12)
+            (t.limit() - b).abs() / t.limit().abs().max(1e-12)
         };
         let Some(&i) = idx.iter().min_by(|&&a, &&b| room(a).total_cmp(&room(b))) else {
             continue;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::field::{err, region_index, R};
 use super::raw::RawSlo;
-use crate::model::target::{check_limit, Scope, Target, TargetMetric, METRICS};
+use crate::model::target::{Scope, Target, TargetMetric, METRICS};
 use crate::model::{Population, Region};
 
 fn metric(path: &str, name: &str) -> R<TargetMetric> {
@@ -31,12 +31,10 @@ fn push(
     scope: Scope,
     limit: f64,
 ) -> R<()> {
-    check_limit(metric, scope, limit).or_else(|m| err(path, m))?;
-    out.push(Target {
-        metric,
-        scope,
-        limit,
-    });
+    match Target::new(metric, scope, limit) {
+        Ok(t) => out.push(t),
+        Err(m) => return err(path, m),
+    }
     Ok(())
 }
 
@@ -56,14 +54,17 @@ fn entries(out: &mut Vec<Target>, base: &str, map: &BTreeMap<String, f64>, scope
 fn every_population(out: &mut Vec<Target>, pops: usize) {
     let overall: Vec<Target> = out
         .iter()
-        .filter(|t| t.scope == Scope::Overall && t.metric != TargetMetric::Utilization)
+        .filter(|t| t.scope() == Scope::Overall && t.metric() != TargetMetric::Utilization)
         .copied()
         .collect();
     for t in overall {
         for p in 0..pops {
             let scope = Scope::Population(p);
-            if !out.iter().any(|o| o.scope == scope && o.metric == t.metric) {
-                out.push(Target { scope, ..t });
+            if !out
+                .iter()
+                .any(|o| o.scope() == scope && o.metric() == t.metric())
+            {
+                out.extend(t.at(scope).ok());
             }
         }
     }
@@ -98,7 +99,7 @@ pub fn targets(raw: &RawSlo, pops: &[Population], regions: &[Region]) -> R<Vec<T
     if raw.every_population {
         every_population(&mut out, pops.len());
     }
-    out.sort_by_key(|t| (t.scope, t.metric));
+    out.sort_by_key(|t| (t.scope(), t.metric()));
     Ok(out)
 }
 

@@ -69,7 +69,7 @@ fn offered(w: &World, p: usize) -> f64 {
 }
 
 fn limit(w: &World) -> f64 {
-    w.slo().targets.first().map_or(f64::NAN, |t| t.limit)
+    w.slo().targets.first().map_or(f64::NAN, |t| t.limit())
 }
 
 fn single_b(w: &World) -> Vec<(String, u32)> {
@@ -94,15 +94,15 @@ fn per_region_b(w: &World) -> Vec<(String, u32)> {
     };
     let mut out = vec![(String::from("no target"), 0); w.deployments().len()];
     for t in &w.slo().targets {
-        if let Scope::Population(p) = t.scope {
+        if let Scope::Population(p) = t.scope() {
             let d = routes[p].chain[0];
             let a = offered(w, p);
             let what = format!(
                 "{}: smallest c with B(c, {a:.3}) <= {}",
                 w.populations()[p].name,
-                t.limit
+                t.limit()
             );
-            out[d] = (what, erlang_b_inverse(a, t.limit));
+            out[d] = (what, erlang_b_inverse(a, t.limit()));
         }
     }
     out

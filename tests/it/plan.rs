@@ -23,8 +23,7 @@ fn spill() -> (World, Spec) {
     let w = world(SPILL);
     let mut spec = plan::default_spec(&w);
     for v in &mut spec.variables {
-        v.min = 2;
-        v.max = 9;
+        *v = v.with_bounds(2, 9).unwrap();
     }
     (w, spec)
 }
@@ -80,7 +79,7 @@ fn a_verified_plan_meets_its_targets_on_a_fresh_seed() {
     let verified = planned().plan.as_ref().expect("a verified plan");
     let mut again = w.clone();
     for (v, &c) in spec.variables.iter().zip(&verified.capacities) {
-        again.set_capacity(v.deployment, c);
+        again.set_capacity(v.deployment(), c);
     }
     again
         .edit_run(|r| {
@@ -90,7 +89,7 @@ fn a_verified_plan_meets_its_targets_on_a_fresh_seed() {
         .expect("valid run settings");
     let est = crate::common::estimate(&again);
     for t in &spec.targets {
-        let got = match t.metric {
+        let got = match t.metric() {
             regionsim::model::target::TargetMetric::RejectionRate => est.point.rejection_rate,
             regionsim::model::target::TargetMetric::OverflowRate => est.point.overflow_rate,
             m => panic!("the case has no {m:?} target"),
@@ -335,11 +334,8 @@ fn the_exact_planner_cases_are_in_the_validation_suite() {
 fn a_utilisation_floor_is_met_together_with_the_rate_targets() {
     use regionsim::model::target::{Scope, Target, TargetMetric};
     let (w, mut spec) = spill();
-    spec.targets.push(Target {
-        metric: TargetMetric::Utilization,
-        scope: Scope::Overall,
-        limit: 0.5,
-    });
+    spec.targets
+        .push(Target::new(TargetMetric::Utilization, Scope::Overall, 0.5).expect("a valid target"));
     let out = plan::plan(&w, &spec, &(), &mut |_| {});
     assert_eq!(out.status, Status::Verified);
     let v = out.plan.unwrap();

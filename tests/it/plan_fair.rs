@@ -194,11 +194,7 @@ fn per_population_hourly_checks_equal_the_counts_recomputed_from_the_sessions() 
                     share(rejected + abandoned),
                 ];
                 for (m, want) in metrics.iter().zip(want) {
-                    let t = Target {
-                        metric: *m,
-                        scope: Scope::Population(p),
-                        limit: 0.5,
-                    };
+                    let t = Target::new(*m, Scope::Population(p), 0.5).expect("a valid target");
                     let got = value_in_hour(&t, &stats, h as u8);
                     assert_eq!(got, want, "{scenario}: {m:?} of population {p} in hour {h}");
                 }
@@ -298,7 +294,7 @@ fn every_population_expands_the_overall_targets_and_keeps_a_populations_own() {
         .slo()
         .targets
         .iter()
-        .map(|t| format!("{} {}", t.label(&w), t.limit))
+        .map(|t| format!("{} {}", t.label(&w), t.limit()))
         .collect();
     assert_eq!(
         labels,

@@ -227,9 +227,9 @@ fn apply_step(world: &World, vars: &mut [Variable], s: &str) -> Result<()> {
     if n == 0 {
         return Err(refuse("--step", s, "a step must be at least 1 slot"));
     }
-    match which {
-        None => vars.iter_mut().for_each(|v| v.step = n),
-        Some(d) => vars[d].step = n,
+    let chosen: Vec<usize> = which.map_or((0..vars.len()).collect(), |d| vec![d]);
+    for d in chosen {
+        vars[d] = vars[d].with_step(n).map_err(|m| refuse("--step", s, m))?;
     }
     Ok(())
 }
@@ -241,17 +241,17 @@ fn apply_bounds(world: &World, vars: &mut [Variable], s: &str) -> Result<()> {
     let (lo, hi) = range
         .split_once(':')
         .ok_or_else(|| refuse("--bounds", s, "expected DEPLOYMENT=MIN:MAX"))?;
+    let (mut min, mut max) = (v.min(), v.max());
     if !lo.trim().is_empty() {
-        v.min = whole("--bounds", s, lo)?;
-        v.max = v.max.max(v.min);
+        min = whole("--bounds", s, lo)?;
+        max = max.max(min);
     }
     if !hi.trim().is_empty() {
-        v.max = whole("--bounds", s, hi)?;
+        max = whole("--bounds", s, hi)?;
     }
-    if v.min > v.max {
-        let msg = format!("the lower bound exceeds the upper ({} > {})", v.min, v.max);
-        return Err(refuse("--bounds", s, msg));
-    }
+    *v = v
+        .with_bounds(min, max)
+        .map_err(|m| refuse("--bounds", s, m))?;
     Ok(())
 }
 

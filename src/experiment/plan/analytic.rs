@@ -197,8 +197,8 @@ fn waits(world: &World) -> bool {
 /// The capacity one target asks of a deployment offered `a` Erlangs at its peak
 /// (`mean_s`: mean session length), if theory gives one.
 fn inverse(world: &World, t: &Target, a: f64, mean_s: f64) -> Option<u32> {
-    let x = t.limit;
-    Some(match t.metric {
+    let x = t.limit();
+    Some(match t.metric() {
         TargetMetric::OverflowRate => erlang_b_inverse(a, x),
         TargetMetric::RejectionRate
         | TargetMetric::AbandonmentRate
@@ -238,7 +238,7 @@ pub fn start_at(world: &World, targets: &[Target], loads: &[f64]) -> Vec<u32> {
             .map(|&p| world.populations()[p].session.mean())
             .fold(0.0, f64::max)
             .max(1e-9);
-        let applies = |t: &&Target| match t.scope {
+        let applies = |t: &&Target| match t.scope() {
             Scope::Population(p) => homed.contains(&p),
             _ => true,
         };

@@ -81,8 +81,8 @@ impl Fairness {
 fn overall(targets: &[Target], m: TargetMetric) -> Option<f64> {
     targets
         .iter()
-        .find(|t| t.scope == Scope::Overall && t.metric == m)
-        .map(|t| t.limit)
+        .find(|t| t.scope() == Scope::Overall && t.metric() == m)
+        .map(|t| t.limit())
 }
 
 /// Each population's worst hour in `hours` (a verification run's), against

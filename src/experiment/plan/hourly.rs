@@ -53,7 +53,7 @@ pub fn hourly_world(world: &World) -> World {
 pub fn unsupported(world: &World, targets: &[Target]) -> Option<String> {
     if targets
         .iter()
-        .any(|t| t.metric == TargetMetric::Utilization)
+        .any(|t| t.metric() == TargetMetric::Utilization)
     {
         return Some(
             "utilisation floors are not planned hour by hour; drop them or plan static capacities"
@@ -146,12 +146,7 @@ pub fn specs(fixed: Spec) -> (Spec, Spec) {
 pub fn variables(fixed: &[Variable]) -> Vec<Variable> {
     fixed
         .iter()
-        .flat_map(|v| {
-            (0..24u8).map(move |h| Variable {
-                period: Period::Hour(h),
-                ..v.clone()
-            })
-        })
+        .flat_map(|v| (0..24u8).map(move |h| v.at_hour(h)))
         .collect()
 }
 
@@ -170,10 +165,10 @@ pub fn start(
         .collect();
     vars.iter()
         .map(|v| {
-            let Period::Hour(h) = v.period else {
-                return v.min;
+            let Period::Hour(h) = v.period() else {
+                return v.min();
             };
-            per_hour[usize::from(h)][v.deployment].clamp(v.min, v.max)
+            per_hour[usize::from(h)][v.deployment()].clamp(v.min(), v.max())
         })
         .collect()
 }

@@ -78,7 +78,7 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
     }
 
     fn hour(&self, i: usize) -> usize {
-        match self.vars()[i].period {
+        match self.vars()[i].period() {
             Period::Hour(h) => usize::from(h),
             Period::Whole => 0,
         }
@@ -123,15 +123,15 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
                 let h = self.hour(i);
                 let fails = !j.hour_ok[h] || (j.window_short && self.checked[h]);
                 let v = &vars[i];
-                if !fails || x[i] >= v.max {
+                if !fails || x[i] >= v.max() {
                     return x[i];
                 }
                 let add = if coarse {
-                    v.step.max(x[i].div_ceil(10))
+                    v.step().max(x[i].div_ceil(10))
                 } else {
-                    v.step
+                    v.step()
                 };
-                v.snap_up(x[i].saturating_add(add).min(v.max), 1)
+                v.snap_up(x[i].saturating_add(add).min(v.max()), 1)
             })
             .collect()
     }
@@ -163,7 +163,7 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
         let l = v.lattice(1);
         match p.lo {
             None => {
-                let target = p.hi.saturating_sub(p.stride).max(v.min);
+                let target = p.hi.saturating_sub(p.stride).max(v.min());
                 l.floor_index(target).map(|i| l.get(i))
             }
             Some(lo) => {
@@ -182,7 +182,7 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
             .map(|h| Probe {
                 hi: x[base + h],
                 lo: None,
-                stride: self.vars()[base + h].step,
+                stride: self.vars()[base + h].step(),
                 done: !self.checked[self.hour(base + h)],
             })
             .collect();
@@ -225,7 +225,7 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
     fn by_cost(&self) -> Vec<usize> {
         let n = self.vars().len() / 24;
         let mut order: Vec<usize> = (0..n).collect();
-        let cost = |k: usize| self.vars()[k * 24].cost;
+        let cost = |k: usize| self.vars()[k * 24].cost();
         order.sort_by(|&a, &b| cost(b).total_cmp(&cost(a)).then(a.cmp(&b)));
         order
     }

@@ -27,9 +27,9 @@ pub enum Span {
 /// shares of sessions overflowed, rejected or abandoned, overall or of one
 /// population.
 pub fn hourly_metric(t: &Target) -> bool {
-    matches!(t.scope, Scope::Overall | Scope::Population(_))
+    matches!(t.scope(), Scope::Overall | Scope::Population(_))
         && matches!(
-            t.metric,
+            t.metric(),
             TargetMetric::OverflowRate
                 | TargetMetric::RejectionRate
                 | TargetMetric::AbandonmentRate
@@ -96,7 +96,7 @@ pub fn checked_hour(world: &World, h: u8) -> bool {
 pub fn value_in_hour(t: &Target, s: &RunStats, h: u8) -> f64 {
     let (mut num, mut arrivals) = (0u64, 0u64);
     for b in hour_bins(s, h) {
-        let (a, overflow, rejected, abandoned) = match t.scope {
+        let (a, overflow, rejected, abandoned) = match t.scope() {
             Scope::Population(p) => {
                 let c = s.series.population_cell(b, p);
                 (c.arrivals, c.overflow, c.rejected, c.abandoned)
@@ -107,7 +107,7 @@ pub fn value_in_hour(t: &Target, s: &RunStats, h: u8) -> f64 {
             }
         };
         arrivals += a;
-        num += match t.metric {
+        num += match t.metric() {
             TargetMetric::OverflowRate => overflow,
             TargetMetric::RejectionRate => rejected,
             TargetMetric::AbandonmentRate => abandoned,
@@ -120,8 +120,8 @@ pub fn value_in_hour(t: &Target, s: &RunStats, h: u8) -> f64 {
 /// The catalogue's number `t` constrains: targets are named as the figures of
 /// `summary.json` and read from the same summary as every report.
 pub fn pick(t: &Target) -> Pick {
-    let name = t.metric.name();
-    let pick = match t.scope {
+    let name = t.metric().name();
+    let pick = match t.scope() {
         Scope::Overall => Pick::run(name),
         Scope::Population(p) => Pick::population(p, name),
         Scope::Region(r) => Pick::region(r, name),
@@ -143,7 +143,7 @@ fn value_over(t: &Target, span: Span, s: &RunStats, summary: &Summary) -> f64 {
 /// across replications the point estimate is the pooled distribution's
 /// percentile, as every report states percentiles.
 fn distribution(t: &Target, s: &RunStats) -> Option<(Distribution, f64)> {
-    let (pick, q): (fn(&PopulationStats) -> &Distribution, f64) = match t.metric {
+    let (pick, q): (fn(&PopulationStats) -> &Distribution, f64) = match t.metric() {
         TargetMetric::MediaRttP95 => (|p| &p.rtt, 0.95),
         TargetMetric::MediaRttP99 => (|p| &p.rtt, 0.99),
         TargetMetric::JoinLatencyP95 => (|p| &p.join, 0.95),
@@ -151,7 +151,7 @@ fn distribution(t: &Target, s: &RunStats) -> Option<(Distribution, f64)> {
         _ => return None,
     };
     let mut d = Distribution::new();
-    match t.scope {
+    match t.scope() {
         Scope::Population(p) => d.merge(pick(&s.populations[p])),
         _ => s.populations.iter().for_each(|p| d.merge(pick(p))),
     }
@@ -182,7 +182,7 @@ impl TargetEstimate {
 
     /// The pessimistic end `room` margins away from the estimate.
     pub fn bound_with_room(&self, t: &Target, room: f64) -> f64 {
-        match t.metric.sense() {
+        match t.metric().sense() {
             Sense::AtMost => self.point + room * self.margin,
             Sense::AtLeast => self.point - room * self.margin,
         }
@@ -190,7 +190,7 @@ impl TargetEstimate {
 
     /// The optimistic end: when even it misses the limit, the target clearly fails.
     pub fn optimistic(&self, t: &Target) -> f64 {
-        match t.metric.sense() {
+        match t.metric().sense() {
             Sense::AtMost => self.point - self.margin,
             Sense::AtLeast => self.point + self.margin,
         }
@@ -298,11 +298,7 @@ mod tests {
         for &(m, name) in METRICS {
             assert!(!scopes(m).is_empty(), "{name}");
             for scope in scopes(m) {
-                let t = Target {
-                    metric: m,
-                    scope,
-                    limit: 0.5,
-                };
+                let t = Target::new(m, scope, 0.5).expect("a valid target");
                 let pick = pick(&t);
                 assert_eq!(pick.key(), name);
                 let unit = if m.is_share() { Unit::Share } else { Unit::Ms };
@@ -327,11 +323,7 @@ mod tests {
         let summary = Summary::of(&est.pooled);
         for m in [TargetMetric::MediaRttP95, TargetMetric::JoinLatencyP99] {
             for scope in [Scope::Overall, Scope::Population(1)] {
-                let t = Target {
-                    metric: m,
-                    scope,
-                    limit: 100.0,
-                };
+                let t = Target::new(m, scope, 100.0).expect("a valid target");
                 let (d, q) = distribution(&t, &est.pooled).unwrap();
                 assert_eq!(d.quantile(q), pick(&t).get(&summary), "{m:?} {scope:?}");
             }

@@ -177,16 +177,13 @@ pub fn default_spec(world: &World) -> Spec {
         .deployments()
         .iter()
         .enumerate()
-        .map(|(d, dep)| Variable {
-            deployment: d,
-            period: Period::Whole,
-            min: 0,
-            max: start[d]
+        .map(|(d, dep)| {
+            let max = start[d]
                 .saturating_mul(2)
                 .max(dep.capacity.saturating_mul(2))
-                .max(20),
-            step: 1,
-            cost: world.slo().cost[dep.region],
+                .max(20);
+            let cost = world.slo().cost[dep.region];
+            Variable::new(d, Period::Whole, (0, max, 1), cost).expect("a validated cost")
         })
         .collect();
     Spec {
@@ -225,7 +222,7 @@ pub fn plan_with(
     let start: Capacities = spec
         .variables
         .iter()
-        .map(|v| start_all[v.deployment].clamp(v.min, v.max))
+        .map(|v| start_all[v.deployment()].clamp(v.min(), v.max()))
         .collect();
     let mut ev = Evaluator::new(world, &spec.variables, &rule, progress);
     let mut out = Outcome::new(rule.clone(), peak_loads, start.clone());

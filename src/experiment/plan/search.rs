@@ -126,7 +126,8 @@ impl Search<'_, '_> {
             .map(|(v, (&a, &b))| {
                 let m = ((u64::from(a) + u64::from(b)) / 2) as u32;
                 // Round down onto the lattice min + k step.
-                (v.min + (m.saturating_sub(v.min) / v.step) * v.step).clamp(v.min, v.max)
+                (v.min() + (m.saturating_sub(v.min()) / v.step()) * v.step())
+                    .clamp(v.min(), v.max())
             })
             .collect()
     }
@@ -136,8 +137,8 @@ impl Search<'_, '_> {
         let mut order: Vec<usize> = (0..self.vars.len()).collect();
         order.sort_by(|&a, &b| {
             self.vars[b]
-                .cost
-                .total_cmp(&self.vars[a].cost)
+                .cost()
+                .total_cmp(&self.vars[a].cost())
                 .then(a.cmp(&b))
         });
         order
@@ -290,7 +291,7 @@ impl Search<'_, '_> {
 
     /// The full range of every variable.
     pub fn full(&self) -> Bounds {
-        self.vars.iter().map(|v| (v.min, v.max)).collect()
+        self.vars.iter().map(|v| (v.min(), v.max())).collect()
     }
 
     /// One step of lattice `f` around `x`, within the bounds.
@@ -299,10 +300,10 @@ impl Search<'_, '_> {
             .iter()
             .zip(x)
             .map(|(v, &c)| {
-                let r = v.step.saturating_mul(f);
+                let r = v.step().saturating_mul(f);
                 (
-                    c.saturating_sub(r).max(v.min),
-                    c.saturating_add(r).min(v.max),
+                    c.saturating_sub(r).max(v.min()),
+                    c.saturating_add(r).min(v.max()),
                 )
             })
             .collect()

@@ -20,24 +20,117 @@ pub enum Period {
     Hour(u8),
 }
 
-/// One capacity the planner chooses.
+/// One capacity the planner chooses. Its fields are private: the
+/// constructor and the `with_` methods keep min <= max, a step of at least
+/// one slot and a finite, non-negative cost, so every lattice is well formed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Variable {
     /// Index into `World::deployments`.
-    pub deployment: usize,
+    deployment: usize,
     /// When it applies.
-    pub period: Period,
+    period: Period,
     /// Smallest allowed capacity, slots.
-    pub min: u32,
+    min: u32,
     /// Largest allowed capacity, slots.
-    pub max: u32,
+    max: u32,
     /// Capacities are min + k step (and max).
-    pub step: u32,
+    step: u32,
     /// Relative cost of one slot-hour (the region's `slo.cost`).
-    pub cost: f64,
+    cost: f64,
 }
 
 impl Variable {
+    /// Deployment `deployment`'s capacity over `period`, between `min` and
+    /// `max` in steps of `step`, at `cost` per slot-hour.
+    pub fn new(
+        deployment: usize,
+        period: Period,
+        (min, max, step): (u32, u32, u32),
+        cost: f64,
+    ) -> Result<Variable, String> {
+        if min > max {
+            return Err(format!("the lower bound exceeds the upper ({min} > {max})"));
+        }
+        if step == 0 {
+            return Err("a step must be at least 1 slot".into());
+        }
+        if !(cost.is_finite() && cost >= 0.0) {
+            return Err(format!("a cost must be a finite number >= 0, got {cost}"));
+        }
+        Ok(Variable {
+            deployment,
+            period,
+            min,
+            max,
+            step,
+            cost,
+        })
+    }
+
+    /// The same variable with other bounds (checked again).
+    pub fn with_bounds(&self, min: u32, max: u32) -> Result<Variable, String> {
+        Variable::new(
+            self.deployment,
+            self.period,
+            (min, max, self.step),
+            self.cost,
+        )
+    }
+
+    /// The same variable with another step (checked again).
+    pub fn with_step(&self, step: u32) -> Result<Variable, String> {
+        Variable::new(
+            self.deployment,
+            self.period,
+            (self.min, self.max, step),
+            self.cost,
+        )
+    }
+
+    /// The same variable for one UTC hour.
+    pub fn at_hour(&self, h: u8) -> Variable {
+        Variable {
+            period: Period::Hour(h),
+            ..self.clone()
+        }
+    }
+
+    /// Index into `World::deployments`.
+    #[inline]
+    pub fn deployment(&self) -> usize {
+        self.deployment
+    }
+
+    /// When it applies.
+    #[inline]
+    pub fn period(&self) -> Period {
+        self.period
+    }
+
+    /// Smallest allowed capacity, slots.
+    #[inline]
+    pub fn min(&self) -> u32 {
+        self.min
+    }
+
+    /// Largest allowed capacity, slots.
+    #[inline]
+    pub fn max(&self) -> u32 {
+        self.max
+    }
+
+    /// Capacities are min + k step (and max).
+    #[inline]
+    pub fn step(&self) -> u32 {
+        self.step
+    }
+
+    /// Relative cost of one slot-hour (the region's `slo.cost`).
+    #[inline]
+    pub fn cost(&self) -> f64 {
+        self.cost
+    }
+
     /// The lattice of allowed values at factor `f` (steps of `step * f` from
     /// `min`, plus `max`), computed from the index on demand: bounds as wide as
     /// `0:4294967295` cost nothing until a value is asked for.
@@ -272,14 +365,7 @@ mod tests {
     use super::*;
 
     fn var(min: u32, max: u32, step: u32) -> Variable {
-        Variable {
-            deployment: 0,
-            period: Period::Whole,
-            min,
-            max,
-            step,
-            cost: 1.0,
-        }
+        Variable::new(0, Period::Whole, (min, max, step), 1.0).unwrap()
     }
 
     /// The listing the lattice replaced: steps of `stride` from min below max, then max.

@@ -40,7 +40,7 @@ impl Verdict {
         let mut v = Self::default();
         for (t, e) in targets.iter().zip(est) {
             if !t.holds(e.bound_with_room(t, room)) {
-                if wants_more(t.metric) {
+                if wants_more(t.metric()) {
                     v.short = true;
                 } else {
                     v.over = true;
@@ -61,7 +61,7 @@ pub fn judge(targets: &[Target], est: &[TargetEstimate], room: f64) -> Verdict {
             continue;
         }
         if opt.is_finite() && !t.holds(opt) {
-            if wants_more(t.metric) {
+            if wants_more(t.metric()) {
                 v.short = true;
             } else {
                 v.over = true;

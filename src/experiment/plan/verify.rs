@@ -166,8 +166,8 @@ pub fn marginals(
     let mut out = Vec::with_capacity(vars.len());
     for (j, v) in vars.iter().enumerate() {
         let mut side = |delta: i64| -> Result<Option<Candidate>, Cancelled> {
-            let c = i64::from(x[j]) + delta * i64::from(v.step);
-            if c < i64::from(v.min) || c > i64::from(v.max) {
+            let c = i64::from(x[j]) + delta * i64::from(v.step());
+            if c < i64::from(v.min()) || c > i64::from(v.max()) {
                 return Ok(None);
             }
             let mut y = x.to_vec();

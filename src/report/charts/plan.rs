@@ -66,8 +66,12 @@ where
 {
     let i = shown(spec, out);
     let t = &spec.targets[i];
-    let scale = if t.metric.is_share() { 100.0 } else { 1.0 };
-    let unit = if t.metric.is_share() { " (%)" } else { " (ms)" };
+    let scale = if t.metric().is_share() { 100.0 } else { 1.0 };
+    let unit = if t.metric().is_share() {
+        " (%)"
+    } else {
+        " (ms)"
+    };
     let label = t.label(world);
     let note = format!(
         "Each point is a candidate on the search's common random numbers; line: {label} {}.",
@@ -88,9 +92,9 @@ where
     if pts.is_empty() {
         return empty(&area, "no candidate was evaluated");
     }
-    let (xs, ys) = ranges(&pts, t.limit * scale, scale == 100.0);
+    let (xs, ys) = ranges(&pts, t.limit() * scale, scale == 100.0);
     let (x0, x1) = (xs.start, xs.end);
-    let limit = t.limit * scale;
+    let limit = t.limit() * scale;
     let at = out
         .at_plan
         .as_ref()

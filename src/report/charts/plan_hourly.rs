@@ -25,7 +25,7 @@ fn flat(fixed: &Spec, out: &HourlyOutcome, d: usize) -> Option<u32> {
         .variables
         .iter()
         .zip(&v.capacities)
-        .find(|(var, _)| var.deployment == d)
+        .find(|(var, _)| var.deployment() == d)
         .map(|(_, &c)| c)
 }
 
