@@ -116,8 +116,10 @@ impl RunStats {
         }
     }
 
-    /// A session arrived at t; `counted` when t is inside the window.
-    #[inline]
+    /// A session arrived at t; `counted` when t is inside the window. Forced
+    /// inline, like [`RunStats::served`]: the engine is compiled once per
+    /// event-list heap, and LLVM would otherwise call it out of line.
+    #[inline(always)]
     pub fn arrival(&mut self, pop: usize, t: f64, counted: bool) {
         if counted {
             self.populations[pop].sessions += 1;

@@ -246,11 +246,19 @@ impl TimeSeries {
     /// Population `pop`'s counts in the bin holding t (None past the horizon
     /// or when populations have no counts of their own). Called right after
     /// [`TimeSeries::at`] for the same t, whose cached bin it reuses.
-    #[inline]
+    /// Forced inline with the rest out of line: outside the planner no
+    /// population has counts, and each outcome then pays one compare.
+    #[inline(always)]
     pub fn population_at(&mut self, t: f64, pop: usize) -> Option<&mut PopulationBin> {
         if self.populations == 0 {
             return None;
         }
+        self.population_cell_at(t, pop)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn population_cell_at(&mut self, t: f64, pop: usize) -> Option<&mut PopulationBin> {
         let (b, lo, hi) = self.at_cache;
         let b = if lo <= t && t < hi {
             b
