@@ -450,23 +450,6 @@ impl World {
         Ok(())
     }
 
-    /// Replications draw from streams keyed by this seed.
-    pub fn set_seed(&mut self, seed: u64) {
-        self.0.run.seed = seed;
-    }
-
-    /// The confidence level of reported intervals; refused outside (0, 1).
-    pub fn set_confidence(&mut self, confidence: f64) -> Result<(), String> {
-        if confidence > 0.0 && confidence < 1.0 {
-            self.0.run.confidence = confidence;
-            Ok(())
-        } else {
-            Err(format!(
-                "a confidence of {confidence} is not between 0 and 1"
-            ))
-        }
-    }
-
     /// A remark for the reports about a valid but noteworthy setting.
     pub fn add_note(&mut self, note: String) {
         self.0.notes.push(note);
@@ -527,19 +510,6 @@ impl World {
         }
         self.0.timeline.push(event);
         Ok(())
-    }
-
-    /// The world with time-series bins of `bin_s` seconds (the hourly
-    /// planner reads its checks from hour-long bins); refused unless
-    /// positive and finite (wider bins than the scenario's only lower the
-    /// number of bins, which validation bounded).
-    pub fn set_bin_s(&mut self, bin_s: f64) -> Result<(), String> {
-        if bin_s.is_finite() && bin_s > 0.0 {
-            self.0.run.bin_s = bin_s;
-            Ok(())
-        } else {
-            Err(format!("a bin of {bin_s} s is not positive and finite"))
-        }
     }
 
     /// Scenario name (names the report folder).

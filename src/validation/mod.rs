@@ -206,7 +206,7 @@ impl Case {
     pub fn run(&self) -> Result<Vec<Check>, ScenarioError> {
         let mut world = self.world()?;
         world
-            .set_confidence(CONFIDENCE)
+            .edit_run(|r| r.confidence = CONFIDENCE)
             .expect("a confidence level");
         let runs = Runs::simulate(self.name, world);
         let mut checks = (self.checks)(&runs);

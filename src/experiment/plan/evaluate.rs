@@ -59,7 +59,7 @@ pub fn run_into(
     progress: &dyn Progress,
 ) -> Result<(), Cancelled> {
     let mut w = world.clone();
-    w.set_seed(seed);
+    w.edit_run(|r| r.seed = seed).expect("any seed");
     batched(
         range.start..range.end.max(range.start),
         progress,

@@ -43,9 +43,11 @@ pub struct HourlyOutcome {
 /// time-series bins, so each bin is one UTC hour, with counts per population.
 pub fn hourly_world(world: &World) -> World {
     let mut w = world.clone();
-    w.set_bin_s(3600.0).expect("an hour is a valid bin");
-    w.edit_run(|r| r.population_series = true)
-        .expect("valid run settings");
+    w.edit_run(|r| {
+        r.bin_s = 3600.0;
+        r.population_series = true;
+    })
+    .expect("an hour is a valid bin");
     w
 }
 
