@@ -20,7 +20,6 @@ use regionsim::experiment::plan::{self, Spec, Status};
 use regionsim::experiment::Cancelled;
 use regionsim::model::World;
 use regionsim::report;
-use regionsim::scenario::ScenarioError;
 
 #[derive(Args)]
 pub struct PlanArgs {
@@ -123,9 +122,6 @@ pub fn run(args: PlanArgs) -> Result<()> {
     super::shard::refuse_for(c, "plan", |k| std::env::var(k).ok())?;
     let fields = flags::fields(&args.targets, &args.cost, args.every_population)?;
     let world = flags::world(c, &fields)?;
-    if let Some((path, why)) = plan::unsupported(&world) {
-        return Err(ScenarioError::at(&c.scenario, &path, &why).into());
-    }
     let targets = flags::targets(&c.scenario, &world)?;
     let variables = flags::variables(&world, &args.step, &args.bounds)?;
     let spec = Spec {
@@ -193,10 +189,11 @@ fn planned_scenario(
     let Some(v) = &out.plan else {
         return Ok(None);
     };
-    let set: Vec<(String, f64)> = spec
+    let mut set: Vec<(String, f64)> = spec
         .variables
         .iter()
         .zip(&v.capacities)
+        .filter(|(var, _)| var.knob() == plan::Knob::Slots)
         .map(|(var, &cap)| {
             (
                 regionsim::scenario::capacity_field(&world.deployments()[var.deployment()]),
@@ -204,6 +201,17 @@ fn planned_scenario(
             )
         })
         .collect();
+    // Worker pools: the fields of the pool as planned (the floor held at the
+    // most replicas, the workers at the start within them).
+    let planned = plan::apply(world, &spec.variables, &v.capacities);
+    let mut pools: Vec<usize> = (spec.variables.iter())
+        .filter(|var| var.knob().on_workers())
+        .map(plan::Variable::deployment)
+        .collect();
+    pools.dedup();
+    for d in pools {
+        set.extend(plan::written_fields(&planned, d));
+    }
     let text = regionsim::scenario::rewrite(c.source()?, &set)?;
     let doc = serde_json::from_str(&text).expect("rewrite writes JSON");
     super::planned::finish(&c.scenario, doc, "-planned", out_dir).map(Some)

@@ -494,6 +494,33 @@ impl World {
         self.0.deployments[d].capacity = capacity;
     }
 
+    /// Change deployment `d`'s worker pool through `f` (a plan's pool size,
+    /// replicas or target load), keeping the change only if the pool still
+    /// meets the worker model's rules ([`workers::WorkerSpec::check`], the
+    /// same the scenario's validation applies); its nominal capacity follows.
+    /// Refused for a deployment without workers.
+    pub fn set_workers(
+        &mut self,
+        d: usize,
+        f: impl FnOnce(&mut workers::WorkerSpec),
+    ) -> Result<(), String> {
+        let dep = self
+            .0
+            .deployments
+            .get_mut(d)
+            .ok_or_else(|| format!("deployment {d} does not exist"))?;
+        let mut spec = dep
+            .workers
+            .clone()
+            .ok_or_else(|| format!("deployment {} has no workers", dep.agent))?;
+        f(&mut spec);
+        spec.check()
+            .map_err(|(field, why)| format!("workers.{field} {why}"))?;
+        dep.capacity = spec.initial_capacity();
+        dep.workers = Some(spec);
+        Ok(())
+    }
+
     /// Append a timeline event (a plan's hourly schedule), refused if a step
     /// names a deployment that does not exist or lies outside the run.
     pub fn push_event(&mut self, event: TimelineEvent) -> Result<(), String> {

@@ -40,6 +40,15 @@ pub enum TargetMetric {
     SloBoth,
     /// Time-averaged busy / capacity (a floor: planners ask for it to avoid idle slots).
     Utilization,
+    /// Share of a worker deployment's jobs placed on a worker whose true load
+    /// then exceeded the threshold (the worst worker deployment's).
+    OverAdmissionRate,
+    /// Share of a worker deployment's session-seconds on a worker whose true
+    /// load was above 1 (the worst worker deployment's).
+    OverloadedSessionShare,
+    /// Share of a worker deployment's jobs that waited for a cold start (the
+    /// worst worker deployment's).
+    ColdStartJobShare,
 }
 
 /// Whether a target caps a metric or sets a floor under it.
@@ -70,6 +79,12 @@ pub const METRICS: &[(TargetMetric, &str)] = &[
     (TargetMetric::SloJoinLatency, "slo_attainment.join_latency"),
     (TargetMetric::SloBoth, "slo_attainment.both"),
     (TargetMetric::Utilization, "utilization"),
+    (TargetMetric::OverAdmissionRate, "over_admission_rate"),
+    (
+        TargetMetric::OverloadedSessionShare,
+        "overloaded_session_share",
+    ),
+    (TargetMetric::ColdStartJobShare, "cold_start_job_share"),
 ];
 
 impl TargetMetric {
@@ -94,6 +109,15 @@ impl TargetMetric {
             }
             _ => Sense::AtMost,
         }
+    }
+
+    /// A figure of the worker deployments (the catalogue's `WORKER_METRICS`),
+    /// which only a scenario with workers has.
+    pub fn on_workers(self) -> bool {
+        matches!(
+            self,
+            Self::OverAdmissionRate | Self::OverloadedSessionShare | Self::ColdStartJobShare
+        )
     }
 
     /// A share in [0, 1] (else a duration in ms).
@@ -222,6 +246,10 @@ pub fn check_limit(metric: TargetMetric, scope: Scope, limit: f64) -> Result<(),
         return Err(format!("must be a duration in ms > 0, got {limit}"));
     }
     match (metric, scope) {
+        (m, Scope::Population(_) | Scope::Region(_)) if m.on_workers() => Err(format!(
+            "`{}` is a worker deployments' figure: overall only (it holds for every worker deployment)",
+            m.name()
+        )),
         (TargetMetric::Utilization, Scope::Population(_)) => {
             Err("utilisation is per region, not per population".into())
         }

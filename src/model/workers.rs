@@ -131,4 +131,54 @@ impl WorkerSpec {
     pub fn initial_capacity(&self) -> u32 {
         self.initial().saturating_mul(self.sessions_at_threshold())
     }
+
+    /// The rules on the pool's size and target that hold whoever sets them
+    /// (the scenario's validation, the planner through `World::set_workers`):
+    /// a fixed count and a maximum of 1 to [`MAX_WORKERS`], min <= initial <=
+    /// max, and a target load above the idle load and below the threshold.
+    /// Err: the field at fault, relative to the `workers` block, and why.
+    pub fn check(&self) -> Result<(), (&'static str, String)> {
+        let Some(a) = &self.autoscale else {
+            let n = self.count;
+            if n == 0 || n > MAX_WORKERS {
+                return Err((
+                    "count",
+                    format!("must be between 1 and {MAX_WORKERS}, got {n}"),
+                ));
+            }
+            return Ok(());
+        };
+        if a.max == 0 || a.max > MAX_WORKERS {
+            let m = format!("must be between 1 and {MAX_WORKERS}, got {}", a.max);
+            return Err(("autoscale.max", m));
+        }
+        if a.min > a.max {
+            let m = format!("must be at most `max` ({}), got {}", a.max, a.min);
+            return Err(("autoscale.min", m));
+        }
+        if a.initial < a.min || a.initial > a.max {
+            let m = format!(
+                "must be between `min` ({}) and `max` ({}), got {}",
+                a.min, a.max, a.initial
+            );
+            return Err(("autoscale.initial", m));
+        }
+        // The autoscaler asks for `total load / target_load` workers. A target
+        // at or below the idle load can never be met (each worker added brings
+        // its base load with it, so the count asked for grows without end:
+        // 100 000 workers, 116 s and 820 MB for an hour), and one at or above
+        // the threshold asks for no more workers than a full pool has (loads
+        // stop at about the threshold), so a full pool is never relieved.
+        let (base, threshold) = (self.load.base, self.measure.threshold);
+        if !(a.target_load > base && a.target_load < threshold) {
+            return Err((
+                "autoscale.target_load",
+                format!(
+                    "must be above `load.base` ({base}) and below `load_threshold` ({threshold}), got {}: otherwise the autoscaler grows without end or never relieves a full pool",
+                    a.target_load
+                ),
+            ));
+        }
+        Ok(())
+    }
 }

@@ -19,6 +19,7 @@ pub mod partial;
 mod plan;
 mod plan_hourly;
 mod plan_populations;
+mod plan_workers;
 pub mod provenance;
 mod replications;
 mod sessions;

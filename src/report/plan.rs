@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 
+pub use super::json_values::deployment_label;
 use super::json_values::num;
 use crate::experiment::plan::{
     slot_hours, window_hours, Candidate, Outcome, Spec, Stage, Status, TargetEstimate, Variable,
@@ -24,23 +25,6 @@ pub fn status_name(s: Status) -> &'static str {
         Status::Infeasible => "infeasible",
         Status::Unverified => "unverified",
         Status::Interrupted => "interrupted",
-    }
-}
-
-/// `region` or `agent@region` when a region hosts several deployments.
-pub fn deployment_label(world: &World, d: usize) -> String {
-    let dep = &world.deployments()[d];
-    let region = &world.regions()[dep.region].id;
-    let shared = world
-        .deployments()
-        .iter()
-        .filter(|o| o.region == dep.region)
-        .count()
-        > 1;
-    if shared {
-        format!("{}@{region}", dep.agent)
-    } else {
-        region.clone()
     }
 }
 
@@ -137,6 +121,9 @@ fn deployments(world: &World, spec: &Spec, out: &Outcome, x: Option<&[u32]>) -> 
         .iter()
         .enumerate()
         .map(|(j, v)| {
+            if v.knob().on_workers() {
+                return super::plan_workers::knob_row(world, v, j, out, x);
+            }
             let d = &world.deployments()[v.deployment()];
             json!({
                 "deployment": deployment_label(world, v.deployment()),
@@ -161,11 +148,15 @@ pub fn plan_json(world: &World, spec: &Spec, out: &Outcome, prov: &super::Proven
         "targets": spec.targets.iter().map(|t| json!({
             "target": t.label(world), "metric": t.metric().name(), "relation": t.relation(), "limit": num(t.limit()),
         })).collect::<Vec<_>>(),
-        "plan": out.plan.as_ref().map(|v| json!({
-            "slot_hours": num(slot_hours(world, &spec.variables, &v.capacities)),
-            "cost": num(crate::experiment::plan::cost(world, &spec.variables, &v.capacities)),
-            "verification": verification(world, spec, v),
-        })),
+        "plan": out.plan.as_ref().map(|v| {
+            let mut p = json!({
+                "slot_hours": num(slot_hours(world, &spec.variables, &v.capacities)),
+                "cost": num(crate::experiment::plan::cost(world, &spec.variables, &v.capacities)),
+                "verification": verification(world, spec, v),
+            });
+            super::plan_workers::plan_fields(world, spec, v, &mut p);
+            p
+        }),
         "populations": super::plan_populations::json_of(world, &spec.targets, out.plan.as_ref()),
         "deployments": deployments(world, spec, out, x),
         "binding": out.binding.iter().map(|&i| spec.targets[i].label(world)).collect::<Vec<_>>(),
@@ -211,7 +202,7 @@ pub fn json_head(
         "provenance": prov.to_json(world),
         "confidence": num(spec.confidence),
         "replications": spec.replications,
-        "objective": "cost-weighted slot-hours over the statistics window",
+        "objective": format!("{} over the statistics window", super::plan_workers::objective_words(spec)),
         "window_hours": num(window_hours(world)),
     })
 }
@@ -310,8 +301,9 @@ fn deployments_md(s: &mut String, world: &World, spec: &Spec, out: &Outcome) {
                 change_text(t, e.point - at.estimates[shown].point),
                 value_text(t, bound)
             );
+            let shown_x = v.knob().show(c.capacities[j]);
             if c.verdict.feasible() {
-                return format!("{}: meets; {figures}", c.capacities[j]);
+                return format!("{shown_x}: meets; {figures}");
             }
             let missed: Vec<String> = spec
                 .targets
@@ -325,15 +317,15 @@ fn deployments_md(s: &mut String, world: &World, spec: &Spec, out: &Outcome) {
             } else {
                 format!(" {}", missed.join(", "))
             };
-            format!("{}: misses{which}; {figures}", c.capacities[j])
+            format!("{shown_x}: misses{which}; {figures}")
         };
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {:.1} | {} | {} |",
-            deployment_label(world, v.deployment()),
-            x.as_ref().map_or("–".into(), |x| x[j].to_string()),
-            world.deployments()[v.deployment()].capacity,
-            out.start[j],
+            super::plan_workers::variable_label(world, v),
+            x.as_ref().map_or("–".into(), |x| v.knob().show(x[j])),
+            v.knob().show(super::plan_workers::scenario_code(world, v)),
+            v.knob().show(out.start[j]),
             out.peak_loads[v.deployment()],
             side(m.and_then(|m| m.minus.as_ref())),
             side(m.and_then(|m| m.plus.as_ref())),
@@ -386,7 +378,10 @@ pub fn capacities_line(world: &World, vars: &[Variable], x: &[u32]) -> String {
     let caps: Vec<String> = vars
         .iter()
         .zip(x)
-        .map(|(v, x)| format!("{}={x}", deployment_label(world, v.deployment())))
+        .map(|(v, &x)| {
+            let label = super::plan_workers::variable_label(world, v);
+            format!("{label}={}", v.knob().show(x))
+        })
         .collect();
     caps.join(", ")
 }
@@ -407,7 +402,7 @@ fn best_effort_md(s: &mut String, world: &World, spec: &Spec, c: &Candidate) {
 pub fn md_head(world: &World, spec: &Spec, title: &str, head: &str, more: &str) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# {title}: {}\n\n**{head}**\n", world.name());
-    let _ = writeln!(s, "Policy `{}`, seed {}, {} replications per verification; objective: cost-weighted slot-hours over the {:.0} h window.{more}\n", world.policy().name(), world.run().seed, spec.replications, window_hours(world));
+    let _ = writeln!(s, "Policy `{}`, seed {}, {} replications per verification; objective: {} over the {:.0} h window.{more}\n", world.policy().name(), world.run().seed, spec.replications, super::plan_workers::objective_words(spec), window_hours(world));
     s
 }
 
@@ -422,7 +417,7 @@ pub fn plan_md(world: &World, spec: &Spec, out: &Outcome, chart: Option<&str>) -
     );
     deployments_md(&mut s, world, spec, out);
     if let Some(v) = &out.plan {
-        let _ = writeln!(s, "\nTotal {:.0} slot-hours (cost {:.0}).\n\n## Targets (verification: seed {}, {} replications, {} sessions)\n", slot_hours(world, &spec.variables, &v.capacities), crate::experiment::plan::cost(world, &spec.variables, &v.capacities), v.seed, v.replications, v.sessions.round());
+        let _ = writeln!(s, "\nTotal {:.0} slot-hours (cost {:.0}).{}\n\n## Targets (verification: seed {}, {} replications, {} sessions)\n", slot_hours(world, &spec.variables, &v.capacities), crate::experiment::plan::cost(world, &spec.variables, &v.capacities), super::plan_workers::md_total(world, spec, v), v.seed, v.replications, v.sessions.round());
         let _ = writeln!(s, "A target is met when its one-sided bound ({:.2} % each, {:.0} % jointly) is within its limit; a target is binding when one step less of some deployment misses it.\n\n| target | limit | estimate | one-sided bound ({:.2} % each) | met (bound within the limit) | binding |\n| --- | --- | --- | --- | --- | --- |", (1.0 - v.alpha / spec.targets.len() as f64) * 100.0, spec.confidence * 100.0, (1.0 - v.alpha / spec.targets.len() as f64) * 100.0);
         target_rows(&mut s, world, spec, &v.estimates, Some(&out.binding));
         s.push_str(&super::plan_populations::section(world, &spec.targets, v));

@@ -73,10 +73,28 @@ fn every_population(out: &mut Vec<Target>, pops: usize) {
 /// The planning targets, overall first, then per population and per region in
 /// scenario order (with `slo.every_population`, each population gains the
 /// overall targets).
-pub fn targets(raw: &RawSlo, pops: &[Population], regions: &[Region]) -> R<Vec<Target>> {
+/// A worker deployments' figure (`over_admission_rate`, ...) is refused
+/// when no deployment runs on workers: nothing would measure it.
+pub fn targets(
+    raw: &RawSlo,
+    pops: &[Population],
+    regions: &[Region],
+    has_workers: bool,
+) -> R<Vec<Target>> {
     let t = &raw.targets;
     let mut out = Vec::new();
     entries(&mut out, "slo.targets", &t.overall, Scope::Overall)?;
+    if let Some(m) = out.iter().map(|t| t.metric()).find(|m| m.on_workers()) {
+        if !has_workers {
+            return err(
+                format!("slo.targets.{}", m.name()),
+                format!(
+                    "`{}` is a figure of deployments on workers and no deployment has `workers`; use it with worker deployments only",
+                    m.name()
+                ),
+            );
+        }
+    }
     for name in t.populations.keys() {
         if !pops.iter().any(|p| &p.name == name) {
             return err(

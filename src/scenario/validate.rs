@@ -213,7 +213,12 @@ pub fn build(raw: RawScenario) -> R<World> {
     let slo = Slo {
         media_rtt_ms: finite_at_least("slo.media_rtt_ms", raw.slo.media_rtt_ms, 0.0)?,
         join_latency_s: secs("slo.join_latency", raw.slo.join_latency)?,
-        targets: super::slo::targets(&raw.slo, &populations, &regions)?,
+        targets: super::slo::targets(
+            &raw.slo,
+            &populations,
+            &regions,
+            deployments.iter().any(|d| d.workers.is_some()),
+        )?,
         cost: super::slo::cost(&raw.slo, &regions)?,
         fairness_factor: super::slo::fairness_factor(&raw.slo)?,
     };

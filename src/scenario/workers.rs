@@ -8,7 +8,7 @@ use super::raw::RawDeployment;
 use super::units::Secs;
 use crate::model::dist::TimeDist;
 use crate::model::timeline::TimelineEvent;
-use crate::model::workers::{Autoscale, LoadModel, Measurement, WorkerSpec, MAX_WORKERS};
+use crate::model::workers::{Autoscale, LoadModel, Measurement, WorkerSpec};
 use crate::model::Deployment;
 
 /// A deployment's supply: a slot count, or workers (whose nominal capacity at
@@ -109,20 +109,8 @@ pub(super) fn workers(path: &str, raw: &RawWorkers) -> R<WorkerSpec> {
             )
         }
         (None, None) => return err(path, "give `count` (fixed workers) or `autoscale`"),
-        (Some(n), None) => {
-            if n == 0 || n > MAX_WORKERS {
-                return err(
-                    format!("{path}.count"),
-                    format!("must be between 1 and {MAX_WORKERS}, got {n}"),
-                );
-            }
-            (n, None)
-        }
-        (None, Some(a)) => {
-            let a = autoscale(&format!("{path}.autoscale"), a)?;
-            reachable_target(&format!("{path}.autoscale"), &a, &load, threshold)?;
-            (0, Some(a))
-        }
+        (Some(n), None) => (n, None),
+        (None, Some(a)) => (0, Some(autoscale(&format!("{path}.autoscale"), a)?)),
     };
     let process_start = match &raw.process_start {
         Some(d) => dist(&format!("{path}.process_start"), d)?,
@@ -136,6 +124,10 @@ pub(super) fn workers(path: &str, raw: &RawWorkers) -> R<WorkerSpec> {
         idle_processes: raw.idle_processes.unwrap_or(4),
         process_start,
     };
+    // The size and target rules, kept in the model so a plan's changes meet them too.
+    if let Err((field, message)) = spec.check() {
+        return err(format!("{path}.{field}"), message);
+    }
     if spec.sessions_at_threshold() == 0 {
         return err(
             format!("{path}.load"),
@@ -203,48 +195,9 @@ fn load(path: &str, raw: &RawWorkerLoad, m: &Measurement) -> R<LoadModel> {
     })
 }
 
-/// The autoscaler asks for `total load / target_load` workers. A target at
-/// or below the idle load can never be met (each worker added brings its base
-/// load with it, so the count asked for grows without end: 100 000 workers,
-/// 116 s and 820 MB for an hour), and one at or above the threshold asks
-/// for no more workers than a full pool has (loads stop at about the
-/// threshold), so a full pool is never relieved.
-fn reachable_target(path: &str, a: &Autoscale, load: &LoadModel, threshold: f64) -> R<()> {
-    if a.target_load > load.base && a.target_load < threshold {
-        return Ok(());
-    }
-    err(
-        format!("{path}.target_load"),
-        format!(
-            "must be above `load.base` ({}) and below `load_threshold` ({threshold}), got {}: otherwise the autoscaler grows without end or never relieves a full pool",
-            load.base, a.target_load
-        ),
-    )
-}
-
 fn autoscale(path: &str, raw: &RawAutoscale) -> R<Autoscale> {
-    if raw.max == 0 || raw.max > MAX_WORKERS {
-        return err(
-            format!("{path}.max"),
-            format!("must be between 1 and {MAX_WORKERS}, got {}", raw.max),
-        );
-    }
-    if raw.min > raw.max {
-        return err(
-            format!("{path}.min"),
-            format!("must be at most `max` ({}), got {}", raw.max, raw.min),
-        );
-    }
+    // Sizes are checked with the whole spec (`WorkerSpec::check`).
     let initial = raw.initial.unwrap_or(raw.min);
-    if initial < raw.min || initial > raw.max {
-        return err(
-            format!("{path}.initial"),
-            format!(
-                "must be between `min` ({}) and `max` ({}), got {initial}",
-                raw.min, raw.max
-            ),
-        );
-    }
     let target_load = match raw.target_load {
         Some(t) => unit_share(&format!("{path}.target_load"), t)?,
         None => 0.5,

@@ -394,6 +394,8 @@ pub enum Pick {
     Region(usize, Scalar<RegionSummary>),
     /// A scalar of population `.0`.
     Population(usize, Scalar<PopulationSummary>),
+    /// A scalar of the worker deployments: the largest (worst) of theirs.
+    Workers(Scalar<WorkerSummary>),
 }
 
 fn named<S>(metrics: &'static [Metric<S>], key: &str) -> Option<Scalar<S>> {
@@ -416,12 +418,18 @@ impl Pick {
         named(POPULATION_METRICS, key).map(|m| Self::Population(p, m))
     }
 
+    /// The worker deployments' scalar named `key`, read at the worst of them.
+    pub fn workers(key: &str) -> Option<Self> {
+        named(WORKER_METRICS, key).map(Self::Workers)
+    }
+
     /// The metric's own name, without its region or population.
     pub fn key(&self) -> String {
         match self {
             Self::Run(m) => m.key(),
             Self::Region(_, m) => m.key(),
             Self::Population(_, m) => m.key(),
+            Self::Workers(m) => m.key(),
         }
     }
 
@@ -431,6 +439,7 @@ impl Pick {
             Self::Run(m) => m.label(),
             Self::Region(_, m) => m.label(),
             Self::Population(_, m) => m.label(),
+            Self::Workers(m) => m.label(),
         }
     }
 
@@ -440,15 +449,23 @@ impl Pick {
             Self::Run(m) => m.unit(),
             Self::Region(_, m) => m.unit(),
             Self::Population(_, m) => m.unit(),
+            Self::Workers(m) => m.unit(),
         }
     }
 
-    /// Its value in `s` (NaN when `s` lacks the region or population).
+    /// Its value in `s` (NaN when `s` lacks the region or population, or has
+    /// no worker deployment).
     pub fn get(&self, s: &Summary) -> f64 {
         match *self {
             Self::Run(m) => m.get(s),
             Self::Region(r, m) => s.regions.get(r).map_or(f64::NAN, |x| m.get(x)),
             Self::Population(p, m) => s.populations.get(p).map_or(f64::NAN, |x| m.get(x)),
+            Self::Workers(m) => s
+                .workers
+                .iter()
+                .map(|w| m.get(w))
+                .reduce(f64::max)
+                .unwrap_or(f64::NAN),
         }
     }
 }

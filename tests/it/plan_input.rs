@@ -114,20 +114,21 @@ fn bounds_as_wide_as_a_u32_plan_in_seconds_and_find_the_same_plan() {
     assert_eq!(plan(&wide), plan(&narrow));
 }
 
+/// Static plans size worker pools (`plan_workers.rs`); hourly schedules are
+/// of slot capacities, so `--hourly` on a pool is refused, naming its field.
 #[test]
-fn planning_a_scenario_on_workers_is_refused_rather_than_reported_infeasible() {
+fn an_hourly_plan_of_a_scenario_on_workers_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("never");
     plan_cli(
         &repo("scenarios/livekit-workers.json"),
         &out,
-        &["--target", "overflow_rate<=0.05"],
+        &["--target", "overflow_rate<=0.05", "--hourly"],
     )
     .code(2)
     .stderr(
-        contains("livekit-workers.json: at `deployments[0].workers` (line ")
-            .and(contains("runs on workers"))
-            .and(contains("slot capacities only")),
+        contains("livekit-workers.json: --hourly: deployments[0].workers:")
+            .and(contains("planned statically")),
     );
     assert!(!out.exists());
 }

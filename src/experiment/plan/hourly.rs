@@ -74,6 +74,11 @@ pub fn unsupported(world: &World, targets: &[Target]) -> Option<String> {
             e.label
         ));
     }
+    if let Some(d) = world.deployments().iter().position(|d| d.workers.is_some()) {
+        return Some(format!(
+            "deployments[{d}].workers: hourly plans schedule slot capacities; a deployment on workers is planned statically (its replicas and target load), without --hourly"
+        ));
+    }
     if !(0..24).any(|h| checked_hour(world, h)) {
         return Some("the statistics window holds no whole UTC hour".into());
     }

@@ -122,6 +122,7 @@ pub fn value_in_hour(t: &Target, s: &RunStats, h: u8) -> f64 {
 pub fn pick(t: &Target) -> Pick {
     let name = t.metric().name();
     let pick = match t.scope() {
+        Scope::Overall if t.metric().on_workers() => Pick::workers(name),
         Scope::Overall => Pick::run(name),
         Scope::Population(p) => Pick::population(p, name),
         Scope::Region(r) => Pick::region(r, name),
@@ -206,6 +207,8 @@ pub struct Tally {
     pooled: Vec<Option<(Distribution, f64)>>,
     /// Sessions simulated (window arrivals, all replications).
     pub sessions: f64,
+    /// Worker-hours of each worker deployment, summed over the replications.
+    pub worker_hours: Vec<f64>,
     /// Per population and UTC hour, the counts of every replication (kept
     /// only when asked for: verifications, whose run the plan's population
     /// table describes).
@@ -236,6 +239,11 @@ impl Tally {
             .collect();
         self.values.push(&v);
         self.sessions += stats.populations.iter().map(|p| p.sessions).sum::<u64>() as f64;
+        self.worker_hours
+            .resize(summary.workers.len().max(self.worker_hours.len()), 0.0);
+        for (h, w) in self.worker_hours.iter_mut().zip(&summary.workers) {
+            *h += w.worker_hours;
+        }
         if let Some(h) = self.hours.as_mut() {
             h.add_run(&stats);
         }

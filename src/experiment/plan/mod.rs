@@ -7,8 +7,10 @@
 //! decision is close), `verdict` (the confidence rule), `search` (coarse-to-fine
 //! descent with branch and bound), `verify` (an independent run of the chosen
 //! plan on fresh seeds, marginal effects), `grid` (the exhaustive reference the
-//! tests compare with). `space` holds the decision variables; `fairness` each
-//! population's worst hour in the verification run.
+//! tests compare with). `space` holds the decision variables (`knob`: what
+//! each sets, slots or a worker pool's size, replicas or target load;
+//! `lattice`: their allowed values); `fairness` each population's worst hour
+//! in the verification run.
 
 mod analytic;
 mod evaluate;
@@ -16,6 +18,8 @@ mod fairness;
 mod grid;
 pub mod hourly;
 mod hourly_search;
+mod knob;
+mod lattice;
 mod measure;
 mod phases;
 mod search;
@@ -27,10 +31,12 @@ pub use analytic::{erlang_b_inverse, erlang_c_inverse, peak_loads, start as anal
 pub use evaluate::{Candidate, Rule};
 pub use fairness::{fairness, Fairness, WorstHour};
 pub use grid::{exhaustive, Grid};
+pub use knob::{written_fields, Knob, TARGET_LOAD_STEP};
 pub use measure::PopulationHours;
 pub use measure::{hour_bins, hourly_metric, value_in_hour, Span, TargetEstimate};
 pub use space::{
-    cost, hours_in, schedules, slot_hours, window_hours, Capacities, Period, Variable,
+    apply, cost, hours_in, schedules, slot_hours, window_hours, worker_hours, Capacities, Period,
+    Variable,
 };
 pub use verdict::Verdict;
 pub use verify::{fresh_seed, verify, Marginal, Stage, Verification};
@@ -146,30 +152,10 @@ pub fn rule(spec: &Spec) -> Rule {
     }
 }
 
-/// Why `world` cannot be planned at all, if it cannot, as the JSON path of
-/// the field at fault and the reason: the decision variables are slot
-/// capacities, which a deployment running on workers does not have (its
-/// admission limit comes from its workers' load), so a plan would search a
-/// knob that changes nothing and end "infeasible" for the wrong reason.
-pub fn unsupported(world: &World) -> Option<(String, String)> {
-    let (d, dep) = world
-        .deployments()
-        .iter()
-        .enumerate()
-        .find(|(_, dep)| dep.workers.is_some())?;
-    Some((
-        format!("deployments[{d}].workers"),
-        format!(
-            "deployment {} runs on workers; the planner varies slot capacities only \
-             (size worker pools with `regionsim sweep`, see docs/scenarios.md)",
-            dep.label(world.regions())
-        ),
-    ))
-}
-
 /// The scenario's own planning problem: its `slo.targets` and `slo.cost`, one
-/// variable per deployment from 0 to max(2 x analytic start, 2 x scenario
-/// capacity, 20) in steps of 1, its confidence, and its replications (at least 4).
+/// variable per slot deployment from 0 to max(2 x analytic start, 2 x scenario
+/// capacity, 20) in steps of 1, a worker deployment's knobs (`knob`), its
+/// confidence, and its replications (at least 4).
 pub fn default_spec(world: &World) -> Spec {
     let targets = world.slo().targets.clone();
     let (_, start) = analytic::start(world, &targets);
@@ -177,13 +163,16 @@ pub fn default_spec(world: &World) -> Spec {
         .deployments()
         .iter()
         .enumerate()
-        .map(|(d, dep)| {
+        .flat_map(|(d, dep)| {
+            let cost = world.slo().cost[dep.region];
+            if dep.workers.is_some() {
+                return pool_variables(world, d, start[d], cost);
+            }
             let max = start[d]
                 .saturating_mul(2)
                 .max(dep.capacity.saturating_mul(2))
                 .max(20);
-            let cost = world.slo().cost[dep.region];
-            Variable::new(d, Period::Whole, (0, max, 1), cost).expect("a validated cost")
+            vec![Variable::new(d, Period::Whole, (0, max, 1), cost).expect("a validated cost")]
         })
         .collect();
     Spec {
@@ -193,6 +182,26 @@ pub fn default_spec(world: &World) -> Spec {
         replications: world.run().replications.max(4),
         max_candidates: 2000,
     }
+}
+
+/// Every knob of worker deployment `d` over the whole run at `cost` per paid
+/// unit-hour, with its default bounds from the analytic start `slots`.
+fn pool_variables(world: &World, d: usize, slots: u32, cost: f64) -> Vec<Variable> {
+    knob::knobs_of(world, d)
+        .iter()
+        .map(|&k| {
+            let bounds = knob::default_bounds(world, d, k, slots);
+            Variable::new(d, Period::Whole, bounds, cost)
+                .expect("default bounds are ordered, steps at least 1, a validated cost")
+                .with_knob(k)
+        })
+        .collect()
+}
+
+/// Whether variable `v` at value `c`, the rest of its pool as the scenario
+/// has it, meets the worker model's rules (`World::set_workers`).
+pub fn admissible(world: &World, v: &Variable, c: u32) -> Result<(), String> {
+    knob::admissible(world, v.deployment(), v.knob(), c)
 }
 
 /// Plan `world`'s capacities; `note` hears what the search is doing.
@@ -222,7 +231,10 @@ pub fn plan_with(
     let start: Capacities = spec
         .variables
         .iter()
-        .map(|v| start_all[v.deployment()].clamp(v.min(), v.max()))
+        .map(|v| {
+            knob::start(world, v.deployment(), v.knob(), start_all[v.deployment()])
+                .clamp(v.min(), v.max())
+        })
         .collect();
     let mut ev = Evaluator::new(world, &spec.variables, &rule, progress);
     let mut out = Outcome::new(rule.clone(), peak_loads, start.clone());

@@ -8,6 +8,8 @@
 //! statistics window its period covers, so costs and slot-hours need no other
 //! knowledge of what the capacities mean.
 
+use super::knob::{self, Knob};
+pub use super::lattice::Lattice;
 use crate::model::timeline::{Action, EventKind, Step, TimelineEvent};
 use crate::model::World;
 
@@ -37,6 +39,8 @@ pub struct Variable {
     step: u32,
     /// Relative cost of one slot-hour (the region's `slo.cost`).
     cost: f64,
+    /// What it sets on its deployment (slots unless `with_knob` says otherwise).
+    knob: Knob,
 }
 
 impl Variable {
@@ -64,7 +68,20 @@ impl Variable {
             max,
             step,
             cost,
+            knob: Knob::Slots,
         })
+    }
+
+    /// The same variable setting `knob` instead (its bounds in the knob's
+    /// lattice units, see `knob`).
+    pub fn with_knob(self, knob: Knob) -> Variable {
+        Variable { knob, ..self }
+    }
+
+    /// What it sets on its deployment.
+    #[inline]
+    pub fn knob(&self) -> Knob {
+        self.knob
     }
 
     /// The same variable with other bounds (checked again).
@@ -75,6 +92,7 @@ impl Variable {
             (min, max, self.step),
             self.cost,
         )
+        .map(|v| v.with_knob(self.knob))
     }
 
     /// The same variable with another step (checked again).
@@ -85,6 +103,7 @@ impl Variable {
             (self.min, self.max, step),
             self.cost,
         )
+        .map(|v| v.with_knob(self.knob))
     }
 
     /// The same variable for one UTC hour.
@@ -135,85 +154,13 @@ impl Variable {
     /// `min`, plus `max`), computed from the index on demand: bounds as wide as
     /// `0:4294967295` cost nothing until a value is asked for.
     pub fn lattice(&self, f: u32) -> Lattice {
-        Lattice {
-            min: self.min,
-            max: self.max,
-            stride: (u64::from(self.step) * u64::from(f)).max(1),
-        }
+        Lattice::new(self.min, self.max, u64::from(self.step) * u64::from(f))
     }
 
     /// The smallest allowed value at factor `f` that is >= x (max if none).
     pub fn snap_up(&self, x: u32, f: u32) -> u32 {
         let l = self.lattice(f);
         l.ceil_index(x).map_or(self.max, |i| l.get(i))
-    }
-}
-
-/// The values `min + k stride` below `max`, then `max`, ascending; indexed
-/// from 0 and never listed, so memory and time do not grow with the width of
-/// the bounds (the search touches O(log width) of them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Lattice {
-    min: u32,
-    max: u32,
-    stride: u64,
-}
-
-impl Lattice {
-    /// Number of values (at least 1).
-    pub fn len(&self) -> u64 {
-        u64::from(self.max.saturating_sub(self.min)).div_ceil(self.stride) + 1
-    }
-
-    /// Never empty: `max` is always a value.
-    pub fn is_empty(&self) -> bool {
-        false
-    }
-
-    /// Value `i` (`i < len()`; the last one is `max`).
-    pub fn get(&self, i: u64) -> u32 {
-        if i + 1 >= self.len() {
-            self.max
-        } else {
-            // Below max, so it fits in u32.
-            (u64::from(self.min) + i * self.stride) as u32
-        }
-    }
-
-    /// Index of the smallest value >= x; None when x > max.
-    pub fn ceil_index(&self, x: u32) -> Option<u64> {
-        if x > self.max {
-            return None;
-        }
-        Some(if x <= self.min {
-            0
-        } else {
-            u64::from(x - self.min)
-                .div_ceil(self.stride)
-                .min(self.len() - 1)
-        })
-    }
-
-    /// Index of the largest value <= x; None when x < min.
-    pub fn floor_index(&self, x: u32) -> Option<u64> {
-        if x < self.min {
-            None
-        } else if x >= self.max {
-            Some(self.len() - 1)
-        } else {
-            Some(u64::from(x - self.min) / self.stride)
-        }
-    }
-
-    /// Indices of the values in `lo..=hi` (first, last), if any.
-    pub fn within(&self, lo: u32, hi: u32) -> Option<(u64, u64)> {
-        let (a, b) = (self.ceil_index(lo)?, self.floor_index(hi)?);
-        (a <= b).then_some((a, b))
-    }
-
-    /// Every value, ascending (for small lattices: the exhaustive grid).
-    pub fn values(self) -> impl Iterator<Item = u32> {
-        (0..self.len()).map(move |i| self.get(i))
     }
 }
 
@@ -268,14 +215,27 @@ fn life(world: &World, d: usize) -> (f64, f64) {
 pub fn slot_hours(world: &World, vars: &[Variable], x: &[u32]) -> f64 {
     vars.iter()
         .zip(x)
+        .filter(|(v, _)| v.knob == Knob::Slots)
+        .map(|(v, &c)| f64::from(c) * paid_hours(world, v))
+        .fold(0.0, |a, b| a + b)
+}
+
+/// Worker-hours a decision pays for over the window: a fixed pool's workers,
+/// an autoscaled pool's most replicas, times the hours.
+pub fn worker_hours(world: &World, vars: &[Variable], x: &[u32]) -> f64 {
+    vars.iter()
+        .zip(x)
+        .filter(|(v, _)| v.knob.paid() && v.knob.on_workers())
         .map(|(v, &c)| f64::from(c) * paid_hours(world, v))
         .sum()
 }
 
-/// Cost-weighted slot-hours: what the planner minimises.
+/// Cost-weighted slot-hours and worker-hours: what the planner minimises
+/// (knobs that are not paid for by the hour add nothing).
 pub fn cost(world: &World, vars: &[Variable], x: &[u32]) -> f64 {
     vars.iter()
         .zip(x)
+        .filter(|(v, _)| v.knob.paid())
         .map(|(v, &c)| v.cost * f64::from(c) * paid_hours(world, v))
         .sum()
 }
@@ -314,10 +274,15 @@ pub fn apply(world: &World, vars: &[Variable], x: &[u32]) -> World {
         .expect("a planned deployment exists and its schedule starts at 0");
     }
     for (v, &c) in vars.iter().zip(x) {
-        if v.period == Period::Whole {
+        if v.period == Period::Whole && v.knob == Knob::Slots {
             w.set_capacity(v.deployment, c);
         }
     }
+    let pools: Vec<(usize, Knob, u32)> = (vars.iter().zip(x))
+        .map(|(v, &c)| (v.deployment, v.knob, c))
+        .collect();
+    knob::apply_workers(&mut w, &pools)
+        .expect("every worker knob's bounds were checked against the pool's rules");
     w
 }
 

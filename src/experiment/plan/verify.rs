@@ -59,6 +59,9 @@ pub struct Verification {
     pub unmet: Vec<usize>,
     /// Per population and UTC hour, the run's counts (the population table).
     pub hours: PopulationHours,
+    /// Measured worker-hours per replication of each worker deployment, in
+    /// deployment order (empty without workers).
+    pub worker_hours: Vec<f64>,
 }
 
 impl Verification {
@@ -116,6 +119,9 @@ pub fn verify(
         sessions: tally.sessions,
         unmet: unmet(targets, &estimates, 1.0),
         estimates,
+        worker_hours: (tally.worker_hours.iter())
+            .map(|h| h / f64::from(replications.max(1)))
+            .collect(),
         hours: tally.hours.unwrap_or_default(),
     })
 }
