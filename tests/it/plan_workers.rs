@@ -200,3 +200,17 @@ fn worker_targets_hold_where_the_pool_measures_them() {
     let planned = std::fs::read_to_string(out.join("planned.json")).unwrap();
     assert!(planned.contains("\"count\": 4"), "{planned}");
 }
+
+/// An autoscaled pool's plan (every knob free) is byte-identical with 1 and
+/// 2 threads, and its `planned.json` runs as is.
+#[test]
+fn a_pool_plan_is_identical_at_any_thread_count_and_its_planned_json_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, two) = (dir.path().join("t1"), dir.path().join("t2"));
+    plan_cli(&repo(AUTO), &one, &["--threads", "1"]).success();
+    plan_cli(&repo(AUTO), &two, &["--threads", "2"]).success();
+    crate::plan::same_files(&one, &two, "search");
+    let planned = std::fs::read_to_string(one.join("planned.json")).unwrap();
+    assert!(planned.contains("\"target_load\": 0.6"), "{planned}");
+    crate::plan::run_planned(&one, dir.path());
+}

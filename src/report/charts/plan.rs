@@ -129,7 +129,11 @@ where
     let mut chart = builder(&plot_area).build_cartesian_2d(xs, ys)?;
     chart
         .configure_mesh()
-        .x_desc("cost-weighted slot-hours")
+        .x_desc(if spec.variables.iter().any(|v| v.knob().on_workers()) {
+            "cost-weighted slot-hours and worker-hours"
+        } else {
+            "cost-weighted slot-hours"
+        })
         .y_desc(format!("{label}{unit}"))
         .x_label_formatter(&|v| tidy(*v))
         .y_label_formatter(&|v| tidy(*v))
