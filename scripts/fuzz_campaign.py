@@ -1042,12 +1042,13 @@ def deployment_names(sc):
 
 def plan_case(c, i, seeds, work):
     rng = random.Random(f"{c.args.seed}:plan:{i}")
-    # Worker pools cannot be planned (refused); mostly slot scenarios.
+    # Mostly slot scenarios; a worker scenario (5 %) has its pools planned.
     slot = [s for s in seeds if all("capacity" in d for d in s[1].get("deployments", []))]
     rel, doc = rng.choice(slot if rng.random() < 0.95 else seeds)
     sc = json.loads(json.dumps(doc))
     m = Mutator(rng, sc)
-    # The planner sizes slots, not worker pools (it refuses them).
+    # Mutations that add worker pools or turn their knobs stay with the runs,
+    # so a plan's scenario keeps the pools it was chosen with.
     done = m.mutate(rng.randint(0, 3), leave_out=("workers", "worker_knob", "many_capacity_steps"))
     case_dir = work / f"plan-{i}"
     case_dir.mkdir()
