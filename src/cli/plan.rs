@@ -55,6 +55,11 @@ pub struct PlanArgs {
     /// scenario's `slo.every_population`.
     #[arg(long)]
     every_population: bool,
+    /// A target that must also hold while any one deployment is down for
+    /// its busiest two hours (repeatable; alone: `rejection_rate<=0.05`):
+    /// sets the scenario's `slo.resilience.targets`.
+    #[arg(long = "survive-outage", value_name = "METRIC[SCOPE]<=V", num_args = 0..=1, default_missing_value = "rejection_rate<=0.05")]
+    survive_outage: Vec<String>,
 }
 
 /// No plan within the bounds meets the targets (or none passed verification): exit 3.
@@ -121,7 +126,12 @@ impl Spinner {
 pub fn run(args: PlanArgs) -> Result<()> {
     let c = &args.common;
     super::shard::refuse_for(c, "plan", |k| std::env::var(k).ok())?;
-    let fields = flags::fields(&args.targets, &args.cost, args.every_population)?;
+    let fields = flags::fields(&flags::SloFlags {
+        targets: &args.targets,
+        cost: &args.cost,
+        every: args.every_population,
+        survive: &args.survive_outage,
+    })?;
     let world = flags::world(c, &fields)?;
     if let Some((path, why)) = plan::unsupported(&world) {
         return Err(ScenarioError::at(&c.scenario, &path, &why).into());

@@ -292,6 +292,9 @@ pub struct Slo {
     /// overflow share or mean media RTT is more than this many times the
     /// overall target (`slo.fairness_factor`, default 2).
     pub fairness_factor: f64,
+    /// Targets that must also hold while any one deployment is down
+    /// (`slo.resilience`; planning only).
+    pub resilience: Option<target::Resilience>,
 }
 
 /// Run settings.

@@ -19,6 +19,8 @@ pub mod partial;
 mod plan;
 mod plan_hourly;
 mod plan_populations;
+mod plan_resilience;
+mod plan_words;
 pub mod provenance;
 mod replications;
 mod sessions;
@@ -34,8 +36,9 @@ pub use fit::{fit_json, fit_md, write_fit, FitSource, FIT_SCHEMA_VERSION};
 pub use folder::{check_out_dir, FolderMark, OutDirError, Previous, MARKER};
 pub use headline::{headline, headlines, Headline};
 pub use json::{summary_json, SCHEMA_VERSION};
-pub use plan::{capacities_line, deployment_label, headline as plan_headline, PLAN_SCHEMA_VERSION};
+pub use plan::{capacities_line, headline as plan_headline, PLAN_SCHEMA_VERSION};
 pub use plan_hourly::headline as plan_hourly_headline;
+pub use plan_words::deployment_label;
 pub use provenance::Provenance;
 pub use sessions::SessionsCsv;
 pub use sweep::Settings as SweepSettings;
@@ -207,7 +210,7 @@ pub fn write_plan(
     opts: Options,
 ) -> std::io::Result<Vec<PathBuf>> {
     let chart = if opts.charts {
-        Some(charts::render_plan(world, spec, out)?)
+        Some(charts::render_plan(world, out)?)
     } else {
         None
     };

@@ -216,6 +216,7 @@ pub fn build(raw: RawScenario) -> R<World> {
         targets: super::slo::targets(&raw.slo, &populations, &regions)?,
         cost: super::slo::cost(&raw.slo, &regions)?,
         fairness_factor: super::slo::fairness_factor(&raw.slo)?,
+        resilience: super::slo::resilience(&raw.slo, &populations, &regions, &run)?,
     };
     let parts = WorldParts {
         name: raw.name,

@@ -61,6 +61,13 @@ pub static PLAN_CASES: &[PlanCase] = &[
         exact: per_hour_b,
         hourly: true,
     },
+    PlanCase {
+        name: "plan-resilience",
+        identity: "plan to survive a failure, two regions spilling to each other: with one down the other is an Erlang loss system of all the load, so each needs the smallest c with Erlang B(c, A1 + A2) <= x",
+        scenario: scenario!("plan-resilience"),
+        exact: survivor_b,
+        hourly: false,
+    },
 ];
 
 fn offered(w: &World, p: usize) -> f64 {
@@ -106,6 +113,26 @@ fn per_region_b(w: &World) -> Vec<(String, u32)> {
         }
     }
     out
+}
+
+/// Each deployment must carry every population alone while the other is
+/// down: the inverse of Erlang B at the total load and the resilience limit.
+fn survivor_b(w: &World) -> Vec<(String, u32)> {
+    let total: f64 = (0..w.populations().len()).map(|p| offered(w, p)).sum();
+    let x = w
+        .slo()
+        .resilience
+        .as_ref()
+        .and_then(|r| r.targets.first())
+        .map_or(f64::NAN, |t| t.limit());
+    (0..w.deployments().len())
+        .map(|_| {
+            (
+                format!("smallest c with B(c, {total:.3}) <= {x} (the other down)"),
+                erlang_b_inverse(total, x),
+            )
+        })
+        .collect()
 }
 
 fn per_hour_b(w: &World) -> Vec<(String, u32)> {

@@ -25,6 +25,7 @@ mod plan;
 mod plan_fair;
 mod plan_hourly;
 mod plan_input;
+mod plan_resilience;
 mod provenance;
 mod replay;
 mod report_folders;

@@ -40,12 +40,12 @@ fn whole(flag: &str, given: &str, s: &str) -> Result<u32> {
 }
 
 /// `METRIC[SCOPE]` of a target -> the metric's name and the scope's, if any.
-fn name_and_scope<'a>(lhs: &'a str, given: &str) -> Result<(&'a str, Option<&'a str>)> {
+fn name_and_scope<'a>(flag: &str, lhs: &'a str, given: &str) -> Result<(&'a str, Option<&'a str>)> {
     match lhs.trim().split_once('[') {
         Some((n, sc)) => {
             let scope = sc
                 .strip_suffix(']')
-                .ok_or_else(|| refuse("--target", given, "unclosed `[`"))?;
+                .ok_or_else(|| refuse(flag, given, "unclosed `[`"))?;
             Ok((n.trim(), Some(scope.trim())))
         }
         None => Ok((lhs.trim(), None)),
@@ -85,47 +85,65 @@ impl FlagField {
     }
 }
 
-/// `METRIC[SCOPE] OP VALUE` -> the `slo.targets` field it sets. The operator
-/// must agree with the metric's direction, when the metric is known (an
-/// unknown one is the scenario rules' to refuse).
-fn target_field(s: &str) -> Result<FlagField> {
+/// `METRIC[SCOPE] OP VALUE` -> the field it sets under `base` (`slo.targets`
+/// for `--target`, `slo.resilience.targets` for `--survive-outage`). The
+/// operator must agree with the metric's direction, when the metric is known
+/// (an unknown one is the scenario rules' to refuse).
+fn target_field(flag: &'static str, base: &[&'static str], s: &str) -> Result<FlagField> {
     let at = s
         .find(['<', '>', '='])
-        .ok_or_else(|| refuse("--target", s, "expected METRIC<=V, METRIC>=V or METRIC=V"))?;
+        .ok_or_else(|| refuse(flag, s, "expected METRIC<=V, METRIC>=V or METRIC=V"))?;
     let (lhs, rest) = s.split_at(at);
     let (op, value) = ["<=", ">=", "="]
         .iter()
         .find_map(|op| rest.strip_prefix(op).map(|v| (*op, v)))
-        .ok_or_else(|| refuse("--target", s, "use <=, >= or ="))?;
-    let (name, scope) = name_and_scope(lhs, s)?;
+        .ok_or_else(|| refuse(flag, s, "use <=, >= or ="))?;
+    let (name, scope) = name_and_scope(flag, lhs, s)?;
     if let Some(sense) = TargetMetric::from_name(name).map(TargetMetric::sense) {
         if (op == "<=" && sense == Sense::AtLeast) || (op == ">=" && sense == Sense::AtMost) {
             let right = if sense == Sense::AtMost { "<=" } else { ">=" };
-            return Err(refuse("--target", s, format!("contradicts its metric: `{name}` takes {right} (more capacity moves it the other way)")));
+            return Err(refuse(flag, s, format!("contradicts its metric: `{name}` takes {right} (more capacity moves it the other way)")));
         }
     }
-    let value = number("--target", s, value)?;
-    let keys: Vec<&str> = match scope {
-        None => vec!["slo", "targets", name],
-        Some(r) if name == TargetMetric::Utilization.name() => {
-            vec!["slo", "targets", "regions", r, name]
-        }
-        Some(p) => vec!["slo", "targets", "populations", p, name],
-    };
+    let value = number(flag, s, value)?;
+    let mut keys: Vec<&str> = base.to_vec();
+    match scope {
+        None => {}
+        Some(r) if name == TargetMetric::Utilization.name() => keys.extend(["regions", r]),
+        Some(p) => keys.extend(["populations", p]),
+    }
+    keys.push(name);
     Ok(FlagField::new(
-        "--target",
+        flag,
         s,
         &keys,
         regionsim::scenario::override_number(value),
     ))
 }
 
-/// The fields `--target`, `--cost` and `--every-population` set; a target or
-/// a cost given twice is refused.
-pub fn fields(targets: &[String], cost: &[String], every: bool) -> Result<Vec<FlagField>> {
+/// What `plan`'s flags ask of the scenario's `slo` section.
+pub struct SloFlags<'a> {
+    /// `--target`s.
+    pub targets: &'a [String],
+    /// `--cost`s.
+    pub cost: &'a [String],
+    /// `--every-population`.
+    pub every: bool,
+    /// `--survive-outage` targets.
+    pub survive: &'a [String],
+}
+
+/// The fields `--target`, `--cost`, `--every-population` and
+/// `--survive-outage` set; a target or a cost given twice is refused.
+pub fn fields(f: &SloFlags<'_>) -> Result<Vec<FlagField>> {
+    let (targets, cost, every) = (f.targets, f.cost, f.every);
     let mut out: Vec<FlagField> = Vec::new();
     for s in targets {
-        out.push(target_field(s)?);
+        out.push(target_field("--target", &["slo", "targets"], s)?);
+    }
+    for s in f.survive {
+        let base = ["slo", "resilience", "targets"];
+        out.push(target_field("--survive-outage", &base, s)?);
     }
     for s in cost {
         let (id, w) = key_value("--cost", s, "REGION=WEIGHT")?;

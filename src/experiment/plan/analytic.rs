@@ -87,6 +87,42 @@ pub fn peak_loads(world: &World) -> Vec<f64> {
     peak
 }
 
+/// Per deployment, the start of its busiest window of `duration_s`: the whole
+/// hour of the statistics window from which its offered home load, summed
+/// over the window (cut at the horizon), is largest; the earliest on a tie.
+/// Loads are read on a five-minute grid, as the peak is.
+pub fn busiest_windows(world: &World, duration_s: f64) -> Vec<f64> {
+    const STEP: f64 = 300.0;
+    let (from, to) = (world.run().warmup_s, world.run().horizon_s);
+    let first = (from / 3600.0).ceil() * 3600.0;
+    let first = if first < to { first } else { from };
+    let n = world.deployments().len();
+    let shares = all_shares(world);
+    let points = ((to - first) / STEP).ceil() as usize;
+    // prefix[i][d]: load of d summed over the first i grid points.
+    let mut prefix = vec![vec![0.0f64; n]];
+    let mut load = vec![0.0f64; n];
+    for i in 0..points {
+        loads_at(world, &shares, first + (i as f64 + 0.5) * STEP, &mut load);
+        let next: Vec<f64> = prefix[i].iter().zip(&load).map(|(p, l)| p + l).collect();
+        prefix.push(next);
+    }
+    let per_hour = (3600.0 / STEP) as usize;
+    let span = ((duration_s / STEP).ceil() as usize).max(1);
+    let mut best: Vec<Option<(f64, f64)>> = vec![None; n];
+    for start in (0..points.max(1)).step_by(per_hour) {
+        let end = (start + span).min(points);
+        for (d, b) in best.iter_mut().enumerate() {
+            let sum = prefix[end][d] - prefix[start.min(end)][d];
+            // Above by more than rounding: equal windows keep the earliest.
+            if b.is_none_or(|(top, _)| sum > top + 1e-9 * top.abs().max(1.0)) {
+                *b = Some((sum, first + start as f64 * STEP));
+            }
+        }
+    }
+    best.into_iter().map(|b| b.map_or(first, |b| b.1)).collect()
+}
+
 /// Mean offered load (Erlangs) per deployment and UTC hour over the window's
 /// occurrences of the hour: the demand an hourly chart draws.
 pub fn hourly_mean_loads(world: &World) -> Vec<[f64; 24]> {

@@ -9,22 +9,23 @@ use super::data::positive_or;
 use super::legend::{Entry, Keepout, Legend, Swatch, TOP_FIRST};
 use super::style::{builder, empty, heading, text, tidy, INK};
 use super::{render, Chart, Drawn};
-use crate::experiment::plan::{Outcome, Spec};
+use crate::experiment::plan::Outcome;
 use crate::model::World;
-use crate::report::plan::limit_text;
+use crate::report::plan_words::{check_label, limit_text};
 
 /// File stem of the chart.
 pub const STEM: &str = "search";
 
 /// The target the chart plots: the first binding one, else the first unmet at
 /// the best effort, else the first.
-fn shown(spec: &Spec, out: &Outcome) -> usize {
+fn shown(out: &Outcome) -> usize {
     out.binding
         .first()
         .copied()
         .or_else(|| {
             let c = out.best_effort.as_ref()?;
-            spec.targets
+            out.rule
+                .targets
                 .iter()
                 .zip(&c.estimates)
                 .position(|(t, e)| !t.holds(e.bound(t)))
@@ -55,24 +56,19 @@ fn ranges(
     )
 }
 
-fn draw<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    world: &World,
-    spec: &Spec,
-    out: &Outcome,
-) -> Drawn
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, world: &World, out: &Outcome) -> Drawn
 where
     DB::ErrorType: 'static,
 {
-    let i = shown(spec, out);
-    let t = &spec.targets[i];
+    let i = shown(out);
+    let t = &out.rule.targets[i];
     let scale = if t.metric().is_share() { 100.0 } else { 1.0 };
     let unit = if t.metric().is_share() {
         " (%)"
     } else {
         " (ms)"
     };
-    let label = t.label(world);
+    let label = check_label(world, &out.rule, i);
     let note = format!(
         "Each point is a candidate on the search's common random numbers; line: {label} {}.",
         limit_text(t)
@@ -161,13 +157,13 @@ const FEASIBLE: RGBColor = RGBColor(89, 161, 79);
 const INFEASIBLE: RGBColor = RGBColor(200, 30, 30);
 
 /// The search chart.
-pub fn render_plan(world: &World, spec: &Spec, out: &Outcome) -> std::io::Result<Chart> {
+pub fn render_plan(world: &World, out: &Outcome) -> std::io::Result<Chart> {
     super::style::register_font()?;
     let title = "search: cost against the binding target";
     render(
         STEM,
         title,
-        |a| draw(a, world, spec, out),
-        |a| draw(a, world, spec, out),
+        |a| draw(a, world, out),
+        |a| draw(a, world, out),
     )
 }
