@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 mod flags;
 mod hourly;
+mod sites;
 
 use super::{bad, list_written, progress::Bar, Common};
 use regionsim::engine::Progress;
@@ -60,6 +61,18 @@ pub struct PlanArgs {
     /// sets the scenario's `slo.resilience.targets`.
     #[arg(long = "survive-outage", value_name = "METRIC[SCOPE]<=V", num_args = 0..=1, default_missing_value = "rejection_rate<=0.05")]
     survive_outage: Vec<String>,
+    /// A region the plan may open a deployment in (repeatable; replaces the
+    /// scenario's `plan.candidates`): every set of candidates is planned and
+    /// the cheapest verified one chosen.
+    #[arg(long = "candidate", value_name = "REGION")]
+    candidates: Vec<String>,
+    /// Most deployments open at once (sets `plan.max_deployments`).
+    #[arg(long, value_name = "K")]
+    max_deployments: Option<u32>,
+    /// Cost of one open deployment per day, in cost-weighted slot-hours
+    /// (sets `plan.open_cost`).
+    #[arg(long, value_name = "COST")]
+    open_cost: Option<f64>,
 }
 
 /// No plan within the bounds meets the targets (or none passed verification): exit 3.
@@ -131,10 +144,24 @@ pub fn run(args: PlanArgs) -> Result<()> {
         cost: &args.cost,
         every: args.every_population,
         survive: &args.survive_outage,
+        candidates: &args.candidates,
+        max_deployments: args.max_deployments,
+        open_cost: args.open_cost,
     })?;
     let world = flags::world(c, &fields)?;
     if let Some((path, why)) = plan::unsupported(&world) {
         return Err(ScenarioError::at(&c.scenario, &path, &why).into());
+    }
+    if !world.sites().candidates.is_empty() {
+        let max_candidates = args.max_candidates.max(1);
+        if args.hourly {
+            return Err(bad(format!(
+                "{}: --hourly with candidate regions (plan.candidates, --candidate): plan where to run first, then plan the schedule of planned.json",
+                c.scenario.display()
+            )));
+        }
+        let flags = (args.step.as_slice(), args.bounds.as_slice());
+        return sites::run(c, &world, flags, max_candidates);
     }
     let targets = flags::targets(&c.scenario, &world)?;
     let variables = flags::variables(&world, &args.step, &args.bounds)?;
@@ -193,7 +220,7 @@ pub(super) fn conclude(
 /// The scenario with the plan's capacities, named `<name>-planned` for
 /// `out_dir`, when there is a verified plan (a finished one, or the best
 /// checkpoint of an interrupted run).
-fn planned_scenario(
+pub(super) fn planned_scenario(
     c: &Common,
     world: &World,
     spec: &Spec,
@@ -203,24 +230,35 @@ fn planned_scenario(
     let Some(v) = &out.plan else {
         return Ok(None);
     };
-    let set: Vec<(String, f64)> = spec
-        .variables
-        .iter()
-        .zip(&v.capacities)
-        .map(|(var, &cap)| {
-            (
-                regionsim::scenario::capacity_field(&world.deployments()[var.deployment()]),
-                f64::from(cap),
-            )
-        })
-        .collect();
+    let mut set: Vec<(String, f64)> = Vec::new();
+    let mut opened = Vec::new();
+    for (var, &cap) in spec.variables.iter().zip(&v.capacities) {
+        let dep = &world.deployments()[var.deployment()];
+        match regionsim::scenario::capacity_field(dep) {
+            Some(field) => set.push((field, f64::from(cap))),
+            None => opened.push(serde_json::json!({
+                "agent": dep.agent,
+                "region": world.regions()[dep.region].id,
+                "capacity": cap,
+            })),
+        }
+    }
     let text = regionsim::scenario::rewrite(c.source()?, &set)?;
-    let doc = serde_json::from_str(&text).expect("rewrite writes JSON");
+    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("rewrite writes JSON");
+    if !world.sites().candidates.is_empty() {
+        // The candidates are decided: the opened ones become deployments.
+        if let Some(list) = doc["deployments"].as_array_mut() {
+            list.extend(opened);
+        }
+        if let Some(o) = doc.as_object_mut() {
+            o.remove("plan");
+        }
+    }
     super::planned::finish(&c.scenario, doc, "-planned", out_dir).map(Some)
 }
 
 /// The closing lines on stderr: what was established, the effort, the plan.
-fn tell(world: &World, spec: &Spec, out: &plan::Outcome, head: &str, seconds: f64) {
+pub(super) fn tell(world: &World, spec: &Spec, out: &plan::Outcome, head: &str, seconds: f64) {
     let e = &out.effort;
     eprintln!(
         "{}: {head}\n  {} candidates, {} search + {} verification replications ({seconds:.1} s)",

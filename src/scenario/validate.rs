@@ -218,6 +218,7 @@ pub fn build(raw: RawScenario) -> R<World> {
         fairness_factor: super::slo::fairness_factor(&raw.slo)?,
         resilience: super::slo::resilience(&raw.slo, &populations, &regions, &run)?,
     };
+    let sites = super::sites::sites(&raw.plan, &regions, &deployments, &policy)?;
     let parts = WorldParts {
         name: raw.name,
         description: raw.description,
@@ -232,6 +233,7 @@ pub fn build(raw: RawScenario) -> R<World> {
         run,
         timeline: timeline.events,
         notes: timeline.notes,
+        sites,
     };
     // Every index was resolved above; a failure here is a validation gap.
     World::new(parts).map_err(|message| VErr {

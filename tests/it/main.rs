@@ -26,6 +26,7 @@ mod plan_fair;
 mod plan_hourly;
 mod plan_input;
 mod plan_resilience;
+mod plan_sites;
 mod provenance;
 mod replay;
 mod report_folders;

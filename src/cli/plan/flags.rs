@@ -131,6 +131,12 @@ pub struct SloFlags<'a> {
     pub every: bool,
     /// `--survive-outage` targets.
     pub survive: &'a [String],
+    /// `--candidate` regions.
+    pub candidates: &'a [String],
+    /// `--max-deployments`.
+    pub max_deployments: Option<u32>,
+    /// `--open-cost`.
+    pub open_cost: Option<f64>,
 }
 
 /// The fields `--target`, `--cost`, `--every-population` and
@@ -150,6 +156,34 @@ pub fn fields(f: &SloFlags<'_>) -> Result<Vec<FlagField>> {
         let w = number("--cost", s, w)?;
         let w = regionsim::scenario::override_number(w);
         out.push(FlagField::new("--cost", s, &["slo", "cost", id], w));
+    }
+    if !f.candidates.is_empty() {
+        let given = f.candidates.join(",");
+        let list = serde_json::Value::from(f.candidates.to_vec());
+        out.push(FlagField::new(
+            "--candidate",
+            &given,
+            &["plan", "candidates"],
+            list,
+        ));
+    }
+    if let Some(k) = f.max_deployments {
+        let keys = ["plan", "max_deployments"];
+        out.push(FlagField::new(
+            "--max-deployments",
+            &k.to_string(),
+            &keys,
+            k.into(),
+        ));
+    }
+    if let Some(x) = f.open_cost {
+        let v = regionsim::scenario::override_number(x);
+        out.push(FlagField::new(
+            "--open-cost",
+            &x.to_string(),
+            &["plan", "open_cost"],
+            v,
+        ));
     }
     if every {
         let keys = ["slo", "every_population"];
@@ -245,9 +279,11 @@ fn apply_step(world: &World, vars: &mut [Variable], s: &str) -> Result<()> {
     if n == 0 {
         return Err(refuse("--step", s, "a step must be at least 1 slot"));
     }
-    let chosen: Vec<usize> = which.map_or((0..vars.len()).collect(), |d| vec![d]);
-    for d in chosen {
-        vars[d] = vars[d].with_step(n).map_err(|m| refuse("--step", s, m))?;
+    for v in vars
+        .iter_mut()
+        .filter(|v| which.is_none_or(|d| v.deployment() == d))
+    {
+        *v = v.with_step(n).map_err(|m| refuse("--step", s, m))?;
     }
     Ok(())
 }
@@ -255,7 +291,11 @@ fn apply_step(world: &World, vars: &mut [Variable], s: &str) -> Result<()> {
 /// `--bounds DEPLOYMENT=MIN:MAX`, either side empty for the default.
 fn apply_bounds(world: &World, vars: &mut [Variable], s: &str) -> Result<()> {
     let (name, range) = key_value("--bounds", s, "DEPLOYMENT=MIN:MAX")?;
-    let v = &mut vars[deployment(world, "--bounds", s, name)?];
+    let d = deployment(world, "--bounds", s, name)?;
+    // A candidate's bounds apply where it is open.
+    let Some(v) = vars.iter_mut().find(|v| v.deployment() == d) else {
+        return Ok(());
+    };
     let (lo, hi) = range
         .split_once(':')
         .ok_or_else(|| refuse("--bounds", s, "expected DEPLOYMENT=MIN:MAX"))?;

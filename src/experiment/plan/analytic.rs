@@ -18,7 +18,8 @@ use crate::validation::exact::{erlang_c, erlang_c_mean_wait};
 const MAX_SLOTS: u32 = 1_000_000;
 
 /// Share of population p's users at home at each deployment: the home the
-/// engine's policy gives each of its cities with every deployment existing (one
+/// engine's policy gives each of its cities with every deployment existing but
+/// closed candidates (one
 /// definition of home, [`Policy::home`], for the engine and the planner).
 fn home_shares(world: &World, policy: &AnyPolicy, p: usize) -> Vec<(usize, f64)> {
     let pop = &world.populations()[p];
@@ -28,7 +29,8 @@ fn home_shares(world: &World, policy: &AnyPolicy, p: usize) -> Vec<(usize, f64)>
         _ => pop.city_cdf[k] - pop.city_cdf[k - 1],
     };
     let n = world.deployments().len();
-    let (busy, limit, live) = (vec![0; n], vec![1; n], vec![true; n]);
+    let live: Vec<bool> = world.deployments().iter().map(|d| d.is_open()).collect();
+    let (busy, limit) = (vec![0; n], vec![1; n]);
     let load = Load {
         busy: &busy,
         limit: &limit,
@@ -77,6 +79,20 @@ fn all_shares(world: &World) -> Vec<Vec<(usize, f64)>> {
     (0..world.populations().len())
         .map(|p| home_shares(world, &policy, p))
         .collect()
+}
+
+/// Per deployment and population, the population's peak offered load
+/// (Erlangs) that is at home there: which users a deployment is open for.
+pub fn home_loads(world: &World) -> Vec<Vec<f64>> {
+    let shares = all_shares(world);
+    let mut out = vec![vec![0.0; world.populations().len()]; world.deployments().len()];
+    for (p, pop) in world.populations().iter().enumerate() {
+        let a = pop.rate.max_rate() * pop.session.mean();
+        for &(d, w) in &shares[p] {
+            out[d][p] += a * w;
+        }
+    }
+    out
 }
 
 /// Offered load (Erlangs) at each deployment's busiest moment of the window.

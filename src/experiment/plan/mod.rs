@@ -20,17 +20,21 @@ mod measure;
 mod phases;
 mod resilience;
 mod search;
+mod sites;
 mod space;
 mod verdict;
 mod verify;
 
-pub use analytic::{erlang_b_inverse, erlang_c_inverse, peak_loads, start as analytic_start};
+pub use analytic::{
+    erlang_b_inverse, erlang_c_inverse, home_loads, peak_loads, start as analytic_start,
+};
 pub use evaluate::{Candidate, Rule};
 pub use fairness::{fairness, Fairness, WorstHour};
 pub use grid::{exhaustive, Grid};
 pub use measure::PopulationHours;
 pub use measure::{hour_bins, hourly_metric, value_in_hour, Span, TargetEstimate};
 pub use resilience::{failures, Failure, Skipped};
+pub use sites::{open_sets, plan_sites, set_label, OpenSet, SitesOutcome};
 pub use space::{
     cost, hours_in, schedules, slot_hours, window_hours, Capacities, Period, Variable,
 };
@@ -183,7 +187,7 @@ pub fn unsupported(world: &World) -> Option<(String, String)> {
 }
 
 /// The scenario's own planning problem: its `slo.targets` and `slo.cost`, one
-/// variable per deployment from 0 to max(2 x analytic start, 2 x scenario
+/// variable per deployment (but closed candidates) from 0 to max(2 x analytic start, 2 x scenario
 /// capacity, 20) in steps of 1, its confidence, and its replications (at least 4).
 pub fn default_spec(world: &World) -> Spec {
     let targets = world.slo().targets.clone();
@@ -192,6 +196,7 @@ pub fn default_spec(world: &World) -> Spec {
         .deployments()
         .iter()
         .enumerate()
+        .filter(|(_, dep)| dep.is_open())
         .map(|(d, dep)| {
             let max = start[d]
                 .saturating_mul(2)

@@ -106,6 +106,9 @@ pub fn failures(world: &World, r: &Resilience) -> (Vec<Failure>, Vec<Skipped>) {
     let mut out = Vec::new();
     let mut skipped = Vec::new();
     for (d, dep) in world.deployments().iter().enumerate() {
+        if !dep.is_open() {
+            continue;
+        }
         let at_s = r.at_s.unwrap_or(busiest[d]);
         let end_s = (at_s + r.duration_s).min(world.run().horizon_s);
         let touched = world

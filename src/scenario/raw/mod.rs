@@ -48,6 +48,23 @@ pub struct RawScenario {
     /// Supply and demand changes during the run.
     #[serde(default)]
     pub timeline: Vec<RawEvent>,
+    /// Where `regionsim plan` may open deployments; checked in `sites.rs`.
+    #[serde(default)]
+    pub plan: RawPlan,
+}
+
+/// `plan`: candidate regions, the cost of an open deployment, a cap.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlan {
+    /// Region ids the planner may open a deployment in.
+    #[serde(default)]
+    pub candidates: Vec<String>,
+    /// Cost of one open deployment per day, in cost-weighted slot-hours.
+    #[serde(default)]
+    pub open_cost: f64,
+    /// Most deployments open at once.
+    pub max_deployments: Option<u32>,
 }
 
 /// A region: a built-in id alone, or a full definition.
