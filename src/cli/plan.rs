@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 mod flags;
 mod hourly;
+mod sites;
 
 use super::{bad, list_written, progress::Bar, Common};
 use regionsim::engine::Progress;
@@ -54,6 +55,23 @@ pub struct PlanArgs {
     /// scenario's `slo.every_population`.
     #[arg(long)]
     every_population: bool,
+    /// A target that must also hold while any one deployment is down for
+    /// its busiest two hours (repeatable; alone: `rejection_rate<=0.05`):
+    /// sets the scenario's `slo.resilience.targets`.
+    #[arg(long = "survive-outage", value_name = "METRIC[SCOPE]<=V", num_args = 0..=1, default_missing_value = "rejection_rate<=0.05")]
+    survive_outage: Vec<String>,
+    /// A region the plan may open a deployment in (repeatable; replaces the
+    /// scenario's `plan.candidates`): every set of candidates is planned and
+    /// the cheapest verified one chosen.
+    #[arg(long = "candidate", value_name = "REGION")]
+    candidates: Vec<String>,
+    /// Most deployments open at once (sets `plan.max_deployments`).
+    #[arg(long, value_name = "K")]
+    max_deployments: Option<u32>,
+    /// Cost of one open deployment per day, in cost-weighted slot-hours
+    /// (sets `plan.open_cost`).
+    #[arg(long, value_name = "COST")]
+    open_cost: Option<f64>,
 }
 
 /// No plan within the bounds meets the targets (or none passed verification): exit 3.
@@ -120,8 +138,27 @@ impl Spinner {
 pub fn run(args: PlanArgs) -> Result<()> {
     let c = &args.common;
     super::shard::refuse_for(c, "plan", |k| std::env::var(k).ok())?;
-    let fields = flags::fields(&args.targets, &args.cost, args.every_population)?;
+    let fields = flags::fields(&flags::SloFlags {
+        targets: &args.targets,
+        cost: &args.cost,
+        every: args.every_population,
+        survive: &args.survive_outage,
+        candidates: &args.candidates,
+        max_deployments: args.max_deployments,
+        open_cost: args.open_cost,
+    })?;
     let world = flags::world(c, &fields)?;
+    if !world.sites().candidates.is_empty() {
+        let max_candidates = args.max_candidates.max(1);
+        if args.hourly {
+            return Err(bad(format!(
+                "{}: --hourly with candidate regions (plan.candidates, --candidate): plan where to run first, then plan the schedule of planned.json",
+                c.scenario.display()
+            )));
+        }
+        let flags = (args.step.as_slice(), args.bounds.as_slice());
+        return sites::run(c, &world, flags, max_candidates);
+    }
     let targets = flags::targets(&c.scenario, &world)?;
     let variables = flags::variables(&world, &args.step, &args.bounds)?;
     let spec = Spec {
@@ -179,7 +216,7 @@ pub(super) fn conclude(
 /// The scenario with the plan's capacities, named `<name>-planned` for
 /// `out_dir`, when there is a verified plan (a finished one, or the best
 /// checkpoint of an interrupted run).
-fn planned_scenario(
+pub(super) fn planned_scenario(
     c: &Common,
     world: &World,
     spec: &Spec,
@@ -189,18 +226,20 @@ fn planned_scenario(
     let Some(v) = &out.plan else {
         return Ok(None);
     };
-    let mut set: Vec<(String, f64)> = spec
-        .variables
-        .iter()
-        .zip(&v.capacities)
-        .filter(|(var, _)| var.knob() == plan::Knob::Slots)
-        .map(|(var, &cap)| {
-            (
-                regionsim::scenario::capacity_field(&world.deployments()[var.deployment()]),
-                f64::from(cap),
-            )
-        })
-        .collect();
+    let mut set: Vec<(String, f64)> = Vec::new();
+    let mut opened = Vec::new();
+    let slots = spec.variables.iter().zip(&v.capacities);
+    for (var, &cap) in slots.filter(|(var, _)| var.knob() == plan::Knob::Slots) {
+        let dep = &world.deployments()[var.deployment()];
+        match regionsim::scenario::capacity_field(dep) {
+            Some(field) => set.push((field, f64::from(cap))),
+            None => opened.push(serde_json::json!({
+                "agent": dep.agent,
+                "region": world.regions()[dep.region].id,
+                "capacity": cap,
+            })),
+        }
+    }
     // Worker pools: the fields of the pool as planned (the floor held at the
     // most replicas, the workers at the start within them).
     let planned = plan::apply(world, &spec.variables, &v.capacities);
@@ -213,12 +252,21 @@ fn planned_scenario(
         set.extend(plan::written_fields(&planned, d));
     }
     let text = regionsim::scenario::rewrite(c.source()?, &set)?;
-    let doc = serde_json::from_str(&text).expect("rewrite writes JSON");
+    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("rewrite writes JSON");
+    if !world.sites().candidates.is_empty() {
+        // The candidates are decided: the opened ones become deployments.
+        if let Some(list) = doc["deployments"].as_array_mut() {
+            list.extend(opened);
+        }
+        if let Some(o) = doc.as_object_mut() {
+            o.remove("plan");
+        }
+    }
     super::planned::finish(&c.scenario, doc, "-planned", out_dir).map(Some)
 }
 
 /// The closing lines on stderr: what was established, the effort, the plan.
-fn tell(world: &World, spec: &Spec, out: &plan::Outcome, head: &str, seconds: f64) {
+pub(super) fn tell(world: &World, spec: &Spec, out: &plan::Outcome, head: &str, seconds: f64) {
     let e = &out.effort;
     eprintln!(
         "{}: {head}\n  {} candidates, {} search + {} verification replications ({seconds:.1} s)",

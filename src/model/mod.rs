@@ -8,6 +8,7 @@ pub mod dist;
 pub mod geo;
 pub mod rate;
 pub mod reference;
+mod sites;
 pub mod surge;
 pub mod target;
 pub mod timeline;
@@ -69,6 +70,9 @@ pub enum DeclaredBy {
     Deployments(usize),
     /// `timeline[i]`, a `deploy` or `migrate` event.
     Timeline(usize),
+    /// `plan.candidates[i]`: a region the planner may open (not part of
+    /// the scenario's supply until a plan opens it).
+    Candidate(usize),
 }
 
 /// Default bound of a deployment's waiting queue.
@@ -292,7 +296,26 @@ pub struct Slo {
     /// overflow share or mean media RTT is more than this many times the
     /// overall target (`slo.fairness_factor`, default 2).
     pub fairness_factor: f64,
+    /// Targets that must also hold while any one deployment is down
+    /// (`slo.resilience`; planning only).
+    pub resilience: Option<target::Resilience>,
 }
+
+/// Where the planner may open deployments (`plan`): regions, each a
+/// deployment of the dispatched agent when opened, and what opening costs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sites {
+    /// Candidate regions (indices into the regions), in scenario order.
+    pub candidates: Vec<usize>,
+    /// Cost of one open deployment per day, in cost-weighted slot-hours.
+    pub open_cost: f64,
+    /// Most deployments a plan may have open (None: no limit).
+    pub max_deployments: Option<u32>,
+}
+
+/// When a candidate the planner has not opened is created: never, within any
+/// run (the engine keeps a deployment not yet created out of every dispatch).
+pub const CLOSED_AT: f64 = f64::INFINITY;
 
 /// Run settings.
 #[derive(Debug, Clone, Copy)]
@@ -370,6 +393,8 @@ pub struct WorldParts {
     /// Remarks about valid but noteworthy settings (e.g. a drain that outlasts
     /// the horizon), for the reports.
     pub notes: Vec<String>,
+    /// Where the planner may open deployments.
+    pub sites: Sites,
 }
 
 /// The whole validated scenario. Its fields are private: a world is made by

@@ -260,3 +260,19 @@ pub fn check_limit(metric: TargetMetric, scope: Scope, limit: f64) -> Result<(),
         _ => Ok(()),
     }
 }
+
+/// Targets that must hold while any one deployment is down (`slo.resilience`):
+/// the planner's failure scenarios, each one deployment failing for a window
+/// through the timeline's outage mechanics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resilience {
+    /// What must hold over each failure's window (never a utilisation floor).
+    pub targets: Vec<Target>,
+    /// How long each deployment is down, seconds (> 0).
+    pub duration_s: f64,
+    /// When every failure starts, seconds from the run's start; None: each
+    /// deployment fails at its own busiest window.
+    pub at_s: Option<f64>,
+    /// What happens to the sessions running on the failed deployment.
+    pub failover: super::timeline::Failover,
+}

@@ -1,31 +1,13 @@
 //! The metric catalogue laid out as JSON values: every figure beside its
 //! `_ci` half-width, dotted keys as nested objects. One place, shared by
 //! `summary.json` and its timeline and worker sections, so the sections need
-//! not call one another. Also how plans name a deployment, which the
-//! plan's sections share.
+//! not call one another.
 
 use serde_json::{Map, Value};
 
 use crate::model::World;
 use crate::stats::metrics::{self, Metric};
 use crate::stats::Stat;
-
-/// `region` or `agent@region` when a region hosts several deployments.
-pub fn deployment_label(world: &World, d: usize) -> String {
-    let dep = &world.deployments()[d];
-    let region = &world.regions()[dep.region].id;
-    let shared = world
-        .deployments()
-        .iter()
-        .filter(|o| o.region == dep.region)
-        .count()
-        > 1;
-    if shared {
-        format!("{}@{region}", dep.agent)
-    } else {
-        region.clone()
-    }
-}
 
 /// A JSON number, or null for NaN.
 pub(crate) fn num(x: f64) -> Value {

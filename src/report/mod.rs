@@ -19,6 +19,9 @@ pub mod partial;
 mod plan;
 mod plan_hourly;
 mod plan_populations;
+mod plan_resilience;
+mod plan_sites;
+mod plan_words;
 mod plan_workers;
 pub mod provenance;
 mod replications;
@@ -35,8 +38,9 @@ pub use fit::{fit_json, fit_md, write_fit, FitSource, FIT_SCHEMA_VERSION};
 pub use folder::{check_out_dir, FolderMark, OutDirError, Previous, MARKER};
 pub use headline::{headline, headlines, Headline};
 pub use json::{summary_json, SCHEMA_VERSION};
-pub use plan::{capacities_line, deployment_label, headline as plan_headline, PLAN_SCHEMA_VERSION};
+pub use plan::{capacities_line, headline as plan_headline, PLAN_SCHEMA_VERSION};
 pub use plan_hourly::headline as plan_hourly_headline;
+pub use plan_words::deployment_label;
 pub use provenance::Provenance;
 pub use sessions::SessionsCsv;
 pub use sweep::Settings as SweepSettings;
@@ -207,6 +211,34 @@ pub fn write_plan(
     planned: Option<String>,
     opts: Options,
 ) -> std::io::Result<Vec<PathBuf>> {
+    write_plan_with(dir, (world, spec, out), None, planned, opts)
+}
+
+/// [`write_plan`] for the chosen open set of a where-to-run plan, with the
+/// *Where to run* section (`plan.md`) and `sites` (`plan.json`).
+pub fn write_plan_sites(
+    dir: &Path,
+    sites: &crate::experiment::plan::SitesOutcome,
+    shown: usize,
+    planned: Option<String>,
+    opts: Options,
+) -> std::io::Result<Vec<PathBuf>> {
+    let set = &sites.sets[shown];
+    let plan = (&set.world, &set.spec, &set.outcome);
+    write_plan_with(dir, plan, Some(sites), planned, opts)
+}
+
+fn write_plan_with(
+    dir: &Path,
+    (world, spec, out): (
+        &World,
+        &crate::experiment::plan::Spec,
+        &crate::experiment::plan::Outcome,
+    ),
+    sites: Option<&crate::experiment::plan::SitesOutcome>,
+    planned: Option<String>,
+    opts: Options,
+) -> std::io::Result<Vec<PathBuf>> {
     let chart = if opts.charts {
         Some(charts::render_plan(world, spec, out)?)
     } else {
@@ -216,11 +248,24 @@ pub fn write_plan(
     let mut files: Vec<(String, Vec<u8>)> = vec![
         (
             "plan.json".into(),
-            plan::plan_json(world, spec, out, &opts.provenance).into_bytes(),
+            sites
+                .map_or_else(
+                    || plan::plan_json(world, spec, out, &opts.provenance),
+                    |s| {
+                        let text = plan::plan_json(world, spec, out, &opts.provenance);
+                        let mut doc: serde_json::Value =
+                            serde_json::from_str(&text).expect("plan.json is JSON");
+                        doc["sites"] = plan_sites::json_of(s);
+                        plan::json_text(doc, serde_json::json!({}))
+                    },
+                )
+                .into_bytes(),
         ),
         (
             "plan.md".into(),
-            plan::plan_md(world, spec, out, png.as_deref()).into_bytes(),
+            (plan::plan_md(world, spec, out, png.as_deref())
+                + &sites.map_or_else(String::new, plan_sites::section))
+                .into_bytes(),
         ),
     ];
     if let Some(text) = planned {

@@ -6,13 +6,12 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 
-pub use super::json_values::deployment_label;
 use super::json_values::num;
+use super::plan_words::{change_text, check_label, deployment_label, limit_text, value_text};
 use crate::experiment::plan::{
-    slot_hours, window_hours, Candidate, Outcome, Spec, Stage, Status, TargetEstimate, Variable,
-    Verification,
+    slot_hours, window_hours, Candidate, Outcome, Rule, Spec, Stage, Status, TargetEstimate,
+    Variable, Verification,
 };
-use crate::model::target::Target;
 use crate::model::World;
 
 /// Version of the `plan.json` layout.
@@ -28,13 +27,15 @@ pub fn status_name(s: Status) -> &'static str {
     }
 }
 
-fn estimates(world: &World, targets: &[Target], est: &[TargetEstimate]) -> Value {
-    let rows: Vec<Value> = targets
+fn estimates(world: &World, rule: &Rule, est: &[TargetEstimate]) -> Value {
+    let rows: Vec<Value> = rule
+        .targets
         .iter()
         .zip(est)
-        .map(|(t, e)| {
+        .enumerate()
+        .map(|(i, (t, e))| {
             json!({
-                "target": t.label(world),
+                "target": check_label(world, rule, i),
                 "relation": t.relation(),
                 "limit": num(t.limit()),
                 "estimate": num(e.point),
@@ -46,7 +47,7 @@ fn estimates(world: &World, targets: &[Target], est: &[TargetEstimate]) -> Value
     Value::Array(rows)
 }
 
-fn candidate(world: &World, spec: &Spec, c: &Candidate) -> Value {
+fn candidate(world: &World, spec: &Spec, rule: &Rule, c: &Candidate) -> Value {
     json!({
         "capacities": c.capacities,
         "cost": num(c.cost),
@@ -56,7 +57,7 @@ fn candidate(world: &World, spec: &Spec, c: &Candidate) -> Value {
         "short": c.verdict.short,
         "over": c.verdict.over,
         "estimates": c.estimates.iter().map(|e| num(e.point)).collect::<Vec<_>>(),
-        "bounds": spec.targets.iter().zip(&c.estimates).map(|(t, e)| num(e.bound(t))).collect::<Vec<_>>(),
+        "bounds": rule.targets.iter().zip(&c.estimates).map(|(t, e)| num(e.bound(t))).collect::<Vec<_>>(),
     })
 }
 
@@ -70,7 +71,7 @@ pub fn purpose_name(p: Stage) -> String {
     }
 }
 
-fn verification(world: &World, spec: &Spec, v: &Verification) -> Value {
+fn verification(world: &World, rule: &Rule, v: &Verification) -> Value {
     let purpose = purpose_name(v.purpose);
     json!({
         "purpose": purpose,
@@ -79,9 +80,9 @@ fn verification(world: &World, spec: &Spec, v: &Verification) -> Value {
         "replications": v.replications,
         "sessions": num(v.sessions),
         "family_error": num(v.alpha),
-        "per_target_confidence": num(1.0 - v.alpha / spec.targets.len() as f64),
+        "per_target_confidence": num(1.0 - v.alpha / rule.targets.len() as f64),
         "passed": v.passed(),
-        "targets": estimates(world, &spec.targets, &v.estimates),
+        "targets": estimates(world, rule, &v.estimates),
     })
 }
 
@@ -91,11 +92,12 @@ fn marginals(world: &World, spec: &Spec, out: &Outcome) -> Value {
     };
     let side = |c: &Option<Candidate>| -> Value {
         c.as_ref().map_or(Value::Null, |c| {
-            let effects: serde_json::Map<String, Value> = spec
-                .targets
+            let effects: serde_json::Map<String, Value> = c
+                .estimates
                 .iter()
-                .zip(c.estimates.iter().zip(&at.estimates))
-                .map(|(t, (e, base))| (t.label(world), num(e.point - base.point)))
+                .zip(&at.estimates)
+                .enumerate()
+                .map(|(i, (e, base))| (check_label(world, &out.rule, i), num(e.point - base.point)))
                 .collect();
             json!({ "capacities": c.capacities, "feasible": c.verdict.feasible(), "change": effects })
         })
@@ -152,27 +154,27 @@ pub fn plan_json(world: &World, spec: &Spec, out: &Outcome, prov: &super::Proven
             let mut p = json!({
                 "slot_hours": num(slot_hours(world, &spec.variables, &v.capacities)),
                 "cost": num(crate::experiment::plan::cost(world, &spec.variables, &v.capacities)),
-                "verification": verification(world, spec, v),
+                "verification": verification(world, &out.rule, v),
             });
             super::plan_workers::plan_fields(world, spec, v, &mut p);
             p
         }),
         "populations": super::plan_populations::json_of(world, &spec.targets, out.plan.as_ref()),
         "deployments": deployments(world, spec, out, x),
-        "binding": out.binding.iter().map(|&i| spec.targets[i].label(world)).collect::<Vec<_>>(),
+        "binding": out.binding.iter().map(|&i| check_label(world, &out.rule, i)).collect::<Vec<_>>(),
         "marginal": marginals(world, spec, out),
         "best_effort": out.best_effort.as_ref().map(|c| json!({
-            "candidate": candidate(world, spec, c),
-            "targets": estimates(world, &spec.targets, &c.estimates),
+            "candidate": candidate(world, spec, &out.rule, c),
+            "targets": estimates(world, &out.rule, &c.estimates),
         })),
         "search": {
             "per_target_confidence": num(1.0 - out.rule.alpha),
             "first_replications": out.rule.first,
             "most_replications": out.rule.most,
             "budget_hit": out.budget_hit,
-            "candidates": out.candidates.iter().map(|c| candidate(world, spec, c)).collect::<Vec<_>>(),
+            "candidates": out.candidates.iter().map(|c| candidate(world, spec, &out.rule, c)).collect::<Vec<_>>(),
         },
-        "verifications": out.verifications.iter().map(|v| verification(world, spec, v)).collect::<Vec<_>>(),
+        "verifications": out.verifications.iter().map(|v| verification(world, &out.rule, v)).collect::<Vec<_>>(),
         "effort": {
             "candidates": out.effort.candidates,
             "search_replications": out.effort.search_replications,
@@ -181,6 +183,10 @@ pub fn plan_json(world: &World, spec: &Spec, out: &Outcome, prov: &super::Proven
             "verification_sessions": num(out.effort.verification_sessions),
         },
     });
+    let mut body = body;
+    if let Some(r) = super::plan_resilience::json_of(world, spec, &out.rule, out.plan.as_ref()) {
+        body["resilience"] = r;
+    }
     json_text(head, body)
 }
 
@@ -221,7 +227,7 @@ pub fn json_text(mut head: Value, body: Value) -> String {
 pub fn headline(world: &World, spec: &Spec, out: &Outcome) -> String {
     let pct = spec.confidence * 100.0;
     match (out.status, &out.plan) {
-        (Status::Verified, Some(_)) => match spec.targets.len() {
+        (Status::Verified, Some(_)) => match out.rule.targets.len() {
             1 => format!("Verified: an independent run on fresh seeds meets the target at {pct:.0} % confidence."),
             k => format!("Verified: an independent run on fresh seeds meets all {k} targets at {pct:.0} % joint confidence."),
         },
@@ -230,51 +236,14 @@ pub fn headline(world: &World, spec: &Spec, out: &Outcome) -> String {
         (Status::Interrupted, None) => "INTERRUPTED before any plan was verified.".into(),
         (Status::Infeasible, _) => {
             let unmet: Vec<String> = out.best_effort.as_ref().map_or(Vec::new(), |c| {
-                spec.targets.iter().zip(&c.estimates)
-                    .filter(|(t, e)| !(e.bound(t).is_finite() && t.holds(e.bound(t))))
-                    .map(|(t, e)| format!("{} {} (best achieved {})", t.label(world), limit_text(t), value_text(t, e.point)))
+                out.rule.targets.iter().zip(&c.estimates).enumerate()
+                    .filter(|(_, (t, e))| !(e.bound(t).is_finite() && t.holds(e.bound(t))))
+                    .map(|(i, (t, e))| format!("{} {} (best achieved {})", check_label(world, &out.rule, i), limit_text(t), value_text(t, e.point)))
                     .collect()
             });
             format!("Infeasible within the bounds: {}.", unmet.join("; "))
         }
         _ => "Unverified: no plan passed its verification on fresh seeds; widen the bounds or raise --replications.".into(),
-    }
-}
-
-/// A target's figure as people read it: shares in %, latencies in ms.
-pub fn value_text(t: &Target, v: f64) -> String {
-    if !v.is_finite() {
-        "–".into()
-    } else if t.metric().is_share() {
-        format!("{:.2} %", v * 100.0)
-    } else {
-        format!("{v:.1} ms")
-    }
-}
-
-/// A target's limit with its relation: `≤ 3 %`, `≤ 160 ms`, `≥ 70 %`.
-pub fn limit_text(t: &Target) -> String {
-    let rel = if t.relation() == "<=" { "≤" } else { "≥" };
-    let v = if t.metric().is_share() {
-        t.limit() * 100.0
-    } else {
-        t.limit()
-    };
-    let s = format!("{v:.4}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if t.metric().is_share() {
-        format!("{rel} {s} %")
-    } else {
-        format!("{rel} {s} ms")
-    }
-}
-
-/// A change of a target's figure: percentage points for shares, ms otherwise.
-pub fn change_text(t: &Target, d: f64) -> String {
-    if t.metric().is_share() {
-        format!("{:+.2} pp", d * 100.0)
-    } else {
-        format!("{d:+.1} ms")
     }
 }
 
@@ -289,7 +258,8 @@ fn deployments_md(s: &mut String, world: &World, spec: &Spec, out: &Outcome) {
     for (j, v) in spec.variables.iter().enumerate() {
         let m = out.marginals.iter().find(|m| m.variable == j);
         let side = |c: Option<&Candidate>| {
-            let (Some(c), Some(at), Some(t)) = (c, out.at_plan.as_ref(), spec.targets.get(shown))
+            let (Some(c), Some(at), Some(t)) =
+                (c, out.at_plan.as_ref(), out.rule.targets.get(shown))
             else {
                 return "–".to_string();
             };
@@ -305,14 +275,16 @@ fn deployments_md(s: &mut String, world: &World, spec: &Spec, out: &Outcome) {
             if c.verdict.feasible() {
                 return format!("{shown_x}: meets; {figures}");
             }
-            let missed: Vec<String> = spec
+            let missed: Vec<String> = out
+                .rule
                 .targets
                 .iter()
                 .zip(&c.estimates)
-                .filter(|(t, e)| !t.holds(e.bound_with_room(t, room)))
-                .map(|(t, _)| t.label(world))
+                .enumerate()
+                .filter(|(_, (t, e))| !t.holds(e.bound_with_room(t, room)))
+                .map(|(i, _)| check_label(world, &out.rule, i))
                 .collect();
-            let which = if missed.is_empty() || missed == [t.label(world)] {
+            let which = if missed.is_empty() || missed == [check_label(world, &out.rule, shown)] {
                 String::new()
             } else {
                 format!(" {}", missed.join(", "))
@@ -331,13 +303,13 @@ fn deployments_md(s: &mut String, world: &World, spec: &Spec, out: &Outcome) {
             side(m.and_then(|m| m.plus.as_ref())),
         );
     }
-    if let (Some(at), Some(t)) = (out.at_plan.as_ref(), spec.targets.get(shown)) {
+    if let (Some(at), Some(t)) = (out.at_plan.as_ref(), out.rule.targets.get(shown)) {
         let e = &at.estimates[shown];
         let _ = writeln!(
             s,
             "\nOne step less or more: that deployment's capacity one step down or up, the others as planned, judged as the search judges every candidate, on its common random numbers: a target is met when its estimate plus {room:.0} one-sided margins at {:.3} % (the bound) is within the limit. Figures are {} ({}); the change is against the plan on the same numbers ({}, bound {}), not against the verification below.",
             (1.0 - out.rule.alpha) * 100.0,
-            t.label(world),
+            check_label(world, &out.rule, shown),
             limit_text(t),
             value_text(t, e.point),
             value_text(t, e.bound_with_room(t, room)),
@@ -350,11 +322,11 @@ fn deployments_md(s: &mut String, world: &World, spec: &Spec, out: &Outcome) {
 fn target_rows(
     s: &mut String,
     world: &World,
-    spec: &Spec,
+    rule: &Rule,
     est: &[TargetEstimate],
     binding: Option<&[usize]>,
 ) {
-    for (i, (t, e)) in spec.targets.iter().zip(est).enumerate() {
+    for (i, (t, e)) in rule.targets.iter().zip(est).enumerate() {
         let met = e.bound(t).is_finite() && t.holds(e.bound(t));
         let bind = match binding {
             Some(b) if b.contains(&i) => " yes |",
@@ -364,7 +336,7 @@ fn target_rows(
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} |{bind}",
-            t.label(world),
+            check_label(world, rule, i),
             limit_text(t),
             value_text(t, e.point),
             value_text(t, e.bound(t)),
@@ -387,14 +359,14 @@ pub fn capacities_line(world: &World, vars: &[Variable], x: &[u32]) -> String {
 }
 
 /// What the last candidate of an infeasible search achieved, target by target.
-fn best_effort_md(s: &mut String, world: &World, spec: &Spec, c: &Candidate) {
+fn best_effort_md(s: &mut String, world: &World, spec: &Spec, rule: &Rule, c: &Candidate) {
     let _ = writeln!(
         s,
         "\n## Best achieved ({}, {} replications)\n\n| target | limit | estimate | one-sided bound | met |\n| --- | --- | --- | --- | --- |",
         capacities_line(world, &spec.variables, &c.capacities),
         c.replications
     );
-    target_rows(s, world, spec, &c.estimates, None);
+    target_rows(s, world, rule, &c.estimates, None);
 }
 
 /// The opening of a `plan.md`: title, headline in bold, and the run's settings
@@ -418,12 +390,13 @@ pub fn plan_md(world: &World, spec: &Spec, out: &Outcome, chart: Option<&str>) -
     deployments_md(&mut s, world, spec, out);
     if let Some(v) = &out.plan {
         let _ = writeln!(s, "\nTotal {:.0} slot-hours (cost {:.0}).{}\n\n## Targets (verification: seed {}, {} replications, {} sessions)\n", slot_hours(world, &spec.variables, &v.capacities), crate::experiment::plan::cost(world, &spec.variables, &v.capacities), super::plan_workers::md_total(world, spec, v), v.seed, v.replications, v.sessions.round());
-        let _ = writeln!(s, "A target is met when its one-sided bound ({:.2} % each, {:.0} % jointly) is within its limit; a target is binding when one step less of some deployment misses it.\n\n| target | limit | estimate | one-sided bound ({:.2} % each) | met (bound within the limit) | binding |\n| --- | --- | --- | --- | --- | --- |", (1.0 - v.alpha / spec.targets.len() as f64) * 100.0, spec.confidence * 100.0, (1.0 - v.alpha / spec.targets.len() as f64) * 100.0);
-        target_rows(&mut s, world, spec, &v.estimates, Some(&out.binding));
+        let _ = writeln!(s, "A target is met when its one-sided bound ({:.2} % each, {:.0} % jointly) is within its limit; a target is binding when one step less of some deployment misses it.\n\n| target | limit | estimate | one-sided bound ({:.2} % each) | met (bound within the limit) | binding |\n| --- | --- | --- | --- | --- | --- |", (1.0 - v.alpha / out.rule.targets.len() as f64) * 100.0, spec.confidence * 100.0, (1.0 - v.alpha / out.rule.targets.len() as f64) * 100.0);
+        target_rows(&mut s, world, &out.rule, &v.estimates, Some(&out.binding));
+        s.push_str(&super::plan_resilience::section(world, spec, &out.rule, v));
         s.push_str(&super::plan_populations::section(world, &spec.targets, v));
     }
     if let Some(c) = &out.best_effort {
-        best_effort_md(&mut s, world, spec, c);
+        best_effort_md(&mut s, world, spec, &out.rule, c);
     }
     let e = &out.effort;
     let _ = writeln!(s, "\n## Search\n\n{} candidates, {} replications ({:.0} sessions) in the search; {} replications ({:.0} sessions) in {} verification run(s). Search rule: each target one-sided at {:.3} %, {} replications first, up to {}.{}",

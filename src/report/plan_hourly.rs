@@ -9,25 +9,14 @@ use std::fmt::Write;
 use serde_json::{json, Value};
 
 use super::json_values::num;
-use super::plan::{
-    capacities_line, deployment_label, json_head, json_text, limit_text, md_head, purpose_name,
-    status_name, value_text,
-};
+use super::plan::{capacities_line, json_head, json_text, md_head, purpose_name, status_name};
+use super::plan_words::{check_label, deployment_label, limit_text, value_text};
 use crate::experiment::plan::hourly::HourlyOutcome;
 use crate::experiment::plan::{
     cost, schedules, slot_hours, Outcome, Rule, Span, Spec, Stage, Status, TargetEstimate,
     Verification,
 };
 use crate::model::World;
-
-/// `rejection_rate in 05:00-06:00 UTC`, or the target's label over the window.
-fn check_label(world: &World, rule: &Rule, i: usize) -> String {
-    let t = rule.targets[i].label(world);
-    match rule.spans[i] {
-        Span::Window => t,
-        Span::Hour(h) => format!("{t} in {h:02}:00-{:02}:00 UTC", (h + 1) % 24),
-    }
-}
 
 fn met(rule: &Rule, i: usize, e: &TargetEstimate) -> bool {
     let (t, b) = (&rule.targets[i], e.bound(&rule.targets[i]));
@@ -40,7 +29,7 @@ fn checks_json(world: &World, rule: &Rule, est: &[TargetEstimate]) -> Value {
         json!({
             "check": check_label(world, rule, i),
             "target": t.label(world),
-            "hour_utc": match rule.spans[i] { Span::Hour(h) => json!(h), Span::Window => Value::Null },
+            "hour_utc": match rule.spans[i] { Span::Hour(h) => json!(h), Span::Window | Span::Failure(_) => Value::Null },
             "relation": t.relation(),
             "limit": num(t.limit()),
             "estimate": num(e.point),
@@ -173,6 +162,10 @@ pub fn plan_hourly_json(
         "verifications": s.verifications.iter().map(|v| verification(world, rule, v)).collect::<Vec<_>>(),
         "effort": effort(s),
     });
+    let mut body = body;
+    if let Some(r) = super::plan_resilience::json_of(world, spec, rule, s.plan.as_ref()) {
+        body["resilience"] = r;
+    }
     json_text(head, body)
 }
 
@@ -305,6 +298,7 @@ pub fn plan_hourly_md(
         }
         schedule_md(&mut s, world, spec, out, &v.capacities);
         tightest_md(&mut s, world, spec, &sc.rule, v);
+        s.push_str(&super::plan_resilience::section(world, spec, &sc.rule, v));
         s.push_str(&super::plan_populations::section(world, &spec.targets, v));
     }
     if let Some(c) = &sc.best_effort {

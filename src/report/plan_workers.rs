@@ -6,7 +6,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::json_values::{deployment_label, num};
+use super::json_values::num;
+use super::plan_words::deployment_label;
 use crate::experiment::plan::{worker_hours, Knob, Outcome, Spec, Variable, Verification};
 use crate::model::World;
 

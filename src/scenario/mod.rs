@@ -18,6 +18,7 @@ mod populations;
 mod raw;
 mod scan;
 mod schema;
+mod sites;
 mod slo;
 mod source;
 mod tagged;
@@ -92,11 +93,13 @@ pub fn load_source(
 
 /// The JSON path of the field that sets a deployment's (starting) capacity in
 /// the scenario file: its `deployments` entry, or the timeline event that
-/// creates it. A plan is written back through it.
-pub fn capacity_field(dep: &crate::model::Deployment) -> String {
+/// creates it (None for a candidate, which a plan adds as a new entry). A
+/// plan is written back through it.
+pub fn capacity_field(dep: &crate::model::Deployment) -> Option<String> {
     match dep.declared_by {
-        crate::model::DeclaredBy::Deployments(i) => format!("deployments[{i}].capacity"),
-        crate::model::DeclaredBy::Timeline(i) => format!("timeline[{i}].capacity"),
+        crate::model::DeclaredBy::Deployments(i) => Some(format!("deployments[{i}].capacity")),
+        crate::model::DeclaredBy::Timeline(i) => Some(format!("timeline[{i}].capacity")),
+        crate::model::DeclaredBy::Candidate(_) => None,
     }
 }
 

@@ -210,18 +210,16 @@ pub fn build(raw: RawScenario) -> R<World> {
             None => zero,
         },
     };
+    let has_workers = deployments.iter().any(|d| d.workers.is_some());
     let slo = Slo {
         media_rtt_ms: finite_at_least("slo.media_rtt_ms", raw.slo.media_rtt_ms, 0.0)?,
         join_latency_s: secs("slo.join_latency", raw.slo.join_latency)?,
-        targets: super::slo::targets(
-            &raw.slo,
-            &populations,
-            &regions,
-            deployments.iter().any(|d| d.workers.is_some()),
-        )?,
+        targets: super::slo::targets(&raw.slo, &populations, &regions, has_workers)?,
         cost: super::slo::cost(&raw.slo, &regions)?,
         fairness_factor: super::slo::fairness_factor(&raw.slo)?,
+        resilience: super::slo::resilience(&raw.slo, &populations, &regions, (&run, has_workers))?,
     };
+    let sites = super::sites::sites(&raw.plan, &regions, &deployments, &policy)?;
     let parts = WorldParts {
         name: raw.name,
         description: raw.description,
@@ -236,6 +234,7 @@ pub fn build(raw: RawScenario) -> R<World> {
         run,
         timeline: timeline.events,
         notes: timeline.notes,
+        sites,
     };
     // Every index was resolved above; a failure here is a validation gap.
     World::new(parts).map_err(|message| VErr {

@@ -6,7 +6,7 @@
 
 use super::{Check, Test};
 use crate::experiment::plan::{self, erlang_b_inverse, erlang_c_inverse, hourly, Status};
-use crate::model::target::Scope;
+use crate::model::target::{Scope, TargetMetric};
 use crate::model::{PolicySpec, World};
 use crate::scenario::{self, ScenarioError};
 
@@ -29,6 +29,9 @@ pub struct PlanCase {
     exact: fn(&World) -> Vec<(String, u32)>,
     /// Whether the case plans an hourly schedule.
     hourly: bool,
+    /// Whether the case chooses where to run among `plan.candidates`
+    /// (exact: per deployment, candidates included, 0 for one left closed).
+    sites: bool,
 }
 
 /// Every planner case, in table order.
@@ -39,6 +42,7 @@ pub static PLAN_CASES: &[PlanCase] = &[
         scenario: scenario!("plan-erlang-b"),
         exact: single_b,
         hourly: false,
+        sites: false,
     },
     PlanCase {
         name: "plan-erlang-c",
@@ -46,6 +50,7 @@ pub static PLAN_CASES: &[PlanCase] = &[
         scenario: scenario!("plan-erlang-c"),
         exact: single_c,
         hourly: false,
+        sites: false,
     },
     PlanCase {
         name: "plan-explicit",
@@ -53,6 +58,7 @@ pub static PLAN_CASES: &[PlanCase] = &[
         scenario: scenario!("plan-explicit"),
         exact: per_region_b,
         hourly: false,
+        sites: false,
     },
     PlanCase {
         name: "plan-hourly-erlang-b",
@@ -60,6 +66,23 @@ pub static PLAN_CASES: &[PlanCase] = &[
         scenario: scenario!("plan-hourly-erlang-b"),
         exact: per_hour_b,
         hourly: true,
+        sites: false,
+    },
+    PlanCase {
+        name: "plan-resilience",
+        identity: "plan to survive a failure, two regions spilling to each other: with one down the other is an Erlang loss system of all the load, so each needs the smallest c with Erlang B(c, A1 + A2) <= x",
+        scenario: scenario!("plan-resilience"),
+        exact: survivor_b,
+        hourly: false,
+        sites: false,
+    },
+    PlanCase {
+        name: "plan-sites",
+        identity: "where to run, candidates ap-south and eu-central, no spill: open only the region India's RTT target needs, each open region the Erlang B inverse of its own population",
+        scenario: scenario!("plan-sites"),
+        exact: sites_b,
+        hourly: false,
+        sites: true,
     },
 ];
 
@@ -108,6 +131,59 @@ fn per_region_b(w: &World) -> Vec<(String, u32)> {
     out
 }
 
+/// Each deployment must carry every population alone while the other is
+/// down: the inverse of Erlang B at the total load and the resilience limit.
+fn survivor_b(w: &World) -> Vec<(String, u32)> {
+    let total: f64 = (0..w.populations().len()).map(|p| offered(w, p)).sum();
+    let x = w
+        .slo()
+        .resilience
+        .as_ref()
+        .and_then(|r| r.targets.first())
+        .map_or(f64::NAN, |t| t.limit());
+    (0..w.deployments().len())
+        .map(|_| {
+            (
+                format!("smallest c with B(c, {total:.3}) <= {x} (the other down)"),
+                erlang_b_inverse(total, x),
+            )
+        })
+        .collect()
+}
+
+/// Where to run without spill: each open region an Erlang loss system of its
+/// own population; India's RTT target opens ap-south (the region nearest to
+/// it), every other candidate stays closed (0), us-east keeps the Americas.
+fn sites_b(w: &World) -> Vec<(String, u32)> {
+    let all = w.with_candidates();
+    let limit = |p: usize| {
+        w.slo()
+            .targets
+            .iter()
+            .find(|t| {
+                t.scope() == Scope::Population(p) && t.metric() == TargetMetric::RejectionRate
+            })
+            .map_or(f64::NAN, |t| t.limit())
+    };
+    all.deployments()
+        .iter()
+        .map(|dep| {
+            let id = &w.regions()[dep.region].id;
+            let p = match id.as_str() {
+                "us-east" => 0,
+                "ap-south" => 1,
+                _ => return (format!("{id}: closed"), 0),
+            };
+            let (a, x) = (offered(w, p), limit(p));
+            let name = &w.populations()[p].name;
+            (
+                format!("{name}: smallest c with B(c, {a:.3}) <= {x}"),
+                erlang_b_inverse(a, x),
+            )
+        })
+        .collect()
+}
+
 fn per_hour_b(w: &World) -> Vec<(String, u32)> {
     let (pop, x) = (&w.populations()[0], limit(w));
     (0..24)
@@ -131,6 +207,9 @@ impl PlanCase {
     /// Plan the scenario and compare each capacity with the exact inverse.
     pub fn run(&self) -> Result<Vec<Check>, ScenarioError> {
         let world = self.world()?;
+        if self.sites {
+            return Ok(self.sites_checks(&world));
+        }
         let spec = plan::default_spec(&world);
         let out = if self.hourly {
             let (spec, _) = hourly::specs(spec);
@@ -165,6 +244,46 @@ impl PlanCase {
                 test: Test::Equal,
             })
             .collect())
+    }
+
+    /// Plan where to run, then compare every deployment's capacity (a
+    /// closed candidate's is 0) with the exact one.
+    fn sites_checks(&self, world: &World) -> Vec<Check> {
+        let out = plan::plan_sites(world, &plan::default_spec, &(), &mut |_| {});
+        let all = world.with_candidates();
+        let planned: Option<Vec<u32>> = out.chosen.map(|k| {
+            let set = &out.sets[k];
+            let v = set
+                .outcome
+                .plan
+                .as_ref()
+                .map(|v| v.capacities.clone())
+                .unwrap_or_default();
+            (0..all.deployments().len())
+                .map(|d| {
+                    set.spec
+                        .variables
+                        .iter()
+                        .position(|var| var.deployment() == d)
+                        .map_or(0, |j| v[j])
+                })
+                .collect()
+        });
+        (self.exact)(world)
+            .into_iter()
+            .enumerate()
+            .map(|(d, (what, exact))| Check {
+                case: self.name,
+                quantity: format!(
+                    "{} capacity = {what}",
+                    all.regions()[all.deployments()[d].region].id
+                ),
+                exact: f64::from(exact),
+                simulated: planned.as_ref().map_or(f64::NAN, |x| f64::from(x[d])),
+                half_width: f64::NAN,
+                test: Test::Equal,
+            })
+            .collect()
     }
 
     /// One check for a schedule: how many of the 24 hours equal their inverse.

@@ -25,6 +25,8 @@ mod plan;
 mod plan_fair;
 mod plan_hourly;
 mod plan_input;
+mod plan_resilience;
+mod plan_sites;
 mod plan_workers;
 mod provenance;
 mod replay;

@@ -321,7 +321,9 @@ fn the_exact_planner_cases_are_in_the_validation_suite() {
             "plan-erlang-b",
             "plan-erlang-c",
             "plan-explicit",
-            "plan-hourly-erlang-b"
+            "plan-hourly-erlang-b",
+            "plan-resilience",
+            "plan-sites"
         ]
     );
     let listed: Vec<&str> = regionsim::validation::list().iter().map(|c| c.0).collect();

@@ -40,12 +40,12 @@ fn whole(flag: &str, given: &str, s: &str) -> Result<u32> {
 }
 
 /// `METRIC[SCOPE]` of a target -> the metric's name and the scope's, if any.
-fn name_and_scope<'a>(lhs: &'a str, given: &str) -> Result<(&'a str, Option<&'a str>)> {
+fn name_and_scope<'a>(flag: &str, lhs: &'a str, given: &str) -> Result<(&'a str, Option<&'a str>)> {
     match lhs.trim().split_once('[') {
         Some((n, sc)) => {
             let scope = sc
                 .strip_suffix(']')
-                .ok_or_else(|| refuse("--target", given, "unclosed `[`"))?;
+                .ok_or_else(|| refuse(flag, given, "unclosed `[`"))?;
             Ok((n.trim(), Some(scope.trim())))
         }
         None => Ok((lhs.trim(), None)),
@@ -85,53 +85,105 @@ impl FlagField {
     }
 }
 
-/// `METRIC[SCOPE] OP VALUE` -> the `slo.targets` field it sets. The operator
-/// must agree with the metric's direction, when the metric is known (an
-/// unknown one is the scenario rules' to refuse).
-fn target_field(s: &str) -> Result<FlagField> {
+/// `METRIC[SCOPE] OP VALUE` -> the field it sets under `base` (`slo.targets`
+/// for `--target`, `slo.resilience.targets` for `--survive-outage`). The
+/// operator must agree with the metric's direction, when the metric is known
+/// (an unknown one is the scenario rules' to refuse).
+fn target_field(flag: &'static str, base: &[&'static str], s: &str) -> Result<FlagField> {
     let at = s
         .find(['<', '>', '='])
-        .ok_or_else(|| refuse("--target", s, "expected METRIC<=V, METRIC>=V or METRIC=V"))?;
+        .ok_or_else(|| refuse(flag, s, "expected METRIC<=V, METRIC>=V or METRIC=V"))?;
     let (lhs, rest) = s.split_at(at);
     let (op, value) = ["<=", ">=", "="]
         .iter()
         .find_map(|op| rest.strip_prefix(op).map(|v| (*op, v)))
-        .ok_or_else(|| refuse("--target", s, "use <=, >= or ="))?;
-    let (name, scope) = name_and_scope(lhs, s)?;
+        .ok_or_else(|| refuse(flag, s, "use <=, >= or ="))?;
+    let (name, scope) = name_and_scope(flag, lhs, s)?;
     if let Some(sense) = TargetMetric::from_name(name).map(TargetMetric::sense) {
         if (op == "<=" && sense == Sense::AtLeast) || (op == ">=" && sense == Sense::AtMost) {
             let right = if sense == Sense::AtMost { "<=" } else { ">=" };
-            return Err(refuse("--target", s, format!("contradicts its metric: `{name}` takes {right} (more capacity moves it the other way)")));
+            return Err(refuse(flag, s, format!("contradicts its metric: `{name}` takes {right} (more capacity moves it the other way)")));
         }
     }
-    let value = number("--target", s, value)?;
-    let keys: Vec<&str> = match scope {
-        None => vec!["slo", "targets", name],
-        Some(r) if name == TargetMetric::Utilization.name() => {
-            vec!["slo", "targets", "regions", r, name]
-        }
-        Some(p) => vec!["slo", "targets", "populations", p, name],
-    };
+    let value = number(flag, s, value)?;
+    let mut keys: Vec<&str> = base.to_vec();
+    match scope {
+        None => {}
+        Some(r) if name == TargetMetric::Utilization.name() => keys.extend(["regions", r]),
+        Some(p) => keys.extend(["populations", p]),
+    }
+    keys.push(name);
     Ok(FlagField::new(
-        "--target",
+        flag,
         s,
         &keys,
         regionsim::scenario::override_number(value),
     ))
 }
 
-/// The fields `--target`, `--cost` and `--every-population` set; a target or
-/// a cost given twice is refused.
-pub fn fields(targets: &[String], cost: &[String], every: bool) -> Result<Vec<FlagField>> {
+/// What `plan`'s flags ask of the scenario's `slo` section.
+pub struct SloFlags<'a> {
+    /// `--target`s.
+    pub targets: &'a [String],
+    /// `--cost`s.
+    pub cost: &'a [String],
+    /// `--every-population`.
+    pub every: bool,
+    /// `--survive-outage` targets.
+    pub survive: &'a [String],
+    /// `--candidate` regions.
+    pub candidates: &'a [String],
+    /// `--max-deployments`.
+    pub max_deployments: Option<u32>,
+    /// `--open-cost`.
+    pub open_cost: Option<f64>,
+}
+
+/// The fields `--target`, `--cost`, `--every-population` and
+/// `--survive-outage` set; a target or a cost given twice is refused.
+pub fn fields(f: &SloFlags<'_>) -> Result<Vec<FlagField>> {
+    let (targets, cost, every) = (f.targets, f.cost, f.every);
     let mut out: Vec<FlagField> = Vec::new();
     for s in targets {
-        out.push(target_field(s)?);
+        out.push(target_field("--target", &["slo", "targets"], s)?);
+    }
+    for s in f.survive {
+        let base = ["slo", "resilience", "targets"];
+        out.push(target_field("--survive-outage", &base, s)?);
     }
     for s in cost {
         let (id, w) = key_value("--cost", s, "REGION=WEIGHT")?;
         let w = number("--cost", s, w)?;
         let w = regionsim::scenario::override_number(w);
         out.push(FlagField::new("--cost", s, &["slo", "cost", id], w));
+    }
+    if !f.candidates.is_empty() {
+        let given = f.candidates.join(",");
+        let list = serde_json::Value::from(f.candidates.to_vec());
+        out.push(FlagField::new(
+            "--candidate",
+            &given,
+            &["plan", "candidates"],
+            list,
+        ));
+    }
+    if let Some(k) = f.max_deployments {
+        let keys = ["plan", "max_deployments"];
+        out.push(FlagField::new(
+            "--max-deployments",
+            &k.to_string(),
+            &keys,
+            k.into(),
+        ));
+    }
+    if let Some(x) = f.open_cost {
+        let v = regionsim::scenario::override_number(x);
+        out.push(FlagField::new(
+            "--open-cost",
+            &x.to_string(),
+            &["plan", "open_cost"],
+            v,
+        ));
     }
     if every {
         let keys = ["slo", "every_population"];
@@ -226,7 +278,7 @@ fn variable(
     flag: &str,
     given: &str,
     name: &str,
-) -> Result<usize> {
+) -> Result<Option<usize>> {
     let (dep, knob) = match name.split_once('/') {
         Some((d, k)) => (d.trim(), Some(k.trim())),
         None => (name, None),
@@ -235,12 +287,17 @@ fn variable(
     let mine: Vec<usize> = (0..vars.len())
         .filter(|&j| vars[j].deployment() == d)
         .collect();
+    // A closed candidate has no variable: its bounds apply where it is open.
+    let Some(&first) = mine.first() else {
+        return Ok(None);
+    };
     let Some(k) = knob else {
-        return Ok(mine[0]);
+        return Ok(Some(first));
     };
     mine.iter()
         .copied()
         .find(|&j| Knob::from_name(k) == Some(vars[j].knob()))
+        .map(Some)
         .ok_or_else(|| {
             let known: Vec<&str> = mine.iter().map(|&j| vars[j].knob().name()).collect();
             let msg = format!(
@@ -277,7 +334,10 @@ fn knob_value(flag: &str, given: &str, knob: Knob, s: &str) -> Result<u32> {
 fn apply_step(world: &World, vars: &mut [Variable], s: &str) -> Result<()> {
     let (which, n) = match s.split_once('=') {
         None => (None, s),
-        Some((name, n)) => (Some(variable(world, vars, "--step", s, name.trim())?), n),
+        Some((name, n)) => match variable(world, vars, "--step", s, name.trim())? {
+            Some(j) => (Some(j), n),
+            None => return Ok(()),
+        },
     };
     let chosen: Vec<usize> = match which {
         Some(j) => vec![j],
@@ -317,7 +377,9 @@ fn knobs_first(vars: &[Variable], j: usize) -> Knob {
 /// each end must meet the worker model's rules (`plan::admissible`).
 fn apply_bounds(world: &World, vars: &mut [Variable], s: &str) -> Result<()> {
     let (name, range) = key_value("--bounds", s, "DEPLOYMENT=MIN:MAX")?;
-    let j = variable(world, vars, "--bounds", s, name)?;
+    let Some(j) = variable(world, vars, "--bounds", s, name)? else {
+        return Ok(());
+    };
     let v = &mut vars[j];
     let (lo, hi) = range
         .split_once(':')

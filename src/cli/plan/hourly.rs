@@ -65,10 +65,9 @@ fn planned_scenario(
         let dep = &world.deployments()[d];
         // A deployment the timeline creates gets its schedule from its creation on.
         let (hour, _) = TimelineEvent::hour_of(dep.created_at_s, 0.0);
-        let start = vec![(
-            regionsim::scenario::capacity_field(dep),
-            json!(schedule[hour]),
-        )];
+        let field = regionsim::scenario::capacity_field(dep)
+            .expect("hourly plans are refused with candidates");
+        let start = vec![(field, json!(schedule[hour]))];
         regionsim::scenario::set_fields(&mut doc, &start).map_err(anyhow::Error::msg)?;
         events.push(json!({
             "type": "capacity",

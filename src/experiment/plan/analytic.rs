@@ -18,7 +18,8 @@ use crate::validation::exact::{erlang_c, erlang_c_mean_wait};
 const MAX_SLOTS: u32 = 1_000_000;
 
 /// Share of population p's users at home at each deployment: the home the
-/// engine's policy gives each of its cities with every deployment existing (one
+/// engine's policy gives each of its cities with every deployment existing but
+/// closed candidates (one
 /// definition of home, [`Policy::home`], for the engine and the planner).
 fn home_shares(world: &World, policy: &AnyPolicy, p: usize) -> Vec<(usize, f64)> {
     let pop = &world.populations()[p];
@@ -28,7 +29,8 @@ fn home_shares(world: &World, policy: &AnyPolicy, p: usize) -> Vec<(usize, f64)>
         _ => pop.city_cdf[k] - pop.city_cdf[k - 1],
     };
     let n = world.deployments().len();
-    let (busy, limit, live) = (vec![0; n], vec![1; n], vec![true; n]);
+    let live: Vec<bool> = world.deployments().iter().map(|d| d.is_open()).collect();
+    let (busy, limit) = (vec![0; n], vec![1; n]);
     let load = Load {
         busy: &busy,
         limit: &limit,
@@ -79,12 +81,62 @@ fn all_shares(world: &World) -> Vec<Vec<(usize, f64)>> {
         .collect()
 }
 
+/// Per deployment and population, the population's peak offered load
+/// (Erlangs) that is at home there: which users a deployment is open for.
+pub fn home_loads(world: &World) -> Vec<Vec<f64>> {
+    let shares = all_shares(world);
+    let mut out = vec![vec![0.0; world.populations().len()]; world.deployments().len()];
+    for (p, pop) in world.populations().iter().enumerate() {
+        let a = pop.rate.max_rate() * pop.session.mean();
+        for &(d, w) in &shares[p] {
+            out[d][p] += a * w;
+        }
+    }
+    out
+}
+
 /// Offered load (Erlangs) at each deployment's busiest moment of the window.
 pub fn peak_loads(world: &World) -> Vec<f64> {
     let mut peak = vec![0.0f64; world.deployments().len()];
     let (from, to) = (world.run().warmup_s, world.run().horizon_s);
     peak_over(world, &all_shares(world), from, to, &mut peak);
     peak
+}
+
+/// Per deployment, the start of its busiest window of `duration_s`: the whole
+/// hour of the statistics window from which its offered home load, summed
+/// over the window (cut at the horizon), is largest; the earliest on a tie.
+/// Loads are read on a five-minute grid, as the peak is.
+pub fn busiest_windows(world: &World, duration_s: f64) -> Vec<f64> {
+    const STEP: f64 = 300.0;
+    let (from, to) = (world.run().warmup_s, world.run().horizon_s);
+    let first = (from / 3600.0).ceil() * 3600.0;
+    let first = if first < to { first } else { from };
+    let n = world.deployments().len();
+    let shares = all_shares(world);
+    let points = ((to - first) / STEP).ceil() as usize;
+    // prefix[i][d]: load of d summed over the first i grid points.
+    let mut prefix = vec![vec![0.0f64; n]];
+    let mut load = vec![0.0f64; n];
+    for i in 0..points {
+        loads_at(world, &shares, first + (i as f64 + 0.5) * STEP, &mut load);
+        let next: Vec<f64> = prefix[i].iter().zip(&load).map(|(p, l)| p + l).collect();
+        prefix.push(next);
+    }
+    let per_hour = (3600.0 / STEP) as usize;
+    let span = ((duration_s / STEP).ceil() as usize).max(1);
+    let mut best: Vec<Option<(f64, f64)>> = vec![None; n];
+    for start in (0..points.max(1)).step_by(per_hour) {
+        let end = (start + span).min(points);
+        for (d, b) in best.iter_mut().enumerate() {
+            let sum = prefix[end][d] - prefix[start.min(end)][d];
+            // Above by more than rounding: equal windows keep the earliest.
+            if b.is_none_or(|(top, _)| sum > top + 1e-9 * top.abs().max(1.0)) {
+                *b = Some((sum, first + start as f64 * STEP));
+            }
+        }
+    }
+    best.into_iter().map(|b| b.map_or(first, |b| b.1)).collect()
 }
 
 /// Mean offered load (Erlangs) per deployment and UTC hour over the window's

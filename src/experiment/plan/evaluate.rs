@@ -7,7 +7,10 @@
 
 use std::collections::BTreeMap;
 
-use super::measure::{Span, Tally, TargetEstimate};
+use rayon::prelude::*;
+
+use super::measure::{Runs, Span, Tally, TargetEstimate};
+use super::resilience::Failure;
 use super::space::{apply, below, cost, Capacities, Variable};
 use super::verdict::{judge, Verdict};
 use crate::engine::policy::AnyPolicy;
@@ -46,28 +49,41 @@ pub struct Rule {
     pub most: u32,
     /// Margins a target's estimate must keep inside its limit (verification: 1).
     pub room: f64,
+    /// The failure scenarios `Span::Failure` checks are measured in.
+    pub failures: Vec<Failure>,
 }
 
-/// Replications `from..to` of `world` (seed `seed`) folded into `tally`.
+/// Replications `from..to` of `world` (seed `seed`) folded into `tally`: each
+/// replication simulates the normal run and, when `rule` has failure checks,
+/// every failure scenario on the same seed.
 pub fn run_into(
     world: &World,
     seed: u64,
     range: std::ops::Range<u32>,
-    targets: &[Target],
-    spans: &[Span],
+    rule: &Rule,
     tally: &mut Tally,
     progress: &dyn Progress,
 ) -> Result<(), Cancelled> {
     let mut w = world.clone();
     w.edit_run(|r| r.seed = seed).expect("any seed");
+    let measured = rule.spans.iter().any(|s| matches!(s, Span::Failure(_)));
+    let mut worlds: Vec<World> = Vec::with_capacity(1 + rule.failures.len());
+    if measured {
+        worlds.extend(rule.failures.iter().map(|f| f.world(&w)));
+    }
+    worlds.insert(0, w);
     batched(
         range.start..range.end.max(range.start),
         progress,
         |rep| {
-            let policy = AnyPolicy::from_spec(&w, w.policy());
-            simulate_with(&w, policy, rep, progress)
+            Runs::new(
+                worlds
+                    .par_iter()
+                    .map(|w| simulate_with(w, AnyPolicy::from_spec(w, w.policy()), rep, progress))
+                    .collect(),
+            )
         },
-        |s| tally.push(targets, spans, s),
+        |runs| tally.push(&rule.targets, &rule.spans, runs),
     )
 }
 
@@ -175,8 +191,7 @@ impl<'a> Evaluator<'a> {
                 &world,
                 world.run().seed,
                 from..n,
-                &rule.targets,
-                &rule.spans,
+                rule,
                 &mut tally,
                 self.progress,
             )?;

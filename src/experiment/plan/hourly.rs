@@ -101,9 +101,14 @@ pub fn rule(world: &World, spec: &Spec) -> Rule {
             spans.push(Span::Window);
         }
     }
+    for (t, sp) in super::resilience::checks(spec) {
+        targets.push(t);
+        spans.push(sp);
+    }
     let alpha = 1.0 - spec.confidence;
     Rule {
         alpha: attempt_alpha(alpha, 1) / targets.len().max(1) as f64,
+        failures: spec.failures.clone(),
         targets,
         spans,
         first: spec.replications.clamp(2, 4),

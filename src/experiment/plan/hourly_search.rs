@@ -103,6 +103,11 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
             match *sp {
                 Span::Hour(h) => j.hour_ok[usize::from(h)] = false,
                 Span::Window => j.window_short = true,
+                Span::Failure(k) => {
+                    for h in rule.failures[usize::from(k)].utc_hours() {
+                        j.hour_ok[h] = false;
+                    }
+                }
             }
         }
         j

@@ -21,6 +21,8 @@ pub enum Span {
     Window,
     /// Every occurrence of this UTC hour inside the window.
     Hour(u8),
+    /// The window of failure scenario k (`Rule::failures[k]`), in its own run.
+    Failure(u16),
 }
 
 /// Whether a target can be measured hour by hour from the time series: the
@@ -132,10 +134,42 @@ pub fn pick(t: &Target) -> Pick {
     pick.expect("a target's metric is a catalogue entry at its scope")
 }
 
-/// The check's figure in one replication, whose summary is `summary`.
-fn value_over(t: &Target, span: Span, s: &RunStats, summary: &Summary) -> f64 {
+/// One replication of every scenario a rule measures: the normal run first,
+/// then failure scenario k at k + 1; each with its summary.
+pub struct Runs(Vec<(RunStats, Summary)>);
+
+impl Runs {
+    /// The replication's runs, normal first.
+    pub fn new(runs: Vec<RunStats>) -> Self {
+        Self(
+            runs.into_iter()
+                .map(|s| {
+                    let summary = Summary::of(&s);
+                    (s, summary)
+                })
+                .collect(),
+        )
+    }
+
+    /// The run a check on `span` reads.
+    fn of(&self, span: Span) -> &(RunStats, Summary) {
+        match span {
+            Span::Window | Span::Hour(_) => &self.0[0],
+            Span::Failure(k) => &self.0[usize::from(k) + 1],
+        }
+    }
+
+    /// The normal run.
+    fn normal(&self) -> &RunStats {
+        &self.0[0].0
+    }
+}
+
+/// The check's figure in one replication.
+fn value_over(t: &Target, span: Span, runs: &Runs) -> f64 {
+    let (s, summary) = runs.of(span);
     match span {
-        Span::Window => pick(t).get(summary),
+        Span::Window | Span::Failure(_) => pick(t).get(summary),
         Span::Hour(h) => value_in_hour(t, s, h),
     }
 }
@@ -229,26 +263,33 @@ impl Tally {
         self.values.n
     }
 
-    /// Fold the next replication in (`spans`: each check's, parallel to `targets`).
-    pub fn push(&mut self, targets: &[Target], spans: &[Span], stats: RunStats) {
-        let summary = Summary::of(&stats);
+    /// Fold the next replication in (`spans`: each check's, parallel to
+    /// `targets`). Sessions count every scenario's window arrivals; the
+    /// population hours are the normal run's.
+    pub fn push(&mut self, targets: &[Target], spans: &[Span], runs: Runs) {
         let v: Vec<f64> = targets
             .iter()
             .zip(spans)
-            .map(|(t, &sp)| value_over(t, sp, &stats, &summary))
+            .map(|(t, &sp)| value_over(t, sp, &runs))
             .collect();
         self.values.push(&v);
-        self.sessions += stats.populations.iter().map(|p| p.sessions).sum::<u64>() as f64;
+        self.sessions += runs
+            .0
+            .iter()
+            .flat_map(|(s, _)| &s.populations)
+            .map(|p| p.sessions)
+            .sum::<u64>() as f64;
+        let summary = &runs.0[0].1;
         self.worker_hours
             .resize(summary.workers.len().max(self.worker_hours.len()), 0.0);
         for (h, w) in self.worker_hours.iter_mut().zip(&summary.workers) {
             *h += w.worker_hours;
         }
         if let Some(h) = self.hours.as_mut() {
-            h.add_run(&stats);
+            h.add_run(runs.normal());
         }
         let pool = |t: &Target, sp: &Span| match sp {
-            Span::Window => distribution(t, &stats),
+            Span::Window | Span::Failure(_) => distribution(t, &runs.of(*sp).0),
             Span::Hour(_) => None,
         };
         if self.pooled.is_empty() {

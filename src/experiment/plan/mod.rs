@@ -22,18 +22,24 @@ mod knob;
 mod lattice;
 mod measure;
 mod phases;
+mod resilience;
 mod search;
+mod sites;
 mod space;
 mod verdict;
 mod verify;
 
-pub use analytic::{erlang_b_inverse, erlang_c_inverse, peak_loads, start as analytic_start};
+pub use analytic::{
+    erlang_b_inverse, erlang_c_inverse, home_loads, peak_loads, start as analytic_start,
+};
 pub use evaluate::{Candidate, Rule};
 pub use fairness::{fairness, Fairness, WorstHour};
 pub use grid::{exhaustive, Grid};
 pub use knob::{written_fields, Knob, TARGET_LOAD_STEP};
 pub use measure::PopulationHours;
 pub use measure::{hour_bins, hourly_metric, value_in_hour, Span, TargetEstimate};
+pub use resilience::{failures, Failure, Skipped};
+pub use sites::{open_sets, plan_sites, set_label, OpenSet, SitesOutcome};
 pub use space::{
     apply, cost, hours_in, schedules, slot_hours, window_hours, worker_hours, Capacities, Period,
     Variable,
@@ -61,6 +67,12 @@ pub struct Spec {
     pub replications: u32,
     /// Most candidates the search evaluates.
     pub max_candidates: usize,
+    /// Targets that must also hold in each failure scenario (empty: none).
+    pub resilience: Vec<Target>,
+    /// The failure scenarios: one deployment down for a window each.
+    pub failures: Vec<Failure>,
+    /// Deployments not failed, and why.
+    pub not_failed: Vec<Skipped>,
 }
 
 /// How a planning run ended.
@@ -140,22 +152,30 @@ pub(crate) const FINAL_ATTEMPTS: u32 = 3;
 
 /// The search's rule: per-target level of the first final attempt, two margins
 /// of room, four replications at the first look.
+/// (Each resilience target is one more check per failure scenario.)
 pub fn rule(spec: &Spec) -> Rule {
     let alpha = 1.0 - spec.confidence;
+    let (mut targets, mut spans) = (spec.targets.clone(), vec![Span::Window; spec.targets.len()]);
+    for (t, sp) in resilience::checks(spec) {
+        targets.push(t);
+        spans.push(sp);
+    }
     Rule {
-        targets: spec.targets.clone(),
-        spans: vec![Span::Window; spec.targets.len()],
-        alpha: attempt_alpha(alpha, 1) / spec.targets.len().max(1) as f64,
+        alpha: attempt_alpha(alpha, 1) / targets.len().max(1) as f64,
+        targets,
+        spans,
         first: spec.replications.clamp(2, 4),
         most: spec.replications.max(2),
         room: SEARCH_ROOM,
+        failures: spec.failures.clone(),
     }
 }
 
 /// The scenario's own planning problem: its `slo.targets` and `slo.cost`, one
-/// variable per slot deployment from 0 to max(2 x analytic start, 2 x scenario
-/// capacity, 20) in steps of 1, a worker deployment's knobs (`knob`), its
-/// confidence, and its replications (at least 4).
+/// variable per slot deployment (but closed candidates) from 0 to max(2 x
+/// analytic start, 2 x scenario capacity, 20) in steps of 1, a worker
+/// deployment's knobs (`knob`), its confidence, and its replications (at
+/// least 4).
 pub fn default_spec(world: &World) -> Spec {
     let targets = world.slo().targets.clone();
     let (_, start) = analytic::start(world, &targets);
@@ -163,6 +183,7 @@ pub fn default_spec(world: &World) -> Spec {
         .deployments()
         .iter()
         .enumerate()
+        .filter(|(_, dep)| dep.is_open())
         .flat_map(|(d, dep)| {
             let cost = world.slo().cost[dep.region];
             if dep.workers.is_some() {
@@ -175,12 +196,23 @@ pub fn default_spec(world: &World) -> Spec {
             vec![Variable::new(d, Period::Whole, (0, max, 1), cost).expect("a validated cost")]
         })
         .collect();
+    let (failures, not_failed) = match &world.slo().resilience {
+        Some(r) => resilience::failures(world, r),
+        None => (Vec::new(), Vec::new()),
+    };
     Spec {
         targets,
         variables,
         confidence: world.run().confidence,
         replications: world.run().replications.max(4),
         max_candidates: 2000,
+        resilience: world
+            .slo()
+            .resilience
+            .as_ref()
+            .map_or_else(Vec::new, |r| r.targets.clone()),
+        failures,
+        not_failed,
     }
 }
 

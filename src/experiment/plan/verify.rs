@@ -99,15 +99,7 @@ pub fn verify(
     let seed = fresh_seed(world.run().seed, purpose);
     let targets = &rule.targets;
     let mut tally = Tally::with_hours();
-    run_into(
-        &w,
-        seed,
-        0..replications,
-        targets,
-        &rule.spans,
-        &mut tally,
-        progress,
-    )?;
+    run_into(&w, seed, 0..replications, rule, &mut tally, progress)?;
     let per_target = alpha / targets.len().max(1) as f64;
     let estimates = tally.estimates(targets, per_target);
     Ok(Verification {

@@ -11,20 +11,21 @@ use super::style::{builder, empty, heading, text, tidy, INK};
 use super::{render, Chart, Drawn};
 use crate::experiment::plan::{Outcome, Spec};
 use crate::model::World;
-use crate::report::plan::limit_text;
+use crate::report::plan_words::{check_label, limit_text};
 
 /// File stem of the chart.
 pub const STEM: &str = "search";
 
 /// The target the chart plots: the first binding one, else the first unmet at
 /// the best effort, else the first.
-fn shown(spec: &Spec, out: &Outcome) -> usize {
+fn shown(out: &Outcome) -> usize {
     out.binding
         .first()
         .copied()
         .or_else(|| {
             let c = out.best_effort.as_ref()?;
-            spec.targets
+            out.rule
+                .targets
                 .iter()
                 .zip(&c.estimates)
                 .position(|(t, e)| !t.holds(e.bound(t)))
@@ -64,15 +65,15 @@ fn draw<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let i = shown(spec, out);
-    let t = &spec.targets[i];
+    let i = shown(out);
+    let t = &out.rule.targets[i];
     let scale = if t.metric().is_share() { 100.0 } else { 1.0 };
     let unit = if t.metric().is_share() {
         " (%)"
     } else {
         " (ms)"
     };
-    let label = t.label(world);
+    let label = check_label(world, &out.rule, i);
     let note = format!(
         "Each point is a candidate on the search's common random numbers; line: {label} {}.",
         limit_text(t)

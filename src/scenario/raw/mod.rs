@@ -48,6 +48,23 @@ pub struct RawScenario {
     /// Supply and demand changes during the run.
     #[serde(default)]
     pub timeline: Vec<RawEvent>,
+    /// Where `regionsim plan` may open deployments; checked in `sites.rs`.
+    #[serde(default)]
+    pub plan: RawPlan,
+}
+
+/// `plan`: candidate regions, the cost of an open deployment, a cap.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlan {
+    /// Region ids the planner may open a deployment in.
+    #[serde(default)]
+    pub candidates: Vec<String>,
+    /// Cost of one open deployment per day, in cost-weighted slot-hours.
+    #[serde(default)]
+    pub open_cost: f64,
+    /// Most deployments open at once.
+    pub max_deployments: Option<u32>,
 }
 
 /// A region: a built-in id alone, or a full definition.
@@ -384,6 +401,27 @@ pub struct RawSlo {
     /// Every overall target (but utilisation) also holds for every
     /// population (`plan --every-population`).
     pub every_population: bool,
+    /// Targets that must also hold with any one deployment down; checked in
+    /// `resilience.rs`.
+    pub resilience: Option<RawResilience>,
+}
+
+/// `slo.resilience`: failure targets and the failure window.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawResilience {
+    /// Same shape as `slo.targets` (no utilisation floors).
+    #[serde(default)]
+    pub targets: RawTargets,
+    /// How long each deployment is down (default 2 h).
+    pub duration: Option<Secs>,
+    /// When every failure starts (default: each deployment's busiest window).
+    pub at: Option<Secs>,
+    /// What happens to the failed deployment's running sessions.
+    #[serde(default)]
+    pub sessions: RawFailover,
+    /// Delay before they are re-dispatched (with `sessions: "redispatch"`).
+    pub detect: Option<Secs>,
 }
 
 impl Default for RawSlo {
@@ -395,6 +433,7 @@ impl Default for RawSlo {
             cost: BTreeMap::new(),
             fairness_factor: DEFAULT_FAIRNESS_FACTOR,
             every_population: false,
+            resilience: None,
         }
     }
 }

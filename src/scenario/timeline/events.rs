@@ -299,7 +299,11 @@ impl<'a> Ctx<'a> {
 
 /// What an outage does to running sessions: lost, or re-dispatched after the
 /// failure is detected.
-fn failover(path: &str, sessions: RawFailover, detect: Option<Secs>) -> R<Failover> {
+pub(in crate::scenario) fn failover(
+    path: &str,
+    sessions: RawFailover,
+    detect: Option<Secs>,
+) -> R<Failover> {
     Ok(match sessions {
         RawFailover::Lose => {
             if detect.is_some() {

@@ -20,6 +20,7 @@ use super::raw::{RawEvent, RawScenario};
 use crate::model::surge::{flatten, Surge};
 use crate::model::timeline::{EventKind, TimelineEvent};
 use crate::model::{Deployment, Population, Region, RunSpec};
+pub(super) use events::failover;
 use events::Ctx;
 
 /// Default drain after a delete: the platform's cap (the agents SDK's

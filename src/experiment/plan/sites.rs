@@ -1,0 +1,157 @@
+//! Where to run: which candidate regions (`plan.candidates`) to open beside
+//! the scenario's own deployments. Every open set within `max_deployments`
+//! is planned in full (search, verification on fresh seeds), and the
+//! cheapest verified one wins, its total being the plan's cost-weighted
+//! slot-hours plus `open_cost` per open deployment per day. With at most five
+//! candidates (32 open sets) the search over sets is exhaustive, so the
+//! chosen set is the optimum over sets to the precision each set is planned
+//! to (within one step of each set's own optimum).
+//!
+//! Why exhaustive: opening a region changes every user's home, so the cost of
+//! a set is not the sum of its parts, and a greedy open/close walk can stop at
+//! a set whose neighbours all cost more. Planning a set whose targets cannot
+//! hold (a population too far from every open region) ends quickly at the
+//! search's first look at the bounds.
+
+use super::{plan, window_hours, Outcome, Spec, Status};
+use crate::engine::Progress;
+use crate::model::World;
+
+/// One open set and its plan.
+#[derive(Debug, Clone)]
+pub struct OpenSet {
+    /// Candidate indices (into `plan.candidates`) opened, ascending.
+    pub opened: Vec<usize>,
+    /// The world with them open (candidates appended as deployments).
+    pub world: World,
+    /// The planning problem on that world.
+    pub spec: Spec,
+    /// Its plan.
+    pub outcome: Outcome,
+    /// Open deployments.
+    pub deployments: usize,
+    /// Plan cost (cost-weighted slot-hours) of the verified plan.
+    pub slot_cost: Option<f64>,
+    /// `open_cost` x days x open deployments.
+    pub open_cost: f64,
+}
+
+impl OpenSet {
+    /// Slot cost plus opening cost, when the set's plan verified.
+    pub fn total(&self) -> Option<f64> {
+        self.slot_cost.map(|c| c + self.open_cost)
+    }
+}
+
+/// Every open set planned, and the cheapest verified one.
+#[derive(Debug, Clone)]
+pub struct SitesOutcome {
+    /// Open sets in the order planned (by size, then candidate order).
+    pub sets: Vec<OpenSet>,
+    /// Index into `sets` of the cheapest verified set.
+    pub chosen: Option<usize>,
+    /// Whether the user stopped the run before every set was planned.
+    pub interrupted: bool,
+}
+
+/// The open sets of `n` candidates with at most `room` of them opened: by
+/// size, then in lexicographic order of candidate indices.
+pub fn open_sets(n: usize, room: usize) -> Vec<Vec<usize>> {
+    let mut sets: Vec<Vec<usize>> = (0u32..(1u32 << n))
+        .map(|mask| (0..n).filter(|&i| mask & (1 << i) != 0).collect::<Vec<_>>())
+        .filter(|s| s.len() <= room)
+        .collect();
+    sets.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    sets
+}
+
+/// Plan every open set of `world`'s candidates; `make_spec` states the
+/// planning problem on a world with a set open (the command line's targets,
+/// bounds and steps applied to its deployments).
+pub fn plan_sites(
+    world: &World,
+    make_spec: &dyn Fn(&World) -> Spec,
+    progress: &dyn Progress,
+    note: &mut dyn FnMut(&str),
+) -> SitesOutcome {
+    let all = world.with_candidates();
+    let own = world.deployments().len();
+    let n = world.sites().candidates.len();
+    let room = world
+        .sites()
+        .max_deployments
+        .map_or(n, |k| (k as usize).saturating_sub(own).min(n));
+    let sets = open_sets(n, room);
+    let days = window_hours(world) / 24.0;
+    let mut out = SitesOutcome {
+        sets: Vec::new(),
+        chosen: None,
+        interrupted: false,
+    };
+    let count = sets.len();
+    for (k, opened) in sets.into_iter().enumerate() {
+        let mut w = all.clone();
+        for &i in &opened {
+            w.set_open(own + i, true).expect("a candidate");
+        }
+        let spec = make_spec(&w);
+        let label = set_label(&w, own, &opened);
+        let mut tell = |m: &str| note(&format!("open set {}/{count} ({label}): {m}", k + 1));
+        let outcome = plan(&w, &spec, progress, &mut tell);
+        let deployments = own + opened.len();
+        let slot_cost = outcome
+            .plan
+            .as_ref()
+            .filter(|_| outcome.status == Status::Verified)
+            .map(|v| super::cost(&w, &spec.variables, &v.capacities));
+        let stop = outcome.status == Status::Interrupted;
+        out.sets.push(OpenSet {
+            opened,
+            world: w,
+            spec,
+            outcome,
+            deployments,
+            slot_cost,
+            open_cost: world.sites().open_cost * days * deployments as f64,
+        });
+        if stop {
+            out.interrupted = true;
+            break;
+        }
+    }
+    out.chosen = cheapest(&out.sets);
+    out
+}
+
+/// The verified set of least total; a tie goes to fewer deployments, then
+/// to the set planned first.
+fn cheapest(sets: &[OpenSet]) -> Option<usize> {
+    (0..sets.len())
+        .filter(|&i| sets[i].total().is_some())
+        .min_by(|&a, &b| {
+            let (x, y) = (
+                sets[a].total().unwrap_or(0.0),
+                sets[b].total().unwrap_or(0.0),
+            );
+            x.total_cmp(&y)
+                .then(sets[a].deployments.cmp(&sets[b].deployments))
+                .then(a.cmp(&b))
+        })
+}
+
+/// `+ap-south, +us-west` or `scenario's own` for the empty set.
+pub fn set_label(world: &World, own: usize, opened: &[usize]) -> String {
+    if opened.is_empty() {
+        return "the scenario's deployments".into();
+    }
+    let names: Vec<String> = opened
+        .iter()
+        .map(|&i| {
+            format!(
+                "+{}",
+                world.regions()[world.deployments()[own + i].region].id
+            )
+        })
+        .collect();
+    names.join(", ")
+}
