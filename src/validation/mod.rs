@@ -21,7 +21,9 @@ pub use plan::{PlanCase, PLAN_CASES};
 /// Confidence that the whole suite passes when the simulator is right.
 pub const FAMILY_CONFIDENCE: f64 = 0.99;
 
-/// Most checks the suite may hold; the per-check level is set for this many.
+/// Most statistical checks the suite may hold (intervals and critical values;
+/// a planned capacity's equality with its formula uses no level); the
+/// per-check level is set for this many.
 pub const MAX_CHECKS: usize = 80;
 
 /// Confidence level of each check's interval (Bonferroni): with at most

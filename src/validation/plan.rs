@@ -229,7 +229,18 @@ impl PlanCase {
                 planned.as_deref(),
             )]);
         }
-        Ok(exact
+        Ok(self.capacity_checks(&world, exact, planned.as_deref()))
+    }
+
+    /// One check per deployment of `world`: its planned capacity equals the
+    /// exact one.
+    fn capacity_checks(
+        &self,
+        world: &World,
+        exact: Vec<(String, u32)>,
+        planned: Option<&[u32]>,
+    ) -> Vec<Check> {
+        exact
             .into_iter()
             .enumerate()
             .map(|(d, (what, exact))| Check {
@@ -239,11 +250,11 @@ impl PlanCase {
                     world.regions()[world.deployments()[d].region].id
                 ),
                 exact: f64::from(exact),
-                simulated: planned.as_ref().map_or(f64::NAN, |x| f64::from(x[d])),
+                simulated: planned.map_or(f64::NAN, |x| f64::from(x[d])),
                 half_width: f64::NAN,
                 test: Test::Equal,
             })
-            .collect())
+            .collect()
     }
 
     /// Plan where to run, then compare every deployment's capacity (a
@@ -269,21 +280,7 @@ impl PlanCase {
                 })
                 .collect()
         });
-        (self.exact)(world)
-            .into_iter()
-            .enumerate()
-            .map(|(d, (what, exact))| Check {
-                case: self.name,
-                quantity: format!(
-                    "{} capacity = {what}",
-                    all.regions()[all.deployments()[d].region].id
-                ),
-                exact: f64::from(exact),
-                simulated: planned.as_ref().map_or(f64::NAN, |x| f64::from(x[d])),
-                half_width: f64::NAN,
-                test: Test::Equal,
-            })
-            .collect()
+        self.capacity_checks(&all, (self.exact)(world), planned.as_deref())
     }
 
     /// One check for a schedule: how many of the 24 hours equal their inverse.
