@@ -254,8 +254,20 @@ pub(super) fn planned_scenario(
     let text = regionsim::scenario::rewrite(c.source()?, &set)?;
     let mut doc: serde_json::Value = serde_json::from_str(&text).expect("rewrite writes JSON");
     if !world.sites().candidates.is_empty() {
-        // The candidates are decided: the opened ones become deployments.
+        // The candidates are decided: the opened ones become deployments,
+        // the scenario's own that the plan closes leave.
+        let mut closed: Vec<usize> = (world.deployments().iter())
+            .filter(|dep| !dep.is_open())
+            .filter_map(|dep| match dep.declared_by {
+                regionsim::model::DeclaredBy::Deployments(i) => Some(i),
+                _ => None,
+            })
+            .collect();
+        closed.sort_unstable_by(|a, b| b.cmp(a));
         if let Some(list) = doc["deployments"].as_array_mut() {
+            for i in closed {
+                list.remove(i);
+            }
             list.extend(opened);
         }
         if let Some(o) = doc.as_object_mut() {

@@ -305,12 +305,21 @@ pub struct Slo {
 /// deployment of the dispatched agent when opened, and what opening costs.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sites {
-    /// Candidate regions (indices into the regions), in scenario order.
-    pub candidates: Vec<usize>,
+    /// The candidates, in scenario order.
+    pub candidates: Vec<Candidate>,
     /// Cost of one open deployment per day, in cost-weighted slot-hours.
     pub open_cost: f64,
     /// Most deployments a plan may have open (None: no limit).
     pub max_deployments: Option<u32>,
+}
+
+/// A place the planner may open or close a deployment of the dispatched agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Candidate {
+    /// A region without one (index into the regions): a new deployment.
+    New(usize),
+    /// One of the scenario's own deployments (index), which a plan may close.
+    Existing(usize),
 }
 
 /// When a candidate the planner has not opened is created: never, within any

@@ -1,10 +1,11 @@
-//! Candidate deployments: the regions a plan may open besides the scenario's
-//! own deployments (`plan.candidates`). A candidate is a deployment of the
-//! dispatched agent that is never created until a plan opens it, so the
-//! engine's rule for deployments not yet created (nobody is sent, queued or
-//! at home there) keeps it out of every run without a second mechanism.
+//! Candidate deployments (`plan.candidates`): regions a plan may open a
+//! deployment of the dispatched agent in, and the scenario's own deployments
+//! a plan may close. A closed deployment is never created, so the engine's
+//! rule for deployments not yet created (nobody is sent, queued or at home
+//! there) keeps it out of every run without a second mechanism, and no policy
+//! names it.
 
-use super::{DeclaredBy, Deployment, PolicySpec, World, CLOSED_AT, DEFAULT_MAX_QUEUE};
+use super::{Candidate, DeclaredBy, Deployment, PolicySpec, World, CLOSED_AT, DEFAULT_MAX_QUEUE};
 
 impl Deployment {
     /// Whether it exists at some time of a run (a closed candidate never does).
@@ -32,14 +33,17 @@ impl World {
         Some(&self.0.deployments[d].agent)
     }
 
-    /// The world with every candidate of `sites` appended as a closed
+    /// The world with every new candidate of `sites` appended as a closed
     /// deployment of the dispatched agent (capacity 0), which no policy
     /// names until [`World::set_open`] opens it. Indices of the scenario's
     /// own deployments do not change.
     pub fn with_candidates(&self) -> World {
         let mut w = self.clone();
         let agent = self.dispatched_agent().unwrap_or("agent").to_string();
-        for (i, &region) in self.0.sites.candidates.iter().enumerate() {
+        for (i, c) in self.0.sites.candidates.iter().enumerate() {
+            let Candidate::New(region) = *c else {
+                continue;
+            };
             w.0.deployments.push(Deployment {
                 agent: agent.clone(),
                 region,
@@ -54,19 +58,34 @@ impl World {
         w
     }
 
+    /// Each candidate's deployment in a world made by
+    /// [`World::with_candidates`], in `plan.candidates` order.
+    pub fn candidate_deployments(&self) -> Vec<usize> {
+        let mut next = (0..self.0.deployments.len())
+            .filter(|&d| matches!(self.0.deployments[d].declared_by, DeclaredBy::Candidate(_)));
+        self.0
+            .sites
+            .candidates
+            .iter()
+            .map(|c| match *c {
+                Candidate::Existing(d) => d,
+                Candidate::New(_) => next.next().expect("with_candidates appended it"),
+            })
+            .collect()
+    }
+
     /// Open (from the start of the run, and named by every policy that picks
     /// among the dispatched agent's deployments) or close candidate
-    /// deployment `d`; refused for a deployment the scenario declares itself.
+    /// deployment `d`; refused for a deployment that is no candidate.
     pub fn set_open(&mut self, d: usize, open: bool) -> Result<(), String> {
+        let existing = self.0.sites.candidates.contains(&Candidate::Existing(d));
         let dep = self
             .0
             .deployments
             .get_mut(d)
             .ok_or_else(|| format!("deployment {d} does not exist"))?;
-        if !matches!(dep.declared_by, DeclaredBy::Candidate(_)) {
-            return Err(format!(
-                "deployment {d} is the scenario's own, not a candidate"
-            ));
+        if !(existing || matches!(dep.declared_by, DeclaredBy::Candidate(_))) {
+            return Err(format!("deployment {d} is not a candidate"));
         }
         dep.created_at_s = if open { 0.0 } else { CLOSED_AT };
         // Policies see open deployments only: a closed one must not even be
@@ -77,7 +96,9 @@ impl World {
             if let Some(list) = pool(spec) {
                 list.retain(|&x| x != d);
                 if open {
+                    // In index order, as the scenario's own lists are.
                     list.push(d);
+                    list.sort_unstable();
                 }
             }
         }

@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 
 use super::json_values::num;
 use super::plan::status_name;
-use super::plan_words::deployment_label;
-use crate::experiment::plan::{home_loads, set_label, SitesOutcome};
+use super::plan_words::{check_label, deployment_label, limit_text, value_text};
+use crate::experiment::plan::{home_loads, set_label, OpenSet, SitesOutcome};
 
 /// `plan.md`'s section on the open sets.
 pub fn section(sites: &SitesOutcome) -> String {
@@ -18,18 +18,17 @@ pub fn section(sites: &SitesOutcome) -> String {
     let Some(first) = sites.sets.first() else {
         return String::new();
     };
-    let own = first.world.deployments().len() - first.world.sites().candidates.len();
     let _ = writeln!(
         s,
-        "Every set of candidate regions within the limit on open deployments was planned in full (search and verification); the cheapest verified one is chosen. Total = cost-weighted slot-hours + {} per open deployment per day.\n\n| open set | deployments | status | slot cost | opening cost | total | chosen |\n| --- | --- | --- | --- | --- | --- | --- |",
+        "Every set of open candidates within the limit on open deployments was planned in full (search and verification); the cheapest verified one is chosen. Total = cost-weighted slot-hours + {} per open deployment per day.\n\n| open set | deployments | status | slot cost | opening cost | total | chosen | unmet at the best effort |\n| --- | --- | --- | --- | --- | --- | --- | --- |",
         first.world.sites().open_cost
     );
     for (k, set) in sites.sets.iter().enumerate() {
         let money = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.0}"));
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {:.0} | {} | {} |",
-            set_label(&set.world, own, &set.opened),
+            "| {} | {} | {} | {} | {:.0} | {} | {} | {} |",
+            set_label(&set.world),
             set.deployments,
             status_name(set.outcome.status),
             money(set.slot_cost),
@@ -40,6 +39,7 @@ pub fn section(sites: &SitesOutcome) -> String {
             } else {
                 ""
             },
+            unmet(set).join("; "),
         );
     }
     if sites.interrupted {
@@ -52,6 +52,30 @@ pub fn section(sites: &SitesOutcome) -> String {
         why(&mut s, sites, k);
     }
     s
+}
+
+/// What kept an infeasible set out: each check its most capable candidate
+/// missed, with the figure it reached (empty for other sets).
+fn unmet(set: &OpenSet) -> Vec<String> {
+    let (w, rule) = (&set.world, &set.outcome.rule);
+    let Some(c) = set.outcome.best_effort.as_ref() else {
+        return Vec::new();
+    };
+    (0..rule.targets.len())
+        .filter(|&i| {
+            let (t, b) = (&rule.targets[i], c.estimates[i].bound(&rule.targets[i]));
+            !(b.is_finite() && t.holds(b))
+        })
+        .map(|i| {
+            let t = &rule.targets[i];
+            format!(
+                "{} {} (reached {})",
+                check_label(w, rule, i),
+                limit_text(t),
+                value_text(t, c.estimates[i].point)
+            )
+        })
+        .collect()
 }
 
 /// For each open deployment of the chosen set, the populations at home there.
@@ -97,6 +121,7 @@ pub fn json_of(sites: &SitesOutcome) -> Value {
                 "open_cost": num(set.open_cost),
                 "total": set.total().map(num),
                 "chosen": sites.chosen == Some(k),
+                "unmet": unmet(set),
             })
         })
         .collect();

@@ -1,12 +1,15 @@
 //! Validation of the `plan` section: the regions `regionsim plan` may open a
 //! deployment in, what an open deployment costs per day, and the most that
 //! may be open. Checked once here, so the planner only sees candidates it can
-//! open: known regions without a deployment of the dispatched agent, under a
-//! policy that picks among that agent's deployments.
+//! open or close: known regions hosting agents, each either without a
+//! deployment of the dispatched agent (a new one) or with one the scenario
+//! declares from the start and no timeline event touches (which a plan may
+//! close), under a policy that picks among that agent's deployments.
 
-use super::field::{err, region_index, R};
+use super::field::{err, region_index, VErr, R};
 use super::raw::RawPlan;
-use crate::model::{Deployment, PolicySpec, Region, Sites};
+use crate::model::timeline::TimelineEvent;
+use crate::model::{Candidate, DeclaredBy, Deployment, PolicySpec, Region, Sites};
 
 /// Open sets are planned exhaustively: 2^5 = 32 at most.
 pub const MAX_CANDIDATES: usize = 5;
@@ -15,7 +18,7 @@ pub const MAX_CANDIDATES: usize = 5;
 pub fn sites(
     raw: &RawPlan,
     regions: &[Region],
-    deployments: &[Deployment],
+    (deployments, timeline): (&[Deployment], &[TimelineEvent]),
     policy: &PolicySpec,
 ) -> R<Sites> {
     if !(raw.open_cost.is_finite() && raw.open_cost >= 0.0) {
@@ -45,7 +48,7 @@ pub fn sites(
             ),
         );
     }
-    let mut candidates: Vec<usize> = Vec::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
     for (i, id) in raw.candidates.iter().enumerate() {
         let path = format!("plan.candidates[{i}]");
         let r = region_index(regions, &path, id)?;
@@ -55,24 +58,32 @@ pub fn sites(
                 format!("region `{id}` does not host agents (`agents: false`)"),
             );
         }
-        if own.iter().any(|&d| deployments[d].region == r) {
-            return err(
-                path,
-                format!("region `{id}` already has a deployment of the dispatched agent"),
-            );
-        }
-        if candidates.contains(&r) {
+        let c = match own.iter().copied().find(|&d| deployments[d].region == r) {
+            None => Candidate::New(r),
+            Some(d) => {
+                optional(d, &deployments[d], timeline).map_err(|why| VErr {
+                    path: path.clone(),
+                    message: format!("the deployment in `{id}` cannot be closed by a plan: {why}"),
+                })?;
+                Candidate::Existing(d)
+            }
+        };
+        if candidates.contains(&c) {
             return err(path, format!("region `{id}` is named twice"));
         }
-        candidates.push(r);
+        candidates.push(c);
     }
     if let Some(k) = raw.max_deployments {
-        let opened = own.len() as u32;
-        if k < opened.max(1) {
+        let kept = own.len()
+            - candidates
+                .iter()
+                .filter(|c| matches!(c, Candidate::Existing(_)))
+                .count();
+        if k < (kept as u32).max(1) {
             return err(
                 "plan.max_deployments",
                 format!(
-                    "must be at least the {opened} deployment(s) the scenario already has (and 1), got {k}"
+                    "must be at least the {kept} deployment(s) no plan may close (and 1), got {k}"
                 ),
             );
         }
@@ -82,4 +93,21 @@ pub fn sites(
         open_cost: raw.open_cost,
         max_deployments: raw.max_deployments,
     })
+}
+
+/// Why the scenario's deployment `d` cannot be one a plan closes, if it
+/// cannot: it must exist from the start as a `deployments` entry and no
+/// timeline event may change it (closing it would leave the event without
+/// its deployment).
+fn optional(d: usize, dep: &Deployment, timeline: &[TimelineEvent]) -> Result<(), String> {
+    if !matches!(dep.declared_by, DeclaredBy::Deployments(_)) || dep.created_at_s > 0.0 {
+        return Err("it is created by the timeline".into());
+    }
+    if let Some(e) = timeline
+        .iter()
+        .find(|e| e.steps.iter().any(|s| s.action.deployment() == d))
+    {
+        return Err(format!("the timeline's `{}` event changes it", e.label));
+    }
+    Ok(())
 }

@@ -219,7 +219,12 @@ pub fn build(raw: RawScenario) -> R<World> {
         fairness_factor: super::slo::fairness_factor(&raw.slo)?,
         resilience: super::slo::resilience(&raw.slo, &populations, &regions, (&run, has_workers))?,
     };
-    let sites = super::sites::sites(&raw.plan, &regions, &deployments, &policy)?;
+    let sites = super::sites::sites(
+        &raw.plan,
+        &regions,
+        (&deployments, &timeline.events),
+        &policy,
+    )?;
     let parts = WorldParts {
         name: raw.name,
         description: raw.description,

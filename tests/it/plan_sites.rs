@@ -87,6 +87,50 @@ fn pooling_wins_when_no_target_needs_a_new_region() {
     assert_eq!(erlang_b_inverse(12.0, 0.05), 17);
 }
 
+/// The scenario's own deployment as a candidate: one region for everyone
+/// (12 Erlangs pooled at ap-south, 17 slots at 5 %: B(17, 12) = 4.1 %,
+/// B(16, 12) = 6.0 %) beats us-east and ap-south apart (13 + 8), and only
+/// ap-south meets India's RTT target: the plan closes us-east.
+#[test]
+fn a_plan_closes_the_scenarios_own_deployment_when_one_region_serves_all() {
+    let text = std::fs::read_to_string(repo(SITES)).unwrap();
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    v["plan"] = json!({"candidates": ["us-east", "ap-south"]});
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("close.json");
+    std::fs::write(&file, v.to_string()).unwrap();
+    let w = regionsim::scenario::load(&file).unwrap();
+    let make = |w: &regionsim::model::World| {
+        let mut targets: Vec<Target> = (0..2)
+            .map(|p| Target::new(TargetMetric::RejectionRate, Scope::Population(p), 0.05).unwrap())
+            .collect();
+        targets.push(Target::new(TargetMetric::MediaRttP95, Scope::Population(1), 100.0).unwrap());
+        Spec {
+            targets,
+            ..plan::default_spec(w)
+        }
+    };
+    let out = plan::plan_sites(&w, &make, &(), &mut |_| {});
+    let sets: Vec<(String, Status)> = out
+        .sets
+        .iter()
+        .map(|s| (plan::set_label(&s.world), s.outcome.status))
+        .collect();
+    assert_eq!(
+        sets,
+        [
+            ("us-east".into(), Status::Infeasible),
+            ("ap-south".into(), Status::Verified),
+            ("us-east + ap-south".into(), Status::Verified),
+        ]
+    );
+    assert_eq!(out.sets[out.chosen.unwrap()].opened, [1]);
+    assert_eq!(
+        chosen(&out),
+        [("ap-south".into(), erlang_b_inverse(12.0, 0.05))]
+    );
+}
+
 /// The open sets: by size, then candidate order; `max_deployments` caps them.
 #[test]
 fn open_sets_are_every_subset_within_the_limit() {
@@ -143,15 +187,15 @@ fn candidate_flags_write_where_to_run_and_a_planned_scenario_that_runs() {
     run_planned(&one, dir.path());
 }
 
-fn with_plan(plan: Value, policy: Option<Value>) -> String {
+fn with_plan(plan: Value, extra: Option<(&str, Value)>) -> String {
     let mut v: Value =
         serde_json::from_str(&std::fs::read_to_string(repo(SITES)).unwrap()).unwrap();
     v["plan"] = plan;
     let edge =
         json!({"id": "edge", "lat": 1.35, "lon": 103.82, "agents": false, "media_edge": true});
     v["regions"].as_array_mut().unwrap().push(edge);
-    if let Some(p) = policy {
-        v["policy"] = p;
+    if let Some((key, value)) = extra {
+        v[key] = value;
     }
     serde_json::to_string_pretty(&v).unwrap()
 }
@@ -159,6 +203,7 @@ fn with_plan(plan: Value, policy: Option<Value>) -> String {
 /// Bad `plan` sections exit 2 with one line naming the field.
 #[test]
 fn bad_candidates_exit_2_naming_the_field() {
+    let outage = json!([{"type": "outage", "at": "2h", "region": "us-east", "duration": "1h"}]);
     let explicit =
         json!({"type": "explicit", "routes": {"americas": "us-east", "india": "us-east"}});
     let cases = [
@@ -170,9 +215,9 @@ fn bad_candidates_exit_2_naming_the_field() {
         ),
         (
             json!({"candidates": ["us-east"]}),
-            None,
+            Some(("timeline", outage)),
             "plan.candidates[0]",
-            "already has a deployment",
+            "cannot be closed by a plan: the timeline's",
         ),
         (
             json!({"candidates": ["ap-south", "ap-south"]}),
@@ -200,7 +245,7 @@ fn bad_candidates_exit_2_naming_the_field() {
         ),
         (
             json!({"candidates": ["ap-south"]}),
-            Some(explicit),
+            Some(("policy", explicit.clone())),
             "plan.candidates",
             "would serve nobody",
         ),

@@ -22,7 +22,7 @@ pub fn run(
     max_candidates: usize,
 ) -> Result<()> {
     let mut all = world.with_candidates();
-    for d in world.deployments().len()..all.deployments().len() {
+    for d in all.candidate_deployments() {
         all.set_open(d, true).map_err(anyhow::Error::msg)?;
     }
     let targets = flags::targets(&c.scenario, world)?;
@@ -59,12 +59,11 @@ pub fn run(
     };
     let files = report::write_plan_sites(&out_dir, &sites, shown, planned, opts)
         .with_context(|| format!("cannot write the plan to {}", out_dir.display()))?;
-    let own = world.deployments().len();
     let head = match sites.chosen {
         Some(_) => format!(
             "{} Open: {}.",
             report::plan_headline(&set.world, &set.spec, &set.outcome),
-            plan::set_label(&set.world, own, &set.opened)
+            plan::set_label(&set.world)
         ),
         None => format!(
             "No open set verified; with every candidate open: {}",

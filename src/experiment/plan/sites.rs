@@ -1,5 +1,6 @@
-//! Where to run: which candidate regions (`plan.candidates`) to open beside
-//! the scenario's own deployments. Every open set within `max_deployments`
+//! Where to run: which candidates (`plan.candidates`: new regions, and the
+//! scenario's own deployments a plan may close) to have open. Every open set
+//! with at least one deployment and within `max_deployments`
 //! is planned in full (search, verification on fresh seeds), and the
 //! cheapest verified one wins, its total being the plan's cost-weighted
 //! slot-hours plus `open_cost` per open deployment per day. With at most five
@@ -20,7 +21,7 @@ use crate::model::World;
 /// One open set and its plan.
 #[derive(Debug, Clone)]
 pub struct OpenSet {
-    /// Candidate indices (into `plan.candidates`) opened, ascending.
+    /// Candidate indices (into `plan.candidates`) open, ascending.
     pub opened: Vec<usize>,
     /// The world with them open (candidates appended as deployments).
     pub world: World,
@@ -75,13 +76,22 @@ pub fn plan_sites(
     note: &mut dyn FnMut(&str),
 ) -> SitesOutcome {
     let all = world.with_candidates();
-    let own = world.deployments().len();
-    let n = world.sites().candidates.len();
+    let cands = all.candidate_deployments();
+    let n = cands.len();
+    // Deployments open in every set: the scenario's own but the candidates.
+    let kept = world.deployments().len()
+        - cands
+            .iter()
+            .filter(|&&d| d < world.deployments().len())
+            .count();
     let room = world
         .sites()
         .max_deployments
-        .map_or(n, |k| (k as usize).saturating_sub(own).min(n));
-    let sets = open_sets(n, room);
+        .map_or(n, |k| (k as usize).saturating_sub(kept).min(n));
+    let sets: Vec<Vec<usize>> = open_sets(n, room)
+        .into_iter()
+        .filter(|s| kept + s.len() > 0)
+        .collect();
     let days = window_hours(world) / 24.0;
     let mut out = SitesOutcome {
         sets: Vec::new(),
@@ -91,14 +101,14 @@ pub fn plan_sites(
     let count = sets.len();
     for (k, opened) in sets.into_iter().enumerate() {
         let mut w = all.clone();
-        for &i in &opened {
-            w.set_open(own + i, true).expect("a candidate");
+        for (i, &d) in cands.iter().enumerate() {
+            w.set_open(d, opened.contains(&i)).expect("a candidate");
         }
         let spec = make_spec(&w);
-        let label = set_label(&w, own, &opened);
+        let label = set_label(&w);
         let mut tell = |m: &str| note(&format!("open set {}/{count} ({label}): {m}", k + 1));
         let outcome = plan(&w, &spec, progress, &mut tell);
-        let deployments = own + opened.len();
+        let deployments = kept + opened.len();
         let slot_cost = outcome
             .plan
             .as_ref()
@@ -139,19 +149,11 @@ fn cheapest(sets: &[OpenSet]) -> Option<usize> {
         })
 }
 
-/// `+ap-south, +us-west` or `scenario's own` for the empty set.
-pub fn set_label(world: &World, own: usize, opened: &[usize]) -> String {
-    if opened.is_empty() {
-        return "the scenario's deployments".into();
-    }
-    let names: Vec<String> = opened
-        .iter()
-        .map(|&i| {
-            format!(
-                "+{}",
-                world.regions()[world.deployments()[own + i].region].id
-            )
-        })
+/// The open deployments of a set's world: `us-east + ap-south`.
+pub fn set_label(world: &World) -> String {
+    let open: Vec<String> = (0..world.deployments().len())
+        .filter(|&d| world.deployments()[d].is_open())
+        .map(|d| world.regions()[world.deployments()[d].region].id.clone())
         .collect();
-    names.join(", ")
+    open.join(" + ")
 }
