@@ -150,14 +150,8 @@ pub fn run(args: PlanArgs) -> Result<()> {
     let world = flags::world(c, &fields)?;
     if !world.sites().candidates.is_empty() {
         let max_candidates = args.max_candidates.max(1);
-        if args.hourly {
-            return Err(bad(format!(
-                "{}: --hourly with candidate regions (plan.candidates, --candidate): plan where to run first, then plan the schedule of planned.json",
-                c.scenario.display()
-            )));
-        }
         let flags = (args.step.as_slice(), args.bounds.as_slice());
-        return sites::run(c, &world, flags, max_candidates);
+        return sites::run(c, &world, flags, (max_candidates, args.hourly));
     }
     let targets = flags::targets(&c.scenario, &world)?;
     let variables = flags::variables(&world, &args.step, &args.bounds)?;
@@ -253,28 +247,38 @@ pub(super) fn planned_scenario(
     }
     let text = regionsim::scenario::rewrite(c.source()?, &set)?;
     let mut doc: serde_json::Value = serde_json::from_str(&text).expect("rewrite writes JSON");
-    if !world.sites().candidates.is_empty() {
-        // The candidates are decided: the opened ones become deployments,
-        // the scenario's own that the plan closes leave.
-        let mut closed: Vec<usize> = (world.deployments().iter())
-            .filter(|dep| !dep.is_open())
-            .filter_map(|dep| match dep.declared_by {
-                regionsim::model::DeclaredBy::Deployments(i) => Some(i),
-                _ => None,
-            })
-            .collect();
-        closed.sort_unstable_by(|a, b| b.cmp(a));
-        if let Some(list) = doc["deployments"].as_array_mut() {
-            for i in closed {
-                list.remove(i);
-            }
-            list.extend(opened);
-        }
-        if let Some(o) = doc.as_object_mut() {
-            o.remove("plan");
-        }
-    }
+    settle_candidates(world, &mut doc, opened);
     super::planned::finish(&c.scenario, doc, "-planned", out_dir).map(Some)
+}
+
+/// A planned scenario's candidates, decided: the `opened` ones become
+/// `deployments` entries, the scenario's own that the plan closes leave, and
+/// the `plan` section goes. Call after every field set by index.
+pub(super) fn settle_candidates(
+    world: &World,
+    doc: &mut serde_json::Value,
+    opened: Vec<serde_json::Value>,
+) {
+    if world.sites().candidates.is_empty() {
+        return;
+    }
+    let mut closed: Vec<usize> = (world.deployments().iter())
+        .filter(|dep| !dep.is_open())
+        .filter_map(|dep| match dep.declared_by {
+            regionsim::model::DeclaredBy::Deployments(i) => Some(i),
+            _ => None,
+        })
+        .collect();
+    closed.sort_unstable_by(|a, b| b.cmp(a));
+    if let Some(list) = doc["deployments"].as_array_mut() {
+        for i in closed {
+            list.remove(i);
+        }
+        list.extend(opened);
+    }
+    if let Some(o) = doc.as_object_mut() {
+        o.remove("plan");
+    }
 }
 
 /// The closing lines on stderr: what was established, the effort, the plan.

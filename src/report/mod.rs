@@ -214,8 +214,9 @@ pub fn write_plan(
     write_plan_with(dir, (world, spec, out), None, planned, opts)
 }
 
-/// [`write_plan`] for the chosen open set of a where-to-run plan, with the
-/// *Where to run* section (`plan.md`) and `sites` (`plan.json`).
+/// [`write_plan`] (or [`write_plan_hourly`] for schedules) for the chosen
+/// open set of a where-to-run plan, with the *Where to run* section
+/// (`plan.md`) and `sites` (`plan.json`).
 pub fn write_plan_sites(
     dir: &Path,
     sites: &crate::experiment::plan::SitesOutcome,
@@ -224,8 +225,16 @@ pub fn write_plan_sites(
     opts: Options,
 ) -> std::io::Result<Vec<PathBuf>> {
     let set = &sites.sets[shown];
-    let plan = (&set.world, &set.spec, &set.outcome);
-    write_plan_with(dir, plan, Some(sites), planned, opts)
+    match &set.hourly {
+        Some((fixed, out)) => {
+            let plan = (&set.world, &set.spec, fixed, out);
+            write_plan_hourly_with(dir, plan, Some(sites), planned, opts)
+        }
+        None => {
+            let plan = (&set.world, &set.spec, &set.outcome);
+            write_plan_with(dir, plan, Some(sites), planned, opts)
+        }
+    }
 }
 
 fn write_plan_with(
@@ -248,17 +257,7 @@ fn write_plan_with(
     let mut files: Vec<(String, Vec<u8>)> = vec![
         (
             "plan.json".into(),
-            sites
-                .map_or_else(
-                    || plan::plan_json(world, spec, out, &opts.provenance),
-                    |s| {
-                        let text = plan::plan_json(world, spec, out, &opts.provenance);
-                        let mut doc: serde_json::Value =
-                            serde_json::from_str(&text).expect("plan.json is JSON");
-                        doc["sites"] = plan_sites::json_of(s);
-                        plan::json_text(doc, serde_json::json!({}))
-                    },
-                )
+            with_sites_json(plan::plan_json(world, spec, out, &opts.provenance), sites)
                 .into_bytes(),
         ),
         (
@@ -275,6 +274,16 @@ fn write_plan_with(
     write_all(dir, files, &opts)
 }
 
+/// A `plan.json` text with `sites` added when the plan chose where to run.
+fn with_sites_json(text: String, sites: Option<&crate::experiment::plan::SitesOutcome>) -> String {
+    let Some(s) = sites else {
+        return text;
+    };
+    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("plan.json is JSON");
+    doc["sites"] = plan_sites::json_of(s);
+    plan::json_text(doc, serde_json::json!({}))
+}
+
 /// Render an hourly plan into `dir`: `plan.json`, `plan.md`, the hourly
 /// capacity chart (unless disabled) and `planned.json` when given.
 pub fn write_plan_hourly(
@@ -283,6 +292,23 @@ pub fn write_plan_hourly(
     spec: &crate::experiment::plan::Spec,
     fixed: &crate::experiment::plan::Spec,
     out: &crate::experiment::plan::hourly::HourlyOutcome,
+    planned: Option<String>,
+    opts: Options,
+) -> std::io::Result<Vec<PathBuf>> {
+    write_plan_hourly_with(dir, (world, spec, fixed, out), None, planned, opts)
+}
+
+type HourlyPlan<'a> = (
+    &'a World,
+    &'a crate::experiment::plan::Spec,
+    &'a crate::experiment::plan::Spec,
+    &'a crate::experiment::plan::hourly::HourlyOutcome,
+);
+
+fn write_plan_hourly_with(
+    dir: &Path,
+    (world, spec, fixed, out): HourlyPlan<'_>,
+    sites: Option<&crate::experiment::plan::SitesOutcome>,
     planned: Option<String>,
     opts: Options,
 ) -> std::io::Result<Vec<PathBuf>> {
@@ -295,11 +321,17 @@ pub fn write_plan_hourly(
     let mut files: Vec<(String, Vec<u8>)> = vec![
         (
             "plan.json".into(),
-            plan_hourly::plan_hourly_json(world, spec, fixed, out, &opts.provenance).into_bytes(),
+            with_sites_json(
+                plan_hourly::plan_hourly_json(world, spec, fixed, out, &opts.provenance),
+                sites,
+            )
+            .into_bytes(),
         ),
         (
             "plan.md".into(),
-            plan_hourly::plan_hourly_md(world, spec, fixed, out, png.as_deref()).into_bytes(),
+            (plan_hourly::plan_hourly_md(world, spec, fixed, out, png.as_deref())
+                + &sites.map_or_else(String::new, plan_sites::section))
+                .into_bytes(),
         ),
     ];
     if let Some(text) = planned {

@@ -260,7 +260,7 @@ impl PlanCase {
     /// Plan where to run, then compare every deployment's capacity (a
     /// closed candidate's is 0) with the exact one.
     fn sites_checks(&self, world: &World) -> Vec<Check> {
-        let out = plan::plan_sites(world, &plan::default_spec, &(), &mut |_| {});
+        let out = plan::plan_sites(world, &plan::default_spec, false, &(), &mut |_| {});
         let all = world.with_candidates();
         let planned: Option<Vec<u32>> = out.chosen.map(|k| {
             let set = &out.sets[k];

@@ -5,9 +5,6 @@
 //! pooled alternative when no target needs a new region; the limit on open
 //! deployments; the files a user gets; and refusals.
 
-use std::path::Path;
-
-use predicates::str::contains;
 use regionsim::experiment::plan::{self, erlang_b_inverse, open_sets, Spec, Status};
 use regionsim::model::target::{Scope, Target, TargetMetric};
 use serde_json::{json, Value};
@@ -38,7 +35,7 @@ fn chosen(out: &plan::SitesOutcome) -> Vec<(String, u32)> {
 #[test]
 fn the_planner_opens_only_the_region_a_target_needs() {
     let w = world(SITES);
-    let out = plan::plan_sites(&w, &plan::default_spec, &(), &mut |_| {});
+    let out = plan::plan_sites(&w, &plan::default_spec, false, &(), &mut |_| {});
     let statuses: Vec<(Vec<usize>, Status)> = out
         .sets
         .iter()
@@ -78,7 +75,7 @@ fn pooling_wins_when_no_target_needs_a_new_region() {
             ..plan::default_spec(w)
         }
     };
-    let out = plan::plan_sites(&w, &make, &(), &mut |_| {});
+    let out = plan::plan_sites(&w, &make, false, &(), &mut |_| {});
     assert_eq!(out.sets[out.chosen.unwrap()].opened, Vec::<usize>::new());
     assert_eq!(
         chosen(&out),
@@ -110,7 +107,7 @@ fn a_plan_closes_the_scenarios_own_deployment_when_one_region_serves_all() {
             ..plan::default_spec(w)
         }
     };
-    let out = plan::plan_sites(&w, &make, &(), &mut |_| {});
+    let out = plan::plan_sites(&w, &make, false, &(), &mut |_| {});
     let sets: Vec<(String, Status)> = out
         .sets
         .iter()
@@ -263,13 +260,34 @@ fn bad_candidates_exit_2_naming_the_field() {
     }
 }
 
-/// Hourly schedules are planned on a chosen set, not while choosing one.
+/// With `--hourly` each open set gets a schedule (and its static
+/// comparison); the chosen set's `planned.json` adds ap-south with its
+/// schedule as a timeline event, and runs.
 #[test]
-fn hourly_plans_with_candidates_are_refused_with_the_way_forward() {
+fn an_hourly_plan_chooses_where_to_run_too() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    plan_cli(&repo(SITES), &out, &["--hourly"])
-        .code(2)
-        .stderr(contains("plan where to run first"));
-    assert!(!Path::new(&out).exists());
+    plan_cli(&repo(SITES), &out, &["--hourly", "--no-charts"]).success();
+    let doc: Value =
+        serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(doc["decision"], "hourly");
+    let sets = doc["sites"]["sets"].as_array().unwrap();
+    let chosen: Vec<&Value> = sets.iter().filter(|s| s["chosen"] == true).collect();
+    assert_eq!(chosen.len(), 1);
+    assert_eq!(chosen[0]["open"], json!(["us-east", "ap-south"]));
+    let md = std::fs::read_to_string(out.join("plan.md")).unwrap();
+    assert!(md.contains("## Where to run"), "{md}");
+    let planned: Value =
+        serde_json::from_slice(&std::fs::read(out.join("planned.json")).unwrap()).unwrap();
+    let regions: Vec<&Value> = planned["deployments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["region"])
+        .collect();
+    assert_eq!(regions, [&json!("us-east"), &json!("ap-south")]);
+    let events = planned["timeline"].as_array().unwrap();
+    assert_eq!(events.len(), 2, "one hourly schedule per open deployment");
+    assert!(planned.get("plan").is_none());
+    run_planned(&out, dir.path());
 }

@@ -51,7 +51,7 @@ pub fn run(c: &Common, world: &World, fixed: Spec) -> Result<()> {
 /// `timeline` as a `capacity` event with `hourly` values from t = 0 (UTC), and
 /// its `capacity` set to the schedule's first hour, named `<name>-planned-hourly`
 /// for `out_dir`; checked by loading it back.
-fn planned_scenario(
+pub(super) fn planned_scenario(
     c: &Common,
     world: &World,
     spec: &Spec,
@@ -61,14 +61,22 @@ fn planned_scenario(
     let src = c.source()?;
     let mut doc: Value = regionsim::scenario::document(src.path(), src.text()?)?;
     let mut events = Vec::new();
+    let mut opened = Vec::new();
     for (d, schedule) in schedules(&spec.variables, x) {
         let dep = &world.deployments()[d];
         // A deployment the timeline creates gets its schedule from its creation on.
         let (hour, _) = TimelineEvent::hour_of(dep.created_at_s, 0.0);
-        let field = regionsim::scenario::capacity_field(dep)
-            .expect("hourly plans are refused with candidates");
-        let start = vec![(field, json!(schedule[hour]))];
-        regionsim::scenario::set_fields(&mut doc, &start).map_err(anyhow::Error::msg)?;
+        match regionsim::scenario::capacity_field(dep) {
+            Some(field) => {
+                let start = vec![(field, json!(schedule[hour]))];
+                regionsim::scenario::set_fields(&mut doc, &start).map_err(anyhow::Error::msg)?;
+            }
+            None => opened.push(json!({
+                "agent": dep.agent,
+                "region": world.regions()[dep.region].id,
+                "capacity": schedule[hour],
+            })),
+        }
         events.push(json!({
             "type": "capacity",
             "label": format!("planned hourly capacity, {}", report::deployment_label(world, d)),
@@ -79,6 +87,7 @@ fn planned_scenario(
             "utc_offset_h": 0,
         }));
     }
+    super::settle_candidates(world, &mut doc, opened);
     match doc.get_mut("timeline").and_then(Value::as_array_mut) {
         Some(list) => list.extend(events),
         None => doc["timeline"] = Value::Array(events),
@@ -87,7 +96,7 @@ fn planned_scenario(
 }
 
 /// The closing lines on stderr: what was established, the effort, the saving.
-fn tell(
+pub(super) fn tell(
     world: &World,
     spec: &Spec,
     fixed: &Spec,

@@ -1,6 +1,7 @@
 //! `regionsim plan` with candidate regions (`plan.candidates`,
-//! `--candidate`): every open set planned, the cheapest verified one written
-//! as the plan, with the *Where to run* section. The command line's bounds
+//! `--candidate`): every open set planned (static capacities, or with
+//! `--hourly` schedules), the cheapest verified one written as the plan, with
+//! the *Where to run* section. The command line's bounds
 //! and steps are checked once on the world with every candidate open, then
 //! applied to each open set's deployments.
 
@@ -19,7 +20,7 @@ pub fn run(
     c: &Common,
     world: &World,
     (step, bounds): (&[String], &[String]),
-    max_candidates: usize,
+    (max_candidates, schedule): (usize, bool),
 ) -> Result<()> {
     let mut all = world.with_candidates();
     for d in all.candidate_deployments() {
@@ -27,6 +28,14 @@ pub fn run(
     }
     let targets = flags::targets(&c.scenario, world)?;
     flags::variables(&all, step, bounds)?;
+    if schedule {
+        if let Some(why) = plan::hourly::unsupported(&all, &targets) {
+            return Err(crate::cli::bad(format!(
+                "{}: --hourly: {why}",
+                c.scenario.display()
+            )));
+        }
+    }
     let make = |w: &World| {
         let base = plan::default_spec(w);
         Spec {
@@ -41,7 +50,8 @@ pub fn run(
     let pool = c.pool()?;
     let spin = Spinner::new(c.quiet);
     let started = Instant::now();
-    let sites = pool.install(|| plan::plan_sites(world, &make, &spin, &mut spin.note(world)));
+    let sites =
+        pool.install(|| plan::plan_sites(world, &make, schedule, &spin, &mut spin.note(world)));
     spin.finish();
     // The chosen set, else the one with every candidate open (its best effort).
     let Some(shown) = sites.chosen.or(sites.sets.len().checked_sub(1)) else {
@@ -53,25 +63,48 @@ pub fn run(
         (_, true) => Status::Interrupted,
         (None, false) => set.outcome.status,
     };
-    let planned = match sites.chosen {
-        Some(_) => planned_scenario(c, &set.world, &set.spec, &set.outcome, &out_dir)?,
-        None => None,
+    let seconds = started.elapsed().as_secs_f64();
+    let chosen = sites.chosen.is_some();
+    if let Some((fixed, h)) = &set.hourly {
+        let planned = match (&h.schedule.plan, chosen) {
+            (Some(v), true) => Some(super::hourly::planned_scenario(
+                c,
+                &set.world,
+                &set.spec,
+                &v.capacities,
+                &out_dir,
+            )?),
+            _ => None,
+        };
+        let files = report::write_plan_sites(&out_dir, &sites, shown, planned, opts)
+            .with_context(|| format!("cannot write the plan to {}", out_dir.display()))?;
+        let head = headline(
+            &sites,
+            report::plan_hourly_headline(&set.world, &set.spec, h),
+        );
+        return conclude(c.quiet, status, head, &files, |head| {
+            super::hourly::tell(&set.world, &set.spec, fixed, h, head, seconds)
+        });
+    }
+    let planned = match chosen {
+        true => planned_scenario(c, &set.world, &set.spec, &set.outcome, &out_dir)?,
+        false => None,
     };
     let files = report::write_plan_sites(&out_dir, &sites, shown, planned, opts)
         .with_context(|| format!("cannot write the plan to {}", out_dir.display()))?;
-    let head = match sites.chosen {
-        Some(_) => format!(
-            "{} Open: {}.",
-            report::plan_headline(&set.world, &set.spec, &set.outcome),
-            plan::set_label(&set.world)
-        ),
-        None => format!(
-            "No open set verified; with every candidate open: {}",
-            report::plan_headline(&set.world, &set.spec, &set.outcome)
-        ),
-    };
-    let seconds = started.elapsed().as_secs_f64();
+    let head = headline(
+        &sites,
+        report::plan_headline(&set.world, &set.spec, &set.outcome),
+    );
     conclude(c.quiet, status, head, &files, |head| {
         tell(&set.world, &set.spec, &set.outcome, head, seconds)
     })
+}
+
+/// The closing headline: the shown set's own, with the open deployments.
+fn headline(sites: &plan::SitesOutcome, own: String) -> String {
+    match sites.chosen {
+        Some(k) => format!("{own} Open: {}.", plan::set_label(&sites.sets[k].world)),
+        None => format!("No open set verified; with every candidate open: {own}"),
+    }
 }

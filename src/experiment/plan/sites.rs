@@ -14,6 +14,7 @@
 //! hold (a population too far from every open region) ends quickly at the
 //! search's first look at the bounds.
 
+use super::hourly::{self, HourlyOutcome};
 use super::{plan, window_hours, Outcome, Spec, Status};
 use crate::engine::Progress;
 use crate::model::World;
@@ -27,8 +28,11 @@ pub struct OpenSet {
     pub world: World,
     /// The planning problem on that world.
     pub spec: Spec,
-    /// Its plan.
+    /// Its plan (with `--hourly`, the schedule's).
     pub outcome: Outcome,
+    /// With `--hourly`: the static comparison's problem and the whole
+    /// hourly outcome (`spec` is then the schedule's).
+    pub hourly: Option<(Spec, HourlyOutcome)>,
     /// Open deployments.
     pub deployments: usize,
     /// Plan cost (cost-weighted slot-hours) of the verified plan.
@@ -66,12 +70,14 @@ pub fn open_sets(n: usize, room: usize) -> Vec<Vec<usize>> {
     sets
 }
 
-/// Plan every open set of `world`'s candidates; `make_spec` states the
-/// planning problem on a world with a set open (the command line's targets,
-/// bounds and steps applied to its deployments).
+/// Plan every open set of `world`'s candidates, static capacities or (with
+/// `schedule`) hourly schedules with their static comparison; `make_spec`
+/// states the static planning problem on a world with a set open (the
+/// command line's targets, bounds and steps applied to its deployments).
 pub fn plan_sites(
     world: &World,
     make_spec: &dyn Fn(&World) -> Spec,
+    schedule: bool,
     progress: &dyn Progress,
     note: &mut dyn FnMut(&str),
 ) -> SitesOutcome {
@@ -104,10 +110,17 @@ pub fn plan_sites(
         for (i, &d) in cands.iter().enumerate() {
             w.set_open(d, opened.contains(&i)).expect("a candidate");
         }
-        let spec = make_spec(&w);
         let label = set_label(&w);
         let mut tell = |m: &str| note(&format!("open set {}/{count} ({label}): {m}", k + 1));
-        let outcome = plan(&w, &spec, progress, &mut tell);
+        let (spec, outcome, hourly_out) = if schedule {
+            let (spec, fixed) = hourly::specs(make_spec(&w));
+            let h = hourly::plan(&w, &spec, Some(&fixed), progress, &mut tell);
+            (spec, h.schedule.clone(), Some((fixed, h)))
+        } else {
+            let spec = make_spec(&w);
+            let outcome = plan(&w, &spec, progress, &mut tell);
+            (spec, outcome, None)
+        };
         let deployments = kept + opened.len();
         let slot_cost = outcome
             .plan
@@ -120,6 +133,7 @@ pub fn plan_sites(
             world: w,
             spec,
             outcome,
+            hourly: hourly_out,
             deployments,
             slot_cost,
             open_cost: world.sites().open_cost * days * deployments as f64,
