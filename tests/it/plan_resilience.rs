@@ -66,6 +66,17 @@ fn failures_start_at_the_busiest_whole_hour_or_where_the_scenario_says() {
         .all(|f| f.at_s == 11.0 * 3600.0 && f.end_s == w.run().horizon_s));
 }
 
+/// Worker pools scale themselves and the timeline's outage steps act on slot
+/// supply only, so a deployment on workers is not failed, and says why.
+#[test]
+fn deployments_on_workers_are_not_failed_and_say_why() {
+    let w = world("scenarios/livekit-workers.json");
+    let (failures, skipped) = plan::failures(&w, &two_hours(&w));
+    assert!(failures.is_empty());
+    assert_eq!(skipped.len(), w.deployments().len());
+    assert!(skipped.iter().all(|s| s.reason.contains("runs on workers")));
+}
+
 /// A diurnal day: three populations whose rate peaks at 14:00-16:00 local
 /// time, at UTC offsets -5, +1 and +5, each at home in its own region: each
 /// deployment fails over its own population's peak, 19:00, 13:00 and 09:00

@@ -100,7 +100,9 @@ pub struct Skipped {
 /// One failure per deployment: each at `r.at_s`, or at its own busiest
 /// window of `r.duration_s` (home load, whole UTC hours), cut at the horizon.
 /// A deployment the timeline creates, deletes, moves or takes down itself is
-/// skipped, with the reason (a resize or a flash crowd is not a reason).
+/// skipped, with the reason (a resize or a flash crowd is not a reason), and
+/// so is one on workers (the timeline's outage steps act on slot supply; a
+/// pool scales itself).
 pub fn failures(world: &World, r: &Resilience) -> (Vec<Failure>, Vec<Skipped>) {
     let busiest = analytic::busiest_windows(world, r.duration_s);
     let mut out = Vec::new();
@@ -116,7 +118,12 @@ pub fn failures(world: &World, r: &Resilience) -> (Vec<Failure>, Vec<Skipped>) {
             .iter()
             .filter(|e| !matches!(e.kind, EventKind::Capacity | EventKind::Rate))
             .find(|e| e.steps.iter().any(|s| s.action.deployment() == d));
-        if let Some(e) = touched {
+        if dep.workers.is_some() {
+            skipped.push(Skipped {
+                deployment: d,
+                reason: "it runs on workers, and outages apply to slot deployments only".into(),
+            });
+        } else if let Some(e) = touched {
             skipped.push(Skipped {
                 deployment: d,
                 reason: format!("the timeline's `{}` event changes it", e.label),
