@@ -225,13 +225,13 @@ pub fn write_plan_sites(
     opts: Options,
 ) -> std::io::Result<Vec<PathBuf>> {
     let set = &sites.sets[shown];
-    match &set.hourly {
-        Some((fixed, out)) => {
+    match &set.plan {
+        crate::experiment::plan::SetPlan::Hourly { fixed, out } => {
             let plan = (&set.world, &set.spec, fixed, out);
             write_plan_hourly_with(dir, plan, Some(sites), planned, opts)
         }
-        None => {
-            let plan = (&set.world, &set.spec, &set.outcome);
+        crate::experiment::plan::SetPlan::Static(out) => {
+            let plan = (&set.world, &set.spec, out);
             write_plan_with(dir, plan, Some(sites), planned, opts)
         }
     }

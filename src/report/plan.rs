@@ -7,7 +7,9 @@ use std::fmt::Write;
 use serde_json::{json, Value};
 
 use super::json_values::num;
-use super::plan_words::{change_text, check_label, deployment_label, limit_text, value_text};
+use super::plan_words::{
+    change_text, check_label, deployment_label, limit_text, missed_text, value_text,
+};
 use crate::experiment::plan::{
     slot_hours, window_hours, Candidate, Outcome, Rule, Spec, Stage, Status, TargetEstimate,
     Variable, Verification,
@@ -40,7 +42,7 @@ fn estimates(world: &World, rule: &Rule, est: &[TargetEstimate]) -> Value {
                 "limit": num(t.limit()),
                 "estimate": num(e.point),
                 "bound": num(e.bound(t)),
-                "met": e.bound(t).is_finite() && t.holds(e.bound(t)),
+                "met": e.meets(t),
             })
         })
         .collect();
@@ -237,8 +239,8 @@ pub fn headline(world: &World, spec: &Spec, out: &Outcome) -> String {
         (Status::Infeasible, _) => {
             let unmet: Vec<String> = out.best_effort.as_ref().map_or(Vec::new(), |c| {
                 out.rule.targets.iter().zip(&c.estimates).enumerate()
-                    .filter(|(_, (t, e))| !(e.bound(t).is_finite() && t.holds(e.bound(t))))
-                    .map(|(i, (t, e))| format!("{} {} (best achieved {})", check_label(world, &out.rule, i), limit_text(t), value_text(t, e.point)))
+                    .filter(|(_, (t, e))| !e.meets(t))
+                    .map(|(i, (_, e))| missed_text(world, &out.rule, i, e))
                     .collect()
             });
             format!("Infeasible within the bounds: {}.", unmet.join("; "))
@@ -327,7 +329,7 @@ fn target_rows(
     binding: Option<&[usize]>,
 ) {
     for (i, (t, e)) in rule.targets.iter().zip(est).enumerate() {
-        let met = e.bound(t).is_finite() && t.holds(e.bound(t));
+        let met = e.meets(t);
         let bind = match binding {
             Some(b) if b.contains(&i) => " yes |",
             Some(_) => " |",

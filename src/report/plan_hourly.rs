@@ -10,18 +10,13 @@ use serde_json::{json, Value};
 
 use super::json_values::num;
 use super::plan::{capacities_line, json_head, json_text, md_head, purpose_name, status_name};
-use super::plan_words::{check_label, deployment_label, limit_text, value_text};
+use super::plan_words::{check_label, deployment_label, limit_text, missed_text, value_text};
 use crate::experiment::plan::hourly::HourlyOutcome;
 use crate::experiment::plan::{
-    cost, schedules, slot_hours, Outcome, Rule, Span, Spec, Stage, Status, TargetEstimate,
+    cost, schedules, slot_hours, unmet, Outcome, Rule, Span, Spec, Stage, Status, TargetEstimate,
     Verification,
 };
 use crate::model::World;
-
-fn met(rule: &Rule, i: usize, e: &TargetEstimate) -> bool {
-    let (t, b) = (&rule.targets[i], e.bound(&rule.targets[i]));
-    b.is_finite() && t.holds(b)
-}
 
 fn checks_json(world: &World, rule: &Rule, est: &[TargetEstimate]) -> Value {
     let rows = est.iter().enumerate().map(|(i, e)| {
@@ -34,7 +29,7 @@ fn checks_json(world: &World, rule: &Rule, est: &[TargetEstimate]) -> Value {
             "limit": num(t.limit()),
             "estimate": num(e.point),
             "bound": num(e.bound(t)),
-            "met": met(rule, i, e),
+            "met": e.meets(&rule.targets[i]),
         })
     });
     Value::Array(rows.collect())
@@ -153,10 +148,7 @@ pub fn plan_hourly_json(
                 "cost": num(c.cost),
                 "slot_hours": num(slot_hours(world, &spec.variables, &c.capacities)),
                 "feasible": c.verdict.feasible(),
-                "unmet_checks": (0..c.estimates.len()).filter(|&i| {
-                    let b = c.estimates[i].bound_with_room(&rule.targets[i], rule.room);
-                    !(b.is_finite() && rule.targets[i].holds(b))
-                }).count(),
+                "unmet_checks": unmet(&rule.targets, &c.estimates, rule.room).len(),
             })).collect::<Vec<_>>(),
         },
         "verifications": s.verifications.iter().map(|v| verification(world, rule, v)).collect::<Vec<_>>(),
@@ -184,7 +176,7 @@ pub fn headline(world: &World, spec: &Spec, out: &HourlyOutcome) -> String {
             let rule = &s.rule;
             let failing: Vec<usize> = s.best_effort.as_ref().map_or(Vec::new(), |c| {
                 (0..c.estimates.len())
-                    .filter(|&i| !met(rule, i, &c.estimates[i]))
+                    .filter(|&i| !c.estimates[i].meets(&rule.targets[i]))
                     .collect()
             });
             let more = match failing.len() {
@@ -196,7 +188,7 @@ pub fn headline(world: &World, spec: &Spec, out: &HourlyOutcome) -> String {
                     .iter()
                     .take(5)
                     .copied()
-                    .map(|i| format!("{} {} (best achieved {})", check_label(world, rule, i), limit_text(&rule.targets[i]), value_text(&rule.targets[i], c.estimates[i].point)))
+                    .map(|i| missed_text(world, rule, i, &c.estimates[i]))
                     .collect()
             });
             format!("Infeasible within the bounds: {}{more}.", unmet.join("; "))
@@ -246,7 +238,7 @@ fn tightest_md(s: &mut String, world: &World, spec: &Spec, rule: &Rule, v: &Veri
         let Some(&i) = idx.iter().min_by(|&&a, &&b| room(a).total_cmp(&room(b))) else {
             continue;
         };
-        let all = idx.iter().all(|&j| met(rule, j, &v.estimates[j]));
+        let all = idx.iter().all(|&j| v.estimates[j].meets(&rule.targets[j]));
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} | {} |",

@@ -79,7 +79,7 @@ pub fn section(world: &World, spec: &Spec, rule: &Rule, v: &Verification) -> Str
     for (k, f) in rule.failures.iter().enumerate() {
         for i in checks_of(rule, k) {
             let (t, e) = (&rule.targets[i], &v.estimates[i]);
-            let met = e.bound(t).is_finite() && t.holds(e.bound(t));
+            let met = e.meets(t);
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} | {} | {} |",
@@ -123,7 +123,7 @@ pub fn json_of(world: &World, spec: &Spec, rule: &Rule, v: Option<&Verification>
                         "limit": num(t.limit()),
                         "estimate": e.map(|e| num(e.point)),
                         "bound": e.map(|e| num(e.bound(t))),
-                        "met": e.map(|e| e.bound(t).is_finite() && t.holds(e.bound(t))),
+                        "met": e.map(|e| e.meets(t)),
                     })
                 })
                 .collect();

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::json_values::num;
 use super::plan::status_name;
-use super::plan_words::{check_label, deployment_label, limit_text, value_text};
+use super::plan_words::{deployment_label, missed_text};
 use crate::experiment::plan::{home_loads, set_label, OpenSet, SitesOutcome};
 
 /// `plan.md`'s section on the open sets.
@@ -30,8 +30,8 @@ pub fn section(sites: &SitesOutcome) -> String {
             "| {} | {} | {} | {} | {:.0} | {} | {} | {} |",
             set_label(&set.world),
             set.deployments,
-            status_name(set.outcome.status),
-            money(set.slot_cost),
+            status_name(set.outcome().status),
+            money(set.slot_cost()),
             set.open_cost,
             money(set.total()),
             if sites.chosen == Some(k) {
@@ -55,26 +55,15 @@ pub fn section(sites: &SitesOutcome) -> String {
 }
 
 /// What kept an infeasible set out: each check its most capable candidate
-/// missed, with the figure it reached (empty for other sets).
+/// missed, with the figure it achieved (empty for other sets).
 fn unmet(set: &OpenSet) -> Vec<String> {
-    let (w, rule) = (&set.world, &set.outcome.rule);
-    let Some(c) = set.outcome.best_effort.as_ref() else {
+    let (w, rule) = (&set.world, &set.outcome().rule);
+    let Some(c) = set.outcome().best_effort.as_ref() else {
         return Vec::new();
     };
-    (0..rule.targets.len())
-        .filter(|&i| {
-            let (t, b) = (&rule.targets[i], c.estimates[i].bound(&rule.targets[i]));
-            !(b.is_finite() && t.holds(b))
-        })
-        .map(|i| {
-            let t = &rule.targets[i];
-            format!(
-                "{} {} (reached {})",
-                check_label(w, rule, i),
-                limit_text(t),
-                value_text(t, c.estimates[i].point)
-            )
-        })
+    crate::experiment::plan::unmet(&rule.targets, &c.estimates, 1.0)
+        .into_iter()
+        .map(|i| missed_text(w, rule, i, &c.estimates[i]))
         .collect()
 }
 
@@ -116,8 +105,8 @@ pub fn json_of(sites: &SitesOutcome) -> Value {
                 .collect();
             json!({
                 "open": open,
-                "status": status_name(set.outcome.status),
-                "slot_cost": set.slot_cost.map(num),
+                "status": status_name(set.outcome().status),
+                "slot_cost": set.slot_cost().map(num),
                 "open_cost": num(set.open_cost),
                 "total": set.total().map(num),
                 "chosen": sites.chosen == Some(k),

@@ -3,7 +3,7 @@
 //! wording for `plan.md`, `plan.json`, the hourly report, the failure section
 //! and the charts.
 
-use crate::experiment::plan::{Rule, Span};
+use crate::experiment::plan::{Rule, Span, TargetEstimate};
 use crate::model::target::Target;
 use crate::model::World;
 
@@ -94,4 +94,16 @@ pub fn change_text(t: &Target, d: f64) -> String {
     } else {
         format!("{d:+.1} ms")
     }
+}
+
+/// A check a best effort missed: `media_rtt_ms.p95 ≤ 160 ms (best achieved
+/// 167.0 ms)`, as headlines and the open-set table name it.
+pub fn missed_text(world: &World, rule: &Rule, i: usize, e: &TargetEstimate) -> String {
+    let t = &rule.targets[i];
+    format!(
+        "{} {} (best achieved {})",
+        check_label(world, rule, i),
+        limit_text(t),
+        value_text(t, e.point)
+    )
 }

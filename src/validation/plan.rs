@@ -265,7 +265,7 @@ impl PlanCase {
         let planned: Option<Vec<u32>> = out.chosen.map(|k| {
             let set = &out.sets[k];
             let v = set
-                .outcome
+                .outcome()
                 .plan
                 .as_ref()
                 .map(|v| v.capacities.clone())

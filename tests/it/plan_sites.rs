@@ -18,7 +18,7 @@ const SITES: &str = "scenarios/validation/plan-sites.json";
 /// The capacities of the chosen set's plan, by region id.
 fn chosen(out: &plan::SitesOutcome) -> Vec<(String, u32)> {
     let set = &out.sets[out.chosen.expect("a verified set")];
-    let v = set.outcome.plan.as_ref().unwrap();
+    let v = set.outcome().plan.as_ref().unwrap();
     set.spec
         .variables
         .iter()
@@ -39,7 +39,7 @@ fn the_planner_opens_only_the_region_a_target_needs() {
     let statuses: Vec<(Vec<usize>, Status)> = out
         .sets
         .iter()
-        .map(|s| (s.opened.clone(), s.outcome.status))
+        .map(|s| (s.opened.clone(), s.outcome().status))
         .collect();
     assert_eq!(
         statuses,
@@ -111,7 +111,7 @@ fn a_plan_closes_the_scenarios_own_deployment_when_one_region_serves_all() {
     let sets: Vec<(String, Status)> = out
         .sets
         .iter()
-        .map(|s| (plan::set_label(&s.world), s.outcome.status))
+        .map(|s| (plan::set_label(&s.world), s.outcome().status))
         .collect();
     assert_eq!(
         sets,

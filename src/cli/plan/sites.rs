@@ -61,11 +61,11 @@ pub fn run(
     let status = match (sites.chosen, sites.interrupted) {
         (Some(_), false) => Status::Verified,
         (_, true) => Status::Interrupted,
-        (None, false) => set.outcome.status,
+        (None, false) => set.outcome().status,
     };
     let seconds = started.elapsed().as_secs_f64();
     let chosen = sites.chosen.is_some();
-    if let Some((fixed, h)) = &set.hourly {
+    if let plan::SetPlan::Hourly { fixed, out: h } = &set.plan {
         let planned = match (&h.schedule.plan, chosen) {
             (Some(v), true) => Some(super::hourly::planned_scenario(
                 c,
@@ -87,17 +87,17 @@ pub fn run(
         });
     }
     let planned = match chosen {
-        true => planned_scenario(c, &set.world, &set.spec, &set.outcome, &out_dir)?,
+        true => planned_scenario(c, &set.world, &set.spec, set.outcome(), &out_dir)?,
         false => None,
     };
     let files = report::write_plan_sites(&out_dir, &sites, shown, planned, opts)
         .with_context(|| format!("cannot write the plan to {}", out_dir.display()))?;
     let head = headline(
         &sites,
-        report::plan_headline(&set.world, &set.spec, &set.outcome),
+        report::plan_headline(&set.world, &set.spec, set.outcome()),
     );
     conclude(c.quiet, status, head, &files, |head| {
-        tell(&set.world, &set.spec, &set.outcome, head, seconds)
+        tell(&set.world, &set.spec, set.outcome(), head, seconds)
     })
 }
 

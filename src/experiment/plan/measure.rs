@@ -159,9 +159,15 @@ impl Runs {
         }
     }
 
-    /// The normal run.
-    fn normal(&self) -> &RunStats {
-        &self.0[0].0
+    /// The normal run and its summary.
+    fn normal(&self) -> &(RunStats, Summary) {
+        &self.0[0]
+    }
+
+    /// Window arrivals of every run (the effort they stand for).
+    fn sessions(&self) -> u64 {
+        let all = self.0.iter().flat_map(|(s, _)| &s.populations);
+        all.map(|p| p.sessions).sum()
     }
 }
 
@@ -213,6 +219,13 @@ impl TargetEstimate {
     /// The pessimistic end of the one-sided interval: what must meet the limit.
     pub fn bound(&self, t: &Target) -> f64 {
         self.bound_with_room(t, 1.0)
+    }
+
+    /// Whether the pessimistic end is a number within the limit: the target
+    /// is met with confidence (how every report marks a target met).
+    pub fn meets(&self, t: &Target) -> bool {
+        let b = self.bound(t);
+        b.is_finite() && t.holds(b)
     }
 
     /// The pessimistic end `room` margins away from the estimate.
@@ -273,20 +286,15 @@ impl Tally {
             .map(|(t, &sp)| value_over(t, sp, &runs))
             .collect();
         self.values.push(&v);
-        self.sessions += runs
-            .0
-            .iter()
-            .flat_map(|(s, _)| &s.populations)
-            .map(|p| p.sessions)
-            .sum::<u64>() as f64;
-        let summary = &runs.0[0].1;
+        self.sessions += runs.sessions() as f64;
+        let summary = &runs.normal().1;
         self.worker_hours
             .resize(summary.workers.len().max(self.worker_hours.len()), 0.0);
         for (h, w) in self.worker_hours.iter_mut().zip(&summary.workers) {
             *h += w.worker_hours;
         }
         if let Some(h) = self.hours.as_mut() {
-            h.add_run(runs.normal());
+            h.add_run(&runs.normal().0);
         }
         let pool = |t: &Target, sp: &Span| match sp {
             Span::Window | Span::Failure(_) => distribution(t, &runs.of(*sp).0),

@@ -39,12 +39,12 @@ pub use knob::{written_fields, Knob, TARGET_LOAD_STEP};
 pub use measure::PopulationHours;
 pub use measure::{hour_bins, hourly_metric, value_in_hour, Span, TargetEstimate};
 pub use resilience::{failures, Failure, Skipped};
-pub use sites::{open_sets, plan_sites, set_label, OpenSet, SitesOutcome};
+pub use sites::{open_sets, plan_sites, set_label, OpenSet, SetPlan, SitesOutcome};
 pub use space::{
     apply, cost, hours_in, schedules, slot_hours, window_hours, worker_hours, Capacities, Period,
     Variable,
 };
-pub use verdict::Verdict;
+pub use verdict::{unmet, Verdict};
 pub use verify::{fresh_seed, verify, Marginal, Stage, Verification};
 
 use evaluate::Evaluator;

@@ -28,23 +28,55 @@ pub struct OpenSet {
     pub world: World,
     /// The planning problem on that world.
     pub spec: Spec,
-    /// Its plan (with `--hourly`, the schedule's).
-    pub outcome: Outcome,
-    /// With `--hourly`: the static comparison's problem and the whole
-    /// hourly outcome (`spec` is then the schedule's).
-    pub hourly: Option<(Spec, HourlyOutcome)>,
+    /// Its plan.
+    pub plan: SetPlan,
     /// Open deployments.
     pub deployments: usize,
-    /// Plan cost (cost-weighted slot-hours) of the verified plan.
-    pub slot_cost: Option<f64>,
     /// `open_cost` x days x open deployments.
     pub open_cost: f64,
 }
 
+/// An open set's plan: static capacities, or an hourly schedule with its
+/// static comparison.
+// At most 32 sets are ever held: their size does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum SetPlan {
+    /// Static capacities.
+    Static(Outcome),
+    /// A schedule (`OpenSet::spec` is the schedule's) and the static
+    /// comparison's problem.
+    Hourly {
+        /// The static comparison's problem.
+        fixed: Spec,
+        /// The schedule, its comparison and the loads.
+        out: HourlyOutcome,
+    },
+}
+
 impl OpenSet {
+    /// The plan's outcome (the schedule's under `--hourly`).
+    pub fn outcome(&self) -> &Outcome {
+        match &self.plan {
+            SetPlan::Static(o) => o,
+            SetPlan::Hourly { out, .. } => &out.schedule,
+        }
+    }
+
+    /// Cost-weighted slot-hours of the verified plan.
+    pub fn slot_cost(&self) -> Option<f64> {
+        let o = self.outcome();
+        let v = o.plan.as_ref().filter(|_| o.status == Status::Verified)?;
+        Some(super::cost(
+            &self.world,
+            &self.spec.variables,
+            &v.capacities,
+        ))
+    }
+
     /// Slot cost plus opening cost, when the set's plan verified.
     pub fn total(&self) -> Option<f64> {
-        self.slot_cost.map(|c| c + self.open_cost)
+        self.slot_cost().map(|c| c + self.open_cost)
     }
 }
 
@@ -112,32 +144,26 @@ pub fn plan_sites(
         }
         let label = set_label(&w);
         let mut tell = |m: &str| note(&format!("open set {}/{count} ({label}): {m}", k + 1));
-        let (spec, outcome, hourly_out) = if schedule {
+        let (spec, set_plan) = if schedule {
             let (spec, fixed) = hourly::specs(make_spec(&w));
-            let h = hourly::plan(&w, &spec, Some(&fixed), progress, &mut tell);
-            (spec, h.schedule.clone(), Some((fixed, h)))
+            let out = hourly::plan(&w, &spec, Some(&fixed), progress, &mut tell);
+            (spec, SetPlan::Hourly { fixed, out })
         } else {
             let spec = make_spec(&w);
             let outcome = plan(&w, &spec, progress, &mut tell);
-            (spec, outcome, None)
+            (spec, SetPlan::Static(outcome))
         };
         let deployments = kept + opened.len();
-        let slot_cost = outcome
-            .plan
-            .as_ref()
-            .filter(|_| outcome.status == Status::Verified)
-            .map(|v| super::cost(&w, &spec.variables, &v.capacities));
-        let stop = outcome.status == Status::Interrupted;
-        out.sets.push(OpenSet {
+        let set = OpenSet {
             opened,
             world: w,
             spec,
-            outcome,
-            hourly: hourly_out,
+            plan: set_plan,
             deployments,
-            slot_cost,
             open_cost: world.sites().open_cost * days * deployments as f64,
-        });
+        };
+        let stop = set.outcome().status == Status::Interrupted;
+        out.sets.push(set);
         if stop {
             out.interrupted = true;
             break;
