@@ -1,6 +1,7 @@
 //! Confidence intervals across replications: Welford's streaming mean and
-//! variance per scalar, and Student-t half-widths (Welch's for two independent
-//! samples).
+//! variance per scalar (with the third and fourth central moments, whose
+//! excess kurtosis says how far a spread from few replications can be
+//! trusted), and Student-t half-widths (Welch's for two independent samples).
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -11,6 +12,8 @@ pub struct Welford {
     pub n: u32,
     mean: Vec<f64>,
     m2: Vec<f64>,
+    m3: Vec<f64>,
+    m4: Vec<f64>,
     sum: Vec<f64>,
 }
 
@@ -22,6 +25,8 @@ impl Welford {
             self.mean = x.to_vec();
             self.sum = x.to_vec();
             self.m2 = vec![0.0; x.len()];
+            self.m3 = vec![0.0; x.len()];
+            self.m4 = vec![0.0; x.len()];
             return;
         }
         for (s, &v) in self.sum.iter_mut().zip(x) {
@@ -30,6 +35,13 @@ impl Welford {
         let n = self.n as f64;
         for (i, &v) in x.iter().enumerate() {
             let d = v - self.mean[i];
+            // Higher moments first: their update reads the old M2 and M3
+            // (Terriberry's extension of Welford's update).
+            let (dn, m2) = (d / n, self.m2[i]);
+            let term = d * dn * (n - 1.0);
+            self.m4[i] += term * dn * dn * (n * n - 3.0 * n + 3.0) + 6.0 * dn * dn * m2
+                - 4.0 * dn * self.m3[i];
+            self.m3[i] += term * dn * (n - 2.0) - 3.0 * dn * m2;
             self.mean[i] += d / n;
             self.m2[i] += d * (v - self.mean[i]);
         }
@@ -67,6 +79,18 @@ impl Welford {
         }
     }
 
+    /// Sample excess kurtosis at position i (G2, the bias-adjusted estimator;
+    /// 0 below four samples or without spread): how much heavier than a
+    /// normal's the tails are, so how noisy the variance estimate itself is.
+    pub fn excess_kurtosis(&self, i: usize) -> f64 {
+        let n = f64::from(self.n);
+        if self.n < 4 || self.m2[i] <= 0.0 {
+            return 0.0;
+        }
+        let g2 = n * self.m4[i] / (self.m2[i] * self.m2[i]) - 3.0;
+        ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0))
+    }
+
     /// Half-widths of the confidence intervals of every mean.
     pub fn half_widths(&self, confidence: f64) -> Vec<f64> {
         (0..self.mean.len())
@@ -76,9 +100,15 @@ impl Welford {
 }
 
 fn t_quantile(dof: f64, confidence: f64) -> f64 {
+    one_sided_t(dof, 0.5 + confidence / 2.0)
+}
+
+/// The Student-t quantile with `dof` degrees of freedom below which a share
+/// `p` of the distribution lies (the one-sided factor at level `p`).
+pub fn one_sided_t(dof: f64, p: f64) -> f64 {
     StudentsT::new(0.0, 1.0, dof)
         .expect("dof > 0")
-        .inverse_cdf(0.5 + confidence / 2.0)
+        .inverse_cdf(p)
 }
 
 /// Half-width of the two-sided Student-t confidence interval of a mean.
@@ -127,5 +157,29 @@ mod tests {
         let var = xs.iter().map(|x| (x - 3.75f64).powi(2)).sum::<f64>() / 3.0;
         assert!((w.variance(0) - var).abs() < 1e-12);
         assert!((w.variance(1) - 4.0 * var).abs() < 1e-12);
+    }
+
+    /// The streaming fourth moment against the two-pass G2 formula.
+    #[test]
+    fn streaming_excess_kurtosis_matches_the_two_pass_estimator() {
+        let xs = [0.0, 0.0, 1.0, 0.0, 9.0, 0.0, 2.0, 0.0, 0.0, 1.0];
+        let mut w = Welford::default();
+        xs.iter().for_each(|&x| w.push(&[x, 3.0 + 0.5 * x]));
+        let n = xs.len() as f64;
+        let m = xs.iter().sum::<f64>() / n;
+        let c = |k: i32| xs.iter().map(|x| (x - m).powi(k)).sum::<f64>();
+        let g2 = n * c(4) / (c(2) * c(2)) - 3.0;
+        let want = ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0));
+        for i in 0..2 {
+            assert!(
+                (w.excess_kurtosis(i) - want).abs() < 1e-9,
+                "{}",
+                w.excess_kurtosis(i)
+            );
+        }
+        assert!(
+            want > 5.0,
+            "one burst among quiet replications is heavy-tailed"
+        );
     }
 }

@@ -11,7 +11,7 @@ mod sessions;
 pub mod shard;
 mod sweep;
 
-pub use ci::{half_width, welch_half_width, Welford};
+pub use ci::{half_width, one_sided_t, welch_half_width, Welford};
 pub use compare::{compare, Comparison, Difference};
 pub use sessions::replicate_recorded;
 pub use sweep::{sweep, SweepPoint};

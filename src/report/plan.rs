@@ -251,10 +251,10 @@ pub fn headline(world: &World, spec: &Spec, out: &Outcome) -> String {
 
 /// The capacity table: plan, scenario, analytic start, peak load, and what one
 /// step less or more does, judged as the search judges (on its common random
-/// numbers, `room` margins), with the binding target's figure and bound.
+/// numbers, each estimate's room of margins), with the binding target's
+/// figure and bound.
 fn deployments_md(s: &mut String, world: &World, spec: &Spec, out: &Outcome) {
     let shown = out.binding.first().copied().unwrap_or(0);
-    let room = out.rule.room;
     let _ = writeln!(s, "| deployment | capacity | scenario | analytic start | peak load (Erlangs) | one step less (search) | one step more (search) |\n| --- | --- | --- | --- | --- | --- | --- |");
     let x = out.plan.as_ref().map(|v| v.capacities.clone());
     for (j, v) in spec.variables.iter().enumerate() {
@@ -266,7 +266,7 @@ fn deployments_md(s: &mut String, world: &World, spec: &Spec, out: &Outcome) {
                 return "–".to_string();
             };
             let e = &c.estimates[shown];
-            let bound = e.bound_with_room(t, room);
+            let bound = e.searched(t);
             let figures = format!(
                 "{} ({}), bound {}",
                 value_text(t, e.point),
@@ -283,7 +283,7 @@ fn deployments_md(s: &mut String, world: &World, spec: &Spec, out: &Outcome) {
                 .iter()
                 .zip(&c.estimates)
                 .enumerate()
-                .filter(|(_, (t, e))| !t.holds(e.bound_with_room(t, room)))
+                .filter(|(_, (t, e))| !t.holds(e.searched(t)))
                 .map(|(i, _)| check_label(world, &out.rule, i))
                 .collect();
             let which = if missed.is_empty() || missed == [check_label(world, &out.rule, shown)] {
@@ -309,12 +309,14 @@ fn deployments_md(s: &mut String, world: &World, spec: &Spec, out: &Outcome) {
         let e = &at.estimates[shown];
         let _ = writeln!(
             s,
-            "\nOne step less or more: that deployment's capacity one step down or up, the others as planned, judged as the search judges every candidate, on its common random numbers: a target is met when its estimate plus {room:.0} one-sided margins at {:.3} % (the bound) is within the limit. Figures are {} ({}); the change is against the plan on the same numbers ({}, bound {}), not against the verification below.",
+            "\nOne step less or more: that deployment's capacity one step down or up, the others as planned, judged as the search judges every candidate, on its common random numbers: a target is met when its estimate plus its room of one-sided margins at {:.3} % (the bound; {:.2} margins here, from its {} replications and their spread's tails) is within the limit. Figures are {} ({}); the change is against the plan on the same numbers ({}, bound {}), not against the verification below.",
             (1.0 - out.rule.alpha) * 100.0,
+            e.room,
+            out.rule.most,
             check_label(world, &out.rule, shown),
             limit_text(t),
             value_text(t, e.point),
-            value_text(t, e.bound_with_room(t, room)),
+            value_text(t, e.searched(t)),
         );
     }
 }

@@ -148,7 +148,7 @@ pub fn plan_hourly_json(
                 "cost": num(c.cost),
                 "slot_hours": num(slot_hours(world, &spec.variables, &c.capacities)),
                 "feasible": c.verdict.feasible(),
-                "unmet_checks": unmet(&rule.targets, &c.estimates, rule.room).len(),
+                "unmet_checks": unmet(&rule.targets, &c.estimates).len(),
             })).collect::<Vec<_>>(),
         },
         "verifications": s.verifications.iter().map(|v| verification(world, rule, v)).collect::<Vec<_>>(),

@@ -61,7 +61,7 @@ fn unmet(set: &OpenSet) -> Vec<String> {
     let Some(c) = set.outcome().best_effort.as_ref() else {
         return Vec::new();
     };
-    crate::experiment::plan::unmet(&rule.targets, &c.estimates, 1.0)
+    crate::experiment::plan::unmet(&rule.targets, &c.estimates)
         .into_iter()
         .map(|i| missed_text(w, rule, i, &c.estimates[i]))
         .collect()

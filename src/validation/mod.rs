@@ -269,7 +269,7 @@ pub fn table(checks: &[Check]) -> String {
     for c in checks {
         let simulated = match c.test {
             Test::Interval => format!("{} ± {}", number(c.simulated), number(c.half_width)),
-            Test::AtMost => format!("{} (must not exceed the quantile)", number(c.simulated)),
+            Test::AtMost => format!("{} (must not exceed the exact column)", number(c.simulated)),
             Test::Equal => format!("{} (planned)", c.simulated),
             Test::Above => format!(
                 "{} ± {} (must lie above)",

@@ -322,6 +322,7 @@ fn the_exact_planner_cases_are_in_the_validation_suite() {
             "plan-erlang-c",
             "plan-explicit",
             "plan-hourly-erlang-b",
+            "plan-hourly-near-optimal",
             "plan-resilience",
             "plan-sites"
         ]

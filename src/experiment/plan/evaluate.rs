@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use super::measure::{Runs, Span, Tally, TargetEstimate};
 use super::resilience::Failure;
+use super::room::Room;
 use super::space::{apply, below, cost, Capacities, Variable};
 use super::verdict::{judge, Verdict};
 use crate::engine::policy::AnyPolicy;
@@ -47,8 +48,9 @@ pub struct Rule {
     pub first: u32,
     /// Most replications a candidate gets.
     pub most: u32,
-    /// Margins a target's estimate must keep inside its limit (verification: 1).
-    pub room: f64,
+    /// Margins a target's estimate must keep inside its limit, by replications
+    /// (the verification itself: 1).
+    pub room: Room,
     /// The failure scenarios `Span::Failure` checks are measured in.
     pub failures: Vec<Failure>,
 }
@@ -197,12 +199,12 @@ impl<'a> Evaluator<'a> {
             )?;
             self.replications += u64::from(n - from);
             self.sessions += tally.sessions - sessions;
-            let est = tally.estimates(&rule.targets, rule.alpha);
-            let mut verdict = judge(&rule.targets, &est, rule.room);
+            let est = tally.estimates(&rule.targets, rule.alpha, Some(&rule.room));
+            let mut verdict = judge(&rule.targets, &est);
             let done = (verdict.settled() && n >= at_least) || n >= rule.most;
             if done {
                 if n >= rule.most {
-                    verdict = verdict.resolve(&rule.targets, &est, rule.room);
+                    verdict = verdict.resolve(&rule.targets, &est);
                 }
                 let cand = Candidate {
                     capacities: x.to_vec(),

@@ -18,7 +18,7 @@ use super::evaluate::{Evaluator, Rule};
 use super::hourly_search::HourlySearch;
 use super::measure::{checked_hour, hourly_metric, Span};
 use super::space::{Capacities, Period, Variable};
-use super::{attempt_alpha, plan_with, Outcome, Spec, Status};
+use super::{attempt_alpha, plan_with, Outcome, Room, Spec, Status};
 use crate::engine::Progress;
 use crate::model::target::{Target, TargetMetric};
 use crate::model::World;
@@ -106,29 +106,18 @@ pub fn rule(world: &World, spec: &Spec) -> Rule {
         spans.push(sp);
     }
     let alpha = 1.0 - spec.confidence;
+    let level = attempt_alpha(alpha, 1) / targets.len().max(1) as f64;
+    let most = spec.replications.max(2);
     Rule {
-        alpha: attempt_alpha(alpha, 1) / targets.len().max(1) as f64,
+        alpha: level,
+        room: Room::new(level, most, targets.len()),
         failures: spec.failures.clone(),
         targets,
         spans,
         first: spec.replications.clamp(2, 4),
-        most: spec.replications.max(2),
-        room: HOURLY_ROOM,
+        most,
     }
 }
-
-/// Margins of room the hourly search asks of every check (static plans: 2).
-/// A plan passes its verification only if every check does, and a schedule
-/// has one near-binding check per hour and hourly target. With two margins
-/// and 16 replications a check at its minimal capacity fails a fresh
-/// verification about 3 % of the time under normal theory (the noise of the
-/// two point estimates and of the two spreads' own estimates), more for rare
-/// outcomes whose per-replication figures are skewed, and each hour's capacity
-/// is chosen where its sample happened to look good; 24 to 48 such checks
-/// fail together about half the time (the shipped explicit-dispatch scenario
-/// failed all three attempts). Three margins bring normal theory's figure to
-/// about 0.1 % per check.
-pub const HOURLY_ROOM: f64 = 3.0;
 
 /// Fewest replications of an hourly plan's candidates and verifications. Each
 /// hourly target is checked in every hour, so a plan has dozens of checks near

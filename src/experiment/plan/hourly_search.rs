@@ -89,14 +89,14 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
         self.budget_hit
     }
 
-    fn judge(&self, est: &[TargetEstimate], room: f64) -> Judged {
+    fn judge(&self, est: &[TargetEstimate]) -> Judged {
         let rule = self.ev.rule();
         let mut j = Judged {
             hour_ok: [true; 24],
             window_short: false,
         };
         for ((t, sp), e) in rule.targets.iter().zip(&rule.spans).zip(est) {
-            let b = e.bound_with_room(t, room);
+            let b = e.searched(t);
             if b.is_finite() && t.holds(b) {
                 continue;
             }
@@ -115,7 +115,7 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
 
     fn evaluate(&mut self, x: &[u32]) -> Result<(Candidate, Judged), Cancelled> {
         let c = self.ev.evaluate_full(x)?;
-        let j = self.judge(&c.estimates, self.ev.rule().room);
+        let j = self.judge(&c.estimates);
         Ok((c, j))
     }
 
@@ -319,7 +319,7 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
                 return Ok(());
             }
             let failed = out.verifications.last().expect("just pushed");
-            let j = self.judge(&failed.estimates, 1.0);
+            let j = self.judge(&failed.estimates);
             let y = self.raised(&x, &j, false);
             if attempt == FINAL_ATTEMPTS || y == x {
                 break;

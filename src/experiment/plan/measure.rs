@@ -8,6 +8,7 @@
 //! time series (hour-long bins), which counts outcomes by the bin they happen
 //! in, overall and per population.
 
+use super::room::Room;
 use crate::experiment::{half_width, Welford};
 use crate::model::target::{Scope, Sense, Target, TargetMetric};
 use crate::model::World;
@@ -213,6 +214,9 @@ pub struct TargetEstimate {
     /// One-sided confidence margin at the level it was computed for (NaN with
     /// one replication).
     pub margin: f64,
+    /// Margins the search asks this estimate to keep inside its limit
+    /// ([`Room`]); 1 for a verification's, which is judged on its bound.
+    pub room: f64,
 }
 
 impl TargetEstimate {
@@ -228,8 +232,13 @@ impl TargetEstimate {
         b.is_finite() && t.holds(b)
     }
 
+    /// The pessimistic end the search judges by: its room of margins away.
+    pub fn searched(&self, t: &Target) -> f64 {
+        self.bound_with_room(t, self.room)
+    }
+
     /// The pessimistic end `room` margins away from the estimate.
-    pub fn bound_with_room(&self, t: &Target, room: f64) -> f64 {
+    fn bound_with_room(&self, t: &Target, room: f64) -> f64 {
         match t.metric().sense() {
             Sense::AtMost => self.point + room * self.margin,
             Sense::AtLeast => self.point - room * self.margin,
@@ -251,6 +260,9 @@ impl TargetEstimate {
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
     values: Welford,
+    /// Per check, the replications whose figure was exactly 0 (no such
+    /// outcome at all): the mark of a rare event counted in ones and twos.
+    zeros: Vec<u32>,
     pooled: Vec<Option<(Distribution, f64)>>,
     /// Sessions simulated (window arrivals, all replications).
     pub sessions: f64,
@@ -286,6 +298,10 @@ impl Tally {
             .map(|(t, &sp)| value_over(t, sp, &runs))
             .collect();
         self.values.push(&v);
+        self.zeros.resize(v.len(), 0);
+        for (z, &x) in self.zeros.iter_mut().zip(&v) {
+            *z += u32::from(x == 0.0);
+        }
         self.sessions += runs.sessions() as f64;
         let summary = &runs.normal().1;
         self.worker_hours
@@ -315,8 +331,27 @@ impl Tally {
         }
     }
 
-    /// Every target's estimate with a one-sided margin at level `1 - alpha`.
-    pub fn estimates(&self, targets: &[Target], alpha: f64) -> Vec<TargetEstimate> {
+    /// The excess kurtosis of check `i`'s per-replication figures, pooled over
+    /// every check of the same target (each UTC hour of an hourly target): a
+    /// rare outcome's figures are mostly quiet with an occasional burst, and
+    /// one hour's few replications may have seen no burst at all, while the
+    /// target's hours together show how heavy its tails are.
+    fn tails(&self, targets: &[Target], i: usize) -> f64 {
+        let same: Vec<f64> = (0..targets.len())
+            .filter(|&j| targets[j] == targets[i])
+            .map(|j| self.values.excess_kurtosis(j))
+            .collect();
+        same.iter().sum::<f64>() / same.len().max(1) as f64
+    }
+
+    /// Every target's estimate with a one-sided margin at level `1 - alpha`,
+    /// and the room the search asks of it (`None`: a verification, room 1).
+    pub fn estimates(
+        &self,
+        targets: &[Target],
+        alpha: f64,
+        room: Option<&Room>,
+    ) -> Vec<TargetEstimate> {
         (0..targets.len())
             .map(|i| {
                 let point = match self.pooled.get(i) {
@@ -325,7 +360,13 @@ impl Tally {
                 };
                 // A two-sided interval at 1 - 2 alpha has the one-sided margin at 1 - alpha.
                 let margin = half_width(self.values.variance(i), self.n(), 1.0 - 2.0 * alpha);
-                TargetEstimate { point, margin }
+                let rare = self.zeros.get(i).is_some_and(|&z| z > 0);
+                let room = room.map_or(1.0, |r| r.at(self.n(), self.tails(targets, i), rare));
+                TargetEstimate {
+                    point,
+                    margin,
+                    room,
+                }
             })
             .collect()
     }

@@ -23,6 +23,7 @@ mod lattice;
 mod measure;
 mod phases;
 mod resilience;
+mod room;
 mod search;
 mod sites;
 mod space;
@@ -39,6 +40,7 @@ pub use knob::{written_fields, Knob, TARGET_LOAD_STEP};
 pub use measure::PopulationHours;
 pub use measure::{hour_bins, hourly_metric, value_in_hour, Span, TargetEstimate};
 pub use resilience::{failures, Failure, Skipped};
+pub use room::{Room, FIRST_MISS, RARE_ROOM};
 pub use sites::{open_sets, plan_sites, set_label, OpenSet, SetPlan, SitesOutcome};
 pub use space::{
     apply, cost, hours_in, schedules, slot_hours, window_hours, worker_hours, Capacities, Period,
@@ -144,14 +146,12 @@ pub(crate) fn attempt_alpha(alpha: f64, i: u32) -> f64 {
     alpha / f64::from(1u32 << i.clamp(1, FINAL_ATTEMPTS - 1))
 }
 
-/// Margins of room the search asks of every target (see `verdict`).
-pub(crate) const SEARCH_ROOM: f64 = 2.0;
-
 /// Final verification attempts before giving up.
 pub(crate) const FINAL_ATTEMPTS: u32 = 3;
 
-/// The search's rule: per-target level of the first final attempt, two margins
-/// of room, four replications at the first look.
+/// The search's rule: per-target level of the first final attempt, the room a
+/// verification on the spec's replications needs, four replications at the
+/// first look.
 /// (Each resilience target is one more check per failure scenario.)
 pub fn rule(spec: &Spec) -> Rule {
     let alpha = 1.0 - spec.confidence;
@@ -160,13 +160,15 @@ pub fn rule(spec: &Spec) -> Rule {
         targets.push(t);
         spans.push(sp);
     }
+    let level = attempt_alpha(alpha, 1) / targets.len().max(1) as f64;
+    let most = spec.replications.max(2);
     Rule {
-        alpha: attempt_alpha(alpha, 1) / targets.len().max(1) as f64,
+        alpha: level,
+        room: Room::new(level, most, targets.len()),
         targets,
         spans,
         first: spec.replications.clamp(2, 4),
-        most: spec.replications.max(2),
-        room: SEARCH_ROOM,
+        most,
         failures: spec.failures.clone(),
     }
 }

@@ -5,7 +5,7 @@
 use super::search::{Search, POINTS};
 use super::space::{coarsest, Capacities};
 use super::verify::{self, Stage};
-use super::{attempt_alpha, Outcome, Spec, Status, FINAL_ATTEMPTS, SEARCH_ROOM};
+use super::{attempt_alpha, Outcome, Spec, Status, FINAL_ATTEMPTS};
 use crate::experiment::Cancelled;
 
 /// Verify `x` and record the run; whether it passed.
@@ -115,7 +115,7 @@ fn finish(
             out.plan = out.verifications.last().cloned();
             note("measuring one step more and less per deployment");
             let (at, marginals) = verify::marginals(s.ev, &spec.variables, &x)?;
-            out.binding = verify::binding(&s.ev.rule().targets, &marginals, SEARCH_ROOM);
+            out.binding = verify::binding(s.ev.rule(), &marginals);
             out.at_plan = Some(at);
             out.marginals = marginals;
             return Ok(());

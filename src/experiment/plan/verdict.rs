@@ -1,10 +1,8 @@
 //! The decision rule for one candidate, shared by the search, the exhaustive
 //! grid and the verification: every target is judged on its one-sided interval
 //! at the per-target level (Bonferroni), so "feasible" means every target's
-//! pessimistic bound meets its limit. The search asks for `room` margins (2)
-//! rather than one: a candidate accepted with one margin sits where a fresh
-//! verification run, with noise of its own, fails about half the time; with two
-//! it passes unless its noise exceeds a margin.
+//! pessimistic bound meets its limit. The search asks each estimate for its
+//! room of margins (see `room`), which it carries.
 
 use super::measure::{wants_more, TargetEstimate};
 use crate::model::target::Target;
@@ -33,13 +31,13 @@ impl Verdict {
 
     /// The final word once replications run out: an undecided target counts as
     /// not met, in the direction it pulls.
-    pub fn resolve(self, targets: &[Target], est: &[TargetEstimate], room: f64) -> Self {
+    pub fn resolve(self, targets: &[Target], est: &[TargetEstimate]) -> Self {
         if !self.unsure {
             return self;
         }
         let mut v = Self::default();
         for (t, e) in targets.iter().zip(est) {
-            if !t.holds(e.bound_with_room(t, room)) {
+            if !t.holds(e.searched(t)) {
                 if wants_more(t.metric()) {
                     v.short = true;
                 } else {
@@ -51,12 +49,12 @@ impl Verdict {
     }
 }
 
-/// Judge every target: met when its pessimistic bound holds, clearly failed when
-/// even its optimistic bound misses.
-pub fn judge(targets: &[Target], est: &[TargetEstimate], room: f64) -> Verdict {
+/// Judge every target: met when its pessimistic bound (its room of margins
+/// out) holds, clearly failed when even its optimistic bound misses.
+pub fn judge(targets: &[Target], est: &[TargetEstimate]) -> Verdict {
     let mut v = Verdict::default();
     for (t, e) in targets.iter().zip(est) {
-        let (pess, opt) = (e.bound_with_room(t, room), e.optimistic(t));
+        let (pess, opt) = (e.searched(t), e.optimistic(t));
         if pess.is_finite() && t.holds(pess) {
             continue;
         }
@@ -73,14 +71,15 @@ pub fn judge(targets: &[Target], est: &[TargetEstimate], room: f64) -> Verdict {
     v
 }
 
-/// Indices of the targets whose pessimistic bound (`room` margins out) misses its limit.
-pub fn unmet(targets: &[Target], est: &[TargetEstimate], room: f64) -> Vec<usize> {
+/// Indices of the targets whose pessimistic bound (each estimate's room of
+/// margins out: 1 for a verification's) misses its limit.
+pub fn unmet(targets: &[Target], est: &[TargetEstimate]) -> Vec<usize> {
     targets
         .iter()
         .zip(est)
         .enumerate()
         .filter(|(_, (t, e))| {
-            let b = e.bound_with_room(t, room);
+            let b = e.searched(t);
             !(b.is_finite() && t.holds(b))
         })
         .map(|(i, _)| i)

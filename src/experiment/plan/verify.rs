@@ -15,7 +15,6 @@ use super::verdict::unmet;
 use crate::engine::rng::mix64;
 use crate::engine::Progress;
 use crate::experiment::Cancelled;
-use crate::model::target::Target;
 use crate::model::World;
 
 /// Why a verification ran.
@@ -101,7 +100,7 @@ pub fn verify(
     let mut tally = Tally::with_hours();
     run_into(&w, seed, 0..replications, rule, &mut tally, progress)?;
     let per_target = alpha / targets.len().max(1) as f64;
-    let estimates = tally.estimates(targets, per_target);
+    let estimates = tally.estimates(targets, per_target, None);
     Ok(Verification {
         purpose,
         capacities: x.to_vec(),
@@ -109,7 +108,7 @@ pub fn verify(
         alpha,
         replications,
         sessions: tally.sessions,
-        unmet: unmet(targets, &estimates, 1.0),
+        unmet: unmet(targets, &estimates),
         estimates,
         worker_hours: (tally.worker_hours.iter())
             .map(|h| h / f64::from(replications.max(1)))
@@ -185,11 +184,11 @@ pub fn marginals(
 
 /// Targets that stop some variable from dropping a step: unmet one step below
 /// under the search's rule (`room` margins).
-pub fn binding(targets: &[Target], marginals: &[Marginal], room: f64) -> Vec<usize> {
+pub fn binding(rule: &Rule, marginals: &[Marginal]) -> Vec<usize> {
     let mut b: Vec<usize> = marginals
         .iter()
         .filter_map(|m| m.minus.as_ref())
-        .flat_map(|c| unmet(targets, &c.estimates, room))
+        .flat_map(|c| unmet(&rule.targets, &c.estimates))
         .collect();
     b.sort_unstable();
     b.dedup();
