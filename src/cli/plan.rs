@@ -56,9 +56,11 @@ pub struct PlanArgs {
     #[arg(long)]
     every_population: bool,
     /// A target that must also hold while any one deployment is down for
-    /// its busiest two hours (repeatable; alone: `rejection_rate<=0.05`):
-    /// sets the scenario's `slo.resilience.targets`.
-    #[arg(long = "survive-outage", value_name = "METRIC[SCOPE]<=V", num_args = 0..=1, default_missing_value = "rejection_rate<=0.05")]
+    /// its busiest two hours (repeatable; alone:
+    /// `rejection_abandonment_rate<=0.05`, the share of users who never got
+    /// an agent, rejected or gave up waiting): sets the scenario's
+    /// `slo.resilience.targets`.
+    #[arg(long = "survive-outage", value_name = "METRIC[SCOPE]<=V", num_args = 0..=1, default_missing_value = "rejection_abandonment_rate<=0.05")]
     survive_outage: Vec<String>,
     /// A region the plan may open a deployment in (repeatable; replaces the
     /// scenario's `plan.candidates`): every set of candidates is planned and

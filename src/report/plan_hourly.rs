@@ -147,6 +147,7 @@ pub fn plan_hourly_json(
                 "capacities": c.capacities,
                 "cost": num(c.cost),
                 "slot_hours": num(slot_hours(world, &spec.variables, &c.capacities)),
+                "replications": c.replications,
                 "feasible": c.verdict.feasible(),
                 "unmet_checks": unmet(&rule.targets, &c.estimates).len(),
             })).collect::<Vec<_>>(),

@@ -102,7 +102,8 @@ fn each_deployment_fails_at_its_own_peak() {
     assert_eq!(starts, [19.0, 13.0, 9.0]);
 }
 
-/// `--survive-outage` alone asks rejection <= 5 % with each deployment down:
+/// `--survive-outage` alone asks rejection + abandonment <= 5 % with each
+/// deployment down (users who never got an agent, whatever `on_full` says):
 /// the plan's files say which failure binds and every failure check holds,
 /// the same bytes on one thread and two, and `planned.json` runs.
 #[test]
@@ -115,7 +116,7 @@ fn survive_outage_plans_files_are_identical_at_any_thread_count() {
     let d = doc(&one);
     assert_eq!(d["status"], "verified");
     let r = &d["resilience"];
-    assert_eq!(r["targets"], json!(["rejection_rate"]));
+    assert_eq!(r["targets"], json!(["rejection_abandonment_rate"]));
     let failures = r["failures"].as_array().unwrap();
     assert_eq!(failures.len(), 3, "one failure per deployment");
     for f in failures {
@@ -127,7 +128,7 @@ fn survive_outage_plans_files_are_identical_at_any_thread_count() {
     let md = std::fs::read_to_string(one.join("plan.md")).unwrap();
     assert!(md.contains("## Surviving a failure"), "{md}");
     assert!(md.contains("Binding failure: **"), "{md}");
-    assert!(md.contains("| rejection_rate with us-east down 01:00-03:00 UTC | ≤ 5 % |"));
+    assert!(md.contains("| rejection_abandonment_rate with us-east down 01:00-03:00 UTC | ≤ 5 % |"));
     run_planned(&one, dir.path());
 }
 
