@@ -1,6 +1,12 @@
-//! The phases of a planning run: the levels of the search, checkpoint
-//! verifications of coarse incumbents (kept if the run is interrupted), and the
-//! final verification on fresh seeds with its retries.
+//! The phases of a planning run: the feasible start, the ray on a wide
+//! lattice, the levels of the search, one checkpoint verification of the
+//! first level's incumbent (kept if the run is interrupted), and the final
+//! verification on fresh seeds with its retries.
+//!
+//! One checkpoint rather than one per level: the levels after the first are
+//! short refinements of a point already within a few steps of the plan, a
+//! checkpoint costs a full verification each, and every checkpoint reported
+//! adds alpha / 2 to the error bound of an interrupted run.
 
 use super::search::{Order, Search, POINTS};
 use super::space::{coarsest, Capacities};
@@ -39,7 +45,7 @@ pub fn run(
         "level 1/{}: finding a feasible start",
         f.trailing_zeros() + 1
     ));
-    match s.first_feasible(start, f)? {
+    match s.first_feasible(start, f, u64::from(coarse / f))? {
         Ok(x) => {
             // A start found between a short point and one over a floor lies on
             // the finest lattice only: refine from the coarsest lattice it is on.
@@ -159,7 +165,7 @@ fn finish(
         }
         // The fresh run says x falls short: rule it out and search just above it.
         s.ev.rule_out(&x);
-        match s.first_feasible(&x, 1)? {
+        match s.first_feasible(&x, 1, 1)? {
             Ok(y) => {
                 let bx = s.around(&y, 1);
                 x = s.descend(y, 1, &bx)?;

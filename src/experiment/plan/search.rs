@@ -1,14 +1,16 @@
 //! The simulation search over a lattice of capacities, coarse to fine.
 //!
-//! At each level the lattice has at most [`POINTS`] values per variable. The
-//! search (1) finds a feasible point from the analytic start, (2) lowers one
-//! variable at a time by bisection until none can drop (a minimal point), then
-//! (3) proves it cheapest within the level's box by branch and bound: any
-//! cheaper lattice point not already ruled out is evaluated, most expensive
-//! first, and a feasible one restarts the descent. A point is ruled out without
-//! simulation when it lies below a point short of capacity or above one over a
-//! utilisation floor (feasibility is monotone in capacity). The next level
-//! halves the lattice step in a box of one new step around the incumbent.
+//! At each level the search (1) lowers one variable at a time by bisection
+//! until none can drop (a minimal point), then (2) proves it first in the
+//! level's box by branch and bound: any better lattice point not already ruled
+//! out is evaluated, most expensive first, and a feasible one restarts the
+//! descent. A point is ruled out without simulation when it lies below a point
+//! short of capacity or above one over a utilisation floor (feasibility is
+//! monotone in capacity). A narrow lattice (at most [`POINTS`] values per
+//! variable) is one level over the whole box, which makes the result the
+//! exhaustive grid's optimum; a wide one starts from the ray (`ray`) and
+//! halves the step level by level in a box of one step around the incumbent
+//! (the phases are in `phases`).
 
 mod ray;
 
@@ -17,7 +19,8 @@ use super::space::{cost_key, Capacities, Lattice, Variable};
 use crate::experiment::Cancelled;
 use crate::model::World;
 
-/// Most lattice values per variable at a level.
+/// Most lattice values per variable for a lattice to be searched in one
+/// level over the whole box (a narrow lattice).
 pub const POINTS: u32 = 9;
 
 /// Largest box the branch and bound enumerates.
@@ -102,13 +105,15 @@ impl Search<'_, '_> {
     }
 
     /// A feasible point reached from `x` along the diagonal of lattice `f` (up,
-    /// in doubling strides, when short; down when over a floor); when the walk
-    /// crosses from short to over, the segment between the two is bisected on
-    /// the finest lattice. Err: the last point tried, none being feasible.
+    /// in strides doubling from `stride` values, when short; down when over a
+    /// floor); when the walk crosses from short to over, the segment between
+    /// the two is bisected on the finest lattice. Err: the last point tried,
+    /// none being feasible.
     pub fn first_feasible(
         &mut self,
         x: &[u32],
         f: u32,
+        stride: u64,
     ) -> Result<Result<Capacities, Capacities>, Cancelled> {
         let all: Vec<Lattice> = self.vars.iter().map(|v| v.lattice(f)).collect();
         let mut idx: Vec<u64> = all
@@ -118,7 +123,7 @@ impl Search<'_, '_> {
             .collect();
         let at =
             |idx: &[u64]| -> Capacities { idx.iter().zip(&all).map(|(&i, l)| l.get(i)).collect() };
-        let mut d = 1u64;
+        let mut d = stride.max(1);
         let (mut short, mut over): (Option<Capacities>, Option<Capacities>) = (None, None);
         let mut y = at(&idx);
         loop {
