@@ -26,6 +26,7 @@ mod plan_fair;
 mod plan_hourly;
 mod plan_input;
 mod plan_resilience;
+mod plan_search;
 mod plan_sites;
 mod plan_workers;
 mod provenance;

@@ -1,21 +1,26 @@
 //! The simulation search over a lattice of capacities, coarse to fine.
 //!
-//! At each level the lattice has at most [`POINTS`] values per variable. The
-//! search (1) finds a feasible point from the analytic start, (2) lowers one
-//! variable at a time by bisection until none can drop (a minimal point), then
-//! (3) proves it cheapest within the level's box by branch and bound: any
-//! cheaper lattice point not already ruled out is evaluated, most expensive
-//! first, and a feasible one restarts the descent. A point is ruled out without
-//! simulation when it lies below a point short of capacity or above one over a
-//! utilisation floor (feasibility is monotone in capacity). The next level
-//! halves the lattice step in a box of one new step around the incumbent.
+//! At each level the search (1) lowers one variable at a time by bisection
+//! until none can drop (a minimal point), then (2) proves it first in the
+//! level's box by branch and bound: any better lattice point not already ruled
+//! out is evaluated, most expensive first, and a feasible one restarts the
+//! descent. A point is ruled out without simulation when it lies below a point
+//! short of capacity or above one over a utilisation floor (feasibility is
+//! monotone in capacity). A narrow lattice (at most [`POINTS`] values per
+//! variable) is one level over the whole box, which makes the result the
+//! exhaustive grid's optimum; a wide one starts from the ray (`ray`) and
+//! halves the step level by level in a box of one step around the incumbent
+//! (the phases are in `phases`).
+
+mod ray;
 
 use super::evaluate::Evaluator;
 use super::space::{cost_key, Capacities, Lattice, Variable};
 use crate::experiment::Cancelled;
 use crate::model::World;
 
-/// Most lattice values per variable at a level.
+/// Most lattice values per variable for a lattice to be searched in one
+/// level over the whole box (a narrow lattice).
 pub const POINTS: u32 = 9;
 
 /// Largest box the branch and bound enumerates.
@@ -35,15 +40,52 @@ pub struct Search<'s, 'a> {
     pub budget_hit: bool,
 }
 
-type Bounds = Vec<(u32, u32)>;
+/// Which points the branch and bound counts as better than the incumbent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Cheaper, or as cheap and smaller in variable order: the exhaustive
+    /// grid's order, so that a one-level search finds the grid's optimum.
+    Full,
+    /// Cheaper, or as cheap and with smaller priced capacities in variable
+    /// order (a change of free knobs alone is no tie to break: the descent
+    /// lowers them).
+    Priced,
+    /// Strictly cheaper.
+    Cost,
+}
+
+/// Per variable, the box's smallest and largest value.
+pub type Bounds = Vec<(u32, u32)>;
 
 impl Search<'_, '_> {
     fn key(&self, x: &[u32]) -> (i64, Capacities) {
         (cost_key(self.world, self.vars, x), x.to_vec())
     }
 
-    fn cheaper(&self, a: &[u32], b: &[u32]) -> bool {
-        self.key(a) < self.key(b)
+    /// Whether variable `j` costs something: lowering it lowers the
+    /// objective. The others (a worker pool's floor or target load, a free
+    /// region) are left to the descent.
+    fn priced(&self, j: usize) -> bool {
+        let v = &self.vars[j];
+        v.knob().paid() && v.cost() > 0.0
+    }
+
+    /// Whether `a` comes before `b` in `order`.
+    fn cheaper(&self, a: &[u32], b: &[u32], order: Order) -> bool {
+        let (ka, kb) = (self.key(a), self.key(b));
+        match order {
+            Order::Full => ka < kb,
+            Order::Cost => ka.0 < kb.0,
+            Order::Priced => {
+                let priced = |x: &[u32]| -> Capacities {
+                    (0..x.len())
+                        .filter(|&j| self.priced(j))
+                        .map(|j| x[j])
+                        .collect()
+                };
+                (ka.0, priced(a)) < (kb.0, priced(b))
+            }
+        }
     }
 
     fn feasible(&mut self, x: &[u32]) -> Result<bool, Cancelled> {
@@ -63,13 +105,15 @@ impl Search<'_, '_> {
     }
 
     /// A feasible point reached from `x` along the diagonal of lattice `f` (up,
-    /// in doubling strides, when short; down when over a floor); when the walk
-    /// crosses from short to over, the segment between the two is bisected on
-    /// the finest lattice. Err: the last point tried, none being feasible.
+    /// in strides doubling from `stride` values, when short; down when over a
+    /// floor); when the walk crosses from short to over, the segment between
+    /// the two is bisected on the finest lattice. Err: the last point tried,
+    /// none being feasible.
     pub fn first_feasible(
         &mut self,
         x: &[u32],
         f: u32,
+        stride: u64,
     ) -> Result<Result<Capacities, Capacities>, Cancelled> {
         let all: Vec<Lattice> = self.vars.iter().map(|v| v.lattice(f)).collect();
         let mut idx: Vec<u64> = all
@@ -79,7 +123,7 @@ impl Search<'_, '_> {
             .collect();
         let at =
             |idx: &[u64]| -> Capacities { idx.iter().zip(&all).map(|(&i, l)| l.get(i)).collect() };
-        let mut d = 1u64;
+        let mut d = stride.max(1);
         let (mut short, mut over): (Option<Capacities>, Option<Capacities>) = (None, None);
         let mut y = at(&idx);
         loop {
@@ -258,12 +302,14 @@ impl Search<'_, '_> {
         Some(points)
     }
 
-    /// Prove `x` cheapest in the box or find the cheapest feasible point there.
+    /// Prove `x` first in `order` within the box, or find the first feasible
+    /// point there.
     pub fn bound(
         &mut self,
         mut x: Capacities,
         f: u32,
         bx: &Bounds,
+        order: Order,
     ) -> Result<Capacities, Cancelled> {
         let Some(points) = self.lattice(f, bx) else {
             return Ok(x);
@@ -275,7 +321,7 @@ impl Search<'_, '_> {
             }
             let next = points
                 .iter()
-                .filter(|p| self.cheaper(p, &x))
+                .filter(|p| self.cheaper(p, &x, order))
                 .filter(|p| self.ev.get(p).is_none_or(|c| c.verdict.feasible()))
                 .filter(|p| !self.ev.implied_infeasible(p))
                 .max_by_key(|p| self.key(p))
@@ -287,6 +333,13 @@ impl Search<'_, '_> {
                 x = self.descend(p, f, bx)?;
             }
         }
+    }
+
+    /// Whether `x` lies on an edge of box `bx` that the bounds would let move
+    /// further: the cheapest point may lie beyond it, in a box around `x`.
+    pub fn on_edge(&self, x: &[u32], bx: &Bounds) -> bool {
+        (self.vars.iter().zip(x).zip(bx))
+            .any(|((v, &c), &(lo, hi))| (c == lo && lo > v.min()) || (c == hi && hi < v.max()))
     }
 
     /// The full range of every variable.
