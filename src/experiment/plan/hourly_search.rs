@@ -28,15 +28,25 @@ const MAX_RAISES: usize = 200;
 
 /// What a candidate's checks say, hour by hour.
 struct Judged {
-    /// Every check of UTC hour h holds.
+    /// Every check of UTC hour h holds (failure checks apart).
     hour_ok: [bool; 24],
     /// Some whole-window check fails.
     window_short: bool,
+    /// Each failing failure check: the deployment that is down and the UTC
+    /// hours of its window. The down deployment's own capacity in those
+    /// hours cannot help (it admits nobody then), so only the others' hours
+    /// are blamed.
+    down: Vec<(usize, [bool; 24])>,
 }
 
 impl Judged {
     fn all_ok(&self) -> bool {
-        !self.window_short && self.hour_ok.iter().all(|&b| b)
+        !self.window_short && self.down.is_empty() && self.hour_ok.iter().all(|&b| b)
+    }
+
+    /// Whether deployment `d`'s hour `h` is free of blame.
+    fn holds(&self, d: usize, h: usize) -> bool {
+        self.hour_ok[h] && self.down.iter().all(|(f, hours)| *f == d || !hours[h])
     }
 }
 
@@ -108,6 +118,7 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
         let mut j = Judged {
             hour_ok: [true; 24],
             window_short: false,
+            down: Vec::new(),
         };
         for ((t, sp), e) in rule.targets.iter().zip(&rule.spans).zip(est) {
             let b = e.searched(t);
@@ -118,9 +129,10 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
                 Span::Hour(h) => j.hour_ok[usize::from(h)] = false,
                 Span::Window => j.window_short = true,
                 Span::Failure(k) => {
-                    for h in rule.failures[usize::from(k)].utc_hours() {
-                        j.hour_ok[h] = false;
-                    }
+                    let f = &rule.failures[usize::from(k)];
+                    let mut hours = [false; 24];
+                    f.utc_hours().into_iter().for_each(|h| hours[h] = true);
+                    j.down.push((f.deployment, hours));
                 }
             }
         }
@@ -133,15 +145,16 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
         Ok((c, j))
     }
 
-    /// `x` with every failing hour raised (all deployments; every checked hour
-    /// when a whole-window check fails): by a tenth (`coarse`) or one step.
+    /// `x` with every failing hour raised (all deployments, but a failure's
+    /// own down deployment; every checked hour when a whole-window check
+    /// fails): by a tenth (`coarse`) or one step.
     fn raised(&self, x: &[u32], j: &Judged, coarse: bool) -> Capacities {
         let vars = self.vars();
         (0..x.len())
             .map(|i| {
                 let h = self.hour(i);
-                let fails = !j.hour_ok[h] || (j.window_short && self.checked[h]);
                 let v = &vars[i];
+                let fails = !j.holds(v.deployment(), h) || (j.window_short && self.checked[h]);
                 if !fails || x[i] >= v.max() {
                     return x[i];
                 }
@@ -227,7 +240,8 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
             for (h, c) in tried.iter().enumerate() {
                 let Some(c) = *c else { continue };
                 let p = &mut probes[h];
-                if j.hour_ok[self.hour(base + h)] && !j.window_short {
+                let d = self.vars()[base + h].deployment();
+                if j.holds(d, self.hour(base + h)) && !j.window_short {
                     p.hi = c;
                     x[base + h] = c;
                     if p.lo.is_none() {
@@ -363,5 +377,35 @@ mod tests {
         assert_eq!(first_stride(&var(1), 0), 1);
         assert_eq!(first_stride(&var(5), 400), 10);
         assert_eq!(first_stride(&var(5), 100), 5);
+    }
+
+    /// A failing failure check blames its window's hours in every deployment
+    /// but the one that is down there (its capacity cannot help while it
+    /// admits nobody); a normal-day check blames its hour in all of them.
+    #[test]
+    fn a_failure_check_does_not_blame_the_down_deployments_own_hours() {
+        let mut window = [false; 24];
+        window[18] = true;
+        window[19] = true;
+        let mut j = Judged {
+            hour_ok: [true; 24],
+            window_short: false,
+            down: vec![(0, window)],
+        };
+        assert!(
+            j.holds(0, 18) && j.holds(0, 19),
+            "the down deployment itself"
+        );
+        assert!(
+            !j.holds(1, 18) && !j.holds(2, 19),
+            "the ones taking its load"
+        );
+        assert!(j.holds(1, 5), "hours outside the window");
+        assert!(!j.all_ok());
+        j.hour_ok[18] = false;
+        assert!(
+            !j.holds(0, 18),
+            "a normal-day check blames every deployment"
+        );
     }
 }
