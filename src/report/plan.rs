@@ -11,7 +11,7 @@ use super::plan_words::{
     change_text, check_label, deployment_label, limit_text, missed_text, value_text,
 };
 use crate::experiment::plan::{
-    slot_hours, window_hours, Candidate, Outcome, Rule, Spec, Stage, Status, TargetEstimate,
+    slot_hours, unmet, window_hours, Candidate, Outcome, Rule, Spec, Stage, Status, TargetEstimate,
     Variable, Verification,
 };
 use crate::model::World;
@@ -277,14 +277,9 @@ fn deployments_md(s: &mut String, world: &World, spec: &Spec, out: &Outcome) {
             if c.verdict.feasible() {
                 return format!("{shown_x}: meets; {figures}");
             }
-            let missed: Vec<String> = out
-                .rule
-                .targets
-                .iter()
-                .zip(&c.estimates)
-                .enumerate()
-                .filter(|(_, (t, e))| !t.holds(e.searched(t)))
-                .map(|(i, _)| check_label(world, &out.rule, i))
+            let missed: Vec<String> = unmet(&out.rule.targets, &c.estimates)
+                .into_iter()
+                .map(|i| check_label(world, &out.rule, i))
                 .collect();
             let which = if missed.is_empty() || missed == [check_label(world, &out.rule, shown)] {
                 String::new()

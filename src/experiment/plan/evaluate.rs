@@ -69,11 +69,12 @@ pub fn run_into(
     let mut w = world.clone();
     w.edit_run(|r| r.seed = seed).expect("any seed");
     let measured = rule.spans.iter().any(|s| matches!(s, Span::Failure(_)));
-    let mut worlds: Vec<World> = Vec::with_capacity(1 + rule.failures.len());
-    if measured {
-        worlds.extend(rule.failures.iter().map(|f| f.world(&w)));
-    }
-    worlds.insert(0, w);
+    let failures: Vec<World> = (rule.failures.iter())
+        .filter(|_| measured)
+        .map(|f| f.world(&w))
+        .collect();
+    // The normal run first, then failure k at k + 1 (as `Runs` reads them).
+    let worlds: Vec<World> = std::iter::once(w).chain(failures).collect();
     batched(
         range.start..range.end.max(range.start),
         progress,

@@ -3,8 +3,9 @@
 //! search forward in parallel: (1) from the per-hour analytic start, hours
 //! whose checks fail are raised (by a tenth) until every check holds; (2) each
 //! deployment in turn, costliest first, is lowered hour by hour, galloping
-//! down (a thirty-second of its capacity, then twice and four times that, ...) from the feasible value until an hour's
-//! checks fail, then bisecting, every hour in the same simulated candidates;
+//! down (a thirty-second of its capacity, then twice and four times that,
+//! ...) from the feasible value until an hour's checks fail, then bisecting,
+//! every hour in the same simulated candidates;
 //! (3) the result is evaluated jointly (an hour's figures also feel the
 //! neighbouring hours' capacities through sessions held across the boundary)
 //! and any failing hour raised a step at a time; (4) the schedule is verified
@@ -121,8 +122,7 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
             down: Vec::new(),
         };
         for ((t, sp), e) in rule.targets.iter().zip(&rule.spans).zip(est) {
-            let b = e.searched(t);
-            if b.is_finite() && t.holds(b) {
+            if e.meets_searched(t) {
                 continue;
             }
             match *sp {

@@ -228,13 +228,18 @@ impl TargetEstimate {
     /// Whether the pessimistic end is a number within the limit: the target
     /// is met with confidence (how every report marks a target met).
     pub fn meets(&self, t: &Target) -> bool {
-        let b = self.bound(t);
-        b.is_finite() && t.holds(b)
+        within(t, self.bound(t))
     }
 
     /// The pessimistic end the search judges by: its room of margins away.
     pub fn searched(&self, t: &Target) -> f64 {
         self.bound_with_room(t, self.room)
+    }
+
+    /// Whether the search's pessimistic end is a number within the limit:
+    /// the target is met with the room the search asks.
+    pub fn meets_searched(&self, t: &Target) -> bool {
+        within(t, self.searched(t))
     }
 
     /// The pessimistic end `room` margins away from the estimate.
@@ -252,6 +257,12 @@ impl TargetEstimate {
             Sense::AtLeast => self.point + self.margin,
         }
     }
+}
+
+/// Whether an end of an interval is a number within `t`'s limit (an end
+/// that is NaN, with too few replications, meets nothing).
+fn within(t: &Target, b: f64) -> bool {
+    b.is_finite() && t.holds(b)
 }
 
 /// A candidate's replications so far, folded in replication order: each
@@ -337,11 +348,12 @@ impl Tally {
     /// one hour's few replications may have seen no burst at all, while the
     /// target's hours together show how heavy its tails are.
     fn tails(&self, targets: &[Target], i: usize) -> f64 {
-        let same: Vec<f64> = (0..targets.len())
+        let (sum, n) = (0..targets.len())
             .filter(|&j| targets[j] == targets[i])
-            .map(|j| self.values.excess_kurtosis(j))
-            .collect();
-        same.iter().sum::<f64>() / same.len().max(1) as f64
+            .fold((0.0, 0u32), |(s, n), j| {
+                (s + self.values.excess_kurtosis(j), n + 1)
+            });
+        sum / f64::from(n.max(1))
     }
 
     /// Every target's estimate with a one-sided margin at level `1 - alpha`,

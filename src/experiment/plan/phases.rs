@@ -80,7 +80,7 @@ fn search_levels(
     out: &mut Outcome,
     note: &mut dyn FnMut(&str),
 ) -> Result<Capacities, Cancelled> {
-    let narrow = coarsest(&spec.variables, POINTS) == 1;
+    let narrow = narrow(spec);
     let levels = f.trailing_zeros() + 1;
     let mut bx = if narrow { s.full() } else { s.around(&x, f) };
     let mut level = 1;
@@ -114,6 +114,12 @@ fn search_levels(
     Ok(x)
 }
 
+/// Whether every variable has at most [`POINTS`] values: the lattice is
+/// searched in one level over the whole box.
+fn narrow(spec: &Spec) -> bool {
+    coarsest(&spec.variables, POINTS) == 1
+}
+
 /// What the branch and bound at step factor `f` counts as better: the grid's
 /// order on a narrow lattice (the search then finds the grid's optimum); on a
 /// wide one only cheaper points until step 1, where ties in cost go to the
@@ -138,7 +144,7 @@ fn finish(
     note: &mut dyn FnMut(&str),
 ) -> Result<(), Cancelled> {
     let alpha = 1.0 - spec.confidence;
-    let narrow = coarsest(&spec.variables, POINTS) == 1;
+    let narrow = narrow(spec);
     for attempt in 1..=FINAL_ATTEMPTS {
         note(&format!(
             "verifying the plan on fresh seeds (attempt {attempt})"

@@ -176,17 +176,11 @@ pub fn plan_sites(
 /// The verified set of least total; a tie goes to fewer deployments, then
 /// to the set planned first.
 fn cheapest(sets: &[OpenSet]) -> Option<usize> {
-    (0..sets.len())
-        .filter(|&i| sets[i].total().is_some())
-        .min_by(|&a, &b| {
-            let (x, y) = (
-                sets[a].total().unwrap_or(0.0),
-                sets[b].total().unwrap_or(0.0),
-            );
-            x.total_cmp(&y)
-                .then(sets[a].deployments.cmp(&sets[b].deployments))
-                .then(a.cmp(&b))
-        })
+    let verified = sets.iter().enumerate();
+    let verified = verified.filter_map(|(i, s)| Some((s.total()?, s.deployments, i)));
+    verified
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)))
+        .map(|(_, _, i)| i)
 }
 
 /// The open deployments of a set's world: `us-east + ap-south`.

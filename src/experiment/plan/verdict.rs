@@ -37,7 +37,7 @@ impl Verdict {
         }
         let mut v = Self::default();
         for (t, e) in targets.iter().zip(est) {
-            if !t.holds(e.searched(t)) {
+            if !e.meets_searched(t) {
                 if wants_more(t.metric()) {
                     v.short = true;
                 } else {
@@ -54,10 +54,10 @@ impl Verdict {
 pub fn judge(targets: &[Target], est: &[TargetEstimate]) -> Verdict {
     let mut v = Verdict::default();
     for (t, e) in targets.iter().zip(est) {
-        let (pess, opt) = (e.searched(t), e.optimistic(t));
-        if pess.is_finite() && t.holds(pess) {
+        if e.meets_searched(t) {
             continue;
         }
+        let opt = e.optimistic(t);
         if opt.is_finite() && !t.holds(opt) {
             if wants_more(t.metric()) {
                 v.short = true;
@@ -78,10 +78,7 @@ pub fn unmet(targets: &[Target], est: &[TargetEstimate]) -> Vec<usize> {
         .iter()
         .zip(est)
         .enumerate()
-        .filter(|(_, (t, e))| {
-            let b = e.searched(t);
-            !(b.is_finite() && t.holds(b))
-        })
+        .filter(|(_, (t, e))| !e.meets_searched(t))
         .map(|(i, _)| i)
         .collect()
 }
