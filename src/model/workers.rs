@@ -4,6 +4,7 @@
 //! model; this module only states the rules, the engine runs them.
 
 use super::dist::TimeDist;
+use super::timeline::TimelineEvent;
 
 /// Slack in load comparisons, so that a threshold which is an exact multiple
 /// of the per-session load (0.7 = 10 x 0.07) admits that many sessions despite
@@ -55,8 +56,14 @@ impl Measurement {
 /// Replicas between `min` and `max`, scaled on reported load towards a target.
 #[derive(Debug, Clone)]
 pub struct Autoscale {
-    /// Fewest workers (0 = scale to zero: the first job wakes one and waits for it).
+    /// Fewest workers (0 = scale to zero: the first job wakes one and waits
+    /// for it); with `min_hourly`, the lowest hour's floor.
     pub min: u32,
+    /// The floor per UTC hour (0..23 from the run's start at midnight UTC),
+    /// when it follows a daily schedule: warm workers ahead of a known ramp
+    /// without paying for them all day. Set with [`Autoscale::set_hourly`],
+    /// which keeps `min` its lowest hour.
+    pub min_hourly: Option<Box<[u32; 24]>>,
     /// Most workers.
     pub max: u32,
     /// Workers at the start.
@@ -72,11 +79,33 @@ pub struct Autoscale {
 }
 
 impl Autoscale {
-    /// The worker count a total reported load asks for:
-    /// `ceil(total / target_load)`, kept within [min, max].
-    pub fn desired(&self, total_load: f64) -> u32 {
+    /// The worker count a total reported load asks for at `t_s`:
+    /// `ceil(total / target_load)`, kept within [the floor then, max].
+    pub fn desired(&self, total_load: f64, t_s: f64) -> u32 {
         let want = (total_load / self.target_load - LOAD_EPS).ceil().max(0.0);
-        (want.min(f64::from(self.max)) as u32).clamp(self.min, self.max)
+        (want.min(f64::from(self.max)) as u32).clamp(self.floor_at(t_s), self.max)
+    }
+
+    /// The floor in force `t_s` seconds after the start (the hour of the UTC
+    /// day, the clock hourly capacity schedules follow). A floor that rises
+    /// at an hour is acted on at the autoscaler's next evaluation, as a
+    /// scheduled minimum is by a real one.
+    pub fn floor_at(&self, t_s: f64) -> u32 {
+        match &self.min_hourly {
+            Some(h) => h[TimelineEvent::hour_of(t_s, 0.0).0],
+            None => self.min,
+        }
+    }
+
+    /// Follow the daily floor `hours` (UTC), `min` becoming its lowest hour.
+    pub fn set_hourly(&mut self, hours: [u32; 24]) {
+        self.min = hours.iter().copied().min().unwrap_or(0);
+        self.min_hourly = Some(Box::new(hours));
+    }
+
+    /// The floor at the run's start (midnight UTC).
+    pub fn first_floor(&self) -> u32 {
+        self.floor_at(0.0)
     }
 }
 
@@ -152,7 +181,15 @@ impl WorkerSpec {
             let m = format!("must be between 1 and {MAX_WORKERS}, got {}", a.max);
             return Err(("autoscale.max", m));
         }
-        if a.min > a.max {
+        if let Some(h) = a.min_hourly.as_deref() {
+            if let Some(i) = (0..24).find(|&i| h[i] > a.max) {
+                let m = format!(
+                    "must be at most `max` ({}) in every hour, got {} at {i:02}:00 UTC",
+                    a.max, h[i]
+                );
+                return Err(("autoscale.min_hourly", m));
+            }
+        } else if a.min > a.max {
             let m = format!("must be at most `max` ({}), got {}", a.max, a.min);
             return Err(("autoscale.min", m));
         }

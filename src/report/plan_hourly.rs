@@ -13,8 +13,8 @@ use super::plan::{capacities_line, json_head, json_text, md_head, purpose_name, 
 use super::plan_words::{check_label, deployment_label, limit_text, missed_text, value_text};
 use crate::experiment::plan::hourly::HourlyOutcome;
 use crate::experiment::plan::{
-    cost, schedules, slot_hours, unmet, Outcome, Rule, Span, Spec, Stage, Status, TargetEstimate,
-    Verification,
+    cost, floor_schedules, hourly_groups, hours_in, slot_hours, unmet, Knob, Outcome, Rule, Span,
+    Spec, Stage, Status, TargetEstimate, Verification,
 };
 use crate::model::World;
 
@@ -69,16 +69,17 @@ fn effort(o: &Outcome) -> Value {
 fn schedule_json(world: &World, spec: &Spec, out: &HourlyOutcome) -> Value {
     let s = &out.schedule;
     let x = s.plan.as_ref().map(|v| v.capacities.as_slice());
-    let starts = schedules(&spec.variables, &s.start);
-    let planned = x.map(|x| schedules(&spec.variables, x));
-    let rows = starts.iter().enumerate().map(|(k, (d, start))| {
+    let starts = hourly_groups(&spec.variables, &s.start);
+    let planned = x.map(|x| hourly_groups(&spec.variables, x));
+    let rows = starts.iter().enumerate().map(|(k, (d, knob, start))| {
         let v = &spec.variables[k * 24];
         let dep = &world.deployments()[*d];
         json!({
             "deployment": deployment_label(world, *d),
+            "knob": knob.name(),
             "agent": dep.agent,
             "region": world.regions()[dep.region].id,
-            "hourly": planned.as_ref().map(|p| p[k].1.to_vec()),
+            "hourly": planned.as_ref().map(|p| p[k].2.to_vec()),
             "analytic_start": start.to_vec(),
             "offered_load_erlangs": out.mean_loads[*d].iter().map(|&a| num(a)).collect::<Vec<_>>(),
             "planning_load_erlangs": out.loads[*d].iter().map(|&a| num(a)).collect::<Vec<_>>(),
@@ -97,8 +98,34 @@ fn static_json(world: &World, fixed: &Spec, out: &HourlyOutcome) -> Value {
         "status": status_name(f.status),
         "capacities": f.plan.as_ref().map(|v| v.capacities.clone()),
         "slot_hours": f.plan.as_ref().map(|v| num(slot_hours(world, &fixed.variables, &v.capacities))),
+        "measured_worker_hours": f.plan.as_ref().filter(|v| !v.worker_hours.is_empty()).map(|v| num(v.worker_hours.iter().sum())),
         "verification": f.plan.as_ref().map(|v| verification(world, &f.rule, v)),
         "effort": effort(f),
+    })
+}
+
+/// The worker pools' knobs the schedule held at the static plan's values.
+fn held_json(world: &World, out: &HourlyOutcome) -> Value {
+    let rows = out.held.iter().map(|&(d, k, v)| {
+        json!({
+            "deployment": deployment_label(world, d),
+            "knob": k.name(),
+            "value": num(k.value(v)),
+        })
+    });
+    Value::Array(rows.collect())
+}
+
+/// Worker-hours the floors keep warm at least (each hour's floor times the
+/// hours of the window it covers), None without a floor schedule.
+fn floor_worker_hours(world: &World, spec: &Spec, x: &[u32]) -> Option<f64> {
+    let floors = floor_schedules(&spec.variables, x);
+    (!floors.is_empty()).then(|| {
+        (floors.iter())
+            .flat_map(|(_, h)| {
+                (0..24u8).map(move |i| f64::from(h[usize::from(i)]) * hours_in(world, i))
+            })
+            .sum()
     })
 }
 
@@ -116,7 +143,7 @@ pub fn plan_hourly_json(
     let head = json_head(world, spec, s.status, headline(world, spec, out), prov);
     let body = json!({
         "decision": "hourly",
-        "formulation": "overflow, rejection and abandonment shares (overall and per population) hold in every UTC hour of the window; other targets over the window",
+        "formulation": "overflow, rejection and abandonment shares (overall and per population) and the cold-start share of jobs hold in every UTC hour of the window; other targets over the window",
         "targets": spec.targets.iter().map(|t| json!({
             "target": t.label(world), "metric": t.metric().name(), "relation": t.relation(), "limit": num(t.limit()),
             "span": if crate::experiment::plan::hourly_metric(t) { "every hour" } else { "window" },
@@ -125,6 +152,8 @@ pub fn plan_hourly_json(
             let hours = slot_hours(world, &spec.variables, &v.capacities);
             json!({
                 "slot_hours": num(hours),
+                "floor_worker_hours": floor_worker_hours(world, spec, &v.capacities).map(num),
+                "measured_worker_hours": (!v.worker_hours.is_empty()).then(|| num(v.worker_hours.iter().sum())),
                 "cost": num(cost(world, &spec.variables, &v.capacities)),
                 "static_slot_hours": flat.map(num),
                 "saving_share": flat.map(|f| num(1.0 - hours / f)),
@@ -133,6 +162,7 @@ pub fn plan_hourly_json(
         }),
         "populations": super::plan_populations::json_of(world, &spec.targets, s.plan.as_ref()),
         "schedule": schedule_json(world, spec, out),
+        "held": held_json(world, out),
         "static_plan": static_json(world, fixed, out),
         "best_effort": s.best_effort.as_ref().map(|c| json!({
             "capacities": c.capacities,
@@ -198,19 +228,23 @@ pub fn headline(world: &World, spec: &Spec, out: &HourlyOutcome) -> String {
     }
 }
 
-/// Hour rows: each deployment's planned capacity and offered load.
+/// Hour rows: each deployment's planned capacity (a pool's floor) and
+/// offered load.
 fn schedule_md(s: &mut String, world: &World, spec: &Spec, out: &HourlyOutcome, x: &[u32]) {
-    let sched = schedules(&spec.variables, x);
+    let sched = hourly_groups(&spec.variables, x);
     let names: Vec<String> = sched
         .iter()
-        .map(|(d, _)| deployment_label(world, *d))
+        .map(|(d, k, _)| match k {
+            Knob::Slots => format!("{} slots", deployment_label(world, *d)),
+            _ => format!("{} floor (workers)", deployment_label(world, *d)),
+        })
         .collect();
     let _ = writeln!(
         s,
         "| UTC hour | {} |\n| --- |{}",
         names
             .iter()
-            .map(|n| format!("{n} slots (mean load, Erlangs)"))
+            .map(|n| format!("{n} (mean load, Erlangs)"))
             .collect::<Vec<_>>()
             .join(" | "),
         " --- |".repeat(names.len())
@@ -218,10 +252,26 @@ fn schedule_md(s: &mut String, world: &World, spec: &Spec, out: &HourlyOutcome, 
     for h in 0..24 {
         let cells: Vec<String> = sched
             .iter()
-            .map(|(d, c)| format!("{} ({:.1})", c[h], out.mean_loads[*d][h]))
+            .map(|(d, _, c)| format!("{} ({:.1})", c[h], out.mean_loads[*d][h]))
             .collect();
         let _ = writeln!(s, "| {h:02}:00 | {} |", cells.join(" | "));
     }
+}
+
+/// The pools' knobs held at the static plan's values, one line.
+fn held_md(s: &mut String, world: &World, out: &HourlyOutcome) {
+    if out.held.is_empty() {
+        return;
+    }
+    let knobs: Vec<String> = (out.held.iter())
+        .filter(|h| h.1 != Knob::MinReplicas)
+        .map(|&(d, k, v)| format!("{}/{}={}", deployment_label(world, d), k.name(), k.show(v)))
+        .collect();
+    let _ = writeln!(
+        s,
+        "Worker pools are held at the static plan's {} and scheduled by their floor per UTC hour (the autoscaler's scheduled minimum).\n",
+        knobs.join(", ")
+    );
 }
 
 /// Per target, the check with the least room (its hour, for hourly targets).
@@ -267,7 +317,7 @@ pub fn plan_hourly_md(
         spec,
         "Hourly capacity plan",
         &headline(world, spec, out),
-        " The overflow, rejection and abandonment targets (overall and per population) hold in every UTC hour, the others over the window.",
+        " The overflow, rejection and abandonment targets (overall and per population) and the cold-start share of jobs hold in every UTC hour, the others over the window.",
     );
     if let Some(v) = &sc.plan {
         let hours = slot_hours(world, &spec.variables, &v.capacities);
@@ -281,14 +331,30 @@ pub fn plan_hourly_md(
                 "| static (same targets) | {flat:.0} | {} |",
                 capacities_line(world, &fixed.variables, &p.capacities)
             );
-            let _ = writeln!(
-                s,
-                "| hourly | {hours:.0} ({:.1} % less) | below |\n",
-                100.0 * (1.0 - hours / flat)
-            );
+            let less = match flat > 0.0 {
+                true => format!(" ({:.1} % less)", 100.0 * (1.0 - hours / flat)),
+                false => String::new(),
+            };
+            let _ = writeln!(s, "| hourly | {hours:.0}{less} | below |\n");
         } else {
             let _ = writeln!(s, "| hourly | {hours:.0} | below |\n");
         }
+        if let Some(f) = floor_worker_hours(world, spec, &v.capacities) {
+            let flat = (out.fixed.as_ref().and_then(|f| f.plan.as_ref()))
+                .map(|p| {
+                    format!(
+                        " (the static plan's: {:.1})",
+                        p.worker_hours.iter().sum::<f64>()
+                    )
+                })
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "The floors keep {f:.0} worker-hours warm at least; the verification measured {:.1} worker-hours per replication{flat}.\n",
+                v.worker_hours.iter().sum::<f64>()
+            );
+        }
+        held_md(&mut s, world, out);
         schedule_md(&mut s, world, spec, out, &v.capacities);
         tightest_md(&mut s, world, spec, &sc.rule, v);
         s.push_str(&super::plan_resilience::section(world, spec, &sc.rule, v));

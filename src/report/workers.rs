@@ -23,6 +23,10 @@ fn described(world: &World, est: &Estimate, k: usize) -> (String, String, u32) {
         .as_ref()
         .expect("worker statistics name a worker deployment");
     let sizing = match &spec.autoscale {
+        Some(a) if a.min_hourly.is_some() => format!(
+            "autoscale {}-{} (floor by UTC hour) at {}",
+            a.min, a.max, a.target_load
+        ),
         Some(a) => format!("autoscale {}-{} at {}", a.min, a.max, a.target_load),
         None => format!("{} fixed", spec.count),
     };

@@ -103,6 +103,24 @@ pub fn capacity_field(dep: &crate::model::Deployment) -> Option<String> {
     }
 }
 
+/// Give the autoscaled pool of `dep` (a `deployments` entry) the daily floor
+/// `hours` in `doc`: `autoscale.min_hourly` in place of `autoscale.min`.
+pub fn set_floor_schedule(
+    doc: &mut serde_json::Value,
+    dep: &crate::model::Deployment,
+    hours: &[u32; 24],
+) -> Result<(), String> {
+    let crate::model::DeclaredBy::Deployments(i) = dep.declared_by else {
+        return Err("only a `deployments` entry has workers".into());
+    };
+    let a = doc["deployments"][i]["workers"]["autoscale"]
+        .as_object_mut()
+        .ok_or_else(|| format!("`deployments[{i}].workers.autoscale` is not an object"))?;
+    a.remove("min");
+    a.insert("min_hourly".into(), serde_json::json!(hours));
+    Ok(())
+}
+
 /// The scenario's text with the given numeric fields set, pretty-printed and
 /// checked to load (e.g. a plan's capacities written back as a scenario
 /// `regionsim run` accepts as is). It starts from the bytes that were read

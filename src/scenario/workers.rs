@@ -195,9 +195,35 @@ fn load(path: &str, raw: &RawWorkerLoad, m: &Measurement) -> R<LoadModel> {
     })
 }
 
+/// `autoscale.min` or `autoscale.min_hourly`: the floor, flat or per UTC hour.
+fn floor(path: &str, raw: &RawAutoscale) -> R<(u32, Option<[u32; 24]>)> {
+    match (raw.min, &raw.min_hourly) {
+        (Some(_), Some(_)) => err(
+            format!("{path}.min_hourly"),
+            "give either `min` (one floor) or `min_hourly` (24 floors, UTC hours), not both",
+        ),
+        (None, None) => err(
+            format!("{path}.min"),
+            "give `min` (fewest workers) or `min_hourly` (24 values, one per UTC hour)",
+        ),
+        (Some(m), None) => Ok((m, None)),
+        (None, Some(h)) => match <[u32; 24]>::try_from(h.as_slice()) {
+            Ok(h) => Ok((h.iter().copied().min().unwrap_or(0), Some(h))),
+            Err(_) => err(
+                format!("{path}.min_hourly"),
+                format!(
+                    "must list 24 floors, one per UTC hour from 00:00, got {}",
+                    h.len()
+                ),
+            ),
+        },
+    }
+}
+
 fn autoscale(path: &str, raw: &RawAutoscale) -> R<Autoscale> {
     // Sizes are checked with the whole spec (`WorkerSpec::check`).
-    let initial = raw.initial.unwrap_or(raw.min);
+    let (min, hourly) = floor(path, raw)?;
+    let initial = raw.initial.unwrap_or(hourly.map_or(min, |h| h[0]));
     let target_load = match raw.target_load {
         Some(t) => unit_share(&format!("{path}.target_load"), t)?,
         None => 0.5,
@@ -212,8 +238,9 @@ fn autoscale(path: &str, raw: &RawAutoscale) -> R<Autoscale> {
             "must be > 0 (the autoscaler evaluates every `interval`)",
         );
     }
-    Ok(Autoscale {
-        min: raw.min,
+    let mut a = Autoscale {
+        min,
+        min_hourly: None,
         max: raw.max,
         initial,
         target_load,
@@ -226,5 +253,9 @@ fn autoscale(path: &str, raw: &RawAutoscale) -> R<Autoscale> {
             Some(v) => secs(&format!("{path}.cooldown"), v)?,
             None => 600.0,
         },
-    })
+    };
+    if let Some(h) = hourly {
+        a.set_hourly(h);
+    }
+    Ok(a)
 }

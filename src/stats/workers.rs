@@ -34,6 +34,11 @@ pub struct WorkerBin {
     pub reported_sum: f64,
     /// Reports in the bin.
     pub reports: u64,
+    /// Counted jobs placed on a worker in the bin (as `WorkerStats::jobs`).
+    pub jobs: u64,
+    /// Of those, waiting for a worker's cold start: the bin's cold-start
+    /// share, which hourly plans check hour by hour.
+    pub cold_start_jobs: u64,
 }
 
 /// Totals of one worker deployment over the statistics window (the bins cover
@@ -109,6 +114,16 @@ impl WorkerStats {
             peak_reported_load: 0.0,
             join: Distribution::new(),
             bins: vec![WorkerBin::default(); bins],
+        }
+    }
+
+    /// A counted job placed at `t`, in its time bin (the window's totals are
+    /// counted by the caller; bins cover the whole horizon).
+    #[inline]
+    pub fn job_in_bin(&mut self, t: f64, bin_s: f64, cold: bool) {
+        if let Some(b) = self.bins.get_mut(super::timeseries::bin_of(t, bin_s)) {
+            b.jobs += 1;
+            b.cold_start_jobs += u64::from(cold);
         }
     }
 
@@ -203,12 +218,16 @@ impl WorkerStats {
                 true_load_s,
                 reported_sum,
                 reports,
+                jobs,
+                cold_start_jobs,
             } = b;
             a.workers_s += workers_s;
             a.ready_s += ready_s;
             a.true_load_s += true_load_s;
             a.reported_sum += reported_sum;
             a.reports += reports;
+            a.jobs += jobs;
+            a.cold_start_jobs += cold_start_jobs;
         }
     }
 

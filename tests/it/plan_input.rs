@@ -114,20 +114,21 @@ fn bounds_as_wide_as_a_u32_plan_in_seconds_and_find_the_same_plan() {
     assert_eq!(plan(&wide), plan(&narrow));
 }
 
-/// Static plans size worker pools (`plan_workers.rs`); hourly schedules are
-/// of slot capacities, so `--hourly` on a pool is refused, naming its field.
+/// Hourly schedules are of slot capacities and autoscaled pools' floors; a
+/// scenario whose only deployment is a fixed pool has nothing to schedule,
+/// so `--hourly` is refused, saying so.
 #[test]
-fn an_hourly_plan_of_a_scenario_on_workers_is_refused() {
+fn an_hourly_plan_of_a_fixed_pool_alone_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("never");
     plan_cli(
-        &repo("scenarios/livekit-workers.json"),
+        &repo("scenarios/tests/plan-workers.json"),
         &out,
-        &["--target", "overflow_rate<=0.05", "--hourly"],
+        &["--hourly"],
     )
     .code(2)
     .stderr(
-        contains("livekit-workers.json: --hourly: deployments[0].workers:")
+        contains("plan-workers.json: --hourly: no deployment has an hourly knob")
             .and(contains("planned statically")),
     );
     assert!(!out.exists());

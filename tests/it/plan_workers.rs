@@ -214,3 +214,67 @@ fn a_pool_plan_is_identical_at_any_thread_count_and_its_planned_json_runs() {
     assert!(planned.contains("\"target_load\": 0.6"), "{planned}");
     crate::plan::run_planned(&one, dir.path());
 }
+
+const FLOOR: &str = "scenarios/tests/plan-hourly-floor.json";
+
+/// `--hourly` on an autoscaled pool schedules its floor (the autoscaler's
+/// minimum per UTC hour), its most replicas and target load held at the
+/// static plan's. With a cold-start share of at most 5 % in every hour, a
+/// pool that sleeps between the night's sessions needs a warm worker there
+/// (under 1 Erlang from 03:00 to 09:00 UTC: at floor 0 nearly every job
+/// waits for a cold start), while at 8 Erlangs and more (14:00 to 21:00 UTC)
+/// it is never idle and needs none. The schedule descends from the static
+/// plan's flat floor, so no hour is above it, and the pool runs fewer
+/// worker-hours than under the flat floor. The files are the same at any
+/// thread count, and `planned.json` carries the schedule as `min_hourly`
+/// and runs.
+#[test]
+fn an_hourly_floor_keeps_a_worker_warm_only_where_the_pool_would_sleep() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, two) = (dir.path().join("t1"), dir.path().join("t2"));
+    plan_cli(&repo(FLOOR), &one, &["--hourly", "--threads", "1"]).success();
+    plan_cli(&repo(FLOOR), &two, &["--hourly", "--threads", "2"]).success();
+    crate::plan::same_files(&one, &two, "hourly");
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(one.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(doc["status"], "verified");
+    let row = &doc["schedule"][0];
+    assert_eq!(row["knob"], "min_replicas");
+    let floors: Vec<u64> = (row["hourly"].as_array().unwrap().iter())
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let held: Vec<(String, f64)> = (doc["held"].as_array().unwrap().iter())
+        .map(|h| {
+            (
+                h["knob"].as_str().unwrap().to_string(),
+                h["value"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let flat = held.iter().find(|h| h.0 == "min_replicas").unwrap().1 as u64;
+    assert!(floors.iter().all(|&f| f <= flat), "{floors:?} above {flat}");
+    assert!(floors[3..9].iter().all(|&f| f >= 1), "night: {floors:?}");
+    assert!(floors[14..21].iter().all(|&f| f == 0), "day: {floors:?}");
+    let plan = &doc["plan"];
+    let measured = plan["measured_worker_hours"].as_f64().unwrap();
+    let floor_hours = plan["floor_worker_hours"].as_f64().unwrap();
+    assert_eq!(floor_hours, floors.iter().sum::<u64>() as f64, "one day");
+    let md = std::fs::read_to_string(one.join("plan.md")).unwrap();
+    assert!(md.contains("floor (workers)"), "{md}");
+    let planned = std::fs::read_to_string(one.join("planned.json")).unwrap();
+    let p: serde_json::Value = serde_json::from_str(&planned).unwrap();
+    let a = &p["deployments"][0]["workers"]["autoscale"];
+    assert!(a.get("min").is_none(), "{a}");
+    let written: Vec<u64> = (a["min_hourly"].as_array().unwrap().iter())
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert_eq!(written, floors);
+    crate::plan::run_planned(&one, dir.path());
+    let static_measured = doc["static_plan"]["measured_worker_hours"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        measured < static_measured,
+        "{measured} >= {static_measured}"
+    );
+}

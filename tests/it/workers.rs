@@ -68,7 +68,7 @@ fn autoscaler_asks_for_the_count_its_target_implies() {
     let offered =
         r.world.populations()[0].rate.max_rate() * r.world.populations()[0].session.mean();
     let exact = poisson_mean(offered, |n| {
-        f64::from(a.desired(spec.load.per_session * f64::from(n)))
+        f64::from(a.desired(spec.load.per_session * f64::from(n), 0.0))
     });
     let check = r.check("mean workers asked for", exact, |s, _| {
         s.workers[0].desired_sum / s.workers[0].evaluations as f64
@@ -127,6 +127,74 @@ fn worker_runs_conserve_sessions_with_queues_and_scale_to_zero() {
         "night scale-to-zero"
     );
     assert!(w.over_admitted > 0 && w.process_starts > 0);
+}
+
+const SCALE_TO_ZERO: &str = "scenarios/tests/workers-scale-to-zero.json";
+
+/// The scale-to-zero pool with its floor set by `floor` (a JSON `min` or
+/// `min_hourly` value under that key).
+fn with_floor(key: &str, floor: Value) -> Value {
+    let mut v = base_json(SCALE_TO_ZERO);
+    let a = v["deployments"][0]["workers"]["autoscale"]
+        .as_object_mut()
+        .unwrap();
+    a.remove("min");
+    a.insert(key.into(), floor);
+    v
+}
+
+#[test]
+fn an_hourly_floor_of_one_value_is_that_flat_floor_bit_for_bit() {
+    let outputs = |v: &Value| {
+        let est = estimate(&parse(v));
+        let s = &est.pooled;
+        (format!("{:?}", est.point), s.workers[0].worker_s, s.events)
+    };
+    for m in [0, 3] {
+        assert_eq!(
+            outputs(&with_floor("min_hourly", json!(vec![m; 24]))),
+            outputs(&with_floor("min", json!(m))),
+            "floor {m}"
+        );
+    }
+}
+
+/// A floor of 30 workers from 12:00 to 23:59 UTC: from the first evaluation
+/// of 12:00 on, the pool never has fewer (its workers' mean over 13:00 to
+/// 23:00 is at least 30, and 12:00 loses at most one 15 s evaluation
+/// interval), so no job of those hours waits for a cold start; the hourly
+/// cold-start counts add up to the window's.
+#[test]
+fn an_hourly_floor_keeps_its_workers_warm_in_its_hours() {
+    let floor = 30u32;
+    let mut hours = [0u32; 24];
+    hours[12..].iter_mut().for_each(|h| *h = floor);
+    let world = parse(&with_floor("min_hourly", json!(hours)));
+    let est = estimate(&world);
+    let w = &est.pooled.workers[0];
+    let runs = f64::from(world.run().replications);
+    let mut window_jobs = 0;
+    for (b, bin) in w.bins.iter().enumerate() {
+        let start = b as f64 * 3600.0;
+        let h = b % 24;
+        let mean = bin.workers_s / (3600.0 * runs);
+        if h > 12 && start + 3600.0 <= world.run().horizon_s {
+            assert!(mean >= f64::from(floor) - 1e-9, "bin {b}: {mean}");
+            assert_eq!(bin.cold_start_jobs, 0, "bin {b}");
+        }
+        if h == 12 {
+            assert!(
+                mean >= f64::from(floor) * (1.0 - 15.0 / 3600.0) - 1e-9,
+                "bin {b}: {mean}"
+            );
+        }
+        if start >= world.run().warmup_s {
+            window_jobs += bin.jobs;
+        }
+    }
+    assert_eq!(window_jobs, w.jobs, "hourly job counts add up");
+    let cold: u64 = w.bins.iter().skip(1).map(|b| b.cold_start_jobs).sum();
+    assert_eq!(cold, w.cold_start_jobs);
 }
 
 #[test]
@@ -223,6 +291,50 @@ fn bad_worker_settings_get_located_messages() {
             mutate(&|v| v["deployments"][0]["workers"]["window"] = json!(0)),
             "window",
             "between 1",
+        ),
+        (
+            mutate(&|v| {
+                let w = v["deployments"][0]["workers"].as_object_mut().unwrap();
+                w.remove("count");
+                w.insert(
+                    "autoscale".into(),
+                    json!({"min": 1, "min_hourly": vec![1; 24], "max": 2}),
+                );
+            }),
+            "autoscale.min_hourly",
+            "not both",
+        ),
+        (
+            mutate(&|v| {
+                let w = v["deployments"][0]["workers"].as_object_mut().unwrap();
+                w.remove("count");
+                w.insert(
+                    "autoscale".into(),
+                    json!({"min_hourly": vec![1; 23], "max": 2}),
+                );
+            }),
+            "autoscale.min_hourly",
+            "24 floors",
+        ),
+        (
+            mutate(&|v| {
+                let w = v["deployments"][0]["workers"].as_object_mut().unwrap();
+                w.remove("count");
+                let mut h = [0; 24];
+                h[17] = 3;
+                w.insert("autoscale".into(), json!({"min_hourly": h, "max": 2}));
+            }),
+            "autoscale.min_hourly",
+            "got 3 at 17:00 UTC",
+        ),
+        (
+            mutate(&|v| {
+                let w = v["deployments"][0]["workers"].as_object_mut().unwrap();
+                w.remove("count");
+                w.insert("autoscale".into(), json!({"max": 2}));
+            }),
+            "autoscale.min",
+            "`min_hourly`",
         ),
     ];
     for (text, field, words) in cases {

@@ -31,7 +31,14 @@ pub fn run(c: &Common, world: &World, fixed: Spec) -> Result<()> {
     spin.finish();
     let s = &out.schedule;
     let planned = match &s.plan {
-        Some(v) => Some(planned_scenario(c, world, &spec, &v.capacities, &out_dir)?),
+        Some(v) => Some(planned_scenario(
+            c,
+            world,
+            &spec,
+            &out,
+            &v.capacities,
+            &out_dir,
+        )?),
         None => None,
     };
     let files = if s.plan.is_none() && s.status == Status::Interrupted {
@@ -49,17 +56,32 @@ pub fn run(c: &Common, world: &World, fixed: Spec) -> Result<()> {
 
 /// The scenario file with each planned deployment's schedule appended to its
 /// `timeline` as a `capacity` event with `hourly` values from t = 0 (UTC), and
-/// its `capacity` set to the schedule's first hour, named `<name>-planned-hourly`
-/// for `out_dir`; checked by loading it back.
+/// its `capacity` set to the schedule's first hour; each worker pool with the
+/// knobs the schedule held and its floor per UTC hour (`min_hourly`); named
+/// `<name>-planned-hourly` for `out_dir`; checked by loading it back.
 pub(super) fn planned_scenario(
     c: &Common,
     world: &World,
     spec: &Spec,
+    out: &hourly::HourlyOutcome,
     x: &[u32],
     out_dir: &std::path::Path,
 ) -> Result<String> {
     let src = c.source()?;
     let mut doc: Value = regionsim::scenario::document(src.path(), src.text()?)?;
+    let planned = hourly::planned_world(world, spec, out, x);
+    let mut pools: Vec<usize> = out.held.iter().map(|h| h.0).collect();
+    pools.dedup();
+    for d in pools {
+        let fields: Vec<(String, Value)> = (plan::written_fields(&planned, d).into_iter())
+            .map(|(f, v)| (f, regionsim::scenario::override_number(v)))
+            .collect();
+        regionsim::scenario::set_fields(&mut doc, &fields).map_err(anyhow::Error::msg)?;
+    }
+    for (d, hours) in plan::floor_schedules(&spec.variables, x) {
+        regionsim::scenario::set_floor_schedule(&mut doc, &world.deployments()[d], &hours)
+            .map_err(anyhow::Error::msg)?;
+    }
     let mut events = Vec::new();
     let mut opened = Vec::new();
     for (d, schedule) in schedules(&spec.variables, x) {
@@ -115,13 +137,13 @@ pub(super) fn tell(
         "{}: {head}\n  {} candidates, {} search + {} verification replications, static comparison included ({seconds:.1} s)",
         world.name(), e.candidates, e.search_replications, e.verification_replications,
     );
-    if let Some(v) = &s.plan {
+    let Some(v) = &s.plan else {
+        return;
+    };
+    let fixed_plan = out.fixed.as_ref().and_then(|f| f.plan.as_ref());
+    if !plan::schedules(&spec.variables, &v.capacities).is_empty() {
         let hourly = plan::slot_hours(world, &spec.variables, &v.capacities);
-        let flat = out
-            .fixed
-            .as_ref()
-            .and_then(|f| f.plan.as_ref())
-            .map(|p| plan::slot_hours(world, &fixed.variables, &p.capacities));
+        let flat = fixed_plan.map(|p| plan::slot_hours(world, &fixed.variables, &p.capacities));
         match flat {
             Some(flat) => eprintln!(
                 "  {hourly:.0} slot-hours hourly against {flat:.0} static ({:.1} % saved)",
@@ -129,5 +151,15 @@ pub(super) fn tell(
             ),
             None => eprintln!("  {hourly:.0} slot-hours hourly"),
         }
+    }
+    if !v.worker_hours.is_empty() {
+        let measured = |w: &[f64]| w.iter().sum::<f64>();
+        let flat = fixed_plan.map_or(String::new(), |p| {
+            format!(" against {:.1} static", measured(&p.worker_hours))
+        });
+        eprintln!(
+            "  {:.1} worker-hours measured per replication{flat}",
+            measured(&v.worker_hours)
+        );
     }
 }

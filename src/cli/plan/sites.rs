@@ -71,6 +71,7 @@ pub fn run(
                 c,
                 &set.world,
                 &set.spec,
+                h,
                 &v.capacities,
                 &out_dir,
             )?),

@@ -149,8 +149,12 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
             return;
         };
         let (total, n, busy) = pool.scaling_view();
-        // An idle pool shuts down to its minimum (scale to zero when idle).
-        let want = if busy { a.desired(total) } else { a.min };
+        // An idle pool shuts down to its floor (scale to zero when idle).
+        let want = if busy {
+            a.desired(total, t)
+        } else {
+            a.floor_at(t)
+        };
         let cooldown_s = a.cooldown_s;
         if t >= self.world.run().warmup_s {
             let s = &mut self.stats.workers[p];
@@ -267,6 +271,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
             st.over_admitted +=
                 u64::from(registered && load > th + crate::model::workers::LOAD_EPS);
             st.cold_start_jobs += u64::from(cold > 0.0);
+            st.job_in_bin(t, self.world.run().bin_s, cold > 0.0);
             st.process_waits += u64::from(process > 0.0);
             st.dispatch_s += s.dispatch;
             st.process_s += process;

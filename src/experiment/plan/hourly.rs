@@ -16,6 +16,7 @@
 use super::analytic;
 use super::evaluate::{Evaluator, Rule};
 use super::hourly_search::HourlySearch;
+use super::knob::{self, Knob};
 use super::measure::{checked_hour, hourly_metric, Span};
 use super::space::{Capacities, Period, Variable};
 use super::{attempt_alpha, plan_with, Outcome, Room, Spec, Status};
@@ -37,6 +38,9 @@ pub struct HourlyOutcome {
     pub loads: Vec<[f64; 24]>,
     /// The same, averaged over the hour (the demand charts draw).
     pub mean_loads: Vec<[f64; 24]>,
+    /// The worker pools' knobs the schedule holds (deployment, knob, value):
+    /// the static plan's; the floor's is the start of its hourly schedule.
+    pub held: Vec<(usize, Knob, u32)>,
 }
 
 /// The world the planner simulates (hourly and static plans): hour-long
@@ -74,10 +78,13 @@ pub fn unsupported(world: &World, targets: &[Target]) -> Option<String> {
             e.label
         ));
     }
-    if let Some(d) = world.deployments().iter().position(|d| d.workers.is_some()) {
-        return Some(format!(
-            "deployments[{d}].workers: hourly plans schedule slot capacities; a deployment on workers is planned statically (its replicas and target load), without --hourly"
-        ));
+    let scheduled = |d: &crate::model::Deployment| {
+        d.is_open() && d.workers.as_ref().is_none_or(|w| w.autoscale.is_some())
+    };
+    if !world.deployments().iter().any(scheduled) {
+        return Some(
+            "no deployment has an hourly knob (slots, or an autoscaled pool's floor): fixed worker pools are planned statically, without --hourly".into(),
+        );
     }
     if !(0..24).any(|h| checked_hour(world, h)) {
         return Some("the statistics window holds no whole UTC hour".into());
@@ -142,12 +149,40 @@ pub fn specs(fixed: Spec) -> (Spec, Spec) {
     (hourly, fixed)
 }
 
-/// The hourly variables of static ones: 24 per deployment, same bounds, step
-/// and cost, deployment-major.
+/// The hourly variables of static ones: 24 per slot deployment and per
+/// autoscaled pool's floor, same bounds, step and cost, deployment-major. A
+/// pool's other knobs (its size, most replicas and target load) are not
+/// scheduled: the hourly search holds them at the static plan's ([`held`]).
 pub fn variables(fixed: &[Variable]) -> Vec<Variable> {
     fixed
         .iter()
+        .filter(|v| scheduled(v.knob()))
         .flat_map(|v| (0..24u8).map(move |h| v.at_hour(h)))
+        .collect()
+}
+
+/// Whether a knob gets an hourly schedule: slots, and an autoscaled pool's
+/// floor (the scheduled minimum of a real autoscaler). The most replicas is
+/// a quota the autoscaler only reaches at the peak, so a schedule of it
+/// would save nothing a pool really runs; a target load and a fixed pool's
+/// size have no schedule in the worker model.
+fn scheduled(k: Knob) -> bool {
+    matches!(k, Knob::Slots | Knob::MinReplicas)
+}
+
+/// The pool knobs an hourly plan holds (deployment, knob, value): the static
+/// plan's, when it verified one, else the scenario's own (the analytic
+/// start's, clamped to the bounds, for none); the floor too, which is the
+/// flat start its hourly schedule descends from.
+pub fn held(world: &World, fixed: &Spec, plan: Option<&[u32]>) -> Vec<(usize, Knob, u32)> {
+    let (_, slots) = analytic::start(world, &fixed.targets);
+    (fixed.variables.iter().enumerate())
+        .filter(|(_, v)| v.knob().on_workers())
+        .map(|(i, v)| {
+            let d = v.deployment();
+            let own = knob::start(world, d, v.knob(), slots[d]).clamp(v.min(), v.max());
+            (d, v.knob(), plan.map_or(own, |x| x[i]))
+        })
         .collect()
 }
 
@@ -169,9 +204,19 @@ pub fn start(
             let Period::Hour(h) = v.period() else {
                 return v.min();
             };
-            per_hour[usize::from(h)][v.deployment()].clamp(v.min(), v.max())
+            let d = v.deployment();
+            let slots = per_hour[usize::from(h)][d];
+            knob::start(world, d, v.knob(), slots).clamp(v.min(), v.max())
         })
         .collect()
+}
+
+/// The world an hourly plan runs: the held pool knobs set, then the
+/// schedule (`x`, a candidate of `spec`).
+pub fn planned_world(world: &World, spec: &Spec, out: &HourlyOutcome, x: &[u32]) -> World {
+    let mut w = world.clone();
+    knob::apply_workers(&mut w, &out.held).expect("the held knobs are within their checked bounds");
+    super::apply(&w, &spec.variables, x)
 }
 
 /// Plan an hourly schedule (`spec.variables` hourly); with `fixed`, plan the
@@ -191,18 +236,24 @@ pub fn plan(
     if let Some(fs) = fixed {
         let mut tell = |m: &str| note(&format!("static comparison: {m}"));
         let o = plan_with(&w, fs, rule.clone(), progress, &mut tell);
-        let stop = o.status == Status::Interrupted;
         fixed_out = Some(o);
-        if stop {
-            let mut schedule = schedule_outcome(&w, spec, &rule, &loads);
-            schedule.plan = flat_fallback(fixed_out.as_ref(), fs);
-            return HourlyOutcome {
-                schedule,
-                fixed: fixed_out.filter(|o| o.plan.is_some()),
-                loads,
-                mean_loads,
-            };
-        }
+    }
+    let plan_of = |f: &Outcome| f.plan.as_ref().map(|v| v.capacities.clone());
+    let fixed_plan = fixed_out.as_ref().and_then(plan_of);
+    let held = fixed.map_or_else(Vec::new, |fs| held(&w, fs, fixed_plan.as_deref()));
+    let mut hw = w.clone();
+    knob::apply_workers(&mut hw, &held).expect("the held knobs are within their checked bounds");
+    let w = hw;
+    if let (Some(fs), Some(Status::Interrupted)) = (fixed, fixed_out.as_ref().map(|o| o.status)) {
+        let mut schedule = schedule_outcome(&w, spec, &rule, &loads);
+        schedule.plan = flat_fallback(fixed_out.as_ref(), fs);
+        return HourlyOutcome {
+            schedule,
+            fixed: fixed_out.filter(|o| o.plan.is_some()),
+            loads,
+            mean_loads,
+            held,
+        };
     }
     let mut schedule = schedule_outcome(&w, spec, &rule, &loads);
     let mut ev = Evaluator::new(&w, &spec.variables, &rule, progress);
@@ -225,6 +276,7 @@ pub fn plan(
         fixed: fixed_out,
         loads,
         mean_loads,
+        held,
     }
 }
 
@@ -242,10 +294,8 @@ fn schedule_outcome(w: &World, spec: &Spec, rule: &Rule, loads: &[[f64; 24]]) ->
 fn flat_fallback(fixed: Option<&Outcome>, fs: &Spec) -> Option<super::Verification> {
     let v = fixed?.plan.as_ref().filter(|v| v.passed())?;
     let mut flat = v.clone();
-    flat.capacities = fs
-        .variables
-        .iter()
-        .zip(&v.capacities)
+    flat.capacities = (fs.variables.iter().zip(&v.capacities))
+        .filter(|(var, _)| scheduled(var.knob()))
         .flat_map(|(_, &c)| std::iter::repeat_n(c, 24))
         .collect();
     Some(flat)

@@ -254,12 +254,21 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
         }
     }
 
-    /// Deployments costliest first (ties in deployment order).
+    /// Schedules (groups of 24 hours) costliest first: paid ones (slots)
+    /// before free ones (a pool's floor, lowered as far as the targets allow
+    /// once the paid capacities are set), then by cost weight; ties in
+    /// variable order.
     fn by_cost(&self) -> Vec<usize> {
         let n = self.vars().len() / 24;
         let mut order: Vec<usize> = (0..n).collect();
-        let cost = |k: usize| self.vars()[k * 24].cost();
-        order.sort_by(|&a, &b| cost(b).total_cmp(&cost(a)).then(a.cmp(&b)));
+        let key = |k: usize| {
+            let v = &self.vars()[k * 24];
+            (v.knob().paid(), v.cost())
+        };
+        order.sort_by(|&a, &b| {
+            let ((pa, ca), (pb, cb)) = (key(a), key(b));
+            pb.cmp(&pa).then(cb.total_cmp(&ca)).then(a.cmp(&b))
+        });
         order
     }
 

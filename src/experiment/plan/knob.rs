@@ -209,6 +209,20 @@ pub fn apply_workers(w: &mut World, values: &[(usize, Knob, u32)]) -> Result<(),
     Ok(())
 }
 
+/// Set pool `d`'s floor to follow `hours` (UTC) through the model's checked
+/// setter, the workers at the start kept within the lowest floor and the
+/// most (a floor above the most replicas is refused there, so an hourly
+/// floor's bounds are checked like a flat one's).
+pub fn apply_floor_schedule(w: &mut World, d: usize, hours: [u32; 24]) -> Result<(), String> {
+    w.set_workers(d, |spec| {
+        if let Some(a) = spec.autoscale.as_mut() {
+            let most = a.max;
+            a.set_hourly(hours.map(|h| h.min(most)));
+        }
+        settle(spec);
+    })
+}
+
 /// Whether knob `k` of deployment `d` at value `c`, the rest of the pool as
 /// the scenario has it, meets the worker model's rules (for refusing bounds
 /// before a search).

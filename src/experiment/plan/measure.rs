@@ -28,16 +28,19 @@ pub enum Span {
 
 /// Whether a target can be measured hour by hour from the time series: the
 /// shares of sessions overflowed, rejected or abandoned, overall or of one
-/// population.
+/// population, and the share of a worker deployment's jobs that waited for a
+/// cold start (the worst deployment's, from its own hourly counts).
 pub fn hourly_metric(t: &Target) -> bool {
-    matches!(t.scope(), Scope::Overall | Scope::Population(_))
-        && matches!(
-            t.metric(),
-            TargetMetric::OverflowRate
-                | TargetMetric::RejectionRate
-                | TargetMetric::AbandonmentRate
-                | TargetMetric::RejectionAbandonmentRate
-        )
+    match t.metric() {
+        TargetMetric::OverflowRate
+        | TargetMetric::RejectionRate
+        | TargetMetric::AbandonmentRate
+        | TargetMetric::RejectionAbandonmentRate => {
+            matches!(t.scope(), Scope::Overall | Scope::Population(_))
+        }
+        TargetMetric::ColdStartJobShare => t.scope() == Scope::Overall,
+        _ => false,
+    }
 }
 
 /// The time-series bins (hour-long) of UTC hour `h` lying wholly in the window.
@@ -97,6 +100,9 @@ pub fn checked_hour(world: &World, h: u8) -> bool {
 /// An hourly target's figure in UTC hour `h`: outcomes in its bins over arrivals
 /// in them (0 with no arrivals); a population's from its own counts.
 pub fn value_in_hour(t: &Target, s: &RunStats, h: u8) -> f64 {
+    if t.metric() == TargetMetric::ColdStartJobShare {
+        return cold_start_share_in_hour(s, h);
+    }
     let (mut num, mut arrivals) = (0u64, 0u64);
     for b in hour_bins(s, h) {
         let (a, overflow, rejected, abandoned) = match t.scope() {
@@ -118,6 +124,20 @@ pub fn value_in_hour(t: &Target, s: &RunStats, h: u8) -> f64 {
         };
     }
     ratio(num, arrivals)
+}
+
+/// The worst worker deployment's share of jobs in UTC hour `h` that waited
+/// for a cold start (0 for a deployment without jobs then).
+fn cold_start_share_in_hour(s: &RunStats, h: u8) -> f64 {
+    s.workers
+        .iter()
+        .map(|w| {
+            let (jobs, cold) = hour_bins(s, h)
+                .filter_map(|b| w.bins.get(b))
+                .fold((0, 0), |(j, c), b| (j + b.jobs, c + b.cold_start_jobs));
+            ratio(cold, jobs)
+        })
+        .fold(0.0, f64::max)
 }
 
 /// The catalogue's number `t` constrains: targets are named as the figures of

@@ -250,8 +250,9 @@ pub fn cost_key(world: &World, vars: &[Variable], x: &[u32]) -> i64 {
 }
 
 /// The world with the decision's capacities: static ones set in place, hourly
-/// ones as one schedule per deployment from t = 0 (appended to the timeline,
-/// so the scenario's own events keep their index).
+/// slot capacities as one schedule per deployment from t = 0 (appended to the
+/// timeline, so the scenario's own events keep their index), hourly floors as
+/// the pool's `min_hourly`.
 pub fn apply(world: &World, vars: &[Variable], x: &[u32]) -> World {
     let mut w = world.clone();
     for (d, schedule) in schedules(vars, x) {
@@ -279,30 +280,60 @@ pub fn apply(world: &World, vars: &[Variable], x: &[u32]) -> World {
         }
     }
     let pools: Vec<(usize, Knob, u32)> = (vars.iter().zip(x))
+        .filter(|(v, _)| v.period == Period::Whole)
         .map(|(v, &c)| (v.deployment, v.knob, c))
         .collect();
     knob::apply_workers(&mut w, &pools)
         .expect("every worker knob's bounds were checked against the pool's rules");
+    for (d, hours) in floor_schedules(vars, x) {
+        knob::apply_floor_schedule(&mut w, d, hours)
+            .expect("every floor's bounds were checked against the pool's rules");
+    }
     w
 }
 
-/// Each deployment with hourly variables and its 24 capacities (UTC hours), in
-/// deployment order; an hour without a variable keeps 0.
-pub fn schedules(vars: &[Variable], x: &[u32]) -> Vec<(usize, [u32; 24])> {
-    let mut out: Vec<(usize, [u32; 24])> = Vec::new();
+/// Each (deployment, knob) with hourly variables and its 24 values (UTC
+/// hours), in the variables' order (deployment-major, as the hourly search
+/// groups them); an hour without a variable keeps 0.
+pub fn hourly_groups(vars: &[Variable], x: &[u32]) -> Vec<(usize, Knob, [u32; 24])> {
+    let mut out: Vec<(usize, Knob, [u32; 24])> = Vec::new();
     for (v, &c) in vars.iter().zip(x) {
         let Period::Hour(h) = v.period else { continue };
-        let i = match out.iter().position(|s| s.0 == v.deployment) {
+        let i = match out
+            .iter()
+            .position(|s| s.0 == v.deployment && s.1 == v.knob)
+        {
             Some(i) => i,
             None => {
-                out.push((v.deployment, [0; 24]));
+                out.push((v.deployment, v.knob, [0; 24]));
                 out.len() - 1
             }
         };
-        out[i].1[usize::from(h) % 24] = c;
+        out[i].2[usize::from(h) % 24] = c;
     }
+    out
+}
+
+/// The hourly groups of one knob: (deployment, 24 values), in deployment order.
+fn groups_of(vars: &[Variable], x: &[u32], knob: Knob) -> Vec<(usize, [u32; 24])> {
+    let mut out: Vec<(usize, [u32; 24])> = (hourly_groups(vars, x).into_iter())
+        .filter(|g| g.1 == knob)
+        .map(|(d, _, s)| (d, s))
+        .collect();
     out.sort_by_key(|s| s.0);
     out
+}
+
+/// Each deployment with hourly slot capacities and its 24 capacities (UTC
+/// hours), in deployment order.
+pub fn schedules(vars: &[Variable], x: &[u32]) -> Vec<(usize, [u32; 24])> {
+    groups_of(vars, x, Knob::Slots)
+}
+
+/// Each autoscaled pool with an hourly floor and its 24 floors (UTC hours),
+/// in deployment order.
+pub fn floor_schedules(vars: &[Variable], x: &[u32]) -> Vec<(usize, [u32; 24])> {
+    groups_of(vars, x, Knob::MinReplicas)
 }
 
 /// The coarsest power-of-two factor giving at most `points` values per variable.

@@ -11,22 +11,32 @@ use super::legend::{Entry, Keepout, Legend, Swatch, KEY, TOP_FIRST};
 use super::style::{builder, color, empty, heading, text, tidy, INK};
 use super::{render, Chart, Drawn};
 use crate::experiment::plan::hourly::HourlyOutcome;
-use crate::experiment::plan::{schedules, Spec};
+use crate::experiment::plan::{hourly_groups, Knob, Spec};
 use crate::model::World;
 use crate::report::deployment_label;
 
 /// File stem of the chart.
 pub const STEM: &str = "hourly";
 
-/// The static plan's capacity per deployment, if one was verified.
-fn flat(fixed: &Spec, out: &HourlyOutcome, d: usize) -> Option<u32> {
+/// The static plan's value of deployment `d`'s knob `k`, if one was verified.
+fn flat(fixed: &Spec, out: &HourlyOutcome, d: usize, k: Knob) -> Option<u32> {
     let v = out.fixed.as_ref()?.plan.as_ref()?;
     fixed
         .variables
         .iter()
         .zip(&v.capacities)
-        .find(|(var, _)| var.deployment() == d)
+        .find(|(var, _)| var.deployment() == d && var.knob() == k)
         .map(|(_, &c)| c)
+}
+
+/// Sessions one unit of knob `k` on deployment `d` holds: a slot one, a
+/// worker of a pool's floor the sessions it takes at the threshold, so a
+/// floor is drawn against the load it keeps warm for.
+fn sessions_per_unit(world: &World, d: usize, k: Knob) -> f64 {
+    match (k, &world.deployments()[d].workers) {
+        (Knob::Slots, _) | (_, None) => 1.0,
+        (_, Some(w)) => f64::from(w.sessions_at_threshold()),
+    }
 }
 
 fn draw<DB: DrawingBackend>(
@@ -43,18 +53,20 @@ where
         root,
         &format!("{} · hourly plan", world.name()),
         "capacity per UTC hour",
-        "Steps: planned slots per hour; dashed: mean offered load in the hour (Erlangs, home assignment); thin: the static plan.",
+        "Steps: planned slots per hour (a pool's floor as the sessions its warm workers hold); dashed: mean offered load in the hour (Erlangs, home assignment); thin: the static plan.",
     )?;
     let Some(v) = out.schedule.plan.as_ref() else {
         return empty(&area, "no schedule was verified");
     };
-    let sched = schedules(&spec.variables, &v.capacities);
+    let sched = hourly_groups(&spec.variables, &v.capacities);
+    let unit = |d: usize, k: Knob| sessions_per_unit(world, d, k);
     let top = sched
         .iter()
-        .flat_map(|(d, s)| {
-            let load = out.mean_loads[*d].iter().copied().fold(0.0, f64::max);
-            let f = flat(fixed, out, *d).map_or(0.0, f64::from);
-            s.iter().map(move |&c| f64::from(c).max(load).max(f))
+        .flat_map(|&(d, k, s)| {
+            let load = out.mean_loads[d].iter().copied().fold(0.0, f64::max);
+            let f = flat(fixed, out, d, k).map_or(0.0, f64::from) * unit(d, k);
+            s.into_iter()
+                .map(move |c| (f64::from(c) * unit(d, k)).max(load).max(f))
         })
         .fold(1.0, f64::max);
     let top = top * 1.12;
@@ -62,24 +74,23 @@ where
     let curves: Vec<Schedule> = sched
         .iter()
         .enumerate()
-        .map(|(k, (d, s))| {
+        .map(|(i, &(d, k, s))| {
+            let per = unit(d, k);
             let steps = (0..24)
                 .flat_map(|h| {
-                    let y = f64::from(s[h]);
+                    let y = f64::from(s[h]) * per;
                     [(h as f64, y), (h as f64 + 1.0, y)]
                 })
                 .collect();
             let load = (0..24)
-                .map(|h| (h as f64 + 0.5, out.mean_loads[*d][h]))
+                .map(|h| (h as f64 + 0.5, out.mean_loads[d][h]))
                 .collect();
-            let f = flat(fixed, out, *d).map(f64::from);
-            (
-                color(k),
-                steps,
-                load,
-                f,
-                format!("{} plan", deployment_label(world, *d)),
-            )
+            let f = flat(fixed, out, d, k).map(|c| f64::from(c) * per);
+            let label = match k {
+                Knob::Slots => format!("{} plan", deployment_label(world, d)),
+                _ => format!("{} floor x {per} sessions", deployment_label(world, d)),
+            };
+            (color(i), steps, load, f, label)
         })
         .collect();
     let mut entries: Vec<Entry> = curves

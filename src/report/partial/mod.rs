@@ -36,7 +36,7 @@ use stats::RunRec;
 /// The `format` field of every part.
 pub const FORMAT: &str = "regionsim-partial";
 /// Version of the part format; a merge refuses any other.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// File name extension of parts (a merge given a folder takes these).
 pub const EXTENSION: &str = "part";
 /// Longest header line read: a header is a few hundred bytes, so anything

@@ -18,8 +18,9 @@ pub(super) struct WorkerRec {
     /// true-load and ready integrals; peak true and reported load; desired sum.
     sums: [F; 11],
     join: DistRec,
-    /// Per bin: workers, ready and true-load integrals, reported sum, reports.
-    bins: Vec<(F, F, F, F, u64)>,
+    /// Per bin: workers, ready and true-load integrals, reported sum, reports,
+    /// jobs, cold-start jobs.
+    bins: Vec<(F, F, F, F, u64, u64, u64)>,
 }
 
 impl WorkerRec {
@@ -88,6 +89,8 @@ pub(super) fn worker_rec(s: &WorkerStats) -> WorkerRec {
                     F(b.true_load_s),
                     F(b.reported_sum),
                     b.reports,
+                    b.jobs,
+                    b.cold_start_jobs,
                 )
             })
             .collect(),
@@ -126,12 +129,14 @@ pub(super) fn build_worker(r: WorkerRec, bins: usize) -> Result<WorkerStats, Str
         bins: r
             .bins
             .into_iter()
-            .map(|(w, rd, l, s, n)| WorkerBin {
+            .map(|(w, rd, l, s, n, jobs, cold)| WorkerBin {
                 workers_s: w.0,
                 ready_s: rd.0,
                 true_load_s: l.0,
                 reported_sum: s.0,
                 reports: n,
+                jobs,
+                cold_start_jobs: cold,
             })
             .collect(),
     })

@@ -50,7 +50,10 @@ pub struct RawWorkerLoad {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAutoscale {
-    pub min: u32,
+    /// Fewest workers (give this or `min_hourly`).
+    pub min: Option<u32>,
+    /// The fewest workers per UTC hour, 24 values from 00:00 UTC (instead of `min`).
+    pub min_hourly: Option<Vec<u32>>,
     pub max: u32,
     /// Workers at the start (default `min`).
     pub initial: Option<u32>,
