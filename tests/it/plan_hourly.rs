@@ -110,10 +110,10 @@ fn hourly_plan_files_are_identical_at_any_thread_count_and_planned_json_meets_th
 
 /// The hourly plan with its static comparison, Ctrl-C pressed when a note
 /// starting with `at` appears; the kept verification and the headline.
-fn interrupted_at(at: &str) -> (Verification, String) {
+fn interrupted_at(scenario: &str, at: &str) -> (Verification, String) {
     use crate::plan::Stop;
     use std::sync::atomic::{AtomicBool, Ordering};
-    let w = world(HOURLY_B);
+    let w = world(scenario);
     let (spec, fixed) = specs(&w);
     let stop = Stop(AtomicBool::new(false));
     let out = hourly::plan(&w, &spec, Some(&fixed), &stop, &mut |note| {
@@ -129,19 +129,38 @@ fn interrupted_at(at: &str) -> (Verification, String) {
     (kept, note)
 }
 
-/// Ctrl-C during the hourly search keeps the last schedule whose own
-/// verification passed, and says so.
+/// Ctrl-C during the hourly search of a single deployment (whose only
+/// verification is the final one) keeps the static comparison's verified
+/// plan as a flat schedule, and says so.
 #[test]
 fn an_interrupted_hourly_plan_keeps_a_verified_schedule() {
-    let (kept, _) = interrupted_at("hourly: lowering");
+    let (kept, note) = interrupted_at(HOURLY_B, "hourly: lowering");
+    assert!(
+        matches!(kept.purpose, Stage::Final(1)),
+        "{:?}",
+        kept.purpose
+    );
+    assert_eq!(kept.capacities, vec![kept.capacities[0]; 24]);
+    assert!(note.contains("as a flat schedule"), "{note}");
+}
+
+/// With two deployments the schedule after the costlier one's descent is
+/// verified once: Ctrl-C during the second's keeps that checkpoint.
+#[test]
+fn an_hourly_plan_interrupted_after_its_checkpoint_keeps_it() {
+    let (kept, note) = interrupted_at(
+        "scenarios/tests/plan-hourly-explicit.json",
+        "hourly: lowering deployment 2/",
+    );
     assert_eq!(kept.purpose, Stage::HourlyCheckpoint(1));
+    assert!(note.contains("a checkpoint"), "{note}");
 }
 
 /// Ctrl-C during the static comparison keeps its verified checkpoint as a
 /// flat schedule (24 equal hours), marked as such.
 #[test]
 fn an_hourly_plan_interrupted_in_the_static_comparison_keeps_a_flat_schedule() {
-    let (kept, note) = interrupted_at("static comparison: level 2/");
+    let (kept, note) = interrupted_at(HOURLY_B, "static comparison: level 2/");
     assert!(matches!(kept.purpose, Stage::Checkpoint(1)));
     assert_eq!(kept.capacities, vec![kept.capacities[0]; 24]);
     assert!(note.contains("as a flat schedule"), "{note}");

@@ -5,7 +5,8 @@
 //! deployment in turn, costliest first, is lowered hour by hour, galloping
 //! down (a thirty-second of its capacity, then twice and four times that,
 //! ...) from the feasible value until an hour's checks fail, then bisecting,
-//! every hour in the same simulated candidates;
+//! every hour in the same simulated candidates, the schedule after the first
+//! (costliest) deployment's descent verified once as a checkpoint;
 //! (3) the result is evaluated jointly (an hour's figures also feel the
 //! neighbouring hours' capacities through sessions held across the boundary)
 //! and any failing hour raised a step at a time; (4) the schedule is verified
@@ -309,8 +310,6 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
             return Ok(());
         };
         out.incumbent = Some(x.clone());
-        note("hourly: verifying the feasible start");
-        self.check(&x, Stage::HourlyCheckpoint(1), attempt_alpha(alpha, 1), out)?;
         let order = self.by_cost();
         for (n, &k) in order.iter().enumerate() {
             note(&format!(
@@ -321,9 +320,13 @@ impl<'s, 'a> HourlySearch<'s, 'a> {
             ));
             x = self.descend(x, k)?;
             out.incumbent = Some(x.clone());
-            let last = out.verifications.last().map(|v| &v.capacities);
-            if n + 1 < order.len() && last != Some(&x) {
-                let purpose = Stage::HourlyCheckpoint(n as u32 + 2);
+            // One checkpoint, after the costliest schedule's descent (most of
+            // the saving): before it an interrupted run keeps the static
+            // comparison's plan as a flat schedule, and each checkpoint costs
+            // a full verification.
+            if n == 0 && order.len() > 1 {
+                note("hourly: verifying the schedule so far (a checkpoint)");
+                let purpose = Stage::HourlyCheckpoint(1);
                 self.check(&x, purpose, attempt_alpha(alpha, 1), out)?;
             }
         }

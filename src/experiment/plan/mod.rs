@@ -245,15 +245,40 @@ pub fn plan(
     progress: &dyn Progress,
     note: &mut dyn FnMut(&str),
 ) -> Outcome {
-    plan_with(world, spec, rule(spec), progress, note)
+    plan_static(world, spec, rule(spec), Marginals::Measured, progress, note)
 }
 
-/// Plan `world`'s static capacities against the checks of `rule` (the hourly
-/// planner's static comparison judges every hour).
+/// Plan `world`'s static capacities against the checks of `rule`: the hourly
+/// planner's static comparison, which judges every hour. Its plan is a
+/// reference and a fallback, not a report of its own, so the steps on
+/// either side of it are not measured.
 pub fn plan_with(
     world: &World,
     spec: &Spec,
     rule: Rule,
+    progress: &dyn Progress,
+    note: &mut dyn FnMut(&str),
+) -> Outcome {
+    plan_static(world, spec, rule, Marginals::Skipped, progress, note)
+}
+
+/// Whether a verified static plan's marginal effects (one step more and
+/// less per variable, what `plan.md` reports and the binding targets come
+/// from) are measured: one or two candidates per variable at every
+/// replication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marginals {
+    /// Measured (a static plan's own report).
+    Measured,
+    /// Not measured (the hourly planner's static comparison).
+    Skipped,
+}
+
+fn plan_static(
+    world: &World,
+    spec: &Spec,
+    rule: Rule,
+    marginals: Marginals,
     progress: &dyn Progress,
     note: &mut dyn FnMut(&str),
 ) -> Outcome {
@@ -279,7 +304,7 @@ pub fn plan_with(
         budget: spec.max_candidates,
         budget_hit: false,
     };
-    let result = phases::run(&mut search, spec, &start, &mut out, note);
+    let result = phases::run(&mut search, spec, &start, marginals, &mut out, note);
     out.budget_hit = search.budget_hit;
     if result.is_err() {
         out.status = Status::Interrupted;

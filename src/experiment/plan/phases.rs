@@ -11,7 +11,7 @@
 use super::search::{Order, Search, POINTS};
 use super::space::{coarsest, Capacities};
 use super::verify::{self, Stage};
-use super::{attempt_alpha, Outcome, Spec, Status, FINAL_ATTEMPTS};
+use super::{attempt_alpha, Marginals, Outcome, Spec, Status, FINAL_ATTEMPTS};
 use crate::experiment::Cancelled;
 
 /// Verify `x` and record the run; whether it passed.
@@ -36,6 +36,7 @@ pub fn run(
     s: &mut Search<'_, '_>,
     spec: &Spec,
     start: &[u32],
+    marginals: Marginals,
     out: &mut Outcome,
     note: &mut dyn FnMut(&str),
 ) -> Result<(), Cancelled> {
@@ -59,7 +60,7 @@ pub fn run(
                 s.down_the_ray(x, f)?
             };
             let x = search_levels(s, spec, x, f, out, note)?;
-            finish(s, spec, x, out, note)
+            finish(s, spec, x, marginals, out, note)
         }
         Err(last) => {
             out.status = Status::Infeasible;
@@ -140,6 +141,7 @@ fn finish(
     s: &mut Search<'_, '_>,
     spec: &Spec,
     mut x: Capacities,
+    marginals: Marginals,
     out: &mut Outcome,
     note: &mut dyn FnMut(&str),
 ) -> Result<(), Cancelled> {
@@ -159,6 +161,9 @@ fn finish(
         )? {
             out.status = Status::Verified;
             out.plan = out.verifications.last().cloned();
+            if marginals == Marginals::Skipped {
+                return Ok(());
+            }
             note("measuring one step more and less per deployment");
             let (at, marginals) = verify::marginals(s.ev, &spec.variables, &x)?;
             out.binding = verify::binding(s.ev.rule(), &marginals);
