@@ -189,7 +189,13 @@ impl Distribution {
         let n = std::mem::take(&mut self.run_len);
         if n > 0 {
             let i = counts_index(f64::from_bits(self.run_bits));
-            self.chunk_mut(i >> CHUNK_BITS)[i & (CHUNK - 1)] += n;
+            let (c, o) = (i >> CHUNK_BITS, i & (CHUNK - 1));
+            // The chunk exists for nearly every value after the first few:
+            // reach it inline, and call out only to allocate.
+            match self.chunks.get_mut(c) {
+                Some(Some(chunk)) => chunk[o] += n,
+                _ => self.chunk_mut(c)[o] += n,
+            }
         }
     }
 

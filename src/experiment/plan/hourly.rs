@@ -1,11 +1,13 @@
 //! Hourly schedules: 24 capacities per deployment (UTC hours), as cheap as the
 //! search finds, whose targets hold hour by hour (docs/planner.md, "Hourly
-//! schedules").
+//! schedules"). An autoscaled pool is scheduled by its floor (the
+//! autoscaler's minimum per hour), its other knobs, and a fixed pool's size,
+//! held at the static comparison's plan ([`held`]).
 //!
 //! The formulation: a target that the time series measures per hour (the
 //! overflow, rejection, abandonment and rejection + abandonment shares,
-//! overall or of one population)
-//! must hold in every UTC hour of the window, the usual interval service level
+//! overall or of one population, and a worker pool's cold-start share) must
+//! hold in every UTC hour of the window, the usual interval service level
 //! of staffing, which has an exact answer (the per-hour inverse) where hours
 //! are independent; every other target holds over the whole window. Each
 //! (target, hour) pair is one check of the confidence rule, so Bonferroni runs
