@@ -238,3 +238,40 @@ fn an_hourly_plan_has_its_own_folder_and_planned_name() {
         "{}"
     );
 }
+
+/// A search's candidates run without the time series' per-population counts
+/// unless a check reads them: every check's figures are the same either way
+/// (the counts feed nothing a candidate is judged by), and a population's
+/// hourly target keeps them.
+#[test]
+fn candidates_judge_the_same_without_the_per_population_counts() {
+    let w = hourly::hourly_world(&world("scenarios/tests/plan-hourly-explicit.json"));
+    let (spec, _) = specs(&w);
+    let rule = hourly::rule(&w, &spec);
+    let lean = hourly::search_world(&w, &rule);
+    assert!(w.run().population_series && !lean.run().population_series);
+    let x = hourly::start(&w, &spec.targets, &spec.variables, &vec![[5.0; 24]; 2]);
+    let run = |world: &World| {
+        verify(
+            world,
+            &spec.variables,
+            &rule,
+            &x,
+            Stage::HourlyFinal(1),
+            0.05,
+            4,
+            &(),
+        )
+        .unwrap()
+    };
+    let (full, thin) = (run(&w), run(&lean));
+    assert_eq!(full.estimates, thin.estimates);
+    assert!(full.sessions > 1000.0, "{}", full.sessions);
+    assert_eq!(full.sessions, thin.sessions);
+    use regionsim::model::target::{Scope, Target, TargetMetric};
+    let mut per_pop = spec.clone();
+    let t = Target::new(TargetMetric::OverflowRate, Scope::Population(0), 0.1).unwrap();
+    per_pop.targets.push(t);
+    let rule = hourly::rule(&w, &per_pop);
+    assert!(hourly::search_world(&w, &rule).run().population_series);
+}

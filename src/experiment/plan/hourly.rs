@@ -23,7 +23,7 @@ use super::measure::{checked_hour, hourly_metric, Span};
 use super::space::{Capacities, Period, Variable};
 use super::{attempt_alpha, plan_with, Outcome, Room, Spec, Status};
 use crate::engine::Progress;
-use crate::model::target::{Target, TargetMetric};
+use crate::model::target::{Scope, Target, TargetMetric};
 use crate::model::World;
 
 /// The hourly plan and its static comparison.
@@ -54,6 +54,22 @@ pub fn hourly_world(world: &World) -> World {
         r.population_series = true;
     })
     .expect("an hour is a valid bin");
+    w
+}
+
+/// The world a search's candidates run: the planner's world without
+/// per-population counts in the time series unless a check reads them (an
+/// hourly target of one population). Those counts feed nothing else a
+/// candidate is judged by, so every candidate's figures are the same either
+/// way; the verification, whose run backs the Populations table, keeps them.
+pub fn search_world(world: &World, rule: &Rule) -> World {
+    let reads = (rule.targets.iter().zip(&rule.spans))
+        .any(|(t, sp)| matches!(sp, Span::Hour(_)) && matches!(t.scope(), Scope::Population(_)));
+    let mut w = world.clone();
+    if !reads {
+        w.edit_run(|r| r.population_series = false)
+            .expect("dropping a series keeps the run valid");
+    }
     w
 }
 
@@ -258,7 +274,8 @@ pub fn plan(
         };
     }
     let mut schedule = schedule_outcome(&w, spec, &rule, &loads);
-    let mut ev = Evaluator::new(&w, &spec.variables, &rule, progress);
+    let lean = search_world(&w, &rule);
+    let mut ev = Evaluator::new(&lean, &spec.variables, &rule, progress);
     let mut search = HourlySearch::new(&mut ev, &w, spec);
     let result = search.run(&mut schedule, note);
     if result.is_err() {

@@ -295,7 +295,8 @@ fn plan_static(
                 .clamp(v.min(), v.max())
         })
         .collect();
-    let mut ev = Evaluator::new(world, &spec.variables, &rule, progress);
+    let lean = hourly::search_world(world, &rule);
+    let mut ev = Evaluator::new(&lean, &spec.variables, &rule, progress);
     let mut out = Outcome::new(rule.clone(), peak_loads, start.clone());
     let mut search = Search {
         ev: &mut ev,
