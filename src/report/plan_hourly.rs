@@ -258,6 +258,50 @@ fn schedule_md(s: &mut String, world: &World, spec: &Spec, out: &HourlyOutcome, 
     }
 }
 
+/// The plans' table: the static plan's and the schedule's slot-hours, with
+/// worker pools the worker-hours each verification measured per
+/// replication; then the worker-hours the floors keep warm.
+fn totals_md(
+    s: &mut String,
+    world: &World,
+    (spec, fixed): (&Spec, &Spec),
+    out: &HourlyOutcome,
+    v: &Verification,
+) {
+    let hours = slot_hours(world, &spec.variables, &v.capacities);
+    let pools = !v.worker_hours.is_empty();
+    let measured = |p: &Verification| match pools {
+        true => format!(" {:.1} |", p.worker_hours.iter().sum::<f64>()),
+        false => String::new(),
+    };
+    let (head, rule) = match pools {
+        true => (" worker-hours (measured per replication) |", " --- |"),
+        false => ("", ""),
+    };
+    let _ = writeln!(
+        s,
+        "| plan | slot-hours |{head} capacities |\n| --- | --- |{rule} --- |"
+    );
+    let flat = static_slot_hours(world, fixed, out);
+    let fixed_plan = out.fixed.as_ref().and_then(|f| f.plan.as_ref());
+    if let (Some(flat), Some(p)) = (flat, fixed_plan) {
+        let _ = writeln!(
+            s,
+            "| static (same targets) | {flat:.0} |{} {} |",
+            measured(p),
+            capacities_line(world, &fixed.variables, &p.capacities)
+        );
+    }
+    let less = match flat {
+        Some(flat) if flat > 0.0 => format!(" ({:.1} % less)", 100.0 * (1.0 - hours / flat)),
+        _ => String::new(),
+    };
+    let _ = writeln!(s, "| hourly | {hours:.0}{less} |{} below |\n", measured(v));
+    if let Some(f) = floor_worker_hours(world, spec, &v.capacities) {
+        let _ = writeln!(s, "The floors keep {f:.0} worker-hours warm at least.\n");
+    }
+}
+
 /// The pools' knobs held at the static plan's values, one line.
 fn held_md(s: &mut String, world: &World, out: &HourlyOutcome) {
     if out.held.is_empty() {
@@ -320,40 +364,7 @@ pub fn plan_hourly_md(
         " The overflow, rejection and abandonment targets (overall and per population) and the cold-start share of jobs hold in every UTC hour, the others over the window.",
     );
     if let Some(v) = &sc.plan {
-        let hours = slot_hours(world, &spec.variables, &v.capacities);
-        let _ = writeln!(s, "| plan | slot-hours | capacities |\n| --- | --- | --- |");
-        if let (Some(flat), Some(p)) = (
-            static_slot_hours(world, fixed, out),
-            out.fixed.as_ref().and_then(|f| f.plan.as_ref()),
-        ) {
-            let _ = writeln!(
-                s,
-                "| static (same targets) | {flat:.0} | {} |",
-                capacities_line(world, &fixed.variables, &p.capacities)
-            );
-            let less = match flat > 0.0 {
-                true => format!(" ({:.1} % less)", 100.0 * (1.0 - hours / flat)),
-                false => String::new(),
-            };
-            let _ = writeln!(s, "| hourly | {hours:.0}{less} | below |\n");
-        } else {
-            let _ = writeln!(s, "| hourly | {hours:.0} | below |\n");
-        }
-        if let Some(f) = floor_worker_hours(world, spec, &v.capacities) {
-            let flat = (out.fixed.as_ref().and_then(|f| f.plan.as_ref()))
-                .map(|p| {
-                    format!(
-                        " (the static plan's: {:.1})",
-                        p.worker_hours.iter().sum::<f64>()
-                    )
-                })
-                .unwrap_or_default();
-            let _ = writeln!(
-                s,
-                "The floors keep {f:.0} worker-hours warm at least; the verification measured {:.1} worker-hours per replication{flat}.\n",
-                v.worker_hours.iter().sum::<f64>()
-            );
-        }
+        totals_md(&mut s, world, (spec, fixed), out, v);
         held_md(&mut s, world, out);
         schedule_md(&mut s, world, spec, out, &v.capacities);
         tightest_md(&mut s, world, spec, &sc.rule, v);
