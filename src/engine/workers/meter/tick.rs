@@ -96,7 +96,7 @@ impl Meter {
             let m = r.measured(load[i], measured[i]);
             let seen = r.reported(m, reported[i]);
             let room = r.would_take(seen, m, r.reserved(reserved[i]));
-            takes[i] = (ready[i] && room) || held[i];
+            takes[i] = (ready[i] & room) | held[i];
             takers += u32::from(takes[i]);
         }
         self.takers = takers;
