@@ -102,11 +102,6 @@ impl Autoscale {
         self.min = hours.iter().copied().min().unwrap_or(0);
         self.min_hourly = Some(Box::new(hours));
     }
-
-    /// The floor at the run's start (midnight UTC).
-    pub fn first_floor(&self) -> u32 {
-        self.floor_at(0.0)
-    }
 }
 
 /// The worker layer of one deployment.

@@ -13,8 +13,8 @@ use super::plan::{capacities_line, json_head, json_text, md_head, purpose_name, 
 use super::plan_words::{check_label, deployment_label, limit_text, missed_text, value_text};
 use crate::experiment::plan::hourly::HourlyOutcome;
 use crate::experiment::plan::{
-    cost, floor_schedules, hourly_groups, hours_in, slot_hours, unmet, Knob, Outcome, Rule, Span,
-    Spec, Stage, Status, TargetEstimate, Verification,
+    cost, floor_hours, hourly_groups, slot_hours, unmet, Knob, Outcome, Rule, Span, Spec, Stage,
+    Status, TargetEstimate, Verification,
 };
 use crate::model::World;
 
@@ -98,7 +98,7 @@ fn static_json(world: &World, fixed: &Spec, out: &HourlyOutcome) -> Value {
         "status": status_name(f.status),
         "capacities": f.plan.as_ref().map(|v| v.capacities.clone()),
         "slot_hours": f.plan.as_ref().map(|v| num(slot_hours(world, &fixed.variables, &v.capacities))),
-        "measured_worker_hours": f.plan.as_ref().filter(|v| !v.worker_hours.is_empty()).map(|v| num(v.worker_hours.iter().sum())),
+        "measured_worker_hours": f.plan.as_ref().and_then(Verification::measured_worker_hours).map(num),
         "verification": f.plan.as_ref().map(|v| verification(world, &f.rule, v)),
         "effort": effort(f),
     })
@@ -116,17 +116,10 @@ fn held_json(world: &World, out: &HourlyOutcome) -> Value {
     Value::Array(rows.collect())
 }
 
-/// Worker-hours the floors keep warm at least (each hour's floor times the
-/// hours of the window it covers), None without a floor schedule.
+/// Worker-hours the floors keep warm at least, None without a floor schedule.
 fn floor_worker_hours(world: &World, spec: &Spec, x: &[u32]) -> Option<f64> {
-    let floors = floor_schedules(&spec.variables, x);
-    (!floors.is_empty()).then(|| {
-        (floors.iter())
-            .flat_map(|(_, h)| {
-                (0..24u8).map(move |i| f64::from(h[usize::from(i)]) * hours_in(world, i))
-            })
-            .sum()
-    })
+    let floors = spec.variables.iter().any(|v| v.knob() == Knob::MinReplicas);
+    floors.then(|| floor_hours(world, &spec.variables, x))
 }
 
 /// The `plan.json` text of an hourly plan.
@@ -153,7 +146,7 @@ pub fn plan_hourly_json(
             json!({
                 "slot_hours": num(hours),
                 "floor_worker_hours": floor_worker_hours(world, spec, &v.capacities).map(num),
-                "measured_worker_hours": (!v.worker_hours.is_empty()).then(|| num(v.worker_hours.iter().sum())),
+                "measured_worker_hours": v.measured_worker_hours().map(num),
                 "cost": num(cost(world, &spec.variables, &v.capacities)),
                 "static_slot_hours": flat.map(num),
                 "saving_share": flat.map(|f| num(1.0 - hours / f)),
@@ -269,10 +262,9 @@ fn totals_md(
     v: &Verification,
 ) {
     let hours = slot_hours(world, &spec.variables, &v.capacities);
-    let pools = !v.worker_hours.is_empty();
-    let measured = |p: &Verification| match pools {
-        true => format!(" {:.1} |", p.worker_hours.iter().sum::<f64>()),
-        false => String::new(),
+    let pools = v.measured_worker_hours().is_some();
+    let measured = |p: &Verification| {
+        (p.measured_worker_hours()).map_or(String::new(), |h| format!(" {h:.1} |"))
     };
     let (head, rule) = match pools {
         true => (" worker-hours (measured per replication) |", " --- |"),

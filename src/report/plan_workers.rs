@@ -98,7 +98,7 @@ pub fn plan_fields(world: &World, spec: &Spec, v: &Verification, plan: &mut Valu
         .collect();
     obj.insert(
         "measured_worker_hours".into(),
-        num(v.worker_hours.iter().sum()),
+        num(v.measured_worker_hours().unwrap_or(0.0)),
     );
     obj.insert(
         "measured_worker_hours_by_deployment".into(),
@@ -114,6 +114,6 @@ pub fn md_total(world: &World, spec: &Spec, v: &Verification) -> String {
     format!(
         " Worker pools: {:.0} worker-hours paid for at most (fixed pools' workers and autoscaled pools' most replicas over the window); their verification ran {:.1} worker-hours per replication.",
         worker_hours(world, &spec.variables, &v.capacities),
-        v.worker_hours.iter().sum::<f64>()
+        v.measured_worker_hours().unwrap_or(0.0)
     )
 }

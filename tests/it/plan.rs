@@ -4,7 +4,7 @@
 //! exact inverses (Erlang B, Erlang C, per-region explicit) run in the
 //! validation suite (`regionsim validate --case plan`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
@@ -126,17 +126,32 @@ pub fn plan_cli(scenario: &Path, out: &Path, extra: &[&str]) -> assert_cmd::asse
         .assert()
 }
 
-#[test]
-fn plan_files_are_identical_at_any_thread_count_and_planned_json_runs() {
+/// `regionsim plan SCENARIO EXTRA...` on one thread and on two, whose files
+/// must be the same bytes (`chart`: the stem of the plan's chart). Returns
+/// the scratch folder (kept alive) and the one-thread plan's folder.
+pub fn plan_at_one_and_two_threads(
+    scenario: &Path,
+    extra: &[&str],
+    chart: &str,
+) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let (one, two) = (dir.path().join("t1"), dir.path().join("t2"));
-    plan_cli(&repo(SPILL), &one, &["--threads", "1"]).success();
-    plan_cli(&repo(SPILL), &two, &["--threads", "2"]).success();
-    same_files(&one, &two, "search");
+    for (out, n) in [(&one, "1"), (&two, "2")] {
+        plan_cli(scenario, out, &[extra, &["--threads", n]].concat()).success();
+    }
+    same_files(&one, &two, chart);
+    (dir, one)
+}
 
-    let doc: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(one.join("plan.json")).unwrap()).unwrap();
-    assert_eq!(doc["status"], "verified");
+/// A plan folder's `plan.json`.
+pub fn plan_doc(folder: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(folder.join("plan.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn plan_files_are_identical_at_any_thread_count_and_planned_json_runs() {
+    let (dir, one) = plan_at_one_and_two_threads(&repo(SPILL), &[], "search");
+    assert_eq!(plan_doc(&one)["status"], "verified");
     run_planned(&one, dir.path());
 }
 

@@ -74,13 +74,9 @@ fn an_hourly_plan_over_regions_taking_turns_equals_the_per_hour_inverses() {
 
 #[test]
 fn hourly_plan_files_are_identical_at_any_thread_count_and_planned_json_meets_the_targets() {
-    let dir = tempfile::tempdir().unwrap();
-    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
-    plan_cli(&repo(HOURLY_B), &one, &["--threads", "1"]).success();
-    plan_cli(&repo(HOURLY_B), &two, &["--threads", "2"]).success();
-    crate::plan::same_files(&one, &two, "hourly");
-    let doc: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(one.join("plan.json")).unwrap()).unwrap();
+    let (dir, one) =
+        crate::plan::plan_at_one_and_two_threads(&repo(HOURLY_B), &["--hourly"], "hourly");
+    let doc = crate::plan::plan_doc(&one);
     let hours: f64 = doc["plan"]["slot_hours"].as_f64().unwrap();
     let flat: f64 = doc["plan"]["static_slot_hours"].as_f64().unwrap();
     assert!(hours < flat, "hourly {hours} vs static {flat}");

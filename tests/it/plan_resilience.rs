@@ -6,23 +6,17 @@
 //! at any thread count, the hourly planner honouring failure checks, and
 //! refusals.
 
-use std::path::Path;
-
 use predicates::str::contains;
 use regionsim::experiment::plan::{self, hourly, Span, Status};
 use regionsim::model::target::Resilience;
 use serde_json::{json, Value};
 
 use crate::common::{repo, world};
-use crate::plan::{plan_cli, run_planned, same_files};
+use crate::plan::{plan_at_one_and_two_threads, plan_cli, plan_doc, run_planned};
 use crate::scenario_errors::reject;
 
 const SPILL: &str = "scenarios/tests/plan-spill.json";
 const RESILIENCE: &str = "scenarios/validation/plan-resilience.json";
-
-fn doc(out: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap()
-}
 
 /// Two-hour failures at each deployment's busiest window, sessions lost.
 fn two_hours(w: &regionsim::model::World) -> Resilience {
@@ -108,12 +102,8 @@ fn each_deployment_fails_at_its_own_peak() {
 /// the same bytes on one thread and two, and `planned.json` runs.
 #[test]
 fn survive_outage_plans_files_are_identical_at_any_thread_count() {
-    let dir = tempfile::tempdir().unwrap();
-    let (one, two) = (dir.path().join("t1"), dir.path().join("t2"));
-    plan_cli(&repo(SPILL), &one, &["--survive-outage", "--threads", "1"]).success();
-    plan_cli(&repo(SPILL), &two, &["--survive-outage", "--threads", "2"]).success();
-    same_files(&one, &two, "search");
-    let d = doc(&one);
+    let (dir, one) = plan_at_one_and_two_threads(&repo(SPILL), &["--survive-outage"], "search");
+    let d = plan_doc(&one);
     assert_eq!(d["status"], "verified");
     let r = &d["resilience"];
     assert_eq!(r["targets"], json!(["rejection_abandonment_rate"]));

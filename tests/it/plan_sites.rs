@@ -10,7 +10,7 @@ use regionsim::model::target::{Scope, Target, TargetMetric};
 use serde_json::{json, Value};
 
 use crate::common::{repo, world};
-use crate::plan::{plan_cli, run_planned, same_files};
+use crate::plan::{plan_cli, run_planned};
 use crate::scenario_errors::reject;
 
 const SITES: &str = "scenarios/validation/plan-sites.json";
@@ -142,24 +142,9 @@ fn open_sets_are_every_subset_within_the_limit() {
 /// opened region as a deployment and runs.
 #[test]
 fn candidate_flags_write_where_to_run_and_a_planned_scenario_that_runs() {
-    let dir = tempfile::tempdir().unwrap();
-    let (one, two) = (dir.path().join("t1"), dir.path().join("t2"));
     let flags = ["--candidate", "ap-south", "--max-deployments", "2"];
-    plan_cli(
-        &repo(SITES),
-        &one,
-        &[&flags[..], &["--threads", "1"]].concat(),
-    )
-    .success();
-    plan_cli(
-        &repo(SITES),
-        &two,
-        &[&flags[..], &["--threads", "2"]].concat(),
-    )
-    .success();
-    same_files(&one, &two, "search");
-    let doc: Value =
-        serde_json::from_slice(&std::fs::read(one.join("plan.json")).unwrap()).unwrap();
+    let (dir, one) = crate::plan::plan_at_one_and_two_threads(&repo(SITES), &flags, "search");
+    let doc = crate::plan::plan_doc(&one);
     let sets = doc["sites"]["sets"].as_array().unwrap();
     assert_eq!(
         sets.len(),

@@ -205,11 +205,7 @@ fn worker_targets_hold_where_the_pool_measures_them() {
 /// 2 threads, and its `planned.json` runs as is.
 #[test]
 fn a_pool_plan_is_identical_at_any_thread_count_and_its_planned_json_runs() {
-    let dir = tempfile::tempdir().unwrap();
-    let (one, two) = (dir.path().join("t1"), dir.path().join("t2"));
-    plan_cli(&repo(AUTO), &one, &["--threads", "1"]).success();
-    plan_cli(&repo(AUTO), &two, &["--threads", "2"]).success();
-    crate::plan::same_files(&one, &two, "search");
+    let (dir, one) = crate::plan::plan_at_one_and_two_threads(&repo(AUTO), &[], "search");
     let planned = std::fs::read_to_string(one.join("planned.json")).unwrap();
     assert!(planned.contains("\"target_load\": 0.6"), "{planned}");
     crate::plan::run_planned(&one, dir.path());
@@ -230,13 +226,9 @@ const FLOOR: &str = "scenarios/tests/plan-hourly-floor.json";
 /// and runs.
 #[test]
 fn an_hourly_floor_keeps_a_worker_warm_only_where_the_pool_would_sleep() {
-    let dir = tempfile::tempdir().unwrap();
-    let (one, two) = (dir.path().join("t1"), dir.path().join("t2"));
-    plan_cli(&repo(FLOOR), &one, &["--hourly", "--threads", "1"]).success();
-    plan_cli(&repo(FLOOR), &two, &["--hourly", "--threads", "2"]).success();
-    crate::plan::same_files(&one, &two, "hourly");
-    let doc: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(one.join("plan.json")).unwrap()).unwrap();
+    let (dir, one) =
+        crate::plan::plan_at_one_and_two_threads(&repo(FLOOR), &["--hourly"], "hourly");
+    let doc = crate::plan::plan_doc(&one);
     assert_eq!(doc["status"], "verified");
     let row = &doc["schedule"][0];
     assert_eq!(row["knob"], "min_replicas");

@@ -152,14 +152,9 @@ pub(super) fn tell(
             None => eprintln!("  {hourly:.0} slot-hours hourly"),
         }
     }
-    if !v.worker_hours.is_empty() {
-        let measured = |w: &[f64]| w.iter().sum::<f64>();
-        let flat = fixed_plan.map_or(String::new(), |p| {
-            format!(" against {:.1} static", measured(&p.worker_hours))
-        });
-        eprintln!(
-            "  {:.1} worker-hours measured per replication{flat}",
-            measured(&v.worker_hours)
-        );
+    if let Some(hours) = v.measured_worker_hours() {
+        let flat = (fixed_plan.and_then(|p| p.measured_worker_hours()))
+            .map_or(String::new(), |f| format!(" against {f:.1} static"));
+        eprintln!("  {hours:.1} worker-hours measured per replication{flat}");
     }
 }

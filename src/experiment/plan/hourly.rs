@@ -193,15 +193,29 @@ fn scheduled(k: Knob) -> bool {
 /// start's, clamped to the bounds, for none); the floor too, which is the
 /// flat start its hourly schedule descends from.
 pub fn held(world: &World, fixed: &Spec, plan: Option<&[u32]>) -> Vec<(usize, Knob, u32)> {
-    let (_, slots) = analytic::start(world, &fixed.targets);
-    (fixed.variables.iter().enumerate())
-        .filter(|(_, v)| v.knob().on_workers())
-        .map(|(i, v)| {
-            let d = v.deployment();
-            let own = knob::start(world, d, v.knob(), slots[d]).clamp(v.min(), v.max());
-            (d, v.knob(), plan.map_or(own, |x| x[i]))
-        })
+    let x = plan.map_or_else(
+        || {
+            let (_, slots) = analytic::start(world, &fixed.targets);
+            (fixed.variables.iter())
+                .map(|v| {
+                    let d = v.deployment();
+                    knob::start(world, d, v.knob(), slots[d]).clamp(v.min(), v.max())
+                })
+                .collect()
+        },
+        <[u32]>::to_vec,
+    );
+    (fixed.variables.iter().zip(x))
+        .filter(|(v, _)| v.knob().on_workers())
+        .map(|(v, c)| (v.deployment(), v.knob(), c))
         .collect()
+}
+
+/// `world` with the held pool knobs set.
+fn with_held(world: &World, held: &[(usize, Knob, u32)]) -> World {
+    let mut w = world.clone();
+    knob::apply_workers(&mut w, held).expect("the held knobs are within their checked bounds");
+    w
 }
 
 /// The per-hour analytic start of hourly variables, clamped to their bounds.
@@ -232,9 +246,7 @@ pub fn start(
 /// The world an hourly plan runs: the held pool knobs set, then the
 /// schedule (`x`, a candidate of `spec`).
 pub fn planned_world(world: &World, spec: &Spec, out: &HourlyOutcome, x: &[u32]) -> World {
-    let mut w = world.clone();
-    knob::apply_workers(&mut w, &out.held).expect("the held knobs are within their checked bounds");
-    super::apply(&w, &spec.variables, x)
+    super::apply(&with_held(world, &out.held), &spec.variables, x)
 }
 
 /// Plan an hourly schedule (`spec.variables` hourly); with `fixed`, plan the
@@ -259,9 +271,7 @@ pub fn plan(
     let plan_of = |f: &Outcome| f.plan.as_ref().map(|v| v.capacities.clone());
     let fixed_plan = fixed_out.as_ref().and_then(plan_of);
     let held = fixed.map_or_else(Vec::new, |fs| held(&w, fs, fixed_plan.as_deref()));
-    let mut hw = w.clone();
-    knob::apply_workers(&mut hw, &held).expect("the held knobs are within their checked bounds");
-    let w = hw;
+    let w = with_held(&w, &held);
     if let (Some(fs), Some(Status::Interrupted)) = (fixed, fixed_out.as_ref().map(|o| o.status)) {
         let mut schedule = schedule_outcome(&w, spec, &rule, &loads);
         schedule.plan = flat_fallback(fixed_out.as_ref(), fs);

@@ -210,9 +210,9 @@ pub fn apply_workers(w: &mut World, values: &[(usize, Knob, u32)]) -> Result<(),
 }
 
 /// Set pool `d`'s floor to follow `hours` (UTC) through the model's checked
-/// setter, the workers at the start kept within the lowest floor and the
-/// most (a floor above the most replicas is refused there, so an hourly
-/// floor's bounds are checked like a flat one's).
+/// setter: an hour's floor above the most replicas is held at the most, as
+/// a flat floor is, and the workers at the start are kept within the lowest
+/// floor and the most (`settle`).
 pub fn apply_floor_schedule(w: &mut World, d: usize, hours: [u32; 24]) -> Result<(), String> {
     w.set_workers(d, |spec| {
         if let Some(a) = spec.autoscale.as_mut() {

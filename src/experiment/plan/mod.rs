@@ -43,8 +43,8 @@ pub use resilience::{failures, Failure, Skipped};
 pub use room::{Room, FIRST_MISS, RARE_ROOM};
 pub use sites::{open_sets, plan_sites, set_label, OpenSet, SetPlan, SitesOutcome};
 pub use space::{
-    apply, cost, floor_schedules, hourly_groups, hours_in, schedules, slot_hours, window_hours,
-    worker_hours, Capacities, Period, Variable,
+    apply, cost, floor_hours, floor_schedules, hourly_groups, hours_in, schedules, slot_hours,
+    window_hours, worker_hours, Capacities, Period, Variable,
 };
 pub use verdict::{unmet, Verdict};
 pub use verify::{fresh_seed, verify, Marginal, Stage, Verification};
@@ -267,7 +267,7 @@ pub fn plan_with(
 /// from) are measured: one or two candidates per variable at every
 /// replication.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Marginals {
+enum Marginals {
     /// Measured (a static plan's own report).
     Measured,
     /// Not measured (the hourly planner's static comparison).

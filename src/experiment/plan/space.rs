@@ -211,23 +211,32 @@ fn life(world: &World, d: usize) -> (f64, f64) {
     (world.deployments()[d].created_at_s, gone)
 }
 
-/// Slot-hours of a decision over the window.
-pub fn slot_hours(world: &World, vars: &[Variable], x: &[u32]) -> f64 {
+/// Value-hours over the window of the variables whose knob `keep` takes:
+/// each value times the hours its period covers, summed in variable order.
+fn hours_of(world: &World, vars: &[Variable], x: &[u32], keep: impl Fn(Knob) -> bool) -> f64 {
     vars.iter()
         .zip(x)
-        .filter(|(v, _)| v.knob == Knob::Slots)
+        .filter(|(v, _)| keep(v.knob))
         .map(|(v, &c)| f64::from(c) * paid_hours(world, v))
         .fold(0.0, |a, b| a + b)
+}
+
+/// Slot-hours of a decision over the window.
+pub fn slot_hours(world: &World, vars: &[Variable], x: &[u32]) -> f64 {
+    hours_of(world, vars, x, |k| k == Knob::Slots)
 }
 
 /// Worker-hours a decision pays for over the window: a fixed pool's workers,
 /// an autoscaled pool's most replicas, times the hours.
 pub fn worker_hours(world: &World, vars: &[Variable], x: &[u32]) -> f64 {
-    vars.iter()
-        .zip(x)
-        .filter(|(v, _)| v.knob.paid() && v.knob.on_workers())
-        .map(|(v, &c)| f64::from(c) * paid_hours(world, v))
-        .sum()
+    hours_of(world, vars, x, |k| k.paid() && k.on_workers())
+}
+
+/// Worker-hours the pools' floors keep warm at least over the window (each
+/// floor times the hours its period covers; the floors are not paid for as
+/// such, so this is a figure, not part of the cost).
+pub fn floor_hours(world: &World, vars: &[Variable], x: &[u32]) -> f64 {
+    hours_of(world, vars, x, |k| k == Knob::MinReplicas)
 }
 
 /// Cost-weighted slot-hours and worker-hours: what the planner minimises

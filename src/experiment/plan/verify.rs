@@ -68,6 +68,12 @@ impl Verification {
     pub fn passed(&self) -> bool {
         self.unmet.is_empty()
     }
+
+    /// Worker-hours per replication the run measured over every worker
+    /// deployment (None without workers).
+    pub fn measured_worker_hours(&self) -> Option<f64> {
+        (!self.worker_hours.is_empty()).then(|| self.worker_hours.iter().sum())
+    }
 }
 
 /// The seed of a verification: a stream family no search candidate uses.
