@@ -70,6 +70,17 @@ pub fn simulate_on<H: MainHeap>(
         .run_to_end(progress)
 }
 
+/// Run one replication of `world` with every worker pool taking each sample
+/// and report at its instant, never resting ([`simulate`] lets a pool whose
+/// every figure is settled skip them until something in it changes): for
+/// checking that both give the very same run.
+pub fn simulate_without_rest(world: &World, replication: u32, progress: &dyn Progress) -> RunStats {
+    let mut engine =
+        Engine::<AnyPolicy, QuadHeap>::new(world, AnyPolicy::from_world(world), replication);
+    engine.workers.rest = false;
+    engine.run_to_end(progress)
+}
+
 /// About the most events a world holds pending at once: a departure per busy
 /// slot (on workers, per session the most workers take at the load
 /// threshold), plus each population's next arrival and a margin.
@@ -215,7 +226,7 @@ impl<'w, P: Policy, H: MainHeap> Engine<'w, P, H> {
                 }
                 Kind::Timeline => self.on_step(ev.a as usize),
                 Kind::WorkerDeparture => self.on_worker_departure(ev.a, ev.b),
-                Kind::WorkerTick => self.on_worker_tick(ev.a as usize),
+                Kind::WorkerTick => self.on_worker_tick(),
                 Kind::WorkerReady => self.on_worker_ready(ev.a as usize, ev.b as usize),
             }
             if events.is_multiple_of(PROGRESS_EVERY) {

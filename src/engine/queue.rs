@@ -45,7 +45,8 @@ pub enum Kind {
     /// A session on a worker ends: deployment `a & 0x3fff`, worker `a >> 14`;
     /// `b` as for [`Kind::Departure`].
     WorkerDeparture,
-    /// Load sampling, reporting or autoscaling of worker pool `a` is due.
+    /// Load sampling, reporting or autoscaling of some worker pool is due
+    /// (one event for every pool due at that instant).
     WorkerTick,
     /// Worker `b` of pool `a` finishes provisioning.
     WorkerReady,
@@ -54,9 +55,9 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// Whether a source keeps exactly one such event pending and schedules
-    /// its next one when it comes out (each population's arrivals, each
-    /// worker pool's ticks): these live in the event list's small heap.
+    /// Whether a source keeps about one such event pending and schedules
+    /// its next one when it comes out (each population's arrivals, the
+    /// worker pools' tick): these live in the event list's small heap.
     #[inline(always)]
     pub fn recurring(self) -> bool {
         matches!(self, Kind::Arrival | Kind::WorkerTick | Kind::TraceArrival)
@@ -64,7 +65,7 @@ impl Kind {
 
     /// Whether its source schedules it again on a clock of its own (an hourly
     /// capacity schedule's next hour: timeline steps are pushed during a run
-    /// by nothing else; a worker pool's next tick). Such an event must come
+    /// by nothing else; the worker pools' next tick). Such an event must come
     /// strictly after the one it follows, or the source would fire at one
     /// instant forever. An arrival may share its predecessor's instant (two
     /// draws closer than the clock's resolution), but each draws afresh, so it

@@ -83,6 +83,30 @@ pub fn bin_of(t: f64, bin_s: f64) -> usize {
     }
 }
 
+/// The bin an instant last fell in and its bounds, so that the many
+/// instants of one bin are placed without a division: an instant in
+/// `[lo, hi)` is in `bin`, exactly as [`bin_of`] would say (its bounds are
+/// the very products `bin_of` compares with).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BinCursor {
+    bin: usize,
+    lo: f64,
+    hi: f64,
+}
+
+impl BinCursor {
+    /// The bin of `t` and its end, `(bin + 1) x bin_s`.
+    #[inline]
+    pub fn find(&mut self, t: f64, bin_s: f64) -> (usize, f64) {
+        if !(t >= self.lo && t < self.hi) {
+            let b = bin_of(t, bin_s);
+            (self.bin, self.lo, self.hi) =
+                (b, b as f64 * bin_s, b.saturating_add(1) as f64 * bin_s);
+        }
+        (self.bin, self.hi)
+    }
+}
+
 /// A lane's current bin and what it has integrated there so far.
 #[derive(Debug, Clone, Copy)]
 struct OpenCell {

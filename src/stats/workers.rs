@@ -4,6 +4,7 @@
 //! and how long sessions ran on an overloaded worker. Streaming and mergeable
 //! like the rest: a fixed number of totals plus one record per time bin.
 
+use super::timeseries::BinCursor;
 use super::{DistSummary, Distribution};
 
 /// What a worker deployment holds at an instant; integrated over time.
@@ -87,6 +88,8 @@ pub struct WorkerStats {
     pub join: Distribution,
     /// Per time bin over the whole horizon.
     pub bins: Vec<WorkerBin>,
+    /// Where the level's and the jobs' last instant fell (a cache, not a figure).
+    pub cursor: BinCursor,
 }
 
 impl WorkerStats {
@@ -114,6 +117,7 @@ impl WorkerStats {
             peak_reported_load: 0.0,
             join: Distribution::new(),
             bins: vec![WorkerBin::default(); bins],
+            cursor: BinCursor::default(),
         }
     }
 
@@ -121,7 +125,8 @@ impl WorkerStats {
     /// counted by the caller; bins cover the whole horizon).
     #[inline]
     pub fn job_in_bin(&mut self, t: f64, bin_s: f64, cold: bool) {
-        if let Some(b) = self.bins.get_mut(super::timeseries::bin_of(t, bin_s)) {
+        let (b, _) = self.cursor.find(t, bin_s);
+        if let Some(b) = self.bins.get_mut(b) {
             b.jobs += 1;
             b.cold_start_jobs += u64::from(cold);
         }
@@ -144,11 +149,11 @@ impl WorkerStats {
         let mut t = from;
         while t < to {
             // On the bins' own boundaries, so each step moves on (`bin_of`).
-            let b = super::timeseries::bin_of(t, bin_s);
+            let (b, hi) = self.cursor.find(t, bin_s);
             let Some(bin) = self.bins.get_mut(b) else {
                 break;
             };
-            let end = ((b + 1) as f64 * bin_s).min(to);
+            let end = hi.min(to);
             let dt = end - t;
             bin.workers_s += f64::from(level.workers) * dt;
             bin.ready_s += f64::from(level.ready) * dt;
@@ -191,6 +196,7 @@ impl WorkerStats {
             peak_reported_load,
             join,
             bins,
+            cursor: _,
         } = o;
         self.jobs += jobs;
         self.over_admitted += over_admitted;

@@ -53,3 +53,15 @@ pub fn json_files(dirs: &[&str]) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// Every figure of a run (its counters, integrals, series and distributions)
+/// as one string, for checking that two ways of running give the same run.
+pub fn fingerprint(stats: &regionsim::stats::RunStats) -> String {
+    let dists: Vec<_> = stats
+        .populations
+        .iter()
+        .flat_map(|p| [&p.rtt, &p.join, &p.wait])
+        .map(|d| d.to_parts())
+        .collect();
+    format!("{stats:?} {dists:?} {:?}", stats.timeline.rejoin.to_parts())
+}

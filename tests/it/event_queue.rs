@@ -82,16 +82,6 @@ fn taken_arrivals_are_refilled_or_removed_and_the_order_is_exact() {
 /// Everything a run records, exactly: the statistics' debug form (every
 /// counter, integral and series, floats in their shortest round-trip form)
 /// and each distribution's counts.
-fn fingerprint(stats: &regionsim::stats::RunStats) -> String {
-    let dists: Vec<_> = stats
-        .populations
-        .iter()
-        .flat_map(|p| [&p.rtt, &p.join, &p.wait])
-        .map(|d| d.to_parts())
-        .collect();
-    format!("{stats:?} {dists:?} {:?}", stats.timeline.rejoin.to_parts())
-}
-
 /// Regression guard for the choice of event-list heap: the engine runs large
 /// worlds on the radix heap and the others on the 4-ary heap, and each kind of
 /// world (queues and patience, retries, timeline moves and outages that pull
@@ -118,7 +108,11 @@ fn both_event_list_heaps_give_the_very_same_run() {
             .expect("valid run settings");
         let quad = simulate_on::<QuadHeap>(&world, 0, &());
         let radix = simulate_on::<RadixHeap>(&world, 0, &());
-        assert_eq!(fingerprint(&quad), fingerprint(&radix), "{rel}");
+        assert_eq!(
+            crate::common::fingerprint(&quad),
+            crate::common::fingerprint(&radix),
+            "{rel}"
+        );
     }
     // A busy world with more slots than the 4-ary heap serves well (about
     // 28 000 sessions pending): `simulate` takes the radix heap, and the run is
@@ -137,5 +131,8 @@ fn both_event_list_heaps_give_the_very_same_run() {
     const { assert!(3 * 11_000 >= regionsim::engine::queue::RADIX_FROM) };
     let quad = simulate_on::<QuadHeap>(&big, 0, &());
     assert!(quad.populations.iter().map(|p| p.sessions).sum::<u64>() > 100_000);
-    assert_eq!(fingerprint(&simulate(&big, 0, &())), fingerprint(&quad));
+    assert_eq!(
+        crate::common::fingerprint(&simulate(&big, 0, &())),
+        crate::common::fingerprint(&quad)
+    );
 }

@@ -42,5 +42,6 @@ mod sweep_folders;
 mod timeline;
 mod validation;
 mod verdict;
+mod worker_rest;
 mod workers;
 mod workload;

@@ -63,8 +63,11 @@ pub(super) struct Meter {
     ring: Vec<f64>,
     /// The slot the next sample goes to.
     slot: usize,
+    /// The instant of the last sample (0 before the first): a worker whose
+    /// integral was last brought up to date then has held one load since.
+    last_sample: f64,
     /// Scratch, one value per worker: the noise draws of a tick, then the
-    /// sums of completed windows.
+    /// sums of completed windows; the pick's weights.
     noise: Vec<f64>,
 }
 
@@ -91,6 +94,7 @@ impl Meter {
             ring: Vec::new(),
             due: vec![0; window as usize],
             slot: 0,
+            last_sample: 0.0,
             noise: Vec::new(),
         }
     }
@@ -218,4 +222,5 @@ impl Meter {
     }
 }
 
+mod rest;
 mod tick;

@@ -65,6 +65,12 @@ pub(super) struct Workers {
     /// Pool index per deployment (None: it runs on slots).
     pool_of: Vec<Option<u32>>,
     rng: SimRng,
+    /// Whether pools at rest skip their samples and reports (off only to
+    /// check that skipping changes nothing).
+    pub(super) rest: bool,
+    /// The instants of the pool ticks pending in the event list, earliest
+    /// first (one, but for a pool woken before the others' next instant).
+    ticks_pending: Vec<f64>,
 }
 
 impl Workers {
@@ -82,6 +88,8 @@ impl Workers {
             pools,
             pool_of,
             rng: stream(world.run().seed, replication, Purpose::Workers, 0),
+            rest: true,
+            ticks_pending: Vec::new(),
         }
     }
 
@@ -101,25 +109,48 @@ impl Workers {
 }
 
 impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
-    /// Set every pool's admission limit and schedule its first tick.
+    /// Set every pool's admission limit and schedule the first tick.
     pub(super) fn start_workers(&mut self) {
         for p in 0..self.workers.pools.len() {
             self.refresh_pool(p, true);
-            self.schedule_tick(p);
+        }
+        self.schedule_tick();
+    }
+
+    /// Push a tick at the earliest instant a pool's duty falls due, unless
+    /// one is pending then (none beyond the horizon).
+    fn schedule_tick(&mut self) {
+        let next = self.workers.pools.iter().filter_map(|p| p.ticks.next_at());
+        let Some(t) = next.min_by(f64::total_cmp) else {
+            return;
+        };
+        let pending = &mut self.workers.ticks_pending;
+        if t <= self.world.run().horizon_s && !pending.contains(&t) {
+            let at = pending.partition_point(|&x| x < t);
+            pending.insert(at, t);
+            self.queue.push(t, Kind::WorkerTick, 0, 0);
         }
     }
 
-    /// Push pool `p`'s next tick: the earliest due duty (none: no tick).
-    fn schedule_tick(&mut self, p: usize) {
-        let t = self.workers.pools[p].ticks.next_at();
-        if let Some(t) = t.filter(|&t| t <= self.world.run().horizon_s) {
-            self.queue.push(t, Kind::WorkerTick, p as u32, 0);
-        }
-    }
-
-    /// Pool `p`'s tick at `now`: its due duties, then its new limit.
-    pub(super) fn on_worker_tick(&mut self, p: usize) {
+    /// The tick at `now`: every pool with a duty due runs it, in pool order
+    /// (one event for all pools, so pools that tick together always do so
+    /// in that order, whichever of them rested); then the next tick.
+    pub(super) fn on_worker_tick(&mut self) {
         let t = self.now;
+        self.workers.ticks_pending.retain(|&x| x != t);
+        for p in 0..self.workers.pools.len() {
+            if self.workers.pools[p].ticks.next_at() == Some(t) {
+                self.pool_tick(p, t);
+            }
+        }
+        self.schedule_tick();
+    }
+
+    /// Pool `p`'s duties due at `t`, then its new limit; then whether it may rest.
+    fn pool_tick(&mut self, p: usize, t: f64) {
+        if self.workers.pools[p].ticks.resting {
+            self.catch_up(p, t);
+        }
         let due = self.workers.pools[p].ticks.take_due(t);
         if due[SAMPLE] {
             self.workers.pools[p].sample(t, &mut self.workers.rng);
@@ -138,7 +169,38 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
         // Samples and reports change no worker's state or sessions, so the
         // level to integrate stays as it was unless the autoscaler ran.
         self.refresh_pool(p, due[EVAL]);
-        self.schedule_tick(p);
+        let pool = &mut self.workers.pools[p];
+        pool.ticks.resting = self.workers.rest && pool.can_rest(t);
+    }
+
+    /// Pool `p` at rest until `t`: the samples and reports it skipped up to
+    /// and including `t` taken as they would have been (the samples change
+    /// nothing but the ring's position; the reports go to the statistics in
+    /// order), and it no longer rests.
+    fn catch_up(&mut self, p: usize, t: f64) {
+        let (warmup, bin) = (self.world.run().warmup_s, self.world.run().bin_s);
+        let pool = &mut self.workers.pools[p];
+        pool.ticks.resting = false;
+        let (samples, last, reports) = pool.ticks.skip_to(t);
+        if samples > 0 {
+            pool.skip_samples(samples, last);
+        }
+        let stats = &mut self.stats.workers[p];
+        for k in reports {
+            let mut seen = stats.reports_at(pool.ticks.report_at(k), warmup, bin);
+            pool.report(|load| seen.add(load));
+        }
+    }
+
+    /// Something in pool `p` is about to change: if it rests, it catches up
+    /// to now (a tick due now counts as taken before the change) and its
+    /// ticks resume.
+    #[inline]
+    fn wake(&mut self, p: usize) {
+        if self.workers.pools[p].ticks.resting {
+            self.catch_up(p, self.now);
+            self.schedule_tick();
+        }
     }
 
     /// The autoscaler of pool `p`: towards ceil(reported load / target).
@@ -198,6 +260,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
 
     /// Worker `w` of pool `p` registers.
     pub(super) fn on_worker_ready(&mut self, p: usize, w: usize) {
+        self.wake(p);
         let load = self.workers.pools[p].register(w, self.now);
         if self.now >= self.world.run().warmup_s {
             let s = &mut self.stats.workers[p];
@@ -239,6 +302,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
     /// Place `s` on a worker of pool `p` (deployment `d`), which has room.
     pub(super) fn start_on_worker(&mut self, s: Session, d: usize, p: usize) {
         let t = self.now;
+        self.wake(p);
         let w = match self.workers.pools[p].pick(&mut self.workers.rng) {
             Some(w) => w,
             None => self.provision(p, true),
@@ -307,6 +371,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
             .expect("a worker departure names a pool");
         self.stats.completed += u64::from(Tag(tag).counted());
         let t = self.now;
+        self.wake(p);
         self.workers.pools[p].release(w, t);
         let r = self.deps.release(d);
         let (level, limit) = self.deps.region_level(r);
@@ -322,7 +387,11 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
             self.world.run().warmup_s,
             self.world.run().bin_s,
         );
-        for (p, pool) in self.workers.pools.iter_mut().enumerate() {
+        for p in 0..self.workers.pools.len() {
+            if self.workers.pools[p].ticks.resting {
+                self.catch_up(p, h);
+            }
+            let pool = &mut self.workers.pools[p];
             self.stats.workers[p].hold(pool.level_t, h, &pool.level, warmup, bin);
             pool.level_t = h;
         }

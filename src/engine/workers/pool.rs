@@ -66,6 +66,8 @@ pub(in crate::engine) struct Pool {
     pub(in crate::engine) last_change: f64,
     /// When the pool's sample, report and evaluation fall due.
     pub(in crate::engine) ticks: Ticks,
+    /// The last time a worker's sessions or registration changed.
+    quiet_since: f64,
     /// The level last given to the statistics, and since when.
     pub(in crate::engine) level: WorkerLevel,
     pub(in crate::engine) level_t: f64,
@@ -83,6 +85,7 @@ impl Pool {
             nominal: 0,
             last_change: 0.0,
             ticks: Ticks::new(&spec),
+            quiet_since: 0.0,
             level: WorkerLevel::default(),
             level_t: 0.0,
             spec,
@@ -175,6 +178,7 @@ impl Pool {
     /// unchanged: the counts move by that worker's change alone (what
     /// [`Self::change`] would do, without recounting the worker).
     fn step(&mut self, w: usize, t: f64, up: bool) {
+        self.quiet_since = t;
         self.meter.touch(w, t);
         let x = &mut self.workers[w];
         let before = x.sessions;
@@ -209,7 +213,7 @@ impl Pool {
 
     /// The worker a job goes to: random among eligible workers, weighted by
     /// max(0, 1 - reported load); None when none is (the caller wakes one).
-    pub(in crate::engine) fn pick(&self, rng: &mut SimRng) -> Option<usize> {
+    pub(in crate::engine) fn pick(&mut self, rng: &mut SimRng) -> Option<usize> {
         self.meter.pick(rng.random::<f64>())
     }
 
@@ -232,6 +236,7 @@ impl Pool {
         if x.sessions > 1 || x.state != State::Draining {
             return self.step(w, t, false);
         }
+        self.quiet_since = t;
         self.meter.touch(w, t);
         self.change(w, |x, _| {
             x.sessions -= 1;
@@ -241,6 +246,7 @@ impl Pool {
 
     /// `w` registers at `t`: the jobs it holds are not measured yet.
     pub(in crate::engine) fn register(&mut self, w: usize, t: f64) -> f64 {
+        self.quiet_since = t;
         self.change(w, |x, m| {
             x.state = State::Ready;
             m.register(w, t, x.sessions);
@@ -277,6 +283,22 @@ impl Pool {
     /// job, decided afresh.
     pub(in crate::engine) fn measured_afresh(&mut self) {
         self.meter.refresh_takes();
+    }
+
+    /// Whether the pool may rest at `t`: quiet for long enough, no worker
+    /// provisioning, and every figure its next sample or report would take
+    /// already held.
+    #[inline]
+    pub(in crate::engine) fn can_rest(&self, t: f64) -> bool {
+        let provisioning = self.counts.workers - self.counts.ready;
+        t - self.quiet_since >= self.ticks.settle_s()
+            && provisioning == 0
+            && self.meter.at_rest(self.spec.load.noise)
+    }
+
+    /// `count` samples skipped at rest, the last at `t`.
+    pub(in crate::engine) fn skip_samples(&mut self, count: u64, t: f64) {
+        self.meter.skip_samples(count, t);
     }
 
     /// What the autoscaler sees: the total reported load of registered

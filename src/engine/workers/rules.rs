@@ -27,6 +27,18 @@ impl Rules {
         }
     }
 
+    /// Whether the worker knows its true load at every instant (no sampling).
+    #[inline]
+    pub(super) fn exact_measure(&self) -> bool {
+        self.exact_measure
+    }
+
+    /// Whether the server sees the worker's current measurement (no reporting).
+    #[inline]
+    pub(super) fn exact_report(&self) -> bool {
+        self.exact_report
+    }
+
     /// A worker's measurement, from its true load and its moving average.
     #[inline]
     pub(super) fn measured(&self, load: f64, average: f64) -> f64 {

@@ -53,6 +53,7 @@ pub(super) fn worker_rec(s: &WorkerStats) -> WorkerRec {
         peak_reported_load,
         join,
         bins,
+        cursor: _,
     } = s;
     WorkerRec {
         deployment: *deployment,
@@ -139,5 +140,6 @@ pub(super) fn build_worker(r: WorkerRec, bins: usize) -> Result<WorkerStats, Str
                 cold_start_jobs: cold,
             })
             .collect(),
+        cursor: Default::default(),
     })
 }

@@ -24,17 +24,26 @@ impl Meter {
             for (z, &r) in self.noise.iter_mut().zip(&self.reg) {
                 *z = if r { StandardNormal.sample(rng) } else { 0.0 };
             }
-            self.integrate::<true>(t, dt, noise, slot);
+            self.integrate::<true, false>(t, dt, noise, slot);
+        } else if pow2(dt) {
+            self.integrate::<false, true>(t, dt, noise, slot);
         } else {
-            self.integrate::<false>(t, dt, noise, slot);
+            self.integrate::<false, false>(t, dt, noise, slot);
         }
         self.resum(slot);
         self.slot = if slot + 1 == self.window { 0 } else { slot + 1 };
+        self.last_sample = t;
     }
 
     /// Every worker's sample into `slot`, its running sum and moving
     /// average, its integral restarted at `t` and its reservations cleared.
-    fn integrate<const NOISE: bool>(&mut self, t: f64, dt: f64, noise: f64, slot: usize) {
+    fn integrate<const NOISE: bool, const POW2: bool>(
+        &mut self,
+        t: f64,
+        dt: f64,
+        noise: f64,
+        slot: usize,
+    ) {
         let n = self.load.len();
         let (x, z) = (&self.sampled, &self.noise);
         let (area, last_t, sum) = (&mut self.area, &mut self.last_t, &mut self.sum);
@@ -42,11 +51,12 @@ impl Meter {
         let ring = &mut self.ring[slot * n..(slot + 1) * n];
         let how = Sample {
             t,
+            prev: self.last_sample,
             dt,
             noise,
             window: self.window as f64,
         };
-        integrate::<NOISE>(ring, x, z, area, last_t, sum, filled, measured, how);
+        integrate::<NOISE, POW2>(ring, x, z, area, last_t, sum, filled, measured, how);
         self.reserved.fill(0);
     }
 
@@ -117,19 +127,33 @@ impl Meter {
     /// The worker a job goes to, `u` uniform in [0, 1): random among those
     /// that would take one, weighted by max(0, 1 - reported load); None when
     /// none would.
-    pub(in crate::engine::workers) fn pick(&self, u: f64) -> Option<usize> {
-        let weight = |i: usize| (1.0 - self.reported(i)).max(0.0);
-        let takers = || (0..self.load.len()).filter(|&i| self.takes[i]);
-        let total: f64 = takers().map(weight).sum();
+    ///
+    /// The weights are computed once, in a pass without branches (a worker
+    /// that would not take a job weighs +0, which leaves the total of
+    /// non-negative weights bit for bit as the takers' alone); the walk then
+    /// subtracts the takers' weights in index order, as a walk over the
+    /// takers alone would.
+    pub(in crate::engine::workers) fn pick(&mut self, u: f64) -> Option<usize> {
+        let (n, r) = (self.load.len(), self.rules);
+        let (load, measured, reported) =
+            (&self.load[..n], &self.measured[..n], &self.reported[..n]);
+        let (takes, weights) = (&self.takes[..n], &mut self.noise[..n]);
+        for i in 0..n {
+            let seen = r.reported(r.measured(load[i], measured[i]), reported[i]);
+            let x = (1.0 - seen).max(0.0);
+            weights[i] = if takes[i] { x } else { 0.0 };
+        }
+        let total = weights.iter().fold(0.0, |sum, &x| sum + x);
         let mut last = None;
         let mut u = u * total;
-        for i in takers() {
-            let x = weight(i);
-            if u < x {
-                return Some(i);
+        for (i, (&x, &t)) in weights.iter().zip(takes).enumerate() {
+            if t {
+                if u < x {
+                    return Some(i);
+                }
+                u -= x;
+                last = Some(i);
             }
-            u -= x;
-            last = Some(i);
         }
         last
     }
@@ -142,11 +166,19 @@ impl Meter {
     }
 }
 
+/// Whether `dt` is a power of two, so that `x * dt / dt` is `x` exactly and a
+/// whole interval of `(k - 1) dt .. k dt` is `dt` exactly.
+fn pow2(dt: f64) -> bool {
+    dt.is_normal() && dt.to_bits() & ((1 << 52) - 1) == 0
+}
+
 /// What one sample tick integrates with: its instant, the sample interval, the
 /// noise's scale and the moving-average window (samples).
 #[derive(Debug, Clone, Copy)]
 struct Sample {
     t: f64,
+    /// The instant of the sample before.
+    prev: f64,
     dt: f64,
     noise: f64,
     window: f64,
@@ -157,7 +189,7 @@ struct Sample {
 /// vectorised without run-time overlap checks (hence the many arguments).
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
-fn integrate<const NOISE: bool>(
+fn integrate<const NOISE: bool, const POW2: bool>(
     ring: &mut [f64],
     x: &[f64],
     z: &[f64],
@@ -170,6 +202,7 @@ fn integrate<const NOISE: bool>(
 ) {
     let Sample {
         t,
+        prev,
         dt,
         noise,
         window: w,
@@ -179,8 +212,14 @@ fn integrate<const NOISE: bool>(
     let (sum, filled, measured) = (&mut sum[..n], &mut filled[..n], &mut measured[..n]);
     for i in 0..n {
         // Brought up to date at or before `t`: at `t` itself the term is +0
-        // and leaves the area as it is.
+        // and leaves the area as it is. A worker not brought up to date
+        // since the last sample held one load over the whole interval, which
+        // is then its sample exactly: the quotient is exact when the interval
+        // is a power of two (0.5 s), else it may miss by a rounding.
         let mut s = (area[i] + x[i] * (t - last_t[i])) / dt;
+        if !POW2 && last_t[i] == prev {
+            s = x[i];
+        }
         if NOISE {
             s = (s + noise * z[i]).max(0.0);
         }
