@@ -68,8 +68,11 @@ pub(super) struct Workers {
     /// Whether pools at rest skip their samples and reports (off only to
     /// check that skipping changes nothing).
     pub(super) rest: bool,
-    /// The instants of the pool ticks pending in the event list, earliest
-    /// first (one, but for a pool woken before the others' next instant).
+    /// The instants of the pool ticks pending in the event list, the
+    /// earliest last: one, but for a pool woken before the others' next
+    /// instant. A tick is pushed only at or before the earliest pending one
+    /// (the pools' next instants only move earlier but for the pools that
+    /// tick), so this is a stack.
     ticks_pending: Vec<f64>,
 }
 
@@ -121,13 +124,11 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
     /// one is pending then (none beyond the horizon).
     fn schedule_tick(&mut self) {
         let next = self.workers.pools.iter().filter_map(|p| p.ticks.next_at());
-        let Some(t) = next.min_by(f64::total_cmp) else {
-            return;
-        };
+        let t = next.fold(f64::INFINITY, f64::min);
         let pending = &mut self.workers.ticks_pending;
-        if t <= self.world.run().horizon_s && !pending.contains(&t) {
-            let at = pending.partition_point(|&x| x < t);
-            pending.insert(at, t);
+        if t <= self.world.run().horizon_s && pending.last() != Some(&t) {
+            debug_assert!(pending.last().is_none_or(|&x| t < x));
+            pending.push(t);
             self.queue.push(t, Kind::WorkerTick, 0, 0);
         }
     }
@@ -137,7 +138,8 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
     /// in that order, whichever of them rested); then the next tick.
     pub(super) fn on_worker_tick(&mut self) {
         let t = self.now;
-        self.workers.ticks_pending.retain(|&x| x != t);
+        let popped = self.workers.ticks_pending.pop();
+        debug_assert_eq!(popped, Some(t), "the earliest pending tick");
         for p in 0..self.workers.pools.len() {
             if self.workers.pools[p].ticks.next_at() == Some(t) {
                 self.pool_tick(p, t);

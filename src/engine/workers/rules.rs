@@ -27,6 +27,22 @@ impl Rules {
         }
     }
 
+    /// The same rules with both switches given (equal to its own): a pass
+    /// that matches on them and inlines its body under this copy has them
+    /// as constants.
+    #[inline(always)]
+    pub(super) fn fixed(self, exact_measure: bool, exact_report: bool) -> Self {
+        debug_assert_eq!(
+            (exact_measure, exact_report),
+            (self.exact_measure, self.exact_report)
+        );
+        Self {
+            exact_measure,
+            exact_report,
+            ..self
+        }
+    }
+
     /// Whether the worker knows its true load at every instant (no sampling).
     #[inline]
     pub(super) fn exact_measure(&self) -> bool {

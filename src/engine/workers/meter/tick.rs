@@ -95,21 +95,33 @@ impl Meter {
     }
 
     /// Whether each worker would take a job, decided afresh once a tick's
-    /// samples and reports are taken (one pass when both fall due).
+    /// samples and reports are taken (one pass when both fall due). The pass
+    /// is compiled once per setting of the rules' two switches (sampling and
+    /// reporting on or off), so that it tests neither per worker.
     pub(in crate::engine::workers) fn refresh_takes(&mut self) {
-        let (n, r) = (self.load.len(), self.rules);
-        let (measured, reported) = (&self.measured[..n], &self.reported[..n]);
-        let (ready, held, takes) = (&self.ready[..n], &self.held[..n], &mut self.takes[..n]);
-        let (load, reserved) = (&self.load[..n], &self.reserved[..n]);
-        let mut takers = 0;
-        for i in 0..n {
-            let m = r.measured(load[i], measured[i]);
-            let seen = r.reported(m, reported[i]);
-            let room = r.would_take(seen, m, r.reserved(reserved[i]));
-            takes[i] = (ready[i] & room) | held[i];
-            takers += u32::from(takes[i]);
+        let r = self.rules;
+        match (r.exact_measure(), r.exact_report()) {
+            (false, false) => self.refresh_with(r.fixed(false, false)),
+            (false, true) => self.refresh_with(r.fixed(false, true)),
+            (true, false) => self.refresh_with(r.fixed(true, false)),
+            (true, true) => self.refresh_with(r.fixed(true, true)),
         }
-        self.takers = takers;
+    }
+
+    /// [`Self::refresh_takes`] under `r`, inlined into each arm of its match
+    /// so that `r`'s switches are constants there.
+    #[inline(always)]
+    fn refresh_with(&mut self, r: Rules) {
+        let n = self.load.len();
+        let figures = Figures {
+            load: &self.load[..n],
+            measured: &self.measured[..n],
+            reported: &self.reported[..n],
+            reserved: &self.reserved[..n],
+            ready: &self.ready[..n],
+            held: &self.held[..n],
+        };
+        self.takers = takes(r, figures, &mut self.takes[..n]);
     }
 
     /// Every registered worker reports its measurement, in index order;
@@ -164,6 +176,36 @@ impl Meter {
     pub(in crate::engine::workers) fn true_load(&self) -> f64 {
         self.sampled.iter().fold(0.0, |sum, &x| sum + x)
     }
+}
+
+/// What decides whether each worker would take a job, one slice per figure.
+#[derive(Clone, Copy)]
+struct Figures<'a> {
+    load: &'a [f64],
+    measured: &'a [f64],
+    reported: &'a [f64],
+    reserved: &'a [u32],
+    ready: &'a [bool],
+    held: &'a [bool],
+}
+
+/// Whether each worker would take a job under `r`, into `takes`; returns how
+/// many would. Inlined into each of [`Meter::refresh_with`]'s copies, where
+/// the slices are known apart (the output a function argument).
+#[inline(always)]
+fn takes(r: Rules, f: Figures, takes: &mut [bool]) -> u32 {
+    let n = takes.len();
+    let (load, measured, reported) = (&f.load[..n], &f.measured[..n], &f.reported[..n]);
+    let (reserved, ready, held) = (&f.reserved[..n], &f.ready[..n], &f.held[..n]);
+    let mut takers = 0;
+    for i in 0..n {
+        let m = r.measured(load[i], measured[i]);
+        let seen = r.reported(m, reported[i]);
+        let room = r.would_take(seen, m, r.reserved(reserved[i]));
+        takes[i] = (ready[i] & room) | held[i];
+        takers += u32::from(takes[i]);
+    }
+    takers
 }
 
 /// Whether `dt` is a power of two, so that `x * dt / dt` is `x` exactly and a
