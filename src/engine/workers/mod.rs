@@ -1,7 +1,7 @@
 //! The worker layer inside deployments that run on workers: placing a job on
-//! a worker (or waking one), the periodic tick that samples and reports load
-//! and runs the autoscaler, registration after a cold start, and the end of a
-//! session on a worker. Slot deployments never reach this code: the engine
+//! a worker (or waking one), the autoscaler, registration after a cold start,
+//! and the end of a session on a worker (the periodic tick that samples and
+//! reports load and runs the autoscaler is in `tick`). Slot deployments never reach this code: the engine
 //! branches once per admission on whether any pool exists.
 //!
 //! A deployment's admission limit stays the engine's one notion of room: a pool
@@ -13,6 +13,7 @@ mod meter;
 mod pool;
 mod procs;
 mod rules;
+mod tick;
 mod ticks;
 
 use super::queue::{Kind, MainHeap};
@@ -23,7 +24,6 @@ use crate::engine::policy::Policy;
 use crate::model::World;
 use crate::stats::WorkerStats;
 use pool::{Pool, State};
-use ticks::{EVAL, REPORT, SAMPLE};
 
 /// Bits of a worker departure's first payload word that hold the deployment.
 const DEP_BITS: u32 = 14;
@@ -118,91 +118,6 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
             self.refresh_pool(p, true);
         }
         self.schedule_tick();
-    }
-
-    /// Push a tick at the earliest instant a pool's duty falls due, unless
-    /// one is pending then (none beyond the horizon).
-    fn schedule_tick(&mut self) {
-        let next = self.workers.pools.iter().filter_map(|p| p.ticks.next_at());
-        let t = next.fold(f64::INFINITY, f64::min);
-        let pending = &mut self.workers.ticks_pending;
-        if t <= self.world.run().horizon_s && pending.last() != Some(&t) {
-            debug_assert!(pending.last().is_none_or(|&x| t < x));
-            pending.push(t);
-            self.queue.push(t, Kind::WorkerTick, 0, 0);
-        }
-    }
-
-    /// The tick at `now`: every pool with a duty due runs it, in pool order
-    /// (one event for all pools, so pools that tick together always do so
-    /// in that order, whichever of them rested); then the next tick.
-    pub(super) fn on_worker_tick(&mut self) {
-        let t = self.now;
-        let popped = self.workers.ticks_pending.pop();
-        debug_assert_eq!(popped, Some(t), "the earliest pending tick");
-        for p in 0..self.workers.pools.len() {
-            if self.workers.pools[p].ticks.next_at() == Some(t) {
-                self.pool_tick(p, t);
-            }
-        }
-        self.schedule_tick();
-    }
-
-    /// Pool `p`'s duties due at `t`, then its new limit; then whether it may rest.
-    fn pool_tick(&mut self, p: usize, t: f64) {
-        if self.workers.pools[p].ticks.resting {
-            self.catch_up(p, t);
-        }
-        let due = self.workers.pools[p].ticks.take_due(t);
-        if due[SAMPLE] {
-            self.workers.pools[p].sample(t, &mut self.workers.rng);
-        }
-        if due[REPORT] {
-            let (warmup, bin) = (self.world.run().warmup_s, self.world.run().bin_s);
-            let mut reports = self.stats.workers[p].reports_at(t, warmup, bin);
-            self.workers.pools[p].report(|load| reports.add(load));
-        }
-        if due[SAMPLE] || due[REPORT] {
-            self.workers.pools[p].measured_afresh();
-        }
-        if due[EVAL] {
-            self.autoscale(p);
-        }
-        // Samples and reports change no worker's state or sessions, so the
-        // level to integrate stays as it was unless the autoscaler ran.
-        self.refresh_pool(p, due[EVAL]);
-        let pool = &mut self.workers.pools[p];
-        pool.ticks.resting = self.workers.rest && pool.can_rest(t);
-    }
-
-    /// Pool `p` at rest until `t`: the samples and reports it skipped up to
-    /// and including `t` taken as they would have been (the samples change
-    /// nothing but the ring's position; the reports go to the statistics in
-    /// order), and it no longer rests.
-    fn catch_up(&mut self, p: usize, t: f64) {
-        let (warmup, bin) = (self.world.run().warmup_s, self.world.run().bin_s);
-        let pool = &mut self.workers.pools[p];
-        pool.ticks.resting = false;
-        let (samples, last, reports) = pool.ticks.skip_to(t);
-        if samples > 0 {
-            pool.skip_samples(samples, last);
-        }
-        let stats = &mut self.stats.workers[p];
-        for k in reports {
-            let mut seen = stats.reports_at(pool.ticks.report_at(k), warmup, bin);
-            pool.report(|load| seen.add(load));
-        }
-    }
-
-    /// Something in pool `p` is about to change: if it rests, it catches up
-    /// to now (a tick due now counts as taken before the change) and its
-    /// ticks resume.
-    #[inline]
-    fn wake(&mut self, p: usize) {
-        if self.workers.pools[p].ticks.resting {
-            self.catch_up(p, self.now);
-            self.schedule_tick();
-        }
     }
 
     /// The autoscaler of pool `p`: towards ceil(reported load / target).
