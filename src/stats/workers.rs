@@ -88,7 +88,8 @@ pub struct WorkerStats {
     pub join: Distribution,
     /// Per time bin over the whole horizon.
     pub bins: Vec<WorkerBin>,
-    /// Where the level's and the jobs' last instant fell (a cache, not a figure).
+    /// Where the last instant integrated, counted or reported fell (a cache,
+    /// not a figure).
     pub cursor: BinCursor,
 }
 
@@ -165,9 +166,10 @@ impl WorkerStats {
     /// Where the reports of instant `t` go: a pool's workers all report at
     /// once, so the bin is found once for them all.
     pub fn reports_at(&mut self, t: f64, warmup: f64, bin_s: f64) -> Reports<'_> {
+        let (b, _) = self.cursor.find(t, bin_s);
         Reports {
             peak: (t >= warmup).then_some(&mut self.peak_reported_load),
-            bin: self.bins.get_mut(super::timeseries::bin_of(t, bin_s)),
+            bin: self.bins.get_mut(b),
         }
     }
 

@@ -291,7 +291,7 @@ impl Pool {
     #[inline]
     pub(in crate::engine) fn can_rest(&self, t: f64) -> bool {
         let provisioning = self.counts.workers - self.counts.ready;
-        t - self.quiet_since >= self.ticks.settle_s()
+        t - self.quiet_since >= self.ticks.settle_s
             && provisioning == 0
             && self.meter.at_rest(self.spec.load.noise)
     }

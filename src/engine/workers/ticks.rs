@@ -18,10 +18,11 @@ pub(super) struct Ticks {
     /// The pool is at rest: its samples and reports are skipped (only its
     /// evaluations fall due) until something in it changes.
     pub(super) resting: bool,
-    /// A window to fill, another for each worker's sum to be taken afresh
-    /// at its own slot, and a report: a bound that spares busy pools the
-    /// exact test of rest, not the test itself.
-    settle_s: f64,
+    /// The least time after the last change before the pool may be at rest:
+    /// a window to fill, another for each worker's sum to be taken afresh
+    /// at its own slot, and a report (a bound that spares busy pools the
+    /// exact test of rest, not the test itself).
+    pub(super) settle_s: f64,
     /// Each duty's interval; 0 = the duty never runs.
     every: [f64; 3],
     /// Each duty's next instant is `next x every`.
@@ -112,11 +113,5 @@ impl Ticks {
     /// The instant of report `k`.
     pub(super) fn report_at(&self, k: u64) -> f64 {
         k as f64 * self.every[REPORT]
-    }
-
-    /// The least time after the last change before the pool may be at rest.
-    #[inline]
-    pub(super) fn settle_s(&self) -> f64 {
-        self.settle_s
     }
 }

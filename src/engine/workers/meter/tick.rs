@@ -96,24 +96,11 @@ impl Meter {
 
     /// Whether each worker would take a job, decided afresh once a tick's
     /// samples and reports are taken (one pass when both fall due). The pass
-    /// is compiled once per setting of the rules' two switches (sampling and
+    /// is inlined once per setting of the rules' two switches (sampling and
     /// reporting on or off), so that it tests neither per worker.
     pub(in crate::engine::workers) fn refresh_takes(&mut self) {
-        let r = self.rules;
-        match (r.exact_measure(), r.exact_report()) {
-            (false, false) => self.refresh_with(r.fixed(false, false)),
-            (false, true) => self.refresh_with(r.fixed(false, true)),
-            (true, false) => self.refresh_with(r.fixed(true, false)),
-            (true, true) => self.refresh_with(r.fixed(true, true)),
-        }
-    }
-
-    /// [`Self::refresh_takes`] under `r`, inlined into each arm of its match
-    /// so that `r`'s switches are constants there.
-    #[inline(always)]
-    fn refresh_with(&mut self, r: Rules) {
-        let n = self.load.len();
-        let figures = Figures {
+        let (r, n) = (self.rules, self.load.len());
+        let f = Figures {
             load: &self.load[..n],
             measured: &self.measured[..n],
             reported: &self.reported[..n],
@@ -121,7 +108,13 @@ impl Meter {
             ready: &self.ready[..n],
             held: &self.held[..n],
         };
-        self.takers = eligibility(r, figures, &mut self.takes[..n]);
+        let out = &mut self.takes[..n];
+        self.takers = match (r.exact_measure(), r.exact_report()) {
+            (false, false) => eligibility(r.fixed(false, false), f, out),
+            (false, true) => eligibility(r.fixed(false, true), f, out),
+            (true, false) => eligibility(r.fixed(true, false), f, out),
+            (true, true) => eligibility(r.fixed(true, true), f, out),
+        };
     }
 
     /// Every registered worker reports its measurement, in index order;
@@ -192,8 +185,8 @@ struct Figures<'a> {
 /// Whether each worker would take a job under `r`, into `takes`; returns how
 /// many would. Every figure is re-sliced to the output's length first, so the
 /// loop carries no bounds check (a third fewer instructions in the pass than
-/// indexing the pool's vectors); inlined into each of
-/// [`Meter::refresh_with`]'s copies, where `r`'s switches are constants.
+/// indexing the pool's vectors); inlined into each arm of
+/// [`Meter::refresh_takes`], where `r`'s switches are constants.
 #[inline(always)]
 fn eligibility(r: Rules, f: Figures, takes: &mut [bool]) -> u32 {
     let n = takes.len();
