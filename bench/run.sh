@@ -9,10 +9,19 @@
 #   bench/run.sh --against '/tmp/limit/release/limit 10001067'   # + any command,
 #       timed whole-process in the same alternating rounds (repeatable; e.g. an
 #       older regionsim binary for a before/after comparison)
+#   bench/run.sh --workers       # the worker model's targets (bench/workers.py);
+#   bench/run.sh --workers --limit '/tmp/limit/release/limit 10001067' --repeat 7
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo build --release --quiet --bin regionsim --example bare_loop
+
+# The worker model's targets: no SimPy needed.
+TARGET=${CARGO_TARGET_DIR:-target}
+if [ "${1:-}" = "--workers" ]; then
+    shift
+    exec python3 -u bench/workers.py "$TARGET/release/regionsim" "$TARGET/release/examples/bare_loop" "$@"
+fi
 
 # SimPy: use the interpreter's if present, else a venv under target/ (gitignored).
 PY=${PYTHON:-python3}
@@ -35,6 +44,5 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-TARGET=${CARGO_TARGET_DIR:-target}
 exec "$PY" -u bench/compare.py "$TARGET/release/regionsim" "$TARGET/release/examples/bare_loop" "$PY" \
     --simpy-sessions "${SIMPY_SESSIONS:-300000}" --repeat "${REPEAT:-5}" "${EXTRA[@]}"
