@@ -42,6 +42,7 @@ mod sweep_folders;
 mod timeline;
 mod validation;
 mod verdict;
+mod worker_noise;
 mod worker_rest;
 mod workers;
 mod workload;

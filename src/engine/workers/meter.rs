@@ -17,10 +17,8 @@
 //! would. The arithmetic and its order are exactly those of a worker sampling
 //! on its own, so outputs do not change.
 
-use rand_distr::{Distribution, StandardNormal};
-
 use super::rules::Rules;
-use crate::engine::rng::SimRng;
+use crate::engine::rng::item_key;
 
 /// The measurement state of every worker index of one pool.
 #[derive(Debug, Clone)]
@@ -68,11 +66,16 @@ pub(super) struct Meter {
     last_sample: f64,
     /// Scratch, one value per worker: the noise draws of a tick, then the
     /// sums of completed windows; the pick's weights.
-    noise: Vec<f64>,
+    scratch: Vec<f64>,
+    /// The key of the workers' load noise (a counter-based stream), and each
+    /// worker index's own: worker `i`'s noise at sample `k` is drawn from
+    /// `keyed(noise_keys[i], k)`.
+    noise_key: u64,
+    noise_keys: Vec<u64>,
 }
 
 impl Meter {
-    pub(super) fn new(rules: Rules, window: u32) -> Self {
+    pub(super) fn new(rules: Rules, window: u32, noise_key: u64) -> Self {
         Self {
             rules,
             window: window as usize,
@@ -95,7 +98,9 @@ impl Meter {
             due: vec![0; window as usize],
             slot: 0,
             last_sample: 0.0,
-            noise: Vec::new(),
+            scratch: Vec::new(),
+            noise_key,
+            noise_keys: Vec::new(),
         }
     }
 
@@ -126,7 +131,8 @@ impl Meter {
             self.ready.push(false);
             self.held.push(false);
             self.takes.push(false);
-            self.noise.push(0.0);
+            self.scratch.push(0.0);
+            self.noise_keys.push(item_key(self.noise_key, i as u64));
         }
         self.set(i, false, false, 0.0);
         self.set_held(i, false);

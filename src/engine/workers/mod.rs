@@ -17,7 +17,7 @@ mod tick;
 mod ticks;
 
 use super::queue::{Kind, MainHeap};
-use super::rng::{stream, Purpose, SimRng};
+use super::rng::{stream, stream_key, Purpose, SimRng};
 use super::session::{Session, Tag};
 use super::Engine;
 use crate::engine::policy::Policy;
@@ -83,7 +83,9 @@ impl Workers {
         for (d, dep) in world.deployments().iter().enumerate() {
             if let Some(spec) = &dep.workers {
                 pool_of[d] = Some(pools.len() as u32);
-                pools.push(Pool::new(d, spec.clone()));
+                let (seed, noise) = (world.run().seed, Purpose::LoadNoise);
+                let key = stream_key(seed, replication, noise, d as u32);
+                pools.push(Pool::new(d, spec.clone(), key));
             }
         }
         Self {

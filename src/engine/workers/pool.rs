@@ -74,13 +74,14 @@ pub(in crate::engine) struct Pool {
 }
 
 impl Pool {
-    /// Deployment `d`'s pool at time 0: its initial workers registered, warm.
-    pub(in crate::engine) fn new(d: usize, spec: WorkerSpec) -> Self {
+    /// Deployment `d`'s pool at time 0: its initial workers registered, warm;
+    /// its load noise drawn from the counter-based stream `noise_key`.
+    pub(in crate::engine) fn new(d: usize, spec: WorkerSpec, noise_key: u64) -> Self {
         let mut p = Self {
             d,
             k: spec.sessions_at_threshold(),
             workers: Vec::new(),
-            meter: Meter::new(Rules::new(&spec), spec.measure.window),
+            meter: Meter::new(Rules::new(&spec), spec.measure.window, noise_key),
             counts: WorkerLevel::default(),
             nominal: 0,
             last_change: 0.0,
@@ -266,11 +267,11 @@ impl Pool {
         self.workers[w].procs.take(t, target, start, rng)
     }
 
-    /// Take a load sample at tick `t` for every registered worker (then
+    /// Take the load sample due at `t` for every registered worker (then
     /// [`Self::measured_afresh`]).
-    pub(in crate::engine) fn sample(&mut self, t: f64, rng: &mut SimRng) {
+    pub(in crate::engine) fn sample(&mut self, t: f64) {
         let how = (self.spec.measure.sample_interval_s, self.spec.load.noise);
-        self.meter.sample(t, how, rng);
+        self.meter.sample(t, self.ticks.last_sample(), how);
     }
 
     /// Every registered worker reports its measurement; calls `seen` with

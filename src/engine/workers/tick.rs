@@ -47,7 +47,7 @@ impl<P: Policy, H: MainHeap> Engine<'_, P, H> {
         }
         let due = self.workers.pools[p].ticks.take_due(t);
         if due[SAMPLE] {
-            self.workers.pools[p].sample(t, &mut self.workers.rng);
+            self.workers.pools[p].sample(t);
         }
         if due[REPORT] {
             let (warmup, bin) = (self.world.run().warmup_s, self.world.run().bin_s);

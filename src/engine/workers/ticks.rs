@@ -74,6 +74,12 @@ impl Ticks {
         })
     }
 
+    /// The index of the last sample taken or skipped (sample `k` falls due
+    /// at `k x interval`; 0 before the first).
+    pub(super) fn last_sample(&self) -> u64 {
+        self.next[SAMPLE] - 1
+    }
+
     /// The earliest instant a duty falls due (None: the pool has no duty);
     /// at rest, only evaluations.
     pub(super) fn next_at(&self) -> Option<f64> {

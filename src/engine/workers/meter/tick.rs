@@ -5,24 +5,28 @@
 //! re-summing of a completed window and the eligibility that follows are
 //! per worker.
 
+use rand_distr::{Distribution, StandardNormal};
+
 use super::*;
+use crate::engine::rng::keyed;
 
 impl Meter {
-    /// A load sample at `t` (`dt` after the last) for every registered
+    /// Load sample `k` (at `t`, `dt` after the last) for every registered
     /// worker, with Gaussian noise of standard deviation `noise` (0: none).
     /// Whether each would take a job is left to [`Self::refresh_takes`].
-    pub(in crate::engine::workers) fn sample(
-        &mut self,
-        t: f64,
-        (dt, noise): (f64, f64),
-        rng: &mut SimRng,
-    ) {
+    pub(in crate::engine::workers) fn sample(&mut self, t: f64, k: u64, (dt, noise): (f64, f64)) {
         let slot = self.slot;
         if noise > 0.0 {
-            // Drawn first, in index order: the draws a worker-by-worker
-            // pass would make.
-            for (z, &r) in self.noise.iter_mut().zip(&self.reg) {
-                *z = if r { StandardNormal.sample(rng) } else { 0.0 };
+            // Each draw keyed by (deployment, worker, sample) alone: no other
+            // worker, pool or draw of the run, and no order of evaluation,
+            // changes it.
+            let draws = self.scratch.iter_mut().zip(&self.reg).zip(&self.noise_keys);
+            for ((z, &r), &key) in draws {
+                *z = if r {
+                    StandardNormal.sample(&mut keyed(key, k))
+                } else {
+                    0.0
+                };
             }
             self.integrate::<true, false>(t, dt, noise, slot);
         } else if pow2(dt) {
@@ -45,7 +49,7 @@ impl Meter {
         slot: usize,
     ) {
         let n = self.load.len();
-        let (x, z) = (&self.sampled, &self.noise);
+        let (x, z) = (&self.sampled, &self.scratch);
         let (area, last_t, sum) = (&mut self.area, &mut self.last_t, &mut self.sum);
         let (filled, measured) = (&mut self.filled, &mut self.measured);
         let ring = &mut self.ring[slot * n..(slot + 1) * n];
@@ -74,7 +78,7 @@ impl Meter {
         // complete theirs at the same tick).
         let (newer, older) = self.ring[..w * n].split_at((slot + 1) * n);
         let mut rows = older.chunks_exact(n).chain(newer.chunks_exact(n));
-        let acc = &mut self.noise[..n];
+        let acc = &mut self.scratch[..n];
         acc.copy_from_slice(rows.next().expect("a window has a slot"));
         for row in rows {
             for (a, &x) in acc.iter_mut().zip(row) {
@@ -142,7 +146,7 @@ impl Meter {
         let (n, r) = (self.load.len(), self.rules);
         let (load, measured, reported) =
             (&self.load[..n], &self.measured[..n], &self.reported[..n]);
-        let (takes, weights) = (&self.takes[..n], &mut self.noise[..n]);
+        let (takes, weights) = (&self.takes[..n], &mut self.scratch[..n]);
         for i in 0..n {
             let seen = r.reported(r.measured(load[i], measured[i]), reported[i]);
             let x = (1.0 - seen).max(0.0);
