@@ -1,10 +1,11 @@
 """The worker model's speed targets, measured: the worker reference against the
 limit loop, the cost of an idle pool, memory against the horizon and time
 against sessions, plus the two yardsticks that say where the time goes (the
-exact-load variant against the limit loop, and nanoseconds per worker sample).
+exact-load variant against the limit loop, and nanoseconds per worker sample);
+with --plan, also the planner on the worker flagship on two threads.
 Run by `bench/run.sh --workers`; see docs/performance.md. Not part of the tests.
 
-Usage: workers.py REGIONSIM BARE_LOOP [--repeat K] [--limit CMD]
+Usage: workers.py REGIONSIM BARE_LOOP [--repeat K] [--limit CMD] [--plan]
 """
 
 import argparse
@@ -18,6 +19,8 @@ from compare import alternate, external, json_line, machine, max_rss_kb, timed
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SCENARIO = os.path.join(ROOT, "scenarios", "reference-3x100-workers.json")
+FLAGSHIP = os.path.join(ROOT, "scenarios", "livekit-workers.json")
+PLAN_TARGET_S = 120.0
 HORIZON_S = 4_212_000.0  # the scenario's 1170 h: about 10 M sessions
 TARGET_RATIO = 0.3
 
@@ -77,6 +80,8 @@ def main():
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--limit", help="the limit loop as a shell command (e.g. '/tmp/limit/release/limit 10001067'); "
                                     "default: the bare loop, examples/bare_loop.rs")
+    ap.add_argument("--plan", action="store_true",
+                    help="also time `regionsim plan` on the worker flagship, two threads (a minute or two per run)")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="regionsim-workers-bench-")
     ref = load(SCENARIO)
@@ -124,8 +129,18 @@ def main():
         sessions = int(load(os.path.join(out, "summary.json"))["metrics"]["sessions"])
         mem[h] = (rss / 1024, cpu / sessions * 1e6, sessions)
 
+    if a.plan:
+        plans = []
+        for _ in range(min(a.repeat, 3)):
+            _, wall, cpu = timed([a.regionsim, "plan", FLAGSHIP, "--threads", "2", "--quiet",
+                                  "--out", os.path.join(tmp, "plan")])
+            plans.append(wall)
+        wall = sorted(plans)[len(plans) // 2]
+        plan_row = ("plan on livekit-workers within 2 min, 2 threads",
+                    f"{wall:.0f} s (median of {len(plans)}: {', '.join(f'{x:.0f}' for x in plans)})",
+                    wall <= PLAN_TARGET_S)
     print()
-    print(f"{'target':<44} {'measured':<58} met")
+    print(f"{'target':<48} {'measured':<58} met")
     rows = [
         ("worker reference >= 0.3 of the limit loop",
          f"{ratio(r):.3f} ({r['wall']:.2f} s against {lim['wall']:.2f} s)", ratio(r) >= TARGET_RATIO),
@@ -138,9 +153,11 @@ def main():
          f"{mem['117h'][1]:.2f} us CPU/session at {mem['117h'][2]:,}, "
          f"{mem['1170h'][1]:.2f} at {mem['1170h'][2]:,}", None),
     ]
+    if a.plan:
+        rows.append(plan_row)
     for name, measured, met in rows:
         verdict = "-" if met is None else ("yes" if met else "no")
-        print(f"{name:<44} {measured:<58} {verdict}")
+        print(f"{name:<48} {measured:<58} {verdict}")
     print("(memory and time: read the figures; the hourly statistics bins grow with the horizon, as for slots)")
     print()
     print("yardsticks:")
