@@ -63,11 +63,20 @@ pub fn item_key(key: u64, item: u64) -> u64 {
     mix64(key ^ item)
 }
 
-/// The generator of draw `counter` of the item keyed `item` (an
-/// [`item_key`]): a counter-based stream, a pure function of (family, item,
-/// counter), so the draw is the same whenever and in whatever order it is
-/// made. Its first output is `mix64(item ^ counter)`: two rounds of the mixer
-/// from the family's key.
+/// The key of draw number `counter` of every item, computed once per counter
+/// (one sample instant serves all of a pool's workers). Mixed, so that no two
+/// items' sequences line up: with the bare counter, items whose keys differ
+/// only in low bits would see each other's draws shifted in time.
+#[inline]
+pub fn counter_key(counter: u64) -> u64 {
+    mix64(counter ^ 0xC2B2_AE3D_27D4_EB4F)
+}
+
+/// The generator of one draw of the item keyed `item` (an [`item_key`]) at
+/// the counter keyed `counter` (a [`counter_key`]): a counter-based stream, a
+/// pure function of (family, item, counter), so the draw is the same
+/// whenever and in whatever order it is made. Its first output is
+/// `mix64(item ^ counter)`.
 #[inline]
 pub fn keyed(item: u64, counter: u64) -> KeyedRng {
     KeyedRng::seed_from_u64(item ^ counter)
@@ -97,7 +106,8 @@ mod tests {
     #[test]
     fn keyed_draws_repeat_in_any_order_and_differ_by_every_coordinate() {
         let key = stream_key(1, 0, Purpose::LoadNoise, 0);
-        let draw = |k: u64, item: u64, c: u64| keyed(item_key(k, item), c).random::<u64>();
+        let draw =
+            |k: u64, item: u64, c: u64| keyed(item_key(k, item), counter_key(c)).random::<u64>();
         let forward: Vec<u64> = (0..50).map(|c| draw(key, 3, c)).collect();
         let backward: Vec<u64> = (0..50).rev().map(|c| draw(key, 3, c)).collect();
         assert!(forward.iter().eq(backward.iter().rev()));

@@ -41,11 +41,13 @@ pub fn reject(text: &str) -> String {
         "one clear message: {stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
+    // The temporary folder's random name may itself spell jargon ("f64").
+    let words = stderr.replace(dir.path().to_str().unwrap(), "<dir>");
     for jargon in [
         "u32", "u64", "f64", "usize", "enum", "struct", "Raw", "EOF", "'?'", "`?`", "os error",
         "variant",
     ] {
-        assert!(!stderr.contains(jargon), "jargon `{jargon}` in: {stderr}");
+        assert!(!words.contains(jargon), "jargon `{jargon}` in: {stderr}");
     }
     assert!(stderr.len() < 600, "a short message: {stderr}");
     stderr

@@ -433,6 +433,6 @@ fn worker_load_measurement_is_bit_for_bit_that_of_worker_by_worker_sampling() {
     });
     assert_eq!(
         folded,
-        [0xf418b7d68148c801, 0x4a9b9e772a633b74, 0x2910d4cee9820e0e]
+        [0xf418b7d68148c801, 0x4a9b9e772a633b74, 0xa8e554f5de4691d8]
     );
 }

@@ -69,7 +69,7 @@ pub(super) struct Meter {
     scratch: Vec<f64>,
     /// The key of the workers' load noise (a counter-based stream), and each
     /// worker index's own: worker `i`'s noise at sample `k` is drawn from
-    /// `keyed(noise_keys[i], k)`.
+    /// `keyed(noise_keys[i], counter_key(k))`.
     noise_key: u64,
     noise_keys: Vec<u64>,
 }

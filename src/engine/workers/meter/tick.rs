@@ -8,7 +8,7 @@
 use rand_distr::{Distribution, StandardNormal};
 
 use super::*;
-use crate::engine::rng::keyed;
+use crate::engine::rng::{counter_key, keyed};
 
 impl Meter {
     /// Load sample `k` (at `t`, `dt` after the last) for every registered
@@ -20,10 +20,10 @@ impl Meter {
             // Each draw keyed by (deployment, worker, sample) alone: no other
             // worker, pool or draw of the run, and no order of evaluation,
             // changes it.
-            let draws = self.scratch.iter_mut().zip(&self.reg).zip(&self.noise_keys);
-            for ((z, &r), &key) in draws {
+            let (draws, at) = (self.scratch.iter_mut().zip(&self.reg), counter_key(k));
+            for ((z, &r), &key) in draws.zip(&self.noise_keys) {
                 *z = if r {
-                    StandardNormal.sample(&mut keyed(key, k))
+                    StandardNormal.sample(&mut keyed(key, at))
                 } else {
                     0.0
                 };
