@@ -8,7 +8,7 @@ use plotters::prelude::*;
 
 use super::data::{positive_or, thin_cdf, Ctx};
 use super::legend::{Corner, Curve, Entry, Keepout, Legend, Plot, Swatch};
-use super::style::{builder, color, empty, heading, text, tidy, tidy_percent, INK, TARGET};
+use super::style::{builder, color, empty, heading, tidy, tidy_percent, HouseMesh, TARGET};
 use super::{ticks, Drawn};
 use crate::stats::{Distribution, PopulationStats};
 
@@ -159,10 +159,7 @@ where
         .y_label_formatter(&|v| tidy_percent(*v))
         .x_labels(if log_x { 0 } else { 12 })
         .y_labels(11)
-        .label_style(text(17, INK))
-        .axis_desc_style(text(19, INK))
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(215, 215, 215))
+        .house()
         .draw()?;
     if log_x {
         ticks::log_x(&plot_area, &mut chart, (x0, x1), (0.0, 1.0), &fmt_tick)?;

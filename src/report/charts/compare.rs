@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use super::cdf::{fmt_ms, slo_entry, slo_line};
 use super::data::{positive_or, thin_cdf};
 use super::legend::{Corner, Curve, Entry, Keepout, Legend, Swatch};
-use super::style::{anchored, builder, color, heading, text, tidy, tidy_percent, INK};
+use super::style::{anchored, builder, color, heading, text, tidy, tidy_percent, HouseMesh, INK};
 use super::{render, Chart, Drawn};
 use crate::experiment::{half_width, Comparison, Estimate};
 use crate::model::World;
@@ -245,14 +245,11 @@ where
     let mut chart = builder(&plot_area).build_cartesian_2d(0.0..hi, 0.0..1.0)?;
     chart
         .configure_mesh()
+        .house()
         .x_desc("media RTT (ms)")
         .y_desc("share of served sessions")
         .x_label_formatter(&|v| tidy(*v))
         .y_label_formatter(&|v| tidy_percent(*v))
-        .label_style(text(17, INK))
-        .axis_desc_style(text(19, INK))
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(215, 215, 215))
         .draw()?;
     for (c, pts, _) in curves {
         chart.draw_series(LineSeries::new(pts, c.stroke_width(3)))?;

@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::style::{builder, color, empty, heading, legend, text, tidy, INK, MUTED};
+use super::style::{builder, color, empty, heading, legend, tidy, HouseMesh, MUTED};
 use super::{render, Chart, Drawn};
 use crate::data::time::{WEEKDAYS, WEEK_H};
 use crate::fit::profile::poisson_interval;
@@ -33,16 +33,13 @@ where
 {
     chart
         .configure_mesh()
+        .house()
         .x_desc(x_desc)
         .y_desc(y_desc)
         .x_label_formatter(x_fmt)
         .y_label_formatter(x_fmt)
         .x_labels(10)
         .y_labels(10)
-        .label_style(text(17, INK))
-        .axis_desc_style(text(19, INK))
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(215, 215, 215))
         .draw()?;
     Ok(())
 }
@@ -104,10 +101,7 @@ where
                 .map_or(String::new(), |w| format!("{w} 00:00"))
         })
         .y_label_formatter(&|v| tidy(*v))
-        .label_style(text(17, INK))
-        .axis_desc_style(text(19, INK))
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(215, 215, 215))
+        .house()
         .draw()?;
     let fc = color(0);
     let edge = |i: usize, f: fn((f64, f64)) -> f64| f(fitted(i).1).min(top);

@@ -42,6 +42,7 @@ use plotters::prelude::*;
 
 use crate::experiment::Estimate;
 use crate::model::World;
+use style::HouseMesh;
 
 pub use compare::render_compare;
 pub(crate) use data::Ctx;
@@ -186,10 +187,7 @@ where
         .y_label_formatter(y_fmt)
         .x_labels(13)
         .y_labels(10)
-        .label_style(style::text(17, style::INK))
-        .axis_desc_style(style::text(19, style::INK))
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(215, 215, 215))
+        .house()
         .draw()?;
     Ok(())
 }

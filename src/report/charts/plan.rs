@@ -7,7 +7,7 @@ use plotters::prelude::*;
 
 use super::data::positive_or;
 use super::legend::{Entry, Keepout, Legend, Swatch, TOP_FIRST};
-use super::style::{builder, empty, heading, text, tidy, INK};
+use super::style::{builder, empty, heading, tidy, HouseMesh, INK};
 use super::{render, Chart, Drawn};
 use crate::experiment::plan::{Outcome, Spec};
 use crate::model::World;
@@ -138,10 +138,7 @@ where
         .y_desc(format!("{label}{unit}"))
         .x_label_formatter(&|v| tidy(*v))
         .y_label_formatter(&|v| tidy(*v))
-        .label_style(text(17, INK))
-        .axis_desc_style(text(19, INK))
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(215, 215, 215))
+        .house()
         .draw()?;
     chart.draw_series(LineSeries::new(
         [(x0, limit), (x1, limit)],

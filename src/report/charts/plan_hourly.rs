@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::legend::{Entry, Keepout, Legend, Swatch, KEY, TOP_FIRST};
-use super::style::{builder, color, empty, heading, text, tidy, INK};
+use super::style::{builder, color, empty, heading, tidy, HouseMesh};
 use super::{render, Chart, Drawn};
 use crate::experiment::plan::hourly::HourlyOutcome;
 use crate::experiment::plan::{hourly_groups, Knob, Spec};
@@ -121,15 +121,12 @@ where
     let mut chart = builder(&plot_area).build_cartesian_2d(0.0..24.0, 0.0..top)?;
     chart
         .configure_mesh()
+        .house()
         .x_desc("UTC hour")
         .y_desc("slots / Erlangs")
         .x_labels(13)
         .x_label_formatter(&|h| format!("{:02}:00", *h as u32))
         .y_label_formatter(&|v| tidy(*v))
-        .label_style(text(17, INK))
-        .axis_desc_style(text(19, INK))
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(215, 215, 215))
         .draw()?;
     for (c, steps, load, f, _) in curves {
         chart.draw_series(LineSeries::new(steps, c.stroke_width(3)))?;

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use super::cdf::{slo_entry, TARGET_DASH};
 use super::data::positive_or;
 use super::legend::{Entry, Keepout, Legend, Plot, Swatch, TOP_FIRST};
-use super::style::{color, heading, text, tidy, INK, TARGET};
+use super::style::{color, heading, tidy, HouseMesh, TARGET};
 use super::{render, Chart, Drawn};
 use crate::experiment::SweepPoint;
 use crate::model::World;
@@ -179,10 +179,7 @@ where
             }
         })
         .y_label_formatter(&|v| tidy(*v))
-        .label_style(text(17, INK))
-        .axis_desc_style(text(19, INK))
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(215, 215, 215))
+        .house()
         .draw()?;
     bands(&mut chart, &series, goal, (x0, x1))?;
     legend.draw(&plot_area, spot, band.as_ref())?;
