@@ -1,8 +1,9 @@
 //! The worker layer inside deployments that run on workers: placing a job on
 //! a worker (or waking one), the autoscaler, registration after a cold start,
 //! and the end of a session on a worker (the periodic tick that samples and
-//! reports load and runs the autoscaler is in `tick`). Slot deployments never reach this code: the engine
-//! branches once per admission on whether any pool exists.
+//! reports load and runs the autoscaler is in `tick`). Slot deployments never
+//! reach this code: the engine branches once per admission on whether any
+//! pool exists.
 //!
 //! A deployment's admission limit stays the engine's one notion of room: a pool
 //! sets it to at least one more than its sessions while some worker would take
@@ -83,9 +84,9 @@ impl Workers {
         for (d, dep) in world.deployments().iter().enumerate() {
             if let Some(spec) = &dep.workers {
                 pool_of[d] = Some(pools.len() as u32);
-                let (seed, noise) = (world.run().seed, Purpose::LoadNoise);
-                let key = stream_key(seed, replication, noise, d as u32);
-                pools.push(Pool::new(d, spec.clone(), key));
+                let seed = world.run().seed;
+                let noise = stream_key(seed, replication, Purpose::LoadNoise, d as u32);
+                pools.push(Pool::new(d, spec.clone(), noise));
             }
         }
         Self {

@@ -149,6 +149,7 @@ where
     let log_x = spec.log_x;
     chart
         .configure_mesh()
+        .house()
         .x_desc(format!(
             "{} ({} scale)",
             spec.quantity,
@@ -159,7 +160,6 @@ where
         .y_label_formatter(&|v| tidy_percent(*v))
         .x_labels(if log_x { 0 } else { 12 })
         .y_labels(11)
-        .house()
         .draw()?;
     if log_x {
         ticks::log_x(&plot_area, &mut chart, (x0, x1), (0.0, 1.0), &fmt_tick)?;

@@ -92,6 +92,7 @@ where
     let mut chart = builder(&area).build_cartesian_2d(0.0..7.0, 0.0..top)?;
     chart
         .configure_mesh()
+        .house()
         .x_desc("day of the week (UTC), hourly")
         .y_desc("sessions per hour")
         .x_labels(8)
@@ -101,7 +102,6 @@ where
                 .map_or(String::new(), |w| format!("{w} 00:00"))
         })
         .y_label_formatter(&|v| tidy(*v))
-        .house()
         .draw()?;
     let fc = color(0);
     let edge = |i: usize, f: fn((f64, f64)) -> f64| f(fitted(i).1).min(top);

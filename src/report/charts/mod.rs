@@ -175,6 +175,7 @@ where
     };
     chart
         .configure_mesh()
+        .house()
         .x_desc(if minutes {
             "time since start (minutes, UTC midnight = 0)"
         } else if clock {
@@ -187,7 +188,6 @@ where
         .y_label_formatter(y_fmt)
         .x_labels(13)
         .y_labels(10)
-        .house()
         .draw()?;
     Ok(())
 }

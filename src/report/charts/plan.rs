@@ -130,6 +130,7 @@ where
     let mut chart = builder(&plot_area).build_cartesian_2d(xs, ys)?;
     chart
         .configure_mesh()
+        .house()
         .x_desc(if spec.variables.iter().any(|v| v.knob().on_workers()) {
             "cost-weighted slot-hours and worker-hours"
         } else {
@@ -138,7 +139,6 @@ where
         .y_desc(format!("{label}{unit}"))
         .x_label_formatter(&|v| tidy(*v))
         .y_label_formatter(&|v| tidy(*v))
-        .house()
         .draw()?;
     chart.draw_series(LineSeries::new(
         [(x0, limit), (x1, limit)],

@@ -164,6 +164,7 @@ where
     let mut chart = build(&plot_area, (x0, x1), (lo, hi))?;
     chart
         .configure_mesh()
+        .house()
         .x_desc(x_name.as_str())
         .y_desc(format!("{name} ({})", unit_name(metric.unit())))
         .x_label_formatter(&|v| {
@@ -179,7 +180,6 @@ where
             }
         })
         .y_label_formatter(&|v| tidy(*v))
-        .house()
         .draw()?;
     bands(&mut chart, &series, goal, (x0, x1))?;
     legend.draw(&plot_area, spot, band.as_ref())?;
