@@ -2,6 +2,8 @@
 //! population (or per media edge when there are many), the SLO target as a
 //! dashed vertical line, p95 in the legend. Log axes are drawn as log10 values on
 //! a linear axis with labels in ms/s, which keeps one code path for both scales.
+//! The comparison's RTT chart and the workers' join tail draw their curves with
+//! the same pieces.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -68,7 +70,7 @@ pub fn slo_entry(target_ms: f64) -> Entry {
 
 /// The SLO target as a dashed red vertical line at `x` (axis units) over a
 /// CDF's 0..1 range.
-pub fn slo_line<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, x: f64) -> Drawn
+fn slo_line<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, x: f64) -> Drawn
 where
     DB::ErrorType: 'static,
 {
@@ -87,18 +89,7 @@ where
     DB::ErrorType: 'static,
 {
     let groups = ctx.groups();
-    let grouped = groups.iter().any(|g| g.pops.len() > 1);
-    let note = format!(
-        "Share of served sessions with {} at or below x{}; dashed red: SLO target {}.",
-        spec.quantity,
-        if grouped {
-            ", populations grouped by the media edge of their main city"
-        } else {
-            " per population"
-        },
-        fmt_ms(spec.target_ms)
-    );
-    let area = heading(root, &ctx.heading, spec.title, &note)?;
+    let area = heading(root, &ctx.heading, spec.title, &note(&groups, spec))?;
     let dists: Vec<(usize, Distribution)> = groups
         .iter()
         .enumerate()
@@ -128,24 +119,44 @@ where
             (color(i[0]), pts, label)
         })
         .collect();
-    let slo = tx(spec.target_ms);
-    let mut entries: Vec<Entry> = curves
-        .iter()
-        .map(|(c, _, label)| Entry::new(label.clone(), Swatch::solid(*c, 3)))
-        .collect();
-    entries.push(slo_entry(spec.target_ms));
-    let legend = Legend::new(&area, entries);
-    let spot = {
-        let probe = builder(&area).build_cartesian_2d(x0..x1, 0.0..1.0)?;
-        let mut keep = Keepout::default();
-        for (_, pts, _) in &curves {
-            keep.line(&probe, pts.iter().copied());
-        }
-        keep.line(&probe, [(slo, 0.0), (slo, 1.0)]);
-        legend.spot(&area, &probe, &keep, &CDF_CORNERS)
-    };
-    let (plot_area, band) = Legend::split(&area, spot);
-    let mut chart = builder(&plot_area).build_cartesian_2d(x0..x1, 0.0..1.0)?;
+    let slo = (tx(spec.target_ms), spec.target_ms);
+    plot_cdfs(
+        &area,
+        curves,
+        (x0, x1),
+        slo,
+        &CDF_CORNERS,
+        |plot_area, chart| axes(plot_area, chart, spec, (x0, x1)),
+    )
+}
+
+/// The heading's note: how to read the curves, and whether each is a
+/// population or a media edge's group of them.
+fn note(groups: &[super::data::Group], spec: &CdfSpec) -> String {
+    let grouped = groups.iter().any(|g| g.pops.len() > 1);
+    format!(
+        "Share of served sessions with {} at or below x{}; dashed red: SLO target {}.",
+        spec.quantity,
+        if grouped {
+            ", populations grouped by the media edge of their main city"
+        } else {
+            " per population"
+        },
+        fmt_ms(spec.target_ms)
+    )
+}
+
+/// A distribution chart's axes; a log value axis is log10 values on a linear
+/// one, so plotters' labels are turned off and round ticks drawn by hand.
+fn axes<DB: DrawingBackend>(
+    plot_area: &DrawingArea<DB, Shift>,
+    chart: &mut Plot<'_, DB>,
+    spec: &CdfSpec,
+    (x0, x1): (f64, f64),
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
     let log_x = spec.log_x;
     chart
         .configure_mesh()
@@ -162,13 +173,68 @@ where
         .y_labels(11)
         .draw()?;
     if log_x {
-        ticks::log_x(&plot_area, &mut chart, (x0, x1), (0.0, 1.0), &fmt_tick)?;
+        ticks::log_x(plot_area, chart, (x0, x1), (0.0, 1.0), &fmt_tick)?;
     }
+    Ok(())
+}
+
+/// The plot under a cumulative chart's heading, shared by the run's and the
+/// comparison's: the curves over a 0..1 share, the SLO target (`slo`: its x
+/// in axis units, and in ms for the legend), the legend in the first corner
+/// of `order` clear of both. `axes` draws the mesh, on the area left for the
+/// plot.
+pub fn plot_cdfs<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    curves: Vec<Curve>,
+    (x0, x1): (f64, f64),
+    (slo, target_ms): (f64, f64),
+    order: &[Corner],
+    axes: impl FnOnce(&DrawingArea<DB, Shift>, &mut Plot<'_, DB>) -> Drawn,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let mut entries = curve_entries(&curves);
+    entries.push(slo_entry(target_ms));
+    let legend = Legend::new(area, entries);
+    let spot = {
+        let probe = builder(area).build_cartesian_2d(x0..x1, 0.0..1.0)?;
+        let mut keep = Keepout::default();
+        keep_curves(&mut keep, &probe, &curves);
+        keep.line(&probe, [(slo, 0.0), (slo, 1.0)]);
+        legend.spot(area, &probe, &keep, order)
+    };
+    let (plot_area, band) = Legend::split(area, spot);
+    let mut chart = builder(&plot_area).build_cartesian_2d(x0..x1, 0.0..1.0)?;
+    axes(&plot_area, &mut chart)?;
+    draw_curves(&mut chart, curves)?;
+    slo_line(&mut chart, slo)?;
+    legend.draw(&plot_area, spot, band.as_ref())
+}
+
+/// Each curve's legend entry, its swatch the line `draw_curves` draws.
+pub fn curve_entries(curves: &[Curve]) -> Vec<Entry> {
+    curves
+        .iter()
+        .map(|(c, _, label)| Entry::new(label.clone(), Swatch::solid(*c, 3)))
+        .collect()
+}
+
+/// The curves, for the legend to keep clear of.
+pub fn keep_curves<DB: DrawingBackend>(keep: &mut Keepout, probe: &Plot<'_, DB>, curves: &[Curve]) {
+    for (_, pts, _) in curves {
+        keep.line(probe, pts.iter().copied());
+    }
+}
+
+/// The curves, as their entries from `curve_entries` show them.
+pub fn draw_curves<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, curves: Vec<Curve>) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
     for (c, pts, _) in curves {
         chart.draw_series(LineSeries::new(pts, c.stroke_width(3)))?;
     }
-    slo_line(&mut chart, slo)?;
-    legend.draw(&plot_area, spot, band.as_ref())?;
     Ok(())
 }
 

@@ -4,10 +4,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::cdf::{fmt_ms, slo_entry, slo_line};
+use super::cdf::{fmt_ms, plot_cdfs};
 use super::data::{positive_or, thin_cdf};
-use super::legend::{Corner, Curve, Entry, Keepout, Legend, Swatch};
-use super::style::{anchored, builder, color, heading, text, tidy, tidy_percent, HouseMesh, INK};
+use super::legend::{Corner, Curve, Plot};
+use super::style::{anchored, color, heading, text, tidy, tidy_percent, HouseMesh, INK};
 use super::{render, Chart, Drawn};
 use crate::experiment::{half_width, Comparison, Estimate};
 use crate::model::World;
@@ -101,18 +101,7 @@ where
     DB::ErrorType: 'static,
 {
     let k = cmp.labels.len();
-    let vals: Vec<(f64, f64)> = cmp
-        .estimates
-        .iter()
-        .map(|e| {
-            let v = (panel.get)(&e.point) * panel.scale;
-            let hw = half_width_of(e, panel.get) * panel.scale;
-            (
-                if v.is_finite() { v } else { 0.0 },
-                if hw.is_finite() { hw } else { 0.0 },
-            )
-        })
-        .collect();
+    let vals = panel_values(panel, cmp);
     let top = positive_or(
         vals.iter().map(|(v, h)| v + h).fold(0.0, f64::max) * 1.18,
         1.0,
@@ -124,50 +113,82 @@ where
         .x_label_area_size(44)
         .y_label_area_size(70)
         .build_cartesian_2d(-0.5..k as f64 - 0.5, 0.0..top)?;
+    // Four panels share the chart, so their text is smaller than the house's.
     chart
         .configure_mesh()
+        .house()
         .disable_x_mesh()
         .x_labels(0)
         .y_desc(panel.unit)
         .y_label_formatter(&|v| tidy(*v))
         .label_style(text(15, INK))
         .axis_desc_style(text(16, INK))
-        .light_line_style(WHITE)
-        .bold_line_style(RGBColor(215, 215, 215))
         .draw()?;
-    let (ox, oy) = cell.get_base_pixel();
     for (i, &(v, hw)) in vals.iter().enumerate() {
-        let (c, x) = (color(i), i as f64);
-        chart.draw_series(std::iter::once(Rectangle::new(
-            [(x - 0.34, 0.0), (x + 0.34, v)],
-            c.mix(0.85).filled(),
-        )))?;
-        if hw > 0.0 {
-            for seg in [
-                vec![(x, (v - hw).max(0.0)), (x, v + hw)],
-                vec![(x - 0.1, v + hw), (x + 0.1, v + hw)],
-                vec![(x - 0.1, (v - hw).max(0.0)), (x + 0.1, (v - hw).max(0.0))],
-            ] {
-                chart.draw_series(std::iter::once(PathElement::new(seg, INK.stroke_width(2))))?;
-            }
-        }
+        bar(&mut chart, i, (v, hw), color(i))?;
         let value = if panel.unit == "%" {
             format!("{v:.2}")
         } else {
             fmt_ms(v)
         };
+        let x = i as f64;
         chart.draw_series(std::iter::once(Text::new(
             value,
             (x, v + hw + top * 0.02),
             anchored(15, INK, HPos::Center, VPos::Bottom),
         )))?;
         // Policy names under the axis, staggered so long names never collide.
+        let (ox, oy) = cell.get_base_pixel();
         let (px, py) = chart.backend_coord(&(x, 0.0));
         cell.draw(&Text::new(
             cmp.labels[i].clone(),
             (px - ox, py - oy + 6 + 18 * (i as i32 % 2)),
             anchored(15, INK, HPos::Center, VPos::Top),
         ))?;
+    }
+    Ok(())
+}
+
+/// Each policy's figure and half-width in the panel's display unit; a figure
+/// or interval that is not finite is drawn as none rather than break the axis.
+fn panel_values(panel: &Panel, cmp: &Comparison) -> Vec<(f64, f64)> {
+    cmp.estimates
+        .iter()
+        .map(|e| {
+            let v = (panel.get)(&e.point) * panel.scale;
+            let hw = half_width_of(e, panel.get) * panel.scale;
+            (
+                if v.is_finite() { v } else { 0.0 },
+                if hw.is_finite() { hw } else { 0.0 },
+            )
+        })
+        .collect()
+}
+
+/// Policy `i`'s bar at `v` with its whiskers of half-width `hw`, cut at 0
+/// since no figure shown here can be negative.
+fn bar<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    i: usize,
+    (v, hw): (f64, f64),
+    c: RGBColor,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let x = i as f64;
+    chart.draw_series(std::iter::once(Rectangle::new(
+        [(x - 0.34, 0.0), (x + 0.34, v)],
+        c.mix(0.85).filled(),
+    )))?;
+    if hw > 0.0 {
+        for seg in [
+            vec![(x, (v - hw).max(0.0)), (x, v + hw)],
+            vec![(x - 0.1, v + hw), (x + 0.1, v + hw)],
+            vec![(x - 0.1, (v - hw).max(0.0)), (x + 0.1, (v - hw).max(0.0))],
+        ] {
+            chart.draw_series(std::iter::once(PathElement::new(seg, INK.stroke_width(2))))?;
+        }
     }
     Ok(())
 }
@@ -180,9 +201,10 @@ fn rtt_cdfs<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
+    let slo = world.slo().media_rtt_ms;
     let note = format!(
         "Share of served sessions with media RTT at or below x, all populations; dashed red: SLO target {}.",
-        fmt_ms(world.slo().media_rtt_ms)
+        fmt_ms(slo)
     );
     let area = heading(
         root,
@@ -190,22 +212,12 @@ where
         "Media RTT by policy",
         &note,
     )?;
-    let dists: Vec<Distribution> = cmp
-        .estimates
-        .iter()
-        .map(|e| {
-            let mut d = Distribution::new();
-            for p in &e.pooled.populations {
-                d.merge(&p.rtt);
-            }
-            d
-        })
-        .collect();
+    let dists = pooled_rtts(cmp);
     let hi = dists
         .iter()
         .filter(|d| d.count() > 0)
         .map(|d| d.quantile(0.999))
-        .fold(world.slo().media_rtt_ms * 1.15, f64::max);
+        .fold(slo * 1.15, f64::max);
     let hi = positive_or(hi * 1.05, 1.0);
     let curves: Vec<Curve> = dists
         .iter()
@@ -220,43 +232,33 @@ where
             (color(i), pts, label)
         })
         .collect();
-    let slo = world.slo().media_rtt_ms;
-    let mut entries: Vec<Entry> = curves
+    let order = [Corner::LowerRight, Corner::UpperLeft, Corner::LowerLeft];
+    plot_cdfs(&area, curves, (0.0, hi), (slo, slo), &order, |_, chart| {
+        chart
+            .configure_mesh()
+            .house()
+            .x_desc("media RTT (ms)")
+            .y_desc("share of served sessions")
+            .x_label_formatter(&|v| tidy(*v))
+            .y_label_formatter(&|v| tidy_percent(*v))
+            .draw()?;
+        Ok(())
+    })
+}
+
+/// Each policy's media RTT over all populations: the comparison is of
+/// policies, so one curve each.
+fn pooled_rtts(cmp: &Comparison) -> Vec<Distribution> {
+    cmp.estimates
         .iter()
-        .map(|(c, _, label)| Entry::new(label.clone(), Swatch::solid(*c, 3)))
-        .collect();
-    entries.push(slo_entry(slo));
-    let legend = Legend::new(&area, entries);
-    let spot = {
-        let probe = builder(&area).build_cartesian_2d(0.0..hi, 0.0..1.0)?;
-        let mut keep = Keepout::default();
-        for (_, pts, _) in &curves {
-            keep.line(&probe, pts.iter().copied());
-        }
-        keep.line(&probe, [(slo, 0.0), (slo, 1.0)]);
-        legend.spot(
-            &area,
-            &probe,
-            &keep,
-            &[Corner::LowerRight, Corner::UpperLeft, Corner::LowerLeft],
-        )
-    };
-    let (plot_area, band) = Legend::split(&area, spot);
-    let mut chart = builder(&plot_area).build_cartesian_2d(0.0..hi, 0.0..1.0)?;
-    chart
-        .configure_mesh()
-        .house()
-        .x_desc("media RTT (ms)")
-        .y_desc("share of served sessions")
-        .x_label_formatter(&|v| tidy(*v))
-        .y_label_formatter(&|v| tidy_percent(*v))
-        .draw()?;
-    for (c, pts, _) in curves {
-        chart.draw_series(LineSeries::new(pts, c.stroke_width(3)))?;
-    }
-    slo_line(&mut chart, slo)?;
-    legend.draw(&plot_area, spot, band.as_ref())?;
-    Ok(())
+        .map(|e| {
+            let mut d = Distribution::new();
+            for p in &e.pooled.populations {
+                d.merge(&p.rtt);
+            }
+            d
+        })
+        .collect()
 }
 
 /// The comparison's charts: `compare` (bars) and `compare-rtt` (CDFs).

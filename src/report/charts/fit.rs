@@ -6,6 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::legend::Plot;
 use super::style::{builder, color, empty, heading, legend, tidy, HouseMesh, MUTED};
 use super::{render, Chart, Drawn};
 use crate::data::time::{WEEKDAYS, WEEK_H};
@@ -71,24 +72,8 @@ where
     if cells.is_empty() {
         return empty(&area, "no hour observed");
     }
-    let fitted = |i: usize| {
-        let k = i % p.profile.rates.len();
-        (p.profile.rates[k], p.profile.intervals[k])
-    };
-    let observed: Vec<(usize, f64, (f64, f64))> = cells
-        .iter()
-        .map(|&i| {
-            let (c, n) = (p.week_counts[i], fit.exposure[i] as f64);
-            (
-                i,
-                c as f64 / n,
-                poisson_interval(c, n, fit.options.confidence),
-            )
-        })
-        .collect();
+    let observed = observed(fit, p, &cells);
     let top = observed.iter().map(|o| o.2 .1).fold(1.0, f64::max) * 1.15;
-    // x in days, so the mesh's round numbers fall on midnights.
-    let d = |h: f64| h / 24.0;
     let mut chart = builder(&area).build_cartesian_2d(0.0..7.0, 0.0..top)?;
     chart
         .configure_mesh()
@@ -103,44 +88,104 @@ where
         })
         .y_label_formatter(&|v| tidy(*v))
         .draw()?;
+    fitted(&mut chart, p, top)?;
+    observations(&mut chart, &observed, top)?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
+    Ok(())
+}
+
+/// An hour of the week observed: its index, the mean sessions over the weeks
+/// it was observed, and that mean's Poisson interval.
+type Observed = (usize, f64, (f64, f64));
+
+/// Each observed hour's mean and interval; the interval comes from the count
+/// and the weeks observed, not from the mean, since only a count is Poisson.
+fn observed(fit: &FitOutcome, p: &FittedPopulation, cells: &[usize]) -> Vec<Observed> {
+    cells
+        .iter()
+        .map(|&i| {
+            let (c, n) = (p.week_counts[i], fit.exposure[i] as f64);
+            (
+                i,
+                c as f64 / n,
+                poisson_interval(c, n, fit.options.confidence),
+            )
+        })
+        .collect()
+}
+
+/// Hour of the week `h` on the x axis, which is in days so that the mesh's
+/// round numbers fall on midnights.
+fn day(h: f64) -> f64 {
+    h / 24.0
+}
+
+/// The fitted rate as steps over its interval's band; the band is cut at
+/// `top`, which the observations set, and a daily profile repeats over the
+/// week.
+fn fitted<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, p: &FittedPopulation, top: f64) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let fitted = |i: usize| {
+        let k = i % p.profile.rates.len();
+        (p.profile.rates[k], p.profile.intervals[k])
+    };
     let fc = color(0);
     let edge = |i: usize, f: fn((f64, f64)) -> f64| f(fitted(i).1).min(top);
     let band: Vec<(f64, f64)> = (0..WEEK_H)
         .flat_map(|i| {
             [
-                (d(i as f64), edge(i, |b| b.1)),
-                (d(i as f64 + 1.0), edge(i, |b| b.1)),
+                (day(i as f64), edge(i, |b| b.1)),
+                (day(i as f64 + 1.0), edge(i, |b| b.1)),
             ]
         })
         .chain((0..WEEK_H).rev().flat_map(|i| {
             [
-                (d(i as f64 + 1.0), edge(i, |b| b.0)),
-                (d(i as f64), edge(i, |b| b.0)),
+                (day(i as f64 + 1.0), edge(i, |b| b.0)),
+                (day(i as f64), edge(i, |b| b.0)),
             ]
         }))
         .collect();
     chart.draw_series(std::iter::once(Polygon::new(band, fc.mix(0.2).filled())))?;
     let steps: Vec<(f64, f64)> = (0..WEEK_H)
-        .flat_map(|i| [(d(i as f64), fitted(i).0), (d(i as f64 + 1.0), fitted(i).0)])
+        .flat_map(|i| {
+            [
+                (day(i as f64), fitted(i).0),
+                (day(i as f64 + 1.0), fitted(i).0),
+            ]
+        })
         .collect();
     chart
         .draw_series(LineSeries::new(steps, fc.stroke_width(2)))?
         .label("fitted rate")
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], fc.stroke_width(2)));
+    Ok(())
+}
+
+/// The observed means at the middle of their hour, whiskers first so the dots
+/// stay on top.
+fn observations<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    observed: &[Observed],
+    top: f64,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
     let oc = color(1);
     chart.draw_series(observed.iter().map(|&(i, _, (lo, hi))| {
-        let x = d(i as f64 + 0.5);
+        let x = day(i as f64 + 0.5);
         PathElement::new(vec![(x, lo), (x, hi.min(top))], oc.stroke_width(1))
     }))?;
     chart
         .draw_series(
             observed
                 .iter()
-                .map(|&(i, r, _)| Circle::new((d(i as f64 + 0.5), r), 3, oc.filled())),
+                .map(|&(i, r, _)| Circle::new((day(i as f64 + 0.5), r), 3, oc.filled())),
         )?
         .label("observed (mean over the weeks)")
         .legend(move |(x, y)| Circle::new((x + 12, y), 4, oc.filled()));
-    legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     Ok(())
 }
 

@@ -132,43 +132,11 @@ where
     let top = positive_or(top * 1.12, 1.0).clamp(1.0, 100.0);
     let arr_top = positive_or(rows.iter().map(|r| r.4).fold(0.0, f64::max) * 1.1, 1.0);
     let hz = ctx.horizon_h();
-    let lines: [(&str, RGBColor, Pick); 3] = [
-        ("overflow (of served)", OVERFLOW, |r| r.1),
-        ("rejected (of arrivals)", REJECTED, |r| r.2),
-        ("abandoned (of arrivals)", ABANDONED, |r| r.3),
-    ];
-    let mut entries = vec![Entry::new(
-        "arrivals per hour (right axis)",
-        Swatch::Area(ARRIVALS, 0.3),
-    )];
-    for (label, c, _) in &lines {
-        entries.push(Entry::new(*label, Swatch::solid(*c, 3)));
-    }
-    for (r, _) in &spills {
-        entries.push(Entry::new(
-            format!("spilled from {}", ctx.world.regions()[*r].id),
-            Swatch::dashed(color(*r), 2, DASH.0, DASH.1),
-        ));
-    }
-    let legend = Legend::new(&area, entries);
+    let legend = Legend::new(&area, entries(ctx, &spills));
     let spot = {
         let dual = build(&area, hz, top, arr_top)?;
-        let probe: &Plot<DB> = &dual;
-        let mut keep = Keepout::default();
-        let sec = dual.borrow_secondary();
-        let arrivals: Vec<(i32, i32)> = rows
-            .iter()
-            .map(|r| sec.backend_coord(&(r.0, r.4)))
-            .collect();
-        keep.area(&arrivals, probe.backend_coord(&(0.0, 0.0)).1);
-        for (_, _, f) in &lines {
-            keep.line(probe, rows.iter().map(|r| (r.0, f(r))));
-        }
-        for (_, p) in &spills {
-            keep.line(probe, p.iter().copied());
-        }
-        markers::keep(&mut keep, probe, ctx, top);
-        legend.spot(&area, probe, &keep, &TOP_FIRST)
+        let keep = keepout(&dual, ctx, &rows, &spills, top);
+        legend.spot(&area, &dual, &keep, &TOP_FIRST)
     };
     let (plot_area, band) = Legend::split(&area, spot);
     let mut chart = build(&plot_area, hz, top, arr_top)?;
@@ -187,7 +155,7 @@ where
         0.0,
         ARRIVALS.mix(0.3),
     ))?;
-    for (_, c, f) in lines {
+    for (_, c, f) in LINES {
         chart.draw_series(LineSeries::new(
             rows.iter().map(|r| (r.0, f(r))),
             c.stroke_width(3),
@@ -204,4 +172,58 @@ where
     markers::draw(&mut chart, ctx, top)?;
     legend.draw(&plot_area, spot, band.as_ref())?;
     Ok(())
+}
+
+/// The rates drawn as lines, each with its legend label and colour.
+const LINES: [(&str, RGBColor, Pick); 3] = [
+    ("overflow (of served)", OVERFLOW, |r| r.1),
+    ("rejected (of arrivals)", REJECTED, |r| r.2),
+    ("abandoned (of arrivals)", ABANDONED, |r| r.3),
+];
+
+/// The arrivals first, as the background the rates are read against; a
+/// region's spill only when it spilled at all.
+fn entries(ctx: &Ctx, spills: &[(usize, Vec<(f64, f64)>)]) -> Vec<Entry> {
+    let mut entries = vec![Entry::new(
+        "arrivals per hour (right axis)",
+        Swatch::Area(ARRIVALS, 0.3),
+    )];
+    for (label, c, _) in &LINES {
+        entries.push(Entry::new(*label, Swatch::solid(*c, 3)));
+    }
+    for (r, _) in spills {
+        entries.push(Entry::new(
+            format!("spilled from {}", ctx.world.regions()[*r].id),
+            Swatch::dashed(color(*r), 2, DASH.0, DASH.1),
+        ));
+    }
+    entries
+}
+
+/// What the legend must not cover: the arrivals' area (on the right axis, so
+/// placed through the secondary coordinates), the rates, the spills and the
+/// timeline's markers.
+fn keepout<DB: DrawingBackend>(
+    dual: &Dual<'_, DB>,
+    ctx: &Ctx,
+    rows: &[Row],
+    spills: &[(usize, Vec<(f64, f64)>)],
+    top: f64,
+) -> Keepout {
+    let probe: &Plot<DB> = dual;
+    let mut keep = Keepout::default();
+    let sec = dual.borrow_secondary();
+    let arrivals: Vec<(i32, i32)> = rows
+        .iter()
+        .map(|r| sec.backend_coord(&(r.0, r.4)))
+        .collect();
+    keep.area(&arrivals, probe.backend_coord(&(0.0, 0.0)).1);
+    for (_, _, f) in &LINES {
+        keep.line(probe, rows.iter().map(|r| (r.0, f(r))));
+    }
+    for (_, p) in spills {
+        keep.line(probe, p.iter().copied());
+    }
+    markers::keep(&mut keep, probe, ctx, top);
+    keep
 }

@@ -6,10 +6,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::positive_or;
-use super::legend::{Entry, Keepout, Legend, Swatch, TOP_FIRST};
+use super::legend::{Entry, Keepout, Legend, Plot, Swatch, TOP_FIRST};
 use super::style::{builder, empty, heading, tidy, HouseMesh, INK};
 use super::{render, Chart, Drawn};
 use crate::experiment::plan::{Outcome, Spec};
+use crate::model::target::Target;
 use crate::model::World;
 use crate::report::plan_words::{check_label, limit_text};
 
@@ -68,11 +69,6 @@ where
     let i = shown(out);
     let t = &out.rule.targets[i];
     let scale = if t.metric().is_share() { 100.0 } else { 1.0 };
-    let unit = if t.metric().is_share() {
-        " (%)"
-    } else {
-        " (ms)"
-    };
     let label = check_label(world, &out.rule, i);
     let note = format!(
         "Each point is a candidate on the search's common random numbers; line: {label} {}.",
@@ -101,23 +97,7 @@ where
         .as_ref()
         .filter(|p| p.estimates[i].point.is_finite())
         .map(|p| (p.cost, p.estimates[i].point * scale));
-    let kinds = [
-        (false, "infeasible", INFEASIBLE),
-        (true, "feasible", FEASIBLE),
-    ];
-    let mut entries = vec![Entry::new(
-        format!("limit {}", limit_text(t)),
-        Swatch::solid(INK, 2),
-    )];
-    for (feasible, name, c) in kinds {
-        if pts.iter().any(|p| p.2 == feasible) {
-            entries.push(Entry::new(name, Swatch::Dot(c)));
-        }
-    }
-    if at.is_some() {
-        entries.push(Entry::new("plan", Swatch::Cross(INK)));
-    }
-    let legend = Legend::new(&area, entries);
+    let legend = Legend::new(&area, entries(t, &pts, at.is_some()));
     let spot = {
         let probe = builder(&area).build_cartesian_2d(xs.clone(), ys.clone())?;
         let mut keep = Keepout::default();
@@ -128,23 +108,32 @@ where
     };
     let (plot_area, band) = Legend::split(&area, spot);
     let mut chart = builder(&plot_area).build_cartesian_2d(xs, ys)?;
-    chart
-        .configure_mesh()
-        .house()
-        .x_desc(if spec.variables.iter().any(|v| v.knob().on_workers()) {
-            "cost-weighted slot-hours and worker-hours"
-        } else {
-            "cost-weighted slot-hours"
-        })
-        .y_desc(format!("{label}{unit}"))
-        .x_label_formatter(&|v| tidy(*v))
-        .y_label_formatter(&|v| tidy(*v))
-        .draw()?;
+    let unit = if t.metric().is_share() {
+        " (%)"
+    } else {
+        " (ms)"
+    };
+    axes(&mut chart, spec, &format!("{label}{unit}"))?;
     chart.draw_series(LineSeries::new(
         [(x0, limit), (x1, limit)],
         INK.stroke_width(2),
     ))?;
-    for (feasible, _, c) in kinds {
+    candidates(&mut chart, &pts, at)?;
+    legend.draw(&plot_area, spot, band.as_ref())?;
+    Ok(())
+}
+
+/// The candidates, then the plan's cross over them, so the plan stands out
+/// of the cloud it was chosen from.
+fn candidates<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    pts: &[(f64, f64, bool)],
+    at: Option<(f64, f64)>,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    for (feasible, _, c) in KINDS {
         chart.draw_series(
             pts.iter()
                 .filter(|p| p.2 == feasible)
@@ -154,13 +143,57 @@ where
     if let Some(at) = at {
         chart.draw_series(std::iter::once(Cross::new(at, 12, INK.stroke_width(4))))?;
     }
-    legend.draw(&plot_area, spot, band.as_ref())?;
+    Ok(())
+}
+
+/// The limit, then only the kinds of candidate the search met and the plan
+/// if it has a point, so the legend names nothing the chart does not show.
+fn entries(t: &Target, pts: &[(f64, f64, bool)], has_plan: bool) -> Vec<Entry> {
+    let mut entries = vec![Entry::new(
+        format!("limit {}", limit_text(t)),
+        Swatch::solid(INK, 2),
+    )];
+    for (feasible, name, c) in KINDS {
+        if pts.iter().any(|p| p.2 == feasible) {
+            entries.push(Entry::new(name, Swatch::Dot(c)));
+        }
+    }
+    if has_plan {
+        entries.push(Entry::new("plan", Swatch::Cross(INK)));
+    }
+    entries
+}
+
+/// The axes: cost counts worker-hours too as soon as a knob is on workers.
+fn axes<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, spec: &Spec, y_desc: &str) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_mesh()
+        .house()
+        .x_desc(if spec.variables.iter().any(|v| v.knob().on_workers()) {
+            "cost-weighted slot-hours and worker-hours"
+        } else {
+            "cost-weighted slot-hours"
+        })
+        .y_desc(y_desc)
+        .x_label_formatter(&|v| tidy(*v))
+        .y_label_formatter(&|v| tidy(*v))
+        .draw()?;
     Ok(())
 }
 
 /// Candidates that meet every target, and those that do not.
 const FEASIBLE: RGBColor = RGBColor(89, 161, 79);
 const INFEASIBLE: RGBColor = RGBColor(200, 30, 30);
+
+/// The two kinds of candidate: infeasible first, so feasible points are drawn
+/// over them.
+const KINDS: [(bool, &str, RGBColor); 2] = [
+    (false, "infeasible", INFEASIBLE),
+    (true, "feasible", FEASIBLE),
+];
 
 /// The search chart.
 pub fn render_plan(world: &World, spec: &Spec, out: &Outcome) -> std::io::Result<Chart> {

@@ -59,52 +59,10 @@ where
         return empty(&area, "no schedule was verified");
     };
     let sched = hourly_groups(&spec.variables, &v.capacities);
-    let unit = |d: usize, k: Knob| sessions_per_unit(world, d, k);
-    let top = sched
-        .iter()
-        .flat_map(|&(d, k, s)| {
-            let load = out.mean_loads[d].iter().copied().fold(0.0, f64::max);
-            let f = flat(fixed, out, d, k).map_or(0.0, f64::from) * unit(d, k);
-            s.into_iter()
-                .map(move |c| (f64::from(c) * unit(d, k)).max(load).max(f))
-        })
-        .fold(1.0, f64::max);
-    let top = top * 1.12;
+    let top = top(world, fixed, out, &sched) * 1.12;
     let has_flat = out.fixed.as_ref().is_some_and(|f| f.plan.is_some());
-    let curves: Vec<Schedule> = sched
-        .iter()
-        .enumerate()
-        .map(|(i, &(d, k, s))| {
-            let per = unit(d, k);
-            let steps = (0..24)
-                .flat_map(|h| {
-                    let y = f64::from(s[h]) * per;
-                    [(h as f64, y), (h as f64 + 1.0, y)]
-                })
-                .collect();
-            let load = (0..24)
-                .map(|h| (h as f64 + 0.5, out.mean_loads[d][h]))
-                .collect();
-            let f = flat(fixed, out, d, k).map(|c| f64::from(c) * per);
-            let label = match k {
-                Knob::Slots => format!("{} plan", deployment_label(world, d)),
-                _ => format!("{} floor x {per} sessions", deployment_label(world, d)),
-            };
-            (color(i), steps, load, f, label)
-        })
-        .collect();
-    let mut entries: Vec<Entry> = curves
-        .iter()
-        .map(|(c, _, _, _, label)| Entry::new(label.clone(), Swatch::solid(*c, 3)))
-        .collect();
-    entries.push(Entry::new(
-        "offered load (dashed)",
-        Swatch::dashed(KEY, 2, DASH.0, DASH.1),
-    ));
-    if has_flat {
-        entries.push(Entry::new("static plan (thin)", Swatch::solid(KEY, 1)));
-    }
-    let legend = Legend::new(&area, entries);
+    let curves = schedules(world, fixed, out, &sched);
+    let legend = Legend::new(&area, entries(&curves, has_flat));
     let spot = {
         let probe = builder(&area).build_cartesian_2d(0.0..24.0, 0.0..top)?;
         let mut keep = Keepout::default();
@@ -144,6 +102,65 @@ where
     Ok(())
 }
 
+/// The highest value any line reaches (at least 1): planned capacity, offered
+/// load or the static plan, all in sessions, so no line leaves the plot.
+fn top(world: &World, fixed: &Spec, out: &HourlyOutcome, sched: &[Planned]) -> f64 {
+    let unit = |d: usize, k: Knob| sessions_per_unit(world, d, k);
+    sched
+        .iter()
+        .flat_map(|&(d, k, s)| {
+            let load = out.mean_loads[d].iter().copied().fold(0.0, f64::max);
+            let f = flat(fixed, out, d, k).map_or(0.0, f64::from) * unit(d, k);
+            s.into_iter()
+                .map(move |c| (f64::from(c) * unit(d, k)).max(load).max(f))
+        })
+        .fold(1.0, f64::max)
+}
+
+/// Each scheduled knob's lines in sessions, so slots and a pool's floor read
+/// on one axis against the offered load.
+fn schedules(world: &World, fixed: &Spec, out: &HourlyOutcome, sched: &[Planned]) -> Vec<Schedule> {
+    sched
+        .iter()
+        .enumerate()
+        .map(|(i, &(d, k, s))| {
+            let per = sessions_per_unit(world, d, k);
+            let steps = (0..24)
+                .flat_map(|h| {
+                    let y = f64::from(s[h]) * per;
+                    [(h as f64, y), (h as f64 + 1.0, y)]
+                })
+                .collect();
+            let load = (0..24)
+                .map(|h| (h as f64 + 0.5, out.mean_loads[d][h]))
+                .collect();
+            let f = flat(fixed, out, d, k).map(|c| f64::from(c) * per);
+            let label = match k {
+                Knob::Slots => format!("{} plan", deployment_label(world, d)),
+                _ => format!("{} floor x {per} sessions", deployment_label(world, d)),
+            };
+            (color(i), steps, load, f, label)
+        })
+        .collect()
+}
+
+/// A deployment per colour, then keys for the two line styles every
+/// deployment shares (the static plan's only when there is one).
+fn entries(curves: &[Schedule], has_flat: bool) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = curves
+        .iter()
+        .map(|(c, _, _, _, label)| Entry::new(label.clone(), Swatch::solid(*c, 3)))
+        .collect();
+    entries.push(Entry::new(
+        "offered load (dashed)",
+        Swatch::dashed(KEY, 2, DASH.0, DASH.1),
+    ));
+    if has_flat {
+        entries.push(Entry::new("static plan (thin)", Swatch::solid(KEY, 1)));
+    }
+    entries
+}
+
 /// A deployment's lines: colour, planned steps, offered load, the static
 /// plan's capacity, legend label.
 type Schedule = (
@@ -153,6 +170,9 @@ type Schedule = (
     Option<f64>,
     String,
 );
+
+/// One scheduled knob: its deployment, the knob, its value per UTC hour.
+type Planned = (usize, Knob, [u32; 24]);
 
 /// Dash and gap of the offered load.
 const DASH: (u32, u32) = (8, 6);

@@ -145,28 +145,59 @@ where
     let legend = Legend::new(&area, entries);
     let spot = {
         let probe = build(&area, (x0, x1), (lo, hi))?;
-        let mut keep = Keepout::default();
-        for (_, pts) in &series {
-            keep.line(&probe, pts.iter().map(|t| (t.0, t.1)));
-            keep.line(&probe, pts.iter().map(|t| (t.0, t.2)));
-            keep.line(&probe, pts.iter().map(|t| (t.0, (t.1 + t.2) / 2.0)));
-            for t in pts {
-                keep.line(&probe, [(t.0, t.1), (t.0, t.2)]);
-            }
-            keep.points(&probe, pts.iter().map(|t| (t.0, (t.1 + t.2) / 2.0)), 6);
-        }
-        if let Some(g) = goal {
-            keep.line(&probe, [(x0, g), (x1, g)]);
-        }
+        let keep = keepout(&probe, &series, goal, (x0, x1));
         legend.spot(&area, &probe, &keep, &TOP_FIRST)
     };
     let (plot_area, band) = Legend::split(&area, spot);
     let mut chart = build(&plot_area, (x0, x1), (lo, hi))?;
+    let y_desc = format!("{name} ({})", unit_name(metric.unit()));
+    axes(&mut chart, &x_name, &y_desc, &categories)?;
+    bands(&mut chart, &series, goal, (x0, x1))?;
+    legend.draw(&plot_area, spot, band.as_ref())?;
+    Ok(())
+}
+
+/// What the legend must not cover: each band (its edges, and a segment across
+/// it at every point, since it is filled), its mean line and points, and the
+/// goal.
+fn keepout<DB: DrawingBackend>(
+    probe: &Plot<'_, DB>,
+    series: &[(String, Vec<Band>)],
+    goal: Option<f64>,
+    (x0, x1): (f64, f64),
+) -> Keepout {
+    let mut keep = Keepout::default();
+    for (_, pts) in series {
+        keep.line(probe, pts.iter().map(|t| (t.0, t.1)));
+        keep.line(probe, pts.iter().map(|t| (t.0, t.2)));
+        keep.line(probe, pts.iter().map(|t| (t.0, (t.1 + t.2) / 2.0)));
+        for t in pts {
+            keep.line(probe, [(t.0, t.1), (t.0, t.2)]);
+        }
+        keep.points(probe, pts.iter().map(|t| (t.0, (t.1 + t.2) / 2.0)), 6);
+    }
+    if let Some(g) = goal {
+        keep.line(probe, [(x0, g), (x1, g)]);
+    }
+    keep
+}
+
+/// The axes; a field of text values gets its `categories` as labels at
+/// whole positions and none between them.
+fn axes<DB: DrawingBackend>(
+    chart: &mut Plot<'_, DB>,
+    x_desc: &str,
+    y_desc: &str,
+    categories: &[String],
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
     chart
         .configure_mesh()
         .house()
-        .x_desc(x_name.as_str())
-        .y_desc(format!("{name} ({})", unit_name(metric.unit())))
+        .x_desc(x_desc)
+        .y_desc(y_desc)
         .x_label_formatter(&|v| {
             if categories.is_empty() {
                 tidy(*v)
@@ -181,8 +212,6 @@ where
         })
         .y_label_formatter(&|v| tidy(*v))
         .draw()?;
-    bands(&mut chart, &series, goal, (x0, x1))?;
-    legend.draw(&plot_area, spot, band.as_ref())?;
     Ok(())
 }
 

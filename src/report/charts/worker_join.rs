@@ -5,10 +5,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::cdf::{fmt_ms, fmt_tick};
+use super::cdf::{curve_entries, draw_curves, fmt_ms, fmt_tick, keep_curves};
 use super::data::{positive_or, thin_cdf, Ctx};
-use super::legend::{Curve, Entry, Keepout, Legend, Swatch, TOP_FIRST};
-use super::style::{builder, color, empty, heading, text, tidy_percent, INK};
+use super::legend::{Curve, Keepout, Legend, Plot, TOP_FIRST};
+use super::style::{builder, color, empty, heading, tidy_percent, HouseMesh};
 use super::{ticks, Drawn};
 
 /// File stem.
@@ -54,8 +54,27 @@ where
         .log10()
         .floor();
     let x1 = x1.max(x0 + 0.1);
-    let curves: Vec<Curve> = ctx
-        .est
+    let curves = curves(ctx, floor);
+    let legend = Legend::new(&area, curve_entries(&curves));
+    let spot = {
+        let probe = builder(&area).build_cartesian_2d(x0..x1, floor..0.0)?;
+        let mut keep = Keepout::default();
+        keep_curves(&mut keep, &probe, &curves);
+        legend.spot(&area, &probe, &keep, &TOP_FIRST)
+    };
+    let (plot_area, band) = Legend::split(&area, spot);
+    let mut chart = builder(&plot_area).build_cartesian_2d(x0..x1, floor..0.0)?;
+    axes(&plot_area, &mut chart, (x0, x1), floor)?;
+    draw_curves(&mut chart, curves)?;
+    legend.draw(&plot_area, spot, band.as_ref())?;
+    Ok(())
+}
+
+/// Per deployment with jobs, its share of jobs slower than x, both in log10
+/// and cut at `floor` (one job in the largest count): a share of 0 has no
+/// logarithm.
+fn curves(ctx: &Ctx, floor: f64) -> Vec<Curve> {
+    ctx.est
         .pooled
         .workers
         .iter()
@@ -71,43 +90,30 @@ where
             let label = format!("{label}  (p99.9 {})", fmt_ms(w.join.quantile(0.999)));
             (color(k), pts, label)
         })
-        .collect();
-    let entries = curves
-        .iter()
-        .map(|(c, _, label)| Entry::new(label.clone(), Swatch::solid(*c, 3)))
-        .collect();
-    let legend = Legend::new(&area, entries);
-    let spot = {
-        let probe = builder(&area).build_cartesian_2d(x0..x1, floor..0.0)?;
-        let mut keep = Keepout::default();
-        for (_, pts, _) in &curves {
-            keep.line(&probe, pts.iter().copied());
-        }
-        legend.spot(&area, &probe, &keep, &TOP_FIRST)
-    };
-    let (plot_area, band) = Legend::split(&area, spot);
-    let mut chart = builder(&plot_area).build_cartesian_2d(x0..x1, floor..0.0)?;
+        .collect()
+}
+
+/// Both axes are log10 values on linear ones, so plotters' own ticks and grid
+/// are off and the round ticks are drawn by hand.
+fn axes<DB: DrawingBackend>(
+    plot_area: &DrawingArea<DB, Shift>,
+    chart: &mut Plot<'_, DB>,
+    (x0, x1): (f64, f64),
+    floor: f64,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
     chart
         .configure_mesh()
+        .house()
         .disable_mesh()
         .x_labels(0)
         .y_labels(0)
         .x_desc("join latency (log scale)")
         .y_desc("share of jobs slower (log scale)")
-        .label_style(text(17, INK))
-        .axis_desc_style(text(19, INK))
         .draw()?;
-    ticks::log_x(&plot_area, &mut chart, (x0, x1), (floor, 0.0), &fmt_tick)?;
-    ticks::log_y(
-        &plot_area,
-        &mut chart,
-        (x0, x1),
-        (floor, 0.0),
-        &tidy_percent,
-    )?;
-    for (c, pts, _) in curves {
-        chart.draw_series(LineSeries::new(pts, c.stroke_width(3)))?;
-    }
-    legend.draw(&plot_area, spot, band.as_ref())?;
+    ticks::log_x(plot_area, chart, (x0, x1), (floor, 0.0), &fmt_tick)?;
+    ticks::log_y(plot_area, chart, (x0, x1), (floor, 0.0), &tidy_percent)?;
     Ok(())
 }

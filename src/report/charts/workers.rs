@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::{for_dashes, positive_or, Ctx};
-use super::legend::{Entry, Keepout, Legend, Spot, Swatch, KEY, TOP_FIRST};
+use super::legend::{Entry, Keepout, Legend, Plot, Spot, Swatch, KEY, TOP_FIRST};
 use super::style::{builder, color, heading, tidy, TARGET};
 use super::{time_axis, Drawn};
 
@@ -76,6 +76,36 @@ where
     let mut thresholds: Vec<f64> = lines.iter().map(|l| l.1).collect();
     thresholds.sort_by(f64::total_cmp);
     thresholds.dedup();
+    let legend = Legend::new(&area, entries(&lines, &thresholds));
+    let spot = spot(&area, &legend, &lines, &thresholds, (hz, most, peak))?;
+    let (panels, band) = Legend::split(&area, spot);
+    let (top_area, bottom_area) = halves(&panels);
+    let mut top = builder(&top_area).build_cartesian_2d(0.0..hz, 0.0..most)?;
+    time_axis(&mut top, hz, "workers", &|v| tidy(*v))?;
+    for (k, (_, _, pts)) in lines.iter().enumerate() {
+        top.draw_series(LineSeries::new(
+            pts.iter().map(|&(t, v)| (t, v[0])),
+            color(k).stroke_width(3),
+        ))?;
+    }
+    let mut bottom = builder(&bottom_area).build_cartesian_2d(0.0..hz, 0.0..peak)?;
+    time_axis(&mut bottom, hz, "load per worker", &|v| tidy(*v))?;
+    loads(&mut bottom, &lines, &thresholds, hz)?;
+    legend.draw(&area, spot, band.as_ref())?;
+    Ok(())
+}
+
+/// The two panels, workers above and load below: the legend's placement and
+/// the drawing split alike, so they agree on where each panel is.
+fn halves<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+) -> (DrawingArea<DB, Shift>, DrawingArea<DB, Shift>) {
+    area.split_vertically(area.dim_in_pixel().1 / 2)
+}
+
+/// A deployment per colour, then keys for the line styles every deployment
+/// shares; the thresholds are listed in the threshold's entry, being few.
+fn entries(lines: &Lines, thresholds: &[f64]) -> Vec<Entry> {
     let mut entries: Vec<Entry> = lines
         .iter()
         .enumerate()
@@ -91,44 +121,57 @@ where
         format!("load threshold ({})", th_text.join(", ")),
         Swatch::dashed(TARGET, 2, DOTTED.0, DOTTED.1),
     ));
-    let legend = Legend::new(&area, entries);
-    let half = |a: &DrawingArea<DB, Shift>| a.split_vertically(a.dim_in_pixel().1 / 2);
-    let spot = {
-        let (top_area, bottom_area) = half(&area);
-        let top = builder(&top_area).build_cartesian_2d(0.0..hz, 0.0..most)?;
-        let mut keep = Keepout::default();
-        for (_, _, pts) in &lines {
-            keep.line(&top, pts.iter().map(|&(t, v)| (t, v[0])));
-        }
-        match legend.spot(&top_area, &top, &keep, &TOP_FIRST) {
-            Spot::Below(_) => {
-                let bottom = builder(&bottom_area).build_cartesian_2d(0.0..hz, 0.0..peak)?;
-                let mut keep = Keepout::default();
-                for (_, _, pts) in &lines {
-                    keep.line(&bottom, pts.iter().map(|&(t, v)| (t, v[1])));
-                    keep.line(&bottom, pts.iter().map(|&(t, v)| (t, v[2])));
-                }
-                for th in &thresholds {
-                    keep.line(&bottom, [(0.0, *th), (hz, *th)]);
-                }
-                legend.spot(&area, &bottom, &keep, &TOP_FIRST)
-            }
-            inside => inside,
-        }
-    };
-    let (panels, band) = Legend::split(&area, spot);
-    let (top_area, bottom_area) = half(&panels);
-    let mut top = builder(&top_area).build_cartesian_2d(0.0..hz, 0.0..most)?;
-    time_axis(&mut top, hz, "workers", &|v| tidy(*v))?;
-    for (k, (_, _, pts)) in lines.iter().enumerate() {
-        top.draw_series(LineSeries::new(
-            pts.iter().map(|&(t, v)| (t, v[0])),
-            color(k).stroke_width(3),
-        ))?;
+    entries
+}
+
+/// One legend serves both panels: a free corner of the top panel, else of the
+/// bottom one, else the band under both. `(hz, most, peak)`: the time axis's
+/// end and the two panels' tops.
+fn spot<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    legend: &Legend,
+    lines: &Lines,
+    thresholds: &[f64],
+    (hz, most, peak): (f64, f64, f64),
+) -> Result<Spot, Box<dyn std::error::Error + Send + Sync>>
+where
+    DB::ErrorType: 'static,
+{
+    let (top_area, bottom_area) = halves(area);
+    let top = builder(&top_area).build_cartesian_2d(0.0..hz, 0.0..most)?;
+    let mut keep = Keepout::default();
+    for (_, _, pts) in lines {
+        keep.line(&top, pts.iter().map(|&(t, v)| (t, v[0])));
     }
-    let mut bottom = builder(&bottom_area).build_cartesian_2d(0.0..hz, 0.0..peak)?;
-    time_axis(&mut bottom, hz, "load per worker", &|v| tidy(*v))?;
-    for th in &thresholds {
+    Ok(match legend.spot(&top_area, &top, &keep, &TOP_FIRST) {
+        Spot::Below(_) => {
+            let bottom = builder(&bottom_area).build_cartesian_2d(0.0..hz, 0.0..peak)?;
+            let mut keep = Keepout::default();
+            for (_, _, pts) in lines {
+                keep.line(&bottom, pts.iter().map(|&(t, v)| (t, v[1])));
+                keep.line(&bottom, pts.iter().map(|&(t, v)| (t, v[2])));
+            }
+            for th in thresholds {
+                keep.line(&bottom, [(0.0, *th), (hz, *th)]);
+            }
+            legend.spot(area, &bottom, &keep, &TOP_FIRST)
+        }
+        inside => inside,
+    })
+}
+
+/// The bottom panel: thresholds first, under the loads they bound; each
+/// reported load over its true load, so it shows where the two coincide.
+fn loads<DB: DrawingBackend>(
+    bottom: &mut Plot<'_, DB>,
+    lines: &Lines,
+    thresholds: &[f64],
+    hz: f64,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    for th in thresholds {
         bottom.draw_series(DashedLineSeries::new(
             [(0.0, *th), (hz, *th)],
             DOTTED.0,
@@ -148,6 +191,5 @@ where
             darker(color(k)).stroke_width(3),
         ))?;
     }
-    legend.draw(&area, spot, band.as_ref())?;
     Ok(())
 }

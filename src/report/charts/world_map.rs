@@ -255,10 +255,65 @@ fn markers_and_labels<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let (w, plot) = (ctx.world, chart.plotting_area());
+    let (markers, mut wanted) = regions(map_area, chart, ctx, view)?;
+    let circles: Vec<((i32, i32), i32)> = cities
+        .iter()
+        .map(|&(_, c, s)| {
+            let l = &ctx.world.cities()[c].location;
+            let at = local(map_area, chart, clamp(view, l.lon, l.lat));
+            (at, radius(s, max_sessions))
+        })
+        .collect();
+    wanted.extend(city_labels(ctx, cities, &circles));
+    // Labels keep off region markers, every city's circle and the outside.
+    let mut obstacles: Vec<Rect> = markers.iter().map(|m| m.2).collect();
+    obstacles.extend(
+        circles
+            .iter()
+            .map(|&((x, y), r)| (x - r, y - r, x + r, y + r)),
+    );
+    obstacles.extend(outside(map_area));
+    let placed = place(wanted, &obstacles, |t, size| {
+        let style = anchored(size, INK, HPos::Left, VPos::Top);
+        map_area
+            .estimate_text_size(t, &style)
+            .map_or((0, 0), |(w, h)| (w as i32, h as i32))
+    });
+    // Labels on a light halo so lines never hide them.
+    for (label, at, size, h, v, b) in placed {
+        map_area.draw(&Rectangle::new(
+            [(b.0, b.1), (b.2, b.3)],
+            WHITE.mix(0.75).filled(),
+        ))?;
+        map_area.draw(&Text::new(label, at, anchored(size, INK, h, v)))?;
+    }
+    let plot = chart.plotting_area();
+    for (at, r, _) in markers {
+        plot.draw(&TriangleMarker::new(at, 13, INK.filled()))?;
+        plot.draw(&TriangleMarker::new(at, 10, color(r).filled()))?;
+    }
+    Ok(())
+}
+
+/// A shown region's marker: where it goes, the region, and the box its
+/// label must keep off.
+type Marker = ((f64, f64), usize, Rect);
+
+/// The shown regions' markers and labels, for drawing once every label is
+/// placed; a media edge without agents gets its small square now, since no
+/// label avoids it.
+fn regions<DB: DrawingBackend>(
+    map_area: &DrawingArea<DB, Shift>,
+    chart: &Map<DB>,
+    ctx: &Ctx,
+    view: &View,
+) -> Result<(Vec<Marker>, Vec<Wanted>), Box<dyn std::error::Error + Send + Sync>>
+where
+    DB::ErrorType: 'static,
+{
     let mut markers = Vec::new();
     let mut wanted = Vec::new();
-    for (r, reg) in w.regions().iter().enumerate() {
+    for (r, reg) in ctx.world.regions().iter().enumerate() {
         let at = clamp(view, reg.location.lon, reg.location.lat);
         let (px, py) = local(map_area, chart, at);
         if ctx.regions.contains(&r) {
@@ -276,61 +331,42 @@ where
             ))?;
         }
     }
-    // Name the largest cities first; a name with no free place is left out.
-    let mut by_size: Vec<&Sized> = cities.iter().collect();
-    by_size.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.1.cmp(&b.1)));
-    for &&(_, c, s) in by_size.iter().take(MAX_CITY_LABELS) {
-        let city = &w.cities()[c];
-        let p = local(
-            map_area,
-            chart,
-            clamp(view, city.location.lon, city.location.lat),
-        );
-        wanted.push(Wanted {
-            text: city.name.clone(),
-            size: 13,
-            at: around(p, radius(s, max_sessions) + 3),
-            required: false,
-        });
-    }
-    // Labels keep off region markers and off every city's circle.
-    let mut obstacles: Vec<Rect> = markers.iter().map(|m| m.2).collect();
-    for &(_, c, s) in cities {
-        let city = &w.cities()[c];
-        let (x, y) = local(
-            map_area,
-            chart,
-            clamp(view, city.location.lon, city.location.lat),
-        );
-        let r = radius(s, max_sessions);
-        obstacles.push((x - r, y - r, x + r, y + r));
-    }
-    // And inside the map's area: nothing runs off the chart.
+    Ok((markers, wanted))
+}
+
+/// The names of the largest cities first, beside their circles
+/// (`circles`: each city's centre and radius in pixels); a name with no free
+/// place is left out, so the largest are the ones a reader gets.
+fn city_labels(ctx: &Ctx, cities: &[Sized], circles: &[((i32, i32), i32)]) -> Vec<Wanted> {
+    let mut by_size: Vec<usize> = (0..cities.len()).collect();
+    by_size.sort_by(|&a, &b| {
+        let (a, b) = (&cities[a], &cities[b]);
+        b.2.total_cmp(&a.2).then(a.1.cmp(&b.1))
+    });
+    by_size
+        .into_iter()
+        .take(MAX_CITY_LABELS)
+        .map(|k| {
+            let (at, r) = circles[k];
+            Wanted {
+                text: ctx.world.cities()[cities[k].1].name.clone(),
+                size: 13,
+                at: around(at, r + 3),
+                required: false,
+            }
+        })
+        .collect()
+}
+
+/// Boxes around the map's area, for labels to keep inside it: nothing runs
+/// off the chart.
+fn outside<DB: DrawingBackend>(map_area: &DrawingArea<DB, Shift>) -> [Rect; 4] {
     let (aw, ah) = map_area.dim_in_pixel();
     let (aw, ah, far) = (aw as i32, ah as i32, 100_000);
-    obstacles.extend([
+    [
         (-far, -far, far, 0),
         (-far, ah, far, far),
         (-far, -far, 0, far),
         (aw, -far, far, far),
-    ]);
-    let placed = place(wanted, &obstacles, |t, size| {
-        let style = anchored(size, INK, HPos::Left, VPos::Top);
-        map_area
-            .estimate_text_size(t, &style)
-            .map_or((0, 0), |(w, h)| (w as i32, h as i32))
-    });
-    // Labels on a light halo so lines never hide them.
-    for (label, at, size, h, v, b) in placed {
-        map_area.draw(&Rectangle::new(
-            [(b.0, b.1), (b.2, b.3)],
-            WHITE.mix(0.75).filled(),
-        ))?;
-        map_area.draw(&Text::new(label, at, anchored(size, INK, h, v)))?;
-    }
-    for (at, r, _) in markers {
-        plot.draw(&TriangleMarker::new(at, 13, INK.filled()))?;
-        plot.draw(&TriangleMarker::new(at, 10, color(r).filled()))?;
-    }
-    Ok(())
+    ]
 }
