@@ -1,5 +1,5 @@
 //! JSON Schema of scenario files, generated from the very types that parse them
-//! (`raw.rs`, through `schemars`), so editors can complete and check a scenario
+//! (`raw/`, through `schemars`), so editors can complete and check a scenario
 //! as it is typed. The few types with hand-written deserialisers (durations,
 //! regions, patience, routes, rate profiles) describe their accepted shapes here.
 //! The schema checks shapes and types; ranges and cross-references (a

@@ -1,6 +1,6 @@
 //! The timeline's file form as serde sees it: one event per object, tagged by
 //! `type`, unknown fields refused. Kept beside the timeline's rules rather than
-//! in `scenario/raw.rs` because each event type is read and checked together.
+//! in `scenario/raw/` because each event type is read and checked together.
 
 use schemars::JsonSchema;
 use serde::de::Deserializer;
