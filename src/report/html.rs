@@ -82,6 +82,19 @@ fn without_zero_columns(doc: Doc) -> Doc {
 
 /// The scenario's key parameters.
 fn parameters(world: &World, prov: &Provenance) -> String {
+    let mut d = Doc::default();
+    d.table(settings(world, prov));
+    d.table(regions(world));
+    d.table(populations(world));
+    format!(
+        "<h2 id=\"parameters\">Scenario parameters and provenance</h2>\n{}",
+        to_html(&d)
+    )
+}
+
+/// Provenance first, then the run and SLO settings every figure depends on,
+/// so a page read on its own says how it was made.
+fn settings(world: &World, prov: &Provenance) -> Table {
     let r = &world.run();
     let mut general: Vec<Vec<String>> = prov.rows(world).into_iter().map(Vec::from).collect();
     general.extend([
@@ -99,8 +112,12 @@ fn parameters(world: &World, prov: &Provenance) -> String {
             format!("{} s", world.slo().join_latency_s),
         ],
     ]);
-    let mut d = Doc::default();
-    d.table(table(["setting", "value"], general));
+    table(["setting", "value"], general)
+}
+
+/// The supply: each region's place, its agent slots (a dash where agents
+/// cannot run) and whether it is a media edge.
+fn regions(world: &World) -> Table {
     let cap = world.region_capacity();
     let regions: Vec<Vec<String>> = world
         .regions()
@@ -120,10 +137,15 @@ fn parameters(world: &World, prov: &Provenance) -> String {
             ]
         })
         .collect();
-    d.table(table(
+    table(
         ["region", "name", "lat, lon", "agent slots", "media edge"],
         regions,
-    ));
+    )
+}
+
+/// The demand: each population's cities, clock, peak arrivals, session length
+/// and the peak load they offer, to read against the regions' slots.
+fn populations(world: &World) -> Table {
     let pops: Vec<Vec<String>> = world
         .populations()
         .iter()
@@ -145,7 +167,7 @@ fn parameters(world: &World, prov: &Provenance) -> String {
             ]
         })
         .collect();
-    d.table(table(
+    table(
         [
             "population",
             "cities",
@@ -155,10 +177,6 @@ fn parameters(world: &World, prov: &Provenance) -> String {
             "peak load (Erl)",
         ],
         pops,
-    ));
-    format!(
-        "<h2 id=\"parameters\">Scenario parameters and provenance</h2>\n{}",
-        to_html(&d)
     )
 }
 

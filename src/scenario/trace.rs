@@ -116,92 +116,155 @@ impl Places {
 }
 
 fn load(dir: &Path, path: &str, a: &RawArrivals, room: usize) -> R<LoadedTrace> {
-    let scale = positive(format!("{path}.time_scale"), a.time_scale, true)?;
-    let factor = positive(format!("{path}.rate_factor"), a.rate_factor, false)?;
-    let max_bad = a.max_bad_share.unwrap_or(0.01);
-    if !(0.0..=1.0).contains(&max_bad) {
-        return err(
-            format!("{path}.max_bad_share"),
-            format!("must be a share from 0 to 1, got {max_bad}"),
-        );
-    }
-    let start = match &a.start {
-        Some(s) => Some(parse_time(s).map_err(|e| VErr {
-            path: format!("{path}.start"),
-            message: e.to_string(),
-        })?),
-        None => None,
-    };
+    let settings = Settings::of(path, a)?;
     let file = dir.join(&a.trace);
     let tpath = format!("{path}.trace");
     let fail = |message: String| VErr {
         path: tpath.clone(),
         message,
     };
-    let mut rdr = LogReader::open(&file).map_err(|e| fail(e.to_string()))?;
-    let (mut places, mut rows) = (Places::default(), Vec::<(f64, f32, u32)>::new());
-    let mut bad: (u64, String) = (0, String::new());
-    while let Some(r) = rdr.next_row().map_err(|e| fail(e.to_string()))? {
-        let row = match r {
-            Ok(row) => row,
-            Err((line, why)) => {
-                if bad.0 == 0 {
-                    bad.1 = format!("{}:{line}: {why}", file.display());
-                }
-                bad.0 += 1;
-                continue;
-            }
+    let log = Log::read(&file, room).map_err(fail)?;
+    log.refuse(&file, settings.max_bad).map_err(fail)?;
+    Ok(log.replay(&settings))
+}
+
+/// The settings of an `arrivals` block, checked before its file is opened so
+/// a bad setting is reported whatever the file holds.
+struct Settings {
+    /// Seconds of the run per second of the log.
+    scale: f64,
+    /// Copies of each session (`rate_factor`).
+    factor: f64,
+    /// Largest share of bad rows left out.
+    max_bad: f64,
+    /// The log's instant that is the run's time 0, when given.
+    start: Option<f64>,
+}
+
+impl Settings {
+    fn of(path: &str, a: &RawArrivals) -> R<Self> {
+        let scale = positive(format!("{path}.time_scale"), a.time_scale, true)?;
+        let factor = positive(format!("{path}.rate_factor"), a.rate_factor, false)?;
+        let max_bad = a.max_bad_share.unwrap_or(0.01);
+        if !(0.0..=1.0).contains(&max_bad) {
+            return err(
+                format!("{path}.max_bad_share"),
+                format!("must be a share from 0 to 1, got {max_bad}"),
+            );
+        }
+        let start = match &a.start {
+            Some(s) => Some(parse_time(s).map_err(|e| VErr {
+                path: format!("{path}.start"),
+                message: e.to_string(),
+            })?),
+            None => None,
         };
-        if rows.len() >= room {
-            return Err(fail(format!(
-                "{}: more than {MAX_TRACE_SESSIONS} sessions in this scenario's traces; replay a shorter stretch, or fit it (docs/data.md)",
-                file.display()
-            )));
-        }
-        let place = places.add(row.place);
-        if places.list.len() > MAX_TRACE_PLACES {
-            return Err(fail(format!(
-                "{}: more than {MAX_TRACE_PLACES} distinct places",
-                file.display()
-            )));
-        }
-        rows.push((row.start_s, row.duration_s as f32, place as u32));
-    }
-    let all = rows.len() as u64 + bad.0;
-    if bad.0 as f64 > max_bad * all as f64 {
-        return Err(fail(format!(
-            "{} ({} of {all} rows are bad, {:.2} %, more than the {:.2} % allowed by `max_bad_share`)",
-            bad.1,
-            bad.0,
-            bad.0 as f64 * 100.0 / all as f64,
-            max_bad * 100.0
-        )));
-    }
-    let first = rows.iter().map(|r| r.0).fold(f64::INFINITY, f64::min);
-    if rows.is_empty() {
-        return Err(fail(format!(
-            "{}: the trace has no sessions",
-            file.display()
-        )));
-    }
-    let anchor = start.unwrap_or((first / 86_400.0).floor() * 86_400.0);
-    let (places, new_index) = places.finish();
-    let mut out: Vec<TraceRow> = rows
-        .into_iter()
-        .filter(|r| r.0 >= anchor)
-        .map(|(t, duration, place)| TraceRow {
-            at: (t - anchor) * scale,
-            duration,
-            place: new_index[place as usize],
+        Ok(Self {
+            scale,
+            factor,
+            max_bad,
+            start,
         })
-        .collect();
-    out.sort_by(|a, b| a.at.total_cmp(&b.at));
-    let trace = Arc::new(Trace {
-        rows: out,
-        rate_factor: factor,
-        left_out: bad,
-    });
-    Ok(LoadedTrace { trace, places })
+    }
+}
+
+/// A session log as read, before its instants are anchored: the good rows
+/// (start, duration, place), their places, and the bad rows left out (how
+/// many, and the first one located), kept for the share check and the notes.
+struct Log {
+    places: Places,
+    rows: Vec<(f64, f32, u32)>,
+    bad: (u64, String),
+}
+
+impl Log {
+    /// Every row of `file`, refused as soon as it passes `room` sessions or
+    /// `MAX_TRACE_PLACES` places, so memory stays within the limits whatever
+    /// the file's size.
+    fn read(file: &Path, room: usize) -> Result<Self, String> {
+        let mut rdr = LogReader::open(file).map_err(|e| e.to_string())?;
+        let mut log = Log {
+            places: Places::default(),
+            rows: Vec::new(),
+            bad: (0, String::new()),
+        };
+        while let Some(r) = rdr.next_row().map_err(|e| e.to_string())? {
+            let row = match r {
+                Ok(row) => row,
+                Err((line, why)) => {
+                    if log.bad.0 == 0 {
+                        log.bad.1 = format!("{}:{line}: {why}", file.display());
+                    }
+                    log.bad.0 += 1;
+                    continue;
+                }
+            };
+            if log.rows.len() >= room {
+                return Err(format!(
+                    "{}: more than {MAX_TRACE_SESSIONS} sessions in this scenario's traces; replay a shorter stretch, or fit it (docs/data.md)",
+                    file.display()
+                ));
+            }
+            let place = log.places.add(row.place);
+            if log.places.list.len() > MAX_TRACE_PLACES {
+                return Err(format!(
+                    "{}: more than {MAX_TRACE_PLACES} distinct places",
+                    file.display()
+                ));
+            }
+            log.rows
+                .push((row.start_s, row.duration_s as f32, place as u32));
+        }
+        Ok(log)
+    }
+
+    /// The refusals that need the whole log: more bad rows than `max_bad`
+    /// allows, or no good row at all.
+    fn refuse(&self, file: &Path, max_bad: f64) -> Result<(), String> {
+        let bad = &self.bad;
+        let all = self.rows.len() as u64 + bad.0;
+        if bad.0 as f64 > max_bad * all as f64 {
+            return Err(format!(
+                "{} ({} of {all} rows are bad, {:.2} %, more than the {:.2} % allowed by `max_bad_share`)",
+                bad.1,
+                bad.0,
+                bad.0 as f64 * 100.0 / all as f64,
+                max_bad * 100.0
+            ));
+        }
+        if self.rows.is_empty() {
+            return Err(format!("{}: the trace has no sessions", file.display()));
+        }
+        Ok(())
+    }
+
+    /// The trace the engine walks: rows from the anchor on (`start`, or
+    /// midnight UTC of the earliest row's day), scaled, sorted by instant,
+    /// their places most sessions first.
+    fn replay(self, settings: &Settings) -> LoadedTrace {
+        let first = self.rows.iter().map(|r| r.0).fold(f64::INFINITY, f64::min);
+        let anchor = settings
+            .start
+            .unwrap_or((first / 86_400.0).floor() * 86_400.0);
+        let (places, new_index) = self.places.finish();
+        let mut out: Vec<TraceRow> = self
+            .rows
+            .into_iter()
+            .filter(|r| r.0 >= anchor)
+            .map(|(t, duration, place)| TraceRow {
+                at: (t - anchor) * settings.scale,
+                duration,
+                place: new_index[place as usize],
+            })
+            .collect();
+        out.sort_by(|a, b| a.at.total_cmp(&b.at));
+        let trace = Arc::new(Trace {
+            rows: out,
+            rate_factor: settings.factor,
+            left_out: self.bad,
+        });
+        LoadedTrace { trace, places }
+    }
 }
 
 /// Rules on the validated world: a flash crowd cannot scale a replayed trace
