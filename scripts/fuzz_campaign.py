@@ -814,6 +814,7 @@ def loader_phase(c):
     env.update({
         "REGIONSIM_FUZZ_CASES": str(n_mutated),
         "REGIONSIM_FUZZ_BYTES_CASES": str(n_bytes),
+        "REGIONSIM_FUZZ_LOG_CASES": str(n_bytes),
         "REGIONSIM_FUZZ_SEED": str(args.seed),
         "REGIONSIM_FUZZ_FAILURES": str(folder),
     })
@@ -821,7 +822,8 @@ def loader_phase(c):
     print(f"loader: building the test binary ({' '.join(base)})", file=sys.stderr, flush=True)
     subprocess.run(base + ["--no-run"], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
     cmd = base + ["fuzz::", "--", "--nocapture", f"--test-threads={args.jobs}"]
-    print(f"loader: {n_mutated} mutated files and {n_bytes} random byte strings, seed {args.seed}",
+    print(f"loader: {n_mutated} mutated files, {n_bytes} random byte strings, {n_bytes} mutated logs "
+          f"and {n_bytes} mutated traces, seed {args.seed}",
           file=sys.stderr, flush=True)
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -846,7 +848,7 @@ def loader_phase(c):
         c.count("loader", f"{kind} loaded, not simulated", t["validated_only"])
     c.count("loader", "inputs", sum(t["inputs"] for t in tallies.values()))
     c.slow("loader", wall, " ".join(cmd))
-    failed = timed_out or proc.returncode != 0 or {"structured", "edits", "bytes"} - tallies.keys()
+    failed = timed_out or proc.returncode != 0 or {"structured", "edits", "bytes", "logs", "traces"} - tallies.keys()
     if failed:
         kind = "hang" if timed_out else f"exit-{proc.returncode}"
         folder.mkdir(parents=True, exist_ok=True)

@@ -102,6 +102,38 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
+/// A short, one-line rendering of user text for messages: its first 40
+/// characters, those a terminal would act on escaped (see [`push_visible`]).
+/// The one rendering of quoted input in every message, whatever the file.
+pub fn excerpt(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars().take(40) {
+        push_visible(&mut out, c);
+    }
+    if s.chars().count() > 40 {
+        out.push_str("...");
+    }
+    out
+}
+
+/// `c` as shown in a message: escaped (`\n`, `\u{1b}`) when a terminal acts
+/// on it rather than shows it.
+pub fn push_visible(out: &mut String, c: char) {
+    if hidden(c) {
+        out.extend(c.escape_default());
+    } else {
+        out.push(c);
+    }
+}
+
+/// Characters a terminal acts on rather than shows: control characters (line
+/// breaks, the escape starting colour and cursor sequences) and the
+/// bidirectional overrides that reorder what follows them.
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,9 +17,11 @@
 
 pub mod countries;
 mod reader;
+mod stream;
 pub mod time;
 
-pub use reader::{Hashing, LogError, LogReader, Place, Row, RowError};
+pub use reader::{LogError, LogReader, Place, Row, RowError};
+pub use stream::Hashing;
 
 /// Names accepted for each column, lower case.
 pub(crate) mod names {

@@ -3,14 +3,15 @@
 //! as a [`RowError`] with its line number. Only the file as a whole (unreadable,
 //! no usable header) is a [`LogError`].
 
+use crate::input::excerpt;
+use crate::scenario::limits::MAX_HORIZON_S;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use super::countries;
 use super::names;
+use super::stream::{Hashing, LineEnds};
 use super::time::{parse_time, TimeError};
 use crate::model::geo::LatLon;
 
@@ -54,6 +55,9 @@ pub enum RowError {
     /// The duration is negative (or not finite).
     #[error("negative or infinite duration {0}: a number of seconds >= 0")]
     NegativeDuration(String),
+    /// Longer than any run can be: the sums a fit takes would overflow.
+    #[error("duration {0} s is longer than {MAX_HORIZON_S:e} s (about 100 years), the longest horizon a run may have")]
+    LongDuration(String),
     /// Not an ISO 3166-1 alpha-2 code of the table.
     #[error("unknown country `{0}`: an ISO 3166-1 alpha-2 code such as DE or US")]
     UnknownCountry(String),
@@ -89,7 +93,7 @@ impl RowError {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Time(_) => "start time",
-            Self::Duration(_) | Self::NegativeDuration(_) => "duration",
+            Self::Duration(_) | Self::NegativeDuration(_) | Self::LongDuration(_) => "duration",
             Self::UnknownCountry(_) => "unknown country",
             Self::Location(_) | Self::NoLocation => "location",
             Self::Number { .. } => "latency column",
@@ -120,20 +124,6 @@ pub enum LogError {
     },
 }
 
-/// A reader that hashes what passes through it (SHA-256), for provenance.
-pub struct Hashing<R> {
-    inner: R,
-    hasher: Sha256,
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-}
-
 #[derive(Debug, Clone, Default)]
 struct Columns {
     start: usize,
@@ -150,7 +140,7 @@ struct Columns {
 /// A session log being read.
 pub struct LogReader<R: Read> {
     file: PathBuf,
-    csv: csv::Reader<R>,
+    csv: csv::Reader<LineEnds<R>>,
     record: csv::StringRecord,
     cols: Columns,
 }
@@ -159,19 +149,12 @@ impl LogReader<Hashing<File>> {
     /// Open a log file and read its header.
     pub fn open(path: &Path) -> Result<Self, LogError> {
         let f = File::open(path).map_err(|e| io(path, &e))?;
-        Self::from_reader(
-            path,
-            Hashing {
-                inner: f,
-                hasher: Sha256::new(),
-            },
-        )
+        Self::from_reader(path, Hashing::new(f))
     }
 
     /// SHA-256 (hex) of the bytes read so far: the whole file once every row is.
     pub fn sha256(&self) -> String {
-        let h = self.csv.get_ref().hasher.clone().finalize();
-        crate::input::hex(&h)
+        crate::input::hex(&self.csv.get_ref().get_ref().digest())
     }
 }
 
@@ -192,7 +175,7 @@ impl<R: Read> LogReader<R> {
         let mut csv = csv::ReaderBuilder::new()
             .buffer_capacity(1 << 16)
             .flexible(false)
-            .from_reader(r);
+            .from_reader(LineEnds::new(r));
         let header = match csv.headers() {
             Ok(h) => h.clone(),
             Err(e) if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) => {
@@ -316,10 +299,6 @@ fn columns(header: &csv::StringRecord) -> Result<Columns, String> {
     Ok(c)
 }
 
-fn excerpt(s: &str) -> String {
-    s.chars().take(40).collect()
-}
-
 fn field(r: &csv::StringRecord, i: Option<usize>) -> Option<&str> {
     i.and_then(|i| r.get(i))
         .map(str::trim)
@@ -370,6 +349,9 @@ fn row<'a>(c: &Columns, r: &'a csv::StringRecord, line: u64) -> Result<Row<'a>, 
     let start_s = parse_time(r.get(c.start).unwrap_or(""))?;
     let d = r.get(c.duration).unwrap_or("").trim();
     let duration_s = match d.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > MAX_HORIZON_S => {
+            return Err(RowError::LongDuration(excerpt(d)))
+        }
         Ok(x) if x.is_finite() && x >= 0.0 => x,
         Ok(_) => return Err(RowError::NegativeDuration(excerpt(d))),
         Err(_) => return Err(RowError::Duration(excerpt(d))),

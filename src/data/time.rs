@@ -3,6 +3,8 @@
 //! read into seconds since the Unix epoch; and the hour of the week they fall
 //! in (Monday 00:00 UTC = 0), the clock weekly profiles and fits share.
 
+use crate::input::excerpt;
+
 /// Seconds in an hour.
 pub const HOUR_S: f64 = 3_600.0;
 /// Hours in a week.
@@ -47,10 +49,6 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-fn excerpt(s: &str) -> String {
-    s.chars().take(40).collect()
 }
 
 /// Parse a start time into Unix seconds.

@@ -10,7 +10,7 @@
 //! shape by bisection.
 
 use statrs::distribution::{ContinuousCDF, Gamma, Normal};
-use statrs::function::gamma::{digamma, gamma_lr, ln_gamma};
+use statrs::function::gamma::{checked_gamma_lr, digamma, ln_gamma};
 
 use super::durations::{Durations, HIST_MIN_S, HIST_WIDTH};
 
@@ -90,7 +90,12 @@ impl LawFit {
         }
         match self.family {
             Family::LogNormal => Normal::standard().cdf((x.ln() - a) / b),
-            Family::Gamma => gamma_lr(a, x / b),
+            Family::Gamma => match x / b {
+                // The limits, which the incomplete gamma refuses.
+                y if y <= 0.0 => 0.0,
+                y if y.is_infinite() => 1.0,
+                y => checked_gamma_lr(a, y).unwrap_or(f64::NAN),
+            },
             Family::Weibull => -(-(x / b).powf(a)).exp_m1(),
         }
     }
@@ -137,9 +142,14 @@ pub fn fit_all(d: &Durations, confidence: f64) -> Vec<LawFit> {
         return Vec::new();
     }
     let zq = z(0.5 + confidence / 2.0);
+    // A law whose estimates overflow or vanish (durations spread over
+    // hundreds of orders of magnitude) is no fit: left out, not reported.
+    let finite =
+        |f: &LawFit| f.params.iter().all(|x| x.is_finite() && *x != 0.0) && f.log_lik.is_finite();
     let mut fits: Vec<LawFit> = [lognormal(d, zq), gamma(d, zq), weibull(d, zq)]
         .into_iter()
         .flatten()
+        .filter(finite)
         .collect();
     for f in &mut fits {
         f.ks = ks(d, f);

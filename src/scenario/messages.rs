@@ -3,6 +3,9 @@
 //! quoted value cut to a short excerpt, and nested paths carried out of custom
 //! deserializers so errors name the innermost field.
 
+pub(crate) use crate::input::excerpt;
+use crate::input::push_visible;
+
 /// Marks a message that carries a path relative to the value being read:
 /// `MARK path MARK message`. Custom deserializers (which only see a buffered
 /// value) use it; [`split_marked`] recovers the path.
@@ -225,22 +228,6 @@ pub fn tidy(message: &str) -> String {
     out
 }
 
-fn push_visible(out: &mut String, c: char) {
-    if hidden(c) {
-        out.extend(c.escape_default());
-    } else {
-        out.push(c);
-    }
-}
-
-/// Characters a terminal acts on rather than shows: control characters (line
-/// breaks, the escape starting colour and cursor sequences) and the
-/// bidirectional overrides that reorder what follows them.
-fn hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
 /// Longest JSON path printed in a message, in characters.
 const PATH_MAX: usize = 120;
 
@@ -266,25 +253,6 @@ pub fn named_field(message: &str) -> Option<&str> {
     name.chars()
         .all(|c| c.is_ascii_lowercase() || c == '_')
         .then_some(name)
-}
-
-/// A short, one-line rendering of user text for messages.
-pub fn excerpt(s: &str) -> String {
-    let mut out: String = s
-        .chars()
-        .take(40)
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect();
-    if s.chars().count() > 40 {
-        out.push_str("...");
-    }
-    out
 }
 
 #[cfg(test)]

@@ -180,6 +180,10 @@ fn every_kind_of_bad_log_gets_one_located_line_and_exit_2() {
             "log.csv:4: negative or infinite duration -5",
         ),
         (
+            "2024-01-01T10:00:00Z,1e308,FR",
+            "log.csv:4: duration 1e308 s is longer than 3.2e9 s",
+        ),
+        (
             "2024-01-01T10:00:00Z,long,FR",
             "log.csv:4: unreadable duration `long`",
         ),
@@ -225,6 +229,24 @@ fn every_kind_of_bad_log_gets_one_located_line_and_exit_2() {
         e.contains("nope.csv: cannot read") && e.trim().lines().count() == 1,
         "{e}"
     );
+}
+
+#[test]
+fn crlf_and_cr_logs_name_the_line_an_editor_shows() {
+    for end in ["\r\n", "\r"] {
+        let text = with_row("2024-01-01T10:00:00Z,60,XX").replace('\n', end);
+        let e = refuse(&text, &[]);
+        assert!(
+            e.contains("log.csv:4: unknown country `XX`"),
+            "{end:?}: {e}"
+        );
+    }
+}
+
+#[test]
+fn control_characters_of_a_bad_field_are_escaped_in_its_reason() {
+    let e = refuse(&with_row("2024-01-01T10:00:00Z,60,\u{1b}[31mX"), &[]);
+    assert!(e.contains("unknown country `\\u{1b}[31mX`"), "{e}");
 }
 
 #[test]

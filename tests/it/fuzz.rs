@@ -32,6 +32,7 @@ use regionsim::model::World;
 use mutate::{edit_op, mutate, structured_op, Op};
 
 mod bytes;
+mod logs;
 mod mutate;
 use regionsim::scenario::limits::Workload;
 
