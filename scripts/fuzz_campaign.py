@@ -823,7 +823,7 @@ def loader_phase(c):
     subprocess.run(base + ["--no-run"], cwd=REPO, check=True, stdout=subprocess.DEVNULL)
     cmd = base + ["fuzz::", "--", "--nocapture", f"--test-threads={args.jobs}"]
     print(f"loader: {n_mutated} mutated files, {n_bytes} random byte strings, {n_bytes} mutated logs "
-          f"and {n_bytes} mutated traces, seed {args.seed}",
+          f", {n_bytes} mutated traces and {n_bytes} overrides, seed {args.seed}",
           file=sys.stderr, flush=True)
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -848,7 +848,7 @@ def loader_phase(c):
         c.count("loader", f"{kind} loaded, not simulated", t["validated_only"])
     c.count("loader", "inputs", sum(t["inputs"] for t in tallies.values()))
     c.slow("loader", wall, " ".join(cmd))
-    failed = timed_out or proc.returncode != 0 or {"structured", "edits", "bytes", "logs", "traces"} - tallies.keys()
+    failed = timed_out or proc.returncode != 0 or {"structured", "edits", "bytes", "logs", "traces", "overrides"} - tallies.keys()
     if failed:
         kind = "hang" if timed_out else f"exit-{proc.returncode}"
         folder.mkdir(parents=True, exist_ok=True)

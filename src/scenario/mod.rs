@@ -68,7 +68,11 @@ pub fn load_source(
     let mut doc = document(path, text)?;
     let setting = set
         .iter()
-        .map(|(p, v)| format!("{p}={}", overrides::value_text(v)))
+        // As the user typed them, with what a terminal would act on escaped.
+        .map(|(p, v)| {
+            let value = crate::input::excerpt(&overrides::value_text(v));
+            format!("{}={value}", messages::show_path(p))
+        })
         .collect::<Vec<_>>()
         .join(", ");
     // Errors name the file and the settings; line numbers would point into the

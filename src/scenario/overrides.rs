@@ -9,6 +9,8 @@
 
 use serde_json::{Map, Number, Value};
 
+use super::messages::tidy;
+
 #[derive(Debug, PartialEq)]
 enum Step {
     Key(String),
@@ -122,8 +124,13 @@ fn set(v: &mut Value, steps: &[Step], x: &Value, path: &str) -> Result<usize, St
     }
 }
 
-/// Set every (path, value) in the document.
+/// Set every (path, value) in the document. A refusal is one tidy line:
+/// the path is the user's text and may hold anything.
 pub fn apply(doc: &mut Value, overrides: &[(String, Value)]) -> Result<(), String> {
+    apply_all(doc, overrides).map_err(|m| tidy(&m))
+}
+
+fn apply_all(doc: &mut Value, overrides: &[(String, Value)]) -> Result<(), String> {
     for (path, x) in overrides {
         let steps = parse(path)?;
         if set(doc, &steps, x, path)? == 0 {
@@ -143,17 +150,36 @@ pub fn value_text(v: &Value) -> String {
 
 /// One `--set` item: a number, or else the text as a string (a region id, a
 /// policy type, a duration such as `"90s"`); the field's own validation decides.
+/// A whole number is taken as written, so an integer field gets every value
+/// it accepts (a seed up to 18446744073709551615), not its nearest float.
 fn item(text: &str) -> Value {
+    if let Ok(n) = text.parse::<u64>() {
+        return Value::Number(n.into());
+    }
+    if let Ok(n) = text.parse::<i64>() {
+        return Value::Number(n.into());
+    }
     match text.parse::<f64>() {
         Ok(x) if x.is_finite() => number(x),
         _ => Value::String(text.to_string()),
     }
 }
 
-/// Decimal places written in a number's text, for noise-free ranges.
-fn decimals(text: &str) -> u32 {
-    text.split_once('.').map_or(0, |(_, f)| f.len() as u32)
+/// Decimal places a number's text needs (`0.25`: 2, `2.5e-3`: 4, `1e3`: 0),
+/// for noise-free ranges.
+fn decimals(text: &str) -> i64 {
+    let (mantissa, exp) = match text.find(['e', 'E']) {
+        Some(i) => (&text[..i], text[i + 1..].parse::<i64>().unwrap_or(0)),
+        None => (text, 0),
+    };
+    let places = mantissa.split_once('.').map_or(0, |(_, f)| f.len() as i64);
+    (places - exp.clamp(-400, 400)).max(0)
 }
+
+/// Most decimal places in a range, and the largest scaled value: integers
+/// up to 9e15 are exact in a float, so every value of the range is as typed.
+const RANGE_DECIMALS: i64 = 9;
+const RANGE_MAX_SCALED: f64 = 9e15;
 
 /// `a..b:step`: a, a + step, ... up to b inclusive, computed on integers scaled
 /// by the inputs' decimal places, so `0.1..0.3:0.1` gives 0.1, 0.2, 0.3 exactly.
@@ -167,9 +193,21 @@ fn range(text: &str) -> Result<Vec<Value>, String> {
         .map(|p| p.parse::<f64>().ok().filter(|x| x.is_finite()))
         .collect::<Option<_>>()
         .ok_or_else(bad)?;
-    let digits = parts.iter().map(|p| decimals(p)).max().unwrap_or(0).min(9);
+    let digits = parts.iter().map(|p| decimals(p)).max().unwrap_or(0);
+    if digits > RANGE_DECIMALS {
+        return Err(format!(
+            "`{text}`: a range's numbers may have at most {RANGE_DECIMALS} decimal places"
+        ));
+    }
     let scale = 10f64.powi(digits as i32);
-    let [a, b, s] = [nums[0], nums[1], nums[2]].map(|x| (x * scale).round() as i64);
+    let scaled = [nums[0], nums[1], nums[2]].map(|x| (x * scale).round());
+    if scaled.iter().any(|x| x.abs() > RANGE_MAX_SCALED) {
+        return Err(format!(
+            "`{text}`: a range's numbers must lie within ±9e15 (±9e{} with {digits} decimal places)",
+            15 - digits
+        ));
+    }
+    let [a, b, s] = scaled.map(|x| x as i64);
     if s <= 0 || b < a {
         return Err(format!("`{text}`: the step must be > 0 and END >= START"));
     }
@@ -181,8 +219,12 @@ fn range(text: &str) -> Result<Vec<Value>, String> {
 }
 
 /// The values of a `--set PATH=V1,V2,...`: items separated by commas, each a
-/// number, a range `START..END:STEP`, or text.
+/// number, a range `START..END:STEP`, or text. A refusal is one tidy line.
 pub fn parse_values(text: &str) -> Result<Vec<Value>, String> {
+    values(text).map_err(|m| tidy(&m))
+}
+
+fn values(text: &str) -> Result<Vec<Value>, String> {
     let mut out = Vec::new();
     for part in text.split(',').map(str::trim) {
         if part.is_empty() {
@@ -201,6 +243,43 @@ pub fn parse_values(text: &str) -> Result<Vec<Value>, String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn ranges_are_exact_or_refused_with_the_reason() {
+        let r = |t: &str| parse_values(t);
+        assert_eq!(
+            r("1e3..3e3:1e3").unwrap(),
+            [json!(1000), json!(2000), json!(3000)]
+        );
+        assert_eq!(
+            r("0.1..0.3:0.1").unwrap(),
+            [json!(0.1), json!(0.2), json!(0.3)]
+        );
+        assert_eq!(
+            r("2.5e-3..5e-3:2.5e-3").unwrap(),
+            [json!(0.0025), json!(0.005)]
+        );
+        // Once clamped to the integers' range, or read with too few places.
+        for (t, why) in [
+            ("-1e300..1e300:1e300", "within ±9e15"),
+            ("1e18..1e19:1e18", "within ±9e15"),
+            ("0..1:1e-300", "at most 9 decimal places"),
+            ("0..1e-9:1e-10", "at most 9 decimal places"),
+            ("0..1e12:1", "at most 10000"),
+            ("1..0:1", "the step must be > 0"),
+        ] {
+            let e = r(t).unwrap_err();
+            assert!(e.contains(why), "{t}: {e}");
+        }
+    }
+
+    #[test]
+    fn whole_numbers_are_set_as_written() {
+        let max = parse_values("18446744073709551615").unwrap();
+        assert_eq!(max, [json!(u64::MAX)]);
+        assert_eq!(parse_values("-3").unwrap(), [json!(-3)]);
+        assert_eq!(parse_values("1e18").unwrap(), [json!(1e18)]);
+    }
 
     #[test]
     fn sets_nested_indexed_and_wildcard_fields() {

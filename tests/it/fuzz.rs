@@ -34,6 +34,7 @@ use mutate::{edit_op, mutate, structured_op, Op};
 mod bytes;
 mod logs;
 mod mutate;
+mod overrides;
 use regionsim::scenario::limits::Workload;
 
 /// Expected events a fuzzed run may cost: the horizon is shortened to fit.
@@ -139,6 +140,17 @@ fn drive(bytes: &[u8], tally: &mut Tally) {
             check_invariants(&world);
         }
     }
+}
+
+/// A world loaded from a fuzzed input, its horizon shortened, simulated and
+/// its invariants checked (or only validated when it cannot be shortened).
+fn run_checked(mut world: World, tally: &mut Tally) {
+    if !shorten(&mut world) {
+        tally.validated_only += 1;
+        return;
+    }
+    tally.simulated += 1;
+    check_invariants(&world);
 }
 
 /// Texts that reach reports, charts (SVG) and terminals hold no control
@@ -274,6 +286,18 @@ fn setup(cases_var: &str, cases: u32) -> (Vec<Vec<u8>>, TestRunner) {
         ..Config::default()
     });
     (seeds, runner)
+}
+
+/// A runner for the inputs beside the scenario file (logs, traces,
+/// overrides): `cases` inputs, or `REGIONSIM_FUZZ_LOG_CASES`, from the fixed
+/// seed or the campaign's.
+fn side_runner(cases: u32) -> TestRunner {
+    TestRunner::new(Config {
+        cases: env("REGIONSIM_FUZZ_LOG_CASES").unwrap_or(cases),
+        failure_persistence: None,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(env("REGIONSIM_FUZZ_SEED").unwrap_or(14)),
+        ..Config::default()
+    })
 }
 
 /// A seed file and its mutations: structured ones only, or edits only.

@@ -17,10 +17,9 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 
 use super::mutate::{edit_op, mutate, Op};
-use super::{check_refusal, env, keep, Tally};
+use super::{check_refusal, keep, Tally};
 
 /// Rows of the shipped log kept as a seed (with its header).
 const SEED_ROWS: usize = 60;
@@ -297,24 +296,8 @@ fn drive_trace(dir: &Path, bytes: &[u8], tally: &mut Tally) {
                 check_refusal(&e);
             }
         }
-        Ok(mut world) => {
-            if !super::shorten(&mut world) {
-                tally.validated_only += 1;
-                return;
-            }
-            tally.simulated += 1;
-            super::check_invariants(&world);
-        }
+        Ok(world) => super::run_checked(world, tally),
     }
-}
-
-fn runner(cases: u32) -> TestRunner {
-    TestRunner::new(Config {
-        cases: env("REGIONSIM_FUZZ_LOG_CASES").unwrap_or(cases),
-        failure_persistence: None,
-        rng_seed: proptest::test_runner::RngSeed::Fixed(env("REGIONSIM_FUZZ_SEED").unwrap_or(14)),
-        ..Config::default()
-    })
 }
 
 /// Run `drive` on mutated seeds, keeping the input in flight and the smallest
@@ -324,7 +307,7 @@ fn campaign(kind: &str, cases: u32, drive: fn(&Path, &[u8], &mut Tally)) -> Tall
     let dir = tempfile::tempdir().unwrap();
     let tally = std::cell::RefCell::new(Tally::default());
     let input = (0..seeds.len(), prop::collection::vec(csv_op(), 1..5));
-    let result = runner(cases).run(&input, |(seed, ops)| {
+    let result = super::side_runner(cases).run(&input, |(seed, ops)| {
         let bytes = apply(&seeds[seed], &ops);
         keep(kind, "in-flight", &bytes);
         drive(dir.path(), &bytes, &mut tally.borrow_mut());
