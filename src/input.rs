@@ -116,6 +116,16 @@ pub fn excerpt(s: &str) -> String {
     out
 }
 
+/// `s` whole, with what a terminal would act on escaped: the last guard
+/// before an error reaches the terminal, whatever text it quotes.
+pub fn visible(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        push_visible(&mut out, c);
+    }
+    out
+}
+
 /// `c` as shown in a message: escaped (`\n`, `\u{1b}`) when a terminal acts
 /// on it rather than shows it.
 pub fn push_visible(out: &mut String, c: char) {

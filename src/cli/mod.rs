@@ -155,7 +155,9 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // One visible line whatever a message quotes from the user (a
+            // flag's text may hold a terminal's escape sequence).
+            eprintln!("error: {}", regionsim::input::visible(&format!("{e:#}")));
             if e.downcast_ref::<ScenarioError>().is_some() || e.downcast_ref::<BadInput>().is_some()
             {
                 ExitCode::from(2)

@@ -351,3 +351,23 @@ fn man_pages_cover_every_command_and_every_option_has_a_description() {
         }
     }
 }
+
+/// Whatever a flag's text holds, its error reaches the terminal as one
+/// visible line: a terminal's escape sequence in `--target` is shown escaped.
+#[test]
+fn an_escape_sequence_in_a_flag_is_shown_escaped_in_its_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::cargo_bin("regionsim")
+        .unwrap()
+        .args(["plan", "scenarios/tests/plan-spill.json", "--target"])
+        .arg("rtt\u{1b}[31m<=2")
+        .arg("--out")
+        .arg(dir.path().join("p"))
+        .current_dir(crate::common::repo("."))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let line = stderr.trim_end_matches('\n');
+    assert!(!line.chars().any(char::is_control), "{stderr:?}");
+    assert!(line.contains("rtt\\u{1b}[31m"), "{stderr:?}");
+}
