@@ -72,15 +72,27 @@ impl Doc {
 }
 
 /// Text safe in Markdown: no table breaks, no raw HTML, no line breaks.
+/// Inside a code span (a backtick and its closing one) Markdown shows every
+/// character as is, a backslash included, so only a table's `|` is escaped
+/// there; an unpaired backtick is plain text.
 pub fn md_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    let ticks = s.matches('`').count();
+    let (mut out, mut seen, mut in_code) = (String::with_capacity(s.len()), 0, false);
     for c in s.chars() {
         match c {
-            '\\' | '|' | '<' | '>' | '&' => {
-                out.push('\\');
+            '`' => {
+                seen += 1;
+                // The last of an odd count opens nothing.
+                let unpaired = seen == ticks && ticks % 2 == 1;
+                in_code = !(in_code || unpaired);
                 out.push(c);
             }
             '\n' | '\r' => out.push(' '),
+            '|' => out.push_str("\\|"),
+            '\\' | '<' | '>' | '&' if !in_code => {
+                out.push('\\');
+                out.push(c);
+            }
             _ => out.push(c),
         }
     }
@@ -185,4 +197,23 @@ fn html_table(out: &mut String, t: &Table) {
         out.push_str("</tr>\n");
     }
     out.push_str("</table></div>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::md_escape;
+
+    #[test]
+    fn code_spans_keep_their_text_and_the_rest_is_escaped() {
+        assert_eq!(md_escape("a <b> | c\\d"), "a \\<b\\> \\| c\\\\d");
+        // In a code span a backslash is shown as is: no second one.
+        assert_eq!(
+            md_escape("unknown country `\\u{1b}[31m<X>`: a code"),
+            "unknown country `\\u{1b}[31m<X>`: a code"
+        );
+        assert_eq!(md_escape("`a|b`"), "`a\\|b`");
+        // An unpaired backtick opens nothing.
+        assert_eq!(md_escape("x` <y>"), "x` \\<y\\>");
+        assert_eq!(md_escape("`a` `<b>` c` <d>"), "`a` `<b>` c` \\<d\\>");
+    }
 }
