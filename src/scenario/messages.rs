@@ -3,7 +3,6 @@
 //! quoted value cut to a short excerpt, and nested paths carried out of custom
 //! deserializers so errors name the innermost field.
 
-pub(crate) use crate::input::excerpt;
 use crate::input::push_visible;
 
 /// Marks a message that carries a path relative to the value being read:

@@ -7,8 +7,8 @@
 //! a NUL, an escape sequence or a line break it did not write itself.
 
 use super::field::{err, R};
-use super::messages::excerpt;
 use super::raw::{RawRegion, RawScenario};
+use crate::input::excerpt;
 
 /// Longest identifier accepted.
 pub const ID_MAX: usize = 64;

@@ -7,8 +7,8 @@
 use serde::de::{self, Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::messages::excerpt;
 use super::messages::mark;
+use crate::input::excerpt;
 
 /// Read `{"type": T, ...}` from `d`: `types` are the allowed values of `type`,
 /// `what` names the object in messages, `read` reads the reshaped value.

@@ -85,6 +85,15 @@ pub fn keep(kind: &str, what: &str, bytes: &[u8]) {
     }
 }
 
+/// One line shorter than `max` bytes with nothing a terminal would act on:
+/// what every refusal of every input must be.
+fn assert_visible_line(msg: &str, max: usize) {
+    assert!(
+        !msg.chars().any(char::is_control) && msg.len() < max,
+        "not one short line of visible text: {msg:?}"
+    );
+}
+
 /// The form every refusal must have: located, one short line in plain words,
 /// nothing a terminal would act on.
 pub fn check_refusal(e: &regionsim::scenario::ScenarioError) {
@@ -94,10 +103,7 @@ pub fn check_refusal(e: &regionsim::scenario::ScenarioError) {
         eprintln!("refused: {msg}");
     }
     assert!(inv.line.is_some(), "not located: {msg}");
-    assert!(
-        !msg.chars().any(char::is_control) && msg.len() < 600,
-        "not one short line of visible text: {msg:?}"
-    );
+    assert_visible_line(&msg, 600);
     let jargon = [
         "expected u",
         "expected f64",

@@ -80,11 +80,10 @@ pub(super) struct Workers {
 impl Workers {
     pub(super) fn new(world: &World, replication: u32) -> Self {
         let mut pool_of = vec![None; world.deployments().len()];
-        let mut pools = Vec::new();
+        let (mut pools, seed) = (Vec::new(), world.run().seed);
         for (d, dep) in world.deployments().iter().enumerate() {
             if let Some(spec) = &dep.workers {
                 pool_of[d] = Some(pools.len() as u32);
-                let seed = world.run().seed;
                 let noise = stream_key(seed, replication, Purpose::LoadNoise, d as u32);
                 pools.push(Pool::new(d, spec.clone(), noise));
             }

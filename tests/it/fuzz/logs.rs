@@ -102,7 +102,7 @@ fn csv_op() -> impl Strategy<Value = CsvOp> {
 
 /// The seeds: the shipped log's first rows, and a minimal log.
 fn seeds() -> Vec<Vec<u8>> {
-    let week = std::fs::read_to_string("scenarios/data/app-week.csv").unwrap();
+    let week = std::fs::read_to_string(crate::common::repo("scenarios/data/app-week.csv")).unwrap();
     let slice: String = week
         .lines()
         .take(SEED_ROWS + 1)
@@ -177,10 +177,7 @@ fn edit_lines(bytes: &[u8], op: &CsvOp) -> Vec<u8> {
 /// One short line of visible text naming `file`.
 fn check_line(msg: &str, file: &str) {
     assert!(msg.contains(file), "does not name {file}: {msg}");
-    assert!(
-        !msg.chars().any(char::is_control) && msg.len() < 600,
-        "not one short line of visible text: {msg:?}"
-    );
+    super::assert_visible_line(msg, 600);
 }
 
 /// The lines of `bytes` as an editor counts them: `\n`, `\r\n` and a lone
