@@ -12,6 +12,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 mod flags;
+#[cfg(test)]
+mod fuzz;
 mod hourly;
 mod sites;
 
@@ -19,6 +21,7 @@ use super::{bad, list_written, progress::Bar, Common};
 use regionsim::engine::Progress;
 use regionsim::experiment::plan::{self, Spec, Status};
 use regionsim::experiment::Cancelled;
+use regionsim::model::target::Target;
 use regionsim::model::World;
 use regionsim::report;
 
@@ -139,36 +142,15 @@ impl Spinner {
 
 pub fn run(args: PlanArgs) -> Result<()> {
     let c = &args.common;
-    super::shard::refuse_for(c, "plan", |k| std::env::var(k).ok())?;
-    let fields = flags::fields(&flags::SloFlags {
-        targets: &args.targets,
-        cost: &args.cost,
-        every: args.every_population,
-        survive: &args.survive_outage,
-        candidates: &args.candidates,
-        max_deployments: args.max_deployments,
-        open_cost: args.open_cost,
-    })?;
-    let world = flags::world(c, &fields)?;
-    if !world.sites().candidates.is_empty() {
-        let max_candidates = args.max_candidates.max(1);
-        let flags = (args.step.as_slice(), args.bounds.as_slice());
-        return sites::run(c, &world, flags, (max_candidates, args.hourly));
-    }
-    let targets = flags::targets(&c.scenario, &world)?;
-    let variables = flags::variables(&world, &args.step, &args.bounds)?;
-    let spec = Spec {
-        targets,
-        variables,
-        max_candidates: args.max_candidates.max(1),
-        ..plan::default_spec(&world)
-    };
-    if args.hourly {
-        if let Some(why) = plan::hourly::unsupported(&world, &spec.targets) {
-            return Err(bad(format!("{}: --hourly: {why}", c.scenario.display())));
+    let (world, spec) = match check(&args)? {
+        Checked::Sites { world, targets } => {
+            let max_candidates = args.max_candidates.max(1);
+            let flags = (args.step.as_slice(), args.bounds.as_slice());
+            return sites::run(c, &world, targets, flags, (max_candidates, args.hourly));
         }
-        return hourly::run(c, &world, spec);
-    }
+        Checked::Hourly { world, spec } => return hourly::run(c, &world, spec),
+        Checked::Static { world, spec } => (world, spec),
+    };
     let (out_dir, opts) = c.prepare(std::slice::from_ref(&world), 1, "-plan", "plan")?;
     let pool = c.pool()?;
     let spin = Spinner::new(c.quiet);
@@ -187,6 +169,53 @@ pub fn run(args: PlanArgs) -> Result<()> {
     conclude(c.quiet, outcome.status, head, &files, |head| {
         tell(&world, &spec, &outcome, head, seconds)
     })
+}
+
+/// What `plan` was asked, every flag checked against the scenario; nothing
+/// simulated or written yet, so a bad flag is refused before any work.
+enum Checked {
+    /// Where to run: candidate regions (the targets checked with every
+    /// candidate open; each open set gets its own variables).
+    Sites { world: World, targets: Vec<Target> },
+    /// Capacity schedules per UTC hour (`--hourly`).
+    Hourly { world: World, spec: Spec },
+    /// One capacity per deployment.
+    Static { world: World, spec: Spec },
+}
+
+/// The scenario with `plan`'s flags applied and checked: the one place a
+/// plan's input is validated (the property test of the flags calls it too).
+fn check(args: &PlanArgs) -> Result<Checked> {
+    let c = &args.common;
+    super::shard::refuse_for(c, "plan", |k| std::env::var(k).ok())?;
+    let fields = flags::fields(&flags::SloFlags {
+        targets: &args.targets,
+        cost: &args.cost,
+        every: args.every_population,
+        survive: &args.survive_outage,
+        candidates: &args.candidates,
+        max_deployments: args.max_deployments,
+        open_cost: args.open_cost,
+    })?;
+    let world = flags::world(c, &fields)?;
+    let steps = (args.step.as_slice(), args.bounds.as_slice());
+    if !world.sites().candidates.is_empty() {
+        let targets = sites::checked_targets(c, &world, steps, args.hourly)?;
+        return Ok(Checked::Sites { world, targets });
+    }
+    let spec = Spec {
+        targets: flags::targets(&c.scenario, &world)?,
+        variables: flags::variables(&world, steps.0, steps.1)?,
+        max_candidates: args.max_candidates.max(1),
+        ..plan::default_spec(&world)
+    };
+    if !args.hourly {
+        return Ok(Checked::Static { world, spec });
+    }
+    if let Some(why) = plan::hourly::unsupported(&world, &spec.targets) {
+        return Err(bad(format!("{}: --hourly: {why}", c.scenario.display())));
+    }
+    Ok(Checked::Hourly { world, spec })
 }
 
 /// The closing summary (unless quiet), the files written, and the exit status

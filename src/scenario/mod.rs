@@ -31,7 +31,8 @@ mod workers;
 
 pub use error::{Invalid, ScenarioError};
 pub use overrides::{
-    apply as set_fields, number as override_number, parse_values as parse_set_values, value_text,
+    apply as set_fields, number as override_number, parse_values as parse_set_values, quote_key,
+    value_text,
 };
 pub use schema::{scenario_schema, scenario_schema_text, SCHEMA_PATH};
 pub use source::{read_bytes, read_text, Source};

@@ -55,11 +55,8 @@ fn parse(path: &str) -> Result<Vec<Step>, String> {
 /// `]`: an index, `*`, or a quoted key (`["media_rtt_ms.p95"]`, for keys that
 /// hold a dot, such as a target's metric).
 fn bracket<'a>(path: &str, r: &'a str) -> Result<(Step, &'a str), String> {
-    if let Some(q) = r.strip_prefix('"') {
-        let close = q
-            .find("\"]")
-            .ok_or_else(|| format!("`{path}`: unclosed `[\"`"))?;
-        return Ok((Step::Key(q[..close].to_string()), &q[close + 2..]));
+    if r.starts_with('"') {
+        return quoted_key(path, r);
     }
     let end = r
         .find(']')
@@ -74,6 +71,35 @@ fn bracket<'a>(path: &str, r: &'a str) -> Result<(Step, &'a str), String> {
             })?)
         };
     Ok((step, &r[end + 1..]))
+}
+
+/// A quoted key and the text after its `]` (`r` starts at the opening
+/// quote): a JSON string, so any key can be named, `\"` and `\\` included
+/// (the planner's flags quote the names they are given this way, so a name
+/// holding `"]` cannot reach another field).
+fn quoted_key<'a>(path: &str, r: &'a str) -> Result<(Step, &'a str), String> {
+    let mut escaped = false;
+    let close = r
+        .char_indices()
+        .skip(1)
+        .find(|&(_, c)| {
+            let end = c == '"' && !escaped;
+            escaped = c == '\\' && !escaped;
+            end
+        })
+        .map(|(i, _)| i)
+        .ok_or_else(|| format!("`{path}`: unclosed `[\"`"))?;
+    let key: String = serde_json::from_str(&r[..=close])
+        .map_err(|_| format!("`{path}`: `{}` is not a JSON string", &r[..=close]))?;
+    let after = r[close + 1..]
+        .strip_prefix(']')
+        .ok_or_else(|| format!("`{path}`: expected `]` after the quoted key"))?;
+    Ok((Step::Key(key), after))
+}
+
+/// Quote `key` as a bracketed path step that [`parse`] reads back as that key.
+pub fn quote_key(key: &str) -> String {
+    format!("[{}]", Value::from(key))
 }
 
 /// A number as JSON; whole numbers as integers so integer fields accept them.
@@ -317,6 +343,27 @@ mod tests {
         );
         for bad in ["a.", ".a", "a..b", "", r#"a["b"#, "a[1]x"] {
             assert!(apply(&mut v, &[(bad.into(), json!(1))]).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_quoted_key_is_a_json_string_so_it_cannot_reach_another_field() {
+        // A name holding `"]` stays one key: before, `["a"]["x"]` was read
+        // off it and set a field inside `a`.
+        for key in [r#"a"]["x"#, r#"b\"#, "c.d[0]", "", "\u{1b}", r#"""#] {
+            let mut v = json!({});
+            let path = format!("slo.cost{}", quote_key(key));
+            apply(&mut v, &[(path.clone(), json!(1))]).unwrap();
+            assert_eq!(v, json!({"slo": {"cost": {key: 1}}}), "{path}");
+        }
+        let mut v = json!({});
+        for (bad, why) in [
+            (r#"a["b\"]"#, "unclosed"),
+            (r#"a["\q"]"#, "not a JSON string"),
+            (r#"a["b"x]"#, "expected `]`"),
+        ] {
+            let e = apply(&mut v, &[(bad.into(), json!(1))]).unwrap_err();
+            assert!(e.contains(why), "{bad}: {e}");
         }
     }
 

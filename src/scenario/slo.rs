@@ -113,9 +113,16 @@ fn targets_at(
     }
     for name in t.populations.keys() {
         if !pops.iter().any(|p| &p.name == name) {
+            let names: Vec<&str> = pops.iter().map(|p| p.name.as_str()).collect();
+            // A region given where a population belongs (`overflow_rate[eu-central]`).
+            let why = if regions.iter().any(|r| &r.id == name) {
+                "is a region; targets are scoped by population (only `utilization` by region)"
+            } else {
+                "is not a population"
+            };
             return err(
                 format!("{base}.populations.{name}"),
-                format!("unknown population `{name}`"),
+                format!("`{name}` {why}; the populations: {}", names.join(", ")),
             );
         }
     }

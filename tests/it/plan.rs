@@ -195,7 +195,7 @@ fn bad_planning_flags_exit_2_naming_the_flag_and_the_value() {
         ),
         (
             &["--target", "overflow_rate[nobody]<=0.1"],
-            "--target overflow_rate[nobody]<=0.1: unknown population `nobody`",
+            "--target overflow_rate[nobody]<=0.1: `nobody` is not a population; the populations: ",
         ),
         (
             &["--target", "overflow_rate<=1.5"],
@@ -203,7 +203,19 @@ fn bad_planning_flags_exit_2_naming_the_flag_and_the_value() {
         ),
         (
             &["--target", "media_rtt_ms.p95[nobody]<=150"],
-            "--target media_rtt_ms.p95[nobody]<=150: unknown population `nobody`",
+            "--target media_rtt_ms.p95[nobody]<=150: `nobody` is not a population",
+        ),
+        (
+            &["--target", "overflow_rate[us-east]<=0.1"],
+            "`us-east` is a region; targets are scoped by population (only `utilization` by region)",
+        ),
+        (
+            &["--cost", "us-east\"][\"x=1"],
+            "--cost us-east\"][\"x=1: unknown region `us-east\"][\"x`",
+        ),
+        (
+            &["--open-cost", "NaN"],
+            "--open-cost NaN: not a finite number",
         ),
         (
             &["--target", "utilization[us-east]>=1"],

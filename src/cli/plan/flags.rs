@@ -67,7 +67,10 @@ pub struct FlagField {
 
 impl FlagField {
     fn new(flag: &'static str, given: &str, keys: &[&str], value: serde_json::Value) -> Self {
-        let quoted: String = keys[2..].iter().map(|k| format!("[\"{k}\"]")).collect();
+        let quoted: String = keys[2..]
+            .iter()
+            .map(|k| regionsim::scenario::quote_key(k))
+            .collect();
         Self {
             flag,
             given: given.to_string(),
@@ -177,6 +180,9 @@ pub fn fields(f: &SloFlags<'_>) -> Result<Vec<FlagField>> {
         ));
     }
     if let Some(x) = f.open_cost {
+        if !x.is_finite() {
+            return Err(refuse("--open-cost", &x.to_string(), "not a finite number"));
+        }
         let v = regionsim::scenario::override_number(x);
         out.push(FlagField::new(
             "--open-cost",

@@ -18,13 +18,14 @@ use regionsim::model::World;
 use regionsim::report;
 
 /// Plan where to run `world`'s agents; exit status as for any plan.
+/// `targets` are [`checked_targets`]' (the flags checked before any set is planned).
 pub fn run(
     c: &Common,
     world: &World,
+    targets: Vec<Target>,
     (step, bounds): (&[String], &[String]),
     (max_candidates, schedule): (usize, bool),
 ) -> Result<()> {
-    let targets = checked_targets(c, world, (step, bounds), schedule)?;
     let make = |w: &World| {
         let base = plan::default_spec(w);
         Spec {
@@ -54,7 +55,7 @@ pub fn run(
 /// on the world with every candidate open (so they hold for whichever set
 /// opens) and `--hourly` is known to apply to it: a bad flag is refused before
 /// any set is planned.
-fn checked_targets(
+pub(super) fn checked_targets(
     c: &Common,
     world: &World,
     (step, bounds): (&[String], &[String]),

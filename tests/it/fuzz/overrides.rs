@@ -54,7 +54,7 @@ fn leaves(v: &Value, at: String, out: &mut Vec<(String, String)>) {
         Value::Object(m) => {
             for (k, x) in m {
                 let key = if k.contains('.') || k.contains('[') {
-                    format!("[\"{k}\"]")
+                    regionsim::scenario::quote_key(k)
                 } else if at.is_empty() {
                     k.clone()
                 } else {
