@@ -72,31 +72,60 @@ impl Doc {
 }
 
 /// Text safe in Markdown: no table breaks, no raw HTML, no line breaks.
-/// Inside a code span (a backtick and its closing one) Markdown shows every
-/// character as is, a backslash included, so only a table's `|` is escaped
-/// there; an unpaired backtick is plain text.
+/// Inside a code span Markdown shows every character as is, a backslash
+/// included, so only a table's `|` is escaped there. Code spans are found as
+/// CommonMark finds them: a run of backticks opens one that closes at the
+/// next run of the same length; a run without one is plain text.
 pub fn md_escape(s: &str) -> String {
-    let ticks = s.matches('`').count();
-    let (mut out, mut seen, mut in_code) = (String::with_capacity(s.len()), 0, false);
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('`') {
+        escape_text(&mut out, &rest[..at], true);
+        let fence = &rest[at..at + backticks(&rest[at..])];
+        out.push_str(fence);
+        rest = &rest[at + fence.len()..];
+        if let Some(end) = closing(rest, fence.len()) {
+            escape_text(&mut out, &rest[..end], false);
+            out.push_str(fence);
+            rest = &rest[end + fence.len()..];
+        }
+    }
+    escape_text(&mut out, rest, true);
+    out
+}
+
+/// The length of the run of backticks `s` starts with.
+fn backticks(s: &str) -> usize {
+    s.len() - s.trim_start_matches('`').len()
+}
+
+/// Where in `s` the first run of exactly `n` backticks starts.
+fn closing(s: &str, n: usize) -> Option<usize> {
+    let mut from = 0;
+    while let Some(k) = s[from..].find('`') {
+        let (at, run) = (from + k, backticks(&s[from + k..]));
+        if run == n {
+            return Some(at);
+        }
+        from = at + run;
+    }
+    None
+}
+
+/// `s` with line breaks as spaces and a table's `|` escaped; outside code
+/// (`plain`), also what Markdown would read as an escape or as HTML.
+fn escape_text(out: &mut String, s: &str, plain: bool) {
     for c in s.chars() {
         match c {
-            '`' => {
-                seen += 1;
-                // The last of an odd count opens nothing.
-                let unpaired = seen == ticks && ticks % 2 == 1;
-                in_code = !(in_code || unpaired);
-                out.push(c);
-            }
             '\n' | '\r' => out.push(' '),
             '|' => out.push_str("\\|"),
-            '\\' | '<' | '>' | '&' if !in_code => {
+            '\\' | '<' | '>' | '&' if plain => {
                 out.push('\\');
                 out.push(c);
             }
             _ => out.push(c),
         }
     }
-    out
 }
 
 /// Text safe in HTML element content and attribute values.
@@ -215,5 +244,11 @@ mod tests {
         // An unpaired backtick opens nothing.
         assert_eq!(md_escape("x` <y>"), "x` \\<y\\>");
         assert_eq!(md_escape("`a` `<b>` c` <d>"), "`a` `<b>` c` \\<d\\>");
+        // A span opened by two backticks holds one and closes at the next two.
+        assert_eq!(md_escape("``a`<b>`` <c>"), "``a`<b>`` \\<c\\>");
+        // A run with no run of its length after it is plain text, and the
+        // runs after it still pair among themselves.
+        assert_eq!(md_escape("``x `<y>` <z>"), "``x `<y>` \\<z\\>");
+        assert_eq!(md_escape("a\nb `c\rd`"), "a b `c d`");
     }
 }

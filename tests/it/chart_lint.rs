@@ -537,6 +537,26 @@ fn tick_problems(texts: &[Text]) -> Vec<String> {
 /// Everything wrong with one chart.
 fn lint(svg: &str) -> Vec<String> {
     let svg = parse(svg);
+    let mut out = text_problems(&svg);
+    let legends = legends(&svg);
+    let in_legend = |s: &Shape| legends.iter().any(|&l| inside(s.bbox(), l));
+    let data: Vec<&Shape> = svg
+        .shapes
+        .iter()
+        .filter(|s| !FURNITURE.contains(&s.color.as_str()) && s.color != FRAME && s.color != MUTED)
+        .filter(|s| s.kind != Kind::Rect && !in_legend(s))
+        .collect();
+    let mut swatches: Vec<(String, Swatch)> = Vec::new();
+    for &l in &legends {
+        out.extend(legend_problems(&svg, l, &data, &mut swatches));
+    }
+    out.extend(swatch_problems(&swatches, &data));
+    out.extend(tick_problems(&svg.texts));
+    out
+}
+
+/// Texts off the canvas or over one another.
+fn text_problems(svg: &Svg) -> Vec<String> {
     let mut out = Vec::new();
     let (w, h) = svg.size;
     for t in &svg.texts {
@@ -552,72 +572,80 @@ fn lint(svg: &str) -> Vec<String> {
             }
         }
     }
-    // Legends: framed boxes holding text (plotters' own legends are framed in
-    // the muted grey; the world map's frame is far larger than any legend).
-    let legends: Vec<Rect> = svg
-        .shapes
+    out
+}
+
+/// Legends: framed boxes holding text (plotters' own legends are framed in
+/// the muted grey; the world map's frame is far larger than any legend).
+fn legends(svg: &Svg) -> Vec<Rect> {
+    let (w, h) = svg.size;
+    svg.shapes
         .iter()
         .filter(|s| s.kind == Kind::Rect && !s.filled && [FRAME, MUTED].contains(&s.color.as_str()))
         .filter(|s| s.size.0 * s.size.1 < 0.25 * w * h)
         .map(Shape::bbox)
         .filter(|&b| svg.texts.iter().any(|t| inside(t.rect, b)))
-        .collect();
-    let in_legend = |s: &Shape| legends.iter().any(|&l| inside(s.bbox(), l));
-    let data: Vec<&Shape> = svg
-        .shapes
-        .iter()
-        .filter(|s| !FURNITURE.contains(&s.color.as_str()) && s.color != FRAME && s.color != MUTED)
-        .filter(|s| s.kind != Kind::Rect && !in_legend(s))
-        .collect();
-    let mut swatches: Vec<(String, Swatch)> = Vec::new();
-    for &l in &legends {
-        let core = shrink(l, 2.0);
-        for s in &data {
-            let hit = s
-                .pts
-                .iter()
-                .any(|&(x, y)| x > core.0 && x < core.2 && y > core.1 && y < core.3)
-                || (s.kind == Kind::Line
-                    && s.pts.windows(2).any(|p| segment_hits(p[0], p[1], core)));
-            if hit {
-                out.push(format!("legend {l:?} covers data drawn in {}", s.color));
-            }
-        }
-        let labels: Vec<&Text> = svg.texts.iter().filter(|t| inside(t.rect, l)).collect();
-        for t in &svg.texts {
-            if !inside(t.rect, l) && overlap(t.rect, core) {
-                out.push(format!("legend {l:?} covers text `{}`", t.content));
-            }
-        }
-        let parts: Vec<&Shape> = svg
-            .shapes
+        .collect()
+}
+
+/// Legend `l` covering data or text, or with an entry without a swatch; each
+/// entry's label and swatch go to `swatches`.
+fn legend_problems(
+    svg: &Svg,
+    l: Rect,
+    data: &[&Shape],
+    swatches: &mut Vec<(String, Swatch)>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let core = shrink(l, 2.0);
+    for s in data {
+        let hit = s
+            .pts
             .iter()
-            .filter(|s| {
-                inside(s.bbox(), l)
-                    && s.bbox() != l
-                    && !(s.kind == Kind::Rect && s.color == "#FFFFFF")
-            })
-            .collect();
-        for t in labels {
-            let mid = (t.rect.1 + t.rect.3) / 2.0;
-            let row: Vec<&Shape> = parts
-                .iter()
-                .copied()
-                .filter(|s| {
-                    let b = s.bbox();
-                    ((b.1 + b.3) / 2.0 - mid).abs() <= 6.0
-                        && b.2 <= t.rect.0 + 2.0
-                        && b.0 >= t.rect.0 - 70.0
-                })
-                .collect();
-            match swatch(&row) {
-                Some(sw) => swatches.push((t.content.clone(), sw)),
-                None => out.push(format!("legend entry `{}` has no swatch", t.content)),
-            }
+            .any(|&(x, y)| x > core.0 && x < core.2 && y > core.1 && y < core.3)
+            || (s.kind == Kind::Line && s.pts.windows(2).any(|p| segment_hits(p[0], p[1], core)));
+        if hit {
+            out.push(format!("legend {l:?} covers data drawn in {}", s.color));
         }
     }
-    for (label, sw) in &swatches {
-        if !drawn_as(sw, &data) {
+    for t in &svg.texts {
+        if !inside(t.rect, l) && overlap(t.rect, core) {
+            out.push(format!("legend {l:?} covers text `{}`", t.content));
+        }
+    }
+    let parts: Vec<&Shape> = svg
+        .shapes
+        .iter()
+        .filter(|s| {
+            inside(s.bbox(), l) && s.bbox() != l && !(s.kind == Kind::Rect && s.color == "#FFFFFF")
+        })
+        .collect();
+    for t in svg.texts.iter().filter(|t| inside(t.rect, l)) {
+        let mid = (t.rect.1 + t.rect.3) / 2.0;
+        let row: Vec<&Shape> = parts
+            .iter()
+            .copied()
+            .filter(|s| {
+                let b = s.bbox();
+                ((b.1 + b.3) / 2.0 - mid).abs() <= 6.0
+                    && b.2 <= t.rect.0 + 2.0
+                    && b.0 >= t.rect.0 - 70.0
+            })
+            .collect();
+        match swatch(&row) {
+            Some(sw) => swatches.push((t.content.clone(), sw)),
+            None => out.push(format!("legend entry `{}` has no swatch", t.content)),
+        }
+    }
+    out
+}
+
+/// Legend entries whose swatch no series is drawn as, or whose colours are
+/// too close to tell apart.
+fn swatch_problems(swatches: &[(String, Swatch)], data: &[&Shape]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (label, sw) in swatches {
+        if !drawn_as(sw, data) {
             out.push(format!(
                 "legend entry `{label}`: no series drawn as its swatch {sw:?}"
             ));
@@ -638,7 +666,6 @@ fn lint(svg: &str) -> Vec<String> {
             }
         }
     }
-    out.extend(tick_problems(&svg.texts));
     out
 }
 
