@@ -116,6 +116,46 @@ pub fn excerpt(s: &str) -> String {
     out
 }
 
+/// The names in `known` closest to `name` by edit distance: those at the
+/// least distance, if it is within a third of `name`'s length (at least 2),
+/// at most three, in their order. The "did you mean" of a message refusing a
+/// name, in place of a list too long for one line.
+pub fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let most = (name.chars().count() / 3).max(2);
+    let near: Vec<(usize, &str)> = known
+        .into_iter()
+        .map(|k| (edit_distance(name, k), k))
+        .filter(|&(d, _)| d <= most)
+        .collect();
+    let best = near.iter().map(|&(d, _)| d).min();
+    let mut out: Vec<&str> = near
+        .into_iter()
+        .filter(|&(d, _)| Some(d) == best)
+        .map(|(_, k)| k)
+        .collect();
+    out.dedup();
+    out.truncate(3);
+    out
+}
+
+/// Levenshtein distance between `a` and `b`, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diag + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diag = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
 /// `s` whole, with what a terminal would act on escaped: the last guard
 /// before an error reaches the terminal, whatever text it quotes.
 pub fn visible(s: &str) -> String {
@@ -147,6 +187,27 @@ fn hidden(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn closest_names_are_within_a_third_of_the_name_closest_first() {
+        let known = [
+            "overflow_rate",
+            "rejection_rate",
+            "abandonment_rate",
+            "regions",
+        ];
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(closest("overflow_rat", known), ["overflow_rate"]);
+        // Only the nearest: `overflow` is 4 edits away, within reach but further.
+        assert_eq!(
+            closest("overflow_rat", ["overflow", "overflow_rate"]),
+            ["overflow_rate"]
+        );
+        assert_eq!(closest("rejection_rates", known), ["rejection_rate"]);
+        assert!(closest("nope", known).is_empty());
+        assert_eq!(closest("x", ["a", "b", "c", "d"]), ["a", "b", "c"]);
+    }
 
     #[test]
     fn lines_past_the_limit_are_refused() {

@@ -102,8 +102,8 @@ pub(super) fn plan(args: &SweepArgs) -> Result<Plan> {
         .map(|m| {
             report::sweep_metric(&worlds[0], m).ok_or_else(|| {
                 bad(format!(
-                    "--metrics: unknown metric `{m}`; known: {}",
-                    report::sweep_metric_names()
+                    "--metrics: {}",
+                    report::sweep_metric_refusal(&worlds[0], m)
                 ))
             })
         })

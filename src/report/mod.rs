@@ -44,7 +44,7 @@ pub use plan_words::deployment_label;
 pub use provenance::Provenance;
 pub use sessions::SessionsCsv;
 pub use sweep::Settings as SweepSettings;
-pub use sweep::{sweep_metric, sweep_metric_names, SweepMetric};
+pub use sweep::{sweep_metric, sweep_metric_refusal, SweepMetric};
 pub use sweep_folder::{SweepFolder, INCOMPLETE_SUFFIX};
 pub use verdict::AT_CAPACITY;
 

@@ -120,28 +120,40 @@ fn columns(world: &World) -> Vec<SweepMetric> {
 /// for a region (`regions.<id>.<metric>`) or a population
 /// (`populations.<name>.<metric>`).
 pub fn sweep_metric(world: &World, name: &str) -> Option<SweepMetric> {
+    sweep_metrics(world).find(|m| m.key == name)
+}
+
+/// Every metric a sweep of `world` can chart.
+fn sweep_metrics(world: &World) -> impl Iterator<Item = SweepMetric> + '_ {
     let run = scalars(SUMMARY_METRICS).into_iter().map(SweepMetric::run);
-    let regions = (0..world.regions().len()).flat_map(|r| {
+    let regions = (0..world.regions().len()).flat_map(move |r| {
         scalars(REGION_METRICS)
             .into_iter()
             .map(move |m| SweepMetric::region(world, r, m))
     });
-    let pops = (0..world.populations().len()).flat_map(|p| {
+    let pops = (0..world.populations().len()).flat_map(move |p| {
         scalars(POPULATION_METRICS)
             .into_iter()
             .map(move |m| SweepMetric::population(world, p, m))
     });
-    run.chain(regions).chain(pops).find(|m| m.key == name)
+    run.chain(regions).chain(pops)
 }
 
-/// The names `--metrics` takes, in words, for an error message.
-pub fn sweep_metric_names() -> String {
-    let names = |v: Vec<String>| v.join(", ");
+/// Why `name` is not a metric of `world`'s sweeps, in one short line: the
+/// closest names, and the forms names take (the full list runs to hundreds).
+pub fn sweep_metric_refusal(world: &World, name: &str) -> String {
+    let keys: Vec<String> = sweep_metrics(world).map(|m| m.key).collect();
+    let near = crate::input::closest(name, keys.iter().map(String::as_str));
+    let hint = match near.as_slice() {
+        [] => String::new(),
+        some => format!(" (did you mean `{}`?)", some.join("`, `")),
+    };
     format!(
-        "{}; per region `regions.<id>.<metric>` and per population `populations.<name>.<metric>` with <metric> among {} and {} respectively",
-        names(scalars(SUMMARY_METRICS).iter().map(|m| m.key()).collect()),
-        names(scalars(REGION_METRICS).iter().map(|m| m.key()).collect()),
-        names(scalars(POPULATION_METRICS).iter().map(|m| m.key()).collect()),
+        "unknown metric `{}`{hint}; a name of summary.json's scalars: run-wide \
+         (`overflow_rate`, `media_rtt_ms.p95`), per region \
+         (`regions.<id>.utilization`) or per population \
+         (`populations.<name>.overflow_rate`); docs/output.md lists them",
+        crate::input::excerpt(name)
     )
 }
 

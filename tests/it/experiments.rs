@@ -303,22 +303,34 @@ fn no_charts_writes_only_the_data_files_of_compare_and_sweep() {
 }
 
 #[test]
-fn sweep_refuses_an_unknown_metric() {
+fn sweep_refuses_an_unknown_metric_in_one_short_line_with_the_nearest_names() {
     let scen = repo("scenarios/tests/erlang-b-single.json");
-    let out = cli()
-        .args([
-            "sweep",
-            scen.to_str().unwrap(),
-            "--set",
-            "deployments[0].capacity=5",
-            "--metrics",
+    for (metric, says) in [
+        (
             "happiness",
-        ])
-        .assert()
-        .code(2);
-    assert!(
-        String::from_utf8_lossy(&out.get_output().stderr).contains("unknown metric `happiness`")
-    );
+            "unknown metric `happiness`; a name of summary.json's scalars",
+        ),
+        (
+            "overflow_rat",
+            "unknown metric `overflow_rat` (did you mean `overflow_rate`?)",
+        ),
+    ] {
+        let out = cli()
+            .args([
+                "sweep",
+                scen.to_str().unwrap(),
+                "--set",
+                "deployments[0].capacity=5",
+                "--metrics",
+                metric,
+            ])
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(err.contains(says), "{err}");
+        // The full list of names runs to hundreds: it is not printed.
+        assert!(err.lines().count() == 1 && err.len() < 400, "{err}");
+    }
 }
 
 #[test]
