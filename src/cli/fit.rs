@@ -51,13 +51,13 @@ fn check_args(a: &FitArgs) -> Result<()> {
     }
     if !(a.confidence > 0.0 && a.confidence < 1.0) {
         return Err(bad(format!(
-            "--confidence must be between 0 and 1, got {}",
+            "--confidence must be strictly between 0 and 1 (e.g. 0.95), got {}",
             a.confidence
         )));
     }
     if !(a.alpha > 0.0 && a.alpha < 1.0) {
         return Err(bad(format!(
-            "--alpha must be between 0 and 1, got {}",
+            "--alpha must be strictly between 0 and 1 (e.g. 0.01), got {}",
             a.alpha
         )));
     }
