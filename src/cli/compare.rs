@@ -31,13 +31,15 @@ pub(super) fn setup(args: &CompareArgs) -> Result<(World, Vec<(String, PolicySpe
     for label in &args.policies {
         let spec = world.policy_named(label).ok_or_else(|| {
             bad(format!(
-                "{}: no policy labelled `{label}`; this scenario offers: {}",
+                "--policies: {}: no policy labelled `{label}`; this scenario offers: {}",
                 c.scenario.display(),
                 world.policy_labels().join(", ")
             ))
         })?;
         if specs.iter().any(|(l, _)| l == label) {
-            return Err(bad(format!("policy `{label}` is listed twice")));
+            return Err(bad(format!(
+                "--policies: policy `{label}` is listed twice; keep one"
+            )));
         }
         specs.push((label.clone(), spec.clone()));
     }

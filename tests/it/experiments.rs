@@ -192,22 +192,28 @@ fn compare_writes_identical_files_whatever_the_thread_count() {
 }
 
 #[test]
-fn compare_refuses_an_unknown_policy_label() {
+fn compare_refuses_an_unknown_or_repeated_policy_label_naming_the_flag() {
     let scen = repo("scenarios/tests/policies.json");
-    let out = cli()
-        .args([
-            "compare",
-            scen.to_str().unwrap(),
-            "--policies",
+    for (policies, says) in [
+        (
             "nearest,teleport",
-        ])
-        .assert()
-        .code(2);
-    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
-    assert!(
-        err.contains("no policy labelled `teleport`") && err.contains("least_loaded"),
-        "{err}"
-    );
+            "no policy labelled `teleport`; this scenario offers: ",
+        ),
+        (
+            "nearest,nearest",
+            "--policies: policy `nearest` is listed twice; keep one",
+        ),
+    ] {
+        let out = cli()
+            .args(["compare", scen.to_str().unwrap(), "--policies", policies])
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            err.contains(says) && err.starts_with("error: --policies"),
+            "{err}"
+        );
+    }
 }
 
 #[test]
