@@ -1,11 +1,12 @@
 //! Setting scenario fields by JSON path before validation, for sweeps and the
 //! command line: `deployments[0].capacity`, `populations[*].rate.peak_per_hour`,
-//! `policy.type`, `run.seed` (`--seed`), `run.horizon` (`--horizon`). `[*]` sets
-//! the field in every element; `["media_rtt_ms.p95"]` names a key holding a dot
-//! (`slo.targets["media_rtt_ms.p95"]`, as `plan --target` sets it). Missing object fields are created, so validation
-//! then checks the result like any hand-written file (a typo'd field is reported
-//! as an unknown field, a bad value with the field's own rule): there is no
-//! second copy of the rules here.
+//! `policy.type`, `run.seed` (`--seed`), `run.horizon` (`--horizon`). `[*]`
+//! sets the field in every element; `["media_rtt_ms.p95"]`, a JSON string,
+//! names a key holding a dot or anything else (`slo.targets["media_rtt_ms.p95"]`,
+//! as `plan --target` sets it). Missing object fields are created, so
+//! validation then checks the result like any hand-written file (a typo'd
+//! field is reported as an unknown field, a bad value with the field's own
+//! rule): there is no second copy of the rules here.
 
 use serde_json::{Map, Number, Value};
 

@@ -114,6 +114,38 @@ fn bounds_as_wide_as_a_u32_plan_in_seconds_and_find_the_same_plan() {
     assert_eq!(plan(&wide), plan(&narrow));
 }
 
+/// A variable the targets leave free (here us-east, which the timeline
+/// migrates away) over bounds as wide as a u32: the search re-centred its box
+/// one step at a time down the whole range and ignored `--max-candidates`
+/// while doing so (a plan the fuzz campaign killed after 300 s). The budget
+/// now stops every phase, and the plan says it cut the search short.
+#[test]
+fn a_free_variable_over_wide_bounds_stops_at_the_candidate_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    Command::cargo_bin("regionsim")
+        .unwrap()
+        .args([
+            "plan",
+            repo("scenarios/tests/plan-migration.json")
+                .to_str()
+                .unwrap(),
+        ])
+        .args(["--quiet", "--no-charts", "--max-candidates", "40"])
+        .args(["--bounds", "us-east=0:4294967295", "--out"])
+        .arg(dir.path())
+        .timeout(std::time::Duration::from_secs(120))
+        .assert()
+        .success();
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("plan.json")).unwrap()).unwrap();
+    assert_eq!(doc["search"]["budget_hit"], true);
+    // The last phase's descent may add a few past the budget.
+    let evaluated = doc["search"]["candidates"].as_array().unwrap().len();
+    assert!(evaluated <= 60, "{evaluated} candidates for a budget of 40");
+    let md = std::fs::read_to_string(dir.path().join("plan.md")).unwrap();
+    assert!(md.contains("The candidate budget cut the search short"));
+}
+
 /// Hourly schedules are of slot capacities and autoscaled pools' floors; a
 /// scenario whose only deployment is a fixed pool has nothing to schedule,
 /// so `--hourly` is refused, saying so.

@@ -71,7 +71,9 @@ pub fn run(
 }
 
 /// Every level from lattice `f` to step 1, re-centred at the same step while
-/// its incumbent moves to the edge of its box; the first level's incumbent is
+/// its incumbent moves to the edge of its box (until the candidate budget is
+/// spent: a box moves one step a time, so a variable free over a wide range
+/// would otherwise walk it step by step); the first level's incumbent is
 /// verified as a checkpoint. Returns the search's choice.
 fn search_levels(
     s: &mut Search<'_, '_>,
@@ -93,7 +95,7 @@ fn search_levels(
         let y = s.descend(x.clone(), f, &bx)?;
         let y = s.bound(y, f, &bx, order(narrow, f))?;
         out.incumbent = Some(y.clone());
-        let moved = y != x && s.on_edge(&y, &bx);
+        let moved = y != x && s.on_edge(&y, &bx) && !s.spent();
         x = y;
         if moved {
             bx = s.around(&x, f);

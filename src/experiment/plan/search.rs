@@ -302,6 +302,13 @@ impl Search<'_, '_> {
         Some(points)
     }
 
+    /// Whether the candidate budget is spent (noted in `budget_hit`): every
+    /// phase that would evaluate more stops then, keeping its incumbent.
+    pub fn spent(&mut self) -> bool {
+        self.budget_hit |= self.ev.order.len() >= self.budget;
+        self.budget_hit
+    }
+
     /// Prove `x` first in `order` within the box, or find the first feasible
     /// point there.
     pub fn bound(
@@ -315,8 +322,7 @@ impl Search<'_, '_> {
             return Ok(x);
         };
         loop {
-            if self.ev.order.len() >= self.budget {
-                self.budget_hit = true;
+            if self.spent() {
                 return Ok(x);
             }
             let next = points
