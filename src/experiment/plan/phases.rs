@@ -95,7 +95,7 @@ fn search_levels(
         let y = s.descend(x.clone(), f, &bx)?;
         let y = s.bound(y, f, &bx, order(narrow, f))?;
         out.incumbent = Some(y.clone());
-        let moved = y != x && s.on_edge(&y, &bx) && !s.spent();
+        let moved = y != x && s.on_edge(&y, &bx) && !s.over_budget();
         x = y;
         if moved {
             bx = s.around(&x, f);

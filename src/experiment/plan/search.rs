@@ -304,7 +304,7 @@ impl Search<'_, '_> {
 
     /// Whether the candidate budget is spent (noted in `budget_hit`): every
     /// phase that would evaluate more stops then, keeping its incumbent.
-    pub fn spent(&mut self) -> bool {
+    pub fn over_budget(&mut self) -> bool {
         self.budget_hit |= self.ev.order.len() >= self.budget;
         self.budget_hit
     }
@@ -322,7 +322,7 @@ impl Search<'_, '_> {
             return Ok(x);
         };
         loop {
-            if self.spent() {
+            if self.over_budget() {
                 return Ok(x);
             }
             let next = points
