@@ -72,9 +72,11 @@ pub fn run(
 
 /// Every level from lattice `f` to step 1, re-centred at the same step while
 /// its incumbent moves to the edge of its box (until the candidate budget is
-/// spent: a box moves one step a time, so a variable free over a wide range
-/// would otherwise walk it step by step); the first level's incumbent is
-/// verified as a checkpoint. Returns the search's choice.
+/// spent); from the second move in a row at one level, the variables on the
+/// box's lower edge slide down by galloping, since a box moves one step at a
+/// time and a variable free over a wide range would walk it step by step.
+/// The first level's incumbent is verified as a checkpoint. Returns the
+/// search's choice.
 fn search_levels(
     s: &mut Search<'_, '_>,
     spec: &Spec,
@@ -87,6 +89,7 @@ fn search_levels(
     let levels = f.trailing_zeros() + 1;
     let mut bx = if narrow { s.full() } else { s.around(&x, f) };
     let mut level = 1;
+    let mut moves = 0;
     loop {
         note(&format!(
             "level {level}/{levels}: searching, {} candidates so far",
@@ -98,9 +101,14 @@ fn search_levels(
         let moved = y != x && s.on_edge(&y, &bx) && !s.over_budget();
         x = y;
         if moved {
+            moves += 1;
+            if moves > 1 {
+                x = s.slide(x, f, &bx)?;
+            }
             bx = s.around(&x, f);
             continue;
         }
+        moves = 0;
         if f == 1 {
             break;
         }

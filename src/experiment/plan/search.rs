@@ -10,9 +10,11 @@
 //! variable) is one level over the whole box, which makes the result the
 //! exhaustive grid's optimum; a wide one starts from the ray (`ray`) and
 //! halves the step level by level in a box of one step around the incumbent
-//! (the phases are in `phases`).
+//! (the phases are in `phases`), galloping (`slide`) a variable that keeps
+//! reaching the box's lower edge.
 
 mod ray;
+mod slide;
 
 use super::evaluate::Evaluator;
 use super::space::{cost_key, Capacities, Lattice, Variable};
@@ -206,10 +208,24 @@ impl Search<'_, '_> {
             return Ok(x[j]);
         }
         // `ok` holds at index b; not at or below index a (a = first - 1 to start).
-        let (mut a, mut b) = (i128::from(first) - 1, i128::from(last));
+        let ab = (i128::from(first) - 1, i128::from(last));
+        self.bisect(x, j, l, ab, ok)
+    }
+
+    /// Variable `j`'s value on lattice `l` where `ok` starts to hold, by
+    /// bisection of indices `(a, b)`: `ok` holds at index b (x with value b
+    /// in place j) and not at a (a index below the lattice counts as failed).
+    fn bisect(
+        &mut self,
+        x: &[u32],
+        j: usize,
+        l: Lattice,
+        (mut a, mut b): (i128, i128),
+        ok: fn(&mut Self, &[u32]) -> Result<bool, Cancelled>,
+    ) -> Result<u32, Cancelled> {
+        let mut y = x.to_vec();
         while b - a > 1 {
             let m = (a + b) / 2;
-            let mut y = x.to_vec();
             y[j] = l.get(m as u64);
             if ok(self, &y)? {
                 b = m;
