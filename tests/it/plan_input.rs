@@ -175,3 +175,143 @@ fn an_hourly_plan_of_a_fixed_pool_alone_is_refused() {
     );
     assert!(!out.exists());
 }
+
+/// Each of `plan`'s own refusals names the flag and the value as given;
+/// `--target` and `--cost` are checked by the scenario's own `slo` rules (one
+/// copy of them), their complaints carried back to the flag.
+#[test]
+fn bad_planning_flags_exit_2_naming_the_flag_and_the_value() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--target", "bogus<=1"],
+            "--target bogus<=1: unknown target metric `bogus`",
+        ),
+        (
+            &["--target", "overflow_rate>=0.1"],
+            "contradicts its metric",
+        ),
+        (
+            &[
+                "--target",
+                "overflow_rate<=0.1",
+                "--target",
+                "overflow_rate<=0.2",
+            ],
+            "given twice",
+        ),
+        (
+            &["--target", "overflow_rate[nobody]<=0.1"],
+            "--target overflow_rate[nobody]<=0.1: `nobody` is not a population; the populations: ",
+        ),
+        (
+            &["--target", "overflow_rate<=1.5"],
+            "--target overflow_rate<=1.5: must be a share between 0 and 1",
+        ),
+        (
+            &["--target", "media_rtt_ms.p95[nobody]<=150"],
+            "--target media_rtt_ms.p95[nobody]<=150: `nobody` is not a population",
+        ),
+        (
+            &["--target", "overflow_rate[us-east]<=0.1"],
+            "`us-east` is a region; targets are scoped by population (only `utilization` by region)",
+        ),
+        (
+            &["--cost", "us-east\"][\"x=1"],
+            "--cost us-east\"][\"x=1: unknown region `us-east\"][\"x`",
+        ),
+        (
+            &["--open-cost", "NaN"],
+            "--open-cost NaN: not a finite number",
+        ),
+        (
+            &["--target", "utilization[us-east]>=1"],
+            "strictly between 0 and 1",
+        ),
+        (
+            &["--cost", "mars=1"],
+            "--cost mars=1: unknown region `mars`",
+        ),
+        (
+            &["--cost", "us-east=0"],
+            "--cost us-east=0: must be a finite number > 0",
+        ),
+        (
+            &["--bounds", "us-east=9:3"],
+            "--bounds us-east=9:3: the lower bound exceeds the upper (9 > 3)",
+        ),
+        (
+            &["--bounds", "us-east=x:3"],
+            "--bounds us-east=x:3: `x` is not a whole number",
+        ),
+        (
+            &["--bounds", "us-east"],
+            "--bounds us-east: expected DEPLOYMENT=MIN:MAX",
+        ),
+        (
+            &["--bounds", "nowhere=1:2"],
+            "--bounds nowhere=1:2: unknown deployment `nowhere`",
+        ),
+        (&["--step", "0"], "--step 0: a step must be at least 1"),
+        (
+            &["--step", "us-east=0"],
+            "--step us-east=0: a step must be at least 1",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (args, message) in cases {
+        let out = dir.path().join("never");
+        plan_cli(&repo(SPILL), &out, args)
+            .code(2)
+            .stderr(contains(*message));
+        assert!(!out.exists(), "{args:?} wrote {}", out.display());
+    }
+}
+
+#[test]
+fn bad_planning_input_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo(SPILL)).unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        text.replace("\"overflow_rate\": 0.12", "\"overflow\": 0.12"),
+    )
+    .unwrap();
+    plan_cli(&bad, &dir.path().join("never"), &[])
+        .code(2)
+        .stderr(contains("slo.targets.overflow").and(contains("unknown target metric")));
+    std::fs::write(&bad, text.replace("\"ap-south\": 0.9", "\"mars\": 0.9")).unwrap();
+    plan_cli(&bad, &dir.path().join("never"), &[])
+        .code(2)
+        .stderr(contains("slo.cost.mars").and(contains("unknown region `mars`")));
+    let targets = "\"targets\": { \"rejection_rate\": 0.02, \"overflow_rate\": 0.12 }";
+    assert!(text.contains(targets));
+    for (replacement, message) in [
+        (
+            "\"targets\": { \"populations\": { \"nobody\": { \"overflow_rate\": 0.1 } } }",
+            "slo.targets.populations.nobody",
+        ),
+        (
+            "\"targets\": { \"regions\": { \"us-east\": { \"overflow_rate\": 0.1 } } }",
+            "only utilization is per region",
+        ),
+        (
+            "\"targets\": { \"slo_attainment.both\": 1 }",
+            "an attainment of 1",
+        ),
+    ] {
+        std::fs::write(&bad, text.replace(targets, replacement)).unwrap();
+        plan_cli(&bad, &dir.path().join("never"), &[])
+            .code(2)
+            .stderr(contains(message));
+    }
+    let no_targets = dir.path().join("none.json");
+    std::fs::write(
+        &no_targets,
+        std::fs::read_to_string(repo("scenarios/tests/tiny.json")).unwrap(),
+    )
+    .unwrap();
+    plan_cli(&no_targets, &dir.path().join("never"), &[])
+        .code(2)
+        .stderr(contains("none.json: at `slo.targets`").and(contains("no planning targets")));
+}
