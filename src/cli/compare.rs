@@ -43,6 +43,16 @@ pub(super) fn setup(args: &CompareArgs) -> Result<(World, Vec<(String, PolicySpe
         }
         specs.push((label.clone(), spec.clone()));
     }
+    if let [(label, _)] = specs.as_slice() {
+        // A comparison of one policy has no difference to report: most
+        // likely a list cut short, so say how to give more, or how to run one.
+        return Err(bad(format!(
+            "--policies: a comparison needs at least two policies, baseline first \
+             (e.g. --policies {label},OTHER); this scenario offers: {}; \
+             for `{label}` alone use `regionsim run --policy {label}`",
+            world.policy_labels().join(", ")
+        )));
+    }
     Ok((world, specs))
 }
 

@@ -192,7 +192,7 @@ fn compare_writes_identical_files_whatever_the_thread_count() {
 }
 
 #[test]
-fn compare_refuses_an_unknown_or_repeated_policy_label_naming_the_flag() {
+fn compare_refuses_an_unknown_repeated_or_lone_policy_label_naming_the_flag() {
     let scen = repo("scenarios/tests/policies.json");
     for (policies, says) in [
         (
@@ -202,6 +202,11 @@ fn compare_refuses_an_unknown_or_repeated_policy_label_naming_the_flag() {
         (
             "nearest,nearest",
             "--policies: policy `nearest` is listed twice; keep one",
+        ),
+        (
+            "nearest",
+            "--policies: a comparison needs at least two policies, baseline first \
+             (e.g. --policies nearest,OTHER); this scenario offers: ",
         ),
     ] {
         let out = cli()
