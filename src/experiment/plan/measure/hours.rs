@@ -1,7 +1,8 @@
 //! A target measured hour by hour: which targets can be, the time series'
 //! hour-long bins of one UTC hour inside the window, and each population's
 //! counts per UTC hour, summed over days and replications. Hourly plans check
-//! their schedules with these; the fairness chart reads the population hours.
+//! their schedules with these; a plan's fairness check (each population's
+//! worst hour in a verification) reads the population hours.
 
 use crate::model::target::{Scope, Target, TargetMetric};
 use crate::model::World;
