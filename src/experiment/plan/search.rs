@@ -214,7 +214,7 @@ impl Search<'_, '_> {
 
     /// Variable `j`'s value on lattice `l` where `ok` starts to hold, by
     /// bisection of indices `(a, b)`: `ok` holds at index b (x with value b
-    /// in place j) and not at a (a index below the lattice counts as failed).
+    /// in place j) and not at a (an index below the lattice counts as failed).
     fn bisect(
         &mut self,
         x: &[u32],
@@ -360,8 +360,16 @@ impl Search<'_, '_> {
     /// Whether `x` lies on an edge of box `bx` that the bounds would let move
     /// further: the cheapest point may lie beyond it, in a box around `x`.
     pub fn on_edge(&self, x: &[u32], bx: &Bounds) -> bool {
-        (self.vars.iter().zip(x).zip(bx))
-            .any(|((v, &c), &(lo, hi))| (c == lo && lo > v.min()) || (c == hi && hi < v.max()))
+        (0..x.len()).any(|j| {
+            let (v, hi) = (&self.vars[j], bx[j].1);
+            self.on_lower_edge(x, j, bx) || (x[j] == hi && hi < v.max())
+        })
+    }
+
+    /// Whether variable `j` of `x` lies on the lower edge of box `bx` while
+    /// its bounds go lower.
+    fn on_lower_edge(&self, x: &[u32], j: usize, bx: &Bounds) -> bool {
+        x[j] == bx[j].0 && bx[j].0 > self.vars[j].min()
     }
 
     /// The full range of every variable.

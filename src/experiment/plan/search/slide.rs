@@ -25,8 +25,7 @@ impl Search<'_, '_> {
         bx: &Bounds,
     ) -> Result<Capacities, Cancelled> {
         for j in self.by_cost() {
-            let at_edge = x[j] == bx[j].0 && bx[j].0 > self.vars[j].min();
-            if at_edge && !self.over_budget() {
+            if self.on_lower_edge(&x, j, bx) && !self.over_budget() {
                 x[j] = self.gallop(&x, j, f)?;
             }
         }
@@ -36,7 +35,9 @@ impl Search<'_, '_> {
     /// The smallest feasible value of variable `j` at or below `x[j]` on
     /// lattice `f`, the others held (`x` is taken as feasible).
     fn gallop(&mut self, x: &[u32], j: usize, f: u32) -> Result<u32, Cancelled> {
-        let Some((l, first, last)) = self.span(j, f, &self.full(), x[j]) else {
+        let v = &self.vars[j];
+        let l = v.lattice(f);
+        let Some((first, last)) = l.within(v.min(), x[j]) else {
             return Ok(x[j]);
         };
         if l.get(last) != x[j] {
@@ -49,7 +50,7 @@ impl Search<'_, '_> {
         while b - a > 1 {
             let m = (b - reach).max(a + 1);
             y[j] = l.get(m as u64);
-            if !Self::feasible(self, &y)? {
+            if !self.feasible(&y)? {
                 a = m;
                 break;
             }
