@@ -377,6 +377,17 @@ pub fn md_head(world: &World, spec: &Spec, title: &str, head: &str, more: &str) 
     s
 }
 
+/// The plan's total: its slot-hours when it plans slots, and its cost.
+fn total_md(world: &World, spec: &Spec, v: &Verification) -> String {
+    let cost = crate::experiment::plan::cost(world, &spec.variables, &v.capacities);
+    if super::plan_workers::has_slots(spec) {
+        let hours = slot_hours(world, &spec.variables, &v.capacities);
+        format!("Total {hours:.0} slot-hours (cost {cost:.0}).")
+    } else {
+        format!("Total cost {cost:.0}.")
+    }
+}
+
 /// The `plan.md` text; `chart` names the search chart's PNG, if drawn.
 pub fn plan_md(world: &World, spec: &Spec, out: &Outcome, chart: Option<&str>) -> String {
     let mut s = md_head(
@@ -388,7 +399,15 @@ pub fn plan_md(world: &World, spec: &Spec, out: &Outcome, chart: Option<&str>) -
     );
     deployments_md(&mut s, world, spec, out);
     if let Some(v) = &out.plan {
-        let _ = writeln!(s, "\nTotal {:.0} slot-hours (cost {:.0}).{}\n\n## Targets (verification: seed {}, {} replications, {} sessions)\n", slot_hours(world, &spec.variables, &v.capacities), crate::experiment::plan::cost(world, &spec.variables, &v.capacities), super::plan_workers::md_total(world, spec, v), v.seed, v.replications, v.sessions.round());
+        let _ = writeln!(
+            s,
+            "\n{}{}\n\n## Targets (verification: seed {}, {} replications, {} sessions)\n",
+            total_md(world, spec, v),
+            super::plan_workers::md_total(world, spec, v),
+            v.seed,
+            v.replications,
+            v.sessions.round()
+        );
         let _ = writeln!(s, "A target is met when its one-sided bound ({:.2} % each, {:.0} % jointly) is within its limit; a target is binding when one step less of some deployment misses it.\n\n| target | limit | estimate | one-sided bound ({:.2} % each) | met (bound within the limit) | binding |\n| --- | --- | --- | --- | --- | --- |", (1.0 - v.alpha / out.rule.targets.len() as f64) * 100.0, spec.confidence * 100.0, (1.0 - v.alpha / out.rule.targets.len() as f64) * 100.0);
         target_rows(&mut s, world, &out.rule, &v.estimates, Some(&out.binding));
         s.push_str(&super::plan_resilience::section(world, spec, &out.rule, v));

@@ -251,9 +251,10 @@ fn schedule_md(s: &mut String, world: &World, spec: &Spec, out: &HourlyOutcome, 
     }
 }
 
-/// The plans' table: the static plan's and the schedule's slot-hours, with
-/// worker pools the worker-hours each verification measured per
-/// replication; then the worker-hours the floors keep warm.
+/// The plans' table: the static plan's and the schedule's slot-hours (when
+/// it plans slots), with worker pools the worker-hours each verification
+/// measured per replication, each with the schedule's saving; then the
+/// worker-hours the floors keep warm.
 fn totals_md(
     s: &mut String,
     world: &World,
@@ -261,36 +262,50 @@ fn totals_md(
     out: &HourlyOutcome,
     v: &Verification,
 ) {
+    let slots = super::plan_workers::has_slots(spec);
     let hours = slot_hours(world, &spec.variables, &v.capacities);
-    let pools = v.measured_worker_hours().is_some();
-    let measured = |p: &Verification| {
-        (p.measured_worker_hours()).map_or(String::new(), |h| format!(" {h:.1} |"))
-    };
-    let (head, rule) = match pools {
-        true => (" worker-hours (measured per replication) |", " --- |"),
-        false => ("", ""),
-    };
-    let _ = writeln!(
-        s,
-        "| plan | slot-hours |{head} capacities |\n| --- | --- |{rule} --- |"
-    );
     let flat = static_slot_hours(world, fixed, out);
     let fixed_plan = out.fixed.as_ref().and_then(|f| f.plan.as_ref());
-    if let (Some(flat), Some(p)) = (flat, fixed_plan) {
-        let _ = writeln!(
-            s,
-            "| static (same targets) | {flat:.0} |{} {} |",
-            measured(p),
-            capacities_line(world, &fixed.variables, &p.capacities)
-        );
+    let pools = v.measured_worker_hours();
+    let flat_pools = fixed_plan.and_then(|p| p.measured_worker_hours());
+    let mut head = String::from("| plan |");
+    if slots {
+        head.push_str(" slot-hours |");
     }
-    let less = match flat {
-        Some(flat) if flat > 0.0 => format!(" ({:.1} % less)", 100.0 * (1.0 - hours / flat)),
-        _ => String::new(),
-    };
-    let _ = writeln!(s, "| hourly | {hours:.0}{less} |{} below |\n", measured(v));
+    if pools.is_some() {
+        head.push_str(" worker-hours (measured per replication) |");
+    }
+    let columns = head.matches('|').count() - 1;
+    let _ = writeln!(s, "{head} capacities |\n|{}", " --- |".repeat(columns + 1));
+    if let (Some(flat), Some(p)) = (flat, fixed_plan) {
+        let mut row = String::from("| static (same targets) |");
+        if slots {
+            let _ = write!(row, " {flat:.0} |");
+        }
+        if let Some(h) = flat_pools {
+            let _ = write!(row, " {h:.1} |");
+        }
+        let caps = capacities_line(world, &fixed.variables, &p.capacities);
+        let _ = writeln!(s, "{row} {caps} |");
+    }
+    let mut row = String::from("| hourly |");
+    if slots {
+        let _ = write!(row, " {hours:.0}{} |", saving(hours, flat));
+    }
+    if let Some(h) = pools {
+        let _ = write!(row, " {h:.1}{} |", saving(h, flat_pools));
+    }
+    let _ = writeln!(s, "{row} below |\n");
     if let Some(f) = floor_worker_hours(world, spec, &v.capacities) {
         let _ = writeln!(s, "The floors keep {f:.0} worker-hours warm at least.\n");
+    }
+}
+
+/// The schedule's saving against the static plan's figure, if it has one.
+fn saving(hourly: f64, flat: Option<f64>) -> String {
+    match flat {
+        Some(flat) if flat > 0.0 => format!(" ({:.1} % less)", 100.0 * (1.0 - hourly / flat)),
+        _ => String::new(),
     }
 }
 

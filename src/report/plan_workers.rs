@@ -68,12 +68,28 @@ pub fn has_workers(spec: &Spec) -> bool {
     spec.variables.iter().any(|v| v.knob().on_workers())
 }
 
+/// Whether the plan has a knob on slots.
+pub fn has_slots(spec: &Spec) -> bool {
+    spec.variables.iter().any(|v| !v.knob().on_workers())
+}
+
+/// What the plan's cost counts, as the plan's text and its chart's axis
+/// name it: the hours of whichever kind of capacity it plans.
+pub fn cost_words(spec: &Spec) -> &'static str {
+    match (has_slots(spec), has_workers(spec)) {
+        (true, true) => "cost-weighted slot-hours and worker-hours",
+        (false, true) => "cost-weighted worker-hours",
+        _ => "cost-weighted slot-hours",
+    }
+}
+
 /// The objective in words.
-pub fn objective_words(spec: &Spec) -> &'static str {
+pub fn objective_words(spec: &Spec) -> String {
+    let what = cost_words(spec);
     if has_workers(spec) {
-        "cost-weighted slot-hours and worker-hours (a fixed pool's workers, an autoscaled pool's most replicas)"
+        format!("{what} (a fixed pool's workers, an autoscaled pool's most replicas)")
     } else {
-        "cost-weighted slot-hours"
+        what.to_string()
     }
 }
 

@@ -1,7 +1,8 @@
 //! Planning deployments on workers: a fixed pool with exact load is an Erlang
 //! loss system of workers x k servers, so its plan is the inverse Erlang B in
 //! whole workers; an autoscaled pool held at its most replicas plans and
-//! measures as the fixed pool; bad knobs, bounds and worker targets exit 2.
+//! measures as the fixed pool; bad knobs, bounds and worker targets exit 2;
+//! a plan of workers alone speaks of worker-hours only.
 
 use predicates::prelude::*;
 use predicates::str::contains;
@@ -199,6 +200,18 @@ fn worker_targets_hold_where_the_pool_measures_them() {
     assert_eq!(doc["deployments"][0]["knob"], "workers");
     let planned = std::fs::read_to_string(out.join("planned.json")).unwrap();
     assert!(planned.contains("\"count\": 4"), "{planned}");
+    // A plan of workers alone names its cost in worker-hours (4 workers over
+    // the 49 h window) and has no slot-hours to total.
+    let md = std::fs::read_to_string(out.join("plan.md")).unwrap();
+    assert!(
+        md.contains("objective: cost-weighted worker-hours ("),
+        "{md}"
+    );
+    assert!(
+        md.contains("Total cost 196. Worker pools: 196 worker-hours"),
+        "{md}"
+    );
+    assert!(!md.contains("slot-hours"), "{md}");
 }
 
 /// An autoscaled pool's plan (every knob free) is byte-identical with 1 and
@@ -269,4 +282,11 @@ fn an_hourly_floor_keeps_a_worker_warm_only_where_the_pool_would_sleep() {
         measured < static_measured,
         "{measured} >= {static_measured}"
     );
+    // The plans' table has no slot-hours column for a plan of workers alone,
+    // and gives the schedule's saving in the worker-hours it measured.
+    let saving = 100.0 * (1.0 - measured / static_measured);
+    let head = "| plan | worker-hours (measured per replication) | capacities |";
+    assert!(md.contains(head), "{md}");
+    let row = format!("| hourly | {measured:.1} ({saving:.1} % less) | below |");
+    assert!(md.contains(&row), "{md}");
 }

@@ -71,7 +71,7 @@ where
     let scale = if t.metric().is_share() { 100.0 } else { 1.0 };
     let label = check_label(world, &out.rule, i);
     let note = format!(
-        "Each point is a candidate on the search's common random numbers; line: {label} {}.",
+        "Each point is a candidate's estimate on the search's common random numbers, feasible when every target's bound is within its limit; line: {label} {}.",
         limit_text(t)
     );
     let area = heading(
@@ -164,7 +164,7 @@ fn entries(t: &Target, pts: &[(f64, f64, bool)], has_plan: bool) -> Vec<Entry> {
     entries
 }
 
-/// The axes: cost counts worker-hours too as soon as a knob is on workers.
+/// The axes: cost named as the plan's text names it.
 fn axes<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, spec: &Spec, y_desc: &str) -> Drawn
 where
     DB::ErrorType: 'static,
@@ -172,11 +172,7 @@ where
     chart
         .configure_mesh()
         .house()
-        .x_desc(if spec.variables.iter().any(|v| v.knob().on_workers()) {
-            "cost-weighted slot-hours and worker-hours"
-        } else {
-            "cost-weighted slot-hours"
-        })
+        .x_desc(crate::report::plan_workers::cost_words(spec))
         .y_desc(y_desc)
         .x_label_formatter(&|v| tidy(*v))
         .y_label_formatter(&|v| tidy(*v))
