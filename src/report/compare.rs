@@ -10,7 +10,7 @@ use super::json::{metrics, SCHEMA_VERSION};
 use super::json_values::num;
 use super::markdown::heading;
 use super::markdown::provenance_section;
-use super::provenance::{policy_parameters, Provenance};
+use super::provenance::{parameter_rows, policy_parameters, Provenance};
 use super::table::{md_escape, to_markdown, Doc, Table};
 use crate::experiment::Comparison;
 use crate::model::World;
@@ -103,6 +103,7 @@ pub fn compare_md(world: &World, cmp: &Comparison, prov: &Provenance, charts: &[
         }
         d.table(t);
     }
+    policies_section(&mut d, world, cmp);
     provenance_section(&mut d, world, prov);
     let mut s = to_markdown(&d);
     for ch in charts {
@@ -110,4 +111,26 @@ pub fn compare_md(world: &World, cmp: &Comparison, prov: &Provenance, charts: &[
         s.push_str(&format!("\n![{title}]({}.png)\n", ch.stem));
     }
     s
+}
+
+/// Each policy compared with its type and parameters, the baseline first:
+/// the provenance names only the scenario's main policy.
+fn policies_section(d: &mut Doc, world: &World, cmp: &Comparison) {
+    d.heading(2, "Policies");
+    let mut t = Table::new(["policy", "type", "parameters"]);
+    for (i, label) in cmp.labels.iter().enumerate() {
+        let Some(p) = world.policy_named(label) else {
+            continue;
+        };
+        let params = parameter_rows(world, p)
+            .into_iter()
+            .map(|(k, v)| format!("{k}: {v}"));
+        let base = if i == 0 { " (baseline)" } else { "" };
+        t.row([
+            format!("{label}{base}"),
+            p.name().to_string(),
+            params.collect::<Vec<_>>().join("; "),
+        ]);
+    }
+    d.table(t);
 }

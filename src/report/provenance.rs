@@ -87,17 +87,28 @@ impl Provenance {
             rows.push(["policy label".into(), l.clone()]);
         }
         rows.push(["policy".into(), world.policy().name().into()]);
-        // Lists read as text; per-population maps (routes, fences) stay in the JSON.
-        for (k, v) in policy_parameters(world, world.policy()) {
-            if !v.is_object() {
-                rows.push([format!("policy.{k}"), text(&v)]);
-            }
+        for (k, v) in parameter_rows(world, world.policy()) {
+            rows.push([format!("policy.{k}"), v]);
         }
         for (k, v) in &self.overrides {
             rows.push([format!("override {k}"), text(v)]);
         }
         rows
     }
+}
+
+/// A policy's parameters as (name, text) rows for Markdown and HTML tables:
+/// lists read as text, and a per-population map (routes, fences) by its size
+/// alone, its entries staying in the JSON output.
+pub fn parameter_rows(world: &World, spec: &PolicySpec) -> Vec<(String, String)> {
+    let rows = policy_parameters(world, spec).into_iter().map(|(k, v)| {
+        let t = match &v {
+            Value::Object(m) => format!("{} populations (each in the JSON output)", m.len()),
+            _ => text(&v),
+        };
+        (k, t)
+    });
+    rows.collect()
 }
 
 /// A JSON value as plain text (strings without quotes, lists comma-separated).

@@ -75,7 +75,9 @@ pub fn workers_section(d: &mut Doc, world: &World, est: &Estimate) {
          workers), cold starts (workers provisioned) and process starts, jobs over-admitted \
          (placed on a worker whose true load then exceeded the threshold, because the load it \
          measured or reported was stale), session-seconds on an overloaded worker (true load \
-         above 1), and the mean join latency split into dispatch, process start and cold start.",
+         above 1), and the worker's part of the mean join latency: dispatch, the wait for a \
+         process and the cold start (the rest of a join is any wait for a full region and the \
+         agent's start-up).",
     );
     let mut t = Table::new([
         "deployment",

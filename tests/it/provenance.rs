@@ -1,5 +1,6 @@
 //! Every output says what produced it (tool, commit, scenario hash, policy,
-//! options) and nothing that differs between two runs of the same study.
+//! options; a comparison, each policy it compared) and nothing that differs
+//! between two runs of the same study.
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -71,7 +72,7 @@ fn every_output_carries_its_provenance() {
         "--out",
         cmp.to_str().unwrap(),
         "--policies",
-        "nearest,least_loaded",
+        "nearest,least_loaded,explicit",
         "--replications",
         "2",
         "--no-charts",
@@ -81,6 +82,17 @@ fn every_output_carries_its_provenance() {
         "nearest",
         &[],
     );
+    // The provenance names the scenario's main policy; compare.md names
+    // every policy compared, with its parameters (a per-population map by
+    // its size).
+    let md = std::fs::read_to_string(cmp.join("compare.md")).unwrap();
+    for row in [
+        "| nearest (baseline) | nearest | deployments: agent@us-east, agent@eu-central, agent@ap-south; ",
+        "| least_loaded | least_loaded | deployments: ",
+        "| explicit | explicit | routes: 3 populations (each in the JSON output); ",
+    ] {
+        assert!(md.contains(row), "{row} not in {md}");
+    }
     let sweep = d("sweep");
     regionsim(&[
         "sweep",
