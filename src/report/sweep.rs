@@ -1,6 +1,7 @@
 //! `sweep.csv` and `sweep.json`: one row / entry per grid point with the headline
 //! metrics and their confidence half-widths (regions that host no deployment
-//! left out), and the metrics a sweep charts, by those names. `sweep.json`
+//! left out; worker deployments' figures too), and the metrics a sweep
+//! charts, by those names. `sweep.json`
 //! also says whether every planned point is there (`complete`) and lists the
 //! planned points' settings, so a set written before the sweep finished is
 //! never mistaken for a whole one.
@@ -11,13 +12,15 @@ use super::csv_table::{render, Cell};
 use super::headline::headlines;
 use super::json::{metrics, SCHEMA_VERSION};
 use super::provenance::Provenance;
+use super::workers::{figures_json, worker_labels};
 use crate::experiment::SweepPoint;
 use crate::model::World;
 use crate::scenario::value_text;
 use crate::stats::metrics::{
     headline, scalars, Pick, Scalar, Unit, POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS,
+    WORKER_METRICS,
 };
-use crate::stats::{PopulationSummary, RegionSummary, Summary};
+use crate::stats::{PopulationSummary, RegionSummary, Summary, WorkerSummary};
 
 /// A grid point's settings: (scenario path, value) per swept field.
 pub type Settings = Vec<(String, Value)>;
@@ -47,6 +50,15 @@ impl SweepMetric {
             key: format!("regions.{id}.{}", m.key()),
             label: format!("{id} {}", m.label()),
             pick: Pick::Region(r, m),
+        }
+    }
+
+    fn worker(labels: &[String], k: usize, m: Scalar<WorkerSummary>) -> Self {
+        let dep = &labels[k];
+        Self {
+            key: format!("workers.{dep}.{}", m.key()),
+            label: format!("{dep} {}", m.label()),
+            pick: Pick::Worker(k, m),
         }
     }
 
@@ -95,7 +107,7 @@ fn hosting(world: &World) -> Vec<usize> {
 }
 
 /// The columns of `sweep.csv`: the run-wide headline metrics, then each
-/// hosting region's and each population's.
+/// hosting region's, each population's and each worker deployment's.
 fn columns(world: &World) -> Vec<SweepMetric> {
     let mut cols: Vec<SweepMetric> = headlines().into_iter().map(SweepMetric::run).collect();
     for r in hosting(world) {
@@ -110,6 +122,14 @@ fn columns(world: &World) -> Vec<SweepMetric> {
             headline(POPULATION_METRICS)
                 .into_iter()
                 .map(|m| SweepMetric::population(world, p, m)),
+        );
+    }
+    let labels = worker_labels(world);
+    for k in 0..labels.len() {
+        cols.extend(
+            headline(WORKER_METRICS)
+                .into_iter()
+                .map(|m| SweepMetric::worker(&labels, k, m)),
         );
     }
     cols
@@ -136,7 +156,14 @@ fn sweep_metrics(world: &World) -> impl Iterator<Item = SweepMetric> + '_ {
             .into_iter()
             .map(move |m| SweepMetric::population(world, p, m))
     });
-    run.chain(regions).chain(pops)
+    let labels = worker_labels(world);
+    let workers = (0..labels.len()).flat_map(move |k| {
+        let labels = labels.clone();
+        scalars(WORKER_METRICS)
+            .into_iter()
+            .map(move |m| SweepMetric::worker(&labels, k, m))
+    });
+    run.chain(regions).chain(pops).chain(workers)
 }
 
 /// Why `name` is not a metric of `world`'s sweeps, in one short line: the
@@ -151,8 +178,9 @@ pub fn sweep_metric_refusal(world: &World, name: &str) -> String {
     format!(
         "unknown metric `{}`{hint}; a name of summary.json's scalars: run-wide \
          (`overflow_rate`, `media_rtt_ms.p95`), per region \
-         (`regions.<id>.utilization`) or per population \
-         (`populations.<name>.overflow_rate`); docs/output.md lists them",
+         (`regions.<id>.utilization`), per population \
+         (`populations.<name>.overflow_rate`) or per worker deployment \
+         (`workers.<agent>@<region>.worker_hours`); docs/output.md lists them",
         crate::input::excerpt(name)
     )
 }
@@ -204,7 +232,11 @@ pub fn sweep_json(
         .iter()
         .map(|p| {
             let settings: Map<String, Value> = p.settings.iter().cloned().collect();
-            json!({ "settings": settings, "metrics": metrics(world, &p.point, p.half_width.as_ref()) })
+            let mut e = json!({ "settings": settings, "metrics": metrics(world, &p.point, p.half_width.as_ref()) });
+            if let Some(w) = figures_json(world, &p.point, p.half_width.as_ref(), |_, _| {}) {
+                e["workers"] = w;
+            }
+            e
         })
         .collect();
     let planned: Vec<Value> = planned

@@ -12,7 +12,7 @@ use super::table::{Doc, Table};
 use crate::experiment::Estimate;
 use crate::model::World;
 use crate::stats::metrics::WORKER_METRICS;
-use crate::stats::WorkerSummary;
+use crate::stats::{Summary, WorkerSummary};
 
 /// The deployment a worker summary is about, its sizing and its sessions per
 /// worker, as the scenario states them.
@@ -43,21 +43,45 @@ fn summaries(est: &Estimate, k: usize) -> (&WorkerSummary, Option<&WorkerSummary
     (&est.point.workers[k], hw)
 }
 
+/// The labels (`agent@region`) of the deployments on workers, in the order
+/// of a summary's `workers` (the engine keeps a pool per such deployment, in
+/// deployment order).
+pub fn worker_labels(world: &World) -> Vec<String> {
+    let deps = world.deployments().iter().filter(|d| d.workers.is_some());
+    deps.map(|d| d.label(world.regions())).collect()
+}
+
 /// The `workers` object of `summary.json` (`None` without worker deployments).
 /// Every figure carries a `_ci` half-width (null with one replication).
 pub fn workers_json(world: &World, est: &Estimate) -> Option<Value> {
-    if est.point.workers.is_empty() {
+    figures_json(world, &est.point, est.half_width.as_ref(), |k, m| {
+        let (_, sizing, per_worker) = described(world, est, k);
+        m.insert("sizing".into(), json!(sizing));
+        m.insert("sessions_per_worker".into(), json!(per_worker));
+    })
+}
+
+/// A `workers` object (`None` without worker deployments): per deployment
+/// its label, what `more` adds, and every figure of the catalogue with its
+/// `_ci` half-width. A sweep's points carry it with nothing more (their
+/// settings say what changed).
+pub fn figures_json(
+    world: &World,
+    point: &Summary,
+    hw: Option<&Summary>,
+    mut more: impl FnMut(usize, &mut Map<String, Value>),
+) -> Option<Value> {
+    if point.workers.is_empty() {
         return None;
     }
-    let deps: Vec<Value> = (0..est.point.workers.len())
+    let labels = worker_labels(world);
+    let deps: Vec<Value> = (0..point.workers.len())
         .map(|k| {
-            let (label, sizing, per_worker) = described(world, est, k);
             let mut m = Map::new();
-            m.insert("deployment".into(), json!(label));
-            m.insert("sizing".into(), json!(sizing));
-            m.insert("sessions_per_worker".into(), json!(per_worker));
-            let (p, h) = summaries(est, k);
-            put_all(&mut m, WORKER_METRICS, p, h, world);
+            m.insert("deployment".into(), json!(labels[k]));
+            more(k, &mut m);
+            let h = hw.map(|h| &h.workers[k]);
+            put_all(&mut m, WORKER_METRICS, &point.workers[k], h, world);
             Value::Object(m)
         })
         .collect();

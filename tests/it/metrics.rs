@@ -329,3 +329,64 @@ fn map_labels_do_not_overlap() {
         }
     }
 }
+
+/// A sweep over a worker setting reports every worker deployment as a run
+/// does: the point at the file's own target load carries, in `sweep.json`'s
+/// `workers` and in `sweep.csv`'s `workers.<agent>@<region>.*` columns, the
+/// very figures `summary.json` has for a run of the file; and a worker
+/// metric charts by that name. A sweep once wrote no worker figure at all.
+#[test]
+fn a_sweep_over_workers_reports_each_worker_deployment_as_a_run_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = crate::common::repo("scenarios/tests/workers-autoscale.json");
+    let cli = |args: &[&str], out: &str| {
+        assert_cmd::Command::cargo_bin("regionsim")
+            .unwrap()
+            .args(args)
+            .arg(&file)
+            .args(["--horizon=3h", "--replications=2", "--quiet", "--out"])
+            .arg(dir.path().join(out))
+            .assert()
+            .success();
+    };
+    cli(&["run", "--no-charts"], "run");
+    let set = "deployments[0].workers.autoscale.target_load=0.5,0.6";
+    let chart = "workers.agent@us-east.worker_hours";
+    cli(&["sweep", "--set", set, "--metrics", chart], "sweep");
+    let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
+    let run: Value = serde_json::from_str(&read("run/summary.json")).unwrap();
+    let sweep: Value = serde_json::from_str(&read("sweep/sweep.json")).unwrap();
+    let (r, s) = (
+        &run["workers"]["deployments"][0],
+        &sweep["points"][0]["workers"]["deployments"][0],
+    );
+    assert_eq!(s["deployment"], "agent@us-east");
+    let at = |v: &Value, key: &str| key.split('.').fold(v.clone(), |v, k| v[k].clone());
+    for m in scalars(WORKER_METRICS) {
+        for key in [m.key(), format!("{}_ci", m.key())] {
+            assert_eq!(at(r, &key), at(s, &key), "{key}");
+        }
+    }
+    let csv = read("sweep/sweep.csv");
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    for key in ["worker_hours", "over_admission_rate", "join_latency_ms.p95"] {
+        let col = header
+            .iter()
+            .position(|h| *h == format!("workers.agent@us-east.{key}"));
+        let cell: f64 = row[col.unwrap_or_else(|| panic!("no {key} column"))]
+            .parse()
+            .unwrap();
+        // serde_json's default float parsing may be one ulp off; the CSV's is exact.
+        let want = at(r, key).as_f64().unwrap();
+        assert!(
+            (cell - want).abs() <= 1e-12 * want.abs(),
+            "{key}: {cell} {want}"
+        );
+    }
+    let png = dir
+        .path()
+        .join("sweep/sweep-workers-agent@us-east-worker_hours.png");
+    assert!(png.exists(), "the worker metric was not charted");
+}

@@ -115,22 +115,23 @@ pub const POPULATION_METRICS: &[Metric<PopulationSummary>] = &[
     metric!("slo_attainment.both", "within both SLO targets", Share, scalar!(slo_both), NO),
 ];
 
-/// Per worker deployment, in `summary.json`'s `workers` order.
+/// Per worker deployment, in `summary.json`'s `workers` order; the headline
+/// ones are `sweep.csv`'s columns for each worker deployment.
 #[rustfmt::skip]
 pub const WORKER_METRICS: &[Metric<WorkerSummary>] = &[
-    metric!("worker_hours", "worker-hours", Hours, scalar!(worker_hours), NO),
+    metric!("worker_hours", "worker-hours", Hours, scalar!(worker_hours), YES),
     metric!("mean_workers", "mean workers", Workers, scalar!(mean_workers), NO),
-    metric!("cold_starts", "cold starts", Count, scalar!(cold_starts), NO),
+    metric!("cold_starts", "cold starts", Count, scalar!(cold_starts), YES),
     metric!("process_starts", "process starts", Count, scalar!(process_starts), NO),
     metric!("jobs", "jobs", Count, scalar!(jobs), NO),
-    metric!("over_admission_rate", "over-admitted", Share, scalar!(over_admission_rate), NO, pooled),
-    metric!("overloaded_session_share", "overloaded", Share, scalar!(overloaded_session_share), NO, pooled),
-    metric!("cold_start_job_share", "jobs that waited for a cold start", Share, scalar!(cold_start_job_share), NO, pooled),
-    metric!("peak_true_load", "peak true load", Load, scalar!(peak_true_load), NO, pooled),
+    metric!("over_admission_rate", "over-admitted", Share, scalar!(over_admission_rate), YES, pooled),
+    metric!("overloaded_session_share", "overloaded", Share, scalar!(overloaded_session_share), YES, pooled),
+    metric!("cold_start_job_share", "jobs that waited for a cold start", Share, scalar!(cold_start_job_share), YES, pooled),
+    metric!("peak_true_load", "peak true load", Load, scalar!(peak_true_load), YES, pooled),
     metric!("peak_reported_load", "peak reported load", Load, scalar!(peak_reported_load), NO, pooled),
     metric!("mean_true_load", "mean true load", Load, scalar!(mean_true_load), NO, pooled),
     metric!("join_split_ms.dispatch", "join split: dispatch", Ms, scalar!(dispatch_ms), NO, pooled),
     metric!("join_split_ms.process_start", "join split: process start", Ms, scalar!(process_start_ms), NO, pooled),
     metric!("join_split_ms.cold_start", "join split: cold start", Ms, scalar!(cold_start_ms), NO, pooled),
-    metric!("join_latency_ms", "join latency", Ms, dist!(join_latency_ms), NO),
+    metric!("join_latency_ms", "join latency", Ms, dist!(join_latency_ms), &[Stat::P95]),
 ];

@@ -21,6 +21,8 @@ pub enum Pick {
     Population(usize, Scalar<PopulationSummary>),
     /// A scalar of the worker deployments: the largest (worst) of theirs.
     Workers(Scalar<WorkerSummary>),
+    /// A scalar of worker deployment `.0` (in `summary.json`'s `workers` order).
+    Worker(usize, Scalar<WorkerSummary>),
 }
 
 fn named<S>(metrics: &'static [Metric<S>], key: &str) -> Option<Scalar<S>> {
@@ -54,7 +56,7 @@ impl Pick {
             Self::Run(m) => m.key(),
             Self::Region(_, m) => m.key(),
             Self::Population(_, m) => m.key(),
-            Self::Workers(m) => m.key(),
+            Self::Workers(m) | Self::Worker(_, m) => m.key(),
         }
     }
 
@@ -64,7 +66,7 @@ impl Pick {
             Self::Run(m) => m.label(),
             Self::Region(_, m) => m.label(),
             Self::Population(_, m) => m.label(),
-            Self::Workers(m) => m.label(),
+            Self::Workers(m) | Self::Worker(_, m) => m.label(),
         }
     }
 
@@ -74,7 +76,7 @@ impl Pick {
             Self::Run(m) => m.unit(),
             Self::Region(_, m) => m.unit(),
             Self::Population(_, m) => m.unit(),
-            Self::Workers(m) => m.unit(),
+            Self::Workers(m) | Self::Worker(_, m) => m.unit(),
         }
     }
 
@@ -91,6 +93,7 @@ impl Pick {
                 .map(|w| m.get(w))
                 .reduce(f64::max)
                 .unwrap_or(f64::NAN),
+            Self::Worker(k, m) => s.workers.get(k).map_or(f64::NAN, |x| m.get(x)),
         }
     }
 }
