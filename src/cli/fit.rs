@@ -37,7 +37,8 @@ pub struct FitArgs {
     /// Skip the charts; write only the data files.
     #[arg(long)]
     no_charts: bool,
-    /// No closing summary.
+    /// Print nothing but errors: no warning about bad rows (fit.md and
+    /// fit.json list them), no closing summary.
     #[arg(long, short)]
     quiet: bool,
 }
@@ -74,8 +75,9 @@ fn mark(log: &Path, hash: &str) -> FolderMark {
     }
 }
 
-/// Refuse a log with no usable row or too many bad ones, naming the first.
-fn check_bad_share(log: &Path, pass: &LogPass, max: f64) -> Result<()> {
+/// Refuse a log with no usable row or too many bad ones, naming the first;
+/// else warn of the first bad rows unless `quiet`.
+fn check_bad_share(log: &Path, pass: &LogPass, max: f64, quiet: bool) -> Result<()> {
     let acc = &pass.acc;
     let rows = acc.rows();
     let share = acc.bad.count as f64 / rows.max(1) as f64;
@@ -98,6 +100,9 @@ fn check_bad_share(log: &Path, pass: &LogPass, max: f64) -> Result<()> {
             share * 100.0,
             max * 100.0
         )));
+    }
+    if quiet {
+        return Ok(());
     }
     for (line, why) in acc.bad.listed.iter().take(5) {
         eprintln!("warning: {}:{line}: {why} (row left out)", log.display());
@@ -167,7 +172,7 @@ pub fn fit(a: FitArgs) -> Result<()> {
     check_report_dir(&out, &opts)?;
     let started = Instant::now();
     let pass = fit::read_log(&a.log).map_err(|e| bad(e.to_string()))?;
-    check_bad_share(&a.log, &pass, a.max_bad_share)?;
+    check_bad_share(&a.log, &pass, a.max_bad_share, a.quiet)?;
     let options = fit::Options {
         confidence: a.confidence,
         alpha: a.alpha,

@@ -163,7 +163,7 @@ fn populations_table(fit: &FitOutcome) -> Table {
 fn durations_section(doc: &mut Doc, fit: &FitOutcome) {
     doc.heading(2, "Session durations");
     doc.para(format!(
-        "{} durations, mean {} s; {} of exactly 0 s are left out of the laws. Quantiles of the log:",
+        "{} durations, mean {} s; durations of exactly 0 s, left out of the laws: {}. Quantiles of the log:",
         fit.good,
         num(fit.mean_duration_s),
         fit.zero_durations
@@ -288,8 +288,12 @@ pub fn fit_md(src: &FitSource, fit: &FitOutcome, charts: &[String]) -> String {
     doc.heading(2, "Using it");
     doc.para("populations.json holds the populations as a scenario's `populations` array: paste it into a scenario with regions, deployments and a policy, or give one with --template to get scenario.json. A weekly profile starts on Monday 00:00 at the population's clock and the run's time 0 is Monday 00:00 UTC; give the run a horizon of 7d to cover the week.");
     let mut md = to_markdown(&doc);
+    if !charts.is_empty() {
+        md.push_str("\n## Charts\n");
+    }
     for stem in charts {
-        md.push_str(&format!("![{}]({stem}.png)\n\n", md_escape(stem)));
+        let title = md_escape(&super::charts::fit_chart_title(stem));
+        md.push_str(&format!("\n### {title}\n\n![{title}]({stem}.png)\n"));
     }
     md
 }

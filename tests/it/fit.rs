@@ -254,12 +254,25 @@ fn bad_rows_under_the_allowed_share_are_listed_not_dropped_silently() {
     let dir = tempfile::tempdir().unwrap();
     let (log, out) = (dir.path().join("log.csv"), dir.path().join("out"));
     std::fs::write(&log, with_row("2024-01-01T10:00:00Z,60,XX")).unwrap();
-    let a = fit(&log, &out, &["--max-bad-share", "0.1", "--no-charts"]).success();
+    let args = ["--max-bad-share", "0.1", "--no-charts"];
+    let a = (Command::cargo_bin("regionsim")
+        .unwrap()
+        .arg("fit")
+        .arg(&log))
+    .args(args)
+    .arg("--out")
+    .arg(&out)
+    .assert()
+    .success();
     let stderr = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
     assert!(
-        stderr.contains("log.csv:4: unknown country `XX`"),
+        stderr.contains("warning: ") && stderr.contains("log.csv:4: unknown country `XX`"),
         "{stderr}"
     );
+    // With --quiet, nothing but errors: the row is in fit.md and fit.json.
+    fit(&log, &dir.path().join("quiet"), &args)
+        .success()
+        .stderr("");
     let f = json(&out.join("fit.json"));
     assert_eq!(f["rows"]["bad"], 1);
     assert_eq!(f["bad_rows"]["listed"][0]["line"], 4);
@@ -303,7 +316,9 @@ fn the_shipped_example_fit_is_current() {
         ])
         .args(["--out", out.to_str().unwrap(), "--no-charts", "--quiet"])
         .assert()
-        .success();
+        .success()
+        // Quiet as every command is: its 5 bad rows are in fit.md, not on stderr.
+        .stderr("");
     let read = |p: &Path| std::fs::read_to_string(p).unwrap();
     let shipped = crate::common::repo("scenarios/data/app-week-fitted.json");
     assert_eq!(

@@ -21,6 +21,15 @@ fn hourly_stem(name: &str) -> String {
 /// File stem of the QQ plot.
 const QQ_STEM: &str = "durations-qq";
 
+/// A fit chart's title for `fit.md`, from its file stem.
+pub fn fit_chart_title(stem: &str) -> String {
+    match stem.strip_prefix(&hourly_stem("")) {
+        Some(p) => format!("Sessions per hour: {p}, observed and fitted"),
+        None if stem == QQ_STEM => "Session durations against the fitted laws".into(),
+        None => stem.to_string(),
+    }
+}
+
 fn mesh<DB: DrawingBackend, X, Y>(
     chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
     x_desc: &str,
