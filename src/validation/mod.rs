@@ -245,7 +245,13 @@ pub fn run(filter: Option<&str>) -> Result<Vec<Check>, ScenarioError> {
 }
 
 fn number(x: f64) -> String {
-    let a = x.abs();
+    number_as(x, x)
+}
+
+/// `x` with the decimals `like` is shown with (1 from 100, 3 from 1, else
+/// 5): a half-width reads in its estimate's decimals (`6.432 ± 0.215`).
+fn number_as(x: f64, like: f64) -> String {
+    let a = like.abs();
     if !x.is_finite() {
         "–".into()
     } else if a >= 100.0 {
@@ -268,13 +274,17 @@ pub fn table(checks: &[Check]) -> String {
     );
     for c in checks {
         let simulated = match c.test {
-            Test::Interval => format!("{} ± {}", number(c.simulated), number(c.half_width)),
+            Test::Interval => format!(
+                "{} ± {}",
+                number(c.simulated),
+                number_as(c.half_width, c.simulated)
+            ),
             Test::AtMost => format!("{} (must not exceed the exact column)", number(c.simulated)),
             Test::Equal => format!("{} (planned)", c.simulated),
             Test::Above => format!(
                 "{} ± {} (must lie above)",
                 number(c.simulated),
-                number(c.half_width)
+                number_as(c.half_width, c.simulated)
             ),
         };
         let _ = writeln!(
