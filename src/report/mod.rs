@@ -18,6 +18,7 @@ mod markdown;
 pub mod partial;
 mod plan;
 mod plan_hourly;
+mod plan_hourly_md;
 mod plan_populations;
 mod plan_resilience;
 mod plan_sites;
@@ -329,7 +330,7 @@ fn write_plan_hourly_with(
         ),
         (
             "plan.md".into(),
-            (plan_hourly::plan_hourly_md(world, spec, fixed, out, png.as_deref())
+            (plan_hourly_md::plan_hourly_md(world, spec, fixed, out, png.as_deref())
                 + &sites.map_or_else(String::new, plan_sites::section))
                 .into_bytes(),
         ),

@@ -265,7 +265,7 @@ fn an_hourly_floor_keeps_a_worker_warm_only_where_the_pool_would_sleep() {
     let floor_hours = plan["floor_worker_hours"].as_f64().unwrap();
     assert_eq!(floor_hours, floors.iter().sum::<u64>() as f64, "one day");
     let md = std::fs::read_to_string(one.join("plan.md")).unwrap();
-    assert!(md.contains("floor (workers)"), "{md}");
+    assert!(md.contains("floor, workers (mean load, Erlangs)"), "{md}");
     let planned = std::fs::read_to_string(one.join("planned.json")).unwrap();
     let p: serde_json::Value = serde_json::from_str(&planned).unwrap();
     let a = &p["deployments"][0]["workers"]["autoscale"];
