@@ -53,8 +53,7 @@ impl SweepMetric {
         }
     }
 
-    fn worker(labels: &[String], k: usize, m: Scalar<WorkerSummary>) -> Self {
-        let dep = &labels[k];
+    fn worker(dep: &str, k: usize, m: Scalar<WorkerSummary>) -> Self {
         Self {
             key: format!("workers.{dep}.{}", m.key()),
             label: format!("{dep} {}", m.label()),
@@ -124,12 +123,11 @@ fn columns(world: &World) -> Vec<SweepMetric> {
                 .map(|m| SweepMetric::population(world, p, m)),
         );
     }
-    let labels = worker_labels(world);
-    for k in 0..labels.len() {
+    for (k, dep) in worker_labels(world).iter().enumerate() {
         cols.extend(
             headline(WORKER_METRICS)
                 .into_iter()
-                .map(|m| SweepMetric::worker(&labels, k, m)),
+                .map(|m| SweepMetric::worker(dep, k, m)),
         );
     }
     cols
@@ -156,13 +154,14 @@ fn sweep_metrics(world: &World) -> impl Iterator<Item = SweepMetric> + '_ {
             .into_iter()
             .map(move |m| SweepMetric::population(world, p, m))
     });
-    let labels = worker_labels(world);
-    let workers = (0..labels.len()).flat_map(move |k| {
-        let labels = labels.clone();
-        scalars(WORKER_METRICS)
-            .into_iter()
-            .map(move |m| SweepMetric::worker(&labels, k, m))
-    });
+    let workers = worker_labels(world)
+        .into_iter()
+        .enumerate()
+        .flat_map(|(k, dep)| {
+            scalars(WORKER_METRICS)
+                .into_iter()
+                .map(move |m| SweepMetric::worker(&dep, k, m))
+        });
     run.chain(regions).chain(pops).chain(workers)
 }
 

@@ -18,6 +18,11 @@ use crate::stats::{Summary, WorkerSummary};
 /// worker, as the scenario states them.
 fn described(world: &World, est: &Estimate, k: usize) -> (String, String, u32) {
     let dep = &world.deployments()[est.pooled.workers[k].deployment];
+    debug_assert_eq!(
+        worker_labels(world)[k],
+        dep.label(world.regions()),
+        "the worker statistics follow the deployments on workers in order"
+    );
     let spec = dep
         .workers
         .as_ref()

@@ -255,15 +255,15 @@ fn bad_rows_under_the_allowed_share_are_listed_not_dropped_silently() {
     let (log, out) = (dir.path().join("log.csv"), dir.path().join("out"));
     std::fs::write(&log, with_row("2024-01-01T10:00:00Z,60,XX")).unwrap();
     let args = ["--max-bad-share", "0.1", "--no-charts"];
-    let a = (Command::cargo_bin("regionsim")
+    let a = Command::cargo_bin("regionsim")
         .unwrap()
         .arg("fit")
-        .arg(&log))
-    .args(args)
-    .arg("--out")
-    .arg(&out)
-    .assert()
-    .success();
+        .arg(&log)
+        .args(args)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
     let stderr = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
     assert!(
         stderr.contains("warning: ") && stderr.contains("log.csv:4: unknown country `XX`"),
