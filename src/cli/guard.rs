@@ -28,6 +28,7 @@ pub fn estimate(worlds: &[World], runs: usize, threads: Option<usize>, charts: b
     for w in &worlds[1..] {
         let one = Workload::estimate(w, &cmd);
         total.events += one.events;
+        total.worker_passes |= one.worker_passes;
         if one.memory_bytes > total.memory_bytes {
             total.memory_bytes = one.memory_bytes;
             total.memory_cause = one.memory_cause;

@@ -96,6 +96,9 @@ pub struct Workload {
     /// Expected events over all replications, worker pools' passes over their
     /// workers counted as the events of equal cost.
     pub events: f64,
+    /// Whether `events` counts worker pools' passes (the run then processes
+    /// fewer events than this, each costing more).
+    pub worker_passes: bool,
     /// Replications.
     pub replications: u32,
     /// Approximate peak memory of the world, the statistics, the engines and
@@ -137,6 +140,7 @@ impl Workload {
         Self {
             sessions: work.sessions,
             events: work.events * reps * cmd.runs as f64,
+            worker_passes: !pools.is_empty(),
             replications: world.run().replications,
             memory_bytes: memory.bytes,
             events_cause: work.cause,
@@ -146,8 +150,13 @@ impl Workload {
 
     /// One line for the user: sessions, events, memory.
     pub fn describe(&self) -> String {
+        let passes = if self.worker_passes {
+            " (the events count worker pools' passes over their workers as events of equal cost)"
+        } else {
+            ""
+        };
         format!(
-            "about {} sessions per replication, {} events over {} replication{}, {} of memory",
+            "about {} sessions per replication, {} events over {} replication{}, {} of memory{passes}",
             si(self.sessions),
             si(self.events),
             self.replications,

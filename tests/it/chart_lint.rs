@@ -252,6 +252,11 @@ fn plan_sweep_and_fit_charts_pass_the_lint() {
         &["plan", hourly.to_str().unwrap(), "--hourly"],
         &d("hourly"),
     );
+    let floors = repo("scenarios/tests/plan-hourly-floor.json");
+    cli(
+        &["plan", floors.to_str().unwrap(), "--hourly"],
+        &d("floors"),
+    );
     let global = repo("scenarios/livekit-global.json");
     cli(
         &[
@@ -276,6 +281,7 @@ fn plan_sweep_and_fit_charts_pass_the_lint() {
     for (what, n) in [
         ("plan", "plan"),
         ("hourly plan", "hourly"),
+        ("hourly plan of a pool's floors", "floors"),
         ("sweep", "sweep"),
         ("fit", "fit"),
     ] {

@@ -266,6 +266,12 @@ fn an_hourly_floor_keeps_a_worker_warm_only_where_the_pool_would_sleep() {
     assert_eq!(floor_hours, floors.iter().sum::<u64>() as f64, "one day");
     let md = std::fs::read_to_string(one.join("plan.md")).unwrap();
     assert!(md.contains("floor, workers (mean load, Erlangs)"), "{md}");
+    // The chart counts floors in workers on a panel of their own, not as
+    // sessions on the load's axis (where a floor of one is a line on the
+    // chart's floor when the load is hundreds of Erlangs).
+    let svg = std::fs::read_to_string(one.join("hourly.svg")).unwrap();
+    assert!(svg.contains("warm floor, workers"), "no panel of floors");
+    assert!(!svg.contains("floor x"), "floors drawn as sessions");
     let planned = std::fs::read_to_string(one.join("planned.json")).unwrap();
     let p: serde_json::Value = serde_json::from_str(&planned).unwrap();
     let a = &p["deployments"][0]["workers"]["autoscale"];

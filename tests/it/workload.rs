@@ -139,6 +139,22 @@ fn worker_pools_count_their_passes_and_sample_rings() {
     );
 }
 
+/// The estimate counts a pool's passes over its workers as events of equal
+/// cost, so with a pool it is work, not the events the run will count (the
+/// worker reference: 70.0 M estimated, 28.2 M processed); the line says so,
+/// and only then.
+#[test]
+fn check_says_when_its_events_count_worker_pools_passes() {
+    let note = "(the events count worker pools' passes over their workers as events of equal cost)";
+    let small = pool(json!({ "count": 2, "load": { "sessions_per_worker": 4 } }));
+    let (code, out) = check(&small, &[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains(&format!("of memory {note}")), "{out}");
+    let (code, out) = check(&day(), &[]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("of memory") && !out.contains(note), "{out}");
+}
+
 /// A target at or below the idle load asks for more workers without end (the
 /// autoscaler ran away to 100 000 workers); one at or above the threshold
 /// never relieves a full pool.

@@ -3,11 +3,16 @@
 //! dashed line in the same colour, and the static plan's capacity as a thin
 //! flat line, so a reader sees where the schedule follows demand and what the
 //! flat plan pays for at night.
+//!
+//! A worker pool's floor is a handful of workers where its load may be
+//! hundreds of Erlangs, so floors get a panel of their own under the loads,
+//! counted in workers: on one axis with the load they would be a line on the
+//! floor of the chart.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::legend::{Entry, Keepout, Legend, Swatch, KEY, TOP_FIRST};
+use super::legend::{Entry, Keepout, Legend, Spot, Swatch, KEY, TOP_FIRST};
 use super::style::{builder, color, empty, heading, tidy, HouseMesh};
 use super::{render, Chart, Drawn};
 use crate::experiment::plan::hourly::HourlyOutcome;
@@ -29,14 +34,71 @@ fn flat(fixed: &Spec, out: &HourlyOutcome, d: usize, k: Knob) -> Option<u32> {
         .map(|(_, &c)| c)
 }
 
-/// Sessions one unit of knob `k` on deployment `d` holds: a slot one, a
-/// worker of a pool's floor the sessions it takes at the threshold, so a
-/// floor is drawn against the load it keeps warm for.
-fn sessions_per_unit(world: &World, d: usize, k: Knob) -> f64 {
-    match (k, &world.deployments()[d].workers) {
-        (Knob::Slots, _) | (_, None) => 1.0,
-        (_, Some(w)) => f64::from(w.sessions_at_threshold()),
-    }
+/// One scheduled knob's lines: its colour, planned steps (slots, or workers
+/// for a pool's floor), the offered load of its deployment, the static plan's
+/// value, its legend label, and whether it is a pool's floor.
+struct Schedule {
+    color: RGBColor,
+    steps: Vec<(f64, f64)>,
+    load: Vec<(f64, f64)>,
+    flat: Option<f64>,
+    label: String,
+    floor: bool,
+}
+
+/// Each scheduled knob's lines, a colour each.
+fn schedules(world: &World, fixed: &Spec, out: &HourlyOutcome, sched: &[Planned]) -> Vec<Schedule> {
+    sched
+        .iter()
+        .enumerate()
+        .map(|(i, &(d, k, s))| {
+            let steps = (0..24)
+                .flat_map(|h| {
+                    let y = f64::from(s[h]);
+                    [(h as f64, y), (h as f64 + 1.0, y)]
+                })
+                .collect();
+            let load = (0..24)
+                .map(|h| (h as f64 + 0.5, out.mean_loads[d][h]))
+                .collect();
+            let floor = k != Knob::Slots;
+            let label = if floor {
+                format!("{} floor", deployment_label(world, d))
+            } else {
+                format!("{} plan", deployment_label(world, d))
+            };
+            Schedule {
+                color: color(i),
+                steps,
+                load,
+                flat: flat(fixed, out, d, k).map(f64::from),
+                label,
+                floor,
+            }
+        })
+        .collect()
+}
+
+/// What the upper panel draws: every deployment's offered load, and the
+/// steps and static plan of the slot deployments (floors go below).
+fn upper_lines(s: &Schedule) -> impl Iterator<Item = Vec<(f64, f64)>> + '_ {
+    let slots = (!s.floor).then(|| {
+        let flat = s.flat.map(|y| vec![(0.0, y), (24.0, y)]);
+        [Some(s.steps.clone()), flat].into_iter().flatten()
+    });
+    std::iter::once(s.load.clone()).chain(slots.into_iter().flatten())
+}
+
+/// What the lower panel draws: the floors' steps and static floors.
+fn lower_lines(s: &Schedule) -> impl Iterator<Item = Vec<(f64, f64)>> + '_ {
+    let flat = s.flat.map(|y| vec![(0.0, y), (24.0, y)]);
+    let lines = [Some(s.steps.clone()), flat].into_iter().flatten();
+    s.floor.then_some(lines).into_iter().flatten()
+}
+
+/// The highest point of the lines (at least `least`), with room above.
+fn top_of(lines: impl Iterator<Item = Vec<(f64, f64)>>, least: f64) -> f64 {
+    lines.flatten().map(|(_, y)| y).fold(least, f64::max)
 }
 
 fn draw<DB: DrawingBackend>(
@@ -49,107 +111,197 @@ fn draw<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let area = heading(
-        root,
-        &format!("{} · hourly plan", world.name()),
-        "capacity per UTC hour",
-        "Steps: planned slots per hour (a pool's floor as the sessions its warm workers hold); dashed: mean offered load in the hour (Erlangs, home assignment); thin: the static plan.",
-    )?;
     let Some(v) = out.schedule.plan.as_ref() else {
+        let area = heading(root, &title(world), "capacity per UTC hour", &note(true, 0))?;
         return empty(&area, "no schedule was verified");
     };
     let sched = hourly_groups(&spec.variables, &v.capacities);
-    let top = top(world, fixed, out, &sched) * 1.12;
-    let has_flat = out.fixed.as_ref().is_some_and(|f| f.plan.is_some());
-    let curves = schedules(world, fixed, out, &sched);
+    let mut curves = schedules(world, fixed, out, &sched);
+    let n_floors = curves.iter().filter(|c| c.floor).count();
+    let (slots, floors) = (curves.len() > n_floors, n_floors > 0);
+    let area = heading(
+        root,
+        &title(world),
+        "capacity per UTC hour",
+        &note(slots, n_floors),
+    )?;
+    let has_flat = curves.iter().any(|c| c.flat.is_some());
+    let upper_top = top_of(curves.iter().flat_map(upper_lines), 1.0) * 1.12;
+    // Whole workers: one more than the highest floor, so a floor of the
+    // axis's top value is not drawn on its frame.
+    let lower_top = top_of(curves.iter().flat_map(lower_lines), 0.0).ceil() + 1.0;
+    dodge(&mut curves, lower_top);
     let legend = Legend::new(&area, entries(&curves, has_flat));
-    let spot = {
-        let probe = builder(&area).build_cartesian_2d(0.0..24.0, 0.0..top)?;
-        let mut keep = Keepout::default();
-        for (_, steps, load, f, _) in &curves {
-            keep.line(&probe, steps.iter().copied());
-            keep.line(&probe, load.iter().copied());
-            if let Some(f) = f {
-                keep.line(&probe, [(0.0, *f), (24.0, *f)]);
-            }
+    let spot = spot(&area, &legend, &curves, floors, (upper_top, lower_top))?;
+    let (panels, band) = Legend::split(&area, spot);
+    let (upper_area, lower_area) = halves(&panels, floors);
+    let mut upper = builder(&upper_area).build_cartesian_2d(0.0..24.0, 0.0..upper_top)?;
+    let y_desc = if slots { "slots / Erlangs" } else { "Erlangs" };
+    // Panels share the hours: the upper one names them only when alone.
+    hour_axis(&mut upper, y_desc, (!floors).then_some("UTC hour"), None)?;
+    for c in &curves {
+        if !c.floor {
+            draw_steps(&mut upper, c)?;
         }
-        legend.spot(&area, &probe, &keep, &TOP_FIRST)
-    };
-    let (plot_area, band) = Legend::split(&area, spot);
-    let mut chart = builder(&plot_area).build_cartesian_2d(0.0..24.0, 0.0..top)?;
-    chart
-        .configure_mesh()
-        .house()
-        .x_desc("UTC hour")
-        .y_desc("slots / Erlangs")
-        .x_labels(13)
-        .x_label_formatter(&|h| format!("{:02}:00", *h as u32))
-        .y_label_formatter(&|v| tidy(*v))
-        .draw()?;
-    for (c, steps, load, f, _) in curves {
-        chart.draw_series(LineSeries::new(steps, c.stroke_width(3)))?;
-        chart.draw_series(DashedLineSeries::new(
-            load,
+        upper.draw_series(DashedLineSeries::new(
+            c.load.iter().copied(),
             DASH.0,
             DASH.1,
-            c.stroke_width(2),
+            c.color.stroke_width(2),
         ))?;
-        if let Some(y) = f {
-            chart.draw_series(LineSeries::new([(0.0, y), (24.0, y)], c.stroke_width(1)))?;
+    }
+    if let Some(lower_area) = lower_area {
+        let mut lower =
+            builder(&lower_area).build_cartesian_2d(0.0..24.0, FLOOR_BASE..lower_top)?;
+        let labels = (lower_top as usize + 1).min(11);
+        hour_axis(
+            &mut lower,
+            "warm floor, workers",
+            Some("UTC hour"),
+            Some(labels),
+        )?;
+        for c in curves.iter().filter(|c| c.floor) {
+            draw_steps(&mut lower, c)?;
         }
     }
-    legend.draw(&plot_area, spot, band.as_ref())?;
+    legend.draw(&area, spot, band.as_ref())?;
     Ok(())
 }
 
-/// The highest value any line reaches (at least 1): planned capacity, offered
-/// load or the static plan, all in sessions, so no line leaves the plot.
-fn top(world: &World, fixed: &Spec, out: &HourlyOutcome, sched: &[Planned]) -> f64 {
-    let unit = |d: usize, k: Knob| sessions_per_unit(world, d, k);
-    sched
-        .iter()
-        .flat_map(|&(d, k, s)| {
-            let load = out.mean_loads[d].iter().copied().fold(0.0, f64::max);
-            let f = flat(fixed, out, d, k).map_or(0.0, f64::from) * unit(d, k);
-            s.into_iter()
-                .map(move |c| (f64::from(c) * unit(d, k)).max(load).max(f))
-        })
-        .fold(1.0, f64::max)
+/// The chart's heading.
+fn title(world: &World) -> String {
+    format!("{} · hourly plan", world.name())
 }
 
-/// Each scheduled knob's lines in sessions, so slots and a pool's floor read
-/// on one axis against the offered load.
-fn schedules(world: &World, fixed: &Spec, out: &HourlyOutcome, sched: &[Planned]) -> Vec<Schedule> {
-    sched
-        .iter()
-        .enumerate()
-        .map(|(i, &(d, k, s))| {
-            let per = sessions_per_unit(world, d, k);
-            let steps = (0..24)
-                .flat_map(|h| {
-                    let y = f64::from(s[h]) * per;
-                    [(h as f64, y), (h as f64 + 1.0, y)]
-                })
-                .collect();
-            let load = (0..24)
-                .map(|h| (h as f64 + 0.5, out.mean_loads[d][h]))
-                .collect();
-            let f = flat(fixed, out, d, k).map(|c| f64::from(c) * per);
-            let label = match k {
-                Knob::Slots => format!("{} plan", deployment_label(world, d)),
-                _ => format!("{} floor x {per} sessions", deployment_label(world, d)),
-            };
-            (color(i), steps, load, f, label)
-        })
-        .collect()
+/// What the chart shows, by whether it schedules slots and how many pools'
+/// floors.
+fn note(slots: bool, floors: usize) -> String {
+    let load = "mean offered load in the hour (dashed, Erlangs, home assignment)";
+    let apart = if floors > 1 {
+        "; pools on one value drawn slightly apart"
+    } else {
+        ""
+    };
+    match (slots, floors) {
+        (_, 0) => format!("Steps: planned slots per hour; dashed: {load}; thin: the static plan."),
+        (true, _) => format!("Top: planned slots per hour (steps) and {load}. Bottom: each worker pool's warm floor per hour (workers{apart}). Thin: the static plan."),
+        (false, _) => format!("Top: {load}. Bottom: each worker pool's warm floor per hour (workers{apart}). Thin: the static plan."),
+    }
 }
 
-/// A deployment per colour, then keys for the two line styles every
-/// deployment shares (the static plan's only when there is one).
+/// Floors are small whole numbers, often equal across pools: each pool's
+/// lines are moved by its own small offset (a 25th of the axis apart,
+/// centred on the true value), so equal floors lie side by side instead of
+/// one hiding the others.
+fn dodge(curves: &mut [Schedule], lower_top: f64) {
+    let n = curves.iter().filter(|c| c.floor).count();
+    for (j, c) in curves.iter_mut().filter(|c| c.floor).enumerate() {
+        let by = (j as f64 - (n as f64 - 1.0) / 2.0) * lower_top / 25.0;
+        c.steps.iter_mut().for_each(|p| p.1 += by);
+        c.flat = c.flat.map(|y| y + by);
+    }
+}
+
+/// A schedule's steps (thick) and its static plan (thin) on `chart`.
+fn draw_steps<DB: DrawingBackend>(chart: &mut super::legend::Plot<'_, DB>, c: &Schedule) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    chart.draw_series(LineSeries::new(
+        c.steps.iter().copied(),
+        c.color.stroke_width(3),
+    ))?;
+    if let Some(y) = c.flat {
+        chart.draw_series(LineSeries::new(
+            [(0.0, y), (24.0, y)],
+            c.color.stroke_width(1),
+        ))?;
+    }
+    Ok(())
+}
+
+/// A panel's mesh: UTC hours across (named `x_desc` if given), `y_desc` up,
+/// `y_labels` labels if given.
+fn hour_axis<DB: DrawingBackend>(
+    chart: &mut super::legend::Plot<'_, DB>,
+    y_desc: &str,
+    x_desc: Option<&str>,
+    y_labels: Option<usize>,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let mut mesh = chart.configure_mesh();
+    mesh.house()
+        .y_desc(y_desc)
+        .x_labels(13)
+        .x_label_formatter(&|h| format!("{:02}:00", *h as u32))
+        .y_label_formatter(&|v| tidy(*v));
+    if let Some(x) = x_desc {
+        mesh.x_desc(x);
+    }
+    if let Some(n) = y_labels {
+        mesh.y_labels(n);
+    }
+    mesh.draw()?;
+    Ok(())
+}
+
+/// The panels: the whole area, or loads above and floors below (the legend's
+/// placement and the drawing split alike, so they agree on each panel).
+fn halves<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    floors: bool,
+) -> (DrawingArea<DB, Shift>, Option<DrawingArea<DB, Shift>>) {
+    if floors {
+        let (upper, lower) = area.split_vertically(area.dim_in_pixel().1 * 3 / 5);
+        (upper, Some(lower))
+    } else {
+        (area.clone(), None)
+    }
+}
+
+/// One legend serves both panels: a free corner of the upper panel, else of
+/// the lower one, else the band under both.
+fn spot<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    legend: &Legend,
+    curves: &[Schedule],
+    floors: bool,
+    (upper_top, lower_top): (f64, f64),
+) -> Result<Spot, Box<dyn std::error::Error + Send + Sync>>
+where
+    DB::ErrorType: 'static,
+{
+    let (upper_area, lower_area) = halves(area, floors);
+    let upper = builder(&upper_area).build_cartesian_2d(0.0..24.0, 0.0..upper_top)?;
+    let mut keep = Keepout::default();
+    for line in curves.iter().flat_map(upper_lines) {
+        keep.line(&upper, line);
+    }
+    let target = if floors { &upper_area } else { area };
+    Ok(
+        match (legend.spot(target, &upper, &keep, &TOP_FIRST), lower_area) {
+            (Spot::Below(_), Some(lower_area)) => {
+                let lower =
+                    builder(&lower_area).build_cartesian_2d(0.0..24.0, FLOOR_BASE..lower_top)?;
+                let mut keep = Keepout::default();
+                for line in curves.iter().flat_map(lower_lines) {
+                    keep.line(&lower, line);
+                }
+                legend.spot(area, &lower, &keep, &TOP_FIRST)
+            }
+            (spot, _) => spot,
+        },
+    )
+}
+
+/// A deployment per colour, then keys for the line styles every deployment
+/// shares (the static plan's only when there is one).
 fn entries(curves: &[Schedule], has_flat: bool) -> Vec<Entry> {
     let mut entries: Vec<Entry> = curves
         .iter()
-        .map(|(c, _, _, _, label)| Entry::new(label.clone(), Swatch::solid(*c, 3)))
+        .map(|c| Entry::new(c.label.clone(), Swatch::solid(c.color, 3)))
         .collect();
     entries.push(Entry::new(
         "offered load (dashed)",
@@ -161,18 +313,12 @@ fn entries(curves: &[Schedule], has_flat: bool) -> Vec<Entry> {
     entries
 }
 
-/// A deployment's lines: colour, planned steps, offered load, the static
-/// plan's capacity, legend label.
-type Schedule = (
-    RGBColor,
-    Vec<(f64, f64)>,
-    Vec<(f64, f64)>,
-    Option<f64>,
-    String,
-);
-
 /// One scheduled knob: its deployment, the knob, its value per UTC hour.
 type Planned = (usize, Knob, [u32; 24]);
+
+/// The floors' axis starts below 0, so a floor of no worker (dodged
+/// below its value) is drawn clear of the axis line.
+const FLOOR_BASE: f64 = -0.4;
 
 /// Dash and gap of the offered load.
 const DASH: (u32, u32) = (8, 6);
