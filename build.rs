@@ -16,6 +16,13 @@ fn git(args: &[&str]) -> Option<String> {
     (out.status.success() && !s.is_empty()).then_some(s)
 }
 
+/// Rebuild when `path` changes, if it exists (a directory: anything in it).
+fn watch(path: &Path) {
+    if path.exists() {
+        println!("cargo:rerun-if-changed={}", path.display());
+    }
+}
+
 fn main() {
     println!("cargo:rerun-if-env-changed=REGIONSIM_GIT_COMMIT");
     let commit = std::env::var("REGIONSIM_GIT_COMMIT")
@@ -25,21 +32,24 @@ fn main() {
     // Rebuild when HEAD moves: HEAD itself (branch switches) and the branch ref
     // (commits). Without these lines cargo would rerun this script on any file
     // change in the package, recompiling the crate for an edited Markdown file.
+    // Only paths that exist are named: cargo counts a missing one as changed
+    // at every build, which recompiled the crate for every command in a
+    // repository without `packed-refs`.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     if let Some(dir) = git(&["rev-parse", "--git-dir"]) {
-        println!(
-            "cargo:rerun-if-changed={}",
-            root.join(dir).join("HEAD").display()
-        );
+        watch(&root.join(dir).join("HEAD"));
     }
     if let Some(common) = git(&["rev-parse", "--git-common-dir"]) {
         let common = root.join(common);
-        println!(
-            "cargo:rerun-if-changed={}",
-            common.join("packed-refs").display()
-        );
+        watch(&common.join("packed-refs"));
         if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
-            println!("cargo:rerun-if-changed={}", common.join(branch).display());
+            let branch = common.join(branch);
+            if branch.is_file() {
+                watch(&branch);
+            } else if let Some(dir) = branch.parent() {
+                // A packed branch: its first commit writes a loose ref there.
+                watch(dir);
+            }
         }
     }
     if commit.is_none() {
