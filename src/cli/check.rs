@@ -49,7 +49,11 @@ pub fn check(args: CheckArgs) -> Result<()> {
                 eprintln!("error: {message}");
                 failed += 1;
             }
-            _ => println!("{}: ok, estimated {}", file.display(), w.describe()),
+            _ => super::meta::print(format!(
+                "{}: ok, estimated {}\n",
+                file.display(),
+                w.describe()
+            ))?,
         }
     }
     if failed > 0 {

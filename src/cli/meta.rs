@@ -16,11 +16,15 @@ pub struct CompletionsArgs {
     shell: Shell,
 }
 
-fn print(bytes: &[u8]) -> Result<()> {
+/// Write `bytes` to standard output, the one way every command prints. A
+/// reader that stopped reading (`regionsim validate --list | head -3`) ends
+/// the output quietly, as a pipe's reader expects: `println!` panicked there.
+pub(super) fn print(bytes: impl AsRef<[u8]>) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|()| out.flush())
-        .context("cannot write to standard output")
+    match out.write_all(bytes.as_ref()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.context("cannot write to standard output"),
+    }
 }
 
 /// `regionsim schema`.

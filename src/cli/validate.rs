@@ -14,7 +14,8 @@ pub struct ValidateArgs {
     /// Only the cases whose name contains this text.
     #[arg(long)]
     case: Option<String>,
-    /// List the cases and the identity each checks, without running them.
+    /// List the cases (with --case, those it names) and the identity each
+    /// checks, without running them.
     #[arg(long)]
     list: bool,
     /// Worker threads (default: all cores). Results do not depend on it.
@@ -23,11 +24,24 @@ pub struct ValidateArgs {
 }
 
 pub fn validate(args: ValidateArgs) -> Result<()> {
+    let chosen = |name: &str| args.case.as_deref().is_none_or(|c| name.contains(c));
+    let no_case = || {
+        super::bad(format!(
+            "no validation case matches `{}` (see `regionsim validate --list`)",
+            args.case.clone().unwrap_or_default()
+        ))
+    };
     if args.list {
-        for (name, identity) in validation::list() {
-            println!("{name:<24} {identity}");
+        let cases = validation::list()
+            .into_iter()
+            .filter(|(name, _)| chosen(name));
+        let lines: String = cases
+            .map(|(n, identity)| format!("{n:<24} {identity}\n"))
+            .collect();
+        if lines.is_empty() {
+            return Err(no_case());
         }
-        return Ok(());
+        return super::meta::print(lines);
     }
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.threads {
@@ -40,12 +54,9 @@ pub fn validate(args: ValidateArgs) -> Result<()> {
     let started = Instant::now();
     let checks = pool.install(|| validation::run(args.case.as_deref()))?;
     if checks.is_empty() {
-        return Err(super::bad(format!(
-            "no validation case matches `{}` (see `regionsim validate --list`)",
-            args.case.unwrap_or_default()
-        )));
+        return Err(no_case());
     }
-    print!("{}", validation::table(&checks));
+    super::meta::print(validation::table(&checks))?;
     let failed = checks.iter().filter(|c| !c.passed()).count();
     eprintln!(
         "{} checks, {} failed ({:.1} s)",

@@ -371,3 +371,34 @@ fn an_escape_sequence_in_a_flag_is_shown_escaped_in_its_error() {
     assert!(!line.chars().any(char::is_control), "{stderr:?}");
     assert!(line.contains("rtt\\u{1b}[31m"), "{stderr:?}");
 }
+
+/// A reader that stops reading (`regionsim validate --list | head -3`) ends
+/// the output quietly: `validate --list` panicked on the closed pipe. The
+/// pipe is closed before the command writes, so every write meets it.
+#[test]
+fn a_closed_pipe_ends_printed_output_quietly_without_a_panic() {
+    use std::process::{Command, Stdio};
+    let bin = assert_cmd::cargo::cargo_bin("regionsim");
+    let tiny = crate::common::repo("scenarios/tests/tiny.json");
+    let tiny = tiny.to_str().unwrap();
+    for args in [
+        &["validate", "--list"][..],
+        &["validate", "--case", "erlang-b-exponential"],
+        &["check", tiny],
+        &["schema"],
+        &["completions", "bash"],
+        &["man"],
+    ] {
+        let mut child = Command::new(&bin)
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    }
+}

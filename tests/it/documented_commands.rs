@@ -1,9 +1,9 @@
 //! Every command the README and docs/ show is one a user can paste: each
-//! `run`, `compare`, `sweep`, `plan`, `fit` and `check` line of their code
-//! blocks is run as written, made cheap (an hour past the warm-up and the
-//! timeline, two
-//! replications, a few candidates, no charts, into a temporary folder), and
-//! must be accepted. A sweep value that the scenario rules later refused once
+//! `run`, `compare`, `sweep`, `plan`, `fit`, `check`, `validate`, `schema`,
+//! `completions` and `man` line of their code blocks is run as written, made
+//! cheap (an hour past the warm-up and the timeline, two replications, a few
+//! candidates, no charts, into a temporary folder; `validate` lists the cases
+//! its filter names instead of running them), and must be accepted. A sweep value that the scenario rules later refused once
 //! sat in the README's command for a day.
 
 use std::path::Path;
@@ -68,13 +68,14 @@ fn words(line: &str) -> Vec<String> {
 }
 
 /// A template rather than a command: placeholders (`SCENARIO`, `K/N`, `[--x]`,
-/// `A,B,...`) or a shell glob.
+/// `A,B,...`, `bash|zsh`) or a shell glob.
 fn template(words: &[String]) -> bool {
     words.iter().any(|w| {
         let caps = w.chars().filter(|c| c.is_ascii_uppercase()).count();
         w.starts_with('[') && !w.contains('=')
             || w.contains("...")
             || w.contains('*') && !w.contains('=')
+            || w.contains('|')
             || caps >= 3 && !w.starts_with("--") && !w.contains('=')
             || w.chars().all(|c| c.is_ascii_uppercase() || c == '/')
     })
@@ -118,7 +119,13 @@ fn cheap(mut w: Vec<String>, out: &Path) -> Option<Vec<String>> {
             }
         }
         "fit" => set(&mut w, "--out", out),
-        "check" => {}
+        "check" | "schema" | "completions" => {}
+        // The cases a filter names, listed rather than run: a filter that
+        // matches none exits 2.
+        "validate" if !w.iter().any(|x| x == "--list") => w.push("--list".to_string()),
+        "validate" => {}
+        "man" if w.iter().any(|x| x == "--dir") => set(&mut w, "--dir", out),
+        "man" => {}
         _ => return None,
     }
     Some(w)
