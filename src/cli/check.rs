@@ -29,13 +29,13 @@ pub fn check(args: CheckArgs) -> Result<()> {
             Ok(l) => l,
             Err(e) if args.scenarios.len() == 1 => return Err(e.into()),
             Err(e) => {
-                eprintln!("error: {e}");
+                say!("error: {e}");
                 failed += 1;
                 continue;
             }
         };
         for w in scenario::warnings(&src, &world) {
-            eprintln!("warning: {w}");
+            say!("warning: {w}");
         }
         // As `run` would by default: the scenario's replications, every
         // thread, charts.
@@ -46,7 +46,7 @@ pub fn check(args: CheckArgs) -> Result<()> {
                 if args.scenarios.len() == 1 {
                     return Err(bad(message));
                 }
-                eprintln!("error: {message}");
+                say!("error: {message}");
                 failed += 1;
             }
             _ => super::meta::print(format!(

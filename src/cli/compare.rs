@@ -103,7 +103,7 @@ pub fn run(args: CompareArgs) -> Result<()> {
     if !c.quiet {
         for (label, est) in cmp.labels.iter().zip(&cmp.estimates) {
             let p = &est.point;
-            eprintln!(
+            say!(
                 "{label:>14}: overflow {:.2} %, rejection {:.2} %, abandonment {:.2} %, RTT p95 {:.1} ms",
                 p.overflow_rate * 100.0,
                 p.rejection_rate * 100.0,

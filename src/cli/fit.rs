@@ -105,10 +105,10 @@ fn check_bad_share(log: &Path, pass: &LogPass, max: f64, quiet: bool) -> Result<
         return Ok(());
     }
     for (line, why) in acc.bad.listed.iter().take(5) {
-        eprintln!("warning: {}:{line}: {why} (row left out)", log.display());
+        say!("warning: {}:{line}: {why} (row left out)", log.display());
     }
     if acc.bad.count > 5 {
-        eprintln!(
+        say!(
             "warning: {} more bad rows left out, listed in fit.md and fit.json",
             acc.bad.count - 5
         );
@@ -193,7 +193,7 @@ pub fn fit(a: FitArgs) -> Result<()> {
     let files = report::write_fit(&out, &src, &outcome, scenario_text, &opts)
         .with_context(|| format!("cannot write the fit to {}", out.display()))?;
     if !a.quiet {
-        eprintln!("{}", summary(&a.log, &outcome, secs));
+        say!("{}", summary(&a.log, &outcome, secs));
     }
     list_written(a.quiet, &files);
     Ok(())

@@ -69,7 +69,7 @@ pub fn merge(args: MergeArgs) -> Result<()> {
         }
     };
     if !args.quiet {
-        eprintln!(
+        say!(
             "merged {} parts ({} units) into {}",
             parts.files.len(),
             first.total_units,

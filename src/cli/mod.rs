@@ -2,6 +2,16 @@
 //! Bad input (scenario or arguments) exits with status 2, an interruption with
 //! 130, an infeasible plan with 3, other failures with 1.
 
+/// A line to standard error: estimates, warnings, summaries, errors. A
+/// closed standard error (`regionsim run x.json 2>&1 | head -1`) silences it,
+/// where `eprintln!` panicked and abandoned the run.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 mod check;
 mod compare;
 mod fit;
@@ -157,7 +167,7 @@ pub fn main() -> ExitCode {
         Err(e) => {
             // One visible line whatever a message quotes from the user (a
             // flag's text may hold a terminal's escape sequence).
-            eprintln!("error: {}", regionsim::input::visible(&format!("{e:#}")));
+            say!("error: {}", regionsim::input::visible(&format!("{e:#}")));
             if e.downcast_ref::<ScenarioError>().is_some() || e.downcast_ref::<BadInput>().is_some()
             {
                 ExitCode::from(2)
@@ -258,7 +268,7 @@ impl Common {
         let opts = self.report_options(command)?;
         check_folder(&out, &opts, Some(self.force), self.quiet)?;
         if !self.quiet {
-            eprintln!("estimated {}", work.describe());
+            say!("estimated {}", work.describe());
         }
         Ok((out, opts))
     }
@@ -272,7 +282,7 @@ impl Common {
             return;
         };
         for w in scenario::warnings(src, world) {
-            eprintln!("warning: {w}");
+            say!("warning: {w}");
         }
     }
 
@@ -372,7 +382,7 @@ fn check_folder(
         }
     }
     if !quiet {
-        eprintln!(
+        say!(
             "note: {} holds {what}; they will be replaced",
             out.display()
         );
@@ -403,7 +413,7 @@ fn same_file(a: &str, b: &str) -> bool {
 pub fn list_written(quiet: bool, files: &[PathBuf]) {
     if !quiet {
         for f in files {
-            eprintln!("  wrote {}", f.display());
+            say!("  wrote {}", f.display());
         }
     }
 }

@@ -315,7 +315,7 @@ pub(super) fn settle_candidates(
 /// The closing lines on stderr: what was established, the effort, the plan.
 pub(super) fn tell(world: &World, spec: &Spec, out: &plan::Outcome, head: &str, seconds: f64) {
     let e = &out.effort;
-    eprintln!(
+    say!(
         "{}: {head}\n  {} candidates, {} search + {} verification replications ({seconds:.1} s)",
         world.name(),
         e.candidates,
@@ -323,7 +323,7 @@ pub(super) fn tell(world: &World, spec: &Spec, out: &plan::Outcome, head: &str, 
         e.verification_replications,
     );
     if let Some(v) = &out.plan {
-        eprintln!(
+        say!(
             "  plan: {}",
             report::capacities_line(world, &spec.variables, &v.capacities)
         );

@@ -70,7 +70,7 @@ pub fn run(args: RunArgs) -> Result<()> {
         .with_context(|| format!("cannot write reports to {}", out.display()))?;
     if !c.quiet {
         let p = &est.point;
-        eprintln!(
+        say!(
             "{}: {:.0} sessions/replication, overflow {:.2} %, rejection {:.2} %, abandonment {:.2} %, RTT p95 {:.1} ms ({:.2} s, {:.1} M events/s)",
             world.name(),
             p.sessions,

@@ -32,7 +32,7 @@ pub fn finish(sink: Option<SessionsCsv>, quiet: bool) -> Result<()> {
     if let Some(s) = sink {
         let (path, rows) = s.finish().context("cannot write the --sessions file")?;
         if !quiet {
-            eprintln!(
+            say!(
                 "  wrote {} ({rows} sessions of replication 0)",
                 path.display()
             );

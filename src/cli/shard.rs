@@ -252,14 +252,14 @@ pub fn write_part(
         // A part holds statistics only; the charts come with the merge.
         let work = guard::workload(&c.scenario, &share, study.runs, c.threads, false, c.force)?;
         if !c.quiet {
-            eprintln!("estimated {}", work.describe());
+            say!("estimated {}", work.describe());
         }
     }
     let dir = parts_dir(c, base, study.suffix)?;
     let header = header(c, &study, resolved.shard, &units, layout.total())?;
     // Which shard ran is what a cluster log must show; --quiet silences it too.
     if !c.quiet {
-        eprintln!(
+        say!(
             "shard {k}/{n} from {}: units {}..{} of {}",
             resolved.source,
             units.start,

@@ -168,7 +168,7 @@ pub fn run(args: SweepArgs) -> Result<()> {
     if !c.quiet {
         for m in charts.unwrap_or_default() {
             if report::charts::all_zero(&done, m) {
-                eprintln!("note: no chart of {}: it is zero at every point", m.key());
+                say!("note: no chart of {}: it is zero at every point", m.key());
             }
         }
         let what = if charts.is_some() {
@@ -176,7 +176,7 @@ pub fn run(args: SweepArgs) -> Result<()> {
         } else {
             "sweep.csv and sweep.json"
         };
-        eprintln!("  wrote {} ({what})", written.display());
+        say!("  wrote {} ({what})", written.display());
     }
     Ok(())
 }
@@ -235,14 +235,14 @@ fn sweep_points(
 fn interrupted(folder: &report::SweepFolder, done: usize, planned: usize) {
     let (staging, target) = (folder.staging(), folder.target());
     if done == 0 {
-        eprintln!("interrupted before the first of {planned} points finished; nothing written");
+        say!("interrupted before the first of {planned} points finished; nothing written");
     } else if staging == target {
-        eprintln!(
+        say!(
             "interrupted after {done} of {planned} points; the finished points are in {}, marked incomplete",
             staging.display()
         );
     } else {
-        eprintln!(
+        say!(
             "interrupted after {done} of {planned} points; the finished points are in {}, marked incomplete; {} keeps the previous complete set",
             staging.display(),
             target.display()

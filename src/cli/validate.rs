@@ -58,7 +58,7 @@ pub fn validate(args: ValidateArgs) -> Result<()> {
     }
     super::meta::print(validation::table(&checks))?;
     let failed = checks.iter().filter(|c| !c.passed()).count();
-    eprintln!(
+    say!(
         "{} checks, {} failed ({:.1} s)",
         checks.len(),
         failed,

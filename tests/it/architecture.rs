@@ -259,3 +259,24 @@ fn the_crate_forbids_unsafe_code() {
         assert!(text.contains("#![forbid(unsafe_code)]"), "{root}");
     }
 }
+
+/// Output goes through `cli::meta::print` and messages through `say!`, which
+/// survive a closed pipe; the standard macros panic there. Code outside the
+/// CLI prints nothing at all (its unit tests aside).
+#[test]
+fn nothing_prints_with_the_macros_that_panic_on_a_closed_pipe() {
+    let found: Vec<String> = sources()
+        .into_iter()
+        .filter(|(_, text)| {
+            let code = code(text);
+            ["println!", "print!(", "eprint!(", "dbg!("]
+                .iter()
+                .any(|m| code.contains(m))
+        })
+        .map(|(file, _)| file)
+        .collect();
+    assert!(
+        found.is_empty(),
+        "print with `say!` or `meta::print`: {found:?}"
+    );
+}

@@ -373,8 +373,9 @@ fn an_escape_sequence_in_a_flag_is_shown_escaped_in_its_error() {
 }
 
 /// A reader that stops reading (`regionsim validate --list | head -3`) ends
-/// the output quietly: `validate --list` panicked on the closed pipe. The
-/// pipe is closed before the command writes, so every write meets it.
+/// the output quietly: `validate --list` panicked on the closed pipe, and
+/// `run` on a closed standard error. The pipes are closed before the command
+/// writes, so every write meets them.
 #[test]
 fn a_closed_pipe_ends_printed_output_quietly_without_a_panic() {
     use std::process::{Command, Stdio};
@@ -401,4 +402,18 @@ fn a_closed_pipe_ends_printed_output_quietly_without_a_panic() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
     }
+    // Standard error closed too (`run x.json 2>&1 | head -1`): a run goes on
+    // without its messages and writes its reports.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut child = Command::new(&bin)
+        .args(["run", tiny, "--no-charts", "--out"])
+        .arg(&out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop((child.stdout.take(), child.stderr.take()));
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    assert!(out.join("summary.json").is_file());
 }

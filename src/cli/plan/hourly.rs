@@ -133,7 +133,7 @@ pub(super) fn tell(
         e.search_replications += f.effort.search_replications;
         e.verification_replications += f.effort.verification_replications;
     }
-    eprintln!(
+    say!(
         "{}: {head}\n  {} candidates, {} search + {} verification replications, static comparison included ({seconds:.1} s)",
         world.name(), e.candidates, e.search_replications, e.verification_replications,
     );
@@ -145,16 +145,16 @@ pub(super) fn tell(
         let hourly = plan::slot_hours(world, &spec.variables, &v.capacities);
         let flat = fixed_plan.map(|p| plan::slot_hours(world, &fixed.variables, &p.capacities));
         match flat {
-            Some(flat) => eprintln!(
+            Some(flat) => say!(
                 "  {hourly:.0} slot-hours hourly against {flat:.0} static ({:.1} % saved)",
                 100.0 * (1.0 - hourly / flat)
             ),
-            None => eprintln!("  {hourly:.0} slot-hours hourly"),
+            None => say!("  {hourly:.0} slot-hours hourly"),
         }
     }
     if let Some(hours) = v.measured_worker_hours() {
         let flat = (fixed_plan.and_then(|p| p.measured_worker_hours()))
             .map_or(String::new(), |f| format!(" against {f:.1} static"));
-        eprintln!("  {hours:.1} worker-hours measured per replication{flat}");
+        say!("  {hours:.1} worker-hours measured per replication{flat}");
     }
 }
