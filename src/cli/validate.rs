@@ -24,7 +24,6 @@ pub struct ValidateArgs {
 }
 
 pub fn validate(args: ValidateArgs) -> Result<()> {
-    let chosen = |name: &str| args.case.as_deref().is_none_or(|c| name.contains(c));
     let no_case = || {
         super::bad(format!(
             "no validation case matches `{}` (see `regionsim validate --list`)",
@@ -32,9 +31,7 @@ pub fn validate(args: ValidateArgs) -> Result<()> {
         ))
     };
     if args.list {
-        let cases = validation::list()
-            .into_iter()
-            .filter(|(name, _)| chosen(name));
+        let cases = validation::list(args.case.as_deref()).into_iter();
         let lines: String = cases
             .map(|(n, identity)| format!("{n:<24} {identity}\n"))
             .collect();

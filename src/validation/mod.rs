@@ -45,13 +45,21 @@ pub(crate) fn mean_and_half_width(xs: &[f64], confidence: f64) -> (f64, f64) {
     (mean, half_width(var, xs.len() as u32, confidence))
 }
 
-/// Every case's name and identity, simulation cases first, then planner cases.
-pub fn list() -> Vec<(&'static str, &'static str)> {
+/// The name and identity of every case whose name contains `filter` (all
+/// with `None`), simulation cases first, then planner cases: the cases
+/// [`run`] runs with that filter.
+pub fn list(filter: Option<&str>) -> Vec<(&'static str, &'static str)> {
     CASES
         .iter()
         .map(|c| (c.name, c.identity))
         .chain(PLAN_CASES.iter().map(|c| (c.name, c.identity)))
+        .filter(|(name, _)| chosen(name, filter))
         .collect()
+}
+
+/// Whether the case `name` is one `filter` names.
+fn chosen(name: &str, filter: Option<&str>) -> bool {
+    filter.is_none_or(|f| name.contains(f))
 }
 
 use std::fmt::Write;
@@ -224,17 +232,14 @@ impl Case {
 /// then the planner cases; checks come back in case order whatever the thread
 /// count.
 pub fn run(filter: Option<&str>) -> Result<Vec<Check>, ScenarioError> {
-    let chosen: Vec<&Case> = CASES
-        .iter()
-        .filter(|c| filter.is_none_or(|f| c.name.contains(f)))
-        .collect();
+    let cases: Vec<&Case> = CASES.iter().filter(|c| chosen(c.name, filter)).collect();
     let mut per_case: Vec<Result<Vec<Check>, ScenarioError>> =
-        chosen.par_iter().map(|c| c.run()).collect();
+        cases.par_iter().map(|c| c.run()).collect();
     // Planner cases parallelise inside (replications), so they run one by one.
     per_case.extend(
         PLAN_CASES
             .iter()
-            .filter(|c| filter.is_none_or(|f| c.name.contains(f)))
+            .filter(|c| chosen(c.name, filter))
             .map(PlanCase::run),
     );
     let mut all = Vec::new();

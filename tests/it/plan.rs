@@ -214,7 +214,10 @@ fn the_exact_planner_cases_are_in_the_validation_suite() {
             "plan-sites"
         ]
     );
-    let listed: Vec<&str> = regionsim::validation::list().iter().map(|c| c.0).collect();
+    let listed: Vec<&str> = regionsim::validation::list(None)
+        .iter()
+        .map(|c| c.0)
+        .collect();
     assert!(names.iter().all(|n| listed.contains(n)));
 }
 

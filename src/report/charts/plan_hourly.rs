@@ -12,7 +12,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::legend::{Entry, Keepout, Legend, Spot, Swatch, KEY, TOP_FIRST};
+use super::legend::{Entry, Keepout, Legend, Plot, Spot, Swatch, KEY, TOP_FIRST};
 use super::style::{builder, color, empty, heading, tidy, HouseMesh};
 use super::{render, Chart, Drawn};
 use crate::experiment::plan::hourly::HourlyOutcome;
@@ -79,24 +79,28 @@ fn schedules(world: &World, fixed: &Spec, out: &HourlyOutcome, sched: &[Planned]
         .collect()
 }
 
+impl Schedule {
+    /// Its planned steps, then its static plan's flat line if there is one:
+    /// drawn thick and thin, in the panel its kind belongs to.
+    fn plan_lines(&self) -> impl Iterator<Item = Vec<(f64, f64)>> + '_ {
+        let flat = self.flat.map(|y| vec![(0.0, y), (24.0, y)]);
+        std::iter::once(self.steps.clone()).chain(flat)
+    }
+}
+
 /// What the upper panel draws: every deployment's offered load, and the
-/// steps and static plan of the slot deployments (floors go below).
+/// plan lines of the slot deployments (floors go below).
 fn upper_lines(s: &Schedule) -> impl Iterator<Item = Vec<(f64, f64)>> + '_ {
-    let slots = (!s.floor).then(|| {
-        let flat = s.flat.map(|y| vec![(0.0, y), (24.0, y)]);
-        [Some(s.steps.clone()), flat].into_iter().flatten()
-    });
-    std::iter::once(s.load.clone()).chain(slots.into_iter().flatten())
+    let plan = s.plan_lines().filter(|_| !s.floor);
+    std::iter::once(s.load.clone()).chain(plan)
 }
 
-/// What the lower panel draws: the floors' steps and static floors.
+/// What the lower panel draws: the floors' plan lines.
 fn lower_lines(s: &Schedule) -> impl Iterator<Item = Vec<(f64, f64)>> + '_ {
-    let flat = s.flat.map(|y| vec![(0.0, y), (24.0, y)]);
-    let lines = [Some(s.steps.clone()), flat].into_iter().flatten();
-    s.floor.then_some(lines).into_iter().flatten()
+    s.plan_lines().filter(|_| s.floor)
 }
 
-/// The highest point of the lines (at least `least`), with room above.
+/// The highest point of the lines, at least `least`.
 fn top_of(lines: impl Iterator<Item = Vec<(f64, f64)>>, least: f64) -> f64 {
     lines.flatten().map(|(_, y)| y).fold(least, f64::max)
 }
@@ -203,19 +207,12 @@ fn dodge(curves: &mut [Schedule], lower_top: f64) {
 }
 
 /// A schedule's steps (thick) and its static plan (thin) on `chart`.
-fn draw_steps<DB: DrawingBackend>(chart: &mut super::legend::Plot<'_, DB>, c: &Schedule) -> Drawn
+fn draw_steps<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, c: &Schedule) -> Drawn
 where
     DB::ErrorType: 'static,
 {
-    chart.draw_series(LineSeries::new(
-        c.steps.iter().copied(),
-        c.color.stroke_width(3),
-    ))?;
-    if let Some(y) = c.flat {
-        chart.draw_series(LineSeries::new(
-            [(0.0, y), (24.0, y)],
-            c.color.stroke_width(1),
-        ))?;
+    for (line, width) in c.plan_lines().zip([3, 1]) {
+        chart.draw_series(LineSeries::new(line, c.color.stroke_width(width)))?;
     }
     Ok(())
 }
@@ -223,7 +220,7 @@ where
 /// A panel's mesh: UTC hours across (named `x_desc` if given), `y_desc` up,
 /// `y_labels` labels if given.
 fn hour_axis<DB: DrawingBackend>(
-    chart: &mut super::legend::Plot<'_, DB>,
+    chart: &mut Plot<'_, DB>,
     y_desc: &str,
     x_desc: Option<&str>,
     y_labels: Option<usize>,
