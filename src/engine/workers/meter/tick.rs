@@ -153,18 +153,7 @@ impl Meter {
             weights[i] = if takes[i] { x } else { 0.0 };
         }
         let total = weights.iter().fold(0.0, |sum, &x| sum + x);
-        let mut last = None;
-        let mut u = u * total;
-        for (i, (&x, &t)) in weights.iter().zip(takes).enumerate() {
-            if t {
-                if u < x {
-                    return Some(i);
-                }
-                u -= x;
-                last = Some(i);
-            }
-        }
-        last
+        walk(u * total, weights, takes)
     }
 
     /// The true loads of registered workers summed in index order, from 0.
@@ -172,6 +161,37 @@ impl Meter {
     /// loads bit for bit as it is, so it is added rather than tested for.
     pub(in crate::engine::workers) fn true_load(&self) -> f64 {
         self.sampled.iter().fold(0.0, |sum, &x| sum + x)
+    }
+}
+
+/// The first taker `i` with `u` below its weight, `u` having lost the
+/// weights of the takers before it; else the last taker; None without one.
+///
+/// A walk that stops at the hit branches on a coin flip per worker, and the
+/// mispredictions cost more than the pass: this one visits every worker with
+/// selects instead. A worker that takes no job weighs +0, and `u - 0` is `u`
+/// bit for bit, so subtracting every weight leaves `u` at each taker exactly
+/// as the walk over takers alone has it; what is subtracted after the hit is
+/// never read.
+#[inline(always)]
+fn walk(mut u: f64, weights: &[f64], takes: &[bool]) -> Option<usize> {
+    let n = weights.len();
+    let (weights, takes) = (&weights[..n], &takes[..n]);
+    let (mut hit, mut last) = (usize::MAX, usize::MAX);
+    for i in 0..n {
+        let (x, t) = (weights[i], takes[i]);
+        hit = if t & (u < x) & (hit == usize::MAX) {
+            i
+        } else {
+            hit
+        };
+        last = if t { i } else { last };
+        u -= x;
+    }
+    match (hit, last) {
+        (usize::MAX, usize::MAX) => None,
+        (usize::MAX, last) => Some(last),
+        (hit, _) => Some(hit),
     }
 }
 
@@ -274,5 +294,48 @@ fn integrate<const NOISE: bool, const POW2: bool>(
         last_t[i] = t;
         filled[i] = (filled[i] + 1.0).min(w);
         measured[i] = (sum[i] / filled[i]).max(0.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::walk;
+    use proptest::prelude::*;
+
+    /// The walk as first written: over the takers alone, stopping at the hit.
+    fn stopping_walk(mut u: f64, weights: &[f64], takes: &[bool]) -> Option<usize> {
+        let mut last = None;
+        for (i, (&x, &t)) in weights.iter().zip(takes).enumerate() {
+            if t {
+                if u < x {
+                    return Some(i);
+                }
+                u -= x;
+                last = Some(i);
+            }
+        }
+        last
+    }
+
+    proptest! {
+        /// The pick's walk without branches picks the very worker the
+        /// stopping walk picks, for every draw, including draws at the
+        /// boundaries between weights and workers of weight 0.
+        #[test]
+        fn the_walk_without_branches_picks_what_the_stopping_walk_picks(
+            workers in prop::collection::vec((any::<bool>(), 0u8..=4), 0..24),
+            u in 0.0f64..1.0,
+            at_edge in any::<bool>(),
+        ) {
+            // Weights of a few exact quarters, so sums hit edges exactly.
+            let takes: Vec<bool> = workers.iter().map(|w| w.0).collect();
+            let weights: Vec<f64> = workers
+                .iter()
+                .map(|&(t, q)| if t { f64::from(q) / 4.0 } else { 0.0 })
+                .collect();
+            let total = weights.iter().fold(0.0, |s, &x| s + x);
+            let u = if at_edge { (u * 4.0 * total).floor() / 4.0 } else { u * total };
+            prop_assert_eq!(walk(u, &weights, &takes), stopping_walk(u, &weights, &takes));
+        }
     }
 }
