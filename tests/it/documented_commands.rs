@@ -3,8 +3,9 @@
 //! `completions` and `man` line of their code blocks is run as written, made
 //! cheap (an hour past the warm-up and the timeline, two replications, a few
 //! candidates, no charts, into a temporary folder; `validate` lists the cases
-//! its filter names instead of running them), and must be accepted. A sweep value that the scenario rules later refused once
-//! sat in the README's command for a day.
+//! its filter names instead of running them), and must be accepted. A sweep
+//! value that the scenario rules later refused once sat in the README's
+//! command for a day.
 
 use std::path::Path;
 

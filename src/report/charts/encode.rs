@@ -48,19 +48,13 @@ fn rgb_of(c: Colour) -> [u8; 3] {
 fn indexed(rgb: &[u8]) -> (Vec<Colour>, Vec<u8>) {
     let pixels = rgb.chunks_exact(3).map(colour);
     let mut counts: HashMap<Colour, u64, Fast> = HashMap::default();
-    let mut run: Option<(Colour, u64)> = None;
-    for c in pixels.clone() {
-        match &mut run {
-            Some((r, n)) if *r == c => *n += 1,
-            _ => {
-                if let Some((r, n)) = run.replace((c, 1)) {
-                    *counts.entry(r).or_default() += n;
-                }
-            }
+    let mut rest = pixels.clone().peekable();
+    while let Some(c) = rest.next() {
+        let mut n = 1;
+        while rest.next_if_eq(&c).is_some() {
+            n += 1;
         }
-    }
-    if let Some((r, n)) = run {
-        *counts.entry(r).or_default() += n;
+        *counts.entry(c).or_default() += n;
     }
     let mut by_use: Vec<(Colour, u64)> = counts.into_iter().collect();
     // Most used first; ties by colour so the order never depends on hashing.
