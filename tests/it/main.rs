@@ -9,6 +9,7 @@ mod charts;
 mod cli;
 mod common;
 mod deploy;
+mod doc_links;
 mod documented_commands;
 mod event_queue;
 mod experiments;
