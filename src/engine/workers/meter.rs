@@ -45,8 +45,9 @@ pub(super) struct Meter {
     /// its first), and how many of the window's slots hold one of its samples.
     ends: Vec<u32>,
     filled: Vec<f64>,
-    /// Per slot: the registered workers whose window that slot completes.
-    due: Vec<u32>,
+    /// Per slot: the registered workers whose window that slot completes
+    /// (in no particular order: each is re-summed on its own).
+    due: Vec<Vec<u32>>,
     /// Registered (ready or draining): measured, reported, its load counted.
     reg: Vec<bool>,
     /// Ready: may take jobs on its measurement.
@@ -95,7 +96,7 @@ impl Meter {
             takes: Vec::new(),
             takers: 0,
             ring: Vec::new(),
-            due: vec![0; window as usize],
+            due: vec![Vec::new(); window as usize],
             slot: 0,
             last_sample: 0.0,
             scratch: Vec::new(),
@@ -170,11 +171,32 @@ impl Meter {
     /// Worker `i`'s standing after a change: registered, ready, its true load.
     pub(super) fn set(&mut self, i: usize, reg: bool, ready: bool, load: f64) {
         if reg != self.reg[i] {
-            let due = &mut self.due[self.ends[i] as usize];
-            *due = if reg { *due + 1 } else { *due - 1 };
+            self.registers(i, reg);
         }
         (self.reg[i], self.ready[i], self.load[i]) = (reg, ready, load);
         self.sampled[i] = if reg { load } else { 0.0 };
+    }
+
+    /// Worker `i`'s readiness and true load after a session came or went,
+    /// its registration unchanged (what [`Self::set`] does then).
+    #[inline]
+    pub(super) fn set_load(&mut self, i: usize, ready: bool, load: f64) {
+        (self.ready[i], self.load[i]) = (ready, load);
+        self.sampled[i] = if self.reg[i] { load } else { 0.0 };
+    }
+
+    /// Worker `i` registers (or leaves): its window's slot counts it (or no
+    /// longer does). Rare next to the session changes that call
+    /// [`Self::set`], so kept out of it.
+    #[cold]
+    #[inline(never)]
+    fn registers(&mut self, i: usize, reg: bool) {
+        let due = &mut self.due[self.ends[i] as usize];
+        if reg {
+            due.push(i as u32);
+        } else if let Some(k) = due.iter().position(|&j| j as usize == i) {
+            due.swap_remove(k);
+        }
     }
 
     /// Worker `i` took a job since its last sample.

@@ -192,7 +192,7 @@ impl Pool {
             c.sessions = c.sessions - before + after;
             c.overloaded = c.overloaded - overloaded(old, before) + overloaded(load, after);
         }
-        self.meter.set(w, reg, ready, load);
+        self.meter.set_load(w, ready, load);
         if up {
             self.meter.reserve(w);
         }

@@ -67,35 +67,26 @@ impl Meter {
     /// The sums of registered workers whose window `slot` completes taken
     /// afresh (the running sum would otherwise drift over millions of
     /// ticks), oldest sample first, and their averages again from them.
+    ///
+    /// Workers registered together complete their windows at the same
+    /// slot, and then one vectorised pass over the whole ring sums every
+    /// column at once. Workers that registered at different times (an
+    /// autoscaled pool) complete theirs at different slots, a few at each
+    /// tick, and then only their own columns are summed. Either way each
+    /// sum is the oldest sample copied (0 + x is x for a sample, never -0)
+    /// plus the newer ones in order, bit for bit.
     fn resum(&mut self, slot: usize) {
-        let (n, w) = (self.load.len(), self.window);
-        if self.due[slot] == 0 {
+        let (n, due) = (self.load.len(), &self.due[slot]);
+        if due.is_empty() {
             return;
         }
-        // Every column summed slot by slot, oldest first (the first slot
-        // copied: 0 + x is x for a sample, never -0); kept only for the
-        // workers whose window completed (workers registered together
-        // complete theirs at the same tick).
-        let (newer, older) = self.ring[..w * n].split_at((slot + 1) * n);
-        let mut rows = older.chunks_exact(n).chain(newer.chunks_exact(n));
-        let acc = &mut self.scratch[..n];
-        acc.copy_from_slice(rows.next().expect("a window has a slot"));
-        for row in rows {
-            for (a, &x) in acc.iter_mut().zip(row) {
-                *a += x;
-            }
-        }
-        let (sum, measured, filled) = (
-            &mut self.sum[..n],
-            &mut self.measured[..n],
-            &self.filled[..n],
-        );
-        for (i, &fresh) in acc.iter().enumerate() {
-            if self.reg[i] && self.ends[i] as usize == slot {
-                sum[i] = fresh;
-                measured[i] = (fresh / filled[i]).max(0.0);
-            }
-        }
+        let (sum, measured, filled) = (&mut self.sum, &mut self.measured, &self.filled);
+        let (ring, acc) = (&self.ring[..self.window * n], &mut self.scratch[..n]);
+        let by_rows = 2 * due.len() >= n;
+        window_sums(ring, slot, due, acc, by_rows, |i, fresh| {
+            sum[i] = fresh;
+            measured[i] = (fresh / filled[i]).max(0.0);
+        });
     }
 
     /// Whether each worker would take a job, decided afresh once a tick's
@@ -192,6 +183,49 @@ fn walk(mut u: f64, weights: &[f64], takes: &[bool]) -> Option<usize> {
         (usize::MAX, usize::MAX) => None,
         (usize::MAX, last) => Some(last),
         (hit, _) => Some(hit),
+    }
+}
+
+/// The sums of the windows that `slot` completes for the workers `due`
+/// (columns of `ring`, whose rows are slots of `acc.len()` workers), each
+/// the oldest sample copied plus the newer ones in order; `keep` gets each
+/// worker and its sum. `by_rows`: one vectorised pass over the whole ring
+/// into `acc`, summing every column (worth it when most are due); else each
+/// due column on its own. Both add the same numbers in the same order.
+#[inline(always)]
+fn window_sums(
+    ring: &[f64],
+    slot: usize,
+    due: &[u32],
+    acc: &mut [f64],
+    by_rows: bool,
+    mut keep: impl FnMut(usize, f64),
+) {
+    let n = acc.len();
+    let w = ring.len() / n;
+    if by_rows {
+        let (newer, older) = ring.split_at((slot + 1) * n);
+        let mut rows = older.chunks_exact(n).chain(newer.chunks_exact(n));
+        acc.copy_from_slice(rows.next().expect("a window has a slot"));
+        for row in rows {
+            for (a, &x) in acc.iter_mut().zip(row) {
+                *a += x;
+            }
+        }
+        for &i in due {
+            keep(i as usize, acc[i as usize]);
+        }
+    } else {
+        let oldest = if slot + 1 == w { 0 } else { slot + 1 };
+        for &i in due {
+            let i = i as usize;
+            let (mut s, mut fresh) = (oldest, ring[oldest * n + i]);
+            for _ in 1..w {
+                s = if s + 1 == w { 0 } else { s + 1 };
+                fresh += ring[s * n + i];
+            }
+            keep(i, fresh);
+        }
     }
 }
 
@@ -299,7 +333,7 @@ fn integrate<const NOISE: bool, const POW2: bool>(
 
 #[cfg(test)]
 mod tests {
-    use super::walk;
+    use super::{walk, window_sums};
     use proptest::prelude::*;
 
     /// The walk as first written: over the takers alone, stopping at the hit.
@@ -336,6 +370,37 @@ mod tests {
             let total = weights.iter().fold(0.0, |s, &x| s + x);
             let u = if at_edge { (u * 4.0 * total).floor() / 4.0 } else { u * total };
             prop_assert_eq!(walk(u, &weights, &takes), stopping_walk(u, &weights, &takes));
+        }
+
+        /// Summing the due columns alone and summing the whole ring give each
+        /// due worker the very bits of its own window summed oldest first,
+        /// whatever the slot, window, pool size or mix of magnitudes (where
+        /// the order of additions shows in the last bits).
+        #[test]
+        fn a_window_summed_by_rows_or_by_its_column_is_the_same_sum(
+            n in 1usize..24,
+            w in 1usize..8,
+            slot in any::<prop::sample::Index>(),
+            values in prop::collection::vec(
+                prop_oneof![-1e3f64..1e3, -1e-6f64..1e-6, 1e12f64..1e13],
+                8 * 24,
+            ),
+            picked in prop::collection::vec(any::<bool>(), 24),
+        ) {
+            let (ring, slot) = (&values[..w * n], slot.index(w));
+            let due: Vec<u32> = (0..n as u32).filter(|&i| picked[i as usize]).collect();
+            let own = |i: usize| {
+                let mut column = (1..=w).map(|k| ring[(slot + k) % w * n + i]);
+                let first = column.next().expect("a window has a slot");
+                column.fold(first, |sum, x| sum + x).to_bits()
+            };
+            for by_rows in [false, true] {
+                let mut got = Vec::new();
+                let mut acc = vec![0.0; n];
+                window_sums(ring, slot, &due, &mut acc, by_rows, |i, x| got.push((i, x.to_bits())));
+                let want: Vec<(usize, u64)> = due.iter().map(|&i| (i as usize, own(i as usize))).collect();
+                prop_assert_eq!(got, want);
+            }
         }
     }
 }
