@@ -70,13 +70,18 @@ pub fn simulate_on<H: MainHeap>(
 }
 
 /// Run one replication of `world` with every worker pool taking each sample
-/// and report at its instant, never resting ([`simulate`] lets a pool whose
-/// every figure is settled skip them until something in it changes): for
-/// checking that both give the very same run.
-pub fn simulate_without_rest(world: &World, replication: u32, progress: &dyn Progress) -> RunStats {
+/// and report at its instant, never resting, and passing over every worker
+/// index it ever held ([`simulate`] lets a pool whose every figure is
+/// settled skip them until something in it changes, and stops its passes at
+/// its highest live worker): for checking that both give the very same run.
+pub fn simulate_without_skips(
+    world: &World,
+    replication: u32,
+    progress: &dyn Progress,
+) -> RunStats {
     let mut engine =
         Engine::<AnyPolicy, QuadHeap>::new(world, AnyPolicy::from_world(world), replication);
-    engine.workers.rest = false;
+    engine.workers.without_skips();
     engine.run_to_end(progress)
 }
 

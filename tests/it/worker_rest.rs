@@ -1,10 +1,11 @@
 //! Worker pools at rest: a pool whose figures are all settled (no load
 //! change for long enough, no noise on a registered worker, no worker
 //! provisioning) skips its sample and report ticks until something in it
-//! changes, and takes them then, in order. Skipping may change nothing but
-//! the count of events.
+//! changes, and takes them then, in order. And a pool's passes stop at its
+//! highest live worker, skipping the gone ones above it. Skipping may change
+//! nothing but the count of events.
 
-use regionsim::engine::{simulate, simulate_without_rest};
+use regionsim::engine::{simulate, simulate_without_skips};
 use regionsim::model::World;
 use regionsim::stats::RunStats;
 use serde_json::{json, Value};
@@ -42,11 +43,13 @@ fn idle_after_first_hour(base: f64, horizon: &str) -> Value {
     v
 }
 
-/// Regression guard for resting: on pools that rest between bursts, pools
-/// that never do, autoscaled pools (whose evaluations go on at rest), pools
-/// that scale to zero with noisy load (which rest only with no worker
-/// registered), exact measurement with reports, and three pools ticking
-/// together, the run is that of pools that take every sample and report.
+/// Regression guard for resting and for passes that stop at the highest
+/// live worker: on pools that rest between bursts, pools that never do,
+/// autoscaled pools (whose evaluations go on at rest, and whose workers go
+/// and leave gone indices below and above live ones), pools that scale to
+/// zero with noisy load (which rest only with no worker registered), exact
+/// measurement with reports, and three pools ticking together, the run is
+/// that of pools that take every sample and report over every index.
 #[test]
 fn a_pool_at_rest_gives_the_very_same_run_as_one_that_ticks() {
     let mut worlds: Vec<(String, World, bool)> = Vec::new();
@@ -79,7 +82,7 @@ fn a_pool_at_rest_gives_the_very_same_run_as_one_that_ticks() {
     for (name, world, rests) in worlds {
         let (rested, ticked) = (
             simulate(&world, 0, &()),
-            simulate_without_rest(&world, 0, &()),
+            simulate_without_skips(&world, 0, &()),
         );
         assert!(rested.events <= ticked.events, "{name}");
         if rests {

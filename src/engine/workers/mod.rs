@@ -68,7 +68,7 @@ pub(super) struct Workers {
     rng: SimRng,
     /// Whether pools at rest skip their samples and reports (off only to
     /// check that skipping changes nothing).
-    pub(super) rest: bool,
+    rest: bool,
     /// The instants of the pool ticks pending in the event list, the
     /// earliest last: one, but for a pool woken before the others' next
     /// instant. A tick is pushed only at or before the earliest pending one
@@ -78,6 +78,16 @@ pub(super) struct Workers {
 }
 
 impl Workers {
+    /// No pool rests, and every pool's passes reach every worker index it
+    /// ever held: the run without either skip, to check that they change
+    /// nothing.
+    pub(super) fn without_skips(&mut self) {
+        self.rest = false;
+        for pool in &mut self.pools {
+            pool.pass_over_every_index();
+        }
+    }
+
     pub(super) fn new(world: &World, replication: u32) -> Self {
         let mut pool_of = vec![None; world.deployments().len()];
         let (mut pools, seed) = (Vec::new(), world.run().seed);

@@ -157,6 +157,7 @@ impl Pool {
         let reg = matches!(w.state, State::Ready | State::Draining);
         let load = self.spec.load_at(w.sessions);
         self.meter.set(i, reg, w.state == State::Ready, load);
+        self.meter.set_live(i, w.state != State::Gone);
         c.workers += u32::from(w.state != State::Gone);
         self.nominal += u32::from(nominal(w));
         if reg {
@@ -278,6 +279,12 @@ impl Pool {
     /// each load (then [`Self::measured_afresh`]).
     pub(in crate::engine) fn report(&mut self, seen: impl FnMut(f64)) {
         self.meter.report(seen);
+    }
+
+    /// Passes over every worker index the pool ever held, gone or not (see
+    /// [`crate::engine::simulate_without_skips`]).
+    pub(in crate::engine) fn pass_over_every_index(&mut self) {
+        self.meter.every_index = true;
     }
 
     /// After a tick's samples and reports: whether each worker would take a

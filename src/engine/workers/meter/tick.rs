@@ -20,7 +20,9 @@ impl Meter {
             // Each draw keyed by (deployment, worker, sample) alone: no other
             // worker, pool or draw of the run, and no order of evaluation,
             // changes it.
-            let (draws, at) = (self.scratch.iter_mut().zip(&self.reg), counter_key(k));
+            let hi = self.hi;
+            let draws = self.scratch[..hi].iter_mut().zip(&self.reg[..hi]);
+            let at = counter_key(k);
             for ((z, &r), &key) in draws.zip(&self.noise_keys) {
                 *z = if r {
                     StandardNormal.sample(&mut keyed(key, at))
@@ -48,11 +50,11 @@ impl Meter {
         noise: f64,
         slot: usize,
     ) {
-        let n = self.load.len();
+        let (n, hi) = (self.load.len(), self.hi);
         let (x, z) = (&self.sampled, &self.scratch);
         let (area, last_t, sum) = (&mut self.area, &mut self.last_t, &mut self.sum);
         let (filled, measured) = (&mut self.filled, &mut self.measured);
-        let ring = &mut self.ring[slot * n..(slot + 1) * n];
+        let ring = &mut self.ring[slot * n..slot * n + hi];
         let how = Sample {
             t,
             prev: self.last_sample,
@@ -94,7 +96,7 @@ impl Meter {
     /// is inlined once per setting of the rules' two switches (sampling and
     /// reporting on or off), so that it tests neither per worker.
     pub(in crate::engine::workers) fn refresh_takes(&mut self) {
-        let (r, n) = (self.rules, self.load.len());
+        let (r, n) = (self.rules, self.hi);
         let f = Figures {
             load: &self.load[..n],
             measured: &self.measured[..n],
@@ -115,7 +117,7 @@ impl Meter {
     /// Every registered worker reports its measurement, in index order;
     /// calls `seen` with each load.
     pub(in crate::engine::workers) fn report(&mut self, mut seen: impl FnMut(f64)) {
-        for i in 0..self.load.len() {
+        for i in 0..self.hi {
             if self.reg[i] {
                 let m = self.measured(i);
                 self.reported[i] = m;
@@ -134,7 +136,7 @@ impl Meter {
     /// subtracts the takers' weights in index order, as a walk over the
     /// takers alone would.
     pub(in crate::engine::workers) fn pick(&mut self, u: f64) -> Option<usize> {
-        let (n, r) = (self.load.len(), self.rules);
+        let (n, r) = (self.hi, self.rules);
         let (load, measured, reported) =
             (&self.load[..n], &self.measured[..n], &self.reported[..n]);
         let (takes, weights) = (&self.takes[..n], &mut self.scratch[..n]);
@@ -151,7 +153,7 @@ impl Meter {
     /// The others' sampled load is +0, which leaves a sum of non-negative
     /// loads bit for bit as it is, so it is added rather than tested for.
     pub(in crate::engine::workers) fn true_load(&self) -> f64 {
-        self.sampled.iter().fold(0.0, |sum, &x| sum + x)
+        self.sampled[..self.hi].iter().fold(0.0, |sum, &x| sum + x)
     }
 }
 
