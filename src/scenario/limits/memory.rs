@@ -34,6 +34,13 @@ const BIN_CURVE: f64 = 35.0;
 /// (values at random between its extremes) travels a third of the plot's
 /// height, about 180 pixels, from one point to the next.
 const DASHED_POINT: f64 = 3_000.0;
+/// The least bytes of a dashed curve: however few its points, it crosses
+/// the plot's width, about 900 pixels, some seventy dashes (a step at every
+/// point but the last, so a curve of one bin is a line from edge to edge).
+/// Measured: forty deployment lanes over one bin take 7 kB of SVG each,
+/// again in `report.html`, and 48 kB each of resident memory with the
+/// strings' building and copies.
+const DASHED_WIDTH: f64 = 30_000.0;
 
 /// The peak and the field behind its largest term.
 #[derive(Debug, Clone, PartialEq)]
@@ -148,7 +155,7 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
         let marks = s.events * s.marked_charts() * EVENT_MARKS;
         // A dashed curve is drawn through at most DASHED_POINTS points.
         let points = s.bins.min(crate::report::charts::DASHED_POINTS as f64);
-        let dashed = s.dashed() * points * DASHED_POINT;
+        let dashed = s.dashed() * (points * DASHED_POINT).max(DASHED_WIDTH);
         (marks, s.bins * s.curves() * BIN_CURVE + dashed)
     } else {
         (0.0, 0.0)
