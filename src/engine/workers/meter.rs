@@ -213,7 +213,7 @@ impl Meter {
         self.sampled[i] = if self.reg[i] { load } else { 0.0 };
     }
 
-    /// Worker `i` registers (or leaves): its window's slot counts it (or no
+    /// Worker `i` registers (or leaves): its window's slot lists it (or no
     /// longer does). Rare next to the session changes that call
     /// [`Self::set`], so kept out of it.
     #[cold]
