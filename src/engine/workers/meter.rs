@@ -58,13 +58,12 @@ pub(super) struct Meter {
     /// and how many would.
     takes: Vec<bool>,
     pub(super) takers: u32,
-    /// Whether each worker index holds a worker (provisioning, ready or
-    /// draining), and one past the highest that does: the passes over the
-    /// pool stop there. Indices above it hold gone workers, which are not
-    /// registered, sample nothing, take no job, and are cleared before
-    /// reuse, so skipping them changes no figure; an autoscaled pool that
-    /// has shrunk since its peak then does not pay for its peak at every tick.
-    live: Vec<bool>,
+    /// One past the highest index holding a worker (provisioning, ready or
+    /// draining; the pool knows which): the passes over the pool stop there.
+    /// Indices above it hold gone workers, which are not registered, sample
+    /// nothing, take no job, and are cleared before reuse, so skipping them
+    /// changes no figure; an autoscaled pool that has shrunk since its peak
+    /// then does not pay for its peak at every tick.
     hi: usize,
     /// Never lower `hi`: the passes then reach every index the pool ever
     /// held (to check that stopping early changes nothing).
@@ -106,7 +105,6 @@ impl Meter {
             held: Vec::new(),
             takes: Vec::new(),
             takers: 0,
-            live: Vec::new(),
             hi: 0,
             every_index: false,
             ring: Vec::new(),
@@ -148,7 +146,6 @@ impl Meter {
             self.takes.push(false);
             self.scratch.push(0.0);
             self.noise_keys.push(item_key(self.noise_key, i as u64));
-            self.live.push(false);
         }
         self.set(i, false, false, 0.0);
         self.set_held(i, false);
@@ -192,17 +189,19 @@ impl Meter {
         self.sampled[i] = if reg { load } else { 0.0 };
     }
 
-    /// Whether worker index `i` holds a worker (else it is gone), so that the
-    /// passes reach one past the highest that does.
-    pub(super) fn set_live(&mut self, i: usize, live: bool) {
-        self.live[i] = live;
-        if live || self.every_index {
-            self.hi = self.hi.max(i + 1);
+    /// One past the highest index holding a worker, which the passes reach.
+    #[inline]
+    pub(super) fn extent(&self) -> usize {
+        self.hi
+    }
+
+    /// The passes reach `hi` from now on (never lower with `every_index`).
+    pub(super) fn set_extent(&mut self, hi: usize) {
+        self.hi = if self.every_index {
+            self.hi.max(hi)
         } else {
-            while self.hi > 0 && !self.live[self.hi - 1] {
-                self.hi -= 1;
-            }
-        }
+            hi
+        };
     }
 
     /// Worker `i`'s readiness and true load after a session came or went,

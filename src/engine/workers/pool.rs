@@ -157,7 +157,6 @@ impl Pool {
         let reg = matches!(w.state, State::Ready | State::Draining);
         let load = self.spec.load_at(w.sessions);
         self.meter.set(i, reg, w.state == State::Ready, load);
-        self.meter.set_live(i, w.state != State::Gone);
         c.workers += u32::from(w.state != State::Gone);
         self.nominal += u32::from(nominal(w));
         if reg {
@@ -165,7 +164,27 @@ impl Pool {
             c.sessions += w.sessions;
             c.overloaded += overloaded(load, w.sessions);
         }
+        let hi = self.extent_after(i);
+        self.meter.set_extent(hi);
         self.meter.set_held(i, self.held(i));
+    }
+
+    /// One past the highest index holding a worker, once worker `i` has
+    /// changed: only a worker gone from the top lowers it, down to the next
+    /// worker below.
+    fn extent_after(&self, i: usize) -> usize {
+        let hi = self.meter.extent();
+        if self.workers[i].state != State::Gone {
+            hi.max(i + 1)
+        } else if i + 1 == hi {
+            let live = |w: &Worker| w.state != State::Gone;
+            self.workers[..i]
+                .iter()
+                .rposition(live)
+                .map_or(0, |k| k + 1)
+        } else {
+            hi
+        }
     }
 
     /// Whether worker `i` is provisioning and holding jobs with room for one more.
