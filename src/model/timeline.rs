@@ -188,6 +188,14 @@ pub struct TimelineEvent {
 const HOUR_MS: i64 = 3_600_000;
 
 impl TimelineEvent {
+    /// Whether a chart over a run of `horizon_s` seconds marks where this
+    /// event's effect ends, beside where it starts: an end worth marking
+    /// ([`EventKind::marks_end`]) that falls after the start and inside the
+    /// run. The charts draw that mark and the memory estimate counts it.
+    pub fn end_marked(&self, horizon_s: f64) -> bool {
+        self.kind.marks_end() && self.end_s > self.at_s && self.end_s < horizon_s
+    }
+
     /// The capacity schedule's hour in force at `t` for a clock `utc_offset_h`
     /// hours east of UTC, and when the next hour of that clock starts, always
     /// after `t`.

@@ -186,16 +186,25 @@ fn table<const N: usize>(head: [&str; N], rows: Vec<Vec<String>>) -> Table {
     t
 }
 
-/// An SVG ready to inline: no XML declaration, no namespace URL (HTML does not need one).
-fn inline_svg(svg: &str) -> String {
-    let start = svg.find("<svg").unwrap_or(0);
-    svg[start..].replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
+/// An SVG ready to inline, in two parts: no XML declaration, no namespace
+/// URL (HTML does not need one). Slices of the chart's own text, so that a
+/// chart of many elements is not copied once more on its way into the page.
+fn inline_svg(svg: &str) -> (&str, &str) {
+    const XMLNS: &str = " xmlns=\"http://www.w3.org/2000/svg\"";
+    let svg = &svg[svg.find("<svg").unwrap_or(0)..];
+    match svg.find(XMLNS) {
+        Some(at) => (&svg[..at], &svg[at + XMLNS.len()..]),
+        None => (svg, ""),
+    }
 }
 
 /// The `report.html` text.
 pub fn report_html(world: &World, est: &Estimate, prov: &Provenance, charts: &[Chart]) -> String {
     let title = format!("{} — {} dispatch", world.name(), world.policy().name());
-    let mut s = String::new();
+    // The charts are most of the page: room for them at once, rather than
+    // growing by doubling through copies of it.
+    let room = charts.iter().map(|c| c.svg.len() + 512).sum::<usize>();
+    let mut s = String::with_capacity(room + 64 * 1024);
     let _ = write!(
         s,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<nav><a href=\"#summary\">Summary</a><a href=\"#charts\">Charts</a><a href=\"#parameters\">Parameters</a></nav>\n",
@@ -208,11 +217,11 @@ pub fn report_html(world: &World, est: &Estimate, prov: &Provenance, charts: &[C
     ))));
     s.push_str("</div>\n<h2 id=\"charts\">Charts</h2>\n");
     for c in charts {
+        let (head, tail) = inline_svg(&c.svg);
         let _ = write!(
             s,
-            "<figure id=\"{stem}\">\n<h3>{}</h3>\n{}\n<figcaption>Also as <code>{stem}.png</code> and <code>{stem}.svg</code>.</figcaption>\n</figure>\n",
+            "<figure id=\"{stem}\">\n<h3>{}</h3>\n{head}{tail}\n<figcaption>Also as <code>{stem}.png</code> and <code>{stem}.svg</code>.</figcaption>\n</figure>\n",
             html_escape(&c.title),
-            inline_svg(&c.svg),
             stem = html_escape(&c.stem)
         );
     }

@@ -1,5 +1,6 @@
 //! The memory estimate against what a run really takes: worlds that stress
-//! each of its terms (time bins, deployment lanes, timeline events on charts,
+//! each of its terms (time bins, deployment lanes, timeline events on charts
+//! with and without the end of their effect marked,
 //! a worker pool's sample ring, the latency distributions of users who wait,
 //! dashed curves over many bins, a replayed trace) are run as child
 //! processes, and the estimate
@@ -116,6 +117,20 @@ fn stress_worlds() -> Vec<(&'static str, Value, bool)> {
     one_bin["policy"]["agent"] = json!("a0");
     one_bin["run"]["horizon"] = json!("1000s");
     one_bin["run"]["bin"] = json!("1000s");
+    // A hundred outages of two seconds over one time bin: each draws a
+    // dashed line where it starts and a finer one where it ends, on three
+    // charts and again in `report.html` (found by the fuzz campaign: the
+    // estimate counted the start's line alone, and the report grew by
+    // doubling through copies of itself).
+    let mut ends = small();
+    ends["timeline"] = (0..100)
+        .map(|i| {
+            json!({ "type": "outage", "at": format!("{}s", 10 * i + 5),
+            "region": "us-east", "duration": "2s" })
+        })
+        .collect();
+    ends["run"]["horizon"] = json!("1100s");
+    ends["run"]["bin"] = json!("1100s");
     let mut trace = small();
     trace["populations"] = json!([{ "name": "logged", "arrivals": { "trace": "trace.csv" } }]);
     trace["run"]["horizon"] = json!("10min");
@@ -128,6 +143,7 @@ fn stress_worlds() -> Vec<(&'static str, Value, bool)> {
         ("latency distributions of users who wait", waits, false),
         ("dashed curves over many bins on charts", dashed, true),
         ("dashed curves of one bin on charts", one_bin, true),
+        ("timeline events that end, on charts", ends, true),
         ("replayed trace", trace, false),
     ]
 }

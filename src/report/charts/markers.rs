@@ -22,15 +22,14 @@ const STEP: i32 = 18;
 
 /// The events drawn: (start, end, draws its end, label), hours.
 fn events(ctx: &Ctx) -> Vec<(f64, f64, bool, String)> {
-    let hz = ctx.horizon_h();
+    let (hz, horizon_s) = (ctx.horizon_h(), ctx.world.run().horizon_s);
     ctx.world
         .timeline()
         .iter()
         .filter(|e| e.at_s / 3600.0 <= hz)
         .map(|e| {
             let (at, end) = (e.at_s / 3600.0, e.end_s / 3600.0);
-            let shows_end = end > at && end < hz && e.kind.marks_end();
-            (at, end, shows_end, e.label.clone())
+            (at, end, e.end_marked(horizon_s), e.label.clone())
         })
         .collect()
 }

@@ -126,6 +126,9 @@ where
             svg_draw(&root).map_err(|e| fail("svg", &e))?;
             root.present().map_err(|e| fail("svg", &e))?;
         }
+        // Kept until the reports are written, beside every other chart's:
+        // without the spare room the string grew into.
+        svg.shrink_to_fit();
         let mut rgb = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
         {
             let font =

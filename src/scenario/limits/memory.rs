@@ -24,9 +24,15 @@ const EVENT_ROWS: f64 = 3_000.0;
 /// Bytes per timeline event and replication: its figures kept per
 /// replication for the confidence intervals.
 const EVENT_FIGURES: f64 = 200.0;
-/// Bytes per timeline event on a chart over time: its marker lines and label
-/// in the SVG, again in `report.html`, with the strings' spare room.
-const EVENT_MARKS: f64 = 12_000.0;
+/// Bytes per timeline event on a chart over time: its marker line (4.8 kB
+/// of SVG: a dash is an element) and label, twice: the chart's text and its
+/// copy in `report.html`.
+const EVENT_MARKS: f64 = 9_600.0;
+/// The same for the fainter line where the event's effect ends (a recovery,
+/// a drain's end), when drawn: finer dashes, 6.5 kB of SVG. Measured: a
+/// hundred outages with their recoveries on three charts took 7.7 MB of
+/// resident memory above a trivial run, a hundred capacity changes 1.9 MB.
+const EVENT_END_MARKS: f64 = 13_000.0;
 /// Bytes per time bin of a curve on a chart over time, SVG and `report.html`.
 const BIN_CURVE: f64 = 35.0;
 /// Bytes per point of a dashed curve, SVG and `report.html`: a dash is an
@@ -38,9 +44,9 @@ const DASHED_POINT: f64 = 3_000.0;
 /// the plot's width, about 900 pixels, some seventy dashes (a step at every
 /// point but the last, so a curve of one bin is a line from edge to edge).
 /// Measured: forty deployment lanes over one bin take 7 kB of SVG each,
-/// again in `report.html`, and 48 kB each of resident memory with the
-/// strings' building and copies.
-const DASHED_WIDTH: f64 = 30_000.0;
+/// again in `report.html`, and 50-65 kB each of resident memory with the
+/// strings' building and the lane's other curves (GNU time, five runs).
+const DASHED_WIDTH: f64 = 45_000.0;
 
 /// The peak and the field behind its largest term.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +64,8 @@ struct Shape {
     /// Region lanes and deployment lanes.
     lanes: f64,
     events: f64,
+    /// Timeline events whose end is marked on the charts too.
+    ended: f64,
     pools: f64,
 }
 
@@ -78,6 +86,9 @@ impl Shape {
             hosting: hosting as f64,
             lanes: (regions + deployment_lanes) as f64,
             events: world.timeline().len() as f64,
+            ended: (world.timeline().iter())
+                .filter(|e| e.end_marked(world.run().horizon_s))
+                .count() as f64,
             pools: pools as f64,
         }
     }
@@ -152,7 +163,7 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
     let csv = s.bins * s.columns() * CSV_CELL;
     let rows = s.events * (EVENT_ROWS + EVENT_FIGURES * reps);
     let (marks, curves) = if cmd.charts {
-        let marks = s.events * s.marked_charts() * EVENT_MARKS;
+        let marks = (s.events * EVENT_MARKS + s.ended * EVENT_END_MARKS) * s.marked_charts();
         // A dashed curve is drawn through at most DASHED_POINTS points.
         let points = s.bins.min(crate::report::charts::DASHED_POINTS as f64);
         let dashed = s.dashed() * (points * DASHED_POINT).max(DASHED_WIDTH);
