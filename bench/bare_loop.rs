@@ -13,7 +13,10 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use rand_distr::{Distribution, Exp1};
-use regionsim::engine::rng::{stream, Purpose};
+use regionsim::engine::rng::{stream, Purpose, SimRng};
+
+#[path = "worker_loop.rs"]
+pub mod workers;
 
 /// Arrivals per second of each population (95 Erlangs at 120 s).
 pub const RATE_PER_S: f64 = 0.7917;
@@ -38,24 +41,39 @@ pub struct Counts {
     pub events: u64,
 }
 
-/// Simulate [0, horizon_s] with the engine's streams for (seed, replication 0).
-pub fn run(horizon_s: f64, seed: u64) -> Counts {
-    let mut arrivals: Vec<_> = (0..3)
-        .map(|p| stream(seed, 0, Purpose::Arrivals, p))
-        .collect();
-    let mut lengths: Vec<_> = (0..3)
-        .map(|p| stream(seed, 0, Purpose::Attributes, p))
-        .collect();
-    let mut next: [f64; 3] = [0.0; 3];
-    for (p, rng) in arrivals.iter_mut().enumerate() {
-        let e: f64 = Exp1.sample(rng);
-        next[p] = e / RATE_PER_S;
+/// The reference's sessions in arrival order, drawn from the engine's
+/// streams for (seed, replication 0): inter-arrival times and session
+/// lengths per population, in the engine's order.
+pub struct Sessions {
+    arrivals: Vec<SimRng>,
+    lengths: Vec<SimRng>,
+    next: [f64; 3],
+}
+
+impl Sessions {
+    pub fn new(seed: u64) -> Self {
+        let mut arrivals: Vec<_> = (0..3)
+            .map(|p| stream(seed, 0, Purpose::Arrivals, p))
+            .collect();
+        let lengths = (0..3)
+            .map(|p| stream(seed, 0, Purpose::Attributes, p))
+            .collect();
+        let mut next: [f64; 3] = [0.0; 3];
+        for (p, rng) in arrivals.iter_mut().enumerate() {
+            let e: f64 = Exp1.sample(rng);
+            next[p] = e / RATE_PER_S;
+        }
+        Self {
+            arrivals,
+            lengths,
+            next,
+        }
     }
-    // Departure times as bits (non-negative floats order like their bits) and region.
-    let mut heap: BinaryHeap<Reverse<(u64, u8)>> = BinaryHeap::with_capacity(3 * 128);
-    let mut busy = [0u32; 3];
-    let mut c = Counts::default();
-    loop {
+
+    /// The next arrival, not yet taken: its population and instant.
+    #[inline(always)]
+    pub fn peek(&self) -> (usize, f64) {
+        let next = &self.next;
         let p = if next[0] <= next[1] && next[0] <= next[2] {
             0
         } else if next[1] <= next[2] {
@@ -63,7 +81,30 @@ pub fn run(horizon_s: f64, seed: u64) -> Counts {
         } else {
             2
         };
-        let t = next[p];
+        (p, next[p])
+    }
+
+    /// Take population `p`'s arrival at `t`: its session's length; the
+    /// population's next arrival is drawn.
+    #[inline(always)]
+    pub fn take(&mut self, p: usize, t: f64) -> f64 {
+        let e: f64 = Exp1.sample(&mut self.lengths[p]);
+        let length = e * MEAN_S;
+        let e: f64 = Exp1.sample(&mut self.arrivals[p]);
+        self.next[p] = t + e / RATE_PER_S;
+        length
+    }
+}
+
+/// Simulate [0, horizon_s] with the engine's streams for (seed, replication 0).
+pub fn run(horizon_s: f64, seed: u64) -> Counts {
+    let mut sessions = Sessions::new(seed);
+    // Departure times as bits (non-negative floats order like their bits) and region.
+    let mut heap: BinaryHeap<Reverse<(u64, u8)>> = BinaryHeap::with_capacity(3 * 128);
+    let mut busy = [0u32; 3];
+    let mut c = Counts::default();
+    loop {
+        let (p, t) = sessions.peek();
         if t > horizon_s {
             break;
         }
@@ -77,8 +118,7 @@ pub fn run(horizon_s: f64, seed: u64) -> Counts {
         }
         c.sessions += 1;
         c.events += 1;
-        let e: f64 = Exp1.sample(&mut lengths[p]);
-        let length = e * MEAN_S;
+        let length = sessions.take(p, t);
         match ORDER[p].iter().find(|&&r| busy[r] < CAPACITY) {
             Some(&r) => {
                 busy[r] += 1;
@@ -87,8 +127,6 @@ pub fn run(horizon_s: f64, seed: u64) -> Counts {
             }
             None => c.rejected += 1,
         }
-        let e: f64 = Exp1.sample(&mut arrivals[p]);
-        next[p] = t + e / RATE_PER_S;
     }
     c
 }

@@ -9,7 +9,8 @@
 #   bench/run.sh --against '/tmp/limit/release/limit 10001067'   # + any command,
 #       timed whole-process in the same alternating rounds (repeatable; e.g. an
 #       older regionsim binary for a before/after comparison)
-#   bench/run.sh --workers       # the worker model's targets (bench/workers.py);
+#   bench/run.sh --workers       # the worker model's targets (bench/workers.py),
+#       with the bare worker loop (bench/worker_loop.rs) beside the bare loop;
 #   bench/run.sh --workers --limit '/tmp/limit/release/limit 10001067' --repeat 7 --plan
 set -euo pipefail
 cd "$(dirname "$0")/.."

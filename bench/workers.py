@@ -1,8 +1,11 @@
 """The worker model's speed targets, measured: the worker reference against the
 limit loop, the cost of an idle pool, memory against the horizon and time
-against sessions, plus the two yardsticks that say where the time goes (the
-exact-load variant against the limit loop, and nanoseconds per worker sample);
-with --plan, also the planner on the worker flagship on two threads.
+against sessions, plus the yardsticks that say where the time goes: the bare
+worker loop (bench/worker_loop.rs, the tightest loop of the worker model,
+with and without the platform's sampling) against the limit loop, regionsim
+against it as the slot reference against the bare slot loop, the exact-load
+variant, and nanoseconds per worker sample; with --plan, also the planner on
+the worker flagship on two threads.
 Run by `bench/run.sh --workers`; see docs/performance.md. Not part of the tests.
 
 Usage: workers.py REGIONSIM BARE_LOOP [--repeat K] [--limit CMD] [--plan]
@@ -19,6 +22,7 @@ from compare import alternate, external, json_line, machine, max_rss_kb, timed
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SCENARIO = os.path.join(ROOT, "scenarios", "reference-3x100-workers.json")
+SLOTS = os.path.join(ROOT, "scenarios", "reference-3x100.json")
 FLAGSHIP = os.path.join(ROOT, "scenarios", "livekit-workers.json")
 PLAN_TARGET_S = 120.0
 HORIZON_S = 4_212_000.0  # the scenario's 1170 h: about 10 M sessions
@@ -98,20 +102,29 @@ def main():
     runners = {
         "reference": lambda: run(a.regionsim, SCENARIO, os.path.join(tmp, "ref")),
         "exact load": lambda: run(a.regionsim, exact, os.path.join(tmp, "exact")),
+        "bare workers": lambda: json_line([a.bare, str(HORIZON_S), "1", "workers"]),
+        "bare exact": lambda: json_line([a.bare, str(HORIZON_S), "1", "exact"]),
+        "slots": lambda: run(a.regionsim, SLOTS, os.path.join(tmp, "slots")),
+        "bare slots": lambda: json_line([a.bare, str(HORIZON_S), "1"]),
         "limit": (lambda: external(a.limit)) if a.limit else (lambda: json_line([a.bare, str(HORIZON_S), "1"])),
     }
     res = alternate(a.repeat, runners)
     r, e, lim = res["reference"], res["exact load"], res["limit"]
+    bw, be = res["bare workers"], res["bare exact"]
     lim["sessions"] = lim["sessions"] or r["sessions"]
     print()
-    print(f"{'run':<11} {'sessions':>10} {'events':>11} {'wall s':>7} {'CPU s':>7}  wall runs")
+    print(f"{'run':<12} {'sessions':>10} {'events':>11} {'wall s':>7} {'CPU s':>7}  wall runs")
     for name, x in res.items():
         ev = f"{x['events']:>11}" if "events" in x else f"{'-':>11}"
-        print(f"{name:<11} {x['sessions']:>10} {ev} {x['wall']:>7.2f} {x['cpu']:>7.2f}  {x['all_wall']}")
+        print(f"{name:<12} {x['sessions']:>10} {ev} {x['wall']:>7.2f} {x['cpu']:>7.2f}  {x['all_wall']}")
 
-    def ratio(x):
-        """Sessions per second of x over the limit's (median wall)."""
-        return (x["sessions"] / x["wall"]) / (lim["sessions"] / lim["wall"])
+    def ratio(x, to=lim):
+        """Sessions per second of x over those of `to` (median wall)."""
+        return (x["sessions"] / x["wall"]) / (to["sessions"] / to["wall"])
+
+    # The bare worker loop simulates the very same run (tests/it/worker_loop.rs).
+    ref_summary = load(os.path.join(tmp, "ref", "summary.json"))
+    same = int(ref_summary["metrics"]["rejected"]) == bw["rejected"] and r["sessions"] == bw["sessions"]
 
     samples = worker_samples(ref)
     ns_per_sample = (r["wall"] - e["wall"]) / samples * 1e9
@@ -163,6 +176,12 @@ def main():
     print("yardsticks:")
     print(f"  exact-load variant against the limit loop (the worker layer per session, no ticks): {ratio(e):.3f}")
     print(f"  ns per worker sample ((reference - exact load) / {samples / 1e6:.1f} M samples): {ns_per_sample:.1f}")
+    print(f"  the bare worker loop against the limit loop (the worker model's own floor, "
+          f"the engine's arithmetic and nothing else): {ratio(bw):.3f} with the platform's sampling, "
+          f"{ratio(be):.3f} with exact load")
+    print(f"  regionsim against its bare loop: workers {ratio(r, bw):.3f}, exact load {ratio(e, be):.3f}, "
+          f"slots {ratio(res['slots'], res['bare slots']):.3f}")
+    print(f"  the bare worker loop counts the reference's sessions and rejections: {'yes' if same else 'NO'}")
     print(f"  the reference reaches {TARGET_RATIO} only when the exact-load ratio is above it and the samples cost "
           f"at most {max(0.0, lim['wall'] / lim['sessions'] * r['sessions'] / TARGET_RATIO - e['wall']) / samples * 1e9:.1f} ns each")
     la = os.getloadavg()

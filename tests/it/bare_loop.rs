@@ -3,7 +3,7 @@
 //! speed ratio `bench/run.sh` reports compares different things.
 
 #[path = "../../bench/bare_loop.rs"]
-mod bare;
+pub(crate) mod bare;
 
 use regionsim::engine;
 

@@ -44,6 +44,7 @@ mod sweep_folders;
 mod timeline;
 mod validation;
 mod verdict;
+mod worker_loop;
 mod worker_noise;
 mod worker_rest;
 mod workers;
