@@ -26,19 +26,7 @@ fn bare_loop_and_engine_agree_on_the_reference_model() {
     );
     let b = bare::run(world.run().horizon_s, world.run().seed);
     // Same streams, so today the counts coincide; the check allows any change of
-    // sampler that keeps the model, within 4 binomial standard errors.
-    assert!(sessions.abs_diff(b.sessions) as f64 <= 4.0 * (sessions as f64).sqrt());
-    for (what, x, y) in [
-        ("overflow", overflow, b.overflow),
-        ("rejection", rejected, b.rejected),
-    ] {
-        let (p, q) = (x as f64 / sessions as f64, y as f64 / b.sessions as f64);
-        let pooled = (x + y) as f64 / (sessions + b.sessions) as f64;
-        let se =
-            (pooled * (1.0 - pooled) * (1.0 / sessions as f64 + 1.0 / b.sessions as f64)).sqrt();
-        assert!(
-            (p - q).abs() <= 4.0 * se,
-            "{what}: engine {p:.5} vs bare {q:.5} (se {se:.5})"
-        );
-    }
+    // sampler that keeps the model.
+    common::assert_rates_agree("overflow", (overflow, sessions), (b.overflow, b.sessions));
+    common::assert_rates_agree("rejection", (rejected, sessions), (b.rejected, b.sessions));
 }

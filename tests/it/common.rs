@@ -23,6 +23,24 @@ pub fn estimate(world: &World) -> Estimate {
 
 pub use regionsim::validation::exact::erlang_b;
 
+/// Two independent runs of `n` and `m` sessions that counted `x` and `y` of
+/// something (rejections, overflow) agree on its rate: within 4 standard
+/// errors of the difference of two binomial proportions, pooled. Also their
+/// session counts, within 4 Poisson standard errors.
+pub fn assert_rates_agree(what: &str, (x, n): (u64, u64), (y, m): (u64, u64)) {
+    assert!(
+        n.abs_diff(m) as f64 <= 4.0 * (n as f64).sqrt(),
+        "{what}: {n} sessions against {m}"
+    );
+    let (p, q) = (x as f64 / n as f64, y as f64 / m as f64);
+    let pooled = (x + y) as f64 / (n + m) as f64;
+    let se = (pooled * (1.0 - pooled) * (1.0 / n as f64 + 1.0 / m as f64)).sqrt();
+    assert!(
+        (p - q).abs() <= 4.0 * se,
+        "{what}: {p:.5} against {q:.5} (se {se:.5})"
+    );
+}
+
 /// `regionsim run SCENARIO --out OUT --quiet EXTRA...`, which must succeed.
 pub fn run_cli(scenario: &str, out: &std::path::Path, extra: &[&str]) {
     assert_cmd::Command::cargo_bin("regionsim")

@@ -184,9 +184,9 @@ impl Meter {
     pub(super) fn set(&mut self, i: usize, reg: bool, ready: bool, load: f64) {
         if reg != self.reg[i] {
             self.registers(i, reg);
+            self.reg[i] = reg;
         }
-        (self.reg[i], self.ready[i], self.load[i]) = (reg, ready, load);
-        self.sampled[i] = if reg { load } else { 0.0 };
+        self.set_load(i, ready, load);
     }
 
     /// One past the highest index holding a worker, which the passes reach.
@@ -205,7 +205,7 @@ impl Meter {
     }
 
     /// Worker `i`'s readiness and true load after a session came or went,
-    /// its registration unchanged (what [`Self::set`] does then).
+    /// its registration unchanged.
     #[inline]
     pub(super) fn set_load(&mut self, i: usize, ready: bool, load: f64) {
         (self.ready[i], self.load[i]) = (ready, load);
