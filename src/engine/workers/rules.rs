@@ -77,9 +77,9 @@ impl Rules {
 
     /// Jobs taken but not yet in the measurement (none when it is exact).
     #[inline]
-    pub(super) fn reserved(&self, reserved: u32) -> u32 {
+    pub(super) fn reserved(&self, reserved: f64) -> f64 {
         if self.exact_measure {
-            0
+            0.0
         } else {
             reserved
         }
@@ -89,10 +89,10 @@ impl Rules {
     /// threshold) and accepts it (one more job on its measurement stays
     /// within the threshold).
     #[inline]
-    pub(super) fn would_take(&self, reported: f64, measured: f64, reserved: u32) -> bool {
+    pub(super) fn would_take(&self, reported: f64, measured: f64, reserved: f64) -> bool {
         let (p, th) = (self.per_session, self.threshold);
         // `&`, not `&&`: both sides are cheap and free of effects, and
         // without a branch the pool's pass over its workers vectorises.
-        (reported < th) & (measured + f64::from(reserved + 1) * p <= th + LOAD_EPS)
+        (reported < th) & (measured + (reserved + 1.0) * p <= th + LOAD_EPS)
     }
 }

@@ -35,7 +35,7 @@ impl Meter {
             reported
                 && self.last_t[i] == self.last_sample
                 && self.filled[i] == w as f64
-                && self.reserved[i] == 0
+                && self.reserved[i] == 0.0
                 && uniform
                 && self.sum[i] == fresh
         })

@@ -63,7 +63,7 @@ impl Meter {
             window: self.window as f64,
         };
         integrate::<NOISE, POW2>(ring, x, z, area, last_t, sum, filled, measured, how);
-        self.reserved.fill(0);
+        self.reserved.fill(0.0);
     }
 
     /// The sums of registered workers whose window `slot` completes taken
@@ -143,7 +143,7 @@ impl Meter {
         for i in 0..n {
             let seen = r.reported(r.measured(load[i], measured[i]), reported[i]);
             let x = (1.0 - seen).max(0.0);
-            weights[i] = if takes[i] { x } else { 0.0 };
+            weights[i] = if takes[i] != 0 { x } else { 0.0 };
         }
         let total = weights.iter().fold(0.0, |sum, &x| sum + x);
         walk(u * total, weights, takes)
@@ -167,12 +167,12 @@ impl Meter {
 /// as the walk over takers alone has it; what is subtracted after the hit is
 /// never read.
 #[inline(always)]
-fn walk(mut u: f64, weights: &[f64], takes: &[bool]) -> Option<usize> {
+fn walk(mut u: f64, weights: &[f64], takes: &[Flag]) -> Option<usize> {
     let n = weights.len();
     let (weights, takes) = (&weights[..n], &takes[..n]);
     let (mut hit, mut last) = (usize::MAX, usize::MAX);
     for i in 0..n {
-        let (x, t) = (weights[i], takes[i]);
+        let (x, t) = (weights[i], takes[i] != 0);
         hit = if t & (u < x) & (hit == usize::MAX) {
             i
         } else {
@@ -237,9 +237,9 @@ struct Figures<'a> {
     load: &'a [f64],
     measured: &'a [f64],
     reported: &'a [f64],
-    reserved: &'a [u32],
-    ready: &'a [bool],
-    held: &'a [bool],
+    reserved: &'a [f64],
+    ready: &'a [Flag],
+    held: &'a [Flag],
 }
 
 /// Whether each worker would take a job under `r`, into `takes`; returns how
@@ -248,7 +248,7 @@ struct Figures<'a> {
 /// indexing the pool's vectors); inlined into each arm of
 /// [`Meter::refresh_takes`], where `r`'s switches are constants.
 #[inline(always)]
-fn eligibility(r: Rules, f: Figures, takes: &mut [bool]) -> u32 {
+fn eligibility(r: Rules, f: Figures, takes: &mut [Flag]) -> u32 {
     let n = takes.len();
     let (load, measured, reported) = (&f.load[..n], &f.measured[..n], &f.reported[..n]);
     let (reserved, ready, held) = (&f.reserved[..n], &f.ready[..n], &f.held[..n]);
@@ -257,10 +257,10 @@ fn eligibility(r: Rules, f: Figures, takes: &mut [bool]) -> u32 {
         let m = r.measured(load[i], measured[i]);
         let seen = r.reported(m, reported[i]);
         let room = r.would_take(seen, m, r.reserved(reserved[i]));
-        takes[i] = (ready[i] & room) | held[i];
-        takers += u32::from(takes[i]);
+        takes[i] = (ready[i] & Flag::from(room)) | held[i];
+        takers += takes[i];
     }
-    takers
+    takers as u32
 }
 
 /// Whether `dt` is a power of two, so that `x * dt / dt` is `x` exactly and a

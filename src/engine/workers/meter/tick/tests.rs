@@ -37,7 +37,8 @@ proptest! {
             .collect();
         let total = weights.iter().fold(0.0, |s, &x| s + x);
         let u = if at_edge { (u * 4.0 * total).floor() / 4.0 } else { u * total };
-        prop_assert_eq!(walk(u, &weights, &takes), stopping_walk(u, &weights, &takes));
+        let flags: Vec<u64> = takes.iter().map(|&t| u64::from(t)).collect();
+        prop_assert_eq!(walk(u, &weights, &flags), stopping_walk(u, &weights, &takes));
     }
 
     /// Summing the due columns alone and summing the whole ring give each
