@@ -12,6 +12,8 @@
 #   bench/run.sh --workers       # the worker model's targets (bench/workers.py),
 #       with the bare worker loop (bench/worker_loop.rs) beside the bare loop;
 #   bench/run.sh --workers --limit '/tmp/limit/release/limit 10001067' --repeat 7 --plan
+#   bench/run.sh --workers --against OLD/regionsim   # + an older build's worker
+#       reference in the same rounds: before/after a change, and its metrics compared
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

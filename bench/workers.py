@@ -8,7 +8,7 @@ variant, and nanoseconds per worker sample; with --plan, also the planner on
 the worker flagship on two threads.
 Run by `bench/run.sh --workers`; see docs/performance.md. Not part of the tests.
 
-Usage: workers.py REGIONSIM BARE_LOOP [--repeat K] [--limit CMD] [--plan]
+Usage: workers.py REGIONSIM BARE_LOOP [--repeat K] [--limit CMD] [--against OLD]... [--plan]
 """
 
 import argparse
@@ -84,6 +84,9 @@ def main():
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--limit", help="the limit loop as a shell command (e.g. '/tmp/limit/release/limit 10001067'); "
                                     "default: the bare loop, examples/bare_loop.rs")
+    ap.add_argument("--against", action="append", default=[], metavar="REGIONSIM",
+                    help="another regionsim binary (say, the build before a change) whose worker reference runs "
+                         "in the same rounds, right after this one's: before and after on one machine (repeatable)")
     ap.add_argument("--plan", action="store_true",
                     help="also time `regionsim plan` on the worker flagship, two threads (a minute or two per run)")
     a = ap.parse_args()
@@ -101,6 +104,8 @@ def main():
 
     runners = {
         "reference": lambda: run(a.regionsim, SCENARIO, os.path.join(tmp, "ref")),
+        **{f"against {k}": (lambda old=old, k=k: run(old, SCENARIO, os.path.join(tmp, f"against{k}")))
+           for k, old in enumerate(a.against, 1)},
         "exact load": lambda: run(a.regionsim, exact, os.path.join(tmp, "exact")),
         "bare workers": lambda: json_line([a.bare, str(HORIZON_S), "1", "workers"]),
         "bare exact": lambda: json_line([a.bare, str(HORIZON_S), "1", "exact"]),
@@ -182,6 +187,12 @@ def main():
     print(f"  regionsim against its bare loop: workers {ratio(r, bw):.3f}, exact load {ratio(e, be):.3f}, "
           f"slots {ratio(res['slots'], res['bare slots']):.3f}")
     print(f"  the bare worker loop counts the reference's sessions and rejections: {'yes' if same else 'NO'}")
+    for k, old in enumerate(a.against, 1):
+        x = res[f"against {k}"]
+        metrics = load(os.path.join(tmp, f"against{k}", "summary.json"))["metrics"]
+        print(f"  against {k} ({old}): the reference takes {r['wall'] / x['wall']:.3f} of its time "
+              f"({r['wall']:.2f} s against {x['wall']:.2f} s); same metrics: "
+              f"{'yes' if metrics == ref_summary['metrics'] else 'NO'}")
     print(f"  the reference reaches {TARGET_RATIO} only when the exact-load ratio is above it and the samples cost "
           f"at most {max(0.0, lim['wall'] / lim['sessions'] * r['sessions'] / TARGET_RATIO - e['wall']) / samples * 1e9:.1f} ns each")
     la = os.getloadavg()
