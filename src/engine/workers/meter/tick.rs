@@ -17,19 +17,7 @@ impl Meter {
     pub(in crate::engine::workers) fn sample(&mut self, t: f64, k: u64, (dt, noise): (f64, f64)) {
         let slot = self.slot;
         if noise > 0.0 {
-            // Each draw keyed by (deployment, worker, sample) alone: no other
-            // worker, pool or draw of the run, and no order of evaluation,
-            // changes it.
-            let hi = self.hi;
-            let draws = self.scratch[..hi].iter_mut().zip(&self.reg[..hi]);
-            let at = counter_key(k);
-            for ((z, &r), &key) in draws.zip(&self.noise_keys) {
-                *z = if r {
-                    StandardNormal.sample(&mut keyed(key, at))
-                } else {
-                    0.0
-                };
-            }
+            self.draw_noise(k);
             self.integrate::<true, false>(t, dt, noise, slot);
         } else if pow2(dt) {
             self.integrate::<false, true>(t, dt, noise, slot);
@@ -39,6 +27,26 @@ impl Meter {
         self.resum(slot);
         self.slot = if slot + 1 == self.window { 0 } else { slot + 1 };
         self.last_sample = t;
+    }
+
+    /// Each registered worker's standard normal draw for sample `k`, into
+    /// the scratch column (0 for the others). Each draw is keyed by
+    /// (deployment, worker, sample) alone: no other worker, pool or draw of
+    /// the run, and no order of evaluation, changes it. Kept out of
+    /// [`Self::sample`] so that pools without noise do not carry the
+    /// normal sampler's registers and stack.
+    #[inline(never)]
+    fn draw_noise(&mut self, k: u64) {
+        let hi = self.hi;
+        let draws = self.scratch[..hi].iter_mut().zip(&self.reg[..hi]);
+        let at = counter_key(k);
+        for ((z, &r), &key) in draws.zip(&self.noise_keys) {
+            *z = if r {
+                StandardNormal.sample(&mut keyed(key, at))
+            } else {
+                0.0
+            };
+        }
     }
 
     /// Every worker's sample into `slot`, its running sum and moving
