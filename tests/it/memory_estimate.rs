@@ -1,7 +1,8 @@
 //! The memory estimate against what a run really takes: worlds that stress
 //! each of its terms (time bins, deployment lanes, timeline events on charts
 //! with and without the end of their effect marked,
-//! a worker pool's sample ring, the latency distributions of users who wait,
+//! a worker pool's sample ring, a pool of the most workers, the latency
+//! distributions of users who wait,
 //! dashed curves over many bins, a replayed trace, many cities) are run as child
 //! processes, and the estimate
 //! printed before simulating must lie within a factor of 2 of the child's
@@ -80,6 +81,12 @@ fn stress_worlds() -> Vec<(&'static str, Value, bool, &'static [&'static str])> 
     ring["deployments"][0] = json!({ "agent": "a", "region": "us-east",
         "workers": { "count": 100, "window": 10000, "load": { "sessions_per_worker": 4 } } });
     ring["run"]["horizon"] = json!("60s");
+    // A pool of the most workers a pool may have: its columns and its ring
+    // (whose layout, once per worker added, made building it quadratic).
+    let mut workers = small();
+    workers["deployments"][0] = json!({ "agent": "a", "region": "us-east",
+        "workers": { "count": 100_000, "load": { "sessions_per_worker": 4 } } });
+    workers["run"]["horizon"] = json!("60s");
     // Forty populations in a queue near saturation, waiting up to minutes,
     // with RTT jitter: each latency distribution spans many octaves (found
     // by the fuzz campaign: 16 kB per population was counted, ten times
@@ -155,6 +162,7 @@ fn stress_worlds() -> Vec<(&'static str, Value, bool, &'static [&'static str])> 
         ("timeline events", events, false, NO),
         ("timeline events and bins on charts", charted, true, NO),
         ("worker sample ring", ring, false, NO),
+        ("a pool of the most workers", workers, false, NO),
         ("latency distributions of users who wait", waits, false, NO),
         ("dashed curves over many bins on charts", dashed, true, NO),
         ("dashed curves of one bin on charts", one_bin, true, NO),

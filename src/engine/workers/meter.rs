@@ -77,6 +77,11 @@ pub(super) struct Meter {
     pub(super) every_index: bool,
     /// `window` slots of one sample per worker, slot after slot.
     ring: Vec<f64>,
+    /// The columns each slot has room for (the ring's stride): the pool's
+    /// initial workers at once, then half as many again whenever a new
+    /// worker finds it full, so that adding columns one by one lays the
+    /// ring out again a logarithmic number of times, not once per worker.
+    cap: usize,
     /// The slot the next sample goes to.
     slot: usize,
     /// The instant of the last sample (0 before the first): a worker whose
@@ -115,6 +120,7 @@ impl Meter {
             hi: 0,
             every_index: false,
             ring: Vec::new(),
+            cap: 0,
             due: vec![Vec::new(); window as usize],
             slot: 0,
             last_sample: 0.0,
@@ -124,19 +130,38 @@ impl Meter {
         }
     }
 
+    /// Room for `more` workers beyond those so far without laying the ring
+    /// out again (a pool's initial workers, known at once).
+    pub(super) fn make_room(&mut self, more: usize) {
+        let need = self.load.len() + more;
+        if need > self.cap {
+            self.lay_out(need);
+        }
+    }
+
+    /// The ring laid out again with room for `cap` columns a slot, the
+    /// columns so far copied and the rest empty.
+    fn lay_out(&mut self, cap: usize) {
+        let n = self.load.len();
+        let mut ring = vec![0.0; self.window * cap];
+        for s in 0..self.window {
+            let (from, to) = (s * self.cap, s * cap);
+            ring[to..to + n].copy_from_slice(&self.ring[from..from + n]);
+        }
+        (self.ring, self.cap) = (ring, cap);
+        self.scratch.resize(cap, 0.0);
+    }
+
     /// A fresh measurement for worker `i` (a new index when `i` is the count
     /// of workers so far), its integral starting at `t`; it is not
     /// registered and takes no job yet.
     pub(super) fn reset(&mut self, i: usize, t: f64) {
         let n = self.load.len();
         if i == n {
-            // One more column: the slots are laid out again with it, empty.
-            let mut ring = vec![0.0; self.window * (n + 1)];
-            for s in 0..self.window {
-                let to = s * (n + 1);
-                ring[to..to + n].copy_from_slice(&self.ring[s * n..(s + 1) * n]);
+            // One more column, empty in every slot.
+            if n == self.cap {
+                self.lay_out(n + n / 2 + 1);
             }
-            self.ring = ring;
             self.load.push(0.0);
             self.sampled.push(0.0);
             self.area.push(0.0);
@@ -151,7 +176,6 @@ impl Meter {
             self.ready.push(0);
             self.held.push(0);
             self.takes.push(0);
-            self.scratch.push(0.0);
             self.noise_keys.push(item_key(self.noise_key, i as u64));
         }
         self.set(i, false, false, 0.0);
@@ -164,14 +188,13 @@ impl Meter {
     /// integral starting at `t` (what a worker that was not registered
     /// sampled is wiped).
     fn clear(&mut self, i: usize, t: f64) {
-        let n = self.load.len();
         (self.area[i], self.last_t[i], self.sum[i]) = (0.0, t, 0.0);
         (self.measured[i], self.reserved[i]) = (0.0, 0.0);
         debug_assert!(!self.reg[i], "only a worker not registered starts afresh");
         let w = self.window;
         (self.ends[i], self.filled[i]) = (((self.slot + w - 1) % w) as u32, 0.0);
         for s in 0..self.window {
-            self.ring[s * n + i] = 0.0;
+            self.ring[s * self.cap + i] = 0.0;
         }
     }
 

@@ -91,6 +91,7 @@ impl Pool {
             level_t: 0.0,
             spec,
         };
+        p.meter.make_room(p.spec.initial() as usize);
         for _ in 0..p.spec.initial() {
             let w = p.add(State::Ready, 0.0, false);
             p.workers[w].procs = Procs::warm(p.spec.idle_processes);
@@ -114,7 +115,12 @@ impl Pool {
             sessions: 0,
             procs: Procs::default(),
         };
-        let i = match self.workers.iter().position(|w| w.state == State::Gone) {
+        // Only a pool with a gone worker has an index to reuse: the scan
+        // for one is skipped otherwise (a pool of a hundred thousand
+        // workers is built without scanning the ones before each).
+        let gone = (self.counts.workers as usize) < self.workers.len();
+        let reuse = gone.then(|| self.workers.iter().position(|w| w.state == State::Gone));
+        let i = match reuse.flatten() {
             Some(i) => {
                 // A gone worker counts for nothing: no `leave` first.
                 self.workers[i] = w;

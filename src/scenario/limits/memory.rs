@@ -155,10 +155,18 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
     let per_pop = world.populations().len() as f64 * (8.0 * s.regions + 1_024.0);
     let stats = series + per_pop + dists + s.events * 64.0;
     let pooled_stats = stats - dists + pooled_dists;
-    // Two copies of a ring while a new worker's column is added.
+    // A sample ring, 8 bytes a sample: a fixed pool's laid out once for its
+    // count; a growing one's held with up to half as much room again, and
+    // while it grows, the old one and the new at once (2.5 x its workers).
+    // Then the worker's other figures and its life: a pool of 100 000
+    // workers with a window of 5 holds about 170 bytes a worker beyond its
+    // ring, in columns that grow by doubling.
     let rings: f64 = pools
         .iter()
-        .map(|p| p.workers * (16.0 * p.window + 256.0))
+        .map(|p| {
+            let copies = if p.grows { 2.5 } else { 1.0 };
+            p.workers * (copies * 8.0 * p.window + 300.0)
+        })
         .sum();
     // A percentile is read from a histogram of the full layout, built for
     // the query: one at a time on each thread summing up a replication.

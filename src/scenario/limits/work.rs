@@ -5,10 +5,11 @@
 //!
 //! A pool's passes grow with its workers, not with the events it schedules:
 //! each sample or report tick visits every worker, each session placed scans
-//! them (the weighted pick, the summed load), and each new worker lays the
-//! pool's sample ring out again (window x workers values), so growing to N
-//! workers copies about window x N^2 / 2 values. Their costs were measured
-//! against an event of the reference scenario (about 70 ns of CPU).
+//! them (the weighted pick, the summed load), and the pool's sample ring is
+//! laid out (window x workers values) once for a fixed pool and, for an
+//! autoscaled one, again whenever its room runs out, half as large again, so
+//! growing to N workers copies about 3 x window x N values. Their costs were
+//! measured against an event of the reference scenario (about 70 ns of CPU).
 
 use crate::model::timeline::Action;
 use crate::model::workers::WorkerSpec;
@@ -33,6 +34,9 @@ pub(super) struct Pool {
     /// Its share of the sessions (its capacity at that many workers over
     /// every deployment's).
     pub share: f64,
+    /// It is autoscaled, so its sample ring grows with its workers (a fixed
+    /// pool's is laid out once, for its count).
+    pub grows: bool,
 }
 
 /// The worker pools of `world`, each at the most workers it is expected to hold.
@@ -56,6 +60,7 @@ pub(super) fn pools(world: &World) -> Vec<Pool> {
             workers: n,
             window: f64::from(w.measure.window),
             share: n * f64::from(w.sessions_at_threshold()) / capacity.max(1.0),
+            grows: w.autoscale.is_some(),
         })
         .collect()
 }
@@ -182,7 +187,11 @@ fn pool_work(world: &World, pool: &Pool, sessions: f64) -> (f64, f64, &'static s
     let n = pool.workers;
     let visits = (3.0 * samples + 2.0 * reports + evaluations) * n / TICK_VISITS_PER_EVENT;
     let scans = sessions * pool.share * n / SESSION_SCANS_PER_EVENT;
-    let ring = pool.window * n * n / 2.0 / RING_COPIES_PER_EVENT;
+    // A fixed pool's ring is laid out once; a growing one's again each time
+    // its room runs out, half as large again, so about 3 x window x N
+    // values are copied in all.
+    let copies = if pool.grows { 3.0 } else { 1.0 };
+    let ring = copies * pool.window * n / RING_COPIES_PER_EVENT;
     let field = if ring >= visits.max(scans) {
         "window"
     } else if visits >= scans {

@@ -28,7 +28,7 @@ impl Meter {
                 return reported;
             }
             let x = self.sampled[i];
-            let column = (0..w).map(|s| self.ring[s * n + i]);
+            let column = (0..w).map(|s| self.ring[s * self.cap + i]);
             let uniform = column.clone().all(|v| v == x);
             let fresh = column.reduce(|a, b| a + b).unwrap_or(0.0);
             debug_assert!(self.last_t[i] != self.last_sample || self.area[i] == 0.0);

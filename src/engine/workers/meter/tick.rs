@@ -58,11 +58,11 @@ impl Meter {
         noise: f64,
         slot: usize,
     ) {
-        let (n, hi) = (self.load.len(), self.hi);
+        let (cap, hi) = (self.cap, self.hi);
         let (x, z) = (&self.sampled, &self.scratch);
         let (area, last_t, sum) = (&mut self.area, &mut self.last_t, &mut self.sum);
         let (filled, measured) = (&mut self.filled, &mut self.measured);
-        let ring = &mut self.ring[slot * n..slot * n + hi];
+        let ring = &mut self.ring[slot * cap..slot * cap + hi];
         let how = Sample {
             t,
             prev: self.last_sample,
@@ -91,7 +91,10 @@ impl Meter {
             return;
         }
         let (sum, measured, filled) = (&mut self.sum, &mut self.measured, &self.filled);
-        let (ring, acc) = (&self.ring[..self.window * n], &mut self.scratch[..n]);
+        // Whole slots, room included: the empty columns beyond the workers
+        // add nothing that is kept.
+        let cap = self.cap;
+        let (ring, acc) = (&self.ring[..self.window * cap], &mut self.scratch[..cap]);
         let by_rows = 2 * due.len() >= n;
         window_sums(ring, slot, due, acc, by_rows, |i, fresh| {
             sum[i] = fresh;
