@@ -17,6 +17,21 @@ fn run(out: &Path, extra: &[&str]) {
     crate::common::run_cli("scenarios/tests/tiny.json", out, extra);
 }
 
+/// `regionsim run` on the world `v`, written into `dir` as `name`; returns
+/// its output folder.
+fn run_world(dir: &Path, name: &str, v: &serde_json::Value) -> std::path::PathBuf {
+    let file = dir.join(format!("{name}.json"));
+    std::fs::write(&file, v.to_string()).unwrap();
+    let out = dir.join("out");
+    assert_cmd::Command::cargo_bin("regionsim")
+        .unwrap()
+        .args(["run", file.to_str().unwrap(), "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
 fn read_text(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -190,15 +205,7 @@ fn dashed_curves_over_many_bins_keep_the_charts_small() {
         "policy": { "type": "nearest" },
         "run": { "horizon": "20000s", "bin": "1s" }
     });
-    let file = dir.path().join("dashed.json");
-    std::fs::write(&file, v.to_string()).unwrap();
-    let out = dir.path().join("out");
-    assert_cmd::Command::cargo_bin("regionsim")
-        .unwrap()
-        .args(["run", file.to_str().unwrap(), "--quiet", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
+    let out = run_world(dir.path(), "dashed", &v);
     for stem in ["workers", "overflow", "concurrency", "deployments"] {
         let path = out.join(format!("{stem}.svg"));
         if let Ok(meta) = std::fs::metadata(&path) {
@@ -207,4 +214,72 @@ fn dashed_curves_over_many_bins_keep_the_charts_small() {
     }
     let html = std::fs::metadata(out.join("report.html")).unwrap().len();
     assert!(html < 5_000_000, "report.html: {html} bytes");
+}
+
+/// A world of many regions and deployments drew a lane and a legend entry
+/// for each, so its charts were all legend, their curves hidden (and
+/// 10 000 deployments made a `report.html` of 295 MB). The charts of lanes
+/// now draw the ten with the highest peaks and say so; `timeseries.csv`
+/// keeps every one.
+#[test]
+fn charts_of_many_lanes_draw_the_ten_busiest_and_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let regions: Vec<_> = (0..12)
+        .map(|i| serde_json::json!({ "id": format!("r{i}"), "lat": 40.0 + f64::from(i), "lon": -74.0 }))
+        .collect();
+    // Two worker deployments a region; the nearest regions to the users
+    // (the lowest numbers) are the busiest.
+    let deployments: Vec<_> = (0..24)
+        .map(|i| {
+            serde_json::json!({ "agent": format!("a{}", i % 2), "region": format!("r{}", i / 2),
+                "workers": { "count": 2, "load": { "sessions_per_worker": 4 } } })
+        })
+        .collect();
+    let v = serde_json::json!({
+        "name": "lanes",
+        "regions": regions,
+        "deployments": deployments,
+        "populations": [{ "name": "ny", "lat": 39.0, "lon": -74.0, "utc_offset_h": -5,
+            "rate": { "peak_per_s": 1.5 }, "session": { "type": "exponential", "mean": "60s" } }],
+        "policy": { "type": "nearest", "agent": "a0" },
+        "run": { "horizon": "2h", "bin": "10min" }
+    });
+    let out = run_world(dir.path(), "lanes", &v);
+    let texts = |stem: &str| -> Vec<String> {
+        let svg = read_text(&out.join(format!("{stem}.svg")));
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        (doc.descendants())
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+            .collect()
+    };
+    let says = |t: &[String], s: &str| t.iter().any(|x| x.contains(s));
+    let (regions, deployments, workers) =
+        (texts("concurrency"), texts("deployments"), texts("workers"));
+    assert_eq!(
+        regions
+            .iter()
+            .filter(|t| t.ends_with(')') && t.starts_with('r'))
+            .count(),
+        10,
+        "{regions:?}"
+    );
+    assert!(says(&regions, "The 10 of 12 regions"), "{regions:?}");
+    assert!(says(&regions, "r0 (r0)"), "{regions:?}");
+    for (t, what) in [
+        (&deployments, "deployments"),
+        (&workers, "worker deployments"),
+    ] {
+        let lanes = t
+            .iter()
+            .filter(|x| x.starts_with('a') && x.contains("@r"))
+            .count();
+        assert_eq!(lanes, 10, "{what}: {t:?}");
+        assert!(says(t, "a0@r0"), "the busiest, {what}: {t:?}");
+        assert!(says(t, &format!("The 10 of 24 {what}")), "{t:?}");
+    }
+    // Every lane is still in the data.
+    let csv = read_text(&out.join("timeseries.csv"));
+    let header = csv.lines().next().unwrap();
+    assert!(header.contains("a1@r11"), "{header}");
 }

@@ -114,17 +114,6 @@ fn stress_worlds() -> Vec<(&'static str, Value, bool, &'static [&'static str])> 
     dashed["populations"][0]["rate"]["peak_per_s"] = json!(0.3);
     dashed["run"]["horizon"] = json!("20000s");
     dashed["run"]["bin"] = json!("1s");
-    // Forty deployments in one region over a single time bin: each
-    // deployment's dashed capacity curve still crosses the whole plot, some
-    // seventy dashes, however few its points (found by the fuzz campaign:
-    // the estimate counted a dash run per point, a twentieth of it).
-    let mut one_bin = small();
-    one_bin["deployments"] = (0..40)
-        .map(|i| json!({ "agent": format!("a{i}"), "region": "us-east", "capacity": 10 }))
-        .collect();
-    one_bin["policy"]["agent"] = json!("a0");
-    one_bin["run"]["horizon"] = json!("1000s");
-    one_bin["run"]["bin"] = json!("1000s");
     // A hundred outages of two seconds over one time bin: each draws a
     // dashed line where it starts and a finer one where it ends, on three
     // charts and again in `report.html` (found by the fuzz campaign: the
@@ -165,7 +154,6 @@ fn stress_worlds() -> Vec<(&'static str, Value, bool, &'static [&'static str])> 
         ("a pool of the most workers", workers, false, NO),
         ("latency distributions of users who wait", waits, false, NO),
         ("dashed curves over many bins on charts", dashed, true, NO),
-        ("dashed curves of one bin on charts", one_bin, true, NO),
         ("timeline events that end, on charts", ends, true, NO),
         ("replayed trace", trace, false, NO),
         (

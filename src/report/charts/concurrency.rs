@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::data::{for_dashes, positive_or, Ctx, Levels};
+use super::data::{busiest, for_dashes, noting, positive_or, Ctx, Levels};
 use super::legend::{Entry, Keepout, Legend, Plot, Swatch, KEY, TOP_FIRST};
 use super::style::{builder, color, empty, heading, tidy};
 use super::{markers, time_axis, Drawn};
@@ -23,17 +23,23 @@ where
     DB::ErrorType: 'static,
 {
     let note = "Thick: mean concurrent sessions in each bin; thin: highest in the bin; dashed: capacity. Grey band: warm-up.";
-    let area = heading(root, &ctx.heading, TITLE, note)?;
-    if ctx.regions.is_empty() {
-        return empty(&area, "No region hosts agents: nothing to plot.");
-    }
-    let series: Vec<Region> = (ctx.regions.iter())
+    let all: Vec<Region> = (ctx.regions.iter())
         .map(|&r| {
             let lv = ctx.levels(ctx.est.pooled.series.region_lane(r));
             let peaks = (0..lv.len()).map(|b| peak(ctx, r, b)).collect();
             (r, lv, peaks)
         })
         .collect();
+    let highest: Vec<f64> = (all.iter())
+        .map(|(_, _, peaks)| peaks.iter().fold(0.0, |a: f64, &b| a.max(b)))
+        .collect();
+    let shown = busiest(&highest);
+    let note = noting(note, shown.len(), all.len(), "regions");
+    let area = heading(root, &ctx.heading, TITLE, &note)?;
+    if ctx.regions.is_empty() {
+        return empty(&area, "No region hosts agents: nothing to plot.");
+    }
+    let series: Vec<Region> = shown.iter().map(|&k| all[k].clone()).collect();
     let mut top: f64 = 1.0;
     for (_, lv, peaks) in &series {
         for (&(_, busy, cap), &peak) in lv.iter().zip(peaks) {

@@ -13,6 +13,34 @@ use crate::stats::Distribution;
 /// edge instead of one per population, so the legend stays readable.
 pub const MAX_CURVES: usize = 10;
 
+/// The series a chart over time draws when it has more than [`MAX_CURVES`]
+/// (regions, deployments, worker pools): the [`MAX_CURVES`] with the
+/// highest `peaks` (ties: the first), in their order; else every one. A
+/// chart of thousands of lanes was all legend, its curves hidden under it
+/// (and a `report.html` of 10 000 deployments weighed 295 MB); every series
+/// stays in `timeseries.csv`.
+pub fn busiest(peaks: &[f64]) -> Vec<usize> {
+    let mut shown: Vec<usize> = (0..peaks.len()).collect();
+    if shown.len() > MAX_CURVES {
+        shown.sort_by(|&a, &b| peaks[b].total_cmp(&peaks[a]).then(a.cmp(&b)));
+        shown.truncate(MAX_CURVES);
+        shown.sort_unstable();
+    }
+    shown
+}
+
+/// A chart's note, saying which of its `total` series (`what`, plural) it
+/// draws when [`busiest`] left some out.
+pub fn noting(note: &str, shown: usize, total: usize, what: &str) -> String {
+    if shown < total {
+        format!(
+            "{note} The {shown} of {total} {what} with the highest peaks (all in timeseries.csv)."
+        )
+    } else {
+        note.to_string()
+    }
+}
+
 /// Everything a chart may need.
 pub struct Ctx<'a> {
     /// The scenario.

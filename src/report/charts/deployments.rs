@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::data::{for_dashes, positive_or, Ctx, Levels};
+use super::data::{busiest, for_dashes, noting, positive_or, Ctx, Levels};
 use super::legend::{Entry, Keepout, Legend, Swatch, KEY, TOP_FIRST};
 use super::style::{builder, color, heading, tidy};
 use super::{markers, time_axis, Drawn};
@@ -31,10 +31,17 @@ where
     DB::ErrorType: 'static,
 {
     let note = "Thick: mean concurrent sessions in each bin; dashed steps: the capacity admitting users (0 while starting, down or deleted). Violet: timeline events.";
-    let area = heading(root, &ctx.heading, TITLE, note)?;
     let s = &ctx.est.pooled.series;
     let lanes: Vec<usize> = s.deployment_lanes().collect();
-    let levels: Vec<_> = lanes.iter().map(|&l| ctx.levels(l)).collect();
+    let all: Vec<_> = lanes.iter().map(|&l| ctx.levels(l)).collect();
+    let highest: Vec<f64> = (all.iter())
+        .map(|lv| lv.iter().fold(0.0, |a: f64, &(_, busy, _)| a.max(busy)))
+        .collect();
+    // The deployments drawn, each with its own index (lane k is deployment k).
+    let shown = busiest(&highest);
+    let note = noting(note, shown.len(), all.len(), "deployments");
+    let area = heading(root, &ctx.heading, TITLE, &note)?;
+    let levels: Vec<_> = shown.iter().map(|&k| all[k].clone()).collect();
     let top = levels
         .iter()
         .flatten()
@@ -55,7 +62,7 @@ where
     let mut entries: Vec<Entry> = (0..levels.len())
         .map(|k| {
             Entry::new(
-                ctx.world.deployments()[k].label(ctx.world.regions()),
+                ctx.world.deployments()[shown[k]].label(ctx.world.regions()),
                 Swatch::solid(color(k), 3),
             )
         })

@@ -46,7 +46,7 @@ use style::HouseMesh;
 
 pub use compare::render_compare;
 pub(crate) use data::Ctx;
-pub use data::DASHED_POINTS;
+pub use data::{DASHED_POINTS, MAX_CURVES};
 pub use fit::{fit_chart_title, render_fit};
 pub use plan::render_plan;
 pub use plan_hourly::render_plan_hourly;

@@ -112,15 +112,24 @@ impl Shape {
 
     /// Curves over time on the charts: concurrency, capacity and spill per
     /// hosting region, concurrency and capacity per deployment lane, a pool's
-    /// workers and loads.
+    /// workers and loads (the deployments and pools charts draw at most
+    /// `MAX_CURVES` of theirs; regions are counted in full, spill lines
+    /// having no such bound).
     fn curves(&self) -> f64 {
-        3.0 * self.hosting + 2.0 * self.deployment_lanes() + 3.0 * self.pools
+        3.0 * self.hosting
+            + 2.0 * self.drawn(self.deployment_lanes())
+            + 3.0 * self.drawn(self.pools)
     }
 
     /// Dashed curves over time: capacity and spill per hosting region,
     /// capacity per deployment lane, a pool's reported load.
     fn dashed(&self) -> f64 {
-        2.0 * self.hosting + self.deployment_lanes() + self.pools
+        2.0 * self.hosting + self.drawn(self.deployment_lanes()) + self.drawn(self.pools)
+    }
+
+    /// How many of `n` series a chart draws.
+    fn drawn(&self, n: f64) -> f64 {
+        n.min(crate::report::charts::MAX_CURVES as f64)
     }
 
     /// Charts over time that mark the timeline's events.
