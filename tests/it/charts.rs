@@ -283,3 +283,41 @@ fn charts_of_many_lanes_draw_the_ten_busiest_and_say_so() {
     let header = csv.lines().next().unwrap();
     assert!(header.contains("a1@r11"), "{header}");
 }
+
+/// Two thousand capacity steps over a day drew a labelled dashed line each on
+/// every chart over time, which covered the curves; above `MOST_MARKED`
+/// events they are ticks along the top edge under one label.
+#[test]
+fn a_dense_timeline_is_ticks_under_one_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let steps: Vec<_> = (0..2000)
+        .map(|i| {
+            serde_json::json!({ "type": "capacity", "at": format!("{}s", 40 * i),
+                "region": "us-east", "capacity": 10 + i % 5 })
+        })
+        .collect();
+    let v = serde_json::json!({
+        "name": "dense",
+        "regions": ["us-east", "eu-central"],
+        "deployments": [{ "agent": "a", "region": "us-east", "capacity": 20 },
+                        { "agent": "a", "region": "eu-central", "capacity": 20 }],
+        "populations": [{ "name": "ny", "lat": 40.71, "lon": -74.01, "utc_offset_h": -5,
+            "rate": { "peak_per_s": 0.2 }, "session": { "type": "exponential", "mean": "60s" } }],
+        "policy": { "type": "nearest" },
+        "run": { "horizon": "24h" },
+        "timeline": steps
+    });
+    let out = run_world(dir.path(), "dense", &v);
+    for stem in ["concurrency", "overflow", "deployments"] {
+        let svg = read_text(&out.join(format!("{stem}.svg")));
+        assert!(
+            svg.contains("2000 timeline events (ticks at the top)"),
+            "{stem}"
+        );
+        assert!(
+            !svg.contains("capacity a@us-east"),
+            "{stem}: a label per event"
+        );
+        assert!(svg.len() < 1_000_000, "{stem}.svg: {} bytes", svg.len());
+    }
+}

@@ -42,6 +42,16 @@ fn write_trace(dir: &Path) {
     std::fs::write(dir.join("trace.csv"), text).unwrap();
 }
 
+/// `n` capacity steps in us-east, one every `every_s` seconds.
+fn capacity_steps(n: u32, every_s: u32) -> Value {
+    (0..n)
+        .map(|i| {
+            json!({ "type": "capacity", "at": format!("{}s", every_s * i), "region": "us-east",
+            "capacity": 10 + i % 3 })
+        })
+        .collect()
+}
+
 /// The worlds, each stressing one term, whether it is run with charts, and
 /// the command line's further arguments.
 fn stress_worlds() -> Vec<(&'static str, Value, bool, &'static [&'static str])> {
@@ -69,12 +79,7 @@ fn stress_worlds() -> Vec<(&'static str, Value, bool, &'static [&'static str])> 
         .collect();
     // Charts: the events' markers and the curves over many bins.
     let mut charted = events.clone();
-    charted["timeline"] = (0..300)
-        .map(|i| {
-            json!({ "type": "capacity", "at": format!("{}s", 100 * i), "region": "us-east",
-            "capacity": 10 + i % 3 })
-        })
-        .collect();
+    charted["timeline"] = capacity_steps(60, 500);
     charted["run"]["horizon"] = json!("30000s");
     charted["run"]["bin"] = json!("1s");
     let mut ring = small();
@@ -114,13 +119,14 @@ fn stress_worlds() -> Vec<(&'static str, Value, bool, &'static [&'static str])> 
     dashed["populations"][0]["rate"]["peak_per_s"] = json!(0.3);
     dashed["run"]["horizon"] = json!("20000s");
     dashed["run"]["bin"] = json!("1s");
-    // A hundred outages of two seconds over one time bin: each draws a
+    // Sixty outages (the most marked with a line each) of two seconds over
+    // one time bin: each draws a
     // dashed line where it starts and a finer one where it ends, on three
     // charts and again in `report.html` (found by the fuzz campaign: the
     // estimate counted the start's line alone, and the report grew by
     // doubling through copies of itself).
     let mut ends = small();
-    ends["timeline"] = (0..100)
+    ends["timeline"] = (0..60)
         .map(|i| {
             json!({ "type": "outage", "at": format!("{}s", 10 * i + 5),
             "region": "us-east", "duration": "2s" })
@@ -128,6 +134,11 @@ fn stress_worlds() -> Vec<(&'static str, Value, bool, &'static [&'static str])> 
         .collect();
     ends["run"]["horizon"] = json!("1100s");
     ends["run"]["bin"] = json!("1100s");
+    // Two thousand capacity steps over a day: too dense for a line each,
+    // drawn as ticks along the plots' top edge.
+    let mut dense = small();
+    dense["timeline"] = capacity_steps(2000, 40);
+    dense["run"]["horizon"] = json!("24h");
     // Five thousand cities read with a setting on the command line, which
     // reads the file as a JSON tree first: about 1.2 kB a city (found by
     // the fuzz campaign: 500 cities held 0.95 MB where 0.28 MB was estimated).
@@ -155,6 +166,7 @@ fn stress_worlds() -> Vec<(&'static str, Value, bool, &'static [&'static str])> 
         ("latency distributions of users who wait", waits, false, NO),
         ("dashed curves over many bins on charts", dashed, true, NO),
         ("timeline events that end, on charts", ends, true, NO),
+        ("a dense timeline on charts", dense, true, NO),
         ("replayed trace", trace, false, NO),
         (
             "many cities read with a setting",

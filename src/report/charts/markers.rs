@@ -20,6 +20,32 @@ pub const MARK: RGBColor = RGBColor(110, 40, 140);
 const SIZE: u32 = 15;
 const STEP: i32 = 18;
 
+/// Most events marked with a labelled line each. A denser timeline is drawn
+/// as short ticks along the plot's top edge, under one label counting them
+/// (the timeline's rows in `summary.md` name each): 2 000 capacity steps over
+/// a day drew a line and a label each, and every chart over time was a wall
+/// of violet.
+pub const MOST_MARKED: usize = 60;
+
+/// A dense timeline's ticks: the share of the plot's height they take.
+const TICK: f64 = 0.04;
+
+/// Whether `ctx`'s timeline is drawn as ticks.
+fn dense(ctx: &Ctx) -> bool {
+    events(ctx).len() > MOST_MARKED
+}
+
+/// A dense timeline's one label: its text and its box, in backend pixels.
+fn count_label<DB: DrawingBackend>(chart: &Plot<'_, DB>, ctx: &Ctx, top: f64) -> (String, Rect) {
+    let text = format!("{} timeline events (ticks at the top)", events(ctx).len());
+    let (x, y) = chart.backend_coord(&(0.0, top * (1.0 - TICK)));
+    let (w, h) = (chart.plotting_area())
+        .estimate_text_size(&text, &anchored(SIZE, MARK, HPos::Left, VPos::Top))
+        .map_or((0, 0), |(w, h)| (w as i32, h as i32));
+    let (x, y) = (x + 5, y + 4);
+    (text, (x - 2, y - 2, x + w + 2, y + h + 2))
+}
+
 /// The events drawn: (start, end, draws its end, label), hours.
 fn events(ctx: &Ctx) -> Vec<(f64, f64, bool, String)> {
     let (hz, horizon_s) = (ctx.horizon_h(), ctx.world.run().horizon_s);
@@ -82,6 +108,13 @@ fn labels<DB: DrawingBackend>(
 /// What the events take on a chart whose y axis runs to `top`, for legend
 /// placement: their lines and labels.
 pub fn keep<DB: DrawingBackend>(keep: &mut Keepout, chart: &Plot<'_, DB>, ctx: &Ctx, top: f64) {
+    if dense(ctx) {
+        for (at, _, _, _) in events(ctx) {
+            keep.line(chart, [(at, top * (1.0 - TICK)), (at, top)]);
+        }
+        keep.rect(count_label(chart, ctx, top).1);
+        return;
+    }
     for (at, end, shows_end, _) in events(ctx) {
         keep.line(chart, [(at, 0.0), (at, top)]);
         if shows_end {
@@ -98,6 +131,9 @@ pub fn draw<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, ctx: &Ctx, top: f64) -
 where
     DB::ErrorType: 'static,
 {
+    if dense(ctx) {
+        return draw_ticks(chart, ctx, top);
+    }
     for (at, end, shows_end, _) in events(ctx) {
         chart.draw_series(DashedLineSeries::new(
             [(at, 0.0), (at, top)],
@@ -114,20 +150,51 @@ where
             ))?;
         }
     }
-    let placed = labels(chart, ctx, top);
-    let area = chart.plotting_area().strip_coord_spec();
-    let (ox, oy) = area.get_base_pixel();
-    for (text, (x, y), h, b) in placed {
-        // On a light halo, so lines crossing a label never hide it.
-        area.draw(&Rectangle::new(
-            [(b.0 - ox, b.1 - oy), (b.2 - ox, b.3 - oy)],
-            WHITE.mix(0.8).filled(),
-        ))?;
-        area.draw(&Text::new(
-            text,
-            (x - ox, y - oy),
-            anchored(SIZE, MARK, h, VPos::Top),
-        ))?;
+    for (text, at, h, b) in labels(chart, ctx, top) {
+        label(chart, text, at, h, b)?;
     }
     Ok(())
+}
+
+/// `text` anchored at `at` (backend pixels) as `h` says, on a light halo over
+/// its box `b`, so lines crossing a label never hide it.
+fn label<DB: DrawingBackend>(
+    chart: &Plot<'_, DB>,
+    text: String,
+    (x, y): (i32, i32),
+    h: HPos,
+    b: Rect,
+) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let area = chart.plotting_area().strip_coord_spec();
+    let (ox, oy) = area.get_base_pixel();
+    area.draw(&Rectangle::new(
+        [(b.0 - ox, b.1 - oy), (b.2 - ox, b.3 - oy)],
+        WHITE.mix(0.8).filled(),
+    ))?;
+    area.draw(&Text::new(
+        text,
+        (x - ox, y - oy),
+        anchored(SIZE, MARK, h, VPos::Top),
+    ))?;
+    Ok(())
+}
+
+/// A dense timeline: a short tick per event along the plot's top edge, and
+/// one label counting them.
+fn draw_ticks<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, ctx: &Ctx, top: f64) -> Drawn
+where
+    DB::ErrorType: 'static,
+{
+    let ticks = events(ctx).into_iter().map(|(at, _, _, _)| {
+        PathElement::new(
+            vec![(at, top * (1.0 - TICK)), (at, top)],
+            MARK.stroke_width(1),
+        )
+    });
+    chart.draw_series(ticks)?;
+    let (text, b) = count_label(chart, ctx, top);
+    label(chart, text, (b.0 + 2, b.1 + 2), HPos::Left, b)
 }

@@ -48,6 +48,7 @@ pub use compare::render_compare;
 pub(crate) use data::Ctx;
 pub use data::{DASHED_POINTS, MAX_CURVES};
 pub use fit::{fit_chart_title, render_fit};
+pub use markers::MOST_MARKED;
 pub use plan::render_plan;
 pub use plan_hourly::render_plan_hourly;
 pub use sweep::{all_zero, render_sweep};

@@ -33,6 +33,11 @@ const EVENT_MARKS: f64 = 9_600.0;
 /// hundred outages with their recoveries on three charts took 7.7 MB of
 /// resident memory above a trivial run, a hundred capacity changes 1.9 MB.
 const EVENT_END_MARKS: f64 = 13_000.0;
+
+/// A timeline event on a chart over time when the timeline is too dense for
+/// a labelled line each: a short tick, twice (the chart, and its copy in
+/// `report.html`).
+const EVENT_TICK: f64 = 500.0;
 /// Bytes per time bin of a curve on a chart over time, SVG and `report.html`.
 const BIN_CURVE: f64 = 35.0;
 /// Bytes per point of a dashed curve, SVG and `report.html`: a dash is an
@@ -187,7 +192,12 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
     let csv = s.bins * s.columns() * CSV_CELL;
     let rows = s.events * (EVENT_ROWS + EVENT_FIGURES * reps);
     let (marks, curves) = if cmd.charts {
-        let marks = (s.events * EVENT_MARKS + s.ended * EVENT_END_MARKS) * s.marked_charts();
+        let each = if s.events > crate::report::charts::MOST_MARKED as f64 {
+            s.events * EVENT_TICK
+        } else {
+            s.events * EVENT_MARKS + s.ended * EVENT_END_MARKS
+        };
+        let marks = each * s.marked_charts();
         // A dashed curve is drawn through at most DASHED_POINTS points.
         let points = s.bins.min(crate::report::charts::DASHED_POINTS as f64);
         let dashed = s.dashed() * (points * DASHED_POINT).max(DASHED_WIDTH);
