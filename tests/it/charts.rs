@@ -321,3 +321,42 @@ fn a_dense_timeline_is_ticks_under_one_label() {
         assert!(svg.len() < 1_000_000, "{stem}.svg: {} bytes", svg.len());
     }
 }
+
+/// The overflow chart drew a dashed line for each home region that spilled:
+/// it too draws the ten with the highest peaks and says so.
+#[test]
+fn the_overflow_chart_draws_the_ten_home_regions_that_spill_most() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |i: i32| {
+        (
+            f64::from((i * 37) % 140 - 70),
+            f64::from((i * 71) % 340 - 170),
+        )
+    };
+    let regions: Vec<_> = (0..12)
+        .map(|i| serde_json::json!({ "id": format!("r{i}"), "lat": at(i).0, "lon": at(i).1 }))
+        .collect();
+    let deployments: Vec<_> = (0..12)
+        .map(|i| serde_json::json!({ "agent": "a", "region": format!("r{i}"), "capacity": 3 }))
+        .collect();
+    // Users beside every region, each region too small for its own.
+    let populations: Vec<_> = (0..12)
+        .map(|i| {
+            serde_json::json!({ "name": format!("p{i}"), "lat": at(i).0, "lon": at(i).1 + 0.5,
+                "utc_offset_h": 0, "rate": { "peak_per_s": 0.05 + 0.002 * f64::from(i) },
+                "session": { "type": "exponential", "mean": "60s" } })
+        })
+        .collect();
+    let v = serde_json::json!({
+        "name": "spills", "regions": regions, "deployments": deployments,
+        "populations": populations, "policy": { "type": "nearest" },
+        "run": { "horizon": "3h", "bin": "30min" }
+    });
+    let out = run_world(dir.path(), "spills", &v);
+    let svg = read_text(&out.join("overflow.svg"));
+    assert_eq!(svg.matches("spilled from r").count(), 10, "{svg}");
+    assert!(
+        svg.contains("The 10 of 12 home regions that spilled"),
+        "{svg}"
+    );
+}

@@ -117,11 +117,10 @@ impl Shape {
 
     /// Curves over time on the charts: concurrency, capacity and spill per
     /// hosting region, concurrency and capacity per deployment lane, a pool's
-    /// workers and loads (the deployments and pools charts draw at most
-    /// `MAX_CURVES` of theirs; regions are counted in full, spill lines
-    /// having no such bound).
+    /// workers and loads (each chart draws at most `MAX_CURVES` regions,
+    /// deployments or pools).
     fn curves(&self) -> f64 {
-        3.0 * self.hosting
+        3.0 * self.drawn(self.hosting)
             + 2.0 * self.drawn(self.deployment_lanes())
             + 3.0 * self.drawn(self.pools)
     }
@@ -129,7 +128,9 @@ impl Shape {
     /// Dashed curves over time: capacity and spill per hosting region,
     /// capacity per deployment lane, a pool's reported load.
     fn dashed(&self) -> f64 {
-        2.0 * self.hosting + self.drawn(self.deployment_lanes()) + self.drawn(self.pools)
+        2.0 * self.drawn(self.hosting)
+            + self.drawn(self.deployment_lanes())
+            + self.drawn(self.pools)
     }
 
     /// How many of `n` series a chart draws.
