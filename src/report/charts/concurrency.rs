@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::data::{busiest, for_dashes, noting, positive_or, Ctx, Levels};
+use super::data::{busiest, for_dashes, highest, positive_or, Ctx, Levels};
 use super::legend::{Entry, Keepout, Legend, Plot, Swatch, KEY, TOP_FIRST};
 use super::style::{builder, color, empty, heading, tidy};
 use super::{markers, time_axis, Drawn};
@@ -30,16 +30,12 @@ where
             (r, lv, peaks)
         })
         .collect();
-    let highest: Vec<f64> = (all.iter())
-        .map(|(_, _, peaks)| peaks.iter().fold(0.0, |a: f64, &b| a.max(b)))
-        .collect();
-    let shown = busiest(&highest);
-    let note = noting(note, shown.len(), all.len(), "regions");
+    let (drawn, note) = busiest(all, |(_, _, p)| highest(p.iter().copied()), note, "regions");
     let area = heading(root, &ctx.heading, TITLE, &note)?;
     if ctx.regions.is_empty() {
         return empty(&area, "No region hosts agents: nothing to plot.");
     }
-    let series: Vec<Region> = shown.iter().map(|&k| all[k].clone()).collect();
+    let series: Vec<Region> = drawn.into_iter().map(|(_, x)| x).collect();
     let mut top: f64 = 1.0;
     for (_, lv, peaks) in &series {
         for (&(_, busy, cap), &peak) in lv.iter().zip(peaks) {

@@ -13,32 +13,41 @@ use crate::stats::Distribution;
 /// edge instead of one per population, so the legend stays readable.
 pub const MAX_CURVES: usize = 10;
 
-/// The series a chart over time draws when it has more than [`MAX_CURVES`]
-/// (regions, deployments, worker pools): the [`MAX_CURVES`] with the
-/// highest `peaks` (ties: the first), in their order; else every one. A
-/// chart of thousands of lanes was all legend, its curves hidden under it
-/// (and a `report.html` of 10 000 deployments weighed 295 MB); every series
-/// stays in `timeseries.csv`.
-pub fn busiest(peaks: &[f64]) -> Vec<usize> {
-    let mut shown: Vec<usize> = (0..peaks.len()).collect();
-    if shown.len() > MAX_CURVES {
-        shown.sort_by(|&a, &b| peaks[b].total_cmp(&peaks[a]).then(a.cmp(&b)));
-        shown.truncate(MAX_CURVES);
-        shown.sort_unstable();
+/// The lanes a chart over time draws out of `all` (regions, deployments,
+/// worker pools), each with its index in `all`, and its `note` saying which:
+/// every one when they are at most [`MAX_CURVES`], else the [`MAX_CURVES`]
+/// with the highest `peak` (ties: the first), in their order. A chart of
+/// thousands of lanes was all legend, its curves hidden under it (and a
+/// `report.html` of 10 000 deployments weighed 295 MB); every lane stays in
+/// `timeseries.csv`. `what` names the lanes, plural.
+pub fn busiest<T>(
+    all: Vec<T>,
+    peak: impl Fn(&T) -> f64,
+    note: &str,
+    what: &str,
+) -> (Vec<(usize, T)>, String) {
+    let total = all.len();
+    let mut drawn: Vec<(usize, T)> = all.into_iter().enumerate().collect();
+    if total <= MAX_CURVES {
+        return (drawn, note.to_string());
     }
-    shown
+    let peaks: Vec<f64> = drawn.iter().map(|(_, x)| peak(x)).collect();
+    let mut order: Vec<usize> = (0..total).collect();
+    order.sort_by(|&a, &b| peaks[b].total_cmp(&peaks[a]).then(a.cmp(&b)));
+    let mut keep = vec![false; total];
+    for &k in &order[..MAX_CURVES] {
+        keep[k] = true;
+    }
+    drawn.retain(|(k, _)| keep[*k]);
+    let note = format!(
+        "{note} The {MAX_CURVES} of {total} {what} with the highest peaks (all in timeseries.csv)."
+    );
+    (drawn, note)
 }
 
-/// A chart's note, saying which of its `total` series (`what`, plural) it
-/// draws when [`busiest`] left some out.
-pub fn noting(note: &str, shown: usize, total: usize, what: &str) -> String {
-    if shown < total {
-        format!(
-            "{note} The {shown} of {total} {what} with the highest peaks (all in timeseries.csv)."
-        )
-    } else {
-        note.to_string()
-    }
+/// The highest of `values` (0 for none): a lane's peak, for [`busiest`].
+pub fn highest(values: impl IntoIterator<Item = f64>) -> f64 {
+    values.into_iter().fold(0.0, f64::max)
 }
 
 /// Everything a chart may need.

@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::data::{busiest, for_dashes, noting, positive_or, Ctx, Levels};
+use super::data::{busiest, for_dashes, highest, positive_or, Ctx, Levels};
 use super::legend::{Entry, Keepout, Legend, Swatch, KEY, TOP_FIRST};
 use super::style::{builder, color, heading, tidy};
 use super::{markers, time_axis, Drawn};
@@ -34,14 +34,11 @@ where
     let s = &ctx.est.pooled.series;
     let lanes: Vec<usize> = s.deployment_lanes().collect();
     let all: Vec<_> = lanes.iter().map(|&l| ctx.levels(l)).collect();
-    let highest: Vec<f64> = (all.iter())
-        .map(|lv| lv.iter().fold(0.0, |a: f64, &(_, busy, _)| a.max(busy)))
-        .collect();
-    // The deployments drawn, each with its own index (lane k is deployment k).
-    let shown = busiest(&highest);
-    let note = noting(note, shown.len(), all.len(), "deployments");
+    let busy = |lv: &Levels| highest(lv.iter().map(|&(_, busy, _)| busy));
+    // The deployments drawn, each with its index (lane k is deployment k).
+    let (drawn, note) = busiest(all, busy, note, "deployments");
     let area = heading(root, &ctx.heading, TITLE, &note)?;
-    let levels: Vec<_> = shown.iter().map(|&k| all[k].clone()).collect();
+    let (shown, levels): (Vec<usize>, Vec<Levels>) = drawn.into_iter().unzip();
     let top = levels
         .iter()
         .flatten()

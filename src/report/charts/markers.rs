@@ -30,14 +30,10 @@ pub const MOST_MARKED: usize = 60;
 /// A dense timeline's ticks: the share of the plot's height they take.
 const TICK: f64 = 0.04;
 
-/// Whether `ctx`'s timeline is drawn as ticks.
-fn dense(ctx: &Ctx) -> bool {
-    events(ctx).len() > MOST_MARKED
-}
-
-/// A dense timeline's one label: its text and its box, in backend pixels.
-fn count_label<DB: DrawingBackend>(chart: &Plot<'_, DB>, ctx: &Ctx, top: f64) -> (String, Rect) {
-    let text = format!("{} timeline events (ticks at the top)", events(ctx).len());
+/// A dense timeline's one label, counting its `n` events: its text and its
+/// box, in backend pixels.
+fn count_label<DB: DrawingBackend>(chart: &Plot<'_, DB>, n: usize, top: f64) -> (String, Rect) {
+    let text = format!("{n} timeline events (ticks at the top)");
     let (x, y) = chart.backend_coord(&(0.0, top * (1.0 - TICK)));
     let (w, h) = (chart.plotting_area())
         .estimate_text_size(&text, &anchored(SIZE, MARK, HPos::Left, VPos::Top))
@@ -46,8 +42,11 @@ fn count_label<DB: DrawingBackend>(chart: &Plot<'_, DB>, ctx: &Ctx, top: f64) ->
     (text, (x - 2, y - 2, x + w + 2, y + h + 2))
 }
 
-/// The events drawn: (start, end, draws its end, label), hours.
-fn events(ctx: &Ctx) -> Vec<(f64, f64, bool, String)> {
+/// An event drawn: start, end, whether its end is drawn, label; hours.
+type Event = (f64, f64, bool, String);
+
+/// The events drawn.
+fn events(ctx: &Ctx) -> Vec<Event> {
     let (hz, horizon_s) = (ctx.horizon_h(), ctx.world.run().horizon_s);
     ctx.world
         .timeline()
@@ -63,18 +62,18 @@ fn events(ctx: &Ctx) -> Vec<(f64, f64, bool, String)> {
 /// Each label placed: text, anchor, anchoring and box, in backend pixels.
 fn labels<DB: DrawingBackend>(
     chart: &Plot<'_, DB>,
-    ctx: &Ctx,
+    events: &[Event],
     top: f64,
 ) -> Vec<(String, (i32, i32), HPos, Rect)> {
     let area = chart.plotting_area();
     let (xr, _) = area.get_pixel_range();
     let style = anchored(SIZE, MARK, HPos::Left, VPos::Top);
-    let wanted: Vec<Wanted> = events(ctx)
-        .into_iter()
-        .map(|(at, _, _, label)| {
+    let wanted: Vec<Wanted> = events
+        .iter()
+        .map(|&(at, _, _, ref label)| {
             let (x, y) = chart.backend_coord(&(at, top));
             let w = area
-                .estimate_text_size(&label, &style)
+                .estimate_text_size(label, &style)
                 .map_or(0, |(w, _)| w as i32);
             let right = x + 5 + w <= xr.end - 2;
             let mut at: Vec<((i32, i32), HPos, VPos)> = Vec::new();
@@ -89,7 +88,7 @@ fn labels<DB: DrawingBackend>(
                 }
             }
             Wanted {
-                text: label,
+                text: label.clone(),
                 size: SIZE,
                 at,
                 required: true,
@@ -108,20 +107,21 @@ fn labels<DB: DrawingBackend>(
 /// What the events take on a chart whose y axis runs to `top`, for legend
 /// placement: their lines and labels.
 pub fn keep<DB: DrawingBackend>(keep: &mut Keepout, chart: &Plot<'_, DB>, ctx: &Ctx, top: f64) {
-    if dense(ctx) {
-        for (at, _, _, _) in events(ctx) {
+    let events = events(ctx);
+    if events.len() > MOST_MARKED {
+        for &(at, _, _, _) in &events {
             keep.line(chart, [(at, top * (1.0 - TICK)), (at, top)]);
         }
-        keep.rect(count_label(chart, ctx, top).1);
+        keep.rect(count_label(chart, events.len(), top).1);
         return;
     }
-    for (at, end, shows_end, _) in events(ctx) {
+    for &(at, end, shows_end, _) in &events {
         keep.line(chart, [(at, 0.0), (at, top)]);
         if shows_end {
             keep.line(chart, [(end, 0.0), (end, top)]);
         }
     }
-    for (_, _, _, b) in labels(chart, ctx, top) {
+    for (_, _, _, b) in labels(chart, &events, top) {
         keep.rect(b);
     }
 }
@@ -131,10 +131,11 @@ pub fn draw<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, ctx: &Ctx, top: f64) -
 where
     DB::ErrorType: 'static,
 {
-    if dense(ctx) {
-        return draw_ticks(chart, ctx, top);
+    let events = events(ctx);
+    if events.len() > MOST_MARKED {
+        return draw_ticks(chart, &events, top);
     }
-    for (at, end, shows_end, _) in events(ctx) {
+    for &(at, end, shows_end, _) in &events {
         chart.draw_series(DashedLineSeries::new(
             [(at, 0.0), (at, top)],
             8,
@@ -150,7 +151,7 @@ where
             ))?;
         }
     }
-    for (text, at, h, b) in labels(chart, ctx, top) {
+    for (text, at, h, b) in labels(chart, &events, top) {
         label(chart, text, at, h, b)?;
     }
     Ok(())
@@ -184,17 +185,17 @@ where
 
 /// A dense timeline: a short tick per event along the plot's top edge, and
 /// one label counting them.
-fn draw_ticks<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, ctx: &Ctx, top: f64) -> Drawn
+fn draw_ticks<DB: DrawingBackend>(chart: &mut Plot<'_, DB>, events: &[Event], top: f64) -> Drawn
 where
     DB::ErrorType: 'static,
 {
-    let ticks = events(ctx).into_iter().map(|(at, _, _, _)| {
+    let ticks = events.iter().map(|&(at, _, _, _)| {
         PathElement::new(
             vec![(at, top * (1.0 - TICK)), (at, top)],
             MARK.stroke_width(1),
         )
     });
     chart.draw_series(ticks)?;
-    let (text, b) = count_label(chart, ctx, top);
+    let (text, b) = count_label(chart, events.len(), top);
     label(chart, text, (b.0 + 2, b.1 + 2), HPos::Left, b)
 }

@@ -6,7 +6,7 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::data::{busiest, for_dashes, noting, positive_or, Ctx};
+use super::data::{busiest, for_dashes, highest, positive_or, Ctx};
 use super::legend::{Entry, Keepout, Legend, Plot, Swatch, TOP_FIRST};
 use super::style::{color, heading, text, tidy, INK};
 use super::{markers, time_axis, Drawn};
@@ -122,15 +122,11 @@ where
     DB::ErrorType: 'static,
 {
     let note = "Overflow: share of sessions served in the bin that went outside their home region (dashed: by home region). Rejected, abandoned: share of arrivals.";
-    let all = spilled(ctx);
-    let highest: Vec<f64> = (all.iter())
-        .map(|(_, p)| p.iter().fold(0.0, |a: f64, &(_, v)| a.max(v)))
-        .collect();
-    let shown = busiest(&highest);
-    let note = noting(note, shown.len(), all.len(), "home regions that spilled");
+    let peak = |(_, p): &(usize, Vec<(f64, f64)>)| highest(p.iter().map(|&(_, v)| v));
+    let (drawn, note) = busiest(spilled(ctx), peak, note, "home regions that spilled");
     let area = heading(root, &ctx.heading, TITLE, &note)?;
     let rows = rows(ctx);
-    let spills: Vec<_> = shown.iter().map(|&k| all[k].clone()).collect();
+    let spills: Vec<_> = drawn.into_iter().map(|(_, x)| x).collect();
     let top = rows
         .iter()
         .map(|r| r.1.max(r.2).max(r.3))

@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::data::{busiest, for_dashes, noting, positive_or, Ctx};
+use super::data::{busiest, for_dashes, highest, positive_or, Ctx};
 use super::legend::{Entry, Keepout, Legend, Plot, Spot, Swatch, KEY, TOP_FIRST};
 use super::style::{builder, color, heading, tidy, TARGET};
 use super::{time_axis, Drawn};
@@ -60,23 +60,11 @@ where
     DB::ErrorType: 'static,
 {
     let note = "Top: mean workers (provisioning, ready or draining). Bottom: mean load per registered worker, true (solid) and as reported to the server (dashed, darker); dotted red: the load threshold.";
-    let mut lines = lines(ctx);
-    let total = lines.len();
-    let highest: Vec<f64> = (lines.iter())
-        .map(|(_, _, p)| p.iter().fold(0.0, |a: f64, (_, v)| a.max(v[0])))
-        .collect();
-    let shown = busiest(&highest);
-    if shown.len() < total {
-        let mut keep = shown.iter().peekable();
-        let mut k = 0;
-        lines.retain(|_| {
-            let kept = keep.next_if_eq(&&k).is_some();
-            k += 1;
-            kept
-        });
-    }
-    let note = noting(note, lines.len(), total, "worker deployments");
+    let workers =
+        |(_, _, p): &(String, f64, Vec<(f64, [f64; 3])>)| highest(p.iter().map(|(_, v)| v[0]));
+    let (drawn, note) = busiest(lines(ctx), workers, note, "worker deployments");
     let area = heading(root, &ctx.heading, TITLE, &note)?;
+    let lines: Lines = drawn.into_iter().map(|(_, x)| x).collect();
     let hz = ctx.horizon_h();
     let most = lines
         .iter()

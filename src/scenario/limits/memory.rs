@@ -120,22 +120,13 @@ impl Shape {
     /// workers and loads (each chart draws at most `MAX_CURVES` regions,
     /// deployments or pools).
     fn curves(&self) -> f64 {
-        3.0 * self.drawn(self.hosting)
-            + 2.0 * self.drawn(self.deployment_lanes())
-            + 3.0 * self.drawn(self.pools)
+        3.0 * drawn(self.hosting) + 2.0 * drawn(self.deployment_lanes()) + 3.0 * drawn(self.pools)
     }
 
     /// Dashed curves over time: capacity and spill per hosting region,
     /// capacity per deployment lane, a pool's reported load.
     fn dashed(&self) -> f64 {
-        2.0 * self.drawn(self.hosting)
-            + self.drawn(self.deployment_lanes())
-            + self.drawn(self.pools)
-    }
-
-    /// How many of `n` series a chart draws.
-    fn drawn(&self, n: f64) -> f64 {
-        n.min(crate::report::charts::MAX_CURVES as f64)
+        2.0 * drawn(self.hosting) + drawn(self.deployment_lanes()) + drawn(self.pools)
     }
 
     /// Charts over time that mark the timeline's events.
@@ -366,4 +357,9 @@ fn pending(world: &World) -> f64 {
         })
         .sum();
     1.5 * load.min(capacity) + world.populations().len() as f64 + 16.0
+}
+
+/// How many of `n` lanes (regions, deployments, pools) a chart draws.
+fn drawn(n: f64) -> f64 {
+    n.min(crate::report::charts::MAX_CURVES as f64)
 }
