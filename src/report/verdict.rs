@@ -118,35 +118,89 @@ fn clock(s: f64) -> String {
     }
 }
 
-/// Each region's spans of time bins in which it was at capacity.
-fn at_capacity(world: &World, est: &Estimate) -> String {
+/// How many regions the verdict names at capacity, and how many spans of
+/// each: a world of hundreds of busy regions, or a month of daily peaks,
+/// would otherwise turn one line of the verdict into a page. The rest are
+/// counted, and every bin is in `timeseries.csv`.
+const MOST_REGIONS: usize = 5;
+const MOST_SPANS: usize = 4;
+
+/// A region's spans of time bins in which it was at capacity, merged where
+/// they touch.
+fn spans_at_capacity(world: &World, est: &Estimate, r: usize) -> Vec<(f64, f64)> {
     let s = &est.pooled.series;
     let h = world.run().horizon_s;
-    let mut regions = Vec::new();
-    for (r, region) in world.regions().iter().enumerate() {
-        let mut spans: Vec<(f64, f64)> = Vec::new();
-        for b in 0..s.bins() {
-            let (start, end) = (b as f64 * s.bin_s, ((b + 1) as f64 * s.bin_s).min(h));
-            let (busy, cap, _) = s.lane_cell(b, s.region_lane(r));
-            let full = cap > 0.0 && busy / cap >= AT_CAPACITY && end > start;
-            match spans.last_mut() {
-                Some(last) if full && last.1 == start => last.1 = end,
-                _ if full => spans.push((start, end)),
-                _ => {}
-            }
+    let mut spans: Vec<(f64, f64)> = Vec::new();
+    for b in 0..s.bins() {
+        let (start, end) = (b as f64 * s.bin_s, ((b + 1) as f64 * s.bin_s).min(h));
+        let (busy, cap, _) = s.lane_cell(b, s.region_lane(r));
+        let full = cap > 0.0 && busy / cap >= AT_CAPACITY && end > start;
+        match spans.last_mut() {
+            Some(last) if full && last.1 == start => last.1 = end,
+            _ if full => spans.push((start, end)),
+            _ => {}
         }
-        if !spans.is_empty() {
-            let when: Vec<String> = spans
-                .iter()
-                .map(|&(a, b)| format!("{}–{}", clock(a), clock(b)))
-                .collect();
-            regions.push(format!("{} {}", region.id, when.join(", ")));
-        }
+    }
+    spans
+}
+
+/// Hours in spans of seconds.
+fn hours(spans: &[(f64, f64)]) -> f64 {
+    spans.iter().map(|(a, b)| b - a).sum::<f64>() / 3600.0
+}
+
+/// A region and its first spans at capacity, the rest counted.
+fn region_spans(id: &str, spans: &[(f64, f64)]) -> String {
+    let when: Vec<String> = (spans.iter().take(MOST_SPANS))
+        .map(|&(a, b)| format!("{}–{}", clock(a), clock(b)))
+        .collect();
+    let more = spans.len().saturating_sub(MOST_SPANS);
+    if more == 0 {
+        format!("{id} {}", when.join(", "))
+    } else {
+        format!(
+            "{id} {} and {more} more {} ({:.1} h in all)",
+            when.join(", "),
+            if more == 1 { "span" } else { "spans" },
+            hours(spans)
+        )
+    }
+}
+
+/// The regions at capacity and when: the `MOST_REGIONS` longest at capacity
+/// (ties to the first in the scenario), named in scenario order, the others
+/// counted.
+fn at_capacity(world: &World, est: &Estimate) -> String {
+    let full: Vec<(usize, Vec<(f64, f64)>)> = (0..world.regions().len())
+        .map(|r| (r, spans_at_capacity(world, est, r)))
+        .filter(|(_, spans)| !spans.is_empty())
+        .collect();
+    let mut longest: Vec<usize> = (0..full.len()).collect();
+    longest.sort_by(|&a, &b| {
+        hours(&full[b].1)
+            .total_cmp(&hours(&full[a].1))
+            .then(a.cmp(&b))
+    });
+    longest.truncate(MOST_REGIONS);
+    longest.sort_unstable();
+    let mut regions: Vec<String> = (longest.iter())
+        .map(|&i| region_spans(&world.regions()[full[i].0].id, &full[i].1))
+        .collect();
+    let more = full.len() - longest.len();
+    if more > 0 {
+        let rest: f64 = (0..full.len())
+            .filter(|i| !longest.contains(i))
+            .map(|i| hours(&full[i].1))
+            .sum();
+        let noun = if more == 1 { "region" } else { "regions" };
+        regions.push(format!(
+            "and {more} more {noun} ({rest:.1} h at capacity in all; every bin in timeseries.csv)"
+        ));
     }
     let rule = format!(
         "≥ {:.0} % busy on average over a {:.0}-min bin",
         AT_CAPACITY * 100.0,
-        s.bin_s / 60.0
+        est.pooled.series.bin_s / 60.0
     );
     if regions.is_empty() {
         format!("No region at capacity ({rule}).")

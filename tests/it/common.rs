@@ -21,6 +21,18 @@ pub fn estimate(world: &World) -> Estimate {
     experiment::replicate(world, &()).expect("not cancelled")
 }
 
+/// The files of a run of `world` with estimate `est`, charts left out (the
+/// tables are what these tests read), in a folder removed when dropped.
+pub fn written(world: &World, est: &Estimate) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = regionsim::report::Options {
+        charts: false,
+        ..regionsim::report::Options::default()
+    };
+    regionsim::report::write_run_with(dir.path(), world, est, opts).unwrap();
+    dir
+}
+
 pub use regionsim::validation::exact::erlang_b;
 
 /// Two independent runs of `n` and `m` sessions that counted `x` and `y` of

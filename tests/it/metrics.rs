@@ -10,7 +10,7 @@ use regionsim::stats::metrics::{
 use regionsim::stats::{PopulationSummary, RegionSummary, Summary, ValueKind, WorkerSummary};
 use serde_json::Value;
 
-use crate::common::{estimate, world};
+use crate::common::{estimate, world, written};
 
 /// A summary shaped like a world of two regions and two populations.
 fn shaped() -> Summary {
@@ -202,12 +202,7 @@ fn replications_csv_column_means_reproduce_the_summary_exactly() {
     w.edit_run(|r| r.replications = 3)
         .expect("valid run settings");
     let est = estimate(&w);
-    let dir = tempfile::tempdir().unwrap();
-    let opts = Options {
-        charts: false,
-        ..Options::default()
-    };
-    write_run_with(dir.path(), &w, &est, opts).unwrap();
+    let dir = written(&w, &est);
     let text = std::fs::read_to_string(dir.path().join("replications.csv")).unwrap();
     let summary = std::fs::read_to_string(dir.path().join("summary.json")).unwrap();
     let mut lines = text.lines();

@@ -8,7 +8,6 @@
 
 use regionsim::experiment::half_width;
 use regionsim::model::World;
-use regionsim::report::{write_run_with, Options};
 use regionsim::validation::{Runs, CONFIDENCE};
 use serde_json::Value;
 
@@ -42,12 +41,7 @@ fn measured(sample: f64, report: f64, per_session: Option<f64>, more: &[(&str, V
 
 /// `summary.json` without its provenance, and `timeseries.csv`, of a run of `w`.
 fn outputs(w: &World) -> (Value, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let opts = Options {
-        charts: false,
-        ..Options::default()
-    };
-    write_run_with(dir.path(), w, &estimate(w), opts).unwrap();
+    let dir = written(w, &estimate(w));
     let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
     let mut summary: Value = serde_json::from_str(&read("summary.json")).unwrap();
     summary.as_object_mut().unwrap().remove("provenance");

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use regionsim::model::World;
 use regionsim::report::{write_run_with, Options};
 
-use crate::common::{estimate, repo, world};
+use crate::common::{estimate, repo, world, written};
 
 #[test]
 fn reports_open_with_the_verdict() {
@@ -56,7 +56,11 @@ fn verdict_at_capacity(md: &str, bin_s: f64) -> BTreeMap<String, BTreeSet<u64>> 
         return out;
     };
     for item in list.trim_end_matches('.').split("; ") {
+        if item.starts_with("and ") {
+            continue; // the regions counted, not named
+        }
         let (region, spans) = item.split_once(' ').unwrap();
+        let spans = spans.split(" and ").next().unwrap(); // the spans named
         let bins: &mut BTreeSet<u64> = out.entry(region.to_string()).or_default();
         for span in spans.split(", ") {
             let (a, b) = span.split_once('–').unwrap();
@@ -119,12 +123,7 @@ fn verdict_matches_timeseries(w: &mut World) -> usize {
     w.edit_run(|r| r.replications = 2)
         .expect("valid run settings");
     let est = estimate(w);
-    let dir = tempfile::tempdir().unwrap();
-    let opts = Options {
-        charts: false,
-        ..Options::default()
-    };
-    write_run_with(dir.path(), w, &est, opts).unwrap();
+    let dir = written(w, &est);
     let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
     let said = verdict_at_capacity(&read("summary.md"), w.run().bin_s);
     let seen = csv_at_capacity(&read("timeseries.csv"));
@@ -195,4 +194,63 @@ fn regions_at_capacity_follow_an_hourly_schedule() {
         .unwrap_or_else(|e| panic!("{e}"));
     let full = verdict_matches_timeseries(&mut w);
     assert!(full > 0, "the tight hours put us-east at capacity");
+}
+
+/// A world of `regions` regions of 2 slots, each beside a population of
+/// hundreds of Erlangs (at capacity whenever it has capacity), over
+/// `horizon_h` hours in bins of an hour, with `outages` (region, start hour).
+fn saturated(regions: usize, horizon_h: u32, outages: &[(usize, u32)]) -> String {
+    let ids: Vec<String> = (0..regions).map(|r| format!("r{r}")).collect();
+    let v = serde_json::json!({
+        "name": "saturated",
+        "policy": { "type": "nearest" },
+        "regions": ids.iter().enumerate()
+            .map(|(r, id)| serde_json::json!({ "id": id, "lat": 0, "lon": -170 + 40 * r as i64 }))
+            .collect::<Vec<_>>(),
+        "deployments": ids.iter()
+            .map(|id| serde_json::json!({ "agent": "a", "region": id, "capacity": 2 }))
+            .collect::<Vec<_>>(),
+        "populations": (0..regions)
+            .map(|r| serde_json::json!({
+                "name": format!("p{r}"), "lat": 0, "lon": -170 + 40 * r as i64, "utc_offset_h": 0,
+                "rate": { "peak_per_s": 1 }, "session": { "type": "exponential", "mean": "600s" }
+            }))
+            .collect::<Vec<_>>(),
+        "timeline": outages.iter()
+            .map(|&(r, h)| serde_json::json!({
+                "type": "outage", "at": format!("{h}h"), "region": format!("r{r}"), "duration": "1h"
+            }))
+            .collect::<Vec<_>>(),
+        "run": { "horizon": format!("{horizon_h}h"), "warmup": "0s", "bin": "1h", "replications": 1 }
+    });
+    let w = regionsim::scenario::parse(std::path::Path::new("saturated.json"), &v.to_string())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let est = estimate(&w);
+    let dir = written(&w, &est);
+    let md = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    let line = md.lines().find(|l| l.starts_with("- Regions at capacity"));
+    line.expect("the saturated regions are at capacity")
+        .to_string()
+}
+
+/// Eight regions at capacity, three of them an hour less (an outage): the
+/// verdict names the five longest at capacity in scenario order and counts
+/// the three others with their hours, instead of a paragraph of regions.
+#[test]
+fn the_verdict_names_the_regions_longest_at_capacity_and_counts_the_rest() {
+    let line = saturated(8, 2, &[(0, 1), (1, 1), (2, 1)]);
+    let named = "UTC: r3 00:00–02:00; r4 00:00–02:00; r5 00:00–02:00; r6 00:00–02:00; \
+                 r7 00:00–02:00; and 3 more regions (3.0 h at capacity in all; every bin in \
+                 timeseries.csv).";
+    assert!(line.ends_with(named), "{line}");
+}
+
+/// A region at capacity in five spans (outages in between): the verdict
+/// gives its first four and counts the rest with the hours of all.
+#[test]
+fn the_verdict_names_a_regions_first_spans_at_capacity_and_counts_the_rest() {
+    let line = saturated(1, 10, &[(0, 1), (0, 3), (0, 5), (0, 7), (0, 9)]);
+    let named = "UTC: r0 00:00–01:00, 02:00–03:00, 04:00–05:00, 06:00–07:00 and 1 more span \
+                 (5.0 h in all).";
+    assert!(line.ends_with(named), "{line}");
 }
