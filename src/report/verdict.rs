@@ -125,6 +125,16 @@ fn clock(s: f64) -> String {
 const MOST_REGIONS: usize = 5;
 const MOST_SPANS: usize = 4;
 
+/// How many of `n` to name when naming at most `most`: all of them where
+/// only one would be left ("and 1 more" says less than its name).
+fn named(n: usize, most: usize) -> usize {
+    if n > most + 1 {
+        most
+    } else {
+        n
+    }
+}
+
 /// A region's spans of time bins in which it was at capacity, merged where
 /// they touch.
 fn spans_at_capacity(world: &World, est: &Estimate, r: usize) -> Vec<(f64, f64)> {
@@ -151,17 +161,16 @@ fn hours(spans: &[(f64, f64)]) -> f64 {
 
 /// A region and its first spans at capacity, the rest counted.
 fn region_spans(id: &str, spans: &[(f64, f64)]) -> String {
-    let when: Vec<String> = (spans.iter().take(MOST_SPANS))
+    let when: Vec<String> = (spans.iter().take(named(spans.len(), MOST_SPANS)))
         .map(|&(a, b)| format!("{}–{}", clock(a), clock(b)))
         .collect();
-    let more = spans.len().saturating_sub(MOST_SPANS);
+    let more = spans.len() - when.len();
     if more == 0 {
         format!("{id} {}", when.join(", "))
     } else {
         format!(
-            "{id} {} and {more} more {} ({:.1} h in all)",
+            "{id} {} and {more} more spans ({:.1} h in all)",
             when.join(", "),
-            if more == 1 { "span" } else { "spans" },
             hours(spans)
         )
     }
@@ -181,7 +190,7 @@ fn at_capacity(world: &World, est: &Estimate) -> String {
             .total_cmp(&hours(&full[a].1))
             .then(a.cmp(&b))
     });
-    longest.truncate(MOST_REGIONS);
+    longest.truncate(named(full.len(), MOST_REGIONS));
     longest.sort_unstable();
     let mut regions: Vec<String> = (longest.iter())
         .map(|&i| region_spans(&world.regions()[full[i].0].id, &full[i].1))
@@ -192,9 +201,8 @@ fn at_capacity(world: &World, est: &Estimate) -> String {
             .filter(|i| !longest.contains(i))
             .map(|i| hours(&full[i].1))
             .sum();
-        let noun = if more == 1 { "region" } else { "regions" };
         regions.push(format!(
-            "and {more} more {noun} ({rest:.1} h at capacity in all; every bin in timeseries.csv)"
+            "and {more} more regions ({rest:.1} h at capacity in all; every bin in timeseries.csv)"
         ));
     }
     let rule = format!(

@@ -245,12 +245,12 @@ fn the_verdict_names_the_regions_longest_at_capacity_and_counts_the_rest() {
     assert!(line.ends_with(named), "{line}");
 }
 
-/// A region at capacity in five spans (outages in between): the verdict
+/// A region at capacity in six spans (outages in between): the verdict
 /// gives its first four and counts the rest with the hours of all.
 #[test]
 fn the_verdict_names_a_regions_first_spans_at_capacity_and_counts_the_rest() {
-    let line = saturated(1, 10, &[(0, 1), (0, 3), (0, 5), (0, 7), (0, 9)]);
-    let named = "UTC: r0 00:00–01:00, 02:00–03:00, 04:00–05:00, 06:00–07:00 and 1 more span \
-                 (5.0 h in all).";
+    let line = saturated(1, 12, &[(0, 1), (0, 3), (0, 5), (0, 7), (0, 9), (0, 11)]);
+    let named = "UTC: r0 00:00–01:00, 02:00–03:00, 04:00–05:00, 06:00–07:00 and 2 more spans \
+                 (6.0 h in all).";
     assert!(line.ends_with(named), "{line}");
 }
