@@ -360,3 +360,44 @@ fn the_overflow_chart_draws_the_ten_home_regions_that_spill_most() {
         "{svg}"
     );
 }
+
+/// Thousands of cities (a log fitted with coordinates gives one per 1-degree
+/// cell it touches) drew a circle and lines each, one dark mass over the
+/// map; past 500 the world view gathers them into the cells of the finest
+/// grid that gives at most 500, and says so.
+#[test]
+fn the_world_view_gathers_thousands_of_cities_into_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two populations of 1 000 cities, together a degree apart over 40 x 50
+    // degrees: 2 000 cells of 1 degree, 500 of 2.
+    let cities = |p: usize| -> Vec<serde_json::Value> {
+        (0..1000)
+            .map(|i| {
+                let k = 1000 * p + i;
+                serde_json::json!({ "name": format!("c{k}"), "lat": 0.5 + (k / 40) as f64,
+                    "lon": 0.5 + (k % 40) as f64, "weight": 1 + k % 3 })
+            })
+            .collect()
+    };
+    let v = serde_json::json!({
+        "name": "cities",
+        "regions": ["eu-central", "ap-south"],
+        "deployments": [{ "agent": "a", "region": "eu-central", "capacity": 20 },
+                        { "agent": "a", "region": "ap-south", "capacity": 20 }],
+        "populations": (0..2).map(|p| serde_json::json!({ "name": format!("p{p}"),
+            "utc_offset_h": 1, "cities": cities(p), "rate": { "peak_per_s": 0.2 },
+            "session": { "type": "exponential", "mean": "60s" } })).collect::<Vec<_>>(),
+        "policy": { "type": "nearest" },
+        "run": { "horizon": "6h" }
+    });
+    let out = run_world(dir.path(), "cities", &v);
+    let svg = read_text(&out.join("world.svg"));
+    assert!(
+        svg.contains("2000 cities gathered into 500 cells of 2°"),
+        "the note"
+    );
+    assert!(svg.contains("Cells of 2° (area ∝ sessions)"), "the legend");
+    // A filled circle and its outline per cell, and four legend circles.
+    assert_eq!(svg.matches("<circle").count(), 2 * 500 + 2 * 4);
+    assert!(svg.len() < 1_000_000, "world.svg: {} bytes", svg.len());
+}

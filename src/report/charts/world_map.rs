@@ -15,8 +15,10 @@ use super::labels::{place, Rect, Wanted};
 use super::style::{anchored, color, heading, INK, MUTED};
 use super::Drawn;
 use legend::draw_legend;
+use spots::{spots, Spot, Spots};
 
 mod legend;
+mod spots;
 
 /// File stem.
 pub const STEM: &str = "world";
@@ -81,8 +83,16 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx) -> Dra
 where
     DB::ErrorType: 'static,
 {
-    let note = "Lines join each city to the regions that served its population, wider for a larger share: faint = home region, strong = overflow.";
-    let area = heading(root, &ctx.heading, TITLE, note)?;
+    let point = &ctx.est.point;
+    let mut cities: Vec<Sized> = Vec::new();
+    for (p, pop) in ctx.world.populations().iter().enumerate() {
+        let sessions = point.populations.get(p).map_or(0.0, |s| s.sessions);
+        for (k, &c) in pop.cities.iter().enumerate() {
+            cities.push((p, c, sessions * ctx.city_weight(p, k)));
+        }
+    }
+    let spots = spots(ctx, &cities);
+    let area = heading(root, &ctx.heading, TITLE, &note(&spots))?;
     let (map_area, legend) = area.split_vertically(500);
     let view = View::of(&extent(ctx));
     let (lon, lat) = (view.lon, view.lat);
@@ -99,18 +109,26 @@ where
         .disable_axes()
         .draw()?;
     frame(&map_area, &chart, &view)?;
-    let point = &ctx.est.point;
-    let mut cities: Vec<Sized> = Vec::new();
-    for (p, pop) in ctx.world.populations().iter().enumerate() {
-        let sessions = point.populations.get(p).map_or(0.0, |s| s.sessions);
-        for (k, &c) in pop.cities.iter().enumerate() {
-            cities.push((p, c, sessions * ctx.city_weight(p, k)));
-        }
+    let max_sessions = positive_or(
+        spots.spots.iter().map(|s| s.sessions).fold(0.0, f64::max),
+        1.0,
+    );
+    flows_and_spots(&chart, ctx, &view, &spots.spots, max_sessions)?;
+    markers_and_labels(&map_area, &chart, ctx, &view, &spots.spots, max_sessions)?;
+    draw_legend(&legend, ctx, &spots, max_sessions)
+}
+
+/// The chart's note: what a line is, and how cities were gathered.
+fn note(spots: &Spots) -> String {
+    let lines = "wider for a larger share: faint = home region, strong = overflow.";
+    match spots.step {
+        None => format!("Lines join each city to the regions that served its population, {lines}"),
+        Some(step) => format!(
+            "{} cities gathered into {} cells of {step}° (each at its cities' centre, named after the largest + how many more). Lines join each cell to the regions that served its users, {lines}",
+            spots.cities,
+            spots.spots.len()
+        ),
     }
-    let max_sessions = positive_or(cities.iter().map(|c| c.2).fold(0.0, f64::max), 1.0);
-    flows_and_cities(&chart, ctx, &view, &cities, max_sessions)?;
-    markers_and_labels(&map_area, &chart, ctx, &view, &cities, max_sessions)?;
-    draw_legend(&legend, ctx, max_sessions)
 }
 
 /// A point held inside the map's frame.
@@ -190,37 +208,31 @@ where
 }
 
 /// Flow lines, home first (faint) and overflow on top (strong), then the
-/// cities, filled by the share of their users lost.
-fn flows_and_cities<DB: DrawingBackend>(
+/// spots, filled by the share of their users lost.
+fn flows_and_spots<DB: DrawingBackend>(
     chart: &Map<DB>,
     ctx: &Ctx,
     view: &View,
-    cities: &[Sized],
+    spots: &[Spot],
     max_sessions: f64,
 ) -> Drawn
 where
     DB::ErrorType: 'static,
 {
-    let (w, point, plot) = (ctx.world, &ctx.est.point, chart.plotting_area());
+    let plot = chart.plotting_area();
     for overflow in [false, true] {
-        for &(p, c, _) in cities {
-            let city = &w.cities()[c];
-            let home = ctx.home_region(p, c);
-            let Some(ps) = point.populations.get(p) else {
-                continue;
-            };
-            for &r in &ctx.regions {
-                let share = ps.served_by.get(r).copied().unwrap_or(0.0);
-                if share < 0.0005 || (home != Some(r)) != overflow {
+        for spot in spots {
+            for &(r, share, home) in &spot.served {
+                if home == overflow {
                     continue;
                 }
-                let reg = &w.regions()[r];
+                let reg = &ctx.world.regions()[r];
                 let style = color(r)
                     .mix(if overflow { 0.9 } else { 0.35 })
                     .stroke_width(width(share));
                 plot.draw(&PathElement::new(
                     vec![
-                        clamp(view, city.location.lon, city.location.lat),
+                        clamp(view, spot.at.0, spot.at.1),
                         clamp(view, reg.location.lon, reg.location.lat),
                     ],
                     style,
@@ -228,15 +240,10 @@ where
             }
         }
     }
-    for &(p, c, s) in cities {
-        let city = &w.cities()[c];
-        let at = clamp(view, city.location.lon, city.location.lat);
-        let r = radius(s, max_sessions);
-        let lost = point
-            .populations
-            .get(p)
-            .map_or(0.0, |q| q.rejection_rate + q.abandonment_rate);
-        plot.draw(&Circle::new(at, r, city_fill(lost)))?;
+    for spot in spots {
+        let at = clamp(view, spot.at.0, spot.at.1);
+        let r = radius(spot.sessions, max_sessions);
+        plot.draw(&Circle::new(at, r, city_fill(spot.lost)))?;
         plot.draw(&Circle::new(at, r, CITY.stroke_width(1)))?;
     }
     Ok(())
@@ -249,22 +256,21 @@ fn markers_and_labels<DB: DrawingBackend>(
     chart: &Map<DB>,
     ctx: &Ctx,
     view: &View,
-    cities: &[Sized],
+    spots: &[Spot],
     max_sessions: f64,
 ) -> Drawn
 where
     DB::ErrorType: 'static,
 {
     let (markers, mut wanted) = regions(map_area, chart, ctx, view)?;
-    let circles: Vec<((i32, i32), i32)> = cities
+    let circles: Vec<((i32, i32), i32)> = spots
         .iter()
-        .map(|&(_, c, s)| {
-            let l = &ctx.world.cities()[c].location;
-            let at = local(map_area, chart, clamp(view, l.lon, l.lat));
-            (at, radius(s, max_sessions))
+        .map(|s| {
+            let at = local(map_area, chart, clamp(view, s.at.0, s.at.1));
+            (at, radius(s.sessions, max_sessions))
         })
         .collect();
-    wanted.extend(city_labels(ctx, cities, &circles));
+    wanted.extend(spot_labels(spots, &circles));
     // Labels keep off region markers, every city's circle and the outside.
     let mut obstacles: Vec<Rect> = markers.iter().map(|m| m.2).collect();
     obstacles.extend(
@@ -334,14 +340,14 @@ where
     Ok((markers, wanted))
 }
 
-/// The names of the largest cities first, beside their circles
-/// (`circles`: each city's centre and radius in pixels); a name with no free
+/// The names of the largest spots first, beside their circles
+/// (`circles`: each spot's centre and radius in pixels); a name with no free
 /// place is left out, so the largest are the ones a reader gets.
-fn city_labels(ctx: &Ctx, cities: &[Sized], circles: &[((i32, i32), i32)]) -> Vec<Wanted> {
-    let mut by_size: Vec<usize> = (0..cities.len()).collect();
+fn spot_labels(spots: &[Spot], circles: &[((i32, i32), i32)]) -> Vec<Wanted> {
+    let mut by_size: Vec<usize> = (0..spots.len()).collect();
     by_size.sort_by(|&a, &b| {
-        let (a, b) = (&cities[a], &cities[b]);
-        b.2.total_cmp(&a.2).then(a.1.cmp(&b.1))
+        let (a, b) = (&spots[a], &spots[b]);
+        b.sessions.total_cmp(&a.sessions).then(a.key.cmp(&b.key))
     });
     by_size
         .into_iter()
@@ -349,7 +355,7 @@ fn city_labels(ctx: &Ctx, cities: &[Sized], circles: &[((i32, i32), i32)]) -> Ve
         .map(|k| {
             let (at, r) = circles[k];
             Wanted {
-                text: ctx.world.cities()[cities[k].1].name.clone(),
+                text: spots[k].name.clone(),
                 size: 13,
                 at: around(at, r + 3),
                 required: false,

@@ -8,7 +8,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::super::data::Ctx;
 use super::super::style::{anchored, color, INK, MUTED};
 use super::super::Drawn;
-use super::{city_fill, width, CITY};
+use super::{city_fill, width, Spots, CITY};
 
 /// Left-anchored text of size `s` in colour `c`.
 fn left(s: u32, c: RGBColor) -> TextStyle<'static> {
@@ -29,13 +29,14 @@ fn sessions(n: f64) -> String {
 pub(super) fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     ctx: &Ctx,
+    spots: &Spots,
     max_sessions: f64,
 ) -> Drawn
 where
     DB::ErrorType: 'static,
 {
     regions(area, ctx, 30)?;
-    cities(area, max_sessions, 700)?;
+    cities(area, spots, max_sessions, 700)?;
     lines(area, 950)
 }
 
@@ -97,15 +98,20 @@ where
 }
 
 /// City sizes against sessions, and the colour of lost arrivals.
-fn cities<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, max_sessions: f64, x2: i32) -> Drawn
+fn cities<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    spots: &Spots,
+    max_sessions: f64,
+    x2: i32,
+) -> Drawn
 where
     DB::ErrorType: 'static,
 {
-    area.draw(&Text::new(
-        "Cities (area ∝ sessions)",
-        (x2, 14),
-        left(17, INK),
-    ))?;
+    let title = match spots.step {
+        None => "Cities (area ∝ sessions)".to_string(),
+        Some(step) => format!("Cells of {step}° (area ∝ sessions)"),
+    };
+    area.draw(&Text::new(title, (x2, 14), left(17, INK)))?;
     // Three sizes, each a different whole number of sessions.
     let mut shown: Vec<f64> = Vec::new();
     for f in [1.0, 0.25, 0.05] {
