@@ -72,3 +72,58 @@ pub(super) fn put_all<S>(
         }
     }
 }
+
+/// How many JSON values (numbers, nulls and objects) `put_all` writes for
+/// one item of `catalogue` with each of `regions` regions listed (the most
+/// a per-region metric lists): the memory estimate counts `summary.json`'s
+/// tree from the layout itself, not from a second account of it.
+pub(crate) fn values_put<S>(catalogue: &'static [Metric<S>], regions: usize) -> usize {
+    let mut heads: Vec<&str> = Vec::new();
+    let mut n = 0;
+    for m in catalogue {
+        // A dotted key's head is an object of its own, made once.
+        if let Some((head, _)) = m.key.split_once('.') {
+            if !heads.contains(&head) {
+                heads.push(head);
+                n += 1;
+            }
+        }
+        n += match &m.value {
+            metrics::Value::Scalar(..) => 2,
+            metrics::Value::Dist(..) => 1 + 2 * Stat::ALL.len(),
+            metrics::Value::PerRegion(..) => 2 + 2 * regions,
+        };
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::metrics::POPULATION_METRICS;
+
+    /// The count agrees with the tree `put_all` builds, objects included.
+    #[test]
+    fn values_put_counts_what_put_all_writes() {
+        fn values(v: &Value) -> usize {
+            match v {
+                Value::Object(m) => 1 + m.values().map(values).sum::<usize>(),
+                _ => 1,
+            }
+        }
+        let world = crate::scenario::parse(
+            std::path::Path::new("t.json"),
+            include_str!("../../scenarios/tests/tiny.json"),
+        )
+        .unwrap();
+        let est = crate::experiment::replicate(&world, &()).unwrap();
+        let regions = world.regions().len();
+        let p = &est.point.populations[0];
+        let mut m = Map::new();
+        put_all(&mut m, POPULATION_METRICS, p, Some(p), &world);
+        // Every region listed: the population is served by each.
+        let served = p.served_by.iter().filter(|&&x| x > 0.0).count();
+        let full = values_put(POPULATION_METRICS, regions);
+        assert_eq!(values(&Value::Object(m)) - 1, full - 2 * (regions - served));
+    }
+}

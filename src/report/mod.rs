@@ -13,7 +13,7 @@ mod format;
 mod headline;
 mod html;
 mod json;
-mod json_values;
+pub(crate) mod json_values;
 mod markdown;
 pub mod partial;
 mod plan;

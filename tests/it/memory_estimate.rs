@@ -152,6 +152,29 @@ fn stress_worlds() -> Vec<(&'static str, Value, bool, &'static [&'static str])> 
             "lon": f64::from((i * 13) % 340) - 170.0, "weight": 1 + i % 5 })
         })
         .collect();
+    // Thousands of worker deployments, and of populations: each has some
+    // fifty to eighty figures in `summary.json`, whose tree took 15-17 kB
+    // an item (found by probing the limits: 10 000 worker deployments used
+    // 177 MB where the estimate, counting their statistics alone, said 29 MB).
+    let mut pools = small();
+    pools["deployments"] = (0..2500)
+        .map(|i| {
+            let region = ["us-east", "eu-central"][i % 2];
+            json!({ "agent": format!("a{i}"), "region": region,
+            "workers": { "count": 1, "load": { "sessions_per_worker": 4 } } })
+        })
+        .collect();
+    pools["policy"]["agent"] = json!("a0");
+    pools["run"]["horizon"] = json!("10min");
+    let mut populations = small();
+    populations["populations"] = (0..2500)
+        .map(|i| {
+            json!({ "name": format!("p{i}"), "lat": f64::from(i % 140) - 70.0,
+            "lon": f64::from((i * 13) % 340) - 170.0, "utc_offset_h": 0,
+            "rate": { "peak_per_s": 0.001 }, "session": { "type": "exponential", "mean": "60s" } })
+        })
+        .collect();
+    populations["run"]["horizon"] = json!("10min");
     let mut trace = small();
     trace["populations"] = json!([{ "name": "logged", "arrivals": { "trace": "trace.csv" } }]);
     trace["run"]["horizon"] = json!("10min");
@@ -168,6 +191,8 @@ fn stress_worlds() -> Vec<(&'static str, Value, bool, &'static [&'static str])> 
         ("timeline events that end, on charts", ends, true, NO),
         ("a dense timeline on charts", dense, true, NO),
         ("replayed trace", trace, false, NO),
+        ("thousands of worker deployments", pools, false, NO),
+        ("thousands of populations", populations, false, NO),
         (
             "many cities read with a setting",
             cities,
