@@ -6,11 +6,11 @@
 
 use super::{
     batched, half_width, one_replication, welch_half_width, Accumulator, Cancelled, Estimate,
-    Welford,
+    Replicated, Welford,
 };
 use crate::engine::Progress;
 use crate::model::{PolicySpec, World};
-use crate::stats::{RunStats, Summary};
+use crate::stats::Summary;
 
 /// One policy's difference from the baseline (the first policy).
 #[derive(Debug, Clone)]
@@ -76,14 +76,14 @@ impl PairedFold {
     }
 
     /// One replication: each policy's statistics and scalars, baseline first.
-    pub(super) fn push(&mut self, runs: Vec<(RunStats, Vec<f64>)>) {
-        let base = runs[0].1.clone();
-        for (i, (stats, values)) in runs.into_iter().enumerate() {
+    pub(super) fn push(&mut self, runs: Vec<Replicated>) {
+        let base = runs[0].values.clone();
+        for (i, r) in runs.into_iter().enumerate() {
             if i > 0 {
-                let d: Vec<f64> = values.iter().zip(&base).map(|(a, b)| a - b).collect();
+                let d: Vec<f64> = r.values.iter().zip(&base).map(|(a, b)| a - b).collect();
                 self.diffs[i - 1].push(&d);
             }
-            self.accs[i].push(stats, &values);
+            self.accs[i].push(r);
         }
     }
 

@@ -41,7 +41,11 @@ pub struct Estimate {
     pub replications: u32,
     /// Confidence level of the half-widths.
     pub confidence: f64,
-    /// Each replication's scalars in [`Summary::visit`] order (see [`Estimate::replication`]).
+    /// Each replication's run-wide scalars in [`Summary::visit_run_wide`]
+    /// order (see [`Estimate::replication`]): a row of `replications.csv`,
+    /// a few hundred bytes whatever the world, so that many replications of
+    /// a world of many populations and regions do not hold each one's
+    /// every figure.
     pub runs: Vec<Vec<f64>>,
 }
 
@@ -53,13 +57,31 @@ struct Accumulator {
     runs: Vec<Vec<f64>>,
 }
 
+/// A replication's statistics, its summary's scalars in [`Summary::visit`]
+/// order, and its run-wide ones (its row).
+struct Replicated {
+    stats: RunStats,
+    values: Vec<f64>,
+    row: Vec<f64>,
+}
+
+/// A replication's statistics with the scalars the estimators take of it.
+fn replicated(stats: RunStats) -> Replicated {
+    let mut s = Summary::of(&stats);
+    Replicated {
+        values: s.values(),
+        row: s.run_values(),
+        stats,
+    }
+}
+
 impl Accumulator {
-    fn push(&mut self, stats: RunStats, values: &[f64]) {
-        self.values.push(values);
-        self.runs.push(values.to_vec());
+    fn push(&mut self, r: Replicated) {
+        self.values.push(&r.values);
+        self.runs.push(r.row);
         match &mut self.pooled {
-            None => self.pooled = Some(stats),
-            Some(p) => p.merge(&stats),
+            None => self.pooled = Some(r.stats),
+            Some(p) => p.merge(&r.stats),
         }
     }
 
@@ -85,10 +107,11 @@ impl Accumulator {
 }
 
 impl Estimate {
-    /// Replication `i`'s own figures (its percentiles are its own, not pooled).
+    /// Replication `i`'s own run-wide figures (its percentiles are its own,
+    /// not pooled); its regions, populations and workers are left empty.
     pub fn replication(&self, i: usize) -> Summary {
-        let mut s = self.point.clone();
-        s.set_values(&self.runs[i], None);
+        let mut s = Summary::default();
+        s.set_run_values(&self.runs[i]);
         s
     }
 }
@@ -115,16 +138,19 @@ fn batched<T: Send>(
     Ok(())
 }
 
+/// One replication's statistics.
+fn simulated(world: &World, spec: &PolicySpec, rep: u32, progress: &dyn Progress) -> RunStats {
+    simulate_with(world, AnyPolicy::from_spec(world, spec), rep, progress)
+}
+
 /// One replication's statistics and its summary's scalars.
 fn one_replication(
     world: &World,
     spec: &PolicySpec,
     rep: u32,
     progress: &dyn Progress,
-) -> (RunStats, Vec<f64>) {
-    let stats = simulate_with(world, AnyPolicy::from_spec(world, spec), rep, progress);
-    let values = Summary::of(&stats).values();
-    (stats, values)
+) -> Replicated {
+    replicated(simulated(world, spec, rep, progress))
 }
 
 /// Run `world.run.replications` replications of the scenario's policy.
@@ -145,7 +171,7 @@ pub fn replicate_policy(
         0..n,
         progress,
         |rep| one_replication(world, spec, rep, progress),
-        |(s, v)| acc.push(s, &v),
+        |r| acc.push(r),
     )?;
     Ok(acc.finish(world.run().confidence))
 }

@@ -5,12 +5,11 @@
 
 use std::sync::Mutex;
 
-use super::{batched, Accumulator, Cancelled, Estimate};
+use super::{batched, replicated, Accumulator, Cancelled, Estimate};
 use crate::engine::policy::AnyPolicy;
 use crate::engine::record::SessionSink;
 use crate::engine::{simulate_recorded, simulate_with, Progress};
 use crate::model::World;
-use crate::stats::Summary;
 
 /// [`super::replicate`], recording replication 0's sessions into `sink`.
 pub fn replicate_recorded(
@@ -31,10 +30,9 @@ pub fn replicate_recorded(
             } else {
                 simulate_with(world, policy, rep, progress)
             };
-            let values = Summary::of(&stats).values();
-            (stats, values)
+            replicated(stats)
         },
-        |(s, v)| acc.push(s, &v),
+        |r| acc.push(r),
     )?;
     Ok(acc.finish(world.run().confidence))
 }

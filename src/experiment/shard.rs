@@ -14,10 +14,12 @@
 use std::ops::Range;
 
 use super::compare::PairedFold;
-use super::{batched, one_replication, Accumulator, Cancelled, Comparison, Estimate, SweepPoint};
+use super::{
+    batched, replicated, simulated, Accumulator, Cancelled, Comparison, Estimate, SweepPoint,
+};
 use crate::engine::Progress;
 use crate::model::{PolicySpec, World};
-use crate::stats::{RunStats, Summary};
+use crate::stats::RunStats;
 
 /// Shard `index` of `count`: it runs units `[index * T / count, (index + 1) * T / count)`
 /// of a study of T units.
@@ -66,7 +68,7 @@ pub fn run_units(
     batched(
         reps,
         progress,
-        |rep| (rep, one_replication(world, spec, rep, progress).0),
+        |rep| (rep, simulated(world, spec, rep, progress)),
         |(rep, stats)| sink(rep, vec![stats]),
     )
 }
@@ -86,7 +88,7 @@ pub fn compare_units(
         |rep| {
             let runs = policies
                 .iter()
-                .map(|(_, spec)| one_replication(world, spec, rep, progress).0)
+                .map(|(_, spec)| simulated(world, spec, rep, progress))
                 .collect();
             (rep, runs)
         },
@@ -155,12 +157,6 @@ pub fn sweep_units(
     Ok(())
 }
 
-/// One replication's statistics with the scalars the accumulators fold.
-fn with_values(stats: RunStats) -> (RunStats, Vec<f64>) {
-    let values = Summary::of(&stats).values();
-    (stats, values)
-}
-
 /// Folds a run's replications, received in order, into its [`Estimate`].
 #[derive(Default)]
 pub struct RunReplay(Accumulator);
@@ -168,8 +164,7 @@ pub struct RunReplay(Accumulator);
 impl RunReplay {
     /// The next replication.
     pub fn push(&mut self, stats: RunStats) {
-        let (stats, values) = with_values(stats);
-        self.0.push(stats, &values);
+        self.0.push(replicated(stats));
     }
 
     /// The estimate at `confidence`; None when nothing was pushed.
@@ -189,7 +184,7 @@ impl CompareReplay {
 
     /// The next replication: one statistics per policy, baseline first.
     pub fn push(&mut self, runs: Vec<RunStats>) {
-        self.0.push(runs.into_iter().map(with_values).collect());
+        self.0.push(runs.into_iter().map(replicated).collect());
     }
 
     /// The comparison of the policies `labels` at `confidence`.
@@ -224,8 +219,7 @@ impl SweepReplay {
     /// The next unit, `u`.
     pub fn push(&mut self, u: u64, stats: RunStats) {
         let (p, _) = self.layout.locate(u);
-        let (stats, values) = with_values(stats);
-        self.current.push(stats, &values);
+        self.current.push(replicated(stats));
         if self.layout.locate(u + 1).0 != p || u + 1 == self.layout.total {
             let est = std::mem::take(&mut self.current).finish(self.confidence[p]);
             self.points.push(SweepPoint {

@@ -25,3 +25,4 @@ pub use catalogue::{POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS, WORKER_
 pub use metric::{Metric, Stat, Unit, Value};
 pub use pick::Pick;
 pub use scalar::{headline, scalars, Scalar};
+pub use visit::visited;

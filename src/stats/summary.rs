@@ -321,6 +321,23 @@ impl Summary {
         v
     }
 
+    /// The run-wide scalars, in [`Summary::visit_run_wide`] order.
+    pub fn run_values(&mut self) -> Vec<f64> {
+        let mut v = Vec::new();
+        self.visit_run_wide(&mut |_, x| v.push(*x));
+        v
+    }
+
+    /// Overwrite the run-wide scalars from `values`, in
+    /// [`Summary::visit_run_wide`] order.
+    pub fn set_run_values(&mut self, values: &[f64]) {
+        let mut i = 0;
+        self.visit_run_wide(&mut |_, x| {
+            *x = values[i];
+            i += 1;
+        });
+    }
+
     /// Overwrite the scalars of the given kind (all if `None`) from `values`,
     /// which is in [`Summary::visit`] order.
     pub fn set_values(&mut self, values: &[f64], only: Option<ValueKind>) {

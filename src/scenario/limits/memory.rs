@@ -194,7 +194,12 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
     let engine = pending(world) * 48.0 + world.deployments().len() as f64 * 128.0 + rings + query;
     let batch = (2.0 * threads).min(reps);
     let pooled = f64::from(reps > 1.0);
-    let simulating = runs * (batch * stats + pooled * pooled_stats + threads.min(reps) * engine);
+    let (figures, row) = figures(world, pools.len());
+    // Each replication's row of run-wide figures, kept for replications.csv.
+    let rows_kept = runs * reps * row;
+    let simulating = runs * (batch * stats + pooled * pooled_stats + threads.min(reps) * engine)
+        + runs * figures * (4.0 + 2.0 * batch)
+        + rows_kept;
     let csv = s.bins * s.columns() * CSV_CELL;
     let rows = s.events * (EVENT_ROWS + EVENT_FIGURES * reps);
     let (marks, curves) = if cmd.charts {
@@ -213,8 +218,19 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
     };
     // The summaries' distributions over every population, merged.
     let overall = pooled_dists.min(3.0 * query);
-    let reporting =
-        runs * pooled_stats + overall + csv + rows + marks + curves + summary(world, pools.len());
+    // The point and half-width estimates and the estimators' means and
+    // spreads they come from; replications.csv's cells.
+    let replications_csv = reps * (row / 8.0 + 1.0) * CSV_CELL;
+    let reporting = runs * pooled_stats
+        + overall
+        + csv
+        + rows
+        + marks
+        + curves
+        + summary(world, &s, pools.len())
+        + runs * 4.0 * figures
+        + rows_kept
+        + replications_csv;
     let n_cities = world.cities().len() as f64;
     let cities = (n_cities + s.regions) * s.regions * 8.0 + n_cities * CITY_READ;
     // A replayed trace's rows, 16 bytes each, read into a vector that grows
@@ -249,21 +265,50 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
 }
 
 /// Bytes of `summary.json` while it is written: every figure of the run, of
-/// each region, population and worker pool, and its half-width (a region
-/// listed in each per-region figure), as `report::json_values` lays them out.
-fn summary(world: &World, pools: usize) -> f64 {
+/// each region, population and worker pool, and its half-width, as
+/// `report::json_values` lays them out. A per-region figure lists the
+/// regions that served the population: at most those hosting agents, and
+/// at most one per session it is likely to have over the replications.
+fn summary(world: &World, s: &Shape, pools: usize) -> f64 {
     use crate::report::json_values::values_put;
     use crate::stats::metrics::{
         POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS, WORKER_METRICS,
     };
-    let regions = world.regions().len();
+    let (hosting, horizon) = (s.hosting as usize, world.run().horizon_s);
+    let reps = f64::from(world.run().replications);
     // Each item's object and its fields beside the catalogue's (id and name,
     // the peak loads, the label, sizing and sessions a worker).
-    let values = values_put(SUMMARY_METRICS, regions)
-        + regions * (3 + values_put(REGION_METRICS, regions))
-        + world.populations().len() * (4 + values_put(POPULATION_METRICS, regions))
-        + pools * (4 + values_put(WORKER_METRICS, regions));
+    let populations: usize = (0..world.populations().len())
+        .map(|i| {
+            let sessions = world.expected_arrivals(i, 0.0, horizon) * reps + 1.0;
+            4 + values_put(POPULATION_METRICS, hosting.min(sessions.ceil() as usize))
+        })
+        .sum();
+    let values = values_put(SUMMARY_METRICS, hosting)
+        + world.regions().len() * (3 + values_put(REGION_METRICS, hosting))
+        + populations
+        + pools * (4 + values_put(WORKER_METRICS, hosting));
     values as f64 * SUMMARY_VALUE
+}
+
+/// Bytes of a summary's scalars (every number the metric catalogue defines
+/// for the run, its regions, populations and worker pools: a population
+/// holds a share for each region), and of a replication's row of run-wide
+/// ones. The scalars are copied in each replication in flight (its summary
+/// and its scalars) and in the estimators (a mean and a spread each): in a
+/// world of 10 000 populations and 1 000 regions, 80 MB a copy.
+fn figures(world: &World, pools: usize) -> (f64, f64) {
+    use crate::stats::metrics::{
+        visited, POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS, WORKER_METRICS,
+    };
+    let regions = world.regions().len();
+    let run = visited(SUMMARY_METRICS, regions);
+    let all = run
+        + regions * visited(REGION_METRICS, regions)
+        + world.populations().len() * visited(POPULATION_METRICS, regions)
+        + pools * visited(WORKER_METRICS, regions);
+    // A row is a vector of its own: its numbers and the allocation's header.
+    (8.0 * all as f64, 8.0 * run as f64 + 48.0)
 }
 
 /// Bytes of the latency distributions of statistics over `reps`

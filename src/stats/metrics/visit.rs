@@ -23,7 +23,26 @@ fn visit<S>(metrics: &'static [Metric<S>], s: &mut S, f: &mut impl FnMut(ValueKi
     }
 }
 
+/// How many numbers `visit` walks in one item of `metrics` whose per-region
+/// figures list `regions` regions: the length of a summary's scalars, for
+/// the memory estimate.
+pub fn visited<S>(metrics: &'static [Metric<S>], regions: usize) -> usize {
+    (metrics.iter())
+        .map(|m| match m.value {
+            Value::Scalar(..) => 1,
+            Value::Dist(..) => Stat::ALL.len(),
+            Value::PerRegion(..) => regions,
+        })
+        .sum()
+}
+
 impl Summary {
+    /// Walk the run-wide numbers alone (the start of [`Summary::visit`]'s
+    /// order): a replication's row of `replications.csv`.
+    pub fn visit_run_wide(&mut self, f: &mut impl FnMut(ValueKind, &mut f64)) {
+        visit(SUMMARY_METRICS, self, f);
+    }
+
     /// Walk every number the metric catalogue defines, in a fixed order (the
     /// same for all summaries of a world).
     pub fn visit(&mut self, f: &mut impl FnMut(ValueKind, &mut f64)) {
