@@ -39,7 +39,7 @@ pub fn check(args: CheckArgs) -> Result<()> {
         }
         // As `run` would by default: the scenario's replications, every
         // thread, charts.
-        let w = guard::estimate(std::slice::from_ref(&world), 1, None, true);
+        let w = guard::estimate(std::slice::from_ref(&world), 1, None, true, false);
         match guard::refusal(file, &w) {
             Some(why) if !args.force => {
                 let message = format!("{why}; `run` needs --force");

@@ -17,25 +17,21 @@ pub fn workers(threads: Option<usize>) -> usize {
 }
 
 /// The combined workload of `worlds` run one after the other, `runs` policies
-/// each, with charts or without.
-pub fn estimate(worlds: &[World], runs: usize, threads: Option<usize>, charts: bool) -> Workload {
+/// each, with charts or without; `kept`: whether each world's results are
+/// kept until the last is done (a sweep's report, not a shard's part).
+pub fn estimate(
+    worlds: &[World],
+    runs: usize,
+    threads: Option<usize>,
+    charts: bool,
+    kept: bool,
+) -> Workload {
     let cmd = Command {
         runs,
         threads: workers(threads),
         charts,
     };
-    let mut total = Workload::estimate(&worlds[0], &cmd);
-    for w in &worlds[1..] {
-        let one = Workload::estimate(w, &cmd);
-        total.events += one.events;
-        total.worker_passes |= one.worker_passes;
-        if one.memory_bytes > total.memory_bytes {
-            total.memory_bytes = one.memory_bytes;
-            total.memory_cause = one.memory_cause;
-        }
-        total.events_cause = total.events_cause.or(one.events_cause);
-    }
-    total
+    Workload::estimate_all(worlds, &cmd, kept)
 }
 
 /// The one-line refusal of `w` on `file`, if it is above a limit: the file,
@@ -51,16 +47,18 @@ pub fn refusal(file: &Path, w: &Workload) -> Option<String> {
     ))
 }
 
-/// The estimate, refused above the limits without `force`.
+/// The estimate, refused above the limits without `force`; `kept` as for
+/// [`estimate`].
 pub fn workload(
     file: &Path,
     worlds: &[World],
     runs: usize,
     threads: Option<usize>,
     charts: bool,
+    kept: bool,
     force: bool,
 ) -> Result<Workload> {
-    let w = estimate(worlds, runs, threads, charts);
+    let w = estimate(worlds, runs, threads, charts, kept);
     match refusal(file, &w) {
         Some(why) if !force => Err(bad(format!("{why}; give --force to run it anyway"))),
         _ => Ok(w),

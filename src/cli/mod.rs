@@ -256,12 +256,14 @@ impl Common {
         let base = &worlds[0];
         self.warn(base);
         let charts = !self.no_charts;
+        // A sweep keeps every point's summaries until its report.
         let work = guard::workload(
             &self.scenario,
             worlds,
             runs,
             self.threads,
             charts,
+            true,
             self.force,
         )?;
         let out = self.out_dir(base, suffix);

@@ -250,7 +250,16 @@ pub fn write_part(
     let share = share(&study, &layout, &units);
     if !share.is_empty() {
         // A part holds statistics only; the charts come with the merge.
-        let work = guard::workload(&c.scenario, &share, study.runs, c.threads, false, c.force)?;
+        // Each unit's statistics are written as it finishes: nothing kept.
+        let work = guard::workload(
+            &c.scenario,
+            &share,
+            study.runs,
+            c.threads,
+            false,
+            false,
+            c.force,
+        )?;
         if !c.quiet {
             say!("estimated {}", work.describe());
         }

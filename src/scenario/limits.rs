@@ -131,6 +131,33 @@ impl Workload {
         Self::estimate(world, &cmd)
     }
 
+    /// The combined workload of `worlds` run one after the other (a sweep's
+    /// points, or a shard's share of them): their events add up; memory is
+    /// the largest run's, and with `kept` every finished point's summaries
+    /// besides (a sweep keeps them until its last point is done, then
+    /// writes them all into `sweep.json`; a shard's part writes each one's
+    /// statistics as it finishes).
+    pub fn estimate_all(worlds: &[World], cmd: &Command, kept: bool) -> Self {
+        let mut total = Self::estimate(&worlds[0], cmd);
+        for w in &worlds[1..] {
+            let one = Self::estimate(w, cmd);
+            total.events += one.events;
+            total.worker_passes |= one.worker_passes;
+            if one.memory_bytes > total.memory_bytes {
+                total.memory_bytes = one.memory_bytes;
+                total.memory_cause = one.memory_cause;
+            }
+            total.events_cause = total.events_cause.or(one.events_cause);
+        }
+        if kept && worlds.len() > 1 {
+            let points: f64 = (worlds.iter())
+                .map(|w| memory::kept(w, &work::pools(w)))
+                .sum();
+            total.memory_bytes += points;
+        }
+        total
+    }
+
     /// Estimate the workload of `cmd` on `world`.
     pub fn estimate(world: &World, cmd: &Command) -> Self {
         let pools = work::pools(world);

@@ -74,6 +74,11 @@ const DEPLOYMENT_READ: f64 = 1_100.0;
 /// values 15 kB a deployment.
 const SUMMARY_VALUE: f64 = 350.0;
 
+/// Bytes per value of `sweep.json`'s text: about 28 bytes pretty-printed, in
+/// a string that grows by doubling (and is copied as it does). Measured: a
+/// sweep of 40 points of 184 000 figures each wrote 205 MB.
+const SUMMARY_TEXT: f64 = 80.0;
+
 /// The peak and the field behind its largest term.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Memory {
@@ -231,16 +236,7 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
         + runs * 4.0 * figures
         + rows_kept
         + replications_csv;
-    let n_cities = world.cities().len() as f64;
-    let cities = (n_cities + s.regions) * s.regions * 8.0 + n_cities * CITY_READ;
-    // A replayed trace's rows, 16 bytes each, read into a vector that grows
-    // by doubling (its spare room partly touched).
-    let traces: f64 = (world.populations().iter())
-        .filter_map(|p| p.trace.as_ref())
-        .map(|t| 24.0 * t.rows.len() as f64)
-        .sum();
-    let deployments = world.deployments().len() as f64 * DEPLOYMENT_READ;
-    let world_bytes = cities + traces + deployments + s.events * 400.0;
+    let (world_bytes, cities) = world_bytes(world, &s);
     let bins = if simulating > reporting {
         runs * (batch + pooled) * series
     } else {
@@ -289,6 +285,32 @@ fn summary(world: &World, s: &Shape, pools: usize) -> f64 {
         + populations
         + pools * (4 + values_put(WORKER_METRICS, hosting));
     values as f64 * SUMMARY_VALUE
+}
+
+/// Bytes of the world itself, and of its cities alone: their RTT rows and
+/// their records while read; a replayed trace's rows, 16 bytes each, read
+/// into a vector that grows by doubling (its spare room partly touched);
+/// the deployments and timeline events read.
+fn world_bytes(world: &World, s: &Shape) -> (f64, f64) {
+    let n_cities = world.cities().len() as f64;
+    let cities = (n_cities + s.regions) * s.regions * 8.0 + n_cities * CITY_READ;
+    let traces: f64 = (world.populations().iter())
+        .filter_map(|p| p.trace.as_ref())
+        .map(|t| 24.0 * t.rows.len() as f64)
+        .sum();
+    let deployments = world.deployments().len() as f64 * DEPLOYMENT_READ;
+    (cities + traces + deployments + s.events * 400.0, cities)
+}
+
+/// Bytes a sweep holds of each point beyond its run: its world (a sweep
+/// builds every point's world before the first runs), its point and
+/// half-width estimates once it has run, and its text in `sweep.json`,
+/// written a point at a time into one string (its figures laid out as in
+/// `summary.json`, `SUMMARY_TEXT` bytes each).
+pub(super) fn kept(world: &World, pools: &[Pool]) -> f64 {
+    let s = Shape::of(world, pools.len());
+    let text = summary(world, &s, pools.len()) / SUMMARY_VALUE * SUMMARY_TEXT;
+    world_bytes(world, &s).0 + 2.0 * figures(world, pools.len()).0 + text
 }
 
 /// Bytes of a summary's scalars (every number the metric catalogue defines
