@@ -10,10 +10,14 @@
 //! were measured. The process's fixed share (code, font) is left out.
 
 use super::work::Pool;
+use distributions::{distributions, held};
+
+mod distributions;
+mod figures;
+
 use super::Command;
-use crate::model::{OnFull, Patience, Population, World};
-use crate::scenario::warnings::on_full;
-use crate::stats::{chunks_spanned, CHUNK_BYTES};
+use crate::model::World;
+pub(super) use figures::kept;
 
 /// Bytes per cell of `timeseries.csv` while it is built: the cell with its
 /// row's spare room, its text on the heap, its share of the file.
@@ -65,19 +69,6 @@ const CITY_READ: f64 = 900.0;
 /// lines in the reports. Measured: 10 000 deployments of slots took 1.2 kB
 /// a deployment of resident memory.
 const DEPLOYMENT_READ: f64 = 1_100.0;
-
-/// Bytes per value of `summary.json` while it is written: its entry in an
-/// object (key, value, hash, the index's slot, the spare room of growing by
-/// doubling) and its pretty-printed text, about 30 bytes. Measured (GNU
-/// time, above the estimate's other terms): 10 000 populations of 76 values
-/// each took 16.6 kB a population more, 10 000 worker deployments of 49
-/// values 15 kB a deployment.
-const SUMMARY_VALUE: f64 = 350.0;
-
-/// Bytes per value of `sweep.json`'s text: about 28 bytes pretty-printed, in
-/// a string that grows by doubling (and is copied as it does). Measured: a
-/// sweep of 40 points of 184 000 figures each wrote 205 MB.
-const SUMMARY_TEXT: f64 = 80.0;
 
 /// The peak and the field behind its largest term.
 #[derive(Debug, Clone, PartialEq)]
@@ -165,6 +156,24 @@ fn deployment_lanes(world: &World) -> bool {
             .any(|d| std::mem::replace(&mut seen[d.region], true))
 }
 
+/// The timeline's marks and the curves over time on the charts, bytes
+/// (none without charts).
+fn charted(s: &Shape, cmd: &Command) -> (f64, f64) {
+    if !cmd.charts {
+        return (0.0, 0.0);
+    }
+    let each = if s.events > crate::report::charts::MOST_MARKED as f64 {
+        s.events * EVENT_TICK
+    } else {
+        s.events * EVENT_MARKS + s.ended * EVENT_END_MARKS
+    };
+    let marks = each * s.marked_charts();
+    // A dashed curve is drawn through at most DASHED_POINTS points.
+    let points = s.bins.min(crate::report::charts::DASHED_POINTS as f64);
+    let dashed = s.dashed() * (points * DASHED_POINT).max(DASHED_WIDTH);
+    (marks, s.bins * s.curves() * BIN_CURVE + dashed)
+}
+
 /// The peak of `cmd` on `world` with its worker `pools`.
 pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
     let s = Shape::of(world, pools.len());
@@ -199,43 +208,15 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
     let engine = pending(world) * 48.0 + world.deployments().len() as f64 * 128.0 + rings + query;
     let batch = (2.0 * threads).min(reps);
     let pooled = f64::from(reps > 1.0);
-    let (figures, row) = figures(world, pools.len());
-    // Each replication's row of run-wide figures, kept for replications.csv.
-    let rows_kept = runs * reps * row;
+    let figures = figures::of(world, &s, pools.len(), runs, batch);
     let simulating = runs * (batch * stats + pooled * pooled_stats + threads.min(reps) * engine)
-        + runs * figures * (4.0 + 2.0 * batch)
-        + rows_kept;
+        + figures.simulating;
     let csv = s.bins * s.columns() * CSV_CELL;
     let rows = s.events * (EVENT_ROWS + EVENT_FIGURES * reps);
-    let (marks, curves) = if cmd.charts {
-        let each = if s.events > crate::report::charts::MOST_MARKED as f64 {
-            s.events * EVENT_TICK
-        } else {
-            s.events * EVENT_MARKS + s.ended * EVENT_END_MARKS
-        };
-        let marks = each * s.marked_charts();
-        // A dashed curve is drawn through at most DASHED_POINTS points.
-        let points = s.bins.min(crate::report::charts::DASHED_POINTS as f64);
-        let dashed = s.dashed() * (points * DASHED_POINT).max(DASHED_WIDTH);
-        (marks, s.bins * s.curves() * BIN_CURVE + dashed)
-    } else {
-        (0.0, 0.0)
-    };
+    let (marks, curves) = charted(&s, cmd);
     // The summaries' distributions over every population, merged.
     let overall = pooled_dists.min(3.0 * query);
-    // The point and half-width estimates and the estimators' means and
-    // spreads they come from; replications.csv's cells.
-    let replications_csv = reps * (row / 8.0 + 1.0) * CSV_CELL;
-    let reporting = runs * pooled_stats
-        + overall
-        + csv
-        + rows
-        + marks
-        + curves
-        + summary(world, &s, pools.len())
-        + runs * 4.0 * figures
-        + rows_kept
-        + replications_csv;
+    let reporting = runs * pooled_stats + overall + csv + rows + marks + curves + figures.reporting;
     let (world_bytes, cities) = world_bytes(world, &s);
     let bins = if simulating > reporting {
         runs * (batch + pooled) * series
@@ -260,33 +241,6 @@ pub(super) fn of(world: &World, pools: &[Pool], cmd: &Command) -> Memory {
     }
 }
 
-/// Bytes of `summary.json` while it is written: every figure of the run, of
-/// each region, population and worker pool, and its half-width, as
-/// `report::json_values` lays them out. A per-region figure lists the
-/// regions that served the population: at most those hosting agents, and
-/// at most one per session it is likely to have over the replications.
-fn summary(world: &World, s: &Shape, pools: usize) -> f64 {
-    use crate::report::json_values::values_put;
-    use crate::stats::metrics::{
-        POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS, WORKER_METRICS,
-    };
-    let (hosting, horizon) = (s.hosting as usize, world.run().horizon_s);
-    let reps = f64::from(world.run().replications);
-    // Each item's object and its fields beside the catalogue's (id and name,
-    // the peak loads, the label, sizing and sessions a worker).
-    let populations: usize = (0..world.populations().len())
-        .map(|i| {
-            let sessions = world.expected_arrivals(i, 0.0, horizon) * reps + 1.0;
-            4 + values_put(POPULATION_METRICS, hosting.min(sessions.ceil() as usize))
-        })
-        .sum();
-    let values = values_put(SUMMARY_METRICS, hosting)
-        + world.regions().len() * (3 + values_put(REGION_METRICS, hosting))
-        + populations
-        + pools * (4 + values_put(WORKER_METRICS, hosting));
-    values as f64 * SUMMARY_VALUE
-}
-
 /// Bytes of the world itself, and of its cities alone: their RTT rows and
 /// their records while read; a replayed trace's rows, 16 bytes each, read
 /// into a vector that grows by doubling (its spare room partly touched);
@@ -300,140 +254,6 @@ fn world_bytes(world: &World, s: &Shape) -> (f64, f64) {
         .sum();
     let deployments = world.deployments().len() as f64 * DEPLOYMENT_READ;
     (cities + traces + deployments + s.events * 400.0, cities)
-}
-
-/// Bytes a sweep holds of each point beyond its run: its world (a sweep
-/// builds every point's world before the first runs), its point and
-/// half-width estimates once it has run, and its text in `sweep.json`,
-/// written a point at a time into one string (its figures laid out as in
-/// `summary.json`, `SUMMARY_TEXT` bytes each).
-pub(super) fn kept(world: &World, pools: &[Pool]) -> f64 {
-    let s = Shape::of(world, pools.len());
-    let text = summary(world, &s, pools.len()) / SUMMARY_VALUE * SUMMARY_TEXT;
-    world_bytes(world, &s).0 + 2.0 * figures(world, pools.len()).0 + text
-}
-
-/// Bytes of a summary's scalars (every number the metric catalogue defines
-/// for the run, its regions, populations and worker pools: a population
-/// holds a share for each region), and of a replication's row of run-wide
-/// ones. The scalars are copied in each replication in flight (its summary
-/// and its scalars) and in the estimators (a mean and a spread each): in a
-/// world of 10 000 populations and 1 000 regions, 80 MB a copy.
-fn figures(world: &World, pools: usize) -> (f64, f64) {
-    use crate::stats::metrics::{
-        visited, POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS, WORKER_METRICS,
-    };
-    let regions = world.regions().len();
-    let run = visited(SUMMARY_METRICS, regions);
-    let all = run
-        + regions * visited(REGION_METRICS, regions)
-        + world.populations().len() * visited(POPULATION_METRICS, regions)
-        + pools * visited(WORKER_METRICS, regions);
-    // A row is a vector of its own: its numbers and the allocation's header.
-    (8.0 * all as f64, 8.0 * run as f64 + 48.0)
-}
-
-/// Bytes of the latency distributions of statistics over `reps`
-/// replications: each population's media RTT, join latency and wait, each
-/// worker pool's join latency, the timeline's rejoin latency. A distribution
-/// allocates a chunk of counts (`stats/histogram.rs`) for each stretch of
-/// values one lands in: at most as many as the values it is likely to take
-/// span (their range, from the distributions that make them: patience, dispatch,
-/// start-up, a worker pool's cold and process starts, jitter, the cities'
-/// RTTs), and at most one per value recorded.
-/// An upper bound: how many users wait, and how long, is up to the run.
-fn distributions(world: &World, pools: usize, reps: f64) -> f64 {
-    let horizon = world.run().horizon_s;
-    let values: Vec<f64> = (0..world.populations().len())
-        .map(|i| world.expected_arrivals(i, 0.0, horizon) * reps + 1.0)
-        .collect();
-    let all: f64 = values.iter().sum();
-    let delays = &world.delays();
-    let (dispatch, startup) = (delays.dispatch.span(all), delays.startup.span(all));
-    let jitter = delays.jitter.span(all);
-    // A job on a worker pool may also wait for a worker's cold start (and
-    // the autoscaler's next look) and for a job process to start.
-    let pool_wait = (world.deployments().iter())
-        .filter_map(|d| d.workers.as_ref())
-        .map(|w| {
-            let cold =
-                (w.autoscale.as_ref()).map_or(0.0, |a| a.provisioning.span(all).1 + a.interval_s);
-            cold + w.process_start.span(all).1
-        })
-        .fold(0.0, f64::max);
-    let mut total = 0.0;
-    let mut widest_join = (f64::INFINITY, 0.0f64);
-    // Users wait only where the policy queues them.
-    let queues = on_full(world.policy()) == OnFull::Wait;
-    for (p, &values) in world.populations().iter().zip(&values) {
-        let wait_s = if queues {
-            longest_wait(p, values, horizon)
-        } else {
-            0.0
-        };
-        let join_s = (
-            dispatch.0 + startup.0,
-            wait_s + pool_wait + dispatch.1 + startup.1,
-        );
-        widest_join = (widest_join.0.min(join_s.0), widest_join.1.max(join_s.1));
-        let (rtt, distinct) = rtts(world, p);
-        let rtt = (rtt.0 + 1e3 * jitter.0, rtt.1 + 1e3 * jitter.1);
-        let rtt_values = if jitter.1 > 0.0 {
-            values
-        } else {
-            values.min(distinct)
-        };
-        total += held(rtt, rtt_values)
-            + held((1e3 * join_s.0, 1e3 * join_s.1), values)
-            + held((0.0, 1e3 * wait_s), values);
-    }
-    if widest_join.0.is_finite() {
-        // Each pool's join latency, and every job joins one pool: however
-        // many pools share them, the values allocate one chunk each at most.
-        let (chunks, listed) = chunks_spanned(1e3 * widest_join.0, 1e3 * widest_join.1);
-        let pools = pools as f64;
-        total += (pools * chunks as f64).min(all.max(pools)) * CHUNK_BYTES as f64
-            + pools.min(all) * 8.0 * listed as f64;
-    }
-    if !world.timeline().is_empty() {
-        // A rejoin after a failure: detection, waiting, dispatch, start-up.
-        let longest = horizon + pool_wait + dispatch.1 + startup.1;
-        total += held((0.0, 1e3 * longest), all);
-    }
-    total
-}
-
-/// Bytes of one distribution of `values` values in `range` (ms).
-fn held(range: (f64, f64), values: f64) -> f64 {
-    let (chunks, listed) = chunks_spanned(range.0, range.1);
-    (chunks as f64).min(values.max(1.0)) * CHUNK_BYTES as f64 + 8.0 * listed as f64
-}
-
-/// The longest one of `values` users of `p` is likely to wait, seconds (0:
-/// nobody waits).
-fn longest_wait(p: &Population, values: f64, horizon: f64) -> f64 {
-    match &p.patience {
-        Patience::None => 0.0,
-        Patience::Unlimited => horizon,
-        Patience::Dist(d) => d.span(values).1.min(horizon),
-    }
-}
-
-/// The least and the most base media RTT (ms) from `p`'s cities to any
-/// region, and how many distinct values there are at most.
-fn rtts(world: &World, p: &Population) -> ((f64, f64), f64) {
-    let mut range = (f64::INFINITY, 0.0f64);
-    let mut n = 0usize;
-    for &c in &p.cities {
-        for &r in &world.cities()[c].rtt_ms {
-            range = (range.0.min(r), range.1.max(r));
-            n += 1;
-        }
-    }
-    if n == 0 {
-        range = (0.0, 0.0);
-    }
-    (range, n as f64)
 }
 
 /// The `window` of the pool with the largest sample ring.
