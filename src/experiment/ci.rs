@@ -128,16 +128,45 @@ pub fn welch_half_width(var_a: f64, var_b: f64, n: u32, confidence: f64) -> f64 
     let nf = n as f64;
     let (a, b) = (var_a / nf, var_b / nf);
     let se2 = a + b;
+    if se2.is_nan() {
+        // A figure undefined in some replication (the percentile of a
+        // population that had no session there): no interval, as for one mean.
+        return f64::NAN;
+    }
     if se2 == 0.0 {
         return 0.0;
     }
     let dof = se2 * se2 / (a * a / (nf - 1.0) + b * b / (nf - 1.0));
+    // Variances so small that their squares underflow give 0 / 0: the same
+    // degrees of freedom from the variances scaled to the larger.
+    let dof = if dof.is_finite() && dof > 0.0 {
+        dof
+    } else {
+        let m = a.max(b);
+        let (a, b) = (a / m, b / m);
+        (nf - 1.0) * (a + b) * (a + b) / (a * a + b * b)
+    };
     t_quantile(dof, confidence) * se2.sqrt()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A figure undefined in a replication (a percentile of no sessions)
+    /// has a NaN variance: the interval is unknown, not a panic (found by
+    /// probing: `compare` on 1 000 populations of a session or two each
+    /// stopped with "dof > 0").
+    #[test]
+    fn welch_half_width_of_undefined_or_tiny_variances_is_no_panic() {
+        assert!(welch_half_width(f64::NAN, 1.0, 4, 0.95).is_nan());
+        assert!(welch_half_width(1.0, f64::NAN, 4, 0.95).is_nan());
+        // Squares that underflow: the interval of the scaled variances.
+        let (a, b) = (1e-170, 3e-170);
+        let tiny = welch_half_width(a, b, 4, 0.95);
+        let scaled = welch_half_width(a * 1e160, b * 1e160, 4, 0.95) * 1e-80;
+        assert!((tiny / scaled - 1.0).abs() < 1e-12, "{tiny} {scaled}");
+    }
 
     #[test]
     fn t_quantile_matches_tables() {

@@ -191,6 +191,45 @@ fn compare_writes_identical_files_whatever_the_thread_count() {
         .contains("](compare.png)"));
 }
 
+/// A replication in which a population had no session leaves its
+/// percentiles undefined: `compare` stopped with a panic ("dof > 0") on the
+/// unpaired interval of such a figure. It now writes its files, the
+/// undefined intervals null.
+#[test]
+fn compare_with_replications_that_serve_nobody_writes_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = serde_json::json!({
+        "name": "sparse",
+        "regions": ["us-east", "eu-central"],
+        "deployments": [{ "agent": "a", "region": "us-east", "capacity": 2 },
+                        { "agent": "a", "region": "eu-central", "capacity": 2 }],
+        "populations": [{ "name": "ny", "lat": 40.71, "lon": -74.01, "utc_offset_h": -5,
+            "rate": { "peak_per_s": 0.002 }, "session": { "type": "exponential", "mean": "60s" } }],
+        "policy": { "type": "nearest" },
+        "policies": { "spill": { "type": "nearest" },
+                      "no_spill": { "type": "nearest", "spill": { "max_extra_rtt_ms": 0 } } },
+        "run": { "horizon": "10min", "warmup": "0s", "replications": 6 }
+    });
+    let file = dir.path().join("sparse.json");
+    std::fs::write(&file, v.to_string()).unwrap();
+    cli()
+        .args([
+            "compare",
+            file.to_str().unwrap(),
+            "--policies",
+            "spill,no_spill",
+        ])
+        .args(["--quiet", "--no-charts", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(dir.path().join("out/compare.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let p95 = &json["differences"][0]["metrics"]["media_rtt_ms.p95"];
+    let has = |k: &str| p95.as_object().is_some_and(|o| o.contains_key(k));
+    assert!(has("unpaired_ci") && p95["unpaired_ci"].is_null(), "{p95}");
+}
+
 #[test]
 fn compare_refuses_an_unknown_repeated_or_lone_policy_label_naming_the_flag() {
     let scen = repo("scenarios/tests/policies.json");
