@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """regionsim's fuzz campaign: the loader, short runs and plans, counted.
 
-    python3 scripts/fuzz_campaign.py --loader 100000 --runs 5000 --plans 2000 --seed 7
+    python3 scripts/fuzz_campaign.py --loader 100000 --runs 5000 --plans 2000 --experiments 1000 --seed 7
 
-Three classes of inputs (docs/robustness.md):
+Four classes of inputs (docs/robustness.md):
 
 1. Loader inputs, in process: the fuzz tests of tests/it/fuzz.rs run with
    REGIONSIM_FUZZ_CASES / REGIONSIM_FUZZ_BYTES_CASES / REGIONSIM_FUZZ_SEED
@@ -21,6 +21,10 @@ Three classes of inputs (docs/robustness.md):
 3. Plans: `regionsim plan` processes on small mutated scenarios with random
    targets, bounds, steps, costs and sometimes --hourly: exit 0, 2 (one
    error line) or 3 (infeasible).
+4. Experiments: `regionsim compare` on two to four random policies added to
+   a small mutated scenario, or `regionsim sweep` over a capacity, a peak
+   rate or the seed: exit 0 with its compare.json or sweep.json readable, or
+   2 (one error line).
 
 Each child has a timeout (a hang). Every failing input is kept with its
 command and output under --failures (default target/fuzz-failures/), with a
@@ -1116,6 +1120,98 @@ def plan_case(c, i, seeds, work):
 
 
 # ---------------------------------------------------------------------------
+# 4. Experiments
+
+
+def random_policy(rng):
+    """A policy spec any scenario of one agent can take (some are refused
+    elsewhere, one error line, which is fine)."""
+    kind = rng.choice(["nearest", "nearest", "least_loaded", "power_of_two", "score"])
+    spec = {"type": kind}
+    if kind == "nearest" and rng.random() < 0.5:
+        spec["spill"] = {"max_extra_rtt_ms": rng.choice([0, 20, 80, 1000])}
+    if kind == "least_loaded":
+        spec["max_extra_rtt_ms"] = rng.choice([0, 50, 1000])
+    if kind == "power_of_two":
+        spec["k"] = rng.choice([1, 2, 3])
+    if kind == "score":
+        spec["load_penalty_ms"] = rng.choice([0, 20, 80])
+    if rng.random() < 0.3:
+        spec["on_full"] = rng.choice(["reject", "wait"])
+    return spec
+
+
+def sweep_setting(rng, sc):
+    """A `--set PATH=V1,V2,...` a sweep can take: a slot capacity, the seed,
+    a peak rate."""
+    slots = [i for i, d in enumerate(sc.get("deployments", [])) if "capacity" in d]
+    rated = [i for i, p in enumerate(sc.get("populations", []))
+             if isinstance(p.get("rate"), dict) and "peak_per_s" in p["rate"]]
+    what = rng.choice(["seed"] + (["capacity"] if slots else []) + (["rate"] if rated else []))
+    n = rng.randint(1, 4)
+    if what == "capacity":
+        vals = sorted({rng.randint(0, 40) for _ in range(n)})
+        return f"deployments[{rng.choice(slots)}].capacity={','.join(map(str, vals))}"
+    if what == "rate":
+        vals = [round(rng.uniform(0.0, 2.0), 3) for _ in range(n)]
+        return f"populations[{rng.choice(rated)}].rate.peak_per_s={','.join(map(str, vals))}"
+    return "run.seed=" + ",".join(str(rng.randrange(2**32)) for _ in range(n))
+
+
+def experiment_case(c, i, seeds, work):
+    """`regionsim compare` on two to four random policies, or `regionsim
+    sweep` over a field, on a small mutated scenario: exit 0 with its file
+    readable as JSON, or 2 with one error line."""
+    rng = random.Random(f"{c.args.seed}:experiment:{i}")
+    rel, doc = rng.choice(seeds)
+    sc = json.loads(json.dumps(doc))
+    m = Mutator(rng, sc)
+    done = m.mutate(rng.randint(0, 3))
+    case_dir = work / f"experiment-{i}"
+    case_dir.mkdir()
+    try:
+        reps = rng.choice([1, 2, 3, 4, 6])
+        sc.setdefault("run", {})["replications"] = reps
+        per_rep = math.exp(rng.uniform(math.log(100), math.log(5000)))
+        if fit_budget(c.args.bin, sc, case_dir, per_rep * reps, 50e6) == "over":
+            c.count("experiments", "skipped: no rescaling fits the budget")
+            return
+        compare = rng.random() < 0.5
+        if compare:
+            labels = [f"p{k}" for k in range(rng.randint(2, 4))]
+            policies = sc.get("policies") if isinstance(sc.get("policies"), dict) else {}
+            policies.update({label: random_policy(rng) for label in labels})
+            sc["policies"] = policies
+            (case_dir / "scenario.json").write_text(json.dumps(sc, ensure_ascii=False, indent=1))
+            cmd = [c.args.bin, "compare", "scenario.json", "--policies", ",".join(labels)]
+            made = "compare.json"
+        else:
+            cmd = [c.args.bin, "sweep", "scenario.json", "--set", sweep_setting(rng, sc)]
+            made = "sweep.json"
+        cmd += ["--out", "out", "--threads", str(rng.choice([1, 2]))]
+        if rng.random() < 0.9:
+            cmd.append("--no-charts")
+        what = f"{rel} +{','.join(done)}: {' '.join(cmd[1:5])}"
+        res = spawn(cmd, case_dir, c.args.run_timeout, measure=False)
+        c.slow("experiments", res["wall"], what)
+        kind = verdict(res, {0, 2})
+        if kind is None and res["code"] == 0:
+            try:
+                json.loads((case_dir / "out" / made).read_text())
+            except (OSError, ValueError) as e:
+                kind = f"unreadable-{made}"
+                res["stderr"] += f"\n{e}"
+        if kind:
+            c.count("experiments", "defects")
+            c.defect("experiments", i, kind, case_dir, cmd, res, what)
+            return
+        key = "compare" if compare else "sweep"
+        c.count("experiments", f"{key}: " + {0: "ok (exit 0)", 2: "refused (exit 2)"}[res["code"]])
+    finally:
+        shutil.rmtree(case_dir, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------
 
 
 def run_many(c, label, n, fn):
@@ -1134,7 +1230,7 @@ def report(c, walls, total_wall):
     print()
     print(f"regionsim fuzz campaign: seed {c.args.seed}, {c.args.jobs} job(s), {total_wall / 60:.1f} min")
     print(f"{'class':<8} {'count':>8}  {'what':<44}")
-    for cls in ("loader", "runs", "plans"):
+    for cls in ("loader", "runs", "plans", "experiments"):
         for key, n in sorted(c.counts.get(cls, {}).items()):
             print(f"{cls:<8} {n:>8}  {key}")
     for cls, (wall, what) in sorted(c.slowest.items()):
@@ -1181,6 +1277,8 @@ def main():
     ap.add_argument("--loader", type=int, default=100_000, help="loader inputs (in-process fuzz tests)")
     ap.add_argument("--runs", type=int, default=5_000, help="`regionsim run` processes")
     ap.add_argument("--plans", type=int, default=2_000, help="`regionsim plan` processes")
+    ap.add_argument("--experiments", type=int, default=1_000,
+                    help="`regionsim compare` and `regionsim sweep` processes")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--bin", help="regionsim binary [default: build with cargo build --release]")
     ap.add_argument("--cargo", default="cargo")
@@ -1206,6 +1304,8 @@ def main():
         shutil.rmtree(stale)
     for stale in c.failures.glob("plans-*"):
         shutil.rmtree(stale)
+    for stale in c.failures.glob("experiments-*"):
+        shutil.rmtree(stale)
     start = time.monotonic()
     walls = {}
     loader_phase(c)
@@ -1221,6 +1321,9 @@ def main():
             walls["runs"] = run_many(c, "runs", args.runs, lambda i: run_case(c, i, seeds, work, base))
         if args.plans > 0:
             walls["plans"] = run_many(c, "plans", args.plans, lambda i: plan_case(c, i, seeds, work))
+        if args.experiments > 0:
+            walls["experiments"] = run_many(c, "experiments", args.experiments,
+                                            lambda i: experiment_case(c, i, seeds, work))
     summary = report(c, walls, time.monotonic() - start)
     return 1 if summary["defects"] else 0
 
