@@ -29,8 +29,8 @@ pub(super) struct Figures {
     pub reporting: f64,
 }
 
-/// The figures of `runs` policies over `reps` replications, `batch` of them
-/// in flight at once.
+/// The figures of `runs` policies over the world's replications, `batch` of
+/// them in flight at once.
 pub(super) fn of(world: &World, s: &Shape, pools: usize, runs: f64, batch: f64) -> Figures {
     let reps = f64::from(world.run().replications);
     let (figures, row) = figures(world, pools);
@@ -43,16 +43,19 @@ pub(super) fn of(world: &World, s: &Shape, pools: usize, runs: f64, batch: f64) 
         simulating: runs * figures * (4.0 + 2.0 * batch) + rows_kept,
         // The point and half-width estimates and the means and spreads they
         // come from; summary.json; replications.csv's cells.
-        reporting: summary(world, s, pools) + runs * 4.0 * figures + rows_kept + replications_csv,
+        reporting: summary_values(world, s, pools) * SUMMARY_VALUE
+            + runs * 4.0 * figures
+            + rows_kept
+            + replications_csv,
     }
 }
 
-/// Bytes of `summary.json` while it is written: every figure of the run, of
-/// each region, population and worker pool, and its half-width, as
+/// The values of `summary.json`: every figure of the run, of each region,
+/// population and worker pool, and its half-width, as
 /// `report::json_values` lays them out. A per-region figure lists the
 /// regions that served the population: at most those hosting agents, and
 /// at most one per session it is likely to have over the replications.
-fn summary(world: &World, s: &Shape, pools: usize) -> f64 {
+fn summary_values(world: &World, s: &Shape, pools: usize) -> f64 {
     use crate::report::json_values::values_put;
     use crate::stats::metrics::{
         POPULATION_METRICS, REGION_METRICS, SUMMARY_METRICS, WORKER_METRICS,
@@ -71,7 +74,7 @@ fn summary(world: &World, s: &Shape, pools: usize) -> f64 {
         + world.regions().len() * (3 + values_put(REGION_METRICS, hosting))
         + populations
         + pools * (4 + values_put(WORKER_METRICS, hosting));
-    values as f64 * SUMMARY_VALUE
+    values as f64
 }
 
 /// Bytes a sweep holds of each point beyond its run: its world (a sweep
@@ -81,7 +84,7 @@ fn summary(world: &World, s: &Shape, pools: usize) -> f64 {
 /// `summary.json`, `SUMMARY_TEXT` bytes each).
 pub(in crate::scenario::limits) fn kept(world: &World, pools: &[Pool]) -> f64 {
     let s = Shape::of(world, pools.len());
-    let text = summary(world, &s, pools.len()) / SUMMARY_VALUE * SUMMARY_TEXT;
+    let text = summary_values(world, &s, pools.len()) * SUMMARY_TEXT;
     world_bytes(world, &s).0 + 2.0 * figures(world, pools.len()).0 + text
 }
 
