@@ -23,8 +23,8 @@ Four classes of inputs (docs/robustness.md):
    error line) or 3 (infeasible).
 4. Experiments: `regionsim compare` on two to four random policies added to
    a small mutated scenario, or `regionsim sweep` over a capacity, a peak
-   rate or the seed: exit 0 with its compare.json or sweep.json readable, or
-   2 (one error line).
+   rate or the seed: exit 0 with its compare.json or sweep.json readable and
+   its memory within twice its estimate (as a run's), or 2 (one error line).
 
 Each child has a timeout (a hang). Every failing input is kept with its
 command and output under --failures (default target/fuzz-failures/), with a
@@ -966,36 +966,44 @@ def run_case(c, i, seeds, work, base):
         # Expected counts are noisy when small: a few events over an estimate
         # of a handful are not a defect; above 100 events the rule is 2x.
         over_e = events > max(2 * printed["events"], printed["events"] + 6 * math.sqrt(2 * printed["events"]) + 10)
-        b = base[(threads, charts)]
-        above = res["peak"] - b["median"]
-        ratio_m = above / max(printed["memory"], 1.0)
-        over_m = c.measure and above > 2 * printed["memory"]
         with c.lock:
             c.ratios["events"].append((ratio_e, printed["events"], i, what))
-            c.ratios["memory"].append((ratio_m, printed["memory"], i, what, above))
-        note += f"; {above / 1e6:.2f} MB above the trivial run, estimated {printed['memory'] / 1e6:.2f} MB"
-        if over_m and not over_e:
-            # The resident peak counts code read in and the allocator's
-            # arenas, which the estimate leaves out: judge the heap where
-            # heaptrack can measure it, else allow the trivial run's spread.
-            heap = heap_peak(cmd, case_dir) if b["heap"] is not None else None
-            if heap is not None:
-                heap_above = heap - b["heap"]
-                with c.lock:
-                    c.ratios["heap"].append((heap_above / max(printed["memory"], 1.0), printed["memory"], i, what))
-                note += f"; heap {heap_above / 1e6:.2f} MB above the trivial run's"
-                if heap_above <= 2 * printed["memory"]:
-                    c.count("runs", "memory: resident peak over 2x, heap within")
-                    over_m = False
-            elif above <= 2 * printed["memory"] + b["spread"]:
-                c.count("runs", "memory: resident peak over 2x, within the trivial run's spread")
-                over_m = False
+        over_m, more = memory_over(c, "runs", i, cmd, case_dir, res, printed, base[(threads, charts)], what,
+                                   judge_heap=not over_e)
+        note += more
         if over_e or over_m:
             c.count("runs", "defects")
             which = "events" if over_e else "memory"
             c.defect("runs", i, f"over-estimate-{which}", case_dir, cmd, res, note)
     finally:
         shutil.rmtree(case_dir, ignore_errors=True)
+
+
+def memory_over(c, cls, i, cmd, case_dir, res, printed, b, what, judge_heap=True):
+    """Whether a finished child took more than twice its printed memory
+    estimate above the trivial run (`b`), and a note saying how much. The
+    resident peak counts code read in and the allocator's arenas, which the
+    estimate leaves out: a peak over twice is judged again by its heap where
+    heaptrack can measure it, else allowed the trivial run's spread."""
+    above = res["peak"] - b["median"]
+    over = c.measure and above > 2 * printed["memory"]
+    with c.lock:
+        c.ratios["memory"].append((above / max(printed["memory"], 1.0), printed["memory"], i, what, above))
+    note = f"; {above / 1e6:.2f} MB above the trivial run, estimated {printed['memory'] / 1e6:.2f} MB"
+    if over and judge_heap:
+        heap = heap_peak(cmd, case_dir) if b["heap"] is not None else None
+        if heap is not None:
+            heap_above = heap - b["heap"]
+            with c.lock:
+                c.ratios["heap"].append((heap_above / max(printed["memory"], 1.0), printed["memory"], i, what))
+            note += f"; heap {heap_above / 1e6:.2f} MB above the trivial run's"
+            if heap_above <= 2 * printed["memory"]:
+                c.count(cls, "memory: resident peak over 2x, heap within")
+                over = False
+        elif above <= 2 * printed["memory"] + b["spread"]:
+            c.count(cls, "memory: resident peak over 2x, within the trivial run's spread")
+            over = False
+    return over, note
 
 
 # ---------------------------------------------------------------------------
@@ -1158,10 +1166,11 @@ def sweep_setting(rng, sc):
     return "run.seed=" + ",".join(str(rng.randrange(2**32)) for _ in range(n))
 
 
-def experiment_case(c, i, seeds, work):
+def experiment_case(c, i, seeds, work, base):
     """`regionsim compare` on two to four random policies, or `regionsim
     sweep` over a field, on a small mutated scenario: exit 0 with its file
-    readable as JSON, or 2 with one error line."""
+    readable as JSON and its peak memory within twice its printed estimate
+    above the trivial run, or 2 with one error line."""
     rng = random.Random(f"{c.args.seed}:experiment:{i}")
     rel, doc = rng.choice(seeds)
     sc = json.loads(json.dumps(doc))
@@ -1188,11 +1197,12 @@ def experiment_case(c, i, seeds, work):
         else:
             cmd = [c.args.bin, "sweep", "scenario.json", "--set", sweep_setting(rng, sc)]
             made = "sweep.json"
-        cmd += ["--out", "out", "--threads", str(rng.choice([1, 2]))]
-        if rng.random() < 0.9:
+        threads, charts = rng.choice([1, 2]), rng.random() < 0.1
+        cmd += ["--out", "out", "--threads", str(threads)]
+        if not charts:
             cmd.append("--no-charts")
         what = f"{rel} +{','.join(done)}: {' '.join(cmd[1:5])}"
-        res = spawn(cmd, case_dir, c.args.run_timeout, measure=False)
+        res = spawn(cmd, case_dir, c.args.run_timeout, measure=c.measure)
         c.slow("experiments", res["wall"], what)
         kind = verdict(res, {0, 2})
         if kind is None and res["code"] == 0:
@@ -1201,9 +1211,16 @@ def experiment_case(c, i, seeds, work):
             except (OSError, ValueError) as e:
                 kind = f"unreadable-{made}"
                 res["stderr"] += f"\n{e}"
+        note = what
+        printed = parse_estimate(res["stderr"]) if res["code"] == 0 else None
+        if kind is None and printed is not None and base is not None:
+            over, more = memory_over(c, "experiments", i, cmd, case_dir, res, printed,
+                                     base[(threads, charts)], what)
+            note += more
+            kind = "over-estimate-memory" if over else None
         if kind:
             c.count("experiments", "defects")
-            c.defect("experiments", i, kind, case_dir, cmd, res, what)
+            c.defect("experiments", i, kind, case_dir, cmd, res, note)
             return
         key = "compare" if compare else "sweep"
         c.count("experiments", f"{key}: " + {0: "ok (exit 0)", 2: "refused (exit 2)"}[res["code"]])
@@ -1313,17 +1330,19 @@ def main():
     seeds = seed_scenarios()
     with tempfile.TemporaryDirectory(prefix="regionsim-fuzz-") as tmp:
         work = Path(tmp)
-        if args.runs > 0:
+        base = None
+        if args.runs > 0 or args.experiments > 0:
             base = baselines(c, work)
-            print("runs: trivial run's peak (threads, charts): " + ", ".join(
+            print("trivial run's peak (threads, charts): " + ", ".join(
                 f"{k}: {v['median'] / 1e6:.1f} MB +- {v['spread'] / 2e6:.2f}" for k, v in base.items()),
                 file=sys.stderr, flush=True)
+        if args.runs > 0:
             walls["runs"] = run_many(c, "runs", args.runs, lambda i: run_case(c, i, seeds, work, base))
         if args.plans > 0:
             walls["plans"] = run_many(c, "plans", args.plans, lambda i: plan_case(c, i, seeds, work))
         if args.experiments > 0:
             walls["experiments"] = run_many(c, "experiments", args.experiments,
-                                            lambda i: experiment_case(c, i, seeds, work))
+                                            lambda i: experiment_case(c, i, seeds, work, base))
     summary = report(c, walls, time.monotonic() - start)
     return 1 if summary["defects"] else 0
 
