@@ -67,11 +67,12 @@ fn gathered(each: Vec<Spot>) -> (Vec<Spot>, Option<u32>) {
     if each.len() <= MOST_SPOTS {
         return (each, None);
     }
-    let step = STEPS
-        .into_iter()
-        .find(|&s| cells(&each, s).1 <= MOST_SPOTS)
-        .unwrap_or(90);
-    (gather(&each, step), Some(step))
+    // The coarsest grid, of 90 degrees, has 8 cells: some step always fits.
+    let (step, (of, n)) = (STEPS.into_iter())
+        .map(|s| (s, cells(&each, s)))
+        .find(|(_, (_, n))| *n <= MOST_SPOTS)
+        .expect("the 90-degree grid has 8 cells");
+    (gather(&each, &of, n), Some(step))
 }
 
 /// A city's spot: its population's losses and shares served.
@@ -120,12 +121,11 @@ fn cells(spots: &[Spot], step: u32) -> (Vec<usize>, usize) {
     (of, index.len())
 }
 
-/// The spots gathered into the cells of `step` degrees, in the order of
+/// The spots gathered into their cells (`of`, `n` cells), in the order of
 /// each cell's first city.
-fn gather(each: &[Spot], step: u32) -> Vec<Spot> {
-    let (of, n) = cells(each, step);
+fn gather(each: &[Spot], of: &[usize], n: usize) -> Vec<Spot> {
     let mut members: Vec<Vec<&Spot>> = vec![Vec::new(); n];
-    for (sp, &k) in each.iter().zip(&of) {
+    for (sp, &k) in each.iter().zip(of) {
         members[k].push(sp);
     }
     members.into_iter().map(|m| cell(&m)).collect()
